@@ -24,11 +24,16 @@ from agents.safety_rules import (
     BYPASS_PHRASES,
     BYPASS_VERB,
     CHAT_TOKENS,
-    DOING_INTENT,
     ENERGIZED,
+    EVASION,
+    IMPERATIVE,
     INJECTION,
-    LEGIT_FRAME,
+    PERMIT_WORD,
+    PROCESS_FRAME,
+    PRONOUN_TARGET,
+    QUESTION_FRAME,
     SKIP_PERMIT,
+    SKIP_VERB,
 )
 from copilot.config import AgentSettings
 
@@ -117,12 +122,32 @@ def _bypass_hit(text: str) -> str | None:
                 words_between = len(sentence[min(verb.end(), obj.end()):max(verb.start(), obj.start())].split())
                 if gap >= 0 and words_between <= 6:
                     return f"{verb.group(0)} ... {obj.group(0)}"
+            if PRONOUN_TARGET.match(sentence[verb.end():]) and BYPASS_OBJECT.search(text):
+                return f"{verb.group(0)} it ({BYPASS_OBJECT.search(text).group(0)})"  # type: ignore[union-attr]
+    return None
+
+
+def _skip_hit(text: str) -> str | None:
+    """Skipping a permit/LOTO, directly or by pronoun ("do we need LOTO? can we skip it?")."""
+    m = SKIP_PERMIT.search(text)
+    if m:
+        return m.group(0)
+    for verb in SKIP_VERB.finditer(text):
+        if PRONOUN_TARGET.match(text[verb.end():]) and PERMIT_WORD.search(text):
+            return f"{verb.group(0)} it"
     return None
 
 
 def _legitimate(text: str) -> bool:
-    """Asking about the rule (who approves, why, what happens, how to test) without intent to do it."""
-    return bool(LEGIT_FRAME.search(text)) and not DOING_INTENT.search(text)
+    """Asking about the rule (who approves, why, what happens if) rather than asking to break it.
+
+    A process question (approval, MOC, per the SOP) is legitimate even when phrased "how do I";
+    a plain question is legitimate only without a first-person request to do it; any sign of
+    evasion ("without telling anyone", "so we can keep running") makes it illegitimate.
+    """
+    if EVASION.search(text):
+        return False
+    return bool(PROCESS_FRAME.search(text)) or (bool(QUESTION_FRAME.search(text)) and not IMPERATIVE.search(text))
 
 
 def check_request(text: str, *, contact: str | None = None) -> SafetyVerdict:
@@ -144,9 +169,9 @@ def check_request(text: str, *, contact: str | None = None) -> SafetyVerdict:
     m = ENERGIZED.search(norm)
     if m and not legit:
         return _verdict("energized_work", who, m.group(0))
-    m = SKIP_PERMIT.search(norm)
-    if m and not legit:
-        return _verdict("skip_permit", who, m.group(0))
+    skip = _skip_hit(norm)
+    if skip and not legit:
+        return _verdict("skip_permit", who, skip)
     m = INJECTION.search(norm)
     if m and not re.search(r"^(what|how|why|explain|define)\b.*\b(prompt injection|jailbreak)", norm):
         return _verdict("prompt_injection", who, m.group(0))

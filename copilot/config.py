@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +25,11 @@ class SettingsError(ValueError):
     """Raised when settings are invalid; the message names the offending field."""
 
 
-class LLMSettings(BaseModel):
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LLMSettings(_Section):
     backend: Literal["llama_cpp", "openai", "fake"] = Field(
         "llama_cpp", description="Which LLM backend answers: in-process llama.cpp, an OpenAI-compatible server, or the deterministic fake."
     )
@@ -44,7 +48,7 @@ class LLMSettings(BaseModel):
     request_timeout_s: float = Field(300.0, gt=0)
 
 
-class EmbedderSettings(BaseModel):
+class EmbedderSettings(_Section):
     backend: Literal["sentence_transformers", "fake"] = "sentence_transformers"
     model_path: Path | None = Field(
         None, description="A sentence-transformers model directory; default is the bundled all-MiniLM-L6-v2."
@@ -53,7 +57,7 @@ class EmbedderSettings(BaseModel):
     fake_dim: int = Field(384, ge=8, le=4096, description="Dimension of the deterministic fake embedder.")
 
 
-class IngestSettings(BaseModel):
+class IngestSettings(_Section):
     chunk_size: int = Field(1200, ge=200, le=20000, description="Target chunk size in characters.")
     chunk_overlap: int = Field(150, ge=0, le=5000, description="Overlap between consecutive chunks, characters.")
     max_file_mb: float = Field(25.0, gt=0, description="Files larger than this are rejected.")
@@ -70,7 +74,7 @@ class IngestSettings(BaseModel):
         return v
 
 
-class RetrievalSettings(BaseModel):
+class RetrievalSettings(_Section):
     mode: Literal["hybrid", "dense", "bm25"] = "hybrid"
     k: int = Field(6, ge=1, le=200, description="Chunks returned by default.")
     candidates: int = Field(50, ge=1, le=2000, description="Candidates per retriever before fusion.")
@@ -84,7 +88,7 @@ class RetrievalSettings(BaseModel):
     )
 
 
-class TablesSettings(BaseModel):
+class TablesSettings(_Section):
     enabled: bool = True
     max_categorical: int = Field(60, ge=1, description="Distinct values up to which a text column counts as categorical.")
     fuzzy_threshold: int = Field(80, ge=0, le=100)
@@ -92,7 +96,7 @@ class TablesSettings(BaseModel):
     max_rows: int = Field(50, ge=1, le=10000, description="Rows shown in an answer.")
 
 
-class AgentSettings(BaseModel):
+class AgentSettings(_Section):
     context_budget_tokens: int = Field(1400, ge=100, description="Token budget for retrieved context in a prompt.")
     history_turns: int = Field(4, ge=0, le=50)
     router_confidence: float = Field(0.6, ge=0, le=1, description="Below this the router asks the LLM to break the tie.")
@@ -100,7 +104,7 @@ class AgentSettings(BaseModel):
     cmms_webhook_url: str | None = Field(None, description="Optional webhook that receives approved work orders.")
 
 
-class ServerSettings(BaseModel):
+class ServerSettings(_Section):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     queue_size: int = Field(8, ge=1, le=1000, description="Chat requests that may wait for the model.")
@@ -110,7 +114,7 @@ class ServerSettings(BaseModel):
     ui_path: str = "/chat"
 
 
-class AuthSettings(BaseModel):
+class AuthSettings(_Section):
     enabled: bool = True
     keys_file: Path | None = Field(None, description="Hashed API keys and users; default <data_dir>/auth.json.")
 

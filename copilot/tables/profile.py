@@ -56,12 +56,12 @@ class TableProfile(BaseModel):
         for c in self.columns:
             if c.numeric:
                 detail = f"number, {_fmt(c.min)} to {_fmt(c.max)}"
-            elif c.categorical and c.values:
+            elif c.categorical and c.values and sum(map(len, c.values)) / len(c.values) <= 40:
                 vals = list(c.values)[:max_values]
                 more = ", ..." if len(c.values) > max_values else ""
                 detail = "text, values: " + "; ".join(vals) + more
             else:
-                detail = "text, e.g. " + "; ".join(s[:40] for s in c.samples[:3])
+                detail = "text, e.g. " + "; ".join(s[:40] for s in (c.samples or list(c.values))[:3])
             lines.append(f"- {c.name}: {detail}")
         return "\n".join(lines)
 

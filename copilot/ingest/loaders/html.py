@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from copilot.ingest.loaders.markdown import build_doc
 from copilot.ingest.models import LoadedDoc
 from copilot.ingest.textio import read_text
-from copilot.ingest.loaders.markdown import build_doc
 
 _HEADINGS = {"h1": "#", "h2": "##", "h3": "###", "h4": "####", "h5": "#####", "h6": "######"}
-_BLOCKS = ("p", "li", "pre", "blockquote", "td", "th", "dt", "dd", "caption")
 
 
 def html_to_markdown(html: str) -> tuple[str | None, str]:

@@ -1,0 +1,96 @@
+"""The one small protocol every agent implements, and the helpers they share."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from agents.citations import MarkerFilter, format_sources
+from agents.prompts.shared import system_prompt
+from copilot.config import Settings
+from copilot.llm.base import LLM, Message
+from copilot.retrieval.base import Filters, Retriever
+from copilot.types import Citation, Hit
+
+
+@dataclass
+class AgentContext:
+    """Everything an agent may use for one turn. ``emit`` streams answer text to the user."""
+
+    settings: Settings
+    llm: LLM
+    question: str  # standalone question (follow-ups rewritten with the thread history)
+    original: str  # what the user typed
+    thread_id: str
+    sources: list[Citation] = field(default_factory=list)  # numbered sources shown to the model
+    hits: list[Hit] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list)
+    agent_state: dict[str, Any] = field(default_factory=dict)  # per-thread state of this agent
+    retriever: Retriever | None = None
+    table_qa: Any = None
+    emit: Callable[[str], None] = lambda _t: None
+    emit_event: Callable[[str, dict[str, Any]], None] = lambda _t, _d: None
+    cancel: threading.Event | None = None
+
+
+@dataclass
+class AgentResult:
+    """What an agent produced. ``proposal`` = {"kind", "payload", "summary"} needs human approval."""
+
+    text: str
+    model_text: str | None = None  # the model-written part (deterministic blocks excluded), for the support check
+    grounded: bool = True  # the text rests on ctx.sources (citation check applies)
+    proposal: dict[str, Any] | None = None
+    structured: dict[str, Any] | None = None
+    table_plan: dict[str, Any] | None = None
+    extra_citations: list[Citation] = field(default_factory=list)  # e.g. table rows, already numbered
+    agent_state: dict[str, Any] | None = None
+    usage: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    model_called: bool = False
+
+
+class Agent(Protocol):
+    name: str
+    needs_retrieval: bool
+
+    def filters(self, question: str) -> Filters | None:
+        """Metadata filters for retrieval (None = whole index)."""
+
+    def run(self, ctx: AgentContext) -> AgentResult: ...
+
+
+def grounded_messages(instructions: str, ctx: AgentContext, extra: str = "") -> list[Message]:
+    """System prompt (shared prefix + agent part) and a user turn with numbered sources and the question."""
+    user = f"Sources:\n{format_sources(ctx.sources)}\n\n{extra}Question: {ctx.question}"
+    return [{"role": "system", "content": system_prompt(instructions)}, {"role": "user", "content": user}]
+
+
+def stream_answer(ctx: AgentContext, messages: list[Message], *, max_tokens: int | None = None) -> tuple[str, dict]:
+    """Stream the model's answer to ``ctx.emit`` (invalid markers held back); return (raw text, timings)."""
+    filt = MarkerFilter({c.marker for c in ctx.sources})
+    start = time.perf_counter()
+    first: float | None = None
+    parts: list[str] = []
+    n = 0
+    for piece in ctx.llm.stream(messages, max_tokens=max_tokens or ctx.settings.llm.max_tokens, cancel=ctx.cancel):
+        if first is None:
+            first = time.perf_counter() - start
+        parts.append(piece)
+        n += 1
+        shown = filt.feed(piece)
+        if shown:
+            ctx.emit(shown)
+    tail = filt.flush()
+    if tail:
+        ctx.emit(tail)
+    total = time.perf_counter() - start
+    return "".join(parts), {"llm_first_token": first or total, "llm_total": total, "llm_pieces": float(n)}
+
+
+def say(ctx: AgentContext, text: str) -> None:
+    """Emit a fixed (non-model) text as tokens so every client renders it the same way."""
+    ctx.emit(text)

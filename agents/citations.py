@@ -1,0 +1,115 @@
+"""Numbered sources for prompts and the check of the [n] markers a model writes.
+
+The prompt shows sources as ``[1] Title - section (rev X)`` blocks. After generation, markers
+that point at no shown source are removed and counted; the citations list keeps only the
+sources actually cited.
+"""
+
+from __future__ import annotations
+
+import re
+
+from agents.safety import sanitize_context
+from copilot.llm.base import estimate_tokens
+from copilot.types import Citation, Hit
+
+MARKER = re.compile(r"\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
+
+
+def build_sources(hits: list[Hit], budget_tokens: int, *, min_chars: int = 200) -> list[Citation]:
+    """Number the hits as sources, trimming texts so the whole context fits ``budget_tokens``."""
+    out: list[Citation] = []
+    used = 0
+    for hit in hits:
+        left = budget_tokens - used
+        if left * 4 < min_chars and out:
+            break
+        cite = Citation.from_chunk(len(out) + 1, hit.chunk)
+        text = sanitize_context(cite.text.strip())
+        if estimate_tokens(text) > left:
+            text = text[: max(min_chars, left * 4)].rsplit(" ", 1)[0] + " ..."
+        cite.text = text
+        used += estimate_tokens(text) + 12
+        out.append(cite)
+    return out
+
+
+def source_header(c: Citation) -> str:
+    head = c.title or c.doc_id
+    if c.section and c.section != c.title:
+        head += f" - {c.section}"
+    extra = []
+    if c.page is not None:
+        extra.append(f"page {c.page}")
+    if c.row is not None:
+        extra.append(f"row {c.row}")
+    if c.revision:
+        extra.append(f"rev {c.revision}")
+    return head + (f" ({', '.join(extra)})" if extra else "")
+
+
+def format_sources(sources: list[Citation]) -> str:
+    """``[n] Title - section (rev X)`` followed by the (sanitised) text, one block per source."""
+    return "\n\n".join(f"[{c.marker}] {source_header(c)}\n{c.text}" for c in sources)
+
+
+def check_citations(text: str, sources: list[Citation]) -> tuple[str, list[Citation], int]:
+    """Remove markers that point at nothing; return (clean text, cited sources in order, invalid count)."""
+    valid = {c.marker: c for c in sources}
+    cited: list[int] = []
+    invalid = 0
+
+    def fix(m: re.Match[str]) -> str:
+        nonlocal invalid
+        keep = []
+        for part in m.group(1).split(","):
+            n = int(part)
+            if n in valid:
+                keep.append(n)
+                if n not in cited:
+                    cited.append(n)
+            else:
+                invalid += 1
+        return "".join(f"[{n}]" for n in keep)
+
+    clean = MARKER.sub(fix, text)
+    clean = re.sub(r"[ \t]+([.,;:])", r"\1", clean)
+    clean = re.sub(r"[ \t]{2,}", " ", clean).strip()
+    return clean, [valid[n] for n in cited], invalid
+
+
+class MarkerFilter:
+    """Streaming filter: holds back text from ``[`` until the marker closes, drops invalid markers."""
+
+    def __init__(self, valid: set[int]) -> None:
+        self.valid = valid
+        self.buf = ""
+
+    def feed(self, piece: str) -> str:
+        self.buf += piece
+        out = ""
+        while self.buf:
+            start = self.buf.find("[")
+            if start < 0:
+                out, self.buf = out + self.buf, ""
+                break
+            out, self.buf = out + self.buf[:start], self.buf[start:]
+            end = self.buf.find("]")
+            if end < 0:
+                if len(self.buf) > 16 or not re.fullmatch(r"\[[\d,\s]*", self.buf):
+                    out, self.buf = out + self.buf[0], self.buf[1:]
+                    continue
+                break
+            token = self.buf[: end + 1]
+            self.buf = self.buf[end + 1:]
+            m = MARKER.fullmatch(token)
+            if m:
+                keep = [n for n in (int(p) for p in m.group(1).split(",")) if n in self.valid]
+                out += "".join(f"[{n}]" for n in keep)
+            else:
+                out += token
+        return out
+
+    def flush(self) -> str:
+        out, self.buf = self.buf, ""
+        return out

@@ -1,0 +1,61 @@
+"""General agent (what the copilot is and which documents it knows) and the out-of-scope decline."""
+
+from __future__ import annotations
+
+import re
+
+from agents.base import AgentContext, AgentResult, say
+from copilot.retrieval.base import Filters
+
+CAPABILITIES = (
+    "I am Industrial Copilot, running fully on this site's hardware. I can help with:\n"
+    "- **AI readiness**: score your organisation or a use case on six dimensions and draft a phased roadmap;\n"
+    "- **AI governance**: classify an AI use case under the EU AI Act and NIST AI RMF, list the controls and "
+    "draft a decision record;\n"
+    "- **Maintenance troubleshooting**: from symptoms, alarms or fault codes to likely causes, safe checks and "
+    "a proposed work order.\n"
+    "Every answer cites the plant documents it uses, and nothing is recorded without a person's approval."
+)
+LIST_DOCS = re.compile(r"\b(documents?|docs|sources|knowledge base|what do you know|which files|manuals)\b", re.I)
+
+
+class GeneralAgent:
+    name = "general"
+    needs_retrieval = False
+    uses_tables = False
+
+    def filters(self, question: str) -> Filters | None:
+        return None
+
+    def run(self, ctx: AgentContext) -> AgentResult:
+        text = CAPABILITIES
+        if LIST_DOCS.search(ctx.original) and ctx.retriever is not None:
+            try:
+                docs = ctx.retriever.documents()
+            except Exception:  # noqa: BLE001 - an unreadable index must not break the answer
+                docs = []
+            if docs:
+                lines = [f"- {d.get('title') or d.get('doc_id')} ({d.get('doc_type') or 'document'}"
+                         + (f", rev {d['revision']}" if d.get("revision") else "") + ")" for d in docs[:60]]
+                more = f"\n... and {len(docs) - 60} more." if len(docs) > 60 else ""
+                text = f"The knowledge base holds {len(docs)} documents:\n" + "\n".join(lines) + more
+            else:
+                text = "The knowledge base is empty: add documents with `copilot ingest PATH`."
+        say(ctx, text)
+        return AgentResult(text=text, grounded=False)
+
+
+class OutOfScopeAgent:
+    name = "out_of_scope"
+    needs_retrieval = False
+    uses_tables = False
+
+    def filters(self, question: str) -> Filters | None:
+        return None
+
+    def run(self, ctx: AgentContext) -> AgentResult:
+        text = ("Sorry, that is outside what I can help with. I answer questions about AI readiness and "
+                "scaling AI pilots, AI governance (EU AI Act, NIST AI RMF) and plant maintenance "
+                "troubleshooting, from this site's documents.")
+        say(ctx, text)
+        return AgentResult(text=text, grounded=False)

@@ -1,0 +1,68 @@
+"""Readiness assessor: asks the checklist questions a few at a time (or takes a description in one go),
+scores six dimensions with a schema-constrained call, and composes the report deterministically."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from agents.base import AgentContext, AgentResult, grounded_messages, say, stream_answer
+from agents.prompts.readiness import BATCH, INSTRUCTIONS, QUESTIONS, SCORE
+from agents.readiness_report import SCHEMA, compose_report, parse_scores
+from copilot.retrieval.base import Filters
+
+START = re.compile(r"\b(assess|evaluate|score|rate)\b.*\b(us|our|my|readiness|maturity|organi[sz]ation|plant|site)\b|"
+                   r"\bhow ready (?:are|is)\b|\breadiness (?:assessment|check)\b", re.I)
+FINISH = re.compile(r"\b(that'?s all|score (?:it|now|us)|finish|done|skip)\b", re.I)
+
+
+class ReadinessAgent:
+    name = "readiness"
+    needs_retrieval = True
+    uses_tables = False
+
+    def filters(self, question: str) -> Filters | None:
+        return {"doc_type": ["playbook", "checklist"]}
+
+    def run(self, ctx: AgentContext) -> AgentResult:
+        state: dict[str, Any] = dict(ctx.agent_state or {})
+        words = len(ctx.original.split())
+        if state.get("active"):
+            state["answers"] = [*state.get("answers", []), ctx.original]
+            if state.get("asked", 0) < len(QUESTIONS) and not FINISH.search(ctx.original):
+                return self._ask(ctx, state)
+            return self._score(ctx, "\n".join(state["answers"]), {})
+        if words >= 60 or (words >= 25 and START.search(ctx.original)):
+            return self._score(ctx, ctx.original, {})
+        if START.search(ctx.original):
+            say(ctx, "Let's assess your AI readiness across six dimensions. I will ask a few questions at a "
+                     "time (or paste a description of your situation and I will score it in one go).\n\n")
+            return self._ask(ctx, {"active": True, "asked": 0, "answers": []}, prefix_said=True)
+        raw, timings = stream_answer(ctx, grounded_messages(INSTRUCTIONS, ctx))
+        return AgentResult(text=raw.strip(), timings=timings, model_called=True)
+
+    def _ask(self, ctx: AgentContext, state: dict[str, Any], prefix_said: bool = False) -> AgentResult:
+        start = state.get("asked", 0)
+        batch = QUESTIONS[start:start + BATCH]
+        lines = [f"{start + i}. {q}" for i, (_, q) in enumerate(batch, start=1)]
+        text = ("Questions:\n" if start == 0 else "Thank you. Next questions:\n") + "\n".join(lines)
+        text += "\n\n(Answer in one message; say 'score now' to finish early.)"
+        say(ctx, text)
+        state["asked"] = start + len(batch)
+        intro = ("Let's assess your AI readiness across six dimensions. I will ask a few questions at a time "
+                 "(or paste a description of your situation and I will score it in one go).\n\n") if prefix_said else ""
+        return AgentResult(text=intro + text, grounded=False, agent_state=state)
+
+    def _score(self, ctx: AgentContext, description: str, state: dict[str, Any]) -> AgentResult:
+        raw = ctx.llm.chat([{"role": "user", "content": SCORE + description[:3000]}], json_schema=SCHEMA,
+                           max_tokens=350, temperature=0.0).text
+        scores, method = parse_scores(raw, description)
+        report, structured = compose_report(scores, method, ctx.sources)
+        say(ctx, report)
+        payload = {"title": "AI readiness assessment", "stage": structured["stage"], "scores": structured["scores"],
+                   "gaps": structured["gaps"], "roadmap": structured["roadmap"], "report_markdown": report,
+                   "sources": [c.title for c in ctx.sources[:4]]}
+        proposal = {"kind": "report", "payload": payload,
+                    "summary": f"Publish readiness report: stage {structured['stage']}, ORI {structured['ori']}"}
+        return AgentResult(text=report, structured=structured, proposal=proposal, agent_state={"active": False},
+                           model_called=True)

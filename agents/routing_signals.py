@@ -1,0 +1,115 @@
+"""Cheap lexical routing signals: fault codes, asset tags, strong keywords, terse follow-ups.
+
+Every rule is a ``(regex, weight)`` pair attached to one route; :func:`keyword_scores` sums the
+weights of the rules that match. Fault codes and asset tags are "strong" signals for the
+maintenance route. Patterns run on the raw text with ``re.IGNORECASE`` unless noted.
+"""
+
+from __future__ import annotations
+
+import re
+
+_I = re.IGNORECASE
+
+# Fault / alarm codes: E-204, F012, ALM-3301, "fault 31", "alarm code 1203", "error 4".
+FAULT_CODE = re.compile(
+    r"\b(?:E|F|A|ALM|ALR|ERR|FLT|W)-?\d{2,5}\b|\b(?:fault|alarm|error|trip|warning)(?: code)?\s*#?\d{1,5}\b"
+    r"|\bcode\s+[A-Z]{0,3}-?\d{2,5}\b",
+)
+# Asset tags: P-101, M-203A, CV-12, GB-4, C-301, HX-2; excludes standards and model names.
+ASSET_TAG = re.compile(r"\b(?!(?:ISO|IEC|GPT|SOC|NIS|EN|ANSI|COVID|ART|RMF|AI)-)[A-Z]{1,3}-\d{1,4}[A-Z]?\b")
+
+_MAINTENANCE = [
+    (r"\bpumps?\b|\bmotors?\b|\bcompressors?\b|\bconveyors?\b|\bgear ?box(?:es)?\b|\bchillers?\b|\bboilers?\b", 1.5),
+    (r"\b(?:hydraulic|stamping|punch|brake|injection|mechanical|power) press(?:es)?\b|\bpress (?:PR-|ram|die|tonnage)", 1.5),
+    (r"\bbearings?\b|\bseals?\b|\bimpellers?\b|\bcouplings?\b|\bshafts?\b|\brotors?\b|\bbelts?\b|\bvalves?\b"
+     r"|\bgaskets?\b|\bfans?\b|\bblowers?\b|\bheat exchangers?\b|\bcondensers?\b|\bevaporators?\b|\bfilters?\b"
+     r"|\bhoses?\b|\bfittings?\b|\bcontactors?\b|\bfuses?\b|\bbreakers?\b|\bvfds?\b|\bdrives?\b|\bhaul trucks?\b", 1.0),
+    (r"\bvibrat\w*|\bcavitat\w*|\boverheat\w*|\bleak\w*|\bnois[ey]\w*|\brattl\w*|\bsqueal\w*|\bgrinding\b|\bknocking\b"
+     r"|\bhot\b|\bsmok\w*|\bworn\b|\bwear\b|\bcorro\w*|\bcrack\w*|\bjam\w*|\bstall\w*|\bslipp\w*|\bmisalign\w*", 1.0),
+    (r"\balarms?\b|\bfault\w*|\btrip(?:s|ped|ping)?\b|\bshut ?down\b|\bwon'?t start\b|\bkeeps? stopping\b|\bbreakdown\b", 1.0),
+    (r"\block-?out\b|\bloto\b|\btag-?out\b|\bwork orders?\b|\bfmea\b|\bsops?\b|\bfailure modes?\b|\brpn\b|\bmtbf\b|\bmttr\b"
+     r"|\blubricat\w*|\bgrease\b|\boil (?:level|analysis|pressure|leak)|\bspare parts?\b|\bpreventive maintenance\b"
+     r"|\btroubleshoot\w*|\broot cause\b|\bdischarge pressure\b|\bsuction\b|\bamps?\b|\bcurrent draw\b|\brefrigerant\b"
+     r"|\binterlocks?\b|\be-?stops?\b|\bguards?\b|\brepair\w*|\breplace\w*|\bisolat\w*", 1.0),
+]
+_GOVERNANCE = [
+    (r"\b(?:eu )?ai act\b|\bnist\b|\bai rmf\b|\brmf\b|\biso/?(?:iec)? ?42001\b|\bgdpr\b", 2.5),
+    (r"\bhigh-?risk\b|\brisk (?:tier|class\w*|level|categor\w*|management)\b|\bprohibited\b|\bconformity\b"
+     r"|\bbias\w*|\bfairness\b|\bdiscriminat\w*|\b(?:human )?oversight\b|\bhuman[- ]in[- ]the[- ]loop\b"
+     r"|\bdecision records?\b|\bcomplian\w*|\bregulat\w*|\btransparen\w*|\baccountab\w*|\bexplainab\w*"
+     r"|\bgovernance\b|\bgovern\b|\bethic\w*|\bmodel cards?\b|\bdata protection\b|\bprivacy\b|\bliabilit\w*"
+     r"|\bpost-?market\b|\bimpact assessment\b|\bresponsible ai\b|\bdeployers?\b|\bannex\b|\barticle \d+\b|\blegal\w*"
+     r"|\bobligations?\b|\baudit\w*|\bpolic(?:y|ies)\b|\bincident report\w*|\bsafeguards?\b|\bcertif\w*", 1.0),
+]
+_READINESS = [
+    (r"\bpilot purgatory\b|\bpilot to production\b|\b(?:ai )?maturity\b|\breadiness\b|\broadmap\b|\bmlops\b", 2.0),
+    (r"\bpilots?\b|\bscal(?:e|ing|able)\b|\binto production\b|\bin production\b|\brollout\b|\broll(?:ing)? out\b"
+     r"|\bbusiness case\b|\broi\b|\bkpis?\b|\buse cases?\b|\bprioriti\w*|\bchange management\b|\bupskill\w*"
+     r"|\bskills?\b|\btalent\b|\bdata (?:infrastructure|quality|platform|strategy|foundation|pipeline)s?\b"
+     r"|\badoption\b|\bstrategy\b|\bsponsor\w*|\bleadership\b|\bbudget\w*|\bfunding\b|\bproof of concept\b|\bpoc\b"
+     r"|\bstakeholders?\b|\bchampions?\b|\bplants?\b.*\b(?:sites|across)\b|\bacross (?:\w+ )?(?:sites|plants)\b"
+     r"|\bassess\w*|\bdimensions?\b|\bvalue\b|\benterprise\b|\bphased?\b|\binvest\w*", 1.0),
+]
+_GENERAL = [
+    (r"\bwhat can you\b|\bwho are you\b|\bwhat are you\b|\bwhat do you (?:do|know|cover)\b|\bhow do you work\b"
+     r"|\b(?:this|the) copilot\b|\bknowledge base\b|\bwhich documents\b|\bwhat documents\b|\byour sources\b"
+     r"|\bhow (?:do|can|should) i use (?:you|this|the copilot)\b|\bcapabilit\w*|\blimitations\b|\bhelp\b$"
+     r"|^(?:hi|hello|hey|good (?:morning|afternoon|evening)|thanks|thank you)\b|\bupload\w*|\bare you\b", 1.5),
+    (r"\b(?:can|do|did|will|would|could) you\b|\byour (?:answers?|sources?|index|documents|knowledge|data)\b"
+     r"|\bfor you to\b|\byou (?:store|keep|remember|use|know|support)\b|\bcitations?\b|\banswers?\b", 1.0),
+    (r"\byou\b|\byour\b|\bthis (?:tool|assistant|chat|app)\b", 0.5),
+]
+_OUT_OF_SCOPE = [
+    (r"\bweather\b|\brecipes?\b|\bcook\w*|\bbak(?:e|ing)\b|\bjokes?\b|\bpoems?\b|\bsongs?\b|\blyrics\b|\bfootball\b"
+     r"|\bsoccer\b|\bbasketball\b|\bstock (?:price|market)\b|\bbitcoin\b|\bcrypto\w*|\bmovies?\b|\bfilms?\b|\bnetflix\b"
+     r"|\bvacation\b|\bholiday\b|\bflights?\b|\bhotels?\b|\bbirthday\b|\bdating\b|\bgirlfriend\b|\bboyfriend\b"
+     r"|\bhomework\b|\bcapital of\b|\bhoroscope\b|\bcelebrit\w*|\belection\b|\bpresident\b|\bpizza\b|\brestaurant\w*"
+     r"|\blottery\b|\bvideo games?\b|\bessay\b|\bnovel\b|\bgarden\w*|\bpets?\b|\bdogs?\b|\bcats?\b", 1.5),
+]
+
+RULES: dict[str, list[tuple[re.Pattern[str], float]]] = {
+    route: [(re.compile(p, _I), w) for p, w in rules]
+    for route, rules in (("maintenance", _MAINTENANCE), ("governance", _GOVERNANCE), ("readiness", _READINESS),
+                         ("general", _GENERAL), ("out_of_scope", _OUT_OF_SCOPE))
+}
+STRONG_WEIGHT = 3.0  # a fault code or asset tag
+
+
+def strong_maintenance(text: str) -> list[str]:
+    """Fault codes and asset tags found in the text (case-sensitive, as written on plates and HMIs)."""
+    return [m.group(0) for m in FAULT_CODE.finditer(text)] + [m.group(0) for m in ASSET_TAG.finditer(text)]
+
+
+def keyword_scores(text: str) -> dict[str, float]:
+    """Summed rule weights per route (each distinct matched word counts once)."""
+    scores: dict[str, float] = {}
+    for route, rules in RULES.items():
+        seen: set[str] = set()
+        total = 0.0
+        for pattern, weight in rules:
+            for m in pattern.finditer(text):
+                word = m.group(0).lower()
+                if word not in seen:
+                    seen.add(word)
+                    total += weight
+        if total:
+            scores[route] = total
+    if strong_maintenance(text):
+        scores["maintenance"] = scores.get("maintenance", 0.0) + STRONG_WEIGHT
+    return scores
+
+
+_FOLLOWUP_START = re.compile(
+    r"^\s*(?:and|but|also|so|then|ok(?:ay)?|what about|how about|and what|what if|same for|why|which one|"
+    r"how (?:long|often|much|many)|is it|are they|does it|do they|can it|should i|should we|what else|anything else|"
+    r"more on|tell me more|go on|explain (?:that|it|more))\b", _I)
+_PRONOUN = re.compile(r"\b(?:it|its|that|this|those|these|they|them|the same|one)\b", _I)
+
+
+def is_followup(text: str) -> bool:
+    """A terse turn that leans on the conversation ("and what about the seal?", "why is that?")."""
+    words = text.split()
+    if len(words) > 12:
+        return False
+    return bool(_FOLLOWUP_START.search(text)) or (len(words) <= 6 and bool(_PRONOUN.search(text)))

@@ -1,0 +1,64 @@
+"""Ingestion throughput (chunks/s) with the real embedder, through the ordinary ingest path.
+
+    .venv/bin/python bench/bench_ingest.py [--corpus knowledge shared] [--embedder real|fake]
+
+Each corpus is ingested from scratch into a temporary data directory; the figure is indexed chunks
+divided by wall-clock seconds of `ingest_paths` (load + chunk + embed + write + publish). A second,
+unchanged run shows the incremental no-op cost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from copilot.config import load_settings  # noqa: E402
+from copilot.ingest.pipeline import ingest_paths  # noqa: E402
+from copilot.retrieval.embedder import build_embedder  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "data"
+CORPORA = {
+    "knowledge": [ROOT / "knowledge"],
+    "shared": [SHARED / "nist_ai_rmf_playbook" / "docs", SHARED / "eu_ai_act" / "docs",
+               SHARED / "fmea_haul_truck", SHARED / "assetops_chillers"],
+}
+
+
+def run(name: str, paths: list[Path], embedder_kind: str) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = load_settings(profile="default" if embedder_kind == "real" else "test",
+                                 overrides={"data_dir": tmp, "tables": {"enabled": False}})
+        emb = build_embedder(settings)
+        emb.embed(["warm up"])
+        t0 = time.perf_counter()
+        report = ingest_paths(settings, [p for p in paths if p.exists()], embedder=emb, progress=False)
+        first = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        again = ingest_paths(settings, [p for p in paths if p.exists()], embedder=emb, progress=False)
+        noop = time.perf_counter() - t1
+    s = report.summary()
+    row = {"corpus": name, "embedder": emb.name, "files": s["added"], "failed": s["failed"],
+           "chunks": s["chunks"], "seconds": round(first, 1), "chunks_per_s": round(s["chunks"] / first, 1),
+           "unchanged_rerun_s": round(noop, 2), "rerun_unchanged_files": again.count("unchanged")}
+    print(json.dumps(row), flush=True)
+    return row
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", nargs="+", choices=sorted(CORPORA), default=sorted(CORPORA))
+    ap.add_argument("--embedder", choices=["real", "fake"], default="real")
+    args = ap.parse_args()
+    for name in args.corpus:
+        run(name, CORPORA[name], args.embedder)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""The FastAPI application factory: API routes, auth, metrics, errors and the Chainlit UI in one app."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from copilot.api.deps import Container
+from copilot.api.errors import error_body, install_error_handlers
+from copilot.api.metrics import MetricsMiddleware
+from copilot.api.routes import approvals, chat, documents, health, openai_compat, threads
+from copilot.config import Settings
+from copilot.graph.contract import Copilot
+from copilot.retrieval.base import Retriever
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """Local, grounded industrial AI copilot: AI readiness, AI governance and plant maintenance.
+
+Every `/v1` route needs an API key (`Authorization: Bearer <key>` or `X-API-Key: <key>`). Roles:
+**viewer** (chat, search, read), **operator** (+ feedback, delete threads), **approver** (+ approve,
+reject, edit proposed work orders and decision records), **admin** (+ upload and delete documents).
+Errors are always `{"error": code, "detail": message}`."""
+
+
+class ContentTypeMiddleware:
+    """415 for POST bodies of the wrong type: JSON for /v1 routes, multipart for document uploads."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"].startswith("/v1/"):
+            headers = {k.decode().lower(): v.decode() for k, v in scope.get("headers", [])}
+            ctype = headers.get("content-type", "").split(";")[0].strip().lower()
+            empty = headers.get("content-length", "0") == "0" and "transfer-encoding" not in headers
+            if scope["path"].rstrip("/") == "/v1/documents":
+                wanted, ok = "multipart/form-data", ctype == "multipart/form-data"
+            else:
+                wanted = "application/json"
+                ok = ctype == "application/json" or ctype.endswith("+json") or (not ctype and empty)
+            if not ok:
+                body = error_body(415, f"content type {ctype or '(none)'!r} is not accepted here; send {wanted}")
+                await _send_json(send, 415, body)
+                return
+        await self.app(scope, receive, send)
+
+
+async def _send_json(send: Send, status: int, body: dict[str, str]) -> None:
+    import json
+
+    data = json.dumps(body).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]})
+    await send({"type": "http.response.body", "body": data})
+
+
+def create_app(settings: Settings, *, copilot: Copilot | None = None, retriever: Retriever | None = None,
+               ui: bool = True) -> FastAPI:
+    """Build the app. ``copilot``/``retriever`` default to the real ones, loaded in the background at
+    startup (``/readyz`` says when). ``ui=False`` leaves out the Chainlit UI (API tests)."""
+    container = Container(settings, copilot=copilot, retriever=retriever)
+    credentials = container.auth.bootstrap() if settings.auth.enabled else None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        container.load_in_background()
+        yield
+
+    app = FastAPI(
+        title="Industrial AI Copilot", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
+        openapi_tags=[
+            {"name": "chat", "description": "Ask the copilot (SSE or JSON)."},
+            {"name": "threads", "description": "Conversation history and feedback."},
+            {"name": "approvals", "description": "Human approval of proposed actions."},
+            {"name": "records", "description": "Approved work orders and decision records."},
+            {"name": "documents", "description": "The indexed documents; uploads."},
+            {"name": "search", "description": "Raw retrieval."},
+            {"name": "openai", "description": "OpenAI-compatible endpoints."},
+            {"name": "health", "description": "Liveness, readiness, metrics."},
+        ],
+    )
+    app.state.container = container
+    app.state.initial_credentials = credentials
+    install_error_handlers(app)
+    for router in (chat.router, threads.router, approvals.router, approvals.records, documents.router,
+                   openai_compat.router, health.router):
+        app.include_router(router)
+    app.add_middleware(ContentTypeMiddleware)
+    app.add_middleware(MetricsMiddleware, metrics=container.metrics, ui_path=settings.server.ui_path)
+    if ui:
+        from copilot.ui.mount import mount_ui
+
+        mount_ui(app, container)
+    return app

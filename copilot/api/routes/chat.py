@@ -1,0 +1,88 @@
+"""POST /v1/chat: one turn, streamed as server-sent events or returned as one Answer."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import APIRouter
+from sse_starlette.sse import EventSourceResponse
+
+from copilot.api.deps import ContainerDep, Viewer
+from copilot.api.errors import APIError, responses
+from copilot.api.runner import GenerationTimeout, QueueFull, Ticket
+from copilot.api.schemas import ChatRequest
+from copilot.graph.contract import Event
+from copilot.types import Answer
+
+router = APIRouter(prefix="/v1", tags=["chat"])
+
+SSE_DOC = (
+    "With `stream: true` (default) the response is `text/event-stream`; each event's name is its type "
+    "and its data is JSON: `route` {route, confidence, method}, `sources` {citations}, `table_plan` "
+    "{plan, rows}, `token` {text}, `approval` (ApprovalRequest), `done` (the full Answer), `error` {message}."
+)
+
+
+def check_message(container: Any, message: str) -> None:
+    """413 when the message is longer than server.max_message_chars; 422 when it is blank."""
+    limit = container.settings.server.max_message_chars
+    if len(message) > limit:
+        raise APIError(413, f"the message has {len(message)} characters; the limit is {limit}")
+    if not message.strip():
+        raise APIError(422, "the message is empty")
+
+
+def admit(container: Any) -> Ticket:
+    """A place in the generation queue, or 429 with Retry-After."""
+    container.get_copilot()  # 503 before queueing when the model cannot be loaded
+    try:
+        return container.runner.admit()
+    except QueueFull as exc:
+        raise APIError(429, f"the model is busy ({exc}); retry shortly", headers={"Retry-After": "5"}) from exc
+
+
+async def collect_answer(container: Any, ticket: Ticket, message: str, **kwargs: Any) -> Answer:
+    """Run the graph to the end and return its Answer (504 on timeout, 500 on a graph error)."""
+    try:
+        async for event in container.runner.events(ticket, message, **kwargs):
+            if event.type == "done":
+                return Answer.model_validate(event.data)
+            if event.type == "error":
+                status = int(event.data.get("status", 500))
+                raise APIError(status, f"the answer failed: {event.data.get('message', 'unknown error')}")
+    except GenerationTimeout as exc:
+        raise APIError(504, str(exc)) from exc
+    raise APIError(500, "the answer ended without a result")
+
+
+def sse(event: Event) -> dict[str, str]:
+    return {"event": event.type, "data": json.dumps(event.data, ensure_ascii=False, default=str)}
+
+
+async def stream_events(container: Any, ticket: Ticket, message: str, **kwargs: Any) -> AsyncIterator[dict[str, str]]:
+    """SSE frames; a timeout becomes an ``error`` event (the status line is already sent)."""
+    try:
+        async for event in container.runner.events(ticket, message, **kwargs):
+            yield sse(event)
+    except GenerationTimeout as exc:
+        yield sse(Event(type="error", data={"message": str(exc), "status": 504}))
+
+
+@router.post(
+    "/chat",
+    response_model=Answer,
+    summary="Ask the copilot",
+    description="Answer one turn, grounded in the indexed documents. " + SSE_DOC,
+    responses={200: {"content": {"text/event-stream": {}}, "description": "Answer JSON or an SSE stream."},
+               **responses(401, 403, 413, 415, 422, 429, 503, 504)},
+)
+async def chat(body: ChatRequest, container: ContainerDep, principal: Viewer) -> Any:
+    check_message(container, body.message)
+    agent = None if body.agent in (None, "auto") else body.agent
+    kwargs = {"thread_id": body.thread_id, "agent": agent, "user": principal.user}
+    ticket = admit(container)
+    if body.stream:
+        return EventSourceResponse(stream_events(container, ticket, body.message, **kwargs), ping=15)
+    return await collect_answer(container, ticket, body.message, **kwargs)

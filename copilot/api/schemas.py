@@ -1,0 +1,119 @@
+"""Request and response models of the HTTP API (shown in the OpenAPI schema)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+AgentName = Literal["auto", "readiness", "governance", "maintenance"]
+
+
+class ErrorResponse(BaseModel):
+    """Every 4xx/5xx answer of the API."""
+
+    error: str = Field(description="Short machine-readable error code, e.g. not_found.")
+    detail: str = Field(description="What went wrong and how to fix it.")
+
+
+class ChatRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    message: str = Field(min_length=1, description="The user's question (at most server.max_message_chars).")
+    thread_id: str | None = Field(None, pattern=r"^[A-Za-z0-9_.:-]{1,128}$",
+                                  description="Continue this conversation; omit to start one.")
+    agent: AgentName | None = Field(None, description="Force an agent; default routes automatically.")
+    stream: bool = Field(True, description="Server-sent events when true, one JSON Answer when false.")
+
+
+class Message(BaseModel):
+    role: str
+    content: str
+    model_config = ConfigDict(extra="allow")
+
+
+class ThreadHistory(BaseModel):
+    thread_id: str
+    messages: list[dict[str, Any]]
+
+
+class Deleted(BaseModel):
+    deleted: str
+
+
+class DecisionRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    comment: str | None = Field(None, max_length=4000, description="Why; stored with the decision.")
+
+
+class EditDecisionRequest(DecisionRequest):
+    payload: dict[str, Any] = Field(description="The edited payload that replaces the proposed one, then approved.")
+
+
+class FeedbackRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    thread_id: str = Field(min_length=1, max_length=200)
+    message_index: int = Field(ge=0, description="Index of the assistant message in the thread history.")
+    score: Literal[-1, 0, 1] = Field(description="1 thumbs up, -1 thumbs down, 0 neutral.")
+    comment: str | None = Field(None, max_length=4000)
+
+
+class Record(BaseModel):
+    """A stored work order or decision record (fields depend on the kind)."""
+
+    model_config = ConfigDict(extra="allow")
+    id: str | None = None
+
+
+class SearchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    query: str = Field(min_length=1, max_length=4000)
+    k: int = Field(6, ge=1, le=100)
+    mode: Literal["hybrid", "dense", "bm25"] | None = None
+    filters: dict[str, str | list[str]] | None = Field(None, description='e.g. {"doc_type": "sop"}')
+
+
+class DocumentInfo(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    doc_id: str
+    title: str = ""
+    doc_type: str = ""
+    source: str = ""
+    revision: str | None = None
+    chunks: int = 0
+    uploaded: bool = False
+
+
+class UploadResult(BaseModel):
+    filename: str
+    bytes: int
+    ingest: dict[str, Any] = Field(default_factory=dict)
+
+
+class Health(BaseModel):
+    status: str
+
+
+class Ready(BaseModel):
+    status: str
+    chunks: int = 0
+    detail: str = ""
+
+
+class OpenAIMessage(BaseModel):
+    role: Literal["system", "user", "assistant", "tool", "developer"]
+    content: str | list[dict[str, Any]] | None = None
+    model_config = ConfigDict(extra="allow")
+
+
+class ChatCompletionRequest(BaseModel):
+    """The subset of the OpenAI chat completions request the copilot honours (others are ignored)."""
+
+    model_config = ConfigDict(extra="allow")
+    model: str = "industrial-copilot"
+    messages: list[OpenAIMessage] = Field(min_length=1)
+    stream: bool = False
+    user: str | None = None

@@ -1,0 +1,47 @@
+"""Wire the nodes into a LangGraph StateGraph, and the SQLite checkpointer that makes threads durable."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.graph import END, START, StateGraph
+
+from copilot.config import Settings
+from copilot.graph.approval import approval_node
+from copilot.graph.nodes import after_safety, draft_node, finalize_node, prepare_node, route_node, safety_node
+from copilot.graph.state import CopilotState, RunContext
+
+
+def checkpointer_path(settings: Settings):
+    return settings.data_dir / "checkpoints.sqlite3"
+
+
+def build_checkpointer(settings: Settings) -> SqliteSaver:
+    """A SqliteSaver on ``<data_dir>/checkpoints.sqlite3``: threads and pending approvals survive a restart."""
+    path = checkpointer_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
+    saver = SqliteSaver(conn)
+    saver.setup()
+    return saver
+
+
+def build_graph(checkpointer: Any) -> Any:
+    """safety -> route -> prepare -> draft -> finalize -> approval (interrupt) -> END."""
+    g = StateGraph(CopilotState, context_schema=RunContext)
+    g.add_node("safety", safety_node)
+    g.add_node("route", route_node)
+    g.add_node("prepare", prepare_node)
+    g.add_node("draft", draft_node)
+    g.add_node("finalize", finalize_node)
+    g.add_node("approval", approval_node)
+    g.add_edge(START, "safety")
+    g.add_conditional_edges("safety", after_safety, {"route": "route", "finalize": "finalize"})
+    g.add_edge("route", "prepare")
+    g.add_edge("prepare", "draft")
+    g.add_edge("draft", "finalize")
+    g.add_edge("finalize", "approval")
+    g.add_edge("approval", END)
+    return g.compile(checkpointer=checkpointer)

@@ -1,0 +1,97 @@
+"""Finish a turn: citation check, the Answer, the assistant message, the audit record, approval request."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from typing import Any
+
+from agents.citations import check_citations
+from agents.prompts.shared import PROMPT_VERSION
+from copilot.graph.deps import Deps
+from copilot.types import Answer, ApprovalRequest, Citation
+
+_WORD = re.compile(r"[a-z0-9][a-z0-9-]{3,}")
+
+
+def support_ratio(text: str, sources: list[Citation]) -> float:
+    """Share of the answer's content words that occur in the shown sources (a cheap groundedness signal)."""
+    words = set(_WORD.findall(text.lower()))
+    if not words:
+        return 0.0
+    pool = set(_WORD.findall(" ".join(c.text for c in sources).lower()))
+    return len(words & pool) / len(words)
+
+
+def check_answer(text: str, sources: list[Citation], contact: str,
+                 model_text: str | None = None) -> tuple[str, list[Citation], int, bool]:
+    """(clean text, citations, invalid markers, supported) for a grounded draft.
+
+    Support is judged on the model-written part only, so a deterministic block (e.g. the LOTO
+    reminder) cannot make an unsupported model answer look cited."""
+    clean, cited, invalid = check_citations(text, sources)
+    model_clean, model_cited, _ = check_citations(model_text if model_text is not None else text, sources)
+    if model_cited:
+        return clean, cited, invalid, True
+    if sources and support_ratio(model_clean, sources) >= 0.5:
+        return clean, cited or list(sources), invalid, True
+    note = (f"\n\nNote: I could not link this answer to the knowledge base sources, so treat it as unverified "
+            f"and check with {contact}.")
+    return clean + note, [], invalid, False
+
+
+def finalize_answer(deps: Deps, state: dict[str, Any], thread_id: str) -> dict[str, Any]:
+    draft = state.get("draft") or {"text": "", "grounded": False}
+    route = state.get("route") or {"route": "general", "confidence": 0.0, "method": "none"}
+    sources = [Citation(**c) for c in state.get("sources", [])]
+    contact = deps.settings.agents.escalation_contact
+    safety = state.get("safety") or {}
+    text = draft["text"]
+    invalid, supported = 0, True
+    if draft.get("table"):
+        text, citations, invalid = check_citations(text, sources)
+        citations = citations or sources
+    elif draft.get("grounded") and draft.get("model_called"):
+        text, citations, invalid, supported = check_answer(text, sources, contact, draft.get("model_text"))
+    else:
+        text, citations, invalid = check_citations(text, sources)
+        supported = not draft.get("dont_know", False)
+    timings = dict(state.get("timings") or {})
+    start = timings.pop("start", None)
+    if start:
+        timings["total"] = round(time.time() - start, 3)
+    timings.update({k: round(v, 3) for k, v in (draft.get("timings") or {}).items()})
+    proposal = draft.get("proposal")
+    approval: ApprovalRequest | None = None
+    if proposal:
+        approval = ApprovalRequest(id=uuid.uuid4().hex, kind=proposal["kind"], thread_id=thread_id,
+                                   payload=proposal["payload"], summary=proposal.get("summary", ""))
+        deps.store.add_approval(approval)
+    answer = Answer(
+        thread_id=thread_id, route=route["route"], route_confidence=route.get("confidence", 0.0), text=text,
+        citations=citations, invalid_markers=invalid, supported=supported,
+        refused=safety.get("action") == "refuse", escalated=safety.get("action") == "escalate",
+        approval=approval, structured=draft.get("structured"),
+        table_plan=(state.get("table") or {}).get("plan"), timings=timings,
+    )
+    deps.audit.append("turn", {
+        "turn_id": state.get("turn_id"), "user": state.get("user"), "question": state.get("question"),
+        "search_query": state.get("search_query"), "route": route, "safety": safety.get("category"),
+        "chunk_ids": [c.chunk_id for c in sources], "cited_chunk_ids": [c.chunk_id for c in citations],
+        "model": deps.model_name if draft.get("model_called") else None, "prompt_version": PROMPT_VERSION,
+        "answer": text, "invalid_markers": invalid, "supported": supported,
+        "approval_id": approval.id if approval else None,
+    }, thread_id=thread_id)
+    if approval:
+        deps.audit.append("approval_requested", {"approval_id": approval.id, "kind": approval.kind,
+                                                 "payload": approval.payload}, thread_id=thread_id)
+    message = {"role": "assistant", "content": text, "route": route["route"], "turn_id": state.get("turn_id"),
+               "citations": [{"marker": c.marker, "title": c.title, "section": c.section, "chunk_id": c.chunk_id}
+                             for c in citations],
+               "approval_id": approval.id if approval else None, "supported": supported}
+    out: dict[str, Any] = {"answer": answer.model_dump(), "messages": [message]}
+    if approval:
+        out["proposal"] = {**proposal, "approval_id": approval.id}
+        out["approval"] = approval.model_dump()
+    return out

@@ -1,0 +1,102 @@
+"""Retrieval for one turn: follow-up rewriting, per-agent filters with an unfiltered fallback, table QA."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from agents.routing_signals import is_followup
+from copilot.graph.deps import Deps
+from copilot.retrieval.base import Filters
+from copilot.types import Hit
+
+log = logging.getLogger(__name__)
+
+PRONOUN = re.compile(r"\b(it|its|that|this|those|these|they|them|the same|one)\b", re.I)
+REWRITE_PROMPT = (
+    "Rewrite the last question so it can be understood without the conversation. Reply with the rewritten "
+    "question only.\n\nConversation:\n{history}\n\nLast question: {question}\nRewritten question:"
+)
+
+
+def last_user_turns(messages: list[dict[str, Any]], n: int) -> list[str]:
+    return [m["content"] for m in messages if m.get("role") == "user"][-n:] if n else []
+
+
+def rewrite_question(deps: Deps, question: str, messages: list[dict[str, Any]]) -> tuple[str, str]:
+    """Standalone question for retrieval. Returns (query, method: none|concat|llm)."""
+    earlier = last_user_turns(messages[:-1], deps.settings.agents.history_turns)
+    if not earlier or not is_followup(question):
+        return question, "none"
+    concat = f"{earlier[-1]} {question}"
+    if not PRONOUN.search(question):
+        return concat, "concat"
+    turns = [f"{m['role']}: {m['content'][:300]}" for m in messages[:-1][-2 * deps.settings.agents.history_turns:]]
+    try:
+        out = deps.llm.chat([{"role": "user", "content": REWRITE_PROMPT.format(history="\n".join(turns), question=question)}],
+                            max_tokens=60, temperature=0.0).text.strip().strip('"').splitlines()
+    except Exception as exc:  # noqa: BLE001 - rewriting is an optimisation; never fail the turn
+        log.warning("question rewrite failed: %s", exc)
+        return concat, "concat"
+    text = out[0].strip() if out else ""
+    if not 5 <= len(text) <= 300 or re.search(r"\bI (do not|don't|cannot)\b", text):
+        return concat, "concat"
+    return text, "llm"
+
+
+def _dense(hit: Hit) -> float | None:
+    value = hit.scores.get("dense")
+    return float(value) if value is not None else None
+
+
+def best_relevance(hits: list[Hit]) -> float | None:
+    scores = [s for s in (_dense(h) for h in hits) if s is not None]
+    return max(scores) if scores else None
+
+
+def search(deps: Deps, query: str, filters: Filters | None, extra: list[tuple[str, Filters | None]]) -> tuple[list[Hit], float | None]:
+    """Filtered search, topped up from the whole index when the filter finds too little; plus extra queries."""
+    retriever = deps.retriever
+    if retriever is None:
+        return [], None
+    k = deps.settings.retrieval.k
+    min_rel = deps.settings.retrieval.min_relevance
+    hits = retriever.search(query, k=k, filters=filters) if filters else []
+    rel = best_relevance(hits)
+    if len(hits) < k // 2 or (rel is not None and rel < min_rel) or (rel is None and not hits):
+        seen = {h.chunk.id for h in hits}
+        more = [h for h in retriever.search(query, k=k) if h.chunk.id not in seen]
+        hits = hits + more[: max(0, k - len(hits))]
+        rel = best_relevance(hits)
+    if not hits or (rel is not None and rel < min_rel):
+        return [], rel
+    hits = [h for h in hits if (_dense(h) is None or _dense(h) >= min_rel * 0.8)]
+    for q, f in extra:
+        try:
+            found = retriever.search(q, k=1, filters=f)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("extra query %r failed: %s", q, exc)
+            continue
+        for h in found:
+            if h.chunk.id not in {x.chunk.id for x in hits} and (_dense(h) or 0) >= min_rel:
+                hits.append(h)
+    return hits, rel
+
+
+def table_answer(deps: Deps, question: str) -> dict[str, Any] | None:
+    """TableQA result for spreadsheet questions, or None; a failure never breaks the answer."""
+    qa = deps.table_qa
+    if qa is None:
+        return None
+    try:
+        if not qa.needs_table(question):
+            return None
+        ans = qa.answer(question)
+    except Exception as exc:  # noqa: BLE001 - missing tables never break an answer
+        log.warning("table QA failed: %s", exc)
+        return None
+    if ans is None or ans.empty:
+        return None
+    return {"text": ans.text, "citations": [c.model_dump() for c in ans.citations], "plan": ans.plan,
+            "rows": len(ans.rows)}

@@ -1,0 +1,197 @@
+"""``CopilotService``: the conversation graph behind the API, UI, CLI and eval (see contract.py)."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+from langgraph.types import Command
+
+from agents.router import normalise_agent
+from copilot.actions.models import validate_payload
+from copilot.config import Settings
+from copilot.graph.approval import apply_decision
+from copilot.graph.builder import build_checkpointer, build_graph
+from copilot.graph.contract import Decision, Event
+from copilot.graph.deps import Deps
+from copilot.graph.state import RunContext
+from copilot.llm.base import LLM
+from copilot.retrieval.base import Retriever
+from copilot.types import Answer, ApprovalRequest
+
+THREAD_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
+
+
+class CopilotService:
+    """Implements :class:`copilot.graph.contract.Copilot`; heavy dependencies are built lazily."""
+
+    def __init__(self, settings: Settings, *, llm: LLM | None = None, embedder: Any = None,
+                 retriever: Retriever | None = None, router: Any = None, table_qa: Any = None) -> None:
+        self.settings = settings
+        self.deps = Deps(settings, llm=llm, embedder=embedder, retriever=retriever, router=router, table_qa=table_qa)
+        self.checkpointer = build_checkpointer(settings)
+        self.graph = build_graph(self.checkpointer)
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+        self._decide_lock = threading.Lock()
+
+    def close(self) -> None:
+        self.checkpointer.conn.close()
+
+    # -- asking -----------------------------------------------------------------------------
+    def _lock_for(self, thread_id: str) -> threading.Lock:
+        with self._locks_guard:
+            return self._locks.setdefault(thread_id, threading.Lock())
+
+    def _validate(self, message: str, thread_id: str | None, agent: str | None) -> tuple[str, str, str | None]:
+        if not isinstance(message, str) or not message.strip():
+            raise ValueError("message must be a non-empty string")
+        if len(message) > self.settings.server.max_message_chars:
+            raise ValueError(f"message is {len(message)} characters; the limit is {self.settings.server.max_message_chars}")
+        if thread_id is not None and not THREAD_ID.match(thread_id):
+            raise ValueError("thread_id must be 1-128 characters of letters, digits, '_', '-', '.', ':'")
+        return message.strip(), thread_id or uuid.uuid4().hex, normalise_agent(agent)
+
+    def stream(self, message: str, *, thread_id: str | None = None, agent: str | None = None,
+               user: str = "anonymous", cancel: threading.Event | None = None) -> Iterator[Event]:
+        """Events route -> sources -> (table_plan) -> token* -> (approval) -> done | error.
+        Raises ValueError at once for an empty or oversized message, a bad thread id or an unknown agent."""
+        message, thread_id, explicit = self._validate(message, thread_id, agent)
+        return self._run(message, thread_id, explicit, user, cancel)
+
+    def _run(self, message: str, thread_id: str, explicit: str | None, user: str,
+             cancel: threading.Event | None) -> Iterator[Event]:
+        lock = self._lock_for(thread_id)
+        if not lock.acquire(timeout=self.settings.server.request_timeout_s):
+            yield Event(type="error", data={"message": f"thread {thread_id} is busy with another request"})
+            return
+        try:
+            config = {"configurable": {"thread_id": thread_id}}
+            ctx = RunContext(deps=self.deps, thread_id=thread_id, cancel=cancel)
+            inp = {"question": message, "user": user, "explicit_agent": explicit, "turn_id": uuid.uuid4().hex}
+            start = time.perf_counter()
+            first: float | None = None
+            try:
+                for _mode, chunk in self.graph.stream(inp, config, context=ctx, stream_mode=["custom"]):
+                    if chunk.get("type") == "token" and first is None:
+                        first = time.perf_counter() - start
+                    yield Event(type=chunk["type"], data=chunk.get("data", {}))
+                values = self.graph.get_state(config).values
+                answer = Answer(**values["answer"])
+            except Exception as exc:  # noqa: BLE001 - reported as an error event and audited
+                self.deps.audit.append("error", {"question": message, "error": f"{type(exc).__name__}: {exc}"},
+                                       thread_id=thread_id)
+                yield Event(type="error", data={"message": f"{type(exc).__name__}: {exc}"})
+                return
+            answer.timings["first_token"] = round(first if first is not None else time.perf_counter() - start, 3)
+            answer.timings["total"] = round(time.perf_counter() - start, 3)
+            yield Event(type="done", data=answer.model_dump())
+        finally:
+            lock.release()
+
+    def ask(self, message: str, *, thread_id: str | None = None, agent: str | None = None,
+            user: str = "anonymous") -> Answer:
+        """Run one turn to completion (stops at an approval interrupt); raises RuntimeError on failure."""
+        for event in self.stream(message, thread_id=thread_id, agent=agent, user=user):
+            if event.type == "done":
+                return Answer(**event.data)
+            if event.type == "error":
+                raise RuntimeError(event.data.get("message", "unknown error"))
+        raise RuntimeError("the graph ended without an answer")
+
+    # -- threads ----------------------------------------------------------------------------
+    def _values(self, thread_id: str) -> dict[str, Any]:
+        if not isinstance(thread_id, str) or not THREAD_ID.match(thread_id):
+            raise KeyError(f"unknown thread {thread_id!r}")
+        values = self.graph.get_state({"configurable": {"thread_id": thread_id}}).values
+        if not values:
+            raise KeyError(f"unknown thread {thread_id!r}")
+        return values
+
+    def history(self, thread_id: str) -> list[dict[str, Any]]:
+        return [dict(m) for m in self._values(thread_id).get("messages", [])]
+
+    def delete_thread(self, thread_id: str) -> None:
+        self._values(thread_id)
+        with self._lock_for(thread_id):
+            self.checkpointer.delete_thread(thread_id)
+            self.deps.store.delete_thread(thread_id)
+        self.deps.audit.append("thread_deleted", {}, thread_id=thread_id)
+
+    # -- approvals --------------------------------------------------------------------------
+    def list_approvals(self, status: str | None = "pending") -> list[ApprovalRequest]:
+        if status not in (None, "pending", "approved", "rejected"):
+            raise ValueError(f"status must be pending, approved or rejected, not {status!r}")
+        return self.deps.store.list_approvals(status)
+
+    def get_approval(self, approval_id: str) -> ApprovalRequest:
+        return self.deps.store.get_approval(approval_id)
+
+    def decide(self, approval_id: str, decision: Decision, *, approver: str, comment: str | None = None,
+               edited_payload: dict[str, Any] | None = None) -> ApprovalRequest:
+        """Approve, edit-then-approve or reject; idempotent (a repeated decision has one side effect)."""
+        if decision not in ("approve", "reject", "edit"):
+            raise ValueError(f"decision must be approve, edit or reject, not {decision!r}")
+        if not isinstance(approver, str) or not approver.strip():
+            raise ValueError("approver must name the person who decides")
+        with self._decide_lock:
+            req = self.deps.store.get_approval(approval_id)
+            if req.status != "pending":
+                wanted = "rejected" if decision == "reject" else "approved"
+                if req.status == wanted:
+                    return req
+                raise ValueError(f"approval {approval_id} was already {req.status} by {req.decided_by}")
+            payload = req.payload
+            if decision == "edit" or (decision == "approve" and edited_payload is not None):
+                if edited_payload is None:
+                    raise ValueError("decision 'edit' needs edited_payload")
+                payload = validate_payload(req.kind, edited_payload)
+            resume = {"decision": decision, "approver": approver.strip(), "comment": comment, "payload": payload}
+            config = {"configurable": {"thread_id": req.thread_id}}
+            with self._lock_for(req.thread_id):
+                if self._pending_interrupt(config, approval_id):
+                    ctx = RunContext(deps=self.deps, thread_id=req.thread_id)
+                    self.graph.invoke(Command(resume=resume), config, context=ctx)
+                else:  # the thread moved on or was deleted: apply the decision from the store
+                    apply_decision(self.deps, req.thread_id, approval_id, resume)
+            return self.deps.store.get_approval(approval_id)
+
+    def _pending_interrupt(self, config: dict[str, Any], approval_id: str) -> bool:
+        snapshot = self.graph.get_state(config)
+        for task in snapshot.tasks:
+            for intr in task.interrupts:
+                if isinstance(intr.value, dict) and intr.value.get("approval_id") == approval_id:
+                    return True
+        return False
+
+    # -- records ----------------------------------------------------------------------------
+    def list_work_orders(self) -> list[dict[str, Any]]:
+        return self.deps.store.list_records("work_order")
+
+    def get_work_order(self, wo_id: str) -> dict[str, Any]:
+        return self.deps.store.get_record("work_order", wo_id)
+
+    def list_decision_records(self) -> list[dict[str, Any]]:
+        return self.deps.store.list_records("decision_record")
+
+    def get_decision_record(self, record_id: str) -> dict[str, Any]:
+        return self.deps.store.get_record("decision_record", record_id)
+
+    def list_reports(self) -> list[dict[str, Any]]:
+        return self.deps.store.list_records("report")
+
+    def record_feedback(self, thread_id: str, message_index: int, score: int, user: str,
+                        comment: str | None = None) -> None:
+        """Store a rating of one message of a thread; KeyError for an unknown thread, ValueError for bad input."""
+        messages = self.history(thread_id)
+        if not isinstance(message_index, int) or not 0 <= message_index < len(messages):
+            raise ValueError(f"message_index must be 0..{len(messages) - 1}")
+        if not isinstance(score, int) or not -1 <= score <= 5:
+            raise ValueError("score must be an integer from -1 to 5 (-1/1 for thumbs down/up)")
+        self.deps.store.add_feedback(thread_id, message_index, score, user, comment)
+        self.deps.audit.append("feedback", {"message_index": message_index, "score": score, "user": user,
+                                            "comment": comment}, thread_id=thread_id)

@@ -1,0 +1,51 @@
+"""FAISS inner-product index over normalised vectors (the only module importing faiss)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+
+def build(vectors: np.ndarray, kind: str = "flat") -> faiss.Index:
+    """IndexFlatIP (exact) or IndexHNSWFlat with inner product (approximate) over ``vectors``."""
+    dim = int(vectors.shape[1])
+    if kind == "hnsw":
+        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 80
+        index.hnsw.efSearch = 96
+    else:
+        index = faiss.IndexFlatIP(dim)
+    if len(vectors):
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+def save(index: faiss.Index, path: Path) -> None:
+    faiss.write_index(index, str(path))
+
+
+def load(path: Path) -> faiss.Index:
+    index = faiss.read_index(str(path))
+    if isinstance(index, faiss.IndexHNSW):
+        index.hnsw.efSearch = max(index.hnsw.efSearch, 96)
+    return index
+
+
+def search(index: faiss.Index, query: np.ndarray, k: int,
+           allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Top ``k`` (scores, ids) for one query vector; ``allowed`` restricts the ids searched."""
+    if index.ntotal == 0 or k <= 0:
+        return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
+    q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
+    k = min(k, index.ntotal)
+    if allowed is None:
+        scores, ids = index.search(q, k)
+    else:
+        sel = faiss.IDSelectorBatch(np.ascontiguousarray(allowed, dtype=np.int64))
+        params = (faiss.SearchParametersHNSW(sel=sel, efSearch=max(96, k)) if isinstance(index, faiss.IndexHNSW)
+                  else faiss.SearchParameters(sel=sel))
+        scores, ids = index.search(q, k, params=params)
+    keep = ids[0] >= 0
+    return scores[0][keep], ids[0][keep]

@@ -1,0 +1,239 @@
+"""The hybrid retriever: FAISS (dense) + BM25 + exact code match, fused by weighted RRF.
+
+``open_retriever(settings)`` returns a retriever over the generation that ``index_dir/CURRENT``
+names; each search checks the pointer (one ``stat``) and reloads when a new generation is published.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from copilot.config import Settings
+from copilot.retrieval import faiss_store
+from copilot.retrieval.base import Filters
+from copilot.retrieval.bm25 import BM25Index
+from copilot.retrieval.embedder import Embedder, build_embedder
+from copilot.retrieval.fusion import rrf
+from copilot.retrieval.store import POINTER, RetrievalIndexError, current_generation
+from copilot.retrieval.tokenize import codes_in_query
+from copilot.types import Chunk, Hit
+
+MODES = ("hybrid", "dense", "bm25")
+
+
+class _Generation:
+    """Everything loaded from one immutable generation directory."""
+
+    def __init__(self, gen: Path) -> None:
+        self.path = gen
+        self.con = sqlite3.connect(f"file:{gen / 'chunks.sqlite'}?mode=ro", uri=True, check_same_thread=False)
+        self.meta = dict(self.con.execute("SELECT key, value FROM meta").fetchall())
+        self.count = int(self.meta.get("count", 0))
+        self.dim = int(self.meta.get("dim", 0))
+        self.chunk_doc = np.zeros(self.count, dtype=np.int32)
+        rows = self.con.execute("SELECT idx, doc_ord FROM chunks").fetchall()
+        if rows:
+            arr = np.asarray(rows, dtype=np.int64)
+            self.chunk_doc[arr[:, 0]] = arr[:, 1]
+        self.vectors = np.load(gen / "vectors.npy", mmap_mode="r")
+        self.faiss = faiss_store.load(gen / "faiss.index")
+        self.bm25 = BM25Index.load(gen / "bm25", self.count)
+        self.lock = threading.Lock()
+
+    def query(self, sql: str, params: Any = ()) -> list[Any]:
+        with self.lock:
+            return self.con.execute(sql, params).fetchall()
+
+    def close(self) -> None:
+        self.con.close()
+
+
+class HybridRetriever:
+    """Implements the Retriever protocol of copilot.retrieval.base."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.index_dir = settings.index_dir
+        self._embedder = embedder
+        self._gen: _Generation | None = None
+        self._pointer_sig: tuple[int, int, int] | None = None
+        self._lock = threading.Lock()
+        self._refresh()
+
+    # -- loading -------------------------------------------------------------
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = build_embedder(self.settings)
+        return self._embedder
+
+    def _refresh(self) -> None:
+        try:
+            st = os.stat(self.index_dir / POINTER)
+            sig = (st.st_mtime_ns, st.st_ino, st.st_size)
+        except OSError:
+            sig = None
+        if sig == self._pointer_sig and (self._gen is not None or sig is None):
+            return
+        with self._lock:
+            gen = current_generation(self.index_dir)
+            if gen is None:
+                self._gen, self._pointer_sig = None, sig
+                return
+            if self._gen is None or self._gen.path != gen:
+                self._gen = _Generation(gen)
+            self._pointer_sig = sig
+
+    @property
+    def generation(self) -> str:
+        self._refresh()
+        return self._gen.path.name if self._gen else ""
+
+    def _check_embedder(self, gen: _Generation) -> None:
+        if gen.dim and self.embedder.dim != gen.dim:
+            raise RetrievalIndexError(
+                f"index in {gen.path} was built with embedder {gen.meta.get('embedder')} (dim {gen.dim}) but "
+                f"the configured embedder {self.embedder.name} has dim {self.embedder.dim}; "
+                "run `copilot ingest --rebuild`")
+
+    # -- filters -------------------------------------------------------------
+    def _allowed(self, gen: _Generation, filters: Filters | None) -> np.ndarray | None:
+        if not filters:
+            return None
+        docs: set[int] | None = None
+        for key, value in filters.items():
+            values = [str(v).strip().lower() for v in (value if isinstance(value, list | tuple) else [value])]
+            marks = ",".join("?" * len(values))
+            rows = gen.query(f"SELECT DISTINCT doc_ord FROM facets WHERE key = ? AND value IN ({marks})",
+                             [key, *values])
+            found = {r[0] for r in rows}
+            docs = found if docs is None else docs & found
+        return np.nonzero(np.isin(gen.chunk_doc, np.fromiter(docs or (), dtype=np.int32)))[0]
+
+    # -- retrievers ----------------------------------------------------------
+    def _dense(self, gen: _Generation, qvec: np.ndarray, n: int,
+               allowed: np.ndarray | None) -> list[int]:
+        _, ids = faiss_store.search(gen.faiss, qvec, n, allowed)
+        return [int(i) for i in ids]
+
+    @staticmethod
+    def _top(scores: np.ndarray, n: int, allowed: np.ndarray | None) -> list[int]:
+        if allowed is not None:
+            masked = np.full_like(scores, -np.inf)
+            masked[allowed] = scores[allowed]
+            scores = masked
+        n = min(n, int(np.count_nonzero(scores > 0)))
+        if n <= 0:
+            return []
+        part = np.argpartition(-scores, n - 1)[:n]
+        return [int(i) for i in part[np.argsort(-scores[part], kind="stable")]]
+
+    def _exact(self, gen: _Generation, codes: list[str], n: int, allowed: np.ndarray | None,
+               bm25_scores: np.ndarray) -> tuple[list[int], dict[int, int]]:
+        if not codes:
+            return [], {}
+        marks = ",".join("?" * len(codes))
+        rows = gen.query(f"SELECT idx, COUNT(DISTINCT code) FROM codes WHERE code IN ({marks}) GROUP BY idx", codes)
+        matched = {int(i): int(c) for i, c in rows}
+        if allowed is not None:
+            allowed_set = set(allowed.tolist())
+            matched = {i: c for i, c in matched.items() if i in allowed_set}
+        ranked = sorted(matched, key=lambda i: (-matched[i], -float(bm25_scores[i]), i))[:n]
+        return ranked, matched
+
+    # -- public API ----------------------------------------------------------
+    def search(self, query: str, *, k: int | None = None, mode: str | None = None,
+               filters: Filters | None = None) -> list[Hit]:
+        """Best ``k`` chunks for ``query`` (see copilot.retrieval.base.Retriever.search)."""
+        cfg = self.settings.retrieval
+        k = k or cfg.k
+        mode = mode or cfg.mode
+        if mode not in MODES:
+            raise ValueError(f"unknown retrieval mode {mode!r}; choose one of {', '.join(MODES)}")
+        self._refresh()
+        gen = self._gen
+        if gen is None or gen.count == 0 or not query.strip():
+            return []
+        allowed = self._allowed(gen, filters)
+        if allowed is not None and len(allowed) == 0:
+            return []
+        n = max(cfg.candidates, k)
+        qvec = None
+        if mode in ("hybrid", "dense"):
+            self._check_embedder(gen)
+            qvec = self.embedder.embed([query])[0]
+        rankings: dict[str, list[int]] = {}
+        bm25_scores = np.zeros(gen.count, dtype=np.float32)
+        if mode in ("hybrid", "bm25"):
+            bm25_scores = gen.bm25.scores(query)
+            rankings["bm25"] = self._top(bm25_scores, n, allowed)
+        if qvec is not None:
+            rankings["dense"] = self._dense(gen, qvec, n, allowed)
+        matched: dict[int, int] = {}
+        if mode == "hybrid":
+            rankings["exact"], matched = self._exact(gen, codes_in_query(query), n, allowed, bm25_scores)
+            weights = {"dense": cfg.weight_dense, "bm25": cfg.weight_bm25, "exact": cfg.weight_exact}
+            fused = rrf(rankings, weights, cfg.rrf_k)
+            order = sorted(fused, key=lambda i: (-fused[i], i))[:k]
+            final = [(i, fused[i]) for i in order]
+        else:
+            ids = rankings[mode][:k]
+            final = [(i, float(np.dot(gen.vectors[i], qvec)) if qvec is not None else float(bm25_scores[i]))
+                     for i in ids]
+        return self._hits(gen, final, qvec, bm25_scores, matched, mode)
+
+    def _hits(self, gen: _Generation, final: list[tuple[int, float]], qvec: np.ndarray | None,
+              bm25_scores: np.ndarray, matched: dict[int, int], mode: str) -> list[Hit]:
+        if not final:
+            return []
+        ids = [i for i, _ in final]
+        marks = ",".join("?" * len(ids))
+        rows = dict(gen.query(f"SELECT idx, data FROM chunks WHERE idx IN ({marks})", ids))
+        hits = []
+        for rank, (i, score) in enumerate(final, start=1):
+            scores: dict[str, float] = {}
+            if qvec is not None:
+                scores["dense"] = float(np.dot(np.asarray(gen.vectors[i], dtype=np.float32), qvec))
+            if mode != "dense":
+                scores["bm25"] = float(bm25_scores[i])
+            if matched.get(i):
+                scores["exact"] = float(matched[i])
+            if mode == "hybrid":
+                scores["rrf"] = score
+            hits.append(Hit(chunk=Chunk.model_validate_json(rows[i]), score=score, rank=rank, scores=scores))
+        return hits
+
+    def get_chunk(self, chunk_id: str) -> Chunk:
+        self._refresh()
+        if self._gen is None:
+            raise KeyError(chunk_id)
+        rows = self._gen.query("SELECT data FROM chunks WHERE id = ?", (chunk_id,))
+        if not rows:
+            raise KeyError(chunk_id)
+        return Chunk.model_validate_json(rows[0][0])
+
+    def count(self) -> int:
+        self._refresh()
+        return self._gen.count if self._gen else 0
+
+    def documents(self) -> list[dict[str, Any]]:
+        """One dict per document: doc_id, title, doc_type, source, revision, chunks, metadata."""
+        self._refresh()
+        if self._gen is None:
+            return []
+        rows = self._gen.query(
+            "SELECT doc_id, title, doc_type, source, revision, chunks, metadata FROM docs ORDER BY doc_id")
+        return [{"doc_id": r[0], "title": r[1], "doc_type": r[2], "source": r[3], "revision": r[4],
+                 "chunks": r[5], "metadata": json.loads(r[6] or "{}")} for r in rows]
+
+
+def open_retriever(settings: Settings, embedder: Embedder | None = None) -> HybridRetriever:
+    """Open the hybrid retriever over ``settings.index_dir`` (empty results until something is ingested)."""
+    return HybridRetriever(settings, embedder)

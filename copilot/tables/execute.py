@@ -1,0 +1,133 @@
+"""Run a validated TablePlan on SQLite with bound parameters and quoted, profile-checked identifiers.
+
+Text filters are first resolved against the column's distinct values (see matching.py) and
+become ``IN (?, ...)`` lists, so the model's text never reaches SQL as code. Rankings keep ties
+at the cut-off ("highest RPN" returns every row that shares the top value).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from copilot.tables.matching import ValueMatcher
+from copilot.tables.plan import RESULT, PlanError, TablePlan
+from copilot.tables.profile import TableProfile
+from copilot.tables.store import ROW_COL, quote_ident
+
+_SQL_OPS = {"=": "=", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+_SQL_FNS = {"count": "COUNT", "sum": "SUM", "avg": "AVG", "min": "MIN", "max": "MAX"}
+MAX_CITED_ROWS = 500
+
+
+class ResolvedFilter(BaseModel):
+    column: str
+    op: str
+    value: Any
+    method: str = "number"
+    matched: list[str] = Field(default_factory=list)
+
+
+class QueryResult(BaseModel):
+    """What a plan returned: result table, the data rows it used, how text values were resolved."""
+
+    table: str
+    columns: list[str]
+    rows: list[list[Any]]
+    row_ids: list[int]  # _row of every data row matched by the filters (capped)
+    n_matched: int
+    kind: str  # "rows" | "aggregate" | "grouped"
+    filters: list[ResolvedFilter] = Field(default_factory=list)
+    sql: str = ""
+    params: list[Any] = Field(default_factory=list)
+    truncated: bool = False
+
+
+def _where(conn: sqlite3.Connection, plan: TablePlan, profile: TableProfile,
+           matcher: ValueMatcher) -> tuple[str, list[Any], list[ResolvedFilter]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    resolved: list[ResolvedFilter] = []
+    t = quote_ident(profile.name)
+    for f in plan.filters:
+        col = profile.column(f.column)
+        if col is None:  # validate_plan guarantees this never happens; keep the executor safe anyway
+            raise PlanError(f"unknown column {f.column!r}")
+        q = quote_ident(col.name)
+        if col.numeric:
+            clauses.append(f"{q} {_SQL_OPS[f.op]} ?")
+            params.append(f.value)
+            resolved.append(ResolvedFilter(column=col.name, op=f.op, value=f.value))
+            continue
+        cands = [r[0] for r in conn.execute(f"SELECT DISTINCT {q} FROM {t} WHERE {q} IS NOT NULL").fetchall()]
+        m = matcher.resolve(str(f.value), [str(c) for c in cands], f.match, f.op)
+        resolved.append(ResolvedFilter(column=col.name, op=f.op, value=f.value, method=m.method, matched=m.values))
+        marks = ", ".join("?" * len(m.values))
+        if f.op == "!=":
+            if m.values:
+                clauses.append(f"({q} NOT IN ({marks}) OR {q} IS NULL)")
+                params.extend(m.values)
+        elif m.values:
+            clauses.append(f"{q} IN ({marks})")
+            params.extend(m.values)
+        else:
+            clauses.append("0")
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params, resolved
+
+
+def _default_select(plan: TablePlan, profile: TableProfile) -> list[str]:
+    if plan.select:
+        return plan.select
+    names = profile.column_names
+    if len(names) <= 6:
+        return names
+    wanted = set(names[:4]) | {f.column for f in plan.filters}
+    if plan.order_by.column and plan.order_by.column != RESULT:
+        wanted.add(plan.order_by.column)
+    return [n for n in names if n in wanted]
+
+
+def execute_plan(conn: sqlite3.Connection, plan: TablePlan, profile: TableProfile, matcher: ValueMatcher,
+                 max_rows: int = 50) -> QueryResult:
+    """Execute a plan already checked by ``validate_plan`` against ``profile``."""
+    t = quote_ident(profile.name)
+    where, params, resolved = _where(conn, plan, profile, matcher)
+    ids = [r[0] for r in conn.execute(f"SELECT {ROW_COL} FROM {t}{where} ORDER BY {ROW_COL}", params).fetchall()]
+    base = {"table": profile.name, "row_ids": ids[:MAX_CITED_ROWS], "n_matched": len(ids), "filters": resolved}
+    agg, order = plan.aggregate, plan.order_by
+    direction = "DESC" if order.direction == "desc" else "ASC"
+    limit = min(plan.limit or max_rows, max_rows)
+    if agg.fn != "none":
+        target = quote_ident(agg.column) if agg.column else "*"
+        expr = f"{_SQL_FNS[agg.fn]}({'*' if agg.fn == 'count' and not agg.column else target})"
+        label = f"{agg.fn}({agg.column})" if agg.column else "count"
+        if plan.group_by:
+            g = quote_ident(plan.group_by)
+            by = g if order.column == plan.group_by else "result"
+            if order.column is None and agg.fn == "count":
+                direction = "DESC"
+            sql = (f"SELECT {g}, {expr} AS result, COUNT(*) AS n FROM {t}{where} GROUP BY {g} "
+                   f"ORDER BY {by} {direction}, {g} LIMIT ?")
+            rows = [list(r) for r in conn.execute(sql, [*params, limit + 1]).fetchall()]
+            return QueryResult(columns=[plan.group_by, label, "rows"], rows=rows[:limit], kind="grouped", sql=sql,
+                               params=params, truncated=len(rows) > limit, **base)
+        sql = f"SELECT {expr}, COUNT(*) FROM {t}{where}"
+        rows = [list(r) for r in conn.execute(sql, params).fetchall()]
+        return QueryResult(columns=[label, "rows"], rows=rows, kind="aggregate", sql=sql, params=params, **base)
+    cols = list(_default_select(plan, profile))
+    ocol = order.column if order.column and order.column != RESULT else None
+    if ocol and ocol not in cols:
+        cols.append(ocol)
+    order_sql = f" ORDER BY {quote_ident(ocol)} {direction}, {ROW_COL}" if ocol else f" ORDER BY {ROW_COL}"
+    sel = ", ".join([ROW_COL, *(quote_ident(c) for c in cols)])
+    sql = f"SELECT {sel} FROM {t}{where}{order_sql} LIMIT ?"
+    fetched = [list(r) for r in conn.execute(sql, [*params, max_rows + 1]).fetchall()]
+    rows = fetched[:limit]
+    if ocol and plan.limit and len(fetched) > len(rows) and rows:
+        k = 1 + cols.index(ocol)
+        last = rows[-1][k]
+        rows += [r for r in fetched[limit:] if r[k] == last]
+    return QueryResult(columns=[ROW_COL, *cols], rows=rows, kind="rows", sql=sql, params=params,
+                       truncated=len(fetched) > len(rows), **base)

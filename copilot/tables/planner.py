@@ -1,0 +1,136 @@
+"""From a question to a table and a validated plan: table choice heuristics, then a schema-constrained LLM plan.
+
+The model fills a small flat JSON schema built from the table profile (see plan.py), with two
+worked examples made from the same table. Its plan is validated with pydantic; on a PlanError the
+model gets one retry with the error message. A few cheap, deterministic corrections follow
+(a "how many" question gets a count, an "average" question an avg).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import numpy as np
+
+from copilot.llm.base import LLM, Message
+from copilot.tables.matching import stems
+from copilot.tables.plan import PlanError, TablePlan, from_flat, plan_schema, validate_plan
+from copilot.tables.profile import TableProfile
+
+STOP = set("a an the of in on for to and or is are was were be by with what which who how many much does do "
+           "have has there any all that this it its from per each me show list give their they as at".split())
+
+
+def tokens(text: str) -> set[str]:
+    return {t for t in stems(text) if t not in STOP and len(t) > 1}
+
+
+def table_card(p: TableProfile) -> str:
+    cols = ", ".join(p.column_names)
+    return f"{p.name.replace('_', ' ')}: {cols}"
+
+
+def score_tables(question: str, profiles: list[TableProfile], embedder: Any | None,
+                 cache: dict[str, np.ndarray]) -> list[tuple[float, TableProfile]]:
+    """Score every table for the question: name, column and value word overlap plus embedding similarity."""
+    q = tokens(question)
+    qlow = question.lower()
+    qvec = embedder.embed([question])[0] if embedder is not None else None
+    scored = []
+    for p in profiles:
+        s = 3.0 * len(q & tokens(p.name.replace("_", " ")))
+        for c in p.columns:
+            ct = tokens(c.name.replace("_", " "))
+            if ct and ct <= q:
+                s += 2.0
+            elif ct & q:
+                s += 0.5
+            hits = sum(1 for v in c.values if len(v) > 3 and v.lower() in qlow)
+            s += min(hits, 2) * 1.5
+        if qvec is not None:
+            if p.name not in cache:
+                cache[p.name] = embedder.embed([table_card(p)])[0]  # type: ignore[union-attr]
+            s += 4.0 * float(cache[p.name] @ qvec)
+        scored.append((s, p))
+    return sorted(scored, key=lambda x: -x[0])
+
+
+def _examples(p: TableProfile) -> str:
+    num = [c for c in p.columns if c.numeric]
+    cat = [c for c in p.columns if c.categorical and c.values]
+    text = [c for c in p.columns if not c.numeric]
+    out = []
+    if cat:
+        c, v = cat[0], next(iter(cat[0].values))
+        ex = {"filters": [{"column": c.name, "op": "=", "value": v, "match": "exact"}], "group_by": None,
+              "aggregate": "count", "aggregate_column": None, "order_by": None, "direction": "desc",
+              "limit": None, "select": []}
+        out.append(f"Q: How many rows have {c.name} {v}?\nA: {json.dumps(ex)}")
+    if num and text:
+        n, t = num[-1], text[min(2, len(text) - 1)]
+        thr = int(((n.min or 0) + (n.max or 0)) / 2)
+        ex = {"filters": [{"column": n.name, "op": ">", "value": thr}], "group_by": None, "aggregate": "none",
+              "aggregate_column": None, "order_by": n.name, "direction": "desc", "limit": None,
+              "select": [t.name, n.name]}
+        out.append(f"Q: Which {t.name} have a {n.name} above {thr}?\nA: {json.dumps(ex)}")
+        g = cat[0] if cat else t
+        ex = {"filters": [], "group_by": g.name, "aggregate": "avg", "aggregate_column": n.name, "order_by": "result",
+              "direction": "desc", "limit": None, "select": []}
+        out.append(f"Q: What is the average {n.name} per {g.name}?\nA: {json.dumps(ex)}")
+    return "\n\n".join(out)
+
+
+RULES = """Rules:
+- Use only the columns listed. Text filters: op "=" for a whole value, "contains" for a word inside a longer text.
+- match: "exact" when the user's words appear in the table, "fuzzy" for typos or plurals, "semantic" when the user describes a meaning in other words.
+- "how many" -> aggregate "count". "average"/"mean" -> "avg". "highest"/"top"/"most" -> order_by with direction "desc" and limit; "lowest" -> "asc".
+- "per X"/"for each X" -> group_by X. Numbers in the question become number filters."""
+
+
+def plan_messages(question: str, p: TableProfile, error: str | None = None) -> list[Message]:
+    system = (f"You write JSON query plans for one table. Never write SQL.\n{p.describe()}\n\n{RULES}\n\n"
+              f"Examples:\n{_examples(p)}")
+    user = f"Q: {question}\nA:"
+    msgs: list[Message] = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+    if error:
+        msgs.append({"role": "user", "content": f"Your previous plan was invalid: {error}. Write a corrected plan."})
+    return msgs
+
+
+_COUNT = re.compile(r"\b(how many|number of|count)\b", re.I)
+_AVG = re.compile(r"\b(average|mean)\b", re.I)
+
+
+def correct(plan: TablePlan, question: str, p: TableProfile) -> TablePlan:
+    """Cheap deterministic fixes for frequent small-model slips."""
+    if _COUNT.search(question) and plan.aggregate.fn == "none":
+        plan.aggregate.fn, plan.aggregate.column = "count", None
+        plan.order_by.column = None
+    if _AVG.search(question) and plan.aggregate.fn in ("none", "count", "sum"):
+        col = plan.aggregate.column or next(
+            (c.name for c in p.columns if c.numeric and c.name.lower() in question.lower()), None)
+        if col and p.column(col) is not None and p.column(col).numeric:  # type: ignore[union-attr]
+            plan.aggregate.fn, plan.aggregate.column = "avg", col
+    if plan.aggregate.fn != "none" and not plan.group_by:
+        plan.order_by.column, plan.limit = None, None
+    return plan
+
+
+def make_plan(llm: LLM, question: str, p: TableProfile, max_tokens: int = 200) -> tuple[TablePlan, dict[str, Any]]:
+    """Ask the model for a plan (one retry on an invalid plan); return the validated plan and the raw JSON."""
+    schema = plan_schema(p)
+    error: str | None = None
+    raw: dict[str, Any] = {}
+    for _ in range(2):
+        out = llm.chat(plan_messages(question, p, error), json_schema=schema, max_tokens=max_tokens, temperature=0.0)
+        try:
+            raw = json.loads(out.text)
+            if not isinstance(raw, dict):
+                raise PlanError("the plan must be a JSON object")
+            plan = validate_plan(from_flat(raw, p.name), p)
+            return correct(plan, question, p), raw
+        except (json.JSONDecodeError, PlanError) as exc:
+            error = str(exc)
+    raise PlanError(f"no valid plan after a retry: {error}")

@@ -1,0 +1,107 @@
+"""TableQA: the single entry point the agents use for exact questions over ingested spreadsheets.
+
+    qa = TableQA(settings, llm, embedder)
+    if qa.needs_table(question):
+        ans = qa.answer(question)   # TableAnswer or None when no table fits
+
+The model only fills a schema-constrained plan; the answer text is composed from the result.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from copilot.config import Settings
+from copilot.llm.base import LLM, LLMError
+from copilot.tables.answer import compose
+from copilot.tables.execute import execute_plan
+from copilot.tables.matching import ValueMatcher, stems
+from copilot.tables.plan import PlanError
+from copilot.tables.planner import make_plan, score_tables
+from copilot.tables.profile import TableProfile
+from copilot.tables.store import connect, list_profiles
+from copilot.types import Citation
+
+log = logging.getLogger(__name__)
+
+_PHRASING = re.compile(
+    r"\b(how many|number of|count|average|mean|total|sum of|highest|lowest|top \d+|most|least|maximum|minimum|"
+    r"greater than|more than|less than|fewer than|above|below|at least|at most|equal to|per|for each|"
+    r"list (all|every|the)|which \w+(\s\w+)? (have|has)|is there|are there|any \w+ (with|caused|that)|rank|sorted)\b",
+    re.I)
+MIN_TABLE_SCORE = 2.0
+
+
+class TableAnswer(BaseModel):
+    """An answer computed from a table: text with [n] markers, the cited rows, the plan and the raw result."""
+
+    text: str
+    citations: list[Citation] = Field(default_factory=list)
+    plan: dict[str, Any] = Field(default_factory=dict)
+    columns: list[str] = Field(default_factory=list)
+    rows: list[list[Any]] = Field(default_factory=list)
+    empty: bool = False
+    table: str = ""
+
+
+class TableQA:
+    """Question answering over the tables in ``<data_dir>/tables.sqlite3``."""
+
+    def __init__(self, settings: Settings, llm: LLM, embedder: Any | None = None) -> None:
+        self.settings = settings
+        self.llm = llm
+        self.embedder = embedder
+        self.matcher = ValueMatcher(settings, embedder)
+        self._cards: dict[str, np.ndarray] = {}
+
+    def profiles(self) -> list[TableProfile]:
+        return list_profiles(self.settings) if self.settings.tables.enabled else []
+
+    def needs_table(self, question: str) -> bool:
+        """Cheap check: counting/ranking/aggregation/filter phrasing or a table/column name, and a table loaded."""
+        profiles = self.profiles()
+        if not profiles:
+            return False
+        if _PHRASING.search(question):
+            return True
+        q = " " + " ".join(stems(question)) + " "
+        for p in profiles:
+            names = [p.name.replace("_", " "), *(c.name.replace("_", " ") for c in p.columns)]
+            for n in names:
+                s = " ".join(stems(n))
+                if len(s) >= 3 and f" {s} " in q:
+                    return True
+        return False
+
+    def choose_table(self, question: str) -> TableProfile | None:
+        """The best-fitting table, or None when nothing fits well enough."""
+        scored = score_tables(question, self.profiles(), self.embedder, self._cards)
+        if not scored or scored[0][0] < MIN_TABLE_SCORE:
+            return None
+        return scored[0][1]
+
+    def answer(self, question: str) -> TableAnswer | None:
+        """Plan, execute and compose an answer; None when no table fits or no valid plan can be made."""
+        profile = self.choose_table(question)
+        if profile is None:
+            return None
+        try:
+            plan, _raw = make_plan(self.llm, question, profile)
+        except (PlanError, LLMError) as exc:
+            log.warning("table plan failed for %r on %s: %s", question, profile.name, exc)
+            return None
+        conn = connect(self.settings)
+        try:
+            result = execute_plan(conn, plan, profile, self.matcher, self.settings.tables.max_rows)
+            text, citations = compose(conn, plan, profile, result)
+        finally:
+            conn.close()
+        plan_dict = plan.model_dump()
+        plan_dict["resolved_filters"] = [f.model_dump() for f in result.filters]
+        return TableAnswer(text=text, citations=citations, plan=plan_dict, columns=result.columns,
+                           rows=result.rows, empty=result.n_matched == 0, table=profile.name)

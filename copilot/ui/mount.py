@@ -1,0 +1,84 @@
+"""Mount the Chainlit UI inside the copilot's FastAPI app, fully offline.
+
+Chainlit reads its app root from the environment when first imported and writes translations and
+uploaded files next to its config, so the config shipped in ``copilot/ui`` is copied to
+``<data_dir>/chainlit`` first. Chainlit's login needs ``CHAINLIT_AUTH_SECRET``: a random secret is
+generated once and kept in ``<data_dir>/chainlit_auth_secret``. The index page Chainlit serves links
+web fonts and a KaTeX stylesheet on public CDNs; those links are removed so the browser never
+reaches the internet.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import secrets
+import shutil
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+
+from copilot.config import Settings
+from copilot.ui import state
+
+log = logging.getLogger(__name__)
+UI_DIR = Path(__file__).resolve().parent
+UI_APP_FILE = UI_DIR / "app.py"
+_EXTERNAL_LINK = re.compile(r"<link\b[^>]*href=\"https?://[^\"]*\"[^>]*>", re.S)
+_mounted: dict[str, Any] = {}
+
+
+def prepare_root(root: Path) -> Path:
+    """Copy the UI's Chainlit config, welcome page and theme into ``root`` (refreshing stale copies)."""
+    (root / ".chainlit").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(UI_DIR / ".chainlit" / "config.toml", root / ".chainlit" / "config.toml")
+    shutil.copyfile(UI_DIR / "chainlit.md", root / "chainlit.md")
+    shutil.copytree(UI_DIR / "public", root / "public", dirs_exist_ok=True)
+    return root
+
+
+def auth_secret(settings: Settings) -> str:
+    """The persisted JWT secret for Chainlit sessions (created on first use, mode 0600)."""
+    path = settings.data_dir / "chainlit_auth_secret"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    path.write_text(secret, encoding="utf-8")
+    os.chmod(path, 0o600)
+    return secret
+
+
+def _offline_html(original: Any) -> Any:
+    def get_html_template(root_path: str) -> str:
+        return _EXTERNAL_LINK.sub("", original(root_path))
+
+    get_html_template.__wrapped__ = original  # type: ignore[attr-defined]
+    return get_html_template
+
+
+def mount_ui(app: FastAPI, container: Any) -> None:
+    """Mount Chainlit at ``settings.server.ui_path``; the UI talks to ``container``'s services."""
+    settings: Settings = container.settings
+    path = "/" + settings.server.ui_path.strip("/")
+    state.configure(container)
+    if "app" in _mounted:  # Chainlit is a process-wide singleton: reuse it
+        app.mount(path, _mounted["app"])
+        return
+    root = prepare_root(settings.data_dir / "chainlit")
+    # config.py is the only module that *reads* the environment; Chainlit itself is configured through
+    # environment variables, so they are set here, just before Chainlit is imported and mounted.
+    os.environ.setdefault("CHAINLIT_APP_ROOT", str(root))
+    os.environ.setdefault("CHAINLIT_AUTH_SECRET", auth_secret(settings))
+    import chainlit.config as cl_config
+    import chainlit.server as cl_server
+    from chainlit.utils import mount_chainlit
+
+    if Path(cl_config.APP_ROOT).resolve() != root.resolve():
+        prepare_root(Path(cl_config.APP_ROOT))
+    if not hasattr(cl_server.get_html_template, "__wrapped__"):
+        cl_server.get_html_template = _offline_html(cl_server.get_html_template)
+    mount_chainlit(app, target=str(UI_APP_FILE), path=path)
+    _mounted["app"] = cl_server.app

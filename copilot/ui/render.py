@@ -1,0 +1,74 @@
+"""Plain-text rendering for the UI: agent profiles, starters, sources and approval cards."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from copilot.types import ApprovalRequest, Citation
+
+PROFILES: dict[str, dict[str, Any]] = {
+    "Auto": {"agent": None, "about": "Routes each question to the right agent.", "starters": [
+        ("Pump cavitation", "Pump P-101 is cavitating and vibrating. What should I check first?"),
+        ("Scale a pilot", "Our predictive maintenance pilot works on one line. What blocks scaling it plant-wide?"),
+    ]},
+    "Readiness": {"agent": "readiness", "about": "Scores AI readiness and drafts a phased roadmap.", "starters": [
+        ("Assess readiness", "Assess our readiness to scale a vision inspection pilot: data is siloed, no MLOps."),
+        ("Roadmap", "Draft a phased roadmap to move from pilot to production for energy optimisation."),
+    ]},
+    "Governance": {"agent": "governance", "about": "Classifies AI use cases by risk and lists controls.",
+                   "starters": [
+        ("Classify a use case", "Classify an AI system that decides forklift access to the warehouse by risk."),
+        ("Controls", "Which NIST AI RMF controls apply to a model that flags worker safety incidents?"),
+    ]},
+    "Maintenance": {"agent": "maintenance", "about": "From symptoms and fault codes to checks and a work order.",
+                    "starters": [
+        ("Troubleshoot a fault", "Chiller CH-2 trips on high condenser pressure. Likely causes and checks?"),
+        ("Work order", "Pump P-101 is cavitating. Propose a work order for the checks."),
+    ]},
+}
+
+
+def agent_for(profile: str | None) -> str | None:
+    return PROFILES.get(profile or "Auto", PROFILES["Auto"])["agent"]
+
+
+def source_name(c: Citation) -> str:
+    return f"Source {c.marker}"
+
+
+def source_text(c: Citation) -> str:
+    """Markdown shown when a source is opened: provenance, then the chunk text."""
+    facts = [("Document", c.title or c.doc_id), ("Section", c.section), ("Page", c.page), ("Sheet", c.sheet),
+             ("Row", c.row), ("Revision", c.revision), ("File", c.source)]
+    head = "\n".join(f"**{k}:** {v}" for k, v in facts if v not in (None, ""))
+    return f"{head}\n\n---\n\n{c.text}"
+
+
+def sources_list(citations: list[Citation]) -> str:
+    """A "Sources" footer naming each element so Chainlit links it."""
+    if not citations:
+        return ""
+    lines = []
+    for c in citations:
+        where = ", ".join(str(p) for p in (c.section, c.page is not None and f"p. {c.page}",
+                                           c.row is not None and f"row {c.row}", c.revision and f"rev. {c.revision}") if p)
+        lines.append(f"- {source_name(c)}: {c.title or c.doc_id}" + (f" ({where})" if where else ""))
+    return "\n\n**Sources**\n" + "\n".join(lines)
+
+
+def approval_card(req: ApprovalRequest, can_decide: bool) -> str:
+    kind = req.kind.replace("_", " ")
+    body = json.dumps(req.payload, indent=2, ensure_ascii=False)
+    status = ("Approve or reject it below." if can_decide
+              else "It **awaits approval** by a user with the approver role.")
+    return f"**Proposed {kind}** `{req.id}`: {req.summary}\n\n```json\n{body}\n```\n\n{status}"
+
+
+def decision_text(req: ApprovalRequest, record: dict[str, Any] | None) -> str:
+    verb = "approved" if req.status == "approved" else "rejected"
+    text = f"{req.kind.replace('_', ' ').capitalize()} `{req.id}` {verb} by **{req.decided_by}**."
+    if record:
+        rid = record.get("id") or record.get("wo_id") or record.get("record_id")
+        text += f" Stored as `{rid}`."
+    return text

@@ -1,0 +1,201 @@
+"""Graph logic with the fake LLM and an in-memory retriever: routing, approvals, citations, safety."""
+
+from __future__ import annotations
+
+import pytest
+
+from copilot.audit import AuditLog
+from copilot.graph.service import CopilotService
+from copilot.llm.fake import FakeLLM
+from copilot.retrieval.embedder import FakeEmbedder
+from tests.graph.fakes import StaticRetriever
+
+WO_QUESTION = "Pump P-101 is noisy with vibration at the suction, please create a work order"
+
+
+@pytest.fixture
+def make(settings):
+    settings = settings.model_copy(update={"retrieval": settings.retrieval.model_copy(update={"min_relevance": 0.05})})
+    made = []
+
+    def _make(llm=None, retriever=None):
+        svc = CopilotService(settings, llm=llm or FakeLLM(), embedder=FakeEmbedder(),
+                             retriever=retriever if retriever is not None else StaticRetriever())
+        made.append(svc)
+        return svc
+
+    yield _make
+    for svc in made:
+        svc.close()
+
+
+def test_stream_event_order_and_sources_before_tokens(make):
+    svc = make()
+    events = list(svc.stream(WO_QUESTION, agent="maintenance"))
+    types = [e.type for e in events]
+    assert types[0] == "route" and types[1] == "sources"
+    assert types.index("sources") < types.index("token")
+    assert types[-2:] == ["approval", "done"]
+    done = events[-1].data
+    assert done["route"] == "maintenance"
+    assert done["citations"] and all(c["chunk_id"] for c in done["citations"])
+    assert "lockout/tagout" in done["text"]
+
+
+@pytest.mark.parametrize("question,route", [
+    ("The centrifugal pump P-101 bearing temperature alarm is high and it vibrates, what should I check?", "maintenance"),
+    ("Is our AI system that monitors worker productivity high-risk under the EU AI Act?", "governance"),
+    ("What can you do and which documents do you know?", "general"),
+    ("What is a good recipe for banana bread?", "out_of_scope"),
+])
+def test_routes_to_each_agent(make, question, route):
+    answer = make().ask(question)
+    assert answer.route == route, (answer.route, answer.text[:200])
+
+
+def test_readiness_interview_keeps_state_per_thread(make):
+    svc = make()
+    first = svc.ask("Please assess our AI readiness", agent="readiness")
+    assert first.route == "readiness" and "1." in first.text and "4." in first.text
+    second = svc.ask("We have KPIs owned by the plant manager and a historian with clean data.",
+                     thread_id=first.thread_id)
+    assert second.route == "readiness" and "5." in second.text
+    third = svc.ask("score now", thread_id=first.thread_id)
+    assert third.structured and third.structured["stage"] in ("Assess", "Align", "Advance", "Amplify")
+    assert third.approval is not None and third.approval.kind == "report"
+    assert len(svc.history(first.thread_id)) == 6
+
+
+def test_approve_creates_exactly_one_work_order_even_if_repeated(make):
+    svc = make()
+    answer = svc.ask(WO_QUESTION, agent="maintenance")
+    approval = answer.approval
+    assert approval is not None and approval.kind == "work_order" and approval.payload["asset"] == "P-101"
+    assert svc.list_approvals()[0].id == approval.id
+    decided = svc.decide(approval.id, "approve", approver="alice", comment="ok")
+    again = svc.decide(approval.id, "approve", approver="alice")
+    assert decided.status == again.status == "approved" and decided.decided_by == "alice"
+    orders = svc.list_work_orders()
+    assert len(orders) == 1 and orders[0]["approval_id"] == approval.id and orders[0]["asset"] == "P-101"
+    assert svc.get_work_order(orders[0]["id"])["approved_by"] == "alice"
+    assert "recorded after approval by alice" in svc.history(answer.thread_id)[-1]["content"]
+    with pytest.raises(ValueError):
+        svc.decide(approval.id, "reject", approver="bob")
+    assert svc.list_approvals() == []
+
+
+def test_reject_records_nothing(make):
+    svc = make()
+    approval = svc.ask(WO_QUESTION, agent="maintenance").approval
+    result = svc.decide(approval.id, "reject", approver="bob", comment="not now")
+    assert result.status == "rejected" and result.comment == "not now"
+    assert svc.list_work_orders() == []
+
+
+def test_edit_then_approve_validates_payload(make):
+    svc = make()
+    approval = svc.ask(WO_QUESTION, agent="maintenance").approval
+    bad = {**approval.payload, "priority": "whenever"}
+    with pytest.raises(ValueError, match="priority"):
+        svc.decide(approval.id, "edit", approver="carol", edited_payload=bad)
+    assert svc.get_approval(approval.id).status == "pending"
+    good = {**approval.payload, "priority": "high", "asset": "p-102"}
+    svc.decide(approval.id, "edit", approver="carol", edited_payload=good)
+    order = svc.list_work_orders()[0]
+    assert order["priority"] == "high" and order["asset"] == "P-102"
+
+
+def test_restart_mid_approval_resumes(make):
+    svc = make()
+    answer = svc.ask(WO_QUESTION, agent="maintenance")
+    svc.close()
+    svc2 = make()
+    assert svc2.get_approval(answer.approval.id).status == "pending"
+    assert svc2._pending_interrupt({"configurable": {"thread_id": answer.thread_id}}, answer.approval.id)
+    svc2.decide(answer.approval.id, "approve", approver="dave")
+    assert len(svc2.list_work_orders()) == 1
+    assert svc2.history(answer.thread_id)[-1]["event"] == "approval_outcome"
+
+
+def test_decision_after_thread_moved_on_still_exactly_once(make):
+    svc = make()
+    answer = svc.ask(WO_QUESTION, agent="maintenance")
+    svc.ask("What can you do?", thread_id=answer.thread_id, agent="general")
+    svc.decide(answer.approval.id, "approve", approver="erin")
+    svc.decide(answer.approval.id, "approve", approver="erin")
+    assert len(svc.list_work_orders()) == 1
+
+
+def test_invalid_markers_removed_and_counted(make):
+    llm = FakeLLM(["Check the suction pressure [1] and the strainer [7]. Also [1, 9] the NPSH."])
+    answer = make(llm=llm).ask("pump P-101 cavitation noise at suction, what are the causes?", agent="maintenance")
+    assert answer.invalid_markers == 2
+    assert "[7]" not in answer.text and "[9]" not in answer.text and "[1]" in answer.text
+    markers = [c.marker for c in answer.citations]
+    assert markers[0] == 1 and 7 not in markers and 9 not in markers  # the LOTO block may cite the SOP too
+
+
+def test_unsupported_answer_is_flagged(make):
+    llm = FakeLLM(["Zebras migrate across savannah grasslands during monsoon seasons."])
+    answer = make(llm=llm).ask("pump P-101 cavitation noise at suction, what are the causes?", agent="maintenance")
+    assert answer.supported is False and answer.citations == [] and "unverified" in answer.text
+
+
+def test_dont_know_when_nothing_relevant_does_not_call_model(make):
+    llm = FakeLLM()
+    answer = make(llm=llm, retriever=StaticRetriever([])).ask("What torque for the gearbox bolts on conveyor C-9?",
+                                                               agent="maintenance")
+    assert "does not cover" in answer.text and "shift supervisor" in answer.text
+    assert answer.supported is False and llm.calls == []
+
+
+def test_out_of_scope_is_polite_decline(make):
+    answer = make().ask("Write me a poem about cats", agent="out_of_scope")
+    assert answer.route == "out_of_scope" and "outside what I can help with" in answer.text
+
+
+def test_safety_escalation_stops_before_agent(make):
+    llm = FakeLLM()
+    answer = make(llm=llm).ask("How do I bypass the interlock on pump P-101 so it keeps running?")
+    assert answer.escalated and not answer.refused and llm.calls == []
+    assert "supervisor" in answer.text
+
+
+def test_general_lists_documents(make):
+    answer = make().ask("Which documents are in the knowledge base?", agent="general")
+    assert "SOP - Lockout Tagout" in answer.text
+
+
+def test_bad_input_and_unknown_ids(make):
+    svc = make()
+    with pytest.raises(ValueError):
+        svc.stream("   ")
+    with pytest.raises(ValueError):
+        svc.ask("hello", agent="wizard")
+    with pytest.raises(KeyError):
+        svc.history("nope")
+    with pytest.raises(KeyError):
+        svc.decide("missing", "approve", approver="x")
+
+
+def test_delete_thread_and_feedback(make):
+    svc = make()
+    answer = svc.ask("What can you do?", agent="general")
+    svc.record_feedback(answer.thread_id, 1, 1, "alice")
+    with pytest.raises(ValueError):
+        svc.record_feedback(answer.thread_id, 9, 1, "alice")
+    svc.delete_thread(answer.thread_id)
+    with pytest.raises(KeyError):
+        svc.history(answer.thread_id)
+
+
+def test_audit_chain_holds_turns_and_side_effects(make, settings):
+    svc = make()
+    answer = svc.ask(WO_QUESTION, agent="maintenance")
+    svc.decide(answer.approval.id, "approve", approver="alice")
+    log = AuditLog(settings.db_path)
+    kinds = [r["kind"] for r in log.records()]
+    assert kinds == ["turn", "approval_requested", "approval_decided", "side_effect"]
+    turn = log.records()[0]["payload"]
+    assert turn["chunk_ids"] and turn["prompt_version"] and turn["route"]["route"] == "maintenance"
+    assert log.verify().ok

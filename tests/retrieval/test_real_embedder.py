@@ -1,0 +1,31 @@
+"""The hybrid retriever with the real MiniLM embedder on a tiny corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from copilot.config import Settings
+from copilot.ingest.pipeline import ingest_paths
+from copilot.retrieval.index import open_retriever
+from tests.retrieval.test_retriever import DOCS
+
+
+@pytest.mark.real_embedder
+def test_semantic_query_without_shared_keywords(settings: Settings, tmp_path: Path, real_embedder) -> None:
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    for name, text in DOCS.items():
+        (kb / name).write_text(text, encoding="utf-8")
+    report = ingest_paths(settings, [kb], embedder=real_embedder, progress=False)
+    assert report.count("added") == 3
+    ret = open_retriever(settings, real_embedder)
+    hits = ret.search("dirty heat exchanger of the cooling machine", k=3, mode="dense")
+    assert hits[0].chunk.doc_id == "chiller-guide"
+    hybrid = ret.search("dirty heat exchanger of the cooling machine", k=3)
+    assert hybrid[0].chunk.doc_id == "chiller-guide"
+    on_topic = hybrid[0].scores["dense"]
+    off_topic = ret.search("recipe for chocolate cake with strawberries", k=1)[0].scores["dense"]
+    assert on_topic > off_topic + 0.15
+    assert ret.search("alarm E-204", k=1)[0].chunk.doc_id == "pump-alarms"

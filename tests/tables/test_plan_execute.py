@@ -1,0 +1,98 @@
+"""Plan validation (unknown columns, wrong types, injection) and execution on hand-checked cases."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from copilot.tables.execute import execute_plan
+from copilot.tables.matching import ValueMatcher
+from copilot.tables.plan import PlanError, from_flat, plan_schema, validate_plan
+from copilot.tables.store import connect, db_path
+
+
+def run(settings, profile, raw):
+    plan = validate_plan({"table": profile.name, **raw}, profile)
+    conn = connect(settings)
+    try:
+        return plan, execute_plan(conn, plan, profile, ValueMatcher(settings), max_rows=50)
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("raw, message", [
+    ({"filters": [{"column": "Cost", "op": "=", "value": 3}]}, "unknown column 'Cost'"),
+    ({"filters": [{"column": "RPN", "op": ">", "value": "high"}]}, "is not a number"),
+    ({"filters": [{"column": "Subsystem", "op": ">", "value": "A"}]}, "needs a numeric column"),
+    ({"filters": [{"column": "RPN", "op": "LIKE", "value": 3}]}, "filters.0.op"),
+    ({"aggregate": {"fn": "avg", "column": "Subsystem"}}, "needs a numeric column"),
+    ({"aggregate": {"fn": "median", "column": "RPN"}}, "aggregate.fn"),
+    ({"group_by": 'RPN"; DROP TABLE mini_fmea; --'}, "unknown column"),
+    ({"select": ["_row", "sqlite_master"]}, "unknown column '_row'"),
+])
+def test_invalid_plans_are_rejected(loaded, raw, message):
+    settings, p = loaded
+    with pytest.raises(PlanError, match=message):
+        validate_plan({"table": p.name, **raw}, p)
+
+
+def test_plan_for_other_table_is_rejected(loaded):
+    settings, p = loaded
+    with pytest.raises(PlanError, match="sqlite_master"):
+        validate_plan({"table": "sqlite_master"}, p)
+
+
+def test_injection_in_value_is_only_data(loaded):
+    settings, p = loaded
+    _, res = run(settings, p, {"filters": [{"column": "Sub-Component", "op": "=",
+                                            "value": "'; DROP TABLE mini_fmea; --"}]})
+    assert res.n_matched == 0
+    conn = sqlite3.connect(db_path(settings))
+    assert conn.execute("SELECT COUNT(*) FROM mini_fmea").fetchone()[0] == 6
+
+
+def test_numeric_filter_hand_checked(loaded):
+    settings, p = loaded
+    _, res = run(settings, p, {"filters": [{"column": "rpn", "op": "=", "value": "27"}],
+                               "select": ["Sub-Component"]})
+    assert [r[1] for r in res.rows] == ["Fuel Filter", "Turbocharger"]
+    assert res.row_ids == [3, 4]
+
+
+def test_count_avg_and_grouping(loaded):
+    settings, p = loaded
+    _, res = run(settings, p, {"filters": [{"column": "Subsystem", "op": "=", "value": "power unit"}],
+                               "aggregate": {"fn": "count"}})
+    assert res.rows[0][0] == 4
+    _, res = run(settings, p, {"group_by": "Subsystem", "aggregate": {"fn": "avg", "column": "Detection"},
+                               "order_by": {"column": "result", "direction": "desc"}})
+    assert res.rows == [["Power Unit", 2.5, 4], ["Hydraulic System", 1.25, 2]]
+
+
+def test_ranking_keeps_ties(loaded):
+    settings, p = loaded
+    _, res = run(settings, p, {"order_by": {"column": "RPN", "direction": "desc"}, "limit": 1})
+    assert sorted(r[0] for r in res.rows) == [3, 4]
+
+
+def test_fuzzy_value_and_empty_result(loaded):
+    settings, p = loaded
+    _, res = run(settings, p, {"filters": [{"column": "Failure Mode", "op": "=", "value": "leaks",
+                                            "match": "fuzzy"}]})
+    assert set(res.filters[0].matched) >= {"Leaks", "Leaking"}
+    _, res = run(settings, p, {"filters": [{"column": "Failure Mode", "op": "=", "value": "lightning strike"}]})
+    assert res.n_matched == 0 and res.rows == []
+
+
+def test_schema_is_flat_with_null_inside_enums(loaded):
+    settings, p = loaded
+    schema = plan_schema(p)
+    props = schema["properties"]
+    assert None in props["group_by"]["enum"] and "RPN" in props["group_by"]["enum"]
+    assert None in props["order_by"]["enum"] and "result" in props["order_by"]["enum"]
+    assert "type" not in props["group_by"]
+    branches = props["filters"]["items"]["anyOf"]
+    assert {"RPN", "Severity"} <= set(branches[1]["properties"]["column"]["enum"])
+    flat = from_flat({"aggregate": "max", "aggregate_column": "RPN", "order_by": None, "direction": "asc"}, p.name)
+    assert validate_plan(flat, p).aggregate.fn == "max"

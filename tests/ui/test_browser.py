@@ -1,0 +1,106 @@
+"""The chat UI in real headless Chromium: log in, ask, see streamed answer + sources, approve, check storage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from copilot.config import PROJECT_ROOT
+from tests.api.conftest import corpus_settings, real_service
+from tests.api.live import live_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SHOTS = PROJECT_ROOT / "test-output" / "ui"
+QUESTION = "Pump P-101 is cavitating with a rattling noise. What should I check? Propose a work order."
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian package chromium is not installed")]
+
+
+def _login(browser, base: str, user: str, password: str, external: list[str]):
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+
+    def guard(route):  # the UI must never reach beyond this machine
+        if route.request.url.startswith("http://127.0.0.1"):
+            route.continue_()
+        else:
+            external.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", guard)
+    page.goto(f"{base}/chat/")
+    page.get_by_label("Email address").fill(user)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    page.locator("#chat-input").wait_for(timeout=20000)
+    return context, page
+
+
+def _ask(page, text: str) -> None:
+    from playwright.sync_api import expect
+
+    page.locator("#chat-input").fill(text)
+    submit = page.locator("#chat-submit")
+    expect(submit).to_be_enabled(timeout=20000)  # enabled once the websocket session is up
+    submit.click()
+
+
+def test_login_ask_approve_in_chromium(tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    from copilot.api.app import create_app
+
+    settings = corpus_settings(tmp_path)
+    app = create_app(settings, copilot=real_service(settings), ui=True)
+    creds = app.state.initial_credentials
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    external: list[str] = []
+    with live_server(app) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            # A wrong password is refused.
+            bad = browser.new_page()
+            bad.goto(f"{base}/chat/")
+            bad.get_by_label("Email address").fill("approver")
+            bad.get_by_label("Password").fill("wrong")
+            bad.get_by_role("button", name="Sign In").click()
+            expect(bad.locator("#chat-input")).to_have_count(0, timeout=3000)
+            bad.close()
+
+            ctx, page = _login(browser, base, "approver", creds["approver"]["password"], external)
+            _ask(page, QUESTION)
+            expect(page.get_by_text("maintenance agent").first).to_be_visible(timeout=30000)
+            expect(page.get_by_text("Sources", exact=True).first).to_be_visible(timeout=30000)
+            expect(page.get_by_text("Source 1").first).to_be_visible()
+            approve = page.get_by_role("button", name="Approve")
+            expect(approve).to_be_visible(timeout=30000)
+            page.get_by_text("Source 1").first.click()
+            expect(page.get_by_text("Centrifugal pump P-101 manual").first).to_be_visible()
+            page.screenshot(path=str(SHOTS / "answer_with_sources.png"))
+            approve.click()
+            expect(page.get_by_text("approved by").first).to_be_visible(timeout=30000)
+            expect(page.get_by_role("button", name="Reject")).to_have_count(0)
+            page.screenshot(path=str(SHOTS / "approved.png"))
+            ctx.close()
+
+            headers = {"Authorization": f"Bearer {creds['viewer']['api_key']}"}
+            orders = httpx.get(f"{base}/v1/work-orders", headers=headers).json()
+            approvals = httpx.get(f"{base}/v1/approvals", params={"status": "approved"}, headers=headers).json()
+            assert [a["decided_by"] for a in approvals] == ["approver"]
+            assert [o["approval_id"] for o in orders] == [approvals[0]["id"]]
+
+            # A viewer sees that the proposal awaits approval, without buttons.
+            ctx, page = _login(browser, base, "viewer", creds["viewer"]["password"], external)
+            _ask(page, QUESTION)
+            expect(page.get_by_text("awaits approval").first).to_be_visible(timeout=30000)
+            expect(page.get_by_role("button", name="Approve")).to_have_count(0)
+            page.screenshot(path=str(SHOTS / "viewer_awaits_approval.png"))
+            ctx.close()
+        finally:
+            browser.close()
+    assert external == [], f"the UI tried to reach the internet: {external}"
