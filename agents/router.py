@@ -56,6 +56,13 @@ RULES_TEXT = [
     "- Questions about the copilot itself are general; anything else unrelated is out_of_scope.",
 ]
 
+# Fixed text (all routes), so llama.cpp can reuse the KV cache of this prefix between calls.
+TIEBREAK_SYSTEM = (
+    "You route requests for an industrial AI copilot. Choose the single best route for the request.\nRoutes:\n"
+    + "\n".join(f"- {r}: {d}" for r, d in DESCRIPTIONS.items()) + "\nRules:\n" + "\n".join(RULES_TEXT)
+    + '\nAnswer only with JSON like {"route": "..."}.'
+)
+
 KW_WEIGHT = 0.35  # how much one unit of keyword score adds to the kNN probabilities
 KNN_K = 10
 KNN_TEMPERATURE = 0.1
@@ -191,11 +198,7 @@ class Router:
 
     def tiebreak_messages(self, text: str, candidates: list[str]) -> list[Message]:
         """The prompt for the LLM: route descriptions, disambiguation rules, nearest examples as few-shot turns."""
-        lines = [f"- {r}: {DESCRIPTIONS[r]}" for r in candidates]
-        system = ("You route requests for an industrial AI copilot. Choose the single best route for the "
-                  "request.\nRoutes:\n" + "\n".join(lines) + "\nRules:\n" + "\n".join(RULES_TEXT)
-                  + '\nAnswer only with JSON like {"route": "..."}.')
-        messages: list[Message] = [{"role": "system", "content": system}]
+        messages: list[Message] = [{"role": "system", "content": TIEBREAK_SYSTEM}]
         index = self.index
         if index is not None and index.examples and self.embedder is not None:
             near = index.neighbours(self.embedder.embed([text])[0], k=len(index.examples))

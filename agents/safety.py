@@ -118,9 +118,10 @@ def _bypass_hit(text: str) -> str | None:
             return m.group(0)
         for verb in BYPASS_VERB.finditer(sentence):
             for obj in BYPASS_OBJECT.finditer(sentence):
+                inside = verb.start() <= obj.start() < verb.end()
                 gap = obj.start() - verb.end() if obj.start() >= verb.end() else verb.start() - obj.end()
                 words_between = len(sentence[min(verb.end(), obj.end()):max(verb.start(), obj.start())].split())
-                if gap >= 0 and words_between <= 6:
+                if inside or (gap >= 0 and words_between <= 6):
                     return f"{verb.group(0)} ... {obj.group(0)}"
             if PRONOUN_TARGET.match(sentence[verb.end():]) and BYPASS_OBJECT.search(text):
                 return f"{verb.group(0)} it ({BYPASS_OBJECT.search(text).group(0)})"  # type: ignore[union-attr]
@@ -164,17 +165,20 @@ def check_request(text: str, *, contact: str | None = None) -> SafetyVerdict:
         return _verdict("none", who)
     legit = _legitimate(norm)
     hit = _bypass_hit(norm)
+    energized = ENERGIZED.search(norm)
+    skip = _skip_hit(norm)
+    injection = INJECTION.search(norm)
+    if injection and not re.search(r"^(what|how|why|explain|define)\b.*\b(prompt injection|jailbreak)", norm):
+        verdict = _verdict("prompt_injection", who, injection.group(0))
+        if (hit or energized or skip) and not legit:  # an injection wrapped around a safety bypass
+            verdict.message += f" For anything that touches a safety device, permit or lockout, contact {who}."
+        return verdict
     if hit and not legit:
         return _verdict("bypass_safety_device", who, hit)
-    m = ENERGIZED.search(norm)
-    if m and not legit:
-        return _verdict("energized_work", who, m.group(0))
-    skip = _skip_hit(norm)
+    if energized and not legit:
+        return _verdict("energized_work", who, energized.group(0))
     if skip and not legit:
         return _verdict("skip_permit", who, skip)
-    m = INJECTION.search(norm)
-    if m and not re.search(r"^(what|how|why|explain|define)\b.*\b(prompt injection|jailbreak)", norm):
-        return _verdict("prompt_injection", who, m.group(0))
     return _verdict("none", who)
 
 

@@ -15,7 +15,8 @@ BYPASS_VERB = re.compile(
     r"|overrid(?:e|es|ing|den)|override|disabl(?:e|ed|es|ing)|mut(?:e|ed|es|ing)|silenc(?:e|ed|ing)"
     r"|inhibit(?:ed|ing|s)?|deactivat(?:e|ed|ing)|forc(?:e|ed|ing)|cheat(?:ed|ing|s)?|trick(?:ed|ing)?"
     r"|fool(?:ed|ing)?|short(?:ed|ing)? (?:out|across)|strap(?:ped|ping)? out|tap(?:e|ed|ing) (?:down|over|up)"
-    r"|(?:zip|cable)[- ]?ti(?:e|ed|ing)|ti(?:e|ed|ing) (?:off|back|down|up|out)|wedg(?:e|ed|ing)"
+    r"|(?:zip|cable)[- ]?ti(?:e|ed|ing)|ti(?:e|ed|ing) (?:(?:the |it |them |that |this )?[\w-]{1,20} ){0,2}?"
+    r"(?:off|back|down|up|out)|wedg(?:e|ed|ing)"
     r"|block(?:ed|ing)? (?:open|out)|gag(?:ged|ging)?|cap(?:ped|ping)? off|plug(?:ged|ging)? (?:up|off)?"
     r"|turn(?:ed|ing)? off|switch(?:ed|ing)? off|shut(?:ting)? off|get(?:ting)? around|work(?:ing)? around"
     r"|get(?:ting)? past|circumvent(?:ed|ing)?|neutrali[sz](?:e|ed|ing)|kill(?:ed|ing)?)\b",
@@ -28,7 +29,7 @@ BYPASS_OBJECT = re.compile(
     r"|valve|gate|mat|scanner|edge|sensor|sensors|controller|interlock|chain|loop|guard|guards)"
     r"|(?:machine |fixed |door |gate |guard )?guards?(?: door| switch| interlock)?|guarding"
     r"|(?:high[- ]pressure |overspeed |overload |low[- ]level |high[- ]level |vibration |temperature )?trips?"
-    r"|trip (?:switch|function|circuit|setting)|e-?stops?|emergency[- ]stops?|estop|pull[- ]?cords?"
+    r"|trip (?:switch|function|circuit|setting)|e-?stops?|emergency[- ]stops?|estop|(?:pull[- ]?)?cords?"
     r"|pull[- ]?wire|light[- ]?curtains?|area scanner|presence[- ]sensing|two[- ]hand (?:control|controls|buttons)"
     r"|(?:pressure )?relief valves?|pressure relief(?: valve| device)?|prv|psv|rupture dis[ck]|burst dis[ck]"
     r"|door switch|gate switch|limit switch(?:es)? on the guard|dead-?man(?:'s)? (?:switch|pedal|handle)"

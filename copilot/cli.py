@@ -17,7 +17,9 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-COMMAND_MODULES = ("models", "doctor", "ingest", "search", "route", "ask", "audit", "serve", "eval", "tables")
+COMMAND_MODULES = (
+    "models", "doctor", "ingest", "search", "route", "ask", "approvals", "audit", "serve", "eval", "tables",
+)
 
 for _name in COMMAND_MODULES:
     try:

@@ -104,14 +104,20 @@ def run_answer_eval(service: Any, items: Sequence[AnswerItem], *, agent: str | N
                                   judge_llm=judge_llm))
         if on_record is not None:
             on_record(records[-1])
-    per_agent = {}
-    for name in sorted({r["agent"] for r in records}):
-        per_agent[name] = summarise([r for r in records if r["agent"] == name])
+    return build_report(records, forced_agent=agent, threshold=threshold if embed is not None else None,
+                        judge=judge_llm is not None)
+
+
+def build_report(records: list[dict[str, Any]], *, forced_agent: str | None = None, threshold: float | None = None,
+                 judge: bool = False) -> dict[str, Any]:
+    """The answers report body from scored items: overall and per expected agent."""
+    per_agent = {name: summarise([r for r in records if r["agent"] == name])
+                 for name in sorted({r["agent"] for r in records})}
     return {
         "kind": "answers",
-        "forced_agent": agent,
-        "fact_similarity_threshold": threshold if embed is not None else None,
-        "judge": judge_llm is not None,
+        "forced_agent": forced_agent,
+        "fact_similarity_threshold": threshold,
+        "judge": judge,
         "metrics": summarise(records),
         "per_agent": per_agent,
         "per_item": records,

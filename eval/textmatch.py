@@ -65,18 +65,44 @@ def sentence_windows(text: str, size: int = 2) -> list[str]:
 Embed = Callable[[list[str]], np.ndarray]
 
 
+def word_windows(text: str, size: int, limit: int = 400) -> list[str]:
+    """Every run of ``size`` consecutive words of ``text`` (stride grows so at most ``limit`` windows)."""
+    words = re.sub(r"\[\d+\]", "", text).split()
+    if len(words) <= size:
+        return [" ".join(words)] if words else []
+    count = len(words) - size + 1
+    stride = max(1, -(-count // limit))
+    return [" ".join(words[i:i + size]) for i in range(0, count, stride)]
+
+
 def semantic_fact_scores(facts: Sequence[str], answer: str, embed: Embed) -> list[float]:
-    """Best cosine similarity of each fact to any sentence window of the answer (0 for an empty answer)."""
-    windows = sentence_windows(answer)
+    """Best cosine similarity of each fact to any window of the answer (0 for an empty answer).
+
+    Windows: every sentence, every pair of consecutive sentences, and spans of the fact's word
+    count + 2 words, so a short fact is compared with a passage of similar length."""
+    sentences = sentence_windows(answer)
     if not facts:
         return []
-    if not windows:
+    if not sentences:
         return [0.0] * len(facts)
+    sizes = sorted({len(f.split()) + 2 for f in facts})
+    spans = {n: word_windows(answer, n) for n in sizes}
+    windows = sentences + [w for n in sizes for w in spans[n]]
     vecs = np.asarray(embed(list(facts) + windows), dtype=np.float32)
     norms = np.linalg.norm(vecs, axis=1, keepdims=True)
     vecs = vecs / np.where(norms == 0, 1, norms)
-    sims = vecs[: len(facts)] @ vecs[len(facts):].T
+    fact_vecs, win_vecs = vecs[: len(facts)], vecs[len(facts):]
+    sims = fact_vecs @ win_vecs.T
     return [float(row.max()) for row in sims]
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def numbers_present(fact: str, answer_numbers: set[str]) -> bool:
+    """Guard for the embedding match: every number of the fact must occur in the answer
+    (embeddings barely tell 4.5 mm/s from 7.1 mm/s)."""
+    return set(_NUMBER.findall(normalize(fact))) <= answer_numbers
 
 
 def fact_recall(facts: Sequence[dict], answer: str, embed: Embed | None = None,
@@ -84,7 +110,8 @@ def fact_recall(facts: Sequence[dict], answer: str, embed: Embed | None = None,
     """Required-fact recall for one answer.
 
     ``facts`` are ``{"fact": str, "essential": bool}``. Returns exact recall, semantic recall
-    (exact OR embedding similarity >= threshold; None without an embedder), the same two over
+    (exact OR embedding similarity >= threshold with every number of the fact present in the
+    answer; None without an embedder), the same two over
     essential facts only, and per-fact details.
     """
     if not facts:
@@ -92,7 +119,9 @@ def fact_recall(facts: Sequence[dict], answer: str, embed: Embed | None = None,
     texts = [f["fact"] for f in facts]
     exact = [fact_found(t, answer) for t in texts]
     sims = semantic_fact_scores(texts, answer, embed) if embed is not None else [None] * len(texts)
-    sem = [e or (s is not None and s >= threshold) for e, s in zip(exact, sims, strict=True)]
+    answer_numbers = set(_NUMBER.findall(normalize(answer)))
+    sem = [e or (s is not None and s >= threshold and numbers_present(t, answer_numbers))
+           for t, e, s in zip(texts, exact, sims, strict=True)]
     ess = [i for i, f in enumerate(facts) if f.get("essential", True)]
 
     def share(flags: list[bool], idx: list[int]) -> float | None:

@@ -70,7 +70,9 @@ class Container:
                 if self._copilot is None:
                     from copilot.graph.service import CopilotService
 
-                    self._copilot = CopilotService(self.settings, retriever=self._retriever)
+                    service = CopilotService(self.settings, retriever=self._retriever)
+                    getattr(getattr(service, "deps", None), "llm", None)  # load the model now: /readyz means it
+                    self._copilot = service
                 self.load_error = None
             except Exception as exc:
                 self.load_error = f"{type(exc).__name__}: {exc}"

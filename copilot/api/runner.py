@@ -3,7 +3,7 @@
 At most one graph run at a time (the model is the bottleneck and the llama backend is not
 re-entrant); up to ``queue_size`` requests wait for it; more are refused at once
 (:class:`QueueFull` -> HTTP 429 with Retry-After). Each run has a deadline
-(:class:`GenerationTimeout` -> 504). The blocking graph runs in a worker thread; when the client
+(:class:`GenerationTimeout` -> 503 with Retry-After). The blocking graph runs in a worker thread; when the client
 goes away or the deadline passes, a ``threading.Event`` asks the graph to stop.
 
 Only threading primitives are used, so one runner works across event loops (tests).

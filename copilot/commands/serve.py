@@ -45,7 +45,7 @@ def register(app: typer.Typer) -> None:
             console.print("\n[bold]First start: these logins are shown ONCE (stored hashed in "
                           f"{keys_path(settings)}). Save them now.[/bold]")
             for user, c in creds.items():
-                console.print(f"  {user:<9} role={c['role']:<9} UI password: {c['password']}   API key: {c['api_key']}")
+                typer.echo(f"  {user:<9} role={c['role']:<9} UI password: {c['password']}   API key: {c['api_key']}")
             console.print("Log in to the UI with a user name and its password; send the API key as "
                           "'Authorization: Bearer <key>'.\n")
         elif settings.auth.enabled:

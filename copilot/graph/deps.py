@@ -70,7 +70,7 @@ class Deps:
             if self._router is None:
                 from agents.router import Router
 
-                self._router = Router(self.settings, self.embedder, llm=self._llm)
+                self._router = Router(self.settings, self.embedder, llm=self.llm)
             return self._router
 
     @property

@@ -7,6 +7,10 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+# One query at a time: OpenMP worker threads only add spin-wait overhead (100x slower on a busy
+# 2-core machine), so searches run single-threaded.
+faiss.omp_set_num_threads(1)
+
 
 def build(vectors: np.ndarray, kind: str = "flat") -> faiss.Index:
     """IndexFlatIP (exact) or IndexHNSWFlat with inner product (approximate) over ``vectors``."""

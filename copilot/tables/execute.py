@@ -50,7 +50,6 @@ def _where(conn: sqlite3.Connection, plan: TablePlan, profile: TableProfile,
     clauses: list[str] = []
     params: list[Any] = []
     resolved: list[ResolvedFilter] = []
-    t = quote_ident(profile.name)
     for f in plan.filters:
         col = profile.column(f.column)
         if col is None:  # validate_plan guarantees this never happens; keep the executor safe anyway
@@ -61,8 +60,7 @@ def _where(conn: sqlite3.Connection, plan: TablePlan, profile: TableProfile,
             params.append(f.value)
             resolved.append(ResolvedFilter(column=col.name, op=f.op, value=f.value))
             continue
-        cands = [r[0] for r in conn.execute(f"SELECT DISTINCT {q} FROM {t} WHERE {q} IS NOT NULL").fetchall()]
-        m = matcher.resolve(str(f.value), [str(c) for c in cands], f.match, f.op)
+        m = matcher.resolve(str(f.value), _distinct(conn, profile.name, col.name), f.match, f.op)
         resolved.append(ResolvedFilter(column=col.name, op=f.op, value=f.value, method=m.method, matched=m.values))
         marks = ", ".join("?" * len(m.values))
         if f.op == "!=":
@@ -75,6 +73,29 @@ def _where(conn: sqlite3.Connection, plan: TablePlan, profile: TableProfile,
         else:
             clauses.append("0")
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params, resolved
+
+
+def _distinct(conn: sqlite3.Connection, table: str, column: str) -> list[str]:
+    q = quote_ident(column)
+    rows = conn.execute(f"SELECT DISTINCT {q} FROM {quote_ident(table)} WHERE {q} IS NOT NULL LIMIT 20000")
+    return [str(r[0]) for r in rows.fetchall()]
+
+
+def repair_filter_columns(conn: sqlite3.Connection, plan: TablePlan, profile: TableProfile,
+                          matcher: ValueMatcher) -> None:
+    """Move a text filter to another column when its value is absent from the chosen column but is an
+    exact value of exactly one other text column ("Fuel Cooler" put on Component instead of Sub-Component)."""
+    for f in plan.filters:
+        col = profile.column(f.column)
+        if col is None or col.numeric or f.op == "!=":
+            continue
+        contains = f.op == "contains"
+        if matcher.exact(str(f.value), _distinct(conn, profile.name, col.name), contains):
+            continue
+        others = [c.name for c in profile.columns if not c.numeric and c.name != col.name
+                  and matcher.exact(str(f.value), _distinct(conn, profile.name, c.name), contains)]
+        if len(others) == 1:
+            f.column = others[0]
 
 
 def _default_select(plan: TablePlan, profile: TableProfile) -> list[str]:

@@ -66,7 +66,10 @@ class ValueMatcher:
     def fuzzy(self, value: str, candidates: list[str], contains: bool) -> dict[str, float]:
         vs = " ".join(stems(value))
         scores: dict[str, float] = {}
+        digits = set(re.findall(r"\d+", value))
         for c in candidates:
+            if set(re.findall(r"\d+", c)) != digits and (digits or not contains):
+                continue  # "Chiller 5" is not a typo of "Chiller 6"
             cs = " ".join(stems(c))
             score = max(fuzz.ratio(value.lower(), c.lower()), fuzz.ratio(vs, cs))
             if len(vs) >= 4:

@@ -33,22 +33,28 @@ def table_card(p: TableProfile) -> str:
 
 
 def score_tables(question: str, profiles: list[TableProfile], embedder: Any | None,
-                 cache: dict[str, np.ndarray]) -> list[tuple[float, TableProfile]]:
-    """Score every table for the question: name, column and value word overlap plus embedding similarity."""
+                 cache: dict[str, np.ndarray], vocab: dict[str, set[str]] | None = None) -> list[tuple[float, TableProfile]]:
+    """Score every table for the question.
+
+    Signals: a cell value of the table named in the question (strongest), a numeric column named,
+    other column-name and table-name word overlap, and embedding similarity to a table card.
+    """
     q = tokens(question)
-    qlow = question.lower()
+    qlow = " " + re.sub(r"[^0-9a-z]+", " ", question.lower()) + " "
     qvec = embedder.embed([question])[0] if embedder is not None else None
     scored = []
     for p in profiles:
-        s = 3.0 * len(q & tokens(p.name.replace("_", " ")))
+        name_tokens = tokens(p.name.replace("_", " "))
+        s = 2.0 * len(q & name_tokens)
         for c in p.columns:
-            ct = tokens(c.name.replace("_", " "))
-            if ct and ct <= q:
-                s += 2.0
-            elif ct & q:
-                s += 0.5
-            hits = sum(1 for v in c.values if len(v) > 3 and v.lower() in qlow)
-            s += min(hits, 2) * 1.5
+            ct = tokens(c.name.replace("_", " ")) - name_tokens
+            if ct and ct <= q and c.numeric:
+                s += 4.0
+            elif ct:
+                s += 2.0 * len(ct & q) / len(ct)
+        values = (vocab or {}).get(p.name) or {v.lower() for c in p.columns for v in c.values}
+        hits = [v for v in values if len(v) > 3 and f" {v} " in qlow]
+        s += min(12.0, sum(4.0 if (" " in v or any(ch.isdigit() for ch in v)) else 1.0 for v in hits))
         if qvec is not None:
             if p.name not in cache:
                 cache[p.name] = embedder.embed([table_card(p)])[0]  # type: ignore[union-attr]
@@ -101,6 +107,10 @@ def plan_messages(question: str, p: TableProfile, error: str | None = None) -> l
 
 _COUNT = re.compile(r"\b(how many|number of|count)\b", re.I)
 _AVG = re.compile(r"\b(average|mean)\b", re.I)
+_HIGH = re.compile(r"\b(?<!at )(highest|most|maximum|largest|biggest|top|worst)\b", re.I)
+_LOW = re.compile(r"\b(?<!at )(lowest|least|minimum|smallest|fewest)\b", re.I)
+_TOPN = re.compile(r"\btop (\d{1,3})\b", re.I)
+_WHICH = re.compile(r"\b(which|what|list|show)\b", re.I)
 
 
 def correct(plan: TablePlan, question: str, p: TableProfile) -> TablePlan:
@@ -113,12 +123,29 @@ def correct(plan: TablePlan, question: str, p: TableProfile) -> TablePlan:
             (c.name for c in p.columns if c.numeric and c.name.lower() in question.lower()), None)
         if col and p.column(col) is not None and p.column(col).numeric:  # type: ignore[union-attr]
             plan.aggregate.fn, plan.aggregate.column = "avg", col
-    if plan.aggregate.fn != "none" and not plan.group_by:
+    high, low = _HIGH.search(question), _LOW.search(question)
+    agg = plan.aggregate
+    if (high or low) and _WHICH.search(question) and agg.fn in ("max", "min") and not plan.group_by:
+        # "which X has the highest Y" asks for the rows, not just the value
+        plan.order_by.column, agg.fn, agg.column = agg.column, "none", None
+    if plan.order_by.column or plan.group_by:
+        if high and not low:
+            plan.order_by.direction = "desc"
+        elif low and not high:
+            plan.order_by.direction = "asc"
+        if (high or low) and plan.limit is None:
+            top = _TOPN.search(question)
+            plan.limit = int(top.group(1)) if top else 1
+            if plan.group_by and plan.order_by.column is None:
+                plan.order_by.column = "result"
+    if agg.fn != "none" and not plan.group_by:
         plan.order_by.column, plan.limit = None, None
+    if agg.fn == "none" and plan.order_by.column == "result":
+        plan.order_by.column = None
     return plan
 
 
-def make_plan(llm: LLM, question: str, p: TableProfile, max_tokens: int = 200) -> tuple[TablePlan, dict[str, Any]]:
+def make_plan(llm: LLM, question: str, p: TableProfile, max_tokens: int = 160) -> tuple[TablePlan, dict[str, Any]]:
     """Ask the model for a plan (one retry on an invalid plan); return the validated plan and the raw JSON."""
     schema = plan_schema(p)
     error: str | None = None

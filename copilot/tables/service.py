@@ -19,12 +19,12 @@ from pydantic import BaseModel, Field
 from copilot.config import Settings
 from copilot.llm.base import LLM, LLMError
 from copilot.tables.answer import compose
-from copilot.tables.execute import execute_plan
+from copilot.tables.execute import execute_plan, repair_filter_columns
 from copilot.tables.matching import ValueMatcher, stems
 from copilot.tables.plan import PlanError
 from copilot.tables.planner import make_plan, score_tables
 from copilot.tables.profile import TableProfile
-from copilot.tables.store import connect, list_profiles
+from copilot.tables.store import connect, list_profiles, quote_ident
 from copilot.types import Citation
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,27 @@ class TableQA:
         self.embedder = embedder
         self.matcher = ValueMatcher(settings, embedder)
         self._cards: dict[str, np.ndarray] = {}
+        self._vocab: dict[str, set[str]] = {}
+
+    def _vocabulary(self, profiles: list[TableProfile]) -> dict[str, set[str]]:
+        """Short distinct text values per table (normalised like the question), for table choice."""
+        missing = [p for p in profiles if p.name not in self._vocab]
+        if missing:
+            conn = connect(self.settings)
+            try:
+                for p in missing:
+                    vals: set[str] = set()
+                    for c in p.columns:
+                        if c.numeric:
+                            continue
+                        q = quote_ident(c.name)
+                        rows = conn.execute(f"SELECT DISTINCT {q} FROM {quote_ident(p.name)} "
+                                            f"WHERE length({q}) BETWEEN 4 AND 40 LIMIT 5000").fetchall()
+                        vals |= {re.sub(r"[^0-9a-z]+", " ", str(r[0]).lower()).strip() for r in rows}
+                    self._vocab[p.name] = {v for v in vals if len(v) > 3}
+            finally:
+                conn.close()
+        return self._vocab
 
     def profiles(self) -> list[TableProfile]:
         return list_profiles(self.settings) if self.settings.tables.enabled else []
@@ -80,7 +101,8 @@ class TableQA:
 
     def choose_table(self, question: str) -> TableProfile | None:
         """The best-fitting table, or None when nothing fits well enough."""
-        scored = score_tables(question, self.profiles(), self.embedder, self._cards)
+        profiles = self.profiles()
+        scored = score_tables(question, profiles, self.embedder, self._cards, self._vocabulary(profiles))
         if not scored or scored[0][0] < MIN_TABLE_SCORE:
             return None
         return scored[0][1]
@@ -97,6 +119,7 @@ class TableQA:
             return None
         conn = connect(self.settings)
         try:
+            repair_filter_columns(conn, plan, profile, self.matcher)
             result = execute_plan(conn, plan, profile, self.matcher, self.settings.tables.max_rows)
             text, citations = compose(conn, plan, profile, result)
         finally:

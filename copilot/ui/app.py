@@ -132,12 +132,16 @@ async def _finish(reply: cl.Message, answer: Answer, copilot: Any, principal: Pr
                       for c in citations]
     await reply.send()  # ends the stream and attaches the sources
     history = await asyncio.to_thread(copilot.history, answer.thread_id)
-    _feedback.remember(reply.id, answer.thread_id, len(history) - 1, principal.user, principal.role)
+    # Chainlit puts the thumbs on the turn (its "on_message" run step) or on a message of it:
+    # any of those ids rates this answer.
+    ids = [reply.id, getattr(cl.context.current_run, "id", None)]
     if answer.approval is not None:
-        await _approval_card(answer.approval, principal)
+        ids.append((await _approval_card(answer.approval, principal)).id)
+    for ui_id in filter(None, ids):
+        _feedback.remember(ui_id, answer.thread_id, len(history) - 1, principal.user, principal.role)
 
 
-async def _approval_card(req: ApprovalRequest, principal: Principal) -> None:
+async def _approval_card(req: ApprovalRequest, principal: Principal) -> cl.Message:
     can = principal.has("approver")
     actions = [cl.Action(name="approve", payload={"id": req.id}, label="Approve", icon="check"),
                cl.Action(name="reject", payload={"id": req.id}, label="Reject", icon="x")] if can else []
@@ -146,6 +150,7 @@ async def _approval_card(req: ApprovalRequest, principal: Principal) -> None:
     cards = cl.user_session.get("approval_cards") or {}
     cards[req.id] = card
     cl.user_session.set("approval_cards", cards)
+    return card
 
 
 async def _decide(action: cl.Action, decision: str) -> None:

@@ -16,8 +16,8 @@ from chainlit.data.base import BaseDataLayer
 from chainlit.types import Feedback, PageInfo, PaginatedResponse
 from chainlit.user import PersistedUser, User
 
-from copilot.ui import state
 from copilot.types import utcnow
+from copilot.ui import state
 
 log = logging.getLogger(__name__)
 

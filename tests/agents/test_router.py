@@ -127,8 +127,11 @@ def test_llm_breaks_the_tie_only_when_unsure(settings, tiny_dataset: Path) -> No
     unsure = r.route("qwerty zxcv")
     assert len(llm.calls) == 1
     assert (unsure.route, unsure.method) == (runner_up, "llm")
-    system = llm.calls[0][0]["content"]
-    assert "Examples:" in system and '{"route"' in system
+    prompt = llm.calls[0]
+    assert prompt[0]["role"] == "system" and "governance" in prompt[0]["content"]
+    shots = [m for m in prompt if m["role"] == "assistant"]
+    assert shots and all(json.loads(m["content"])["route"] in ROUTES for m in shots)
+    assert prompt[-1] == {"role": "user", "content": 'Request: "qwerty zxcv"'}
 
 
 def test_llm_answer_is_constrained_and_validated(settings, tiny_dataset: Path) -> None:

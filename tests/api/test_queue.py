@@ -1,4 +1,4 @@
-"""One model, many users: bounded queue (429), deadline (504), one generation at a time, cancellation."""
+"""One model, many users: bounded queue (429), deadline (503), one generation at a time, cancellation."""
 
 from __future__ import annotations
 
@@ -40,12 +40,13 @@ def test_full_queue_answers_429_with_retry_after(tmp_path: Path) -> None:
     assert 'copilot_generation_rejected_total{reason="queue_full"}' in metrics
 
 
-def test_slow_answer_times_out_with_504_and_is_cancelled(tmp_path: Path) -> None:
+def test_slow_answer_times_out_with_503_and_is_cancelled(tmp_path: Path) -> None:
     stub = StubCopilot(delay=0.2, tokens=50)
     api = _api(tmp_path, stub, request_timeout_s=0.5)
     r = api.client.post("/v1/chat", json={"message": "slow", "stream": False}, headers=api.h("viewer"))
-    assert r.status_code == 504 and "0.5" in r.json()["detail"]
+    assert r.status_code == 503 and r.json()["error"] == "timeout" and "0.5" in r.json()["detail"]
+    assert r.headers["retry-after"]
     assert stub.cancelled.wait(5), "the graph was told to stop"
     s = api.client.post("/v1/chat", json={"message": "slow", "stream": True}, headers=api.h("viewer"))
-    assert "event: error" in s.text and "504" in s.text
+    assert "event: error" in s.text and "503" in s.text
 

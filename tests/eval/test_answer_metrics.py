@@ -9,9 +9,9 @@ from copilot.retrieval.embedder import FakeEmbedder
 from copilot.types import Answer, Citation
 from eval.answer_metrics import (
     agreement,
-    cited_doc_ids,
     citation_precision_recall,
     citation_validity,
+    cited_doc_ids,
     deterministic_grounded,
     markers_in,
     outcome,
@@ -155,3 +155,25 @@ def test_summarise_means_and_skips_missing():
     assert s["fact_recall_exact"] == 0.75
     assert s["judge_grounded_rate"] == 0.5 and s["judge_agreement"] == 0.5
     assert s["ttft_p50"] == 1.5 and s["tokens_per_s"] == 11.0
+
+
+def test_word_windows():
+    from eval.textmatch import word_windows
+
+    assert word_windows("a b c d [1]", 2) == ["a b", "b c", "c d"]
+    assert word_windows("a b", 5) == ["a b"]
+    assert word_windows("", 3) == []
+    assert len(word_windows(" ".join(["w"] * 1000), 3, limit=100)) <= 100
+
+
+@pytest.mark.real_embedder
+def test_semantic_fallback_with_real_embedder_separates_paraphrase_from_wrong_number(real_embedder):
+    """Calibrates the default threshold 0.7 for all-MiniLM-L6-v2."""
+    para = fact_recall([{"fact": "low suction pressure"}, {"fact": "6-8 weeks"}],
+                       "Cavitation comes from the suction pressure being too low. Assess takes 6 to 8 weeks.",
+                       real_embedder.embed, threshold=0.7)
+    assert para["exact"] == 0.0 and para["semantic"] == 1.0
+    wrong = fact_recall([{"fact": "vibration above 7.1 mm/s"}, {"fact": "Align"}],
+                        "Stop the pump if vibration exceeds 4.5 mm/s. The stages are Assess, Advance and Amplify.",
+                        real_embedder.embed, threshold=0.7)
+    assert wrong["semantic"] == 0.0

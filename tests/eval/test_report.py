@@ -5,7 +5,15 @@ from __future__ import annotations
 import copy
 import json
 
-from eval.report import compare, headline, load_report, lower_is_better, to_markdown, weakest_items, write_report
+from eval.report import (
+    compare,
+    headline,
+    load_report,
+    lower_is_better,
+    to_markdown,
+    weakest_items,
+    write_report,
+)
 
 
 def retrieval_report(ndcg: float = 0.8, p50: float = 0.01) -> dict:
@@ -95,3 +103,18 @@ def test_load_report_rejects_other_json(tmp_path):
         assert "not an eval report" in str(exc)
     else:
         raise AssertionError("expected ValueError")
+
+
+def test_from_partial_rebuilds_answers_report(tmp_path):
+    from eval.from_partial import main
+
+    partial = tmp_path / "run.partial.jsonl"
+    partial.write_text("\n".join(json.dumps(it) for it in answers_report()["per_item"]) + "\n")
+    assert main([str(partial), str(tmp_path / "rebuilt.json"), "--set", "llm.max_tokens=99"]) == 0
+    rebuilt = load_report(tmp_path / "rebuilt.json")
+    assert rebuilt["metrics"]["n"] == 2 and set(rebuilt["per_agent"]) == {"maintenance", "readiness"}
+    assert rebuilt["metrics"]["routing_accuracy"] == 0.5
+    assert rebuilt["info"]["settings"]["llm"]["max_tokens"] == 99
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    assert main([str(empty), str(tmp_path / "x.json")]) == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -12,12 +13,15 @@ from copilot.graph.service import CopilotService
 
 pytestmark = [pytest.mark.real_model, pytest.mark.real_embedder]
 
+KB_SUBSET = ["plant/tg_pump_001_centrifugal_pumps.md", "plant/sop_loto_001_lockout_tagout.md",
+             "checklists/CL-004_governance_review.md", "checklists/CL-005_eu_ai_act_risk_triage.md",
+             "playbooks/PB-003_assess_align_advance_amplify_roadmap.md"]
 POISONED = PROJECT_ROOT / "eval" / "datasets" / "parts" / "poisoned_doc.md"
 
 
 def _settings(data_dir):
     return load_settings(profile="default", overrides={
-        "data_dir": str(data_dir), "llm": {"max_tokens": 160}, "agents": {"context_budget_tokens": 700},
+        "data_dir": str(data_dir), "llm": {"max_tokens": 120}, "agents": {"context_budget_tokens": 700},
         "tables": {"enabled": False},
     })
 
@@ -26,8 +30,13 @@ def _settings(data_dir):
 def kb_service(tmp_path_factory, real_embedder, real_llm):
     from copilot.ingest.pipeline import ingest_paths
 
-    settings = _settings(tmp_path_factory.mktemp("kb"))
-    ingest_paths(settings, [PROJECT_ROOT / "knowledge"], embedder=real_embedder, progress=False)
+    root = tmp_path_factory.mktemp("kb")
+    docs = root / "docs"
+    docs.mkdir()
+    for rel in KB_SUBSET:  # a slice of knowledge/ keeps the index build short on 2 cores
+        shutil.copy(PROJECT_ROOT / "knowledge" / rel, docs / Path(rel).name)
+    settings = _settings(root / "data")
+    ingest_paths(settings, [docs], embedder=real_embedder, progress=False)
     svc = CopilotService(settings, llm=real_llm, embedder=real_embedder)
     yield svc
     svc.close()

@@ -199,3 +199,58 @@ def test_audit_chain_holds_turns_and_side_effects(make, settings):
     turn = log.records()[0]["payload"]
     assert turn["chunk_ids"] and turn["prompt_version"] and turn["route"]["route"] == "maintenance"
     assert log.verify().ok
+
+
+class _StubTableQA:
+    """Stands in for copilot.tables.service.TableQA: one spreadsheet answer with a cited row."""
+
+    def needs_table(self, question):
+        return "how many" in question.lower()
+
+    def answer(self, question):
+        from copilot.tables.service import TableAnswer
+        from copilot.types import Citation
+
+        row = Citation(marker=1, chunk_id="maint#row4", doc_id="maint", title="maintenance_history.csv", row=4)
+        return TableAnswer(text="3 work orders on P-101 [1].", citations=[row], plan={"table": "maint", "agg": "count"},
+                           columns=["n"], rows=[[3]])
+
+
+def test_table_questions_use_table_qa_with_plan_event(settings):
+    svc = CopilotService(settings, llm=FakeLLM(), embedder=FakeEmbedder(), retriever=StaticRetriever(),
+                         table_qa=_StubTableQA())
+    try:
+        events = list(svc.stream("How many work orders did P-101 have?", agent="maintenance"))
+    finally:
+        svc.close()
+    types = [e.type for e in events]
+    assert types.index("sources") < types.index("table_plan") < types.index("token")
+    done = events[-1].data
+    assert done["table_plan"] == {"table": "maint", "agg": "count"} and done["citations"][0]["row"] == 4
+
+
+def test_broken_table_qa_never_breaks_the_answer(settings):
+    class Broken(_StubTableQA):
+        def answer(self, question):
+            raise RuntimeError("tables.sqlite3 missing")
+
+    svc = CopilotService(settings, llm=FakeLLM(), embedder=FakeEmbedder(), retriever=StaticRetriever(),
+                         table_qa=Broken())
+    try:
+        answer = svc.ask("How many pump P-101 cavitation noise suction events?", agent="maintenance")
+    finally:
+        svc.close()
+    assert answer.table_plan is None and answer.text
+
+
+def test_readiness_description_in_one_go_scores_and_proposes_report(make):
+    svc = make()
+    description = ("Our plant runs two predictive maintenance pilots. " * 4 + "We have a historian with sensor data "
+                   "but no data owner, no MLOps, operators were not trained, there is no governance process and no "
+                   "baseline for the KPIs. The plant manager sponsors the work but there is no funded plan.")
+    answer = svc.ask("Please assess our readiness: " + description, agent="readiness")
+    assert answer.structured["stage"] == "Assess" and set(answer.structured["scores"]) == {
+        "strategy", "data", "infrastructure", "people", "governance", "measurement"}
+    assert answer.approval.kind == "report" and "Owner:" in answer.approval.payload["report_markdown"]
+    svc.decide(answer.approval.id, "approve", approver="cio")
+    assert len(svc.deps.store.list_records("report")) == 1

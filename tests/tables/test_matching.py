@@ -41,8 +41,9 @@ def test_no_match_stays_empty_without_semantic(settings):
 @pytest.mark.real_embedder
 def test_semantic_with_real_embedder(settings, real_embedder):
     m = ValueMatcher(settings, real_embedder)
-    causes = ["Fluid loss through damaged seal", "Electrical short circuit", "Operator error", "General wear and tear"]
-    r = m.resolve("a leaking gasket", causes, match="semantic")
-    assert r.method == "semantic" and r.values[0] == "Fluid loss through damaged seal"
-    r = m.resolve("volcanic eruption", causes, match="semantic")
+    r = m.resolve("rust", MODES, match="semantic")
+    assert r.method == "semantic" and r.values == ["Corrosion"]
+    r = m.resolve("rust", MODES, match="fuzzy")  # semantic only when the plan asks for it
     assert r.values == []
+    r = m.resolve("volcanic eruption", MODES, match="semantic")
+    assert r.method == "none" and r.values == []

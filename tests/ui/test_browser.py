@@ -41,6 +41,14 @@ def _login(browser, base: str, user: str, password: str, external: list[str]):
     return context, page
 
 
+def _attach(page, path: Path) -> None:
+    from playwright.sync_api import expect
+
+    page.locator("#upload-button-input").set_input_files([str(path)])
+    expect(page.get_by_text(path.name).first).to_be_visible(timeout=10000)
+    page.wait_for_timeout(1000)  # let the upload finish before sending
+
+
 def _ask(page, text: str) -> None:
     from playwright.sync_api import expect
 
@@ -56,8 +64,11 @@ def test_login_ask_approve_in_chromium(tmp_path: Path) -> None:
     from copilot.api.app import create_app
 
     settings = corpus_settings(tmp_path)
-    app = create_app(settings, copilot=real_service(settings), ui=True)
+    service = real_service(settings)
+    app = create_app(settings, copilot=service, ui=True)
     creds = app.state.initial_credentials
+    doc = tmp_path / "compressor_c7.md"
+    doc.write_text("# Compressor C-7\n\nSurge is prevented by the anti-surge valve FV-12.\n", encoding="utf-8")
     SHOTS.mkdir(parents=True, exist_ok=True)
     external: list[str] = []
     with live_server(app) as base, sync_playwright() as pw:
@@ -79,6 +90,11 @@ def test_login_ask_approve_in_chromium(tmp_path: Path) -> None:
             expect(page.get_by_text("Source 1").first).to_be_visible()
             approve = page.get_by_role("button", name="Approve")
             expect(approve).to_be_visible(timeout=30000)
+            # thumbs up on the answer is stored with it
+            page.locator(".positive-feedback-off").first.click()
+            page.get_by_placeholder("Your feedback...").fill("clear steps")
+            page.get_by_role("button", name="Submit feedback").click()
+            expect(page.locator(".positive-feedback-on").first).to_be_visible(timeout=10000)
             page.get_by_text("Source 1").first.click()
             expect(page.get_by_text("Centrifugal pump P-101 manual").first).to_be_visible()
             page.screenshot(path=str(SHOTS / "answer_with_sources.png"))
@@ -88,6 +104,8 @@ def test_login_ask_approve_in_chromium(tmp_path: Path) -> None:
             page.screenshot(path=str(SHOTS / "approved.png"))
             ctx.close()
 
+            feedback = service.deps.store.list_feedback()
+            assert [(f["score"], f["user"], f["comment"]) for f in feedback] == [(1, "approver", "clear steps")]
             headers = {"Authorization": f"Bearer {creds['viewer']['api_key']}"}
             orders = httpx.get(f"{base}/v1/work-orders", headers=headers).json()
             approvals = httpx.get(f"{base}/v1/approvals", params={"status": "approved"}, headers=headers).json()
@@ -100,7 +118,20 @@ def test_login_ask_approve_in_chromium(tmp_path: Path) -> None:
             expect(page.get_by_text("awaits approval").first).to_be_visible(timeout=30000)
             expect(page.get_by_role("button", name="Approve")).to_have_count(0)
             page.screenshot(path=str(SHOTS / "viewer_awaits_approval.png"))
+            _attach(page, doc)
+            _ask(page, "Please add this manual.")
+            expect(page.get_by_text("Only admins").first).to_be_visible(timeout=30000)
             ctx.close()
+
+            # An admin adds a document through the UI; it is ingested and listed by the API.
+            ctx, page = _login(browser, base, "admin", creds["admin"]["password"], external)
+            _attach(page, doc)
+            _ask(page, "Please add this manual.")
+            expect(page.get_by_text("Ingested").first).to_be_visible(timeout=30000)
+            page.screenshot(path=str(SHOTS / "admin_upload.png"))
+            ctx.close()
+            docs = httpx.get(f"{base}/v1/documents", headers=headers).json()
+            assert [d["title"] for d in docs if d["uploaded"]] == ["Compressor C-7"]
         finally:
             browser.close()
     assert external == [], f"the UI tried to reach the internet: {external}"

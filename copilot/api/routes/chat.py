@@ -44,7 +44,7 @@ def admit(container: Any) -> Ticket:
 
 
 async def collect_answer(container: Any, ticket: Ticket, message: str, **kwargs: Any) -> Answer:
-    """Run the graph to the end and return its Answer (504 on timeout, 500 on a graph error)."""
+    """Run the graph to the end and return its Answer (503 on timeout, 500 on a graph error)."""
     try:
         async for event in container.runner.events(ticket, message, **kwargs):
             if event.type == "done":
@@ -53,7 +53,7 @@ async def collect_answer(container: Any, ticket: Ticket, message: str, **kwargs:
                 status = int(event.data.get("status", 500))
                 raise APIError(status, f"the answer failed: {event.data.get('message', 'unknown error')}")
     except GenerationTimeout as exc:
-        raise APIError(504, str(exc)) from exc
+        raise APIError(503, str(exc), code="timeout", headers={"Retry-After": "30"}) from exc
     raise APIError(500, "the answer ended without a result")
 
 
@@ -67,7 +67,7 @@ async def stream_events(container: Any, ticket: Ticket, message: str, **kwargs: 
         async for event in container.runner.events(ticket, message, **kwargs):
             yield sse(event)
     except GenerationTimeout as exc:
-        yield sse(Event(type="error", data={"message": str(exc), "status": 504}))
+        yield sse(Event(type="error", data={"message": str(exc), "status": 503}))
 
 
 @router.post(
@@ -76,7 +76,7 @@ async def stream_events(container: Any, ticket: Ticket, message: str, **kwargs: 
     summary="Ask the copilot",
     description="Answer one turn, grounded in the indexed documents. " + SSE_DOC,
     responses={200: {"content": {"text/event-stream": {}}, "description": "Answer JSON or an SSE stream."},
-               **responses(401, 403, 413, 415, 422, 429, 503, 504)},
+               **responses(401, 403, 413, 415, 422, 429, 503)},
 )
 async def chat(body: ChatRequest, container: ContainerDep, principal: Viewer) -> Any:
     check_message(container, body.message)

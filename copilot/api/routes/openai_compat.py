@@ -75,7 +75,7 @@ async def _stream(container: Any, ticket: Any, question: str, kwargs: dict[str, 
 @router.post("/chat/completions", summary="OpenAI-compatible chat completion",
              description="Works with the OpenAI SDKs (`base_url=<server>/v1`, `api_key=<copilot key>`).",
              responses={200: {"content": {"application/json": {}, "text/event-stream": {}}},
-                        **responses(401, 413, 415, 422, 429, 503, 504)})
+                        **responses(401, 413, 415, 422, 429, 503)})
 async def chat_completions(body: ChatCompletionRequest, container: ContainerDep, principal: Viewer) -> Any:
     question = _question(body)
     check_message(container, question)
