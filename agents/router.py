@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -94,17 +95,17 @@ class Router:
     """Routes one user turn to readiness, governance, maintenance, general or out_of_scope."""
 
     def __init__(self, settings: Settings, embedder: Embedder | None, llm: LLM | None = None,
-                 examples_path: Path | str | list[Path | str] | None = None) -> None:
+                 examples_path: Path | str | Sequence[Path | str] | None = None) -> None:
         self.settings = settings
         self.embedder = embedder
         self.llm = llm
         self.threshold = settings.agents.router_confidence
         if examples_path is None:
             self.example_files = list(DEFAULT_EXAMPLE_FILES)
-        elif isinstance(examples_path, list | tuple):
-            self.example_files = [Path(p) for p in examples_path]
-        else:
+        elif isinstance(examples_path, str | Path):
             self.example_files = [Path(examples_path)]
+        else:
+            self.example_files = [Path(p) for p in examples_path]
         self._index: KnnIndex | None = None
 
     @property

@@ -50,6 +50,8 @@ async def _client(client: httpx.AsyncClient, i: int, key: str, results: list[dic
     except httpx.HTTPError as exc:
         status, detail = 0, f"{type(exc).__name__}: {exc}"
     results.append({"client": i, "status": status, "seconds": time.perf_counter() - start, "detail": detail})
+    print(f"client {i:2d}: {status} after {time.perf_counter() - start:6.1f} s {detail[:80]}", file=sys.stderr,
+          flush=True)
 
 
 async def _health(client: httpx.AsyncClient, stop: asyncio.Event, samples: list[tuple[int, float]]) -> None:
@@ -84,7 +86,7 @@ async def run_load(base: str, key: str, clients: int, timeout_s: float) -> dict:
 def report(data: dict, args: argparse.Namespace, model: str) -> tuple[str, bool]:
     codes = Counter(r["status"] for r in data["results"])
     ok_lat = [r["seconds"] for r in data["results"] if r["status"] == 200]
-    rej_lat = [r["seconds"] for r in data["results"] if r["status"] in (429, 503)]
+    rej_lat = [r["seconds"] for r in data["results"] if r["status"] == 429]
     bad = [r for r in data["results"] if r["status"] not in (200, 429, 503)]
     health_bad = [s for s in data["health"] if s[0] != 200]
     health_lat = [s[1] for s in data["health"]]
@@ -92,7 +94,8 @@ def report(data: dict, args: argparse.Namespace, model: str) -> tuple[str, bool]
     lines = [
         "# Load check: many users, one local model",
         "",
-        f"- Command: `.venv/bin/python bench/bench_load.py --clients {args.clients} --max-tokens {args.max_tokens}`",
+        f"- Command: `.venv/bin/python bench/bench_load.py --clients {args.clients} --max-tokens {args.max_tokens}"
+        + "".join(f" --set {o}" for o in args.overrides) + "`",
         f"- Machine: 2 CPU cores (shared), no GPU; model `{model}`, queue_size {args.queue_size}, "
         f"request timeout {args.request_timeout:g} s; loopback only.",
         f"- Result: **{'PASS' if passed else 'FAIL'}** (every request 200, 429 or 503; /healthz always 200)",
@@ -105,7 +108,7 @@ def report(data: dict, args: argparse.Namespace, model: str) -> tuple[str, bool]
         f"| 503 timeout / not ready | {codes.get(503, 0)} | - | - |",
         f"| other (must be 0) | {len(bad)} | - | - |",
         "",
-        f"- Refusals came back in at most {max(rej_lat) if rej_lat else 0:.2f} s (no waiting).",
+        f"- 429 refusals came back in at most {max(rej_lat) if rej_lat else 0:.2f} s (no waiting).",
         f"- Wall time {data['wall']:.1f} s; {data['tokens']:.0f} answer tokens streamed in total.",
         f"- /healthz: {len(data['health'])} probes during the run, {len(health_bad)} failed, "
         f"p95 latency {_percentile(health_lat, 0.95) * 1000:.0f} ms.",
@@ -124,6 +127,8 @@ def main() -> int:
     ap.add_argument("--profile", default="default", help="settings profile (default: real model)")
     ap.add_argument("--base-url", help="use a running server instead (must be loopback)")
     ap.add_argument("--api-key", help="key for --base-url")
+    ap.add_argument("--set", dest="overrides", action="append", default=[],
+                    help="extra setting for the in-process server, e.g. --set llm.model=qwen2.5-coder-0.5b")
     ap.add_argument("--out", type=Path, help="write the Markdown summary here")
     args = ap.parse_args()
     if not 1 <= args.clients <= 200:
@@ -147,27 +152,35 @@ def main() -> int:
 
 def _in_process(args: argparse.Namespace, timeout: float) -> tuple[str, bool]:
     from copilot.api.app import create_app
-    from copilot.config import load_settings
+    from copilot.config import _deep_merge, load_settings, parse_overrides
     from copilot.ingest.pipeline import ensure_index
     from tests.api.live import live_server
 
     tmp = Path(tempfile.mkdtemp(prefix="bench_load_"))
-    settings = load_settings(profile=args.profile, overrides={
+    overrides = _deep_merge({
         "data_dir": str(tmp / "data"),
         "llm": {"max_tokens": args.max_tokens},
         "server": {"queue_size": args.queue_size, "request_timeout_s": args.request_timeout},
-        "auth": {"keys_file": str(tmp / "auth.json")}})
+        "auth": {"keys_file": str(tmp / "auth.json")}}, parse_overrides(args.overrides))
+    settings = load_settings(profile=args.profile, overrides=overrides)
     ensure_index(settings, progress=False)
     app = create_app(settings, ui=False)
     key = app.state.initial_credentials["viewer"]["api_key"]
     with live_server(app) as base:
-        deadline = time.monotonic() + 300
-        while httpx.get(f"{base}/readyz").status_code != 200:
-            if time.monotonic() > deadline:
-                raise SystemExit(f"server not ready: {httpx.get(f'{base}/readyz').text}")
-            time.sleep(1)
+        deadline, ready = time.monotonic() + 600, ""
+        while ready != "ok":
+            try:
+                r = httpx.get(f"{base}/readyz", timeout=30)
+                ready = "ok" if r.status_code == 200 else r.text
+            except httpx.HTTPError as exc:  # busy loading the model
+                ready = str(exc)
+            if ready != "ok":
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"server not ready after 600 s: {ready}")
+                time.sleep(2)
+        print("server ready; starting clients", file=sys.stderr, flush=True)
         data = asyncio.run(run_load(base, key, args.clients, timeout))
-    return report(data, args, settings.llm.model)
+    return report(data, args, f"{settings.llm.model}, context budget {settings.agents.context_budget_tokens} tokens")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from eval.answer_metrics import (
     citation_validity,
     cited_doc_ids,
     deterministic_grounded,
+    markers_in,
     outcome,
     outcome_correct,
     summarise,
@@ -74,11 +75,14 @@ def score_item(item: AnswerItem, answer: Answer | None, timing: dict[str, Any], 
         # an unanswerable question expecting an "answer" is handled well when the copilot says it does not know
         outcome_correct=abstained(answer) if item.unanswerable and item.expect == "answer"
         else outcome_correct(answer, item.expect),
-        citation_validity=citation_validity(answer), cited=cited, gold_sources=item.gold_sources,
+        citation_validity=citation_validity(answer), cited=cited,
+        has_marker=None if answer.refused or item.expect != "answer"
+        else any(c.marker in markers_in(answer.text) for c in answer.citations), gold_sources=item.gold_sources,
         citation_precision=precision, citation_recall=recall,
         fact_recall_exact=facts["exact"], fact_recall_semantic=facts["semantic"],
         essential_fact_recall_exact=facts["essential_exact"],
         essential_fact_recall_semantic=facts["essential_semantic"], facts=facts["facts"],
+        supported=answer.supported, invalid_markers=answer.invalid_markers,
         det_grounded=deterministic_grounded(answer), completion_tokens=completion,
         tokens_per_s=tokens_per_second(completion, timing.get("ttft_s"), timing["total_s"]),
         service_timings=answer.timings,

@@ -99,12 +99,12 @@ def abstained(answer: Answer) -> bool:
 
 
 def deterministic_grounded(answer: Answer) -> bool:
-    """Code-only groundedness: the service found the answer supported, it cites at least one shown
-    chunk and none of its markers is invalid. Refusals count as grounded (they claim nothing)."""
+    """Code-only groundedness: the service's support check passed (a valid marker, or enough lexical
+    overlap with the shown sources) and no marker is invalid. Refusals count as grounded."""
     if answer.refused:
         return True
     validity = citation_validity(answer)
-    return bool(answer.supported and validity == 1.0)
+    return bool(answer.supported and answer.citations and validity in (None, 1.0))
 
 
 def agreement(judge: Iterable[bool | None], deterministic: Iterable[bool]) -> float | None:
@@ -124,7 +124,7 @@ def tokens_per_second(tokens: int, ttft: float | None, total: float) -> float | 
 
 
 ANSWER_METRICS = (
-    "routing_accuracy", "outcome_accuracy", "unanswerable_abstention", "citation_validity", "citation_precision", "citation_recall",
+    "routing_accuracy", "outcome_accuracy", "unanswerable_abstention", "citation_validity", "marker_rate", "citation_precision", "citation_recall",
     "fact_recall_exact", "fact_recall_semantic", "essential_fact_recall_exact", "essential_fact_recall_semantic",
     "judge_grounded_rate", "judge_agreement", "ttft_p50", "ttft_p95", "total_p50", "total_p95", "tokens_per_s",
 )
@@ -148,6 +148,7 @@ def summarise(items: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "unanswerable_abstention": mean_or_none(float(it["abstained"]) for it in items
                                                 if it.get("unanswerable") and "abstained" in it),
         "citation_validity": mean_or_none(col("citation_validity")),
+        "marker_rate": mean_or_none(float(v) for v in col("has_marker") if v is not None),
         "citation_precision": mean_or_none(col("citation_precision")),
         "citation_recall": mean_or_none(col("citation_recall")),
         "fact_recall_exact": mean_or_none(col("fact_recall_exact")),

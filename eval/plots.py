@@ -51,7 +51,7 @@ def retrieval_plots(report: dict[str, Any], folder: Path, stem: str) -> list[Pat
     return out
 
 
-ANSWER_BARS = ("routing_accuracy", "outcome_accuracy", "citation_validity", "citation_recall",
+ANSWER_BARS = ("routing_accuracy", "outcome_accuracy", "citation_validity", "marker_rate", "citation_recall",
                "fact_recall_exact", "fact_recall_semantic", "judge_grounded_rate")
 
 

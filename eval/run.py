@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from copilot.config import Settings
+from copilot.types import ROUTES
 from eval.loaders import load_answers, load_beir
 from eval.retrieval_eval import MODES, build_temp_index, run_retrieval_eval, write_corpus
 from eval.runinfo import index_stats, run_info
@@ -94,6 +95,8 @@ def answers_run(settings: Settings, dataset_file: Path, *, limit: int | None = N
     """Answer eval on a JSONL file through the conversation service (optionally over a temporary index of ``docs``)."""
     from eval.answer_eval import run_answer_eval
 
+    if agent is not None and agent not in ROUTES:
+        raise ValueError(f"--agent: unknown agent {agent!r}; choose one of {', '.join(ROUTES)}")
     items = load_answers(dataset_file)
     if ids:
         wanted = set(ids)

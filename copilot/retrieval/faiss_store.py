@@ -15,6 +15,7 @@ faiss.omp_set_num_threads(1)
 def build(vectors: np.ndarray, kind: str = "flat") -> faiss.Index:
     """IndexFlatIP (exact) or IndexHNSWFlat with inner product (approximate) over ``vectors``."""
     dim = int(vectors.shape[1])
+    index: faiss.Index
     if kind == "hnsw":
         index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = 80
@@ -48,8 +49,9 @@ def search(index: faiss.Index, query: np.ndarray, k: int,
         scores, ids = index.search(q, k)
     else:
         sel = faiss.IDSelectorBatch(np.ascontiguousarray(allowed, dtype=np.int64))
-        params = (faiss.SearchParametersHNSW(sel=sel, efSearch=max(96, k)) if isinstance(index, faiss.IndexHNSW)
-                  else faiss.SearchParameters(sel=sel))
+        params = (faiss.SearchParametersHNSW(sel=sel, efSearch=max(96, k))  # type: ignore[attr-defined]
+                  if isinstance(index, faiss.IndexHNSW)
+                  else faiss.SearchParameters(sel=sel))  # type: ignore[call-arg]
         scores, ids = index.search(q, k, params=params)
     keep = ids[0] >= 0
     return scores[0][keep], ids[0][keep]

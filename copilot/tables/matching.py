@@ -23,7 +23,8 @@ _WORD = re.compile(r"[a-z0-9]+")
 def stem(word: str) -> str:
     """A very small stemmer: leaks/leaking/leaked -> leak, batteries -> battery."""
     w = word.lower()
-    for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+    for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("sses", "ss"), ("shes", "sh"), ("ches", "ch"),
+                         ("xes", "x"), ("s", "")):
         if len(w) > len(suffix) + 2 and w.endswith(suffix) and not w.endswith("ss"):
             return w[: -len(suffix)] + repl
     return w

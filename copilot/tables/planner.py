@@ -9,6 +9,7 @@ model gets one retry with the error message. A few cheap, deterministic correcti
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 
@@ -23,38 +24,60 @@ STOP = set("a an the of in on for to and or is are was were be by with what whic
            "have has there any all that this it its from per each me show list give their they as at".split())
 
 
-def tokens(text: str) -> set[str]:
-    return {t for t in stems(text) if t not in STOP and len(t) > 1}
+# Abbreviations common in CMMS and spreadsheet headers, expanded when naming tables and columns.
+ABBREV = {"wo": "work order", "qty": "quantity", "desc": "description", "pm": "preventive maintenance",
+          "temp": "temperature", "equip": "equipment"}
+
+
+def tokens(text: str, expand: bool = False) -> set[str]:
+    words = text.lower().replace("_", " ").split()
+    if expand:
+        words = [ABBREV.get(w, w) for w in words]
+    return {t for t in stems(" ".join(words)) if t not in STOP and len(t) > 1}
 
 
 def table_card(p: TableProfile) -> str:
-    cols = ", ".join(p.column_names)
-    return f"{p.name.replace('_', ' ')}: {cols}"
+    cols = ", ".join(" ".join(ABBREV.get(w, w) for w in c.lower().replace("_", " ").split()) for c in p.column_names)
+    return f"{' '.join(ABBREV.get(w, w) for w in p.name.split('_'))}: {cols}"
+
+
+def _signature(p: TableProfile, values: set[str]) -> tuple[set[str], set[str]]:
+    """Name tokens and all tokens (name, columns, cell values) of a table."""
+    name = tokens(p.name, expand=True)
+    words = set(name)
+    for c in p.columns:
+        words |= tokens(c.name, expand=True) | tokens(c.name)
+    for v in values:
+        words |= tokens(v)
+    return name, words
 
 
 def score_tables(question: str, profiles: list[TableProfile], embedder: Any | None,
                  cache: dict[str, np.ndarray], vocab: dict[str, set[str]] | None = None) -> list[tuple[float, TableProfile]]:
     """Score every table for the question.
 
-    Signals: a cell value of the table named in the question (strongest), a numeric column named,
-    other column-name and table-name word overlap, and embedding similarity to a table card.
+    Question words found in a table's name, columns or values count with an IDF weight across tables
+    (words in the table name twice): "haul truck" singles out one table, "failure" does not. A multi-word
+    cell value or a numeric column named in the question adds a bonus, and so does the embedding
+    similarity between the question and a card of the table.
     """
     q = tokens(question)
     qlow = " " + re.sub(r"[^0-9a-z]+", " ", question.lower()) + " "
     qvec = embedder.embed([question])[0] if embedder is not None else None
+    values = {p.name: (vocab or {}).get(p.name) or {v.lower() for c in p.columns for v in c.values} for p in profiles}
+    sigs = {p.name: _signature(p, values[p.name]) for p in profiles}
+    n = len(profiles)
+    df = {t: sum(1 for nm, ws in sigs.values() if t in ws) for t in q}
+    idf = {t: math.log(1 + n / df[t]) if df[t] else 0.0 for t in q}
     scored = []
     for p in profiles:
-        name_tokens = tokens(p.name.replace("_", " "))
-        s = 2.0 * len(q & name_tokens)
+        name, words = sigs[p.name]
+        s = sum(idf[t] * (2.0 if t in name else 1.0) for t in q if t in words)
         for c in p.columns:
-            ct = tokens(c.name.replace("_", " ")) - name_tokens
-            if ct and ct <= q and c.numeric:
-                s += 4.0
-            elif ct:
-                s += 2.0 * len(ct & q) / len(ct)
-        values = (vocab or {}).get(p.name) or {v.lower() for c in p.columns for v in c.values}
-        hits = [v for v in values if len(v) > 3 and f" {v} " in qlow]
-        s += min(12.0, sum(4.0 if (" " in v or any(ch.isdigit() for ch in v)) else 1.0 for v in hits))
+            if c.numeric and tokens(c.name) and tokens(c.name) <= q:
+                s += 2.0
+        hits = [v for v in values[p.name] if " " in v and len(v) > 3 and f" {v} " in qlow]
+        s += min(8.0, 3.0 * len(hits))
         if qvec is not None:
             if p.name not in cache:
                 cache[p.name] = embedder.embed([table_card(p)])[0]  # type: ignore[union-attr]

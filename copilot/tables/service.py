@@ -29,11 +29,11 @@ from copilot.types import Citation
 
 log = logging.getLogger(__name__)
 
-_PHRASING = re.compile(
+_STRONG = re.compile(
     r"\b(how many|number of|count|average|mean|total|sum of|highest|lowest|top \d+|most|least|maximum|minimum|"
     r"greater than|more than|less than|fewer than|above|below|at least|at most|equal to|per|for each|"
-    r"list (all|every|the)|which \w+(\s\w+)? (have|has)|is there|are there|any \w+ (with|caused|that)|rank|sorted)\b",
-    re.I)
+    r"list (all|every)|rank|ranked|sorted)\b", re.I)
+_WEAK = re.compile(r"\b(which|list|show|is there|are there|any|what)\b", re.I)
 MIN_TABLE_SCORE = 2.0
 
 
@@ -88,15 +88,22 @@ class TableQA:
         profiles = self.profiles()
         if not profiles:
             return False
-        if _PHRASING.search(question):
+        if _STRONG.search(question):
             return True
+        return bool(_WEAK.search(question)) and self._mentions_table(question, profiles)
+
+    def _mentions_table(self, question: str, profiles: list[TableProfile]) -> bool:
+        """A multi-word or acronym column/table name, or a multi-word cell value, appears in the question."""
         q = " " + " ".join(stems(question)) + " "
+        qlow = " " + re.sub(r"[^0-9a-z]+", " ", question.lower()) + " "
         for p in profiles:
-            names = [p.name.replace("_", " "), *(c.name.replace("_", " ") for c in p.columns)]
-            for n in names:
+            for n in [p.name.replace("_", " "), *(c.name.replace("_", " ") for c in p.columns)]:
                 s = " ".join(stems(n))
-                if len(s) >= 3 and f" {s} " in q:
+                distinctive = " " in s or (n.isupper() and len(n) >= 2)
+                if distinctive and f" {s} " in q:
                     return True
+            if any(" " in v and f" {v} " in qlow for v in self._vocabulary([p]).get(p.name, ())):
+                return True
         return False
 
     def choose_table(self, question: str) -> TableProfile | None:

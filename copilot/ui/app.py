@@ -69,9 +69,11 @@ async def _ingest(files: list[Any], principal: Principal) -> None:
             report = await asyncio.to_thread(UploadStore(settings, embedder).save_and_ingest, name, data,
                                              principal.user)
             summary = report.get("summary", {})
-            await cl.Message(content=f"Ingested **{name}**: {summary.get('chunks', '?')} chunks in the index.").send()
+            result = f"Ingested {name}: {summary.get('chunks', '?')} chunks in the index."
         except UploadError as exc:
-            await cl.Message(content=f"Could not add **{f.name}**: {exc}").send()
+            result = f"Could not add {f.name}: {exc}"
+        async with cl.Step(name=f"document {f.name}", type="tool") as step:
+            step.output = result
 
 
 @cl.on_message

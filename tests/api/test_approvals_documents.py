@@ -122,3 +122,16 @@ def test_bad_uploads_change_nothing(api: Api) -> None:
     assert _docs(api) == before
     uploads = api.settings.data_dir / "uploads"
     assert not uploads.exists() or not any(uploads.iterdir())
+
+
+def test_deleting_one_of_two_uploads_prunes_only_it(api: Api) -> None:
+    before = {d["doc_id"] for d in _docs(api)}
+    for name, text in (("valve_fv12.md", b"# Valve FV-12\n\nFV-12 strokes in 4 seconds.\n"),
+                       ("filter_s3.md", b"# Strainer S-3\n\nClean S-3 when the differential pressure rises.\n")):
+        r = api.client.post("/v1/documents", files={"file": (name, text, "text/markdown")}, headers=api.h("admin"))
+        assert r.status_code == 201, r.text
+    uploaded = {d["title"]: d["doc_id"] for d in _docs(api) if d["uploaded"]}
+    assert set(uploaded) == {"Valve FV-12", "Strainer S-3"}
+    assert api.client.delete(f"/v1/documents/{uploaded['Valve FV-12']}", headers=api.h("admin")).status_code == 200
+    after = {d["doc_id"] for d in _docs(api)}
+    assert after == before | {uploaded["Strainer S-3"]}

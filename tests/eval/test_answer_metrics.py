@@ -78,7 +78,8 @@ def test_abstained_detects_refusal_unsupported_and_dont_know_phrases():
 def test_deterministic_grounded_and_agreement():
     assert deterministic_grounded(answer("fact [1]", [cite(1, "A")]))
     assert not deterministic_grounded(answer("fact [2]", [cite(1, "A")]))
-    assert not deterministic_grounded(answer("fact", [cite(1, "A")]))  # no marker at all
+    assert deterministic_grounded(answer("fact", [cite(1, "A")]))  # no marker, service found enough overlap
+    assert not deterministic_grounded(answer("fact", []))  # nothing shown or cited
     assert not deterministic_grounded(answer("fact [1]", [cite(1, "A")], supported=False))
     assert deterministic_grounded(answer("I cannot answer", refused=True))
     assert agreement([True, False, None, True], [True, True, False, True]) == pytest.approx(2 / 3)

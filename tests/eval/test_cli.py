@@ -107,6 +107,15 @@ def test_answers_cli_over_docs_folder(tmp_path, docs):
     res = invoke(["eval", "answers", "--dataset", str(data), "--docs", str(docs), "--limit", "1", "--no-judge"],
                  tmp_path)
     assert res.exit_code == 0, res.output
+    forced = tmp_path / "forced.json"
+    res = invoke(["eval", "answers", "--dataset", str(data), "--docs", str(docs), "--agent", "maintenance",
+                  "--limit", "1", "--no-judge", "--output", str(forced)], tmp_path)
+    assert res.exit_code == 0, res.output
+    forced_report = json.loads(forced.read_text())
+    assert forced_report["forced_agent"] == "maintenance" and forced_report["per_item"][0]["route_correct"] is None
+    assert forced_report["metrics"]["routing_accuracy"] is None
+    res = invoke(["eval", "answers", "--dataset", str(data), "--agent", "wizard"], tmp_path)
+    assert res.exit_code == 2 and "unknown agent 'wizard'" in flat(res)
     res = invoke(["eval", "answers", "--dataset", str(tmp_path / "missing.jsonl")], tmp_path)
     assert res.exit_code == 2 and "file not found" in flat(res)
 

@@ -91,9 +91,9 @@ def test_serve_help_mentions_host_and_port() -> None:
 
 
 def test_serve_prints_login_once(tmp_path: Path, monkeypatch) -> None:
+    import uvicorn
     from typer.testing import CliRunner
 
-    import uvicorn
     from copilot.cli import app
 
     calls = []

@@ -30,7 +30,7 @@ def load_pdf(path: Path) -> LoadedDoc:
             if not ok:
                 raise LoadError("PDF is encrypted with a password")
         pages = [(i + 1, page.extract_text() or "") for i, page in enumerate(reader.pages)]
-        info_title = (reader.metadata or {}).get("/Title") if reader.metadata else None
+        info_title = reader.metadata.get("/Title") if reader.metadata else None
     except LoadError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, AttributeError) as exc:
