@@ -59,6 +59,19 @@ def _offline_html(original: Any) -> Any:
     return get_html_template
 
 
+def configure_chainlit_env(settings: Settings) -> Path:
+    """Point Chainlit at ``<data_dir>/chainlit`` and give it its auth secret; call before importing chainlit.
+
+    config.py is the only module that *reads* the environment; Chainlit itself is configured through
+    environment variables, so they are set here, just before Chainlit is first imported. Chainlit
+    reads its app root once per process: later calls keep the first root (refreshing its config).
+    """
+    root = Path(os.environ.setdefault("CHAINLIT_APP_ROOT", str(settings.data_dir / "chainlit")))
+    prepare_root(root)
+    os.environ.setdefault("CHAINLIT_AUTH_SECRET", auth_secret(settings))
+    return root
+
+
 def mount_ui(app: FastAPI, container: Any) -> None:
     """Mount Chainlit at ``settings.server.ui_path``; the UI talks to ``container``'s services."""
     settings: Settings = container.settings
@@ -67,17 +80,9 @@ def mount_ui(app: FastAPI, container: Any) -> None:
     if "app" in _mounted:  # Chainlit is a process-wide singleton: reuse it
         app.mount(path, _mounted["app"])
         return
-    root = prepare_root(settings.data_dir / "chainlit")
-    # config.py is the only module that *reads* the environment; Chainlit itself is configured through
-    # environment variables, so they are set here, just before Chainlit is imported and mounted.
-    os.environ.setdefault("CHAINLIT_APP_ROOT", str(root))
-    os.environ.setdefault("CHAINLIT_AUTH_SECRET", auth_secret(settings))
-    import chainlit.config as cl_config
+    configure_chainlit_env(settings)
     import chainlit.server as cl_server
     from chainlit.utils import mount_chainlit
-
-    if Path(cl_config.APP_ROOT).resolve() != root.resolve():
-        prepare_root(Path(cl_config.APP_ROOT))
     if not hasattr(cl_server.get_html_template, "__wrapped__"):
         cl_server.get_html_template = _offline_html(cl_server.get_html_template)
     mount_chainlit(app, target=str(UI_APP_FILE), path=path)

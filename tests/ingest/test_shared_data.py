@@ -36,7 +36,7 @@ def test_all_shared_data_ingests(settings: Settings, shared_data: Path) -> None:
     docs = {d["doc_id"]: d for d in ret.documents()}
     assert docs["fmea_haul_truck"]["chunks"] == _rows(shared_data / "fmea_haul_truck" / "fmea_haul_truck.csv")
     wo = shared_data / "assetops_chillers" / "all_wo_with_code_component_events.csv"
-    assert docs[wo.stem]["chunks"] == _rows(wo) == 4248
+    assert docs[wo.stem]["chunks"] == _rows(wo) > 4000
     first = ret.get_chunk(f"{wo.stem}#row1")
     assert first.row == 1 and "wo_id: WO259747" in first.text
     hit = ret.search("work order WO259747", k=1)[0]

@@ -41,7 +41,10 @@ def test_approval_card_depends_on_role() -> None:
     assert render.decision_text(done, {"id": "WO-1"}) == "Work order `a1` approved by **ann**. Stored as `WO-1`."
 
 
-def test_feedback_layer_records_for_operator_only() -> None:
+def test_feedback_layer_records_for_operator_only(settings) -> None:
+    from copilot.ui.mount import configure_chainlit_env
+
+    configure_chainlit_env(settings)  # before chainlit is imported: keeps its files out of the repo
     from chainlit.types import Feedback
 
     from copilot.ui import state
