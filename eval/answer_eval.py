@@ -87,7 +87,8 @@ def score_item(item: AnswerItem, answer: Answer | None, timing: dict[str, Any], 
         tokens_per_s=tokens_per_second(completion, timing.get("ttft_s"), timing["total_s"]),
         service_timings=answer.timings,
     )
-    if judge_llm is not None and not answer.refused and answer.text.strip():
+    # canned refusals and safety escalations claim nothing from the sources: nothing to judge
+    if judge_llm is not None and not answer.refused and not answer.escalated and answer.citations:
         verdict = judge_answer(judge_llm, item.question, answer.text, answer.citations)
         rec["judge_grounded"] = verdict.grounded if verdict else None
         rec["judge_unsupported_claims"] = verdict.unsupported_claims if verdict else None

@@ -111,7 +111,7 @@ def weakest_items(report: dict[str, Any], n: int = 5) -> list[dict[str, Any]]:
         reasons = []
         if it.get("error"):
             reasons.append(f"error: {it['error'][:80]}")
-        if it.get("outcome_correct") is False:
+        if it.get("outcome_correct") is False and not (it.get("unanswerable") and it.get("expect") == "answer"):
             reasons.append(f"expected {it['expect']}, got {it.get('outcome', 'nothing')}")
         if it.get("unanswerable") and it.get("abstained") is False:
             reasons.append("answered a question the documents cannot answer")

@@ -117,13 +117,7 @@ def ingest_paths(settings: Settings, paths: list[Path], *, embedder: Embedder | 
             else:
                 kept[key] = rec  # files from other ingest roots stay as they are
         if prev and not todo and not removed:
-            report.files = list(results.values())
-            meta = store.read_meta(prev)
-            report.total_chunks = int(meta.get("count", 0))
-            report.total_documents = len({r.doc_id for r in prev_files.values()})
-            report.generation = prev.name
-            report.seconds = time.perf_counter() - started
-            return report
+            return _unchanged_report(report, results, prev, prev_files, started)
         emb = embedder or build_embedder(settings)
         if prev and store.read_meta(prev).get("embedder") != emb.name:
             log.warning("embedder changed (%s -> %s): re-embedding everything",
@@ -163,6 +157,8 @@ def ingest_paths(settings: Settings, paths: list[Path], *, embedder: Embedder | 
             new_files.extend([cand.key] * len(chunks))
             new_records[cand.key] = store.FileRecord(cand.key, digest, size, mtime, result.doc_id,
                                                      len(chunks), list(result.warnings))
+        if prev and not new_chunks and not removed and not rebuild and set(kept) == set(prev_files):
+            return _unchanged_report(report, results, prev, prev_files, started)
         vectors = _embed(emb, new_chunks, max(settings.embedder.batch_size, 64), progress)
         all_chunks: list[Chunk] = []
         rows: list[int] = []
@@ -192,6 +188,17 @@ def ingest_paths(settings: Settings, paths: list[Path], *, embedder: Embedder | 
     report.total_documents = len({c.doc_id for c in all_chunks})
     report.generation, report.published = gen.name, True
     report.new_chunks = len(new_chunks)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _unchanged_report(report: IngestReport, results: dict[str, FileResult], prev: Path,
+                      prev_files: dict[str, store.FileRecord], started: float) -> IngestReport:
+    """Nothing to write: report against the current generation, which stays published."""
+    report.files = list(results.values())
+    report.total_chunks = int(store.read_meta(prev).get("count", 0))
+    report.total_documents = len({r.doc_id for r in prev_files.values()})
+    report.generation = prev.name
     report.seconds = time.perf_counter() - started
     return report
 

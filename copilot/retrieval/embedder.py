@@ -85,7 +85,8 @@ class SentenceTransformerEmbedder:
         self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         getter = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         self.dim = int(getter() or 0)
-        self.name = path.name
+        # A stable, meaningful name: the index records it to detect an embedder change.
+        self.name = "all-MiniLM-L6-v2" if model_path is None else str(path.resolve())
         self.batch_size = batch_size
 
     def embed(self, texts: list[str]) -> np.ndarray:

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from copilot.tables.matching import ValueMatcher
-from copilot.tables.plan import RESULT, PlanError, TablePlan
+from copilot.tables.plan import RESULT, Filter, PlanError, TablePlan
 from copilot.tables.profile import TableProfile
 from copilot.tables.store import ROW_COL, quote_ident
 
@@ -96,6 +96,26 @@ def repair_filter_columns(conn: sqlite3.Connection, plan: TablePlan, profile: Ta
                   and matcher.exact(str(f.value), _distinct(conn, profile.name, c.name), contains)]
         if len(others) == 1:
             f.column = others[0]
+        elif not others:
+            _split_value(conn, plan, profile, matcher, f, contains)
+
+
+def _split_value(conn: sqlite3.Connection, plan: TablePlan, profile: TableProfile, matcher: ValueMatcher,
+                 f: Filter, contains: bool) -> None:
+    """"Chiller Expansion Valve" on Failure Mode -> Equipment = "Chiller" and Failure Mode = "Expansion Valve",
+    when the leading or trailing words are exactly a value of one other text column and the rest matches."""
+    words = str(f.value).split()
+    own = _distinct(conn, profile.name, f.column)
+    texts = [c.name for c in profile.columns if not c.numeric and c.name != f.column]
+    for k in range(1, len(words)):
+        for part, rest in ((" ".join(words[:k]), " ".join(words[k:])), (" ".join(words[-k:]), " ".join(words[:-k]))):
+            if not matcher.exact(rest, own, contains):
+                continue
+            homes = [c for c in texts if matcher.exact(part, _distinct(conn, profile.name, c), False)]
+            if len(homes) == 1:
+                f.value = rest
+                plan.filters.append(Filter(column=homes[0], op="=", value=part, match="exact"))
+                return
 
 
 def _default_select(plan: TablePlan, profile: TableProfile) -> list[str]:

@@ -124,3 +124,21 @@ def test_bad_setting_override_is_reported(tmp_path):
     res = runner.invoke(app, ["eval", "retrieval", "--dataset", str(tmp_path), "--profile", "test",
                               "--set", "retrieval.k=0"])
     assert res.exit_code == 2 and "retrieval.k" in flat(res)
+
+
+def test_answers_over_configured_index_keeps_eval_threads_out_of_the_data_dir(tmp_path, docs, settings):
+    from copilot.ingest.pipeline import ingest_paths
+
+    data_dir = tmp_path / "data"
+    ingest_paths(settings.model_copy(update={"data_dir": data_dir}), [docs], progress=False)
+    before = sorted(p.name for p in data_dir.iterdir())
+    data = tmp_path / "a.jsonl"
+    data.write_text(json.dumps({"id": "m1", "question": "Why does pump P-101 cavitate?", "agent": "maintenance",
+                                "gold_sources": ["TG-P"]}) + "\n", encoding="utf-8")
+    out = tmp_path / "cfg.json"
+    res = invoke(["eval", "answers", "--dataset", str(data), "--no-judge", "--output", str(out)], tmp_path)
+    assert res.exit_code == 0, res.output
+    report = json.loads(out.read_text())
+    assert report["info"]["index"]["documents"] == 2 and "configured index" in report["info"]["index"]["source"]
+    assert report["per_item"][0]["citation_recall"] == 1.0
+    assert sorted(p.name for p in data_dir.iterdir()) == before  # no checkpoints/audit written there

@@ -73,3 +73,19 @@ def test_real_gate_quick(real_settings, real_embedder, real_llm, shared_data, mo
     assert failures == [], "\n".join(lines)
     assert any(line.startswith("[ok] retrieval nist") for line in lines)
     assert (tmp_path / "gate" / "gate_answers.json").is_file()
+
+
+def test_gate_cli_exit_status(tmp_path):
+    from typer.testing import CliRunner
+
+    from copilot.cli import app
+
+    runner = CliRunner()
+    common = ["--profile", "test", "--set", f"data_dir={tmp_path / 'data'}", "--skip-answers"]
+    ok = runner.invoke(app, ["eval", "gate", "--thresholds", str(tiny_spec(tmp_path / "ok", 0.5)), *common])
+    assert ok.exit_code == 0, ok.output
+    assert "gate passed" in ok.output
+    bad = runner.invoke(app, ["eval", "gate", "--thresholds", str(tiny_spec(tmp_path / "bad", 1.01)), *common])
+    assert bad.exit_code == 1 and "gate failed" in " ".join(bad.output.split())
+    missing = runner.invoke(app, ["eval", "gate", "--thresholds", str(tmp_path / "nope.yaml"), *common])
+    assert missing.exit_code == 2 and "thresholds file not found" in " ".join(missing.output.split())

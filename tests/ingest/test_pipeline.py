@@ -143,6 +143,9 @@ def test_file_that_turns_bad_keeps_previous_version(settings: Settings, tmp_path
     bad = next(f for f in report.files if f.path.endswith("valve.md"))
     assert bad.status == "failed" and "previous version kept" in " ".join(bad.warnings)
     assert "weekly" in open_retriever(settings).get_chunk("valve#stuck#1").text
+    gen = open_retriever(settings).generation
+    again = ingest_paths(settings, [kb], progress=False)  # still bad: nothing new to publish
+    assert not again.published and again.count("failed") == 1 and open_retriever(settings).generation == gen
 
 
 def test_duplicate_stems_get_distinct_ids(settings: Settings, tmp_path: Path) -> None:

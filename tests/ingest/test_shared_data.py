@@ -2,7 +2,7 @@
 
 The full set (all docs folders, the FMEA and every chiller CSV including the 4,248 work orders)
 is ingested with the fake embedder so the test stays fast on 2 cores; the real MiniLM embedder is
-exercised on the NIST playbook plus a chiller code table (bench/bench_ingest.py times the rest).
+exercised on the NIST MEASURE documents plus a chiller code table (bench/bench_ingest.py times the rest).
 """
 
 from __future__ import annotations
@@ -49,10 +49,10 @@ def test_all_shared_data_ingests(settings: Settings, shared_data: Path) -> None:
 @pytest.mark.real_embedder
 def test_shared_data_with_real_embedder(settings: Settings, shared_data: Path, real_embedder) -> None:
     settings.tables.enabled = False
-    paths = [shared_data / "nist_ai_rmf_playbook" / "docs",
-             shared_data / "assetops_chillers" / "failure_codes.csv"]
+    measure = sorted((shared_data / "nist_ai_rmf_playbook" / "docs").glob("measure-*.md"))
+    paths = [*measure, shared_data / "assetops_chillers" / "failure_codes.csv"]
     report = ingest_paths(settings, paths, embedder=real_embedder, progress=False)
-    assert report.failed == [] and report.count("added") == 73
+    assert report.failed == [] and report.count("added") == len(measure) + 1 > 10
     ret = open_retriever(settings, real_embedder)
     hit = ret.search("AI risks connected to deployment context informed by domain experts", k=1)[0]
     assert hit.chunk.doc_id == "measure-4-1" and hit.scores["dense"] > 0.4

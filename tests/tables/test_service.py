@@ -97,3 +97,13 @@ def test_top_n_groups_and_lowest_direction(loaded):
     llm = FakeLLM([plan(order_by="RPN", direction="desc", select=["Sub-Component", "RPN"])])
     ans = TableQA(settings, llm, FakeEmbedder()).answer("Which failure mode has the lowest RPN?")
     assert [r[1] for r in ans.rows] == ["Main Pump"]
+
+
+def test_value_mixing_two_columns_is_split(loaded):
+    settings, p = loaded
+    llm = FakeLLM([plan(filters=[{"column": "Sub-Component", "op": "contains", "value": "Hydraulic System Hose",
+                                  "match": "exact"}])])
+    ans = TableQA(settings, llm, FakeEmbedder()).answer("Which failure modes does the Hydraulic System Hose have?")
+    cols = {(f["column"], f["value"]) for f in ans.plan["filters"]}
+    assert cols == {("Sub-Component", "Hose"), ("Subsystem", "Hydraulic System")}
+    assert "Burst" in ans.text and not ans.empty

@@ -36,17 +36,26 @@ def _login(browser, base: str, user: str, password: str, external: list[str]):
     page.goto(f"{base}/chat/")
     page.get_by_label("Email address").fill(user)
     page.get_by_label("Password").fill(password)
+    frames: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(str(payload))))
     page.get_by_role("button", name="Sign In").click()
     page.locator("#chat-input").wait_for(timeout=20000)
+    for _ in range(200):  # socket.io "40" = connected: the server-side chat session exists from here on
+        if any(f.startswith("40") for f in frames):
+            break
+        page.wait_for_timeout(100)
     return context, page
 
 
 def _attach(page, path: Path) -> None:
     from playwright.sync_api import expect
 
-    page.locator("#upload-button-input").set_input_files([str(path)])
+    with page.expect_response(lambda r: "/project/file" in r.url and r.request.method == "POST",
+                              timeout=20000) as upload:
+        page.locator("#upload-button-input").set_input_files([str(path)])
+    assert upload.value.status == 200
     expect(page.get_by_text(path.name).first).to_be_visible(timeout=10000)
-    page.wait_for_timeout(1000)  # let the upload finish before sending
+    page.wait_for_timeout(500)  # the composer registers the uploaded file
 
 
 def _ask(page, text: str) -> None:
