@@ -175,9 +175,12 @@ def write_report(questions: list[dict]) -> None:
               "When a run covers only part of the set (`--every N`), the table says so in the questions column; "
               "the row \"TableQA on the baseline's questions\" compares both systems on the same questions."]
     lines += ["", "Commands:", "", "```",
-              ".venv/bin/python bench/bench_tables.py --mode tableqa",
-              ".venv/bin/python bench/bench_tables.py --mode baseline",
-              ".venv/bin/python bench/bench_tables.py --report", "```", ""]
+              "OMP_NUM_THREADS=1 .venv/bin/python bench/bench_tables.py --mode tableqa --set llm.n_threads=1",
+              "OMP_NUM_THREADS=1 .venv/bin/python bench/bench_tables.py --mode baseline --every 3 --set llm.n_threads=1",
+              ".venv/bin/python bench/bench_tables.py --report", "```", "",
+              "One llama.cpp thread per process: the machine was oversubscribed (load 13-18 on 2 cores) and two "
+              "spinning llama.cpp threads per process made generation several times slower. The baseline ran on "
+              "every third question (17) because embedding 4,894 row passages took 12 minutes under that load.", ""]
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))

@@ -71,7 +71,7 @@ def finalize_answer(deps: Deps, state: dict[str, Any], thread_id: str) -> dict[s
     answer = Answer(
         thread_id=thread_id, route=route["route"], route_confidence=route.get("confidence", 0.0), text=text,
         citations=citations, invalid_markers=invalid, supported=supported,
-        refused=safety.get("action") == "refuse", escalated=safety.get("action") == "escalate",
+        refused=safety.get("action") == "refuse" or route["route"] == "out_of_scope", escalated=safety.get("action") == "escalate",
         approval=approval, structured=draft.get("structured"),
         table_plan=(state.get("table") or {}).get("plan"), timings=timings,
     )

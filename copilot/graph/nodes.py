@@ -37,7 +37,9 @@ def safety_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str, 
         "sources": [], "table": None, "best_relevance": None, "timings": {"start": time.time()},
     }
     if verdict.action != "allow":
-        route = {"route": "out_of_scope", "confidence": 1.0, "method": "safety"}
+        # An escalation is about plant work (maintenance); a hijack attempt is out of scope.
+        label = state.get("explicit_agent") or ("maintenance" if verdict.action == "escalate" else "out_of_scope")
+        route = {"route": label, "confidence": 1.0, "method": "safety"}
         _emit(runtime, "route", route)
         _emit(runtime, "sources", {"citations": []})
         _emit(runtime, "token", {"text": verdict.message})
