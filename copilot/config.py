@@ -97,7 +97,7 @@ class TablesSettings(_Section):
 
 
 class AgentSettings(_Section):
-    context_budget_tokens: int = Field(1400, ge=100, description="Token budget for retrieved context in a prompt.")
+    context_budget_tokens: int = Field(600, ge=100, description="Token budget for retrieved context in a prompt.")
     history_turns: int = Field(4, ge=0, le=50)
     router_confidence: float = Field(0.6, ge=0, le=1, description="Below this the router asks the LLM to break the tie.")
     escalation_contact: str = Field("the shift supervisor or the site reliability engineer")

@@ -9,7 +9,15 @@ import typer
 from rich.table import Table
 from tqdm import tqdm
 
-from copilot.commands.common import ConfigOpt, ProfileOpt, SetOpt, console, err_console, get_settings, print_json
+from copilot.commands.common import (
+    ConfigOpt,
+    ProfileOpt,
+    SetOpt,
+    console,
+    err_console,
+    get_settings,
+    print_json,
+)
 from copilot.models import BUNDLED, ModelError, assemble, get_bundled, parts_available, verify
 
 

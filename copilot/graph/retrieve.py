@@ -84,6 +84,21 @@ def search(deps: Deps, query: str, filters: Filters | None, extra: list[tuple[st
     return hits, rel
 
 
+def _rows_lead(deps: Deps, question: str) -> bool:
+    """Send a question to the tables only if it asks for an aggregate, or if its best search hit is a
+    spreadsheet row: "what torque for the seal gland nuts" mentions words found in the work-order
+    table, but a manual answers it, and a table plan costs a model call."""
+    from copilot.tables.service import is_aggregate_question
+
+    if is_aggregate_question(question):
+        return True
+    retriever = deps.retriever
+    if retriever is None:
+        return True
+    hits = retriever.search(question, k=1)
+    return bool(hits) and hits[0].chunk.row is not None
+
+
 def table_answer(deps: Deps, question: str) -> dict[str, Any] | None:
     """TableQA result for spreadsheet questions, or None; a failure never breaks the answer."""
     qa = deps.table_qa
@@ -91,6 +106,8 @@ def table_answer(deps: Deps, question: str) -> dict[str, Any] | None:
         return None
     try:
         if not qa.needs_table(question):
+            return None
+        if not _rows_lead(deps, question):
             return None
         ans = qa.answer(question)
     except Exception as exc:  # noqa: BLE001 - missing tables never break an answer

@@ -94,8 +94,11 @@ def repair_filter_columns(conn: sqlite3.Connection, plan: TablePlan, profile: Ta
             continue
         others = [c.name for c in profile.columns if not c.numeric and c.name != col.name
                   and matcher.exact(str(f.value), _distinct(conn, profile.name, c.name), contains)]
-        if len(others) == 1:
-            f.column = others[0]
+        whole = [c for c in others if matcher.exact(str(f.value), _distinct(conn, profile.name, c), False)]
+        if len(others) == 1 or len(whole) == 1:
+            f.column = whole[0] if len(whole) == 1 else others[0]
+            if len(whole) == 1:
+                f.op = "="
         elif not others:
             _split_value(conn, plan, profile, matcher, f, contains)
 

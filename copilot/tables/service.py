@@ -30,11 +30,18 @@ from copilot.types import Citation
 log = logging.getLogger(__name__)
 
 _STRONG = re.compile(
-    r"\b(how many|number of|count|average|mean|total|sum of|highest|lowest|top \d+|most|least|maximum|minimum|"
-    r"greater than|more than|less than|fewer than|above|below|at least|at most|equal to|per|for each|"
+    r"\b(how many|number of|count|average|mean|sum of|highest|lowest|top \d+|"
+    r"greater than|more than|less than|fewer than|at least|at most|equal to|for each|"
     r"list (all|every)|rank|ranked|sorted)\b", re.I)
+# Words such as "per", "above" or "maximum" are everywhere in manual questions
+# ("as per SOP", "vibration above 7.1 mm/s"): they do not send a question to a table.
 _WEAK = re.compile(r"\b(which|list|show|is there|are there|any|what)\b", re.I)
 MIN_TABLE_SCORE = 2.0
+
+
+def is_aggregate_question(question: str) -> bool:
+    """True for counting, ranking, aggregation or comparison phrasing ("how many", "average", "top 5")."""
+    return bool(_STRONG.search(question))
 
 
 class TableAnswer(BaseModel):
