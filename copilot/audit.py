@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from copilot.db import connect, init_db
 from copilot.types import utcnow
 
 GENESIS = "0" * 64
@@ -57,16 +59,11 @@ class AuditLog:
     """The audit trail of questions, routes, retrieved chunks, answers, approvals and side effects."""
 
     def __init__(self, db_path: Path) -> None:
-        self.db_path = Path(db_path)
-        self.db_path.parent.mkdir(parents=True, exist_ok=True)
+        self.db_path = init_db(db_path, _SCHEMA)
         self._lock = threading.Lock()
-        with self._connect() as conn:
-            conn.executescript(_SCHEMA)
 
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.db_path, timeout=30)
-        conn.row_factory = sqlite3.Row
-        return conn
+        return connect(self.db_path)
 
     def append(self, kind: str, payload: dict[str, Any], *, thread_id: str | None = None) -> dict[str, Any]:
         """Append one record and return it (with its hash)."""
@@ -81,7 +78,34 @@ class AuditLog:
                 "INSERT INTO audit_log (seq, ts, kind, thread_id, payload, prev_hash, hash) VALUES (?,?,?,?,?,?,?)",
                 (seq, body["ts"], kind, thread_id, canonical(payload), prev, digest),
             )
+        self._write_head(seq, digest)
         return {**body, "prev_hash": prev, "hash": digest}
+
+    @property
+    def head_path(self) -> Path:
+        """A small anchor file beside the database holding the newest (seq, hash): deleting the last
+        records cannot be seen from the chain alone, but it no longer matches the anchor."""
+        return self.db_path.with_name(self.db_path.name + ".head")
+
+    def _write_head(self, seq: int, digest: str) -> None:
+        tmp = self.head_path.with_name(f"{self.head_path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp.write_text(json.dumps({"seq": seq, "hash": digest}), encoding="utf-8")
+        os.replace(tmp, self.head_path)
+
+    def _check_head(self, rows: list[sqlite3.Row]) -> VerifyResult | None:
+        if not self.head_path.exists():
+            return None
+        try:
+            head = json.loads(self.head_path.read_text(encoding="utf-8"))
+            seq, digest = int(head["seq"]), str(head["hash"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return VerifyResult(False, len(rows), None, f"head anchor {self.head_path} is unreadable")
+        if seq > len(rows):
+            return VerifyResult(False, len(rows), len(rows) + 1,
+                                f"records {len(rows) + 1}..{seq} are missing (the log was truncated)")
+        if rows[seq - 1]["hash"] != digest:
+            return VerifyResult(False, len(rows), seq, f"record {seq} does not match the head anchor")
+        return None
 
     def records(self, limit: int | None = None, thread_id: str | None = None) -> list[dict[str, Any]]:
         """Records in chain order (the last ``limit`` when given)."""
@@ -116,4 +140,4 @@ class AuditLog:
             if chain_hash(prev, body) != row["hash"]:
                 return VerifyResult(False, len(rows), seq, f"record {seq}: content does not match its hash (edited)")
             prev = row["hash"]
-        return VerifyResult(True, len(rows))
+        return self._check_head(rows) or VerifyResult(True, len(rows))

@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from copilot.db import connect, init_db
 from copilot.types import ApprovalRequest, utcnow
 
 _SCHEMA = """
@@ -46,16 +47,11 @@ class ActionStore:
     """Approvals, work orders, decision records, published reports and feedback in ``settings.db_path``."""
 
     def __init__(self, db_path: Path) -> None:
-        self.db_path = Path(db_path)
-        self.db_path.parent.mkdir(parents=True, exist_ok=True)
+        self.db_path = init_db(db_path, _SCHEMA)
         self._lock = threading.RLock()
-        with self._connect() as conn:
-            conn.executescript(_SCHEMA)
 
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.db_path, timeout=30)
-        conn.row_factory = sqlite3.Row
-        return conn
+        return connect(self.db_path)
 
     # approvals ---------------------------------------------------------
     def add_approval(self, req: ApprovalRequest) -> ApprovalRequest:

@@ -56,6 +56,14 @@ def test_delete_detected(tmp_path):
     assert not result.ok and result.first_bad == 3
 
 
+def test_truncation_of_the_newest_records_detected(tmp_path):
+    log = _log(tmp_path)
+    with _raw(log) as conn:
+        conn.execute("DELETE FROM audit_log WHERE seq>=3")
+    result = log.verify()
+    assert not result.ok and result.first_bad == 3 and "truncated" in result.problem
+
+
 def test_reorder_detected(tmp_path):
     log = _log(tmp_path)
     with _raw(log) as conn:
