@@ -78,6 +78,45 @@ def check_citations(text: str, sources: list[Citation]) -> tuple[str, list[Citat
     return clean, [valid[n] for n in cited], invalid
 
 
+_CONTENT = re.compile(r"[a-z0-9][a-z0-9-]{3,}")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def attach_markers(text: str, sources: list[Citation], *, min_shared: int = 3,
+                   min_share: float = 0.35) -> tuple[str, list[Citation]]:
+    """Add ``[n]`` to each sentence that clearly comes from shown source n (the small model often
+    writes no markers). A sentence gets the source sharing the most content words with it, and only
+    when at least ``min_shared`` words and ``min_share`` of its words occur there; others stay unmarked."""
+    if not sources:
+        return text, []
+    pools = [(c, set(_CONTENT.findall(f"{c.title} {c.section} {c.text}".lower()))) for c in sources]
+    cited: list[Citation] = []
+    out: list[str] = []
+    pos = 0
+    for m in list(_SENTENCE_END.finditer(text)) + [None]:
+        end = m.start() if m else len(text)
+        sentence = text[pos:end]
+        sep = m.group(0) if m else ""
+        pos = m.end() if m else len(text)
+        words = set(_CONTENT.findall(sentence.lower()))
+        best, best_n = None, 0
+        for c, pool in pools:
+            n = len(words & pool)
+            if n > best_n:
+                best, best_n = c, n
+        if best is not None and words and best_n >= min_shared and best_n / len(words) >= min_share \
+                and not MARKER.search(sentence):
+            stripped = sentence.rstrip()
+            if stripped and stripped[-1] in ".!?:":
+                sentence = f"{stripped[:-1]} [{best.marker}]{stripped[-1]}" + sentence[len(stripped):]
+            else:
+                sentence = f"{stripped} [{best.marker}]" + sentence[len(stripped):]
+            if best not in cited:
+                cited.append(best)
+        out.append(sentence + sep)
+    return "".join(out), sorted(cited, key=lambda c: c.marker)
+
+
 class MarkerFilter:
     """Streaming filter: holds back text from ``[`` until the marker closes, drops invalid markers."""
 

@@ -7,7 +7,7 @@ import time
 import uuid
 from typing import Any
 
-from agents.citations import check_citations
+from agents.citations import attach_markers, check_citations
 from agents.prompts.shared import PROMPT_VERSION
 from copilot.graph.deps import Deps
 from copilot.types import Answer, ApprovalRequest, Citation
@@ -35,6 +35,10 @@ def check_answer(text: str, sources: list[Citation], contact: str,
     if model_cited:
         return clean, cited, invalid, True
     if sources and support_ratio(model_clean, sources) >= 0.5:
+        if not cited:  # the model wrote no markers: tie each sentence to the source it comes from
+            marked, attached = attach_markers(clean, sources)
+            if attached:
+                return marked, attached, invalid, True
         return clean, cited or list(sources), invalid, True
     note = (f"\n\nNote: I could not link this answer to the knowledge base sources, so treat it as unverified "
             f"and check with {contact}.")

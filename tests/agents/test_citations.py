@@ -30,3 +30,29 @@ def test_build_sources_respects_budget_and_sanitises():
     assert sum(len(c.text) for c in sources) <= 300 * 4 + 400
     block = format_sources(sources)
     assert block.startswith("[1] T")
+
+
+def test_attach_markers_ties_sentences_to_their_source():
+    from agents.citations import attach_markers
+    from copilot.types import Citation
+
+    pump = Citation(marker=1, chunk_id="a", doc_id="TG-PUMP-001", title="Pumps", section="Cavitation",
+                    text="Cavitation shows as rattling noise when suction pressure falls below the vapour pressure.")
+    loto = Citation(marker=2, chunk_id="b", doc_id="SOP-LOTO-001", title="Lockout", section="Isolation",
+                    text="Apply personal locks at every isolation point and verify zero energy before work.")
+    text = ("Rattling noise means cavitation because suction pressure falls too low. "
+            "Apply personal locks and verify zero energy before work. Call me later.")
+    marked, cited = attach_markers(text, [pump, loto])
+    assert "low [1]." in marked and "work [2]." in marked
+    assert marked.endswith("Call me later.")  # a sentence with no support stays unmarked
+    assert [c.marker for c in cited] == [1, 2]
+
+
+def test_attach_markers_leaves_unrelated_text_alone():
+    from agents.citations import attach_markers
+    from copilot.types import Citation
+
+    src = Citation(marker=1, chunk_id="a", doc_id="D", title="Gearbox", section="Oil",
+                   text="Change gearbox oil every 4000 hours.")
+    marked, cited = attach_markers("The weather is nice today in the valley.", [src])
+    assert marked == "The weather is nice today in the valley." and cited == []
