@@ -84,6 +84,11 @@ def search(deps: Deps, query: str, filters: Filters | None, extra: list[tuple[st
     return hits, rel
 
 
+_DIAGNOSTIC = re.compile(
+    r"\b(what should i|check first|why (is|does|did|do)|how (do|to|should|can) i|troubleshoot|"
+    r"what does \S+ mean|what causes|root cause)\b", re.I)
+
+
 def _rows_lead(deps: Deps, question: str) -> bool:
     """Send a question to the tables only if it asks for an aggregate, or if its best search hit is a
     spreadsheet row: "what torque for the seal gland nuts" mentions words found in the work-order
@@ -92,6 +97,8 @@ def _rows_lead(deps: Deps, question: str) -> bool:
 
     if is_aggregate_question(question):
         return True
+    if _DIAGNOSTIC.search(question):
+        return False  # "what does E-204 mean, what should I check first": the manuals answer that
     retriever = deps.retriever
     if retriever is None:
         return True
