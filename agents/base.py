@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from agents.citations import MarkerFilter, format_sources
-from agents.prompts.shared import system_prompt
+from agents.prompts.shared import shared_messages
 from copilot.config import Settings
 from copilot.llm.base import LLM, Message
 from copilot.retrieval.base import Filters, Retriever
@@ -64,9 +64,9 @@ class Agent(Protocol):
 
 
 def grounded_messages(instructions: str, ctx: AgentContext, extra: str = "") -> list[Message]:
-    """System prompt (shared prefix + agent part) and a user turn with numbered sources and the question."""
-    user = f"Sources:\n{format_sources(ctx.sources)}\n\n{extra}Question: {ctx.question}"
-    return [{"role": "system", "content": system_prompt(instructions)}, {"role": "user", "content": user}]
+    """The shared system message, then one user turn: agent instructions, numbered sources, the question."""
+    user = f"{instructions.strip()}\n\nSources:\n{format_sources(ctx.sources)}\n\n{extra}Question: {ctx.question}"
+    return shared_messages(user)
 
 
 def stream_answer(ctx: AgentContext, messages: list[Message], *, max_tokens: int | None = None) -> tuple[str, dict]:

@@ -8,7 +8,9 @@ sources actually cited.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
+from agents.context_focus import QueryTerms, focus
 from agents.safety import sanitize_context
 from copilot.llm.base import estimate_tokens
 from copilot.types import Citation, Hit
@@ -16,20 +18,36 @@ from copilot.types import Citation, Hit
 MARKER = re.compile(r"\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
 
 
-def build_sources(hits: list[Hit], budget_tokens: int, *, min_chars: int = 200) -> list[Citation]:
-    """Number the hits as sources, trimming texts so the whole context fits ``budget_tokens``."""
+def build_sources(hits: list[Hit], budget_tokens: int, *, question: str | None = None,
+                  count: Callable[[str], int] = estimate_tokens, max_sources: int = 4,
+                  min_tokens: int = 40) -> list[Citation]:
+    """Number the hits as sources so that texts and headers fit ``budget_tokens`` (counted with ``count``).
+
+    With ``question``, the budget is shared out (the top hit gets two shares of ``max_sources + 1``, the
+    rest one each, unused tokens pass on) and each text keeps its lines most related to the question
+    (see :mod:`agents.context_focus`). Without it, texts are kept whole and the last one is cut."""
     out: list[Citation] = []
     used = 0
+    terms = QueryTerms(question) if question else None
+    planned = min(len(hits), max_sources)
     for hit in hits:
         left = budget_tokens - used
-        if left * 4 < min_chars and out:
+        if left < min_tokens and out:
             break
         cite = Citation.from_chunk(len(out) + 1, hit.chunk)
+        header = count(f"[{cite.marker}] {source_header(cite)}\n") + 2
         text = sanitize_context(cite.text.strip())
-        if estimate_tokens(text) > left:
-            text = text[: max(min_chars, left * 4)].rsplit(" ", 1)[0] + " ..."
+        if terms is not None:
+            slots = max(1, planned - len(out))
+            share = left if slots == 1 else (2 * left // (slots + 1) if not out else left // slots)
+            text = focus(text, terms, max(min_tokens, share - header), count)
+        else:
+            size = count(text)
+            if size > left - header:
+                keep = max(200, len(text) * max(1, left - header) // size)
+                text = text[:keep].rsplit(" ", 1)[0] + " ..."
         cite.text = text
-        used += estimate_tokens(text) + 12
+        used += count(text) + header
         out.append(cite)
     return out
 

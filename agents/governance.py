@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field, ValidationError
 from agents import governance_rules as R
 from agents.base import AgentContext, AgentResult, grounded_messages, say, stream_answer
 from agents.prompts.governance import CLASSIFY, INSTRUCTIONS
+from agents.prompts.shared import shared_messages
 from copilot.retrieval.base import Filters
 
 RECORD_WORDS = re.compile(r"\b(decision record|record (?:the|this|a) decision|draft (?:a|the) record|classify|classification|risk tier|risk level|which tier|is (?:it|this) high[- ]risk)\b", re.I)
@@ -49,7 +50,7 @@ def classify(ctx: AgentContext, use_case: str) -> tuple[dict, bool]:
         return {"tier": sig.tier, "route": sig.route, "reasons": sig.reasons, "method": "rules",
                 "transparency": sig.transparency}, False
     try:
-        raw = ctx.llm.chat([{"role": "user", "content": CLASSIFY + use_case}], json_schema=SCHEMA,
+        raw = ctx.llm.chat(shared_messages(CLASSIFY + use_case), json_schema=SCHEMA,
                            max_tokens=160, temperature=0.0).text
         parsed = Classification.model_validate(json.loads(raw))
     except (ValidationError, ValueError, TypeError):

@@ -8,6 +8,7 @@ from typing import Any
 
 from agents.base import AgentContext, AgentResult, grounded_messages, say, stream_answer
 from agents.prompts.readiness import BATCH, INSTRUCTIONS, QUESTIONS, SCORE
+from agents.prompts.shared import shared_messages
 from agents.readiness_report import SCHEMA, compose_report, parse_scores
 from copilot.retrieval.base import Filters
 
@@ -54,7 +55,7 @@ class ReadinessAgent:
         return AgentResult(text=intro + text, grounded=False, agent_state=state)
 
     def _score(self, ctx: AgentContext, description: str, state: dict[str, Any]) -> AgentResult:
-        raw = ctx.llm.chat([{"role": "user", "content": SCORE + description[:3000]}], json_schema=SCHEMA,
+        raw = ctx.llm.chat(shared_messages(SCORE + description[:3000]), json_schema=SCHEMA,
                            max_tokens=350, temperature=0.0).text
         scores, method = parse_scores(raw, description)
         report, structured = compose_report(scores, method, ctx.sources)

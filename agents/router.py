@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from agents.prompts.shared import shared_messages
 from agents.routing_examples import DEFAULT_EXAMPLE_FILES, KnnIndex, build_index
 from agents.routing_signals import is_followup, keyword_scores, strong_maintenance
 from copilot.config import Settings
@@ -58,7 +59,7 @@ RULES_TEXT = [
 ]
 
 # Fixed text (all routes), so llama.cpp can reuse the KV cache of this prefix between calls.
-TIEBREAK_SYSTEM = (
+TIEBREAK_TASK = (
     "You route requests for an industrial AI copilot. Choose the single best route for the request.\nRoutes:\n"
     + "\n".join(f"- {r}: {d}" for r, d in DESCRIPTIONS.items()) + "\nRules:\n" + "\n".join(RULES_TEXT)
     + '\nAnswer only with JSON like {"route": "..."}.'
@@ -198,8 +199,11 @@ class Router:
         return picked if len(picked) >= 2 else ranked[:2]
 
     def tiebreak_messages(self, text: str, candidates: list[str]) -> list[Message]:
-        """The prompt for the LLM: route descriptions, disambiguation rules, nearest examples as few-shot turns."""
-        messages: list[Message] = [{"role": "system", "content": TIEBREAK_SYSTEM}]
+        """The prompt for the LLM: route descriptions, disambiguation rules, nearest examples as few-shot turns.
+
+        It starts with the system message every call shares (its KV state stays cached); the routing task
+        opens the first user turn."""
+        turns: list[tuple[str, str]] = []
         index = self.index
         if index is not None and index.examples and self.embedder is not None:
             near = index.neighbours(self.embedder.embed([text])[0], k=len(index.examples))
@@ -207,9 +211,15 @@ class Router:
             for i in (1, 0):  # second-nearest first, so the nearest examples sit next to the request
                 for r in reversed(candidates):
                     if len(per_route[r]) > i:
-                        messages.append({"role": "user", "content": f'Request: "{per_route[r][i].text}"'})
-                        messages.append({"role": "assistant", "content": json.dumps({"route": r})})
-        messages.append({"role": "user", "content": f'Request: "{text}"'})
+                        turns.append((per_route[r][i].text, json.dumps({"route": r})))
+        first, *rest = [*turns, (text, "")]
+        messages = shared_messages(f'{TIEBREAK_TASK}\n\nRequest: "{first[0]}"')
+        if first[1]:
+            messages.append({"role": "assistant", "content": first[1]})
+        for request, route in rest:
+            messages.append({"role": "user", "content": f'Request: "{request}"'})
+            if route:
+                messages.append({"role": "assistant", "content": route})
         return messages
 
     def _ask_llm(self, text: str, scores: dict[str, float]) -> str | None:

@@ -41,7 +41,7 @@ class LLMSettings(_Section):
     max_tokens: int = Field(400, ge=1, le=8192, description="Default cap on generated tokens.")
     temperature: float = Field(0.1, ge=0.0, le=2.0)
     seed: int = Field(42, description="Sampling seed, for reproducible runs.")
-    prompt_cache: bool = Field(True, description="Reuse the KV cache of the shared system-prompt prefix.")
+    prompt_cache: bool = Field(True, description="Keep the KV state of the last prompt so the shared system message is evaluated once, not per request (off = every call starts cold).")
     base_url: str = Field("http://127.0.0.1:8080/v1", description="OpenAI-compatible server URL (backend=openai).")
     api_key: str = Field("not-needed", description="API key for the OpenAI-compatible server.")
     remote_model: str = Field("local", description="Model name sent to the OpenAI-compatible server.")
@@ -97,7 +97,8 @@ class TablesSettings(_Section):
 
 
 class AgentSettings(_Section):
-    context_budget_tokens: int = Field(600, ge=100, description="Token budget for retrieved context in a prompt.")
+    context_budget_tokens: int = Field(600, ge=100, description="Token budget (model tokens) for the numbered sources in a prompt.")
+    focus_context: bool = Field(True, description="Keep each source's lines most related to the question within the budget, instead of cutting the last source.")
     history_turns: int = Field(4, ge=0, le=50)
     router_confidence: float = Field(0.6, ge=0, le=1, description="Below this the router asks the LLM to break the tie.")
     escalation_contact: str = Field("the shift supervisor or the site reliability engineer")

@@ -36,7 +36,54 @@ def check_llama_cpp(settings: Settings) -> Check:
     except Exception as exc:  # noqa: BLE001 - any failure here is a broken install
         return Check("llama.cpp", False, f"cannot load llama-cpp-python: {exc}",
                      "run `make install` (builds llama.cpp portably with GGML_NATIVE=OFF)")
-    return Check("llama.cpp", True, f"llama-cpp-python {version}")
+    built = build_features(llama_cpp.llama_print_system_info().decode(errors="replace"))
+    unsupported, unused = compare_cpu(built, cpu_flags())
+    if unsupported:
+        return Check("llama.cpp", False, f"llama.cpp was built for {', '.join(unsupported)}, which this CPU lacks "
+                     "(it would crash with an illegal instruction)",
+                     "remove .venv/.llama and run `make install` on this machine")
+    detail = f"llama-cpp-python {version}, {'/'.join(sorted(built)) or 'generic'} kernels"
+    if unused:
+        detail += f"; this CPU also has {', '.join(unused)} (rebuild with `make install` for faster prompts)"
+    return Check("llama.cpp", True, detail)
+
+
+# llama.cpp's feature names (llama_print_system_info) -> /proc/cpuinfo flags.
+CPU_FEATURES = {"AVX": "avx", "AVX2": "avx2", "FMA": "fma", "F16C": "f16c", "AVX512": "avx512f",
+                "AVX512_VNNI": "avx512_vnni", "AVX512_VBMI": "avx512vbmi", "AVX512_BF16": "avx512_bf16",
+                "AMX_INT8": "amx_int8"}
+
+
+def build_features(system_info: str) -> set[str]:
+    """The x86 features llama.cpp was compiled with, from ``llama_print_system_info()``."""
+    found = set()
+    for part in system_info.replace("|", "\n").splitlines():
+        name, _, value = part.rpartition("=")
+        name = name.split(":")[-1].strip()
+        if name in CPU_FEATURES and value.strip() == "1":
+            found.add(name)
+    return found
+
+
+def cpu_flags() -> set[str] | None:
+    """This CPU's flags from /proc/cpuinfo (None when it cannot be read, e.g. not Linux)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        return None
+    return None
+
+
+def compare_cpu(built: set[str], flags: set[str] | None) -> tuple[list[str], list[str]]:
+    """(features the build uses but the CPU lacks, AVX-512 features the CPU has but the build leaves unused)."""
+    if flags is None:
+        return [], []
+    unsupported = sorted(f for f in built if CPU_FEATURES[f] not in flags)
+    unused = sorted(f for f in ("AVX512", "AVX512_VNNI") if f not in built and CPU_FEATURES[f] in flags)
+    return unsupported, unused
 
 
 def check_model(settings: Settings) -> Check:

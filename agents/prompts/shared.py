@@ -18,6 +18,11 @@ SHARED_PREFIX = (
 )
 
 
-def system_prompt(agent_instructions: str) -> str:
-    """Shared prefix first (identical across agents), agent specifics after it."""
-    return f"{SHARED_PREFIX}\n{agent_instructions.strip()}\n"
+def shared_messages(user: str) -> list[dict[str, str]]:
+    """The one system message every agent call shares, then ``user``.
+
+    The system message is identical for every answer and helper call, so llama.cpp keeps its KV state
+    between requests and only the user turn is evaluated (prefill is the main cost of time to first token).
+    Agent-specific instructions therefore go at the start of the user turn, not in the system message.
+    """
+    return [{"role": "system", "content": SHARED_PREFIX}, {"role": "user", "content": user}]

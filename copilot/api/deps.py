@@ -71,7 +71,7 @@ class Container:
                     from copilot.graph.service import CopilotService
 
                     service = CopilotService(self.settings, retriever=self._retriever)
-                    getattr(getattr(service, "deps", None), "llm", None)  # load the model now: /readyz means it
+                    service.warm()  # load the model and prime the shared prompt prefix now: /readyz means it
                     self._copilot = service
                 self.load_error = None
             except Exception as exc:

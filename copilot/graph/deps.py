@@ -11,7 +11,7 @@ from agents.registry import build_agents
 from copilot.actions.store import ActionStore
 from copilot.audit import AuditLog
 from copilot.config import Settings
-from copilot.llm.base import LLM
+from copilot.llm.base import LLM, estimate_tokens
 from copilot.retrieval.base import Retriever
 
 log = logging.getLogger(__name__)
@@ -87,6 +87,11 @@ class Deps:
                     except Exception as exc:  # noqa: BLE001
                         log.warning("table QA unavailable: %s", exc)
             return self._table_qa
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens of ``text`` for the model in use (its tokenizer), else the 4-characters-per-token estimate."""
+        tokenize = getattr(self.llm, "tokenize", None)
+        return len(tokenize(text)) if callable(tokenize) else estimate_tokens(text)
 
     @property
     def model_name(self) -> str:

@@ -84,7 +84,9 @@ def prepare_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str,
     if agent.needs_retrieval:
         extra = agent.extra_queries(query) if hasattr(agent, "extra_queries") else []
         hits, rel = search(deps, query, agent.filters(query), extra)
-        sources = build_sources(hits, deps.settings.agents.context_budget_tokens)
+        cfg = deps.settings.agents
+        sources = build_sources(hits, cfg.context_budget_tokens, count=deps.count_tokens,
+                                question=query if cfg.focus_context else None)
     cites = [c.model_dump() for c in sources]
     _emit(runtime, "sources", {"citations": cites})
     update.update(sources=cites, best_relevance=rel,

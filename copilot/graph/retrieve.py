@@ -6,6 +6,7 @@ import logging
 import re
 from typing import Any
 
+from agents.prompts.shared import shared_messages
 from agents.routing_signals import is_followup
 from copilot.graph.deps import Deps
 from copilot.retrieval.base import Filters
@@ -34,7 +35,7 @@ def rewrite_question(deps: Deps, question: str, messages: list[dict[str, Any]]) 
         return concat, "concat"
     turns = [f"{m['role']}: {m['content'][:300]}" for m in messages[:-1][-2 * deps.settings.agents.history_turns:]]
     try:
-        out = deps.llm.chat([{"role": "user", "content": REWRITE_PROMPT.format(history="\n".join(turns), question=question)}],
+        out = deps.llm.chat(shared_messages(REWRITE_PROMPT.format(history="\n".join(turns), question=question)),
                             max_tokens=60, temperature=0.0).text.strip().strip('"').splitlines()
     except Exception as exc:  # noqa: BLE001 - rewriting is an optimisation; never fail the turn
         log.warning("question rewrite failed: %s", exc)

@@ -39,6 +39,17 @@ class CopilotService:
         self._locks_guard = threading.Lock()
         self._decide_lock = threading.Lock()
 
+    def warm(self) -> None:
+        """Load the model, router and table QA now, and evaluate the shared system message once, so the
+        first request pays neither the loading nor the prefill of the prefix every prompt starts with."""
+        from agents.prompts.shared import shared_messages
+
+        llm = self.deps.llm
+        _ = self.deps.router, self.deps.table_qa
+        warm = getattr(llm, "warm", None)
+        if callable(warm):
+            warm(shared_messages(""))
+
     def close(self) -> None:
         self.checkpointer.conn.close()
 

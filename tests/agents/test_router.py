@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from agents.prompts.shared import SHARED_PREFIX
 from agents.router import Router, normalise_agent
 from agents.routing_eval import evaluate_routing, format_confusion
 from agents.routing_examples import build_index, load_items
@@ -128,7 +129,8 @@ def test_llm_breaks_the_tie_only_when_unsure(settings, tiny_dataset: Path) -> No
     assert len(llm.calls) == 1
     assert (unsure.route, unsure.method) == (runner_up, "llm")
     prompt = llm.calls[0]
-    assert prompt[0]["role"] == "system" and "governance" in prompt[0]["content"]
+    assert prompt[0] == {"role": "system", "content": SHARED_PREFIX}  # the KV-cached prefix every call shares
+    assert prompt[1]["role"] == "user" and "governance" in prompt[1]["content"]
     shots = [m for m in prompt if m["role"] == "assistant"]
     assert shots and all(json.loads(m["content"])["route"] in ROUTES for m in shots)
     assert prompt[-1] == {"role": "user", "content": 'Request: "qwerty zxcv"'}

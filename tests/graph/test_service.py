@@ -254,3 +254,34 @@ def test_readiness_description_in_one_go_scores_and_proposes_report(make):
     assert answer.approval.kind == "report" and "Owner:" in answer.approval.payload["report_markdown"]
     svc.decide(answer.approval.id, "approve", approver="cio")
     assert len(svc.deps.store.list_records("report")) == 1
+
+
+class WarmableLLM(FakeLLM):
+    """FakeLLM that also records warm-up calls, like the llama.cpp backend's prefix warm-up."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.warmed: list[list] = []
+
+    def warm(self, messages):
+        self.warmed.append(list(messages))
+        return 0.0
+
+
+def test_every_model_call_starts_with_the_one_shared_system_message(make):
+    """The KV state of the system message is reused only if every prompt starts with exactly it."""
+    from agents.prompts.shared import SHARED_PREFIX
+
+    llm = WarmableLLM()
+    svc = make(llm=llm)
+    svc.warm()
+    assert llm.warmed and llm.warmed[0][0] == {"role": "system", "content": SHARED_PREFIX}
+    svc.ask("Pump P-101 vibrates at the suction, what should I check?", agent="maintenance")
+    svc.ask("What readiness dimensions are scored?", agent="readiness")
+    svc.ask("Is our AI system that monitors worker productivity high-risk under the EU AI Act?", agent="governance")
+    thread = "t-followup"
+    svc.ask("Pump P-101 vibrates at the suction, what should I check?", agent="maintenance", thread_id=thread)
+    svc.ask("And what does it mean for the bearing?", thread_id=thread)
+    assert len(llm.calls) >= 5
+    for messages in llm.calls:
+        assert messages[0] == {"role": "system", "content": SHARED_PREFIX}, messages[0]

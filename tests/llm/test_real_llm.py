@@ -45,3 +45,30 @@ def test_real_embedding(real_embedder):
     assert vecs.shape == (3, 384)
     assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-4)
     assert float(vecs[0] @ vecs[1]) > float(vecs[0] @ vecs[2])
+
+
+@pytest.mark.real_model
+def test_shared_system_message_is_evaluated_once(real_llm):
+    """After warm-up, a call that starts with the shared system message evaluates only its user turn."""
+    from agents.prompts.shared import shared_messages
+
+    real_llm.warm(shared_messages(""))
+    system_only = len(real_llm.tokenize(shared_messages("")[0]["content"]))
+    first = real_llm.chat(shared_messages("Name one pump part in one word."), max_tokens=4, temperature=0)
+    second = real_llm.chat(shared_messages("Name one motor part in one word."), max_tokens=4, temperature=0)
+    for out in (first, second):
+        assert out.timings["prompt_evaluated"] < out.prompt_tokens - system_only  # the prefix was reused
+        assert out.timings["prompt_evaluated"] > 0  # the new user turn was evaluated
+
+
+@pytest.mark.real_model
+def test_without_prompt_cache_every_call_starts_cold(real_llm):
+    from agents.prompts.shared import shared_messages
+
+    real_llm.prompt_cache = False
+    try:
+        real_llm.warm(shared_messages(""))
+        out = real_llm.chat(shared_messages("Name one pump part in one word."), max_tokens=4, temperature=0)
+    finally:
+        real_llm.prompt_cache = True
+    assert out.timings["prompt_evaluated"] >= out.prompt_tokens - 1

@@ -1,0 +1,132 @@
+"""Query-focused trimming of retrieved chunks, so a short context budget keeps the relevant lines.
+
+Prompt evaluation dominates the time to first token on a CPU, so the context budget is small. Rather
+than cutting a chunk at the budget (which drops whatever comes last, often the row or sentence that
+answers the question), each chunk keeps its lines and sentences that share the most terms with the
+question, in their original order, with ``...`` where something was left out. A code or tag from the
+question (E-204, P-101) weighs more than a plain word. A markdown table keeps its header row with any
+row it keeps, so the values stay labelled.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+
+from copilot.retrieval.tokenize import CODE_PATTERN, norm_code, tokenize
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9(\"'])")
+CODE_WEIGHT = 3.0
+GAP = "..."
+CODE_QUERY = re.compile(CODE_PATTERN, re.IGNORECASE)
+
+
+def split_units(text: str) -> list[str]:
+    """Lines, with long prose lines split into sentences; table rows stay whole."""
+    units: list[str] = []
+    for line in text.splitlines():
+        line = line.rstrip()
+        if not line.strip():
+            continue
+        if line.lstrip().startswith("|"):
+            units.append(line)
+        else:
+            units.extend(s for s in _SENTENCE_END.split(line) if s.strip())
+    return units
+
+
+def group_small_tables(units: list[str], max_tokens: int, count: Callable[[str], int]) -> list[str]:
+    """Join each markdown table of at most ``max_tokens`` into one unit: a short table (four oversight
+    levels, a parameter list) answers as a whole, while rows of a long one are chosen one by one."""
+    out: list[str] = []
+    i = 0
+    while i < len(units):
+        j = i
+        while j < len(units) and _is_table(units[j]):
+            j += 1
+        if j - i >= 3 and count("\n".join(units[i:j])) <= max_tokens:
+            out.append("\n".join(units[i:j]))
+            i = j
+        else:
+            out.append(units[i])
+            i += 1
+    return out
+
+
+def _is_table(unit: str) -> bool:
+    return unit.lstrip().startswith("|")
+
+
+def _is_separator(unit: str) -> bool:
+    return _is_table(unit) and set(unit.replace(" ", "")) <= set("|-:")
+
+
+class QueryTerms:
+    """The question's terms: stemmed words and codes (codes weigh more)."""
+
+    def __init__(self, question: str) -> None:
+        codes = CODE_QUERY.findall(question)
+        self.codes = {norm_code(c) for c in codes}
+        parts = {p for c in codes for p in tokenize(c)}  # "C-301" is a code, not the words "c-301", "c", "301"
+        self.words = {w for w in tokenize(question) if len(w) > 1} - parts
+
+    def matches(self, unit: str) -> set[str]:
+        """The question's words and codes found in ``unit`` (codes as ``#CODE``)."""
+        toks = set(tokenize(unit))
+        return (toks & self.words) | {"#" + c for c in {norm_code(t) for t in toks} & self.codes}
+
+    def scorer(self, units: list[str]) -> list[float]:
+        """Score each unit; a term found in most units of this chunk (the asset tag of an asset's own
+        manual) says little about which unit answers, so terms weigh by their rarity within the chunk."""
+        found = [self.matches(u) for u in units]
+        n = len(units)
+        df: dict[str, int] = {}
+        for terms in found:
+            for t in terms:
+                df[t] = df.get(t, 0) + 1
+        weight = {t: (CODE_WEIGHT if t.startswith("#") else 1.0) * math.log(1 + n / d) for t, d in df.items()}
+        return [sum(weight[t] for t in terms) for terms in found]
+
+
+def focus(text: str, terms: QueryTerms, max_tokens: int, count: Callable[[str], int]) -> str:
+    """``text`` when it fits ``max_tokens``; else its most question-related units, in order, within it."""
+    if count(text) <= max_tokens:
+        return text
+    units = group_small_tables(split_units(text), max_tokens * 2 // 3, count)
+    scores = terms.scorer(units)
+    header = _table_header(units)
+    cost = [count(u) + 1 for u in units]
+    order = sorted(range(len(units)), key=lambda i: (-scores[i], i))
+    if any(scores):
+        order = [i for i in order if scores[i] > 0]
+    keep: set[int] = set()
+    used = 0
+    for i in order:
+        extra = [h for h in header if _is_table(units[i]) and h not in keep and h != i]
+        need = cost[i] + sum(cost[h] for h in extra)
+        if used + need > max_tokens:
+            continue
+        keep.update([i, *extra])
+        used += need
+    if not keep:  # nothing fits whole: the start of the best unit
+        best = units[order[0]] if order else text
+        return best[: max(40, max_tokens * 3)].rsplit(" ", 1)[0] + " " + GAP
+    out: list[str] = []
+    prev = -1
+    for i in sorted(keep):
+        if i != prev + 1:
+            out.append(GAP)
+        out.append(units[i])
+        prev = i
+    if prev < len(units) - 1:
+        out.append(GAP)
+    return "\n".join(out)
+
+
+def _table_header(units: list[str]) -> list[int]:
+    """Indexes of a markdown table's header row and separator (the first two table lines), if any."""
+    for i in range(len(units) - 1):
+        if _is_table(units[i]) and _is_separator(units[i + 1]):
+            return [i, i + 1]
+    return []

@@ -1,0 +1,24 @@
+"""Which phrasings count as aggregate (table) questions; a wrong yes costs a model call before the answer."""
+
+import pytest
+
+from copilot.tables.service import is_aggregate_question
+
+
+@pytest.mark.parametrize("question", [
+    "How many work orders were raised for P-101?",
+    "What is the mean time between failures of C-301?",
+    "Average repair hours per asset in 2023",
+    "Top 5 assets by downtime",
+])
+def test_aggregate_phrasing(question: str) -> None:
+    assert is_aggregate_question(question)
+
+
+@pytest.mark.parametrize("question", [
+    "P-101 tripped on E-204. What does it mean and what should I check first?",
+    "What do the oversight levels mean for operators?",
+    "What torque for the seal gland nuts?",
+])
+def test_manual_questions_are_not_aggregates(question: str) -> None:
+    assert not is_aggregate_question(question)
