@@ -11,8 +11,11 @@ WORKDIR /home/copilot/app
 
 COPY --chown=copilot:copilot . .
 
-# `make install`: venv, CPU torch, portable llama.cpp (GGML_NATIVE=OFF), bundled models assembled and verified.
-RUN make install && rm -rf /home/copilot/.cache/pip
+# An image may run on another CPU than the one that built it: pin llama.cpp to AVX2 (the Makefile would
+# otherwise add the AVX-512 extensions of the build machine). Override with --build-arg LLAMA_CMAKE_ARGS=...
+ARG LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
+# `make install`: venv, CPU torch, llama.cpp, bundled models assembled and verified.
+RUN CMAKE_ARGS="$LLAMA_CMAKE_ARGS" make install && rm -rf /home/copilot/.cache/pip
 
 ENV COPILOT_SERVER__HOST=0.0.0.0 \
     HF_HUB_OFFLINE=1 \

@@ -47,14 +47,26 @@ def priority_for(text: str) -> str:
     return "medium"
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*])\s+(.*\S)")
+_SECTION = re.compile(r"^(?:\*\*)?(?:most )?(?:likely causes|possible causes|causes|checks(?: in a safe order)?|"
+                      r"safe checks|next steps|steps)\b", re.I)
+
+
 def _steps_from(answer: str) -> list[str]:
-    steps = []
+    """Work-order steps: the list items under the answer's checks section (all items when it has no
+    sections). Section headings ("1. Likely causes, most likely first ...") and causes are not steps."""
+    items: list[tuple[str, str]] = []
+    section = ""
     for line in answer.splitlines():
-        m = re.match(r"^\s*(?:\d+[.)]|[-*])\s+(.*\S)", line)
-        if m:
-            step = re.sub(r"\s*\[\d+(?:,\s*\d+)*\]", "", m.group(1)).strip()
-            if 8 <= len(step) <= 300:
-                steps.append(step)
+        m = _LIST_ITEM.match(line)
+        text = re.sub(r"\s*\[\d+(?:,\s*\d+)*\]", "", m.group(1) if m else line).strip().strip("*").strip()
+        if _SECTION.match(text) or (text.endswith(":") and len(text) < 80):
+            section = text.lower()
+            continue
+        if m and 8 <= len(text) <= 300:
+            items.append((section, text))
+    checks = [t for sec, t in items if "check" in sec or "step" in sec]
+    steps = checks if checks else [t for sec, t in items if "cause" not in sec]
     return steps[:8]
 
 

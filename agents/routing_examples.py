@@ -7,7 +7,6 @@ Embeddings are computed once per process for a given embedder and set of files.
 
 from __future__ import annotations
 
-import json
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from copilot.config import PROJECT_ROOT
+from copilot.jsonl import read_jsonl_lines
 from copilot.retrieval.embedder import Embedder
 from copilot.types import ROUTES
 
@@ -34,14 +34,8 @@ def load_items(path: Path, split: str | None = None) -> list[dict]:
     if not path.is_file():
         raise FileNotFoundError(f"routing dataset not found: {path}")
     items: list[dict] = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}:{n}: invalid JSON ({exc.msg})") from exc
-        if not isinstance(item, dict) or not isinstance(item.get("text"), str) or not item["text"].strip():
+    for n, item in read_jsonl_lines(path, ValueError):
+        if not isinstance(item.get("text"), str) or not item["text"].strip():
             raise ValueError(f"{path}:{n}: each line needs a non-empty string 'text'")
         if item.get("route") not in ROUTES:
             raise ValueError(f"{path}:{n}: route {item.get('route')!r} is not one of {', '.join(ROUTES)}")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import csv
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
+from copilot.jsonl import read_jsonl_lines
 from eval.metrics import Qrels
 
 
@@ -29,20 +29,7 @@ class BeirDataset:
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     """Objects of a JSONL file; blank lines are ignored."""
-    if not path.is_file():
-        raise DatasetError(f"{path}: file not found")
-    rows = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DatasetError(f"{path}:{n}: invalid JSON ({exc.msg})") from exc
-        if not isinstance(obj, dict):
-            raise DatasetError(f"{path}:{n}: each line must be a JSON object")
-        rows.append(obj)
-    return rows
+    return [obj for _n, obj in read_jsonl_lines(path, DatasetError)]
 
 
 def read_qrels(path: Path) -> dict[str, Qrels]:

@@ -35,3 +35,18 @@ def test_hands_on_fault_gets_loto_citing_sop_and_work_order(settings):
 def test_information_question_without_asset_has_no_work_order(settings):
     result = MaintenanceAgent().run(_ctx(settings, "What does alarm code E-204 mean?", "It means low suction [1]."))
     assert result.proposal is None
+
+
+def test_work_order_steps_are_the_checks_not_headings_or_causes():
+    from agents.maintenance import _steps_from
+
+    answer = ("1. Likely causes, most likely first, each with its evidence [1]:\n"
+              "   - Misalignment of the coupling [1]\n   - Soft foot under the motor [2]\n"
+              "2. Checks in a safe order:\n"
+              "   - Take portable vibration readings at the bearing housings [1]\n"
+              "   - Check the hold-down bolts and grout [2]\n")
+    assert _steps_from(answer) == ["Take portable vibration readings at the bearing housings",
+                                   "Check the hold-down bolts and grout"]
+    assert _steps_from("1. Check the bearing temperature trend [1]\n2. Replace the bearing if worn [1]") == [
+        "Check the bearing temperature trend", "Replace the bearing if worn"]
+    assert _steps_from("**Likely causes:**\n- Worn impeller [1]\n- Blocked strainer [1]") == []
