@@ -20,7 +20,7 @@ MARKER = re.compile(r"\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
 
 def build_sources(hits: list[Hit], budget_tokens: int, *, question: str | None = None,
                   count: Callable[[str], int] = estimate_tokens, max_sources: int = 4,
-                  min_tokens: int = 40) -> list[Citation]:
+                  min_tokens: int = 40, lead_share: float = 0.4) -> list[Citation]:
     """Number the hits as sources so that texts and headers fit ``budget_tokens`` (counted with ``count``).
 
     With ``question``, the budget is shared out (the top hit gets two shares of ``max_sources + 1``, the
@@ -39,7 +39,7 @@ def build_sources(hits: list[Hit], budget_tokens: int, *, question: str | None =
         text = sanitize_context(cite.text.strip())
         if terms is not None:
             slots = max(1, planned - len(out))
-            share = left if slots == 1 else (2 * left // (slots + 1) if not out else left // slots)
+            share = left if slots == 1 else (max(left // slots, int(lead_share * left)) if not out else left // slots)
             text = focus(text, terms, max(min_tokens, share - header), count)
         else:
             size = count(text)

@@ -72,8 +72,7 @@ async def _ingest(files: list[Any], principal: Principal) -> None:
             result = f"Ingested {name}: {summary.get('chunks', '?')} chunks in the index."
         except UploadError as exc:
             result = f"Could not add {f.name}: {exc}"
-        async with cl.Step(name=f"document {f.name}", type="tool") as step:
-            step.output = result
+        await cl.Message(content=result, author="Knowledge base").send()
 
 
 @cl.on_message

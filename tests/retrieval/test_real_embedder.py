@@ -29,3 +29,26 @@ def test_semantic_query_without_shared_keywords(settings: Settings, tmp_path: Pa
     off_topic = ret.search("recipe for chocolate cake with strawberries", k=1)[0].scores["dense"]
     assert on_topic > off_topic + 0.15
     assert ret.search("alarm E-204", k=1)[0].chunk.doc_id == "pump-alarms"
+
+
+@pytest.mark.real_embedder
+def test_queries_embed_on_one_thread_and_batches_on_all(real_embedder, monkeypatch):
+    """A two-thread torch call leaves a spinning OpenMP worker that slows llama.cpp down; queries use one."""
+    import torch
+
+    from copilot.retrieval.embedder import SMALL_BATCH
+
+    seen: list[int] = []
+    encode = real_embedder._model.encode
+
+    def spy(*args, **kwargs):
+        seen.append(torch.get_num_threads())
+        return encode(*args, **kwargs)
+
+    monkeypatch.setattr(real_embedder._model, "encode", spy)
+    before = torch.get_num_threads()
+    query = real_embedder.embed(["pump P-101 high vibration"])
+    batch = real_embedder.embed([f"chunk {i} about pumps" for i in range(SMALL_BATCH + 1)])
+    assert seen == [1, before]
+    assert torch.get_num_threads() == before
+    assert query.shape == (1, real_embedder.dim) and batch.shape == (SMALL_BATCH + 1, real_embedder.dim)

@@ -137,6 +137,7 @@ def test_login_ask_approve_in_chromium(tmp_path: Path) -> None:
             _attach(page, doc)
             _ask(page, "Please add this manual.")
             expect(page.get_by_text("I am Industrial Copilot").first).to_be_visible(timeout=30000)
+            expect(page.get_by_text(f"Ingested {doc.name}").first).to_be_visible(timeout=10000)
             page.screenshot(path=str(SHOTS / "admin_upload.png"))
             ctx.close()
             docs = httpx.get(f"{base}/v1/documents", headers=headers).json()
