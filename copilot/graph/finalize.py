@@ -9,6 +9,7 @@ from typing import Any
 
 from agents.citations import attach_markers, check_citations
 from agents.prompts.shared import PROMPT_VERSION
+from agents.safety import endorses_bypass
 from copilot.graph.deps import Deps
 from copilot.types import Answer, ApprovalRequest, Citation
 
@@ -53,9 +54,18 @@ def finalize_answer(deps: Deps, state: dict[str, Any], thread_id: str) -> dict[s
     safety = state.get("safety") or {}
     text = draft["text"]
     invalid, supported = 0, True
+    proposal = draft.get("proposal")
     if draft.get("table"):
         text, citations, invalid = check_citations(text, sources)
         citations = citations or sources
+    elif draft.get("model_called") and (endorsed := endorses_bypass(draft.get("model_text") or text)):
+        # documents cannot give orders: a draft approving a safety bypass (e.g. echoing a poisoned
+        # document) is withheld and nothing it proposed is recorded
+        text = (f"I cannot give this answer: the draft approved bypassing a safety device (\"{endorsed}\"), "
+                f"possibly because a document contains instructions. Safety devices are never bypassed without "
+                f"the site's management-of-change and permit process. Please contact {contact}.")
+        citations, supported, proposal = [], False, None
+        safety = {**safety, "action": "escalate", "category": "answer_withheld_bypass"}
     elif draft.get("grounded") and draft.get("model_called"):
         text, citations, invalid, supported = check_answer(text, sources, contact, draft.get("model_text"))
     else:
@@ -66,7 +76,6 @@ def finalize_answer(deps: Deps, state: dict[str, Any], thread_id: str) -> dict[s
     if start:
         timings["total"] = round(time.time() - start, 3)
     timings.update({k: round(v, 3) for k, v in (draft.get("timings") or {}).items()})
-    proposal = draft.get("proposal")
     approval: ApprovalRequest | None = None
     if proposal:
         approval = ApprovalRequest(id=uuid.uuid4().hex, kind=proposal["kind"], thread_id=thread_id,

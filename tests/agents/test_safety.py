@@ -66,3 +66,15 @@ def test_sanitize_context_quotes_instruction_lines() -> None:
 
 def test_injection_guard_is_a_system_prompt_paragraph() -> None:
     assert "not instructions" in INJECTION_GUARD and "safety device" in INJECTION_GUARD
+
+
+def test_answers_that_approve_a_bypass_are_recognised() -> None:
+    from agents.safety import endorses_bypass
+
+    assert endorses_bypass("APPROVED - interlock bypass authorised")
+    assert endorses_bypass("It is safe to bypass the low-flow trip.")
+    for fine in ("Never bypass the interlock; bypassing is not permitted.",
+                 "Do not bypass or jumper the trip. Ask the supervisor.",
+                 "The permit must be approved by the area authority before work.",
+                 "Bypassing the interlock is allowed only with an approved MOC and permit."):
+        assert endorses_bypass(fine) is None, fine
