@@ -23,8 +23,8 @@ def build_sources(hits: list[Hit], budget_tokens: int, *, question: str | None =
                   min_tokens: int = 40, lead_share: float = 0.4) -> list[Citation]:
     """Number the hits as sources so that texts and headers fit ``budget_tokens`` (counted with ``count``).
 
-    With ``question``, the budget is shared out (the top hit gets two shares of ``max_sources + 1``, the
-    rest one each, unused tokens pass on) and each text keeps its lines most related to the question
+    With ``question``, the budget is shared out (the top hit gets at least ``lead_share`` of it, the others
+    equal shares of what is left, unused tokens pass on) and each text keeps its lines most related to the question
     (see :mod:`agents.context_focus`). Without it, texts are kept whole and the last one is cut."""
     out: list[Citation] = []
     used = 0

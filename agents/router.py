@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from agents.prompts.shared import shared_messages
+from agents.prompts.shared import SHARED_PREFIX
 from agents.routing_examples import DEFAULT_EXAMPLE_FILES, KnnIndex, build_index
 from agents.routing_signals import is_followup, keyword_scores, strong_maintenance
 from copilot.config import Settings
@@ -203,7 +203,7 @@ class Router:
 
         It starts with the system message every call shares (its KV state stays cached); the routing task
         opens the first user turn."""
-        turns: list[tuple[str, str]] = []
+        turns: list[Message] = []
         index = self.index
         if index is not None and index.examples and self.embedder is not None:
             near = index.neighbours(self.embedder.embed([text])[0], k=len(index.examples))
@@ -211,16 +211,11 @@ class Router:
             for i in (1, 0):  # second-nearest first, so the nearest examples sit next to the request
                 for r in reversed(candidates):
                     if len(per_route[r]) > i:
-                        turns.append((per_route[r][i].text, json.dumps({"route": r})))
-        first, *rest = [*turns, (text, "")]
-        messages = shared_messages(f'{TIEBREAK_TASK}\n\nRequest: "{first[0]}"')
-        if first[1]:
-            messages.append({"role": "assistant", "content": first[1]})
-        for request, route in rest:
-            messages.append({"role": "user", "content": f'Request: "{request}"'})
-            if route:
-                messages.append({"role": "assistant", "content": route})
-        return messages
+                        turns.append({"role": "user", "content": f'Request: "{per_route[r][i].text}"'})
+                        turns.append({"role": "assistant", "content": json.dumps({"route": r})})
+        turns.append({"role": "user", "content": f'Request: "{text}"'})
+        turns[0] = {"role": "user", "content": f"{TIEBREAK_TASK}\n\n{turns[0]['content']}"}
+        return [{"role": "system", "content": SHARED_PREFIX}, *turns]
 
     def _ask_llm(self, text: str, scores: dict[str, float]) -> str | None:
         options = self.candidates(scores)

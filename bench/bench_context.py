@@ -29,6 +29,7 @@ from agents.citations import build_sources  # noqa: E402
 from copilot.config import load_settings  # noqa: E402
 from copilot.graph.deps import Deps  # noqa: E402
 from copilot.graph.retrieve import search  # noqa: E402
+from eval.loaders import read_jsonl  # noqa: E402
 from eval.textmatch import fact_found  # noqa: E402
 
 # (label, budget tokens, token counter: "estimate" | "model", focus)
@@ -52,7 +53,7 @@ def main() -> None:
 
     settings = load_settings(profile="default")
     deps = Deps(settings)
-    items = [json.loads(line) for line in args.dataset.read_text().splitlines() if line.strip()]
+    items = read_jsonl(args.dataset)
     items = [i for i in items if i.get("expect") == "answer" and not i.get("unanswerable") and i.get("agent")
              in ("readiness", "governance", "maintenance")]
     retrieved = []

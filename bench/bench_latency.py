@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 from agents.prompts.shared import shared_messages  # noqa: E402
 from copilot.config import load_settings  # noqa: E402
 from copilot.llm.base import Message  # noqa: E402
+from eval.loaders import read_jsonl  # noqa: E402
 
 
 class RecordingLLM:
@@ -64,8 +65,7 @@ def steady_state(llm, cold: bool) -> None:
 
 def load_questions(n: int) -> list[dict]:
     """Answerable questions of eval/datasets/answers.jsonl, taken in turn from each agent (file order)."""
-    items = [json.loads(line) for line in (ROOT / "eval" / "datasets" / "answers.jsonl").read_text().splitlines()
-             if line.strip()]
+    items = read_jsonl(ROOT / "eval" / "datasets" / "answers.jsonl")
     pools: dict[str, list[dict]] = {}
     for it in items:
         if it.get("expect") == "answer" and not it.get("unanswerable"):
