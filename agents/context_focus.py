@@ -95,7 +95,7 @@ def focus(text: str, terms: QueryTerms, max_tokens: int, count: Callable[[str], 
         return text
     units = group_small_tables(split_units(text), max_tokens * 2 // 3, count)
     scores = terms.scorer(units)
-    header = _table_header(units)
+    header_of = _table_headers(units)
     cost = [count(u) + 1 for u in units]
     order = sorted(range(len(units)), key=lambda i: (-scores[i], i))
     if any(scores):
@@ -103,7 +103,7 @@ def focus(text: str, terms: QueryTerms, max_tokens: int, count: Callable[[str], 
     keep: set[int] = set()
     used = 0
     for i in order:
-        extra = [h for h in header if _is_table(units[i]) and h not in keep and h != i]
+        extra = [h for h in header_of.get(i, []) if h not in keep]
         need = cost[i] + sum(cost[h] for h in extra)
         if used + need > max_tokens:
             continue
@@ -124,9 +124,15 @@ def focus(text: str, terms: QueryTerms, max_tokens: int, count: Callable[[str], 
     return "\n".join(out)
 
 
-def _table_header(units: list[str]) -> list[int]:
-    """Indexes of a markdown table's header row and separator (the first two table lines), if any."""
-    for i in range(len(units) - 1):
-        if _is_table(units[i]) and _is_separator(units[i + 1]):
-            return [i, i + 1]
-    return []
+def _table_headers(units: list[str]) -> dict[int, list[int]]:
+    """For each row of a markdown table, the indexes of that table's header row and separator."""
+    out: dict[int, list[int]] = {}
+    current: list[int] = []
+    for i, unit in enumerate(units):
+        if not _is_table(unit) or "\n" in unit:  # prose, or a small table grouped whole with its header
+            current = []
+        elif i + 1 < len(units) and _is_separator(units[i + 1]):
+            current = [i, i + 1]
+        elif current and i not in current:
+            out[i] = current
+    return out

@@ -63,3 +63,13 @@ def test_focused_sources_fit_the_budget_and_keep_more_sources() -> None:
     assert len(focused) > len(cut)
     assert "4.5 mm/s" in focused[0].text
     assert sum("4.5 mm/s" in c.text for c in focused) > sum("4.5 mm/s" in c.text for c in cut)
+
+
+def test_a_row_keeps_the_header_of_its_own_table() -> None:
+    text = "\n".join(["| Code | Meaning |", "|---|---|", *[f"| E-1{i:02d} | motor fault {i} |" for i in range(12)],
+                      "Parameters:", "| Parameter | Normal | Trip |", "|---|---|---|",
+                      *[f"| Reading {i} | {i} bar | {i + 1} bar |" for i in range(12)],
+                      "| Discharge temperature | 75-95 °C | trip 110 °C |"])
+    out = focus(text, QueryTerms("discharge temperature trip"), 40, estimate_tokens)
+    assert "| Parameter | Normal | Trip |" in out and "| Code | Meaning |" not in out
+    assert out.index("| Parameter |") < out.index("110 °C")
