@@ -97,8 +97,9 @@ def focus(text: str, terms: QueryTerms, max_tokens: int, count: Callable[[str], 
     scores = terms.scorer(units)
     header_of = _table_headers(units)
     cost = [count(u) + 1 for u in units]
-    order = sorted(range(len(units)), key=lambda i: (-scores[i], i))
-    if any(scores):
+    headers = {h for pair in header_of.values() for h in pair}  # kept only together with one of their rows
+    order = sorted((i for i in range(len(units)) if i not in headers), key=lambda i: (-scores[i], i))
+    if any(scores[i] for i in order):
         order = [i for i in order if scores[i] > 0]
     keep: set[int] = set()
     used = 0

@@ -73,3 +73,9 @@ def test_a_row_keeps_the_header_of_its_own_table() -> None:
     out = focus(text, QueryTerms("discharge temperature trip"), 40, estimate_tokens)
     assert "| Parameter | Normal | Trip |" in out and "| Code | Meaning |" not in out
     assert out.index("| Parameter |") < out.index("110 °C")
+
+
+def test_a_table_header_is_never_kept_without_a_row() -> None:
+    text = "\n".join(["| Code | First response |", "|---|---|", *[f"| E-1{i:02d} | reset relay {i} |" for i in range(12)]])
+    out = focus(text, QueryTerms("what should I check first?"), 12, estimate_tokens)
+    assert "| Code | First response |" not in out or "| E-1" in out
