@@ -9,11 +9,22 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from agents.citations import MarkerFilter, format_sources
+from agents.claim_check import ClaimChecker, ClaimGate
 from agents.prompts.shared import shared_messages
 from copilot.config import Settings
 from copilot.llm.base import LLM, Message
 from copilot.retrieval.base import Filters, Retriever
-from copilot.types import Citation, Hit
+from copilot.types import Citation, Hit, WithheldClaim
+
+
+@dataclass
+class TurnChecks:
+    """What the claim check withheld while the answer streamed, and whether the model looped."""
+
+    withheld: list[WithheldClaim] = field(default_factory=list)
+    central_withheld: bool = False
+    looped: bool = False
+    invalid_markers: int = 0  # [n] markers the model wrote that point at no shown source (dropped)
 
 
 @dataclass
@@ -34,6 +45,7 @@ class AgentContext:
     emit: Callable[[str], None] = lambda _t: None
     emit_event: Callable[[str, dict[str, Any]], None] = lambda _t, _d: None
     cancel: threading.Event | None = None
+    checks: TurnChecks = field(default_factory=TurnChecks)
 
 
 @dataclass
@@ -51,6 +63,7 @@ class AgentResult:
     usage: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     model_called: bool = False
+    abstained: bool = False  # the answer says the documents do not hold what was asked
 
 
 class Agent(Protocol):
@@ -70,25 +83,39 @@ def grounded_messages(instructions: str, ctx: AgentContext, extra: str = "") -> 
 
 
 def stream_answer(ctx: AgentContext, messages: list[Message], *, max_tokens: int | None = None) -> tuple[str, dict]:
-    """Stream the model's answer to ``ctx.emit`` (invalid markers held back); return (raw text, timings)."""
+    """Stream the model's answer to ``ctx.emit`` a checked sentence at a time; return (shown text, timings).
+
+    Invalid markers are dropped; a sentence with a figure that no shown source holds is withheld and
+    recorded in ``ctx.checks`` (:mod:`agents.claim_check`); a repeated sentence is dropped and a looping
+    answer is stopped."""
     filt = MarkerFilter({c.marker for c in ctx.sources})
+    gate = ClaimGate(ClaimChecker(ctx.sources, f"{ctx.original}\n{ctx.question}"))
     start = time.perf_counter()
     first: float | None = None
-    parts: list[str] = []
     n = 0
-    for piece in ctx.llm.stream(messages, max_tokens=max_tokens or ctx.settings.llm.max_tokens, cancel=ctx.cancel):
-        if first is None:
-            first = time.perf_counter() - start
-        parts.append(piece)
-        n += 1
-        shown = filt.feed(piece)
-        if shown:
-            ctx.emit(shown)
-    tail = filt.flush()
+    pieces = ctx.llm.stream(messages, max_tokens=max_tokens or ctx.settings.llm.max_tokens, cancel=ctx.cancel)
+    try:
+        for piece in pieces:
+            n += 1
+            shown = gate.feed(filt.feed(piece))
+            if shown:
+                first = first if first is not None else time.perf_counter() - start
+                ctx.emit(shown)
+            if gate.looping:
+                break
+    finally:
+        close = getattr(pieces, "close", None)
+        if close is not None:
+            close()  # stops decoding when the loop was cut short
+    tail = gate.feed(filt.flush()) + gate.flush()
     if tail:
         ctx.emit(tail)
     total = time.perf_counter() - start
-    return "".join(parts), {"llm_first_token": first or total, "llm_total": total, "llm_pieces": float(n)}
+    ctx.checks.withheld.extend(gate.checker.withheld)
+    ctx.checks.central_withheld = ctx.checks.central_withheld or bool(gate.first_claim)
+    ctx.checks.looped = ctx.checks.looped or gate.looping
+    ctx.checks.invalid_markers += filt.dropped
+    return gate.text, {"llm_first_token": first or total, "llm_total": total, "llm_pieces": float(n)}
 
 
 def say(ctx: AgentContext, text: str) -> None:

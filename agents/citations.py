@@ -141,6 +141,7 @@ class MarkerFilter:
     def __init__(self, valid: set[int]) -> None:
         self.valid = valid
         self.buf = ""
+        self.dropped = 0  # markers that pointed at no shown source
 
     def feed(self, piece: str) -> str:
         self.buf += piece
@@ -161,7 +162,9 @@ class MarkerFilter:
             self.buf = self.buf[end + 1:]
             m = MARKER.fullmatch(token)
             if m:
-                keep = [n for n in (int(p) for p in m.group(1).split(",")) if n in self.valid]
+                numbers = [int(p) for p in m.group(1).split(",")]
+                keep = [n for n in numbers if n in self.valid]
+                self.dropped += len(numbers) - len(keep)
                 out += "".join(f"[{n}]" for n in keep)
             else:
                 out += token

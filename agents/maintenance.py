@@ -5,12 +5,19 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from agents.asset_register import known_asset
 from agents.base import AgentContext, AgentResult, grounded_messages, say, stream_answer
-from agents.prompts.maintenance import INSTRUCTIONS
+from agents.citations import MARKER
+from agents.lookup import Row, find_rows, render_rows
+from agents.procedures import procedure_source, render_procedure
+from agents.prompts.maintenance import FAULT, INFORMATION, PROCEDURE
+from agents.shapes import answer_shape
+from copilot.identifiers import asset_tag_candidates, fault_codes, identifiers
 from copilot.retrieval.base import Filters
 from copilot.types import Citation
 
-ASSET_TAG = re.compile(r"\b(?:[A-Z]{1,4}-\d{2,5}[A-Z]?|VFD-\d{2,4})\b")
+_WORDS = re.compile(r"[a-z][a-z]{3,}")
+_AS_CODE = re.compile(r"\bAs ([A-Z]{1,4}-\d{2,5})\b")
 WANTS_WORK_ORDER = re.compile(
     r"\b(work[- ]?order|\bWO\b|ticket|job card|raise (?:a|an) (?:job|request)|create (?:a|an) (?:job|order))", re.I
 )
@@ -31,12 +38,8 @@ HIGH = re.compile(r"\b(trip\w*|leak\w*|seized|overheat\w*|no flow|high alarm|cav
 
 
 def detect_assets(text: str) -> list[str]:
-    """Asset tags such as P-101, M-201 or VFD-102, in order of appearance."""
-    seen: list[str] = []
-    for tag in ASSET_TAG.findall(text):
-        if tag not in seen:
-            seen.append(tag)
-    return seen
+    """Asset tags such as P-101, M-201 or VFD-102, in order of appearance (never fault codes)."""
+    return asset_tag_candidates(text)
 
 
 def priority_for(text: str) -> str:
@@ -76,28 +79,73 @@ class MaintenanceAgent:
     uses_tables = True
 
     def filters(self, question: str) -> Filters | None:
-        return {"doc_type": ["manual", "sop", "fault_codes", "work_orders", "fmea", "troubleshooting"]}
+        return {"doc_type": ["manual", "sop", "fault_codes", "work_orders", "fmea", "troubleshooting", "table"]}
 
     def extra_queries(self, question: str) -> list[tuple[str, Filters | None]]:
         """Always fetch the isolation / LOTO procedure too, so the safety block can cite it."""
         return [("lockout tagout isolation procedure zero energy verification", {"doc_type": "sop"})]
 
     def run(self, ctx: AgentContext) -> AgentResult:
-        raw, timings = stream_answer(ctx, grounded_messages(INSTRUCTIONS, ctx))
-        text = raw.strip()
-        hands_on = bool(HANDS_ON.search(ctx.question) or HANDS_ON.search(text))
+        """Answer in the question's shape: rows for named codes and tags, steps for procedures, the model
+        for diagnosis and information; the LOTO block for hands-on work; a work order when one makes sense."""
+        shape = answer_shape(ctx.original) if answer_shape(ctx.original) != "information" else answer_shape(ctx.question)
+        rows = self._named_rows(ctx, shape)
+        procedure = procedure_source(ctx.sources, ctx.question) if shape == "procedure" else None
+        timings: dict[str, float] = {}
+        if rows:
+            text = model_text = render_rows(rows, ctx.sources)
+            say(ctx, text)
+        elif procedure is not None:
+            text = model_text = render_procedure(procedure)
+            say(ctx, text)
+        else:
+            prompt = {"fault": FAULT, "procedure": PROCEDURE}.get(shape, INFORMATION)
+            model_text, timings = stream_answer(ctx, grounded_messages(prompt, ctx))
+            text = model_text.strip()
+        hands_on = shape in ("fault", "procedure") and bool(HANDS_ON.search(ctx.question) or HANDS_ON.search(text))
         wants_wo = bool(WANTS_WORK_ORDER.search(ctx.original))
         safety = self._safety_requirements(ctx.sources)
-        if hands_on or wants_wo:
+        if (hands_on or wants_wo) and procedure is None:
             block = "\n\n**Safety before hands-on work:** " + "; ".join(safety) + "."
             say(ctx, block)
             text += block
         proposal = None
         assets = detect_assets(ctx.original) or detect_assets(ctx.question)
-        if wants_wo or (hands_on and assets):
-            proposal = self._work_order(ctx, text, assets, safety)
-        return AgentResult(text=text, model_text=raw, proposal=proposal, timings=timings, model_called=True,
-                           structured={"assets": assets, "hands_on": hands_on})
+        diagnosed = shape == "fault" and (bool(rows) or bool(HANDS_ON.search(ctx.original)))
+        if wants_wo or (diagnosed and assets):
+            proposal = self._work_order(ctx, text, assets, safety, rows)
+        return AgentResult(text=text, model_text=model_text, proposal=proposal, timings=timings,
+                           model_called=not rows and procedure is None,
+                           structured={"assets": assets, "hands_on": hands_on, "shape": shape,
+                                       "rows": [r.key for r in rows]})
+
+    @staticmethod
+    def _named_rows(ctx: AgentContext, shape: str) -> list[Row]:
+        """For a fault code or a plain lookup: the rows naming the question's codes and tags, from the one
+        document whose rows best match the question's words."""
+        if shape == "fault":
+            keys = fault_codes(ctx.original) or fault_codes(ctx.question)
+        elif shape == "lookup":
+            keys = identifiers(ctx.original) or identifiers(ctx.question)
+        else:
+            return []
+        rows = [r for k in keys for r in find_rows(ctx.sources, k)]
+        if shape == "fault":  # "As E-204" in a cell: the referenced row is shown too
+            refs = [code for r in rows for _c, v in r.cells for code in _AS_CODE.findall(v) if code not in keys]
+            return rows + [r for code in dict.fromkeys(refs) for r in find_rows(ctx.sources, code)]
+        if not rows:
+            return rows
+        words = {w[:6] for w in _WORDS.findall(ctx.question.lower())} - {k.lower()[:6] for k in keys}
+        by_marker = {c.marker: c for c in ctx.sources}
+
+        def score(r: Row) -> int:
+            c = by_marker[r.marker]
+            text = f"{c.title} {c.doc_id} {r.text}".lower().replace("_", " ")
+            return len(words & {w[:6] for w in _WORDS.findall(text)})
+
+        best = max(score(r) for r in rows)
+        doc = next(by_marker[r.marker].doc_id for r in rows if score(r) == best)
+        return [r for r in rows if by_marker[r.marker].doc_id == doc][:4]
 
     @staticmethod
     def _loto_source(sources: list[Citation]) -> Citation | None:
@@ -118,22 +166,31 @@ class MaintenanceAgent:
             "obtain the required permit to work and wear the specified PPE",
         ]
 
-    def _work_order(self, ctx: AgentContext, answer: str, assets: list[str], safety: list[str]) -> dict[str, Any]:
+    def _work_order(self, ctx: AgentContext, answer: str, assets: list[str], safety: list[str],
+                    rows: list[Row]) -> dict[str, Any]:
+        """A proposed work order: a validated asset, steps from the row's first response or the answer's
+        checks, and the documents actually used as its sources."""
         asset = assets[0] if assets else "UNSPECIFIED"
+        known = known_asset(ctx.retriever, asset) if assets else None
         text = f"{ctx.original}\n{answer}"
         parts = sorted({p.lower() for p in PARTS.findall(text)})
-        steps = ["Obtain the permit to work; isolate, lock out and verify zero energy"]
-        steps += _steps_from(answer) or ["Inspect and diagnose per the troubleshooting guide"]
-        steps.append("Remove locks per the LOTO procedure, test run and record the findings")
+        first_response = [s.strip() for r in rows for s in r.value("First response").split(";") if s.strip()]
+        work = ["Obtain the permit to work; isolate, lock out and verify zero energy"]
+        work += first_response or _steps_from(answer) or ["Inspect and diagnose per the troubleshooting guide"]
+        work.append("Remove locks per the LOTO procedure, test run and record the findings")
+        used = {int(n) for m in MARKER.finditer(answer) for n in m.group(1).split(",")}
+        cited = [c for c in ctx.sources if c.marker in used] or ctx.sources[:4]
         payload = {
             "asset": asset,
+            "asset_in_register": known,
             "priority": priority_for(ctx.original),
             "problem": ctx.original.strip()[:1000],
-            "steps": steps,
+            "steps": work[:10],
             "parts": parts,
             "safety_requirements": [re.sub(r"\s*\[\d+\]", "", s) for s in safety],
             "estimated_duration_h": float(min(8, 2 + len(parts))),
-            "sources": [f"{c.title} ({c.section})" if c.section else c.title for c in ctx.sources[:4]],
+            "sources": list(dict.fromkeys(f"{c.title} ({c.section})" if c.section else c.title for c in cited)),
         }
-        summary = f"Work order for {asset} ({payload['priority']} priority): {ctx.original.strip()[:120]}"
+        note = "" if known is not False else f" - {asset} is NOT in the asset register: check the tag"
+        summary = f"Work order for {asset} ({payload['priority']} priority){note}: {ctx.original.strip()[:120]}"
         return {"kind": "work_order", "payload": payload, "summary": summary}

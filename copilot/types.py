@@ -97,6 +97,23 @@ class ApprovalRequest(BaseModel):
     comment: str | None = None
 
 
+class WithheldClaim(BaseModel):
+    """An answer sentence not shown because a figure in it is in none of the shown sources."""
+
+    sentence: str
+    figures: list[str] = Field(default_factory=list)  # the figures no shown source holds
+    cited: list[int] = Field(default_factory=list)  # the markers the sentence cited
+
+
+class SourceConflict(BaseModel):
+    """Two shown sources give different figures for the same thing; ``governing`` is the one that applies."""
+
+    topic: str
+    values: dict[str, str]  # doc_id -> figure as written
+    governing: str  # doc_id
+    reason: str
+
+
 class Answer(BaseModel):
     """What the graph returns for one user turn."""
 
@@ -114,3 +131,6 @@ class Answer(BaseModel):
     table_plan: dict[str, Any] | None = None
     timings: dict[str, float] = Field(default_factory=dict)
     usage: dict[str, int] = Field(default_factory=dict)
+    withheld_claims: list[WithheldClaim] = Field(default_factory=list)
+    abstained: bool = False  # the documents do not hold what was asked; the answer says so
+    conflicts: list[SourceConflict] = Field(default_factory=list)

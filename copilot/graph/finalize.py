@@ -8,10 +8,12 @@ import uuid
 from typing import Any
 
 from agents.citations import attach_markers, check_citations
+from agents.claim_check import check_text
+from agents.conflicts import find_conflicts, render_conflicts
 from agents.prompts.shared import PROMPT_VERSION
 from agents.safety import endorses_bypass
 from copilot.graph.deps import Deps
-from copilot.types import Answer, ApprovalRequest, Citation
+from copilot.types import Answer, ApprovalRequest, Citation, WithheldClaim
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9-]{3,}")
 
@@ -46,6 +48,24 @@ def check_answer(text: str, sources: list[Citation], contact: str,
     return clean + note, [], invalid, False
 
 
+def _check_claims(text: str, draft: dict[str, Any], sources: list[Citation], state: dict[str, Any],
+                  contact: str) -> tuple[str, str, list[WithheldClaim], bool]:
+    """Run the claim check on the model-written part (the streamed part was checked sentence by sentence
+    already; this covers every other path). Returns (text, model text, withheld claims, abstained)."""
+    model_text = draft["model_text"]
+    question = f"{state.get('question') or ''}\n{state.get('search_query') or ''}"
+    report = check_text(model_text, sources, question)
+    withheld = [WithheldClaim(**w) for w in draft.get("withheld") or []] + report.withheld
+    if report.withheld and model_text and model_text in text:
+        text = text.replace(model_text, report.text, 1)
+    if draft.get("central_withheld") or report.central_withheld or (withheld and not report.text.strip()):
+        covered = "; ".join(dict.fromkeys(c.title for c in sources[:3]))
+        text = (f"The documents I found do not state this, so I will not give a figure for it"
+                f"{f' (I searched: {covered})' if covered else ''}. Please check the records or ask {contact}.")
+        return text, text, withheld, True
+    return text, report.text, withheld, False
+
+
 def finalize_answer(deps: Deps, state: dict[str, Any], thread_id: str) -> dict[str, Any]:
     draft = state.get("draft") or {"text": "", "grounded": False}
     route = state.get("route") or {"route": "general", "confidence": 0.0, "method": "none"}
@@ -54,6 +74,8 @@ def finalize_answer(deps: Deps, state: dict[str, Any], thread_id: str) -> dict[s
     safety = state.get("safety") or {}
     text = draft["text"]
     invalid, supported = 0, True
+    withheld = [WithheldClaim(**w) for w in draft.get("withheld") or []]
+    abstained = False
     proposal = draft.get("proposal")
     if draft.get("table"):
         text, citations, invalid = check_citations(text, sources)
@@ -66,11 +88,21 @@ def finalize_answer(deps: Deps, state: dict[str, Any], thread_id: str) -> dict[s
                 f"the site's management-of-change and permit process. Please contact {contact}.")
         citations, supported, proposal = [], False, None
         safety = {**safety, "action": "escalate", "category": "answer_withheld_bypass"}
-    elif draft.get("grounded") and draft.get("model_called"):
-        text, citations, invalid, supported = check_answer(text, sources, contact, draft.get("model_text"))
+    elif draft.get("grounded") and draft.get("model_called") and draft.get("model_text") is not None:
+        text, model_text, withheld, abstained = _check_claims(text, draft, sources, state, contact)
+        if abstained:
+            citations, supported, proposal = [], False, None
+        else:
+            text, citations, invalid, supported = check_answer(text, sources, contact, model_text)
+    elif draft.get("grounded") and draft.get("model_called"):  # computed results (scores), not claims from sources
+        text, citations, invalid, supported = check_answer(text, sources, contact, None)
     else:
         text, citations, invalid = check_citations(text, sources)
         supported = not draft.get("dont_know", False)
+    invalid += int(draft.get("invalid_markers") or 0)  # dropped while streaming
+    conflicts = find_conflicts(text, citations) if citations else []
+    if conflicts:
+        text += render_conflicts(conflicts)
     timings = dict(state.get("timings") or {})
     start = timings.pop("start", None)
     if start:
@@ -81,12 +113,15 @@ def finalize_answer(deps: Deps, state: dict[str, Any], thread_id: str) -> dict[s
         approval = ApprovalRequest(id=uuid.uuid4().hex, kind=proposal["kind"], thread_id=thread_id,
                                    payload=proposal["payload"], summary=proposal.get("summary", ""))
         deps.store.add_approval(approval)
+    if draft.get("abstained"):
+        abstained = True
     answer = Answer(
         thread_id=thread_id, route=route["route"], route_confidence=route.get("confidence", 0.0), text=text,
         citations=citations, invalid_markers=invalid, supported=supported,
         refused=safety.get("action") == "refuse" or route["route"] == "out_of_scope", escalated=safety.get("action") == "escalate",
         approval=approval, structured=draft.get("structured"),
         table_plan=(state.get("table") or {}).get("plan"), timings=timings,
+        withheld_claims=withheld, abstained=abstained, conflicts=conflicts,
     )
     deps.audit.append("turn", {
         "turn_id": state.get("turn_id"), "user": state.get("user"), "question": state.get("question"),
@@ -95,6 +130,8 @@ def finalize_answer(deps: Deps, state: dict[str, Any], thread_id: str) -> dict[s
         "model": deps.model_name if draft.get("model_called") else None, "prompt_version": PROMPT_VERSION,
         "answer": text, "invalid_markers": invalid, "supported": supported,
         "approval_id": approval.id if approval else None,
+        "withheld_claims": [w.model_dump() for w in withheld], "abstained": abstained,
+        "looped": bool(draft.get("looped")), "conflicts": [c.model_dump() for c in conflicts],
     }, thread_id=thread_id)
     if approval:
         deps.audit.append("approval_requested", {"approval_id": approval.id, "kind": approval.kind,

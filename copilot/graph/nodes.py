@@ -13,6 +13,10 @@ from langgraph.runtime import Runtime
 
 from agents.base import AgentContext
 from agents.citations import build_sources
+from agents.coverage import check_coverage
+from agents.lookup import pin_rows
+from agents.procedures import pin_procedure
+from agents.shapes import answer_shape
 from agents.safety import check_request
 from copilot.graph.finalize import finalize_answer
 from copilot.graph.retrieve import rewrite_question, search, table_answer
@@ -87,6 +91,9 @@ def prepare_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str,
         cfg = deps.settings.agents
         sources = build_sources(hits, cfg.context_budget_tokens, count=deps.count_tokens,
                                 question=query if cfg.focus_context else None)
+        sources = pin_rows(sources, hits, f"{state['question']}\n{query}")
+        if answer_shape(state["question"]) == "procedure":
+            sources = pin_procedure(sources, hits)
     cites = [c.model_dump() for c in sources]
     _emit(runtime, "sources", {"citations": cites})
     update.update(sources=cites, best_relevance=rel,
@@ -122,6 +129,14 @@ def draft_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str, A
         text = dont_know(deps)
         emit(text)
         return {"draft": {"text": text, "grounded": False, "dont_know": True, "model_called": False}}
+    if name in GROUNDED_ROUTES and sources and not agent_state.get("active"):
+        coverage = check_coverage(f"{state['question']}\n{state.get('search_query') or ''}", sources,
+                                  deps.settings.agents.escalation_contact)
+        if not coverage.covered:
+            emit(coverage.message)
+            return {"draft": {"text": coverage.message, "grounded": False, "dont_know": True, "abstained": True,
+                              "model_called": False,
+                              "coverage": {"attribute": coverage.attribute, "entity": coverage.entity}}}
     ctx = AgentContext(
         settings=deps.settings, llm=deps.llm, question=state.get("search_query") or state["question"],
         original=state["question"], thread_id=runtime.context.thread_id, sources=sources,
@@ -131,7 +146,10 @@ def draft_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str, A
     t0 = time.perf_counter()
     result = agent.run(ctx)
     draft = {"text": result.text, "model_text": result.model_text, "grounded": result.grounded, "proposal": result.proposal,
-             "structured": result.structured, "model_called": result.model_called, "timings": result.timings}
+             "structured": result.structured, "model_called": result.model_called, "timings": result.timings,
+             "withheld": [w.model_dump() for w in ctx.checks.withheld],
+             "central_withheld": ctx.checks.central_withheld, "looped": ctx.checks.looped,
+             "invalid_markers": ctx.checks.invalid_markers}
     update: dict[str, Any] = {"draft": draft,
                               "timings": {**state.get("timings", {}), "agent": time.perf_counter() - t0}}
     if result.agent_state is not None:

@@ -9,6 +9,7 @@ from typing import Any
 from agents.prompts.shared import shared_messages
 from agents.routing_signals import is_followup
 from copilot.graph.deps import Deps
+from copilot.identifiers import identifiers
 from copilot.retrieval.base import Filters
 from copilot.types import Hit
 
@@ -91,13 +92,15 @@ _DIAGNOSTIC = re.compile(
 
 
 def _rows_lead(deps: Deps, question: str) -> bool:
-    """Send a question to the tables only if it asks for an aggregate, or if its best search hit is a
-    spreadsheet row: "what torque for the seal gland nuts" mentions words found in the work-order
+    """Send a question to the tables only if it asks for an aggregate, or names no tag or code and its best
+    search hit is a spreadsheet row: "what torque for the seal gland nuts" mentions words found in the work-order
     table, but a manual answers it, and a table plan costs a model call."""
     from copilot.tables.service import is_aggregate_question
 
     if is_aggregate_question(question):
         return True
+    if identifiers(question):
+        return False  # a named tag, code or part: its own row answers, exactly (agents.lookup)
     if _DIAGNOSTIC.search(question):
         return False  # "what does E-204 mean, what should I check first": the manuals answer that
     retriever = deps.retriever

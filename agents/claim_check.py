@@ -1,0 +1,174 @@
+"""No figure without a source: the deterministic check of every answer sentence.
+
+A sentence whose numbers (with units), prices, dates, codes or asset tags are not in the text of the
+source it cites is not shown: when another shown source holds every figure, the sentence is re-cited
+to that source; otherwise it is withheld and counted. Figures the user wrote in the question are not
+claims. :class:`ClaimGate` applies the same check while an answer streams (a sentence is shown only
+once it is complete and checked) and stops an answer that loops.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from agents.citations import MARKER
+from agents.figures import Figure, FigurePool, extract
+from copilot.identifiers import identifiers
+from copilot.types import Citation, WithheldClaim
+
+_BOUNDARY = re.compile(r"(?<=[.!?])[ \t]+(?=\S)|\n+")
+_NOISE = re.compile(r"[\W\d_]+")
+
+
+def split_sentences(text: str) -> list[tuple[str, str]]:
+    """(sentence, separator after it) pairs; joining them gives ``text`` back."""
+    out: list[tuple[str, str]] = []
+    pos = 0
+    for m in _BOUNDARY.finditer(text):
+        out.append((text[pos:m.start()], m.group(0)))
+        pos = m.end()
+    if pos < len(text):
+        out.append((text[pos:], ""))
+    return out
+
+
+class ClaimChecker:
+    """Checks sentences against numbered sources; ``question`` figures are the user's own."""
+
+    def __init__(self, sources: list[Citation], question: str = "") -> None:
+        self.sources = {c.marker: c for c in sources}
+        entities = identifiers(question)
+        # a spreadsheet row about another asset cannot support a figure about the asked one (wrong row)
+        usable = [c for c in sources if c.row is None or not entities or any(e in c.text for e in entities)]
+        self.pools = {c.marker: FigurePool.of([c.title, c.section, c.doc_id, c.text]) for c in usable}
+        self.asked = {f.key for f in extract(question, min_bare=0)} | {
+            ("code", f.value, "") for f in extract(question) if f.kind == "code"}
+        self.withheld: list[WithheldClaim] = []
+
+    def claims(self, sentence: str) -> list[Figure]:
+        text = MARKER.sub("", sentence)
+        return [f for f in extract(text) if f.key not in self.asked]
+
+    def check(self, sentence: str) -> str | None:
+        """The sentence to show (possibly re-cited), or None when it is withheld."""
+        figures = self.claims(sentence)
+        if not figures:
+            return sentence
+        cited = [int(n) for m in MARKER.finditer(sentence) for n in m.group(1).split(",")]
+        cited = [n for n in cited if n in self.pools]
+        if cited and all(any(self.pools[n].supports(f) for n in cited) for f in figures):
+            return sentence
+        support = {n: sum(p.supports(f) for f in figures) for n, p in self.pools.items()}
+        if all(any(p.supports(f) for p in self.pools.values()) for f in figures):
+            ranked = sorted((n for n, s in support.items() if s), key=lambda n: (-support[n], n))
+            need, chosen = set(range(len(figures))), []
+            for n in ranked:
+                covers = {i for i, f in enumerate(figures) if self.pools[n].supports(f)}
+                if covers & need:
+                    chosen.append(n)
+                    need -= covers
+            return _recite(sentence, sorted(chosen))
+        missing = [f.raw or f.value for f in figures if not any(p.supports(f) for p in self.pools.values())]
+        self.withheld.append(WithheldClaim(sentence=MARKER.sub("", sentence).strip(), figures=missing,
+                                           cited=cited))
+        return None
+
+
+def _recite(sentence: str, markers: list[int]) -> str:
+    bare = re.sub(r"\s+([.!?:;])", r"\1", MARKER.sub("", sentence)).rstrip()
+    tag = "".join(f"[{n}]" for n in markers)
+    if bare and bare[-1] in ".!?:;":
+        return f"{bare[:-1]} {tag}{bare[-1]}"
+    return f"{bare} {tag}"
+
+
+@dataclass
+class ClaimReport:
+    text: str
+    withheld: list[WithheldClaim] = field(default_factory=list)
+    central_withheld: bool = False
+
+
+def check_text(text: str, sources: list[Citation], question: str = "") -> ClaimReport:
+    """Check every sentence of ``text``; the answer's central claim is its first sentence with figures."""
+    checker = ClaimChecker(sources, question)
+    kept: list[str] = []
+    central: bool | None = None
+    for sentence, sep in split_sentences(text):
+        has_claims = bool(checker.claims(sentence))
+        shown = checker.check(sentence)
+        if has_claims and central is None:
+            central = shown is None
+        if shown is not None:
+            kept.append(shown + sep)
+    out = re.sub(r"\n{3,}", "\n\n", "".join(kept)).strip()
+    return ClaimReport(out, checker.withheld, bool(central) or (bool(checker.withheld) and not out))
+
+
+def _norm(sentence: str) -> str:
+    return _NOISE.sub(" ", MARKER.sub("", sentence).lower()).strip()
+
+
+class ClaimGate:
+    """Streaming filter: shows a sentence only when it is complete and checked, drops repeated
+    sentences and sets ``looping`` when the model repeats itself (the caller stops generating)."""
+
+    def __init__(self, checker: ClaimChecker, *, max_repeats: int = 2, max_sentence_chars: int = 700) -> None:
+        self.checker = checker
+        self.buf = ""
+        self.seen: dict[str, int] = {}
+        self.max_repeats = max_repeats
+        self.max_sentence_chars = max_sentence_chars
+        self.looping = False
+        self.shown: list[str] = []
+        self.first_claim: bool | None = None
+
+    def _release(self, sentence: str, sep: str) -> str:
+        key = _norm(sentence)
+        if key and len(key) > 12:
+            self.seen[key] = self.seen.get(key, 0) + 1
+            if self.seen[key] > 1:
+                if self.seen[key] > self.max_repeats:
+                    self.looping = True
+                return ""
+        has_claims = bool(self.checker.claims(sentence))
+        shown = self.checker.check(sentence)
+        if has_claims and self.first_claim is None:
+            self.first_claim = shown is None
+        if shown is None:
+            return ""
+        self.shown.append(shown + sep)
+        return shown + sep
+
+    def feed(self, piece: str) -> str:
+        if self.looping:
+            return ""
+        self.buf += piece
+        parts = split_sentences(self.buf)
+        complete, self.buf = (parts, "") if parts and parts[-1][1] else (parts[:-1], parts[-1][0] if parts else "")
+        out = "".join(self._release(s, sep) for s, sep in complete if not self.looping)
+        if len(self.buf) > self.max_sentence_chars and _repeats_inside(self.buf):
+            self.buf = _trim_repetition(self.buf)
+            self.looping = True
+        return out
+
+    def flush(self) -> str:
+        tail, self.buf = self.buf, ""
+        return self._release(tail, "") if tail.strip() else ""
+
+    @property
+    def text(self) -> str:
+        return re.sub(r"\n{3,}", "\n\n", "".join(self.shown)).strip()
+
+
+def _repeats_inside(text: str, size: int = 40, times: int = 3) -> bool:
+    tail = text[-size:]
+    return len(tail) == size and text.count(tail) >= times
+
+
+def _trim_repetition(text: str, size: int = 40) -> str:
+    tail = text[-size:]
+    first = text.find(tail)
+    cut = text[: first + size]
+    return cut.rsplit(",", 1)[0].rstrip() + " ..."

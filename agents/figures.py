@@ -1,0 +1,136 @@
+"""Figures in text: numbers with their units, prices, dates and plant identifiers, normalised.
+
+The claim check compares the figures of an answer with the figures of its sources. Both sides go
+through the same normalisation: thousands separators dropped (``10,000`` = ``10000``), unit spellings
+unified (``hours`` = ``h``, ``litres`` = ``L``), unicode dashes made ASCII (``E–204`` = ``E-204``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from copilot.identifiers import IDENTIFIER, normalise_dashes
+
+# unit spelling -> canonical unit (longest spellings first in the regex)
+_UNITS: dict[str, str] = {
+    "%": "%", "percent": "%", "per cent": "%",
+    "°c": "c", "deg c": "c", "degc": "c", "°f": "f",
+    "bar(g)": "bar", "barg": "bar", "bar": "bar", "mbar": "mbar", "kpa": "kpa", "mpa": "mpa", "psi": "psi", "pa": "pa",
+    "mm/s": "mm/s", "m/s": "m/s", "m³/h": "m3/h", "m3/h": "m3/h", "l/min": "l/min", "l/h": "l/h",
+    "kwh": "kwh", "kw": "kw", "mw": "mw", "w": "w", "kva": "kva",
+    "kv": "kv", "v": "v", "volts": "v", "ma": "ma", "a": "a", "amps": "a", "amp": "a", "amperes": "a",
+    "hz": "hz", "rpm": "rpm", "r/min": "rpm",
+    "mohm": "mohm", "mω": "mohm", "megohm": "mohm", "megohms": "mohm", "ohm": "ohm", "ω": "ohm",
+    "hours": "h", "hour": "h", "hrs": "h", "hr": "h", "h": "h",
+    "minutes": "min", "minute": "min", "mins": "min", "min": "min",
+    "seconds": "s", "second": "s", "secs": "s", "sec": "s", "s": "s", "ms": "ms",
+    "days": "d", "day": "d", "weeks": "wk", "week": "wk", "months": "mo", "month": "mo",
+    "years": "yr", "year": "yr", "yrs": "yr",
+    "litres": "l", "liters": "l", "litre": "l", "liter": "l", "l": "l", "ml": "ml",
+    "kg": "kg", "g": "g", "tonnes": "t", "tonne": "t", "tons": "t", "t": "t",
+    "nm": "nm", "n·m": "nm", "n m": "nm", "kn": "kn", "n": "n",
+    "mm": "mm", "cm": "cm", "m": "m", "µm": "um", "um": "um", "microns": "um", "micron": "um",
+    "ppm": "ppm", "db": "db", "db(a)": "db", "dba": "db",
+    "usd": "usd", "eur": "eur", "dollars": "usd", "euros": "eur", "gbp": "gbp",
+}
+_UNIT_RE = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
+_CURRENCY = {"$": "usd", "€": "eur", "£": "gbp"}
+NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_FIGURE = re.compile(
+    rf"(?P<cur>[$€£])\s?(?P<cval>{NUMBER})(?:\s?(?P<mult>k|m|million|thousand)\b)?"
+    rf"|(?<![\w.])(?P<val>{NUMBER})(?:\s?(?P<unit>{_UNIT_RE})(?![\w/³]))?",
+    re.IGNORECASE,
+)
+_DATE = re.compile(r"\b(?:19|20)\d{2}-\d{2}-\d{2}\b")
+_MULT = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One checkable figure: ``kind`` is number, money, date or code; ``unit`` may be empty."""
+
+    kind: str
+    value: str
+    unit: str = ""
+    raw: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return self.kind, self.value, self.unit
+
+
+def _num(text: str) -> str:
+    value = float(text.replace(",", ""))
+    return str(int(value)) if value == int(value) else repr(value)
+
+
+def extract(text: str, *, min_bare: float = 10.0) -> list[Figure]:
+    """The figures of ``text``. Bare numbers below ``min_bare`` (list numbers, "one or two") are skipped,
+    as are the digits inside identifiers and dates (which are figures of their own)."""
+    text = normalise_dashes(text)
+    out: list[Figure] = []
+    taken: list[tuple[int, int]] = []
+    for m in IDENTIFIER.finditer(text):
+        out.append(Figure("code", m.group(0).upper(), raw=m.group(0)))
+        taken.append(m.span())
+    for m in _DATE.finditer(text):
+        if not any(a <= m.start() < b for a, b in taken):
+            out.append(Figure("date", m.group(0), raw=m.group(0)))
+            taken.append(m.span())
+    for m in _FIGURE.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        if m.group("cur"):
+            value = float(m.group("cval").replace(",", "")) * _MULT.get((m.group("mult") or "").lower(), 1)
+            out.append(Figure("money", _num(str(value)), _CURRENCY[m.group("cur")], m.group(0)))
+            continue
+        unit = _UNITS.get((m.group("unit") or "").lower(), "")
+        value = _num(m.group("val"))
+        if unit in ("usd", "eur", "gbp"):
+            out.append(Figure("money", value, unit, m.group(0)))
+        elif unit or float(value) >= min_bare or "." in value:
+            out.append(Figure("number", value, unit, m.group(0)))
+    return out
+
+
+@dataclass
+class FigurePool:
+    """The figures of a set of texts, for membership tests that tolerate a unit written in a
+    column name (``rated_power_kw: 75`` supports "75 kW")."""
+
+    keys: set[tuple[str, str, str]]
+    values: set[str]
+    lines: list[tuple[set[str], str]]  # (values on the line, lower-cased line) for unit-in-line matches
+
+    @classmethod
+    def of(cls, texts: list[str]) -> FigurePool:
+        keys: set[tuple[str, str, str]] = set()
+        values: set[str] = set()
+        lines: list[tuple[set[str], str]] = []
+        for text in texts:
+            for line in normalise_dashes(text).splitlines():
+                figs = extract(line, min_bare=0)
+                if not figs:
+                    continue
+                keys.update(f.key for f in figs)
+                vals = {f.value for f in figs}
+                values.update(vals)
+                lines.append((vals, line.lower()))
+        return cls(keys, values, lines)
+
+    def supports(self, fig: Figure) -> bool:
+        if fig.key in self.keys:
+            return True
+        if fig.kind == "code":
+            return any(fig.value.lower() in line for _, line in self.lines)
+        if fig.kind == "money":
+            return False  # a price must be written as a price
+        if not fig.unit:
+            return fig.value in self.values
+        spellings = [u for u, c in _UNITS.items() if c == fig.unit and len(u) > 1]
+        for vals, line in self.lines:
+            if fig.value in vals and any(re.search(rf"(?<![a-z]){re.escape(s)}(?![a-z])", line.replace("_", " "))
+                                         for s in spellings):
+                return True
+        return False

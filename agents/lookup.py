@@ -1,0 +1,133 @@
+"""Exact lookups stay exact: the row that holds a named code, tag or part, in full, and answers read from it.
+
+A question naming ``E-204``, ``GB-401`` or ``SP-1001`` gets the table row (Markdown header + row) or
+spreadsheet row (every column) that holds it pinned into the numbered sources, whatever the context
+budget trimmed. A plain lookup is then answered from the row itself: its cells are copied, never
+re-typed by the model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from agents.citations import source_header
+from copilot.identifiers import identifiers, normalise_dashes
+from copilot.types import Citation, Hit
+
+_TABLE_LINE = re.compile(r"^\s*\|.*\|\s*$")
+_SEPARATOR = re.compile(r"^\s*\|[\s:|-]+\|\s*$")
+_FIELD = re.compile(r"^([A-Za-z][\w /()%.-]{0,60}):\s?(.*)$")
+
+
+@dataclass
+class Row:
+    """One row that names an identifier: its cells by column, in the row's own order."""
+
+    key: str
+    cells: list[tuple[str, str]]
+    text: str  # header + row (Markdown) or the spreadsheet row, as shown to the model
+    marker: int = 0
+
+    def value(self, column: str) -> str:
+        return next((v for c, v in self.cells if c.lower() == column.lower()), "")
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def markdown_rows(text: str, key: str) -> list[Row]:
+    """Rows of Markdown tables in ``text`` whose first cell is ``key``, each with its table header."""
+    lines = normalise_dashes(text).splitlines()
+    out: list[Row] = []
+    header: list[str] | None = None
+    head_lines: list[str] = []
+    for i, line in enumerate(lines):
+        if not _TABLE_LINE.match(line):
+            header = None
+            continue
+        if _SEPARATOR.match(line):
+            continue
+        if header is None:
+            header, head_lines = _cells(line), [line, lines[i + 1] if i + 1 < len(lines) else ""]
+            continue
+        cells = _cells(line)
+        if cells and cells[0] == key:
+            pairs = [(h, c) for h, c in zip(header, cells, strict=False) if c]
+            out.append(Row(key, pairs, "\n".join([*head_lines, line])))
+    return out
+
+
+def spreadsheet_row(text: str, key: str) -> Row | None:
+    """A spreadsheet passage ("column: value" lines) that holds ``key`` in one of its cells."""
+    pairs = []
+    for line in text.splitlines():
+        m = _FIELD.match(line.strip())
+        if m:
+            pairs.append((m.group(1).strip(), m.group(2).strip()))
+    if not pairs or not any(re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", normalise_dashes(v)) for _, v in pairs):
+        return None
+    return Row(key, pairs, text)
+
+
+def rows_in(text: str, key: str, *, is_sheet_row: bool) -> list[Row]:
+    if is_sheet_row:
+        row = spreadsheet_row(text, key)
+        return [row] if row else []
+    return markdown_rows(text, key)
+
+
+def pin_rows(sources: list[Citation], hits: list[Hit], question: str) -> list[Citation]:
+    """Make sure the full row of every identifier the question names is in the sources shown.
+
+    A source whose chunk holds the row but whose (trimmed) text lost it gets the header + row back
+    at its top. Rows are looked up in the hits' full chunk texts."""
+    keys = identifiers(question)
+    if not keys:
+        return sources
+    chunks = {h.chunk.id: h.chunk for h in hits}
+    for key in keys:
+        for cite in sources:
+            chunk = chunks.get(cite.chunk_id)
+            if chunk is None:
+                continue
+            rows = rows_in(chunk.text, key, is_sheet_row=chunk.row is not None)
+            if chunk.row is None:
+                for row in rows:
+                    if row.text.splitlines()[-1] not in normalise_dashes(cite.text):
+                        cite.text = f"{row.text}\n{cite.text}"
+            elif rows and len(cite.text) < len(chunk.text):
+                cite.text = chunk.text
+    return sources
+
+
+def find_rows(sources: list[Citation], key: str) -> list[Row]:
+    """Rows naming ``key`` in the shown sources, each with its source's marker."""
+    found: list[Row] = []
+    for cite in sources:
+        for row in rows_in(cite.text, key, is_sheet_row=cite.row is not None):
+            row.marker = cite.marker
+            if not any(r.text == row.text for r in found):
+                found.append(row)
+    return found
+
+
+def render_row(row: Row, cite: Citation | None = None) -> str:
+    """The row as a short list, cells copied verbatim in the row's own order, cited."""
+    mark = f" [{row.marker}]" if row.marker else ""
+    first_col, first_val = row.cells[0]
+    title = f"**{first_val}**"
+    rest = row.cells[1:]
+    if rest and rest[0][0].lower() in ("description", "component", "meaning", "name"):
+        title += f" - {rest[0][1]}"
+        rest = rest[1:]
+    where = f" ({source_header(cite)})" if cite else ""
+    lines = [f"{title}{where}{mark}"]
+    lines += [f"- {col}: {val}" for col, val in rest]
+    return "\n".join(lines)
+
+
+def render_rows(rows: list[Row], sources: list[Citation]) -> str:
+    by_marker = {c.marker: c for c in sources}
+    return "\n\n".join(render_row(r, by_marker.get(r.marker)) for r in rows)

@@ -1,0 +1,67 @@
+"""Procedure answers quoted from the procedure: its numbered steps, in order, never rewritten."""
+
+from __future__ import annotations
+
+import re
+
+from agents.citations import source_header
+from copilot.types import Citation, Hit
+
+STEP = re.compile(r"^\s*(?:\d+(?:\.\d+)+\.?|\d+[.)]|[a-z][.)])\s+\S")
+
+
+def steps(text: str) -> list[str]:
+    """The numbered steps of ``text`` as written (continuation lines joined to their step)."""
+    out: list[str] = []
+    for line in text.splitlines():
+        if STEP.match(line):
+            out.append(line.strip())
+        elif out and line.strip() and not line.lstrip().startswith(("#", "|")):
+            out[-1] += " " + line.strip()
+        elif line.lstrip().startswith("#") and out:
+            break
+    return out
+
+
+_WORD = re.compile(r"[a-z]{4,}")
+_SKIP = frozenset("what when where which with from that this they them have does should would could there about "
+                  "before after safely safe steps step procedure".split())
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:5] for w in _WORD.findall(text.lower()) if w not in _SKIP}
+
+
+def procedure_source(sources: list[Citation], question: str = "", min_steps: int = 3) -> Citation | None:
+    """The procedure (SOP) source with at least ``min_steps`` numbered steps whose section heading and
+    steps share most words with the question (ties: the better-ranked source)."""
+    candidates = [c for c in sources if is_procedure(c) and len(steps(c.text)) >= min_steps]
+    if not candidates:
+        return None
+    asked = _stems(question)
+
+    def score(c: Citation) -> tuple[int, int]:
+        return 3 * len(asked & _stems(c.section)) + len(asked & _stems(c.text)), -c.marker
+
+    return max(candidates, key=score)
+
+
+def is_procedure(c: Citation) -> bool:
+    """A standard operating procedure, or a section that says it is a procedure."""
+    return "sop" in (c.doc_id or "").lower() or c.title.lower().startswith(("sop", "procedure")) \
+        or "procedure" in c.section.lower()
+
+
+def render_procedure(cite: Citation) -> str:
+    head = f"**{source_header(cite)}** [{cite.marker}]"
+    return head + "\n" + "\n".join(steps(cite.text))
+
+
+def pin_procedure(sources: list[Citation], hits: list[Hit]) -> list[Citation]:
+    """Give every procedure source all of its steps back (the context budget may have trimmed them)."""
+    chunks = {h.chunk.id: h.chunk for h in hits}
+    for c in sources:
+        chunk = chunks.get(c.chunk_id)
+        if chunk is not None and is_procedure(c) and len(steps(chunk.text)) > max(2, len(steps(c.text))):
+            c.text = chunk.text
+    return sources

@@ -1,0 +1,34 @@
+"""What kind of answer a maintenance question needs, so the small model is asked for one shape only.
+
+``fault``: a fault code or a symptom to diagnose (meaning, causes, first checks, then isolation);
+``procedure``: how to do a task (the procedure's steps in order); ``lookup``: a named tag, code or
+part and one of its attributes (read from its row); ``information``: anything else (a direct answer).
+Aggregates over tables are decided earlier by the table planner.
+"""
+
+from __future__ import annotations
+
+import re
+
+from copilot.identifiers import fault_codes, identifiers
+
+PROCEDURE = re.compile(
+    r"\bhow (?:do|should|can|must|would) (?:i|we|you|one)\b(?! (?:know|tell))|\bhow to\b|\bprocedure\b|\bsteps?\b"
+    r"|\bwhat (?:is|are) the (?:steps|sequence)\b|\bin what order\b|\bwalk me through\b", re.I)
+SYMPTOM = re.compile(
+    r"\b(tripp?\w*|alarm\w*|fault\w*|vibrat\w*|leak\w*|overheat\w*|noisy|noise|hot|smok\w*|won'?t start|"
+    r"keeps? stopping|cavitat\w*|seized|stuck|failed|failing|broken|what should i check|check first|"
+    r"why (?:is|does|did|do)|what causes|root cause|troubleshoot\w*|diagnos\w*)\b", re.I)
+
+
+def answer_shape(question: str) -> str:
+    """fault | procedure | lookup | information (see module docstring)."""
+    if fault_codes(question) and not PROCEDURE.search(question):
+        return "fault"
+    if PROCEDURE.search(question):
+        return "procedure"
+    if SYMPTOM.search(question):
+        return "fault"
+    if identifiers(question):
+        return "lookup"
+    return "information"

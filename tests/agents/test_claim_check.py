@@ -1,0 +1,94 @@
+"""The deterministic claim check: no figure without a source, re-citing, loops stopped."""
+
+from __future__ import annotations
+
+from agents.claim_check import ClaimChecker, ClaimGate, check_text, split_sentences
+from agents.figures import FigurePool, extract
+from copilot.types import Citation
+
+
+def cite(marker: int, text: str, doc_id: str = "TG-COMP-001", title: str = "Screw compressor") -> Citation:
+    return Citation(marker=marker, chunk_id=f"{doc_id}#{marker}", doc_id=doc_id, title=title, text=text)
+
+
+C301 = cite(1, "C-301 is driven by motor M-301 (75 kW). Service every 4000 h; oil 20 L.")
+LUBE = cite(2, "asset_tag: GB-401\nquantity: 18 L\ninterval: change every 10000 h or 2 years", doc_id="lube", title="Lube")
+
+
+def test_figures_normalise_separators_units_and_dashes():
+    keys = {f.key for f in extract("every 10,000 hours, 18 litres, E\u2013204, $75,000")}
+    assert ("number", "10000", "h") in keys and ("number", "18", "l") in keys
+    assert ("code", "E-204", "") in keys and ("money", "75000", "usd") in keys
+
+
+def test_unit_written_in_a_column_name_supports_the_figure_but_another_unit_does_not():
+    pool = FigurePool.of(["rated_power_kw: 75"])
+    kw, amps = extract("75 kW and 75 amps")
+    assert pool.supports(kw) and not pool.supports(amps)
+
+
+def test_invented_price_is_withheld_and_central():
+    report = check_text("The purchase price of compressor C-301 in 2019 was $75,000 [1].", [C301],
+                        "What was the purchase price of compressor C-301 in 2019?")
+    assert report.text == "" and report.central_withheld
+    assert report.withheld[0].figures == ["$75,000"]
+
+
+def test_supported_sentences_stay_and_wrong_unit_goes():
+    text = "C-301 has a 75 kW motor [1]. The motor draws 75 amps [1]. Change the oil every 4000 h [1]."
+    report = check_text(text, [C301])
+    assert "75 kW" in report.text and "4000 h" in report.text and "amps" not in report.text
+    assert not report.central_withheld and len(report.withheld) == 1
+
+
+def test_figure_from_another_shown_source_is_recited_to_it():
+    report = check_text("GB-401 takes 18 L of gear oil [1].", [C301, LUBE])
+    assert report.text == "GB-401 takes 18 L of gear oil [2]."
+    assert not report.withheld
+
+
+def test_question_figures_are_not_claims_and_sentences_without_figures_pass():
+    report = check_text("P-101 should be isolated before the casing is opened.", [C301], "Is P-101 safe to open?")
+    assert report.text.startswith("P-101 should be isolated") and not report.withheld
+
+
+def test_split_sentences_round_trips_and_keeps_decimals():
+    text = "Alarm at 4.5 mm/s. Trip at 7.1 mm/s!\n- check it"
+    parts = split_sentences(text)
+    assert "".join(s + sep for s, sep in parts) == text
+    assert parts[0][0] == "Alarm at 4.5 mm/s."
+
+
+def test_gate_streams_checked_sentences_only():
+    gate = ClaimGate(ClaimChecker([C301]))
+    shown = "".join(gate.feed(p) for p in ["The motor ", "is 75 kW [1]. It ", "costs $9,000 [1]. ", "Done"])
+    shown += gate.flush()
+    assert "75 kW" in shown and "9,000" not in shown and shown.endswith("Done")
+    assert gate.first_claim is False and len(gate.checker.withheld) == 1
+
+
+def test_gate_stops_a_looping_answer():
+    gate = ClaimGate(ClaimChecker([C301]))
+    out = ""
+    for _ in range(10):
+        out += gate.feed("- Check the oil level and the filter condition.\n")
+        if gate.looping:
+            break
+    assert gate.looping and out.count("Check the oil level") == 1
+
+
+def test_gate_trims_a_list_repeating_inside_one_sentence():
+    gate = ClaimGate(ClaimChecker([C301]), max_sentence_chars=200)
+    for _ in range(60):
+        gate.feed("oil filter, air filter, separator, ")
+        if gate.looping:
+            break
+    tail = gate.flush()
+    assert gate.looping and tail.count("separator") <= 2 and tail.endswith("...")
+
+
+def test_a_spreadsheet_row_of_another_asset_cannot_support_the_asked_assets_figure():
+    other = cite(1, "asset_tag: C-301\nquantity: 6 L\nlubricant: ISO VG 220", doc_id="lube", title="Lube")
+    other.row = 3
+    report = check_text("GB-401 takes 6 L of ISO VG 220 [1].", [other], "How much oil does GB-401 take?")
+    assert report.central_withheld and "6 L" in report.withheld[0].figures

@@ -1,0 +1,104 @@
+"""Exact lookups, procedures, coverage, conflicts and answer shapes (pure functions, no model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.conflicts import find_conflicts
+from agents.coverage import check_coverage
+from agents.lookup import find_rows, pin_rows, render_rows
+from agents.procedures import pin_procedure, procedure_source, render_procedure
+from agents.shapes import answer_shape
+from copilot.identifiers import asset_tag_candidates, fault_codes
+from copilot.types import Chunk, Citation, Hit
+
+FAULTS = """| Code | Description | Asset / equipment | Likely causes | First response | Escalation |
+|---|---|---|---|---|---|
+| E-204 | High vibration, alarm 4.5 mm/s RMS, trip 7.1 mm/s | P-101 | Misalignment; soft foot | Change over to P-102; take readings | Reliability Engineering |
+| E-206 | Bearing housing temperature, alarm 85 °C, trip 95 °C | P-101 | Oil level wrong | Check oil level | Mechanical maintenance |"""
+LOTO = """5.1 **Prepare.** Obtain the EIP for the asset.
+5.2 **Notify.** Tell the control room.
+5.3 **Shut down.** Stop the equipment.
+5.4 **Isolate.** Operate every isolation device listed on the EIP. Breakers are switched off and
+racked out.
+5.5 **Lock and tag.** Apply a lock."""
+
+
+def _cite(marker, text, doc_id="FC-RIV-001", title="Fault codes", section="", row=None, revision="G"):
+    return Citation(marker=marker, chunk_id=f"{doc_id}#{marker}", doc_id=doc_id, title=title, text=text,
+                    section=section, row=row, revision=revision)
+
+
+def _hit(cite: Citation, text: str) -> Hit:
+    return Hit(chunk=Chunk(id=cite.chunk_id, doc_id=cite.doc_id, title=cite.title, text=text, row=cite.row), score=1.0)
+
+
+@pytest.mark.parametrize("question,shape", [
+    ("Pump P-101 tripped on E-204. What does it mean and what should I check first?", "fault"),
+    ("And how do I isolate it safely before opening the casing?", "procedure"),
+    ("What is the lubrication interval for gearbox GB-401?", "lookup"),
+    ("P-101 is vibrating badly", "fault"),
+    ("Who owns the readiness playbook?", "information"),
+])
+def test_answer_shapes(question, shape):
+    assert answer_shape(question) == shape
+
+
+def test_fault_codes_are_never_asset_tags():
+    text = "P-101 tripped on E-204, see SOP-LOTO-001 and part SP-1001"
+    assert asset_tag_candidates(text) == ["P-101"] and fault_codes(text) == ["E-204"]
+
+
+def test_trimmed_source_gets_the_named_row_back_with_its_header():
+    trimmed = _cite(1, FAULTS.splitlines()[0] + "\n" + FAULTS.splitlines()[1] + "\n" + FAULTS.splitlines()[3])
+    sources = pin_rows([trimmed], [_hit(trimmed, FAULTS)], "P-101 tripped on E-204")
+    rows = find_rows(sources, "E-204")
+    assert len(rows) == 1 and rows[0].value("First response") == "Change over to P-102; take readings"
+    assert rows[0].value("Description").startswith("High vibration")
+
+
+def test_row_answer_copies_cells_in_the_rows_order():
+    source = _cite(1, FAULTS)
+    text = render_rows(find_rows([source], "E-204"), [source])
+    assert text.startswith("**E-204** - High vibration, alarm 4.5 mm/s RMS, trip 7.1 mm/s")
+    assert text.index("Likely causes") < text.index("First response") < text.index("Escalation")
+    assert "E-206" not in text and "[1]" in text
+
+
+def test_spreadsheet_row_is_found_by_its_tag():
+    row_text = "asset_tag: GB-401\ncomponent: Gear case\nquantity: 18 L\ninterval: change every 10000 h or 2 years"
+    source = _cite(1, row_text, doc_id="lubrication_schedule", title="Lubrication schedule", row=12)
+    rows = find_rows([source], "GB-401")
+    assert rows and rows[0].value("quantity") == "18 L"
+    assert "change every 10000 h or 2 years" in render_rows(rows, [source])
+
+
+def test_procedure_steps_are_quoted_in_order_after_pinning():
+    trimmed = _cite(1, "5.1 **Prepare.** Obtain the EIP for the asset. ...", doc_id="SOP-LOTO-001",
+                    title="Lockout/Tagout", section="5. Lockout procedure")
+    sources = pin_procedure([trimmed], [_hit(trimmed, LOTO)])
+    text = render_procedure(procedure_source(sources))
+    assert [line[:3] for line in text.splitlines()[1:]] == ["5.1", "5.2", "5.3", "5.4", "5.5"]
+    assert "Breakers are switched off and racked out." in text
+
+
+def test_coverage_abstains_on_an_attribute_the_sources_do_not_give():
+    source = _cite(1, "C-301 oil-injected screw compressor, motor M-301 75 kW.", doc_id="TG-COMP-001")
+    cov = check_coverage("What was the purchase price of compressor C-301 in 2019?", [source], "the supervisor")
+    assert not cov.covered and cov.attribute == "price" and "C-301" in cov.message and "[1]" in cov.message
+    assert check_coverage("What motor drives C-301?", [source], "x").covered
+
+
+def test_coverage_abstains_on_an_unknown_tag_and_on_live_readings():
+    source = _cite(1, "P-101 vibration alarm 4.5 mm/s")
+    assert not check_coverage("What is the seal type on P-999?", [source], "x").covered
+    assert not check_coverage("What is P-101 vibration reading right now?", [source], "x").covered
+
+
+def test_conflicting_figures_name_the_governing_document():
+    sop = _cite(1, "Wait 15 min after switching off the drive for the DC bus to discharge.", doc_id="SOP-LOTO-001")
+    cl = _cite(2, "Wait 5 min after switching off the drive so the DC bus can discharge.", doc_id="CL-006")
+    conflicts = find_conflicts("Wait 15 min for the drive DC bus to discharge [1].", [sop, cl])
+    assert len(conflicts) == 1 and conflicts[0].governing == "SOP-LOTO-001"
+    assert conflicts[0].values == {"SOP-LOTO-001": "15 min", "CL-006": "5 min"}
+    assert find_conflicts("Isolate the drive [1].", [sop, cl]) == []

@@ -1,0 +1,84 @@
+"""The five cases that broke trust (issue: trustworthy answers), each with the real model over all of knowledge/."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from agents.figures import FigurePool, extract
+from copilot.config import PROJECT_ROOT, load_settings
+from copilot.graph.service import CopilotService
+
+pytestmark = [pytest.mark.real_model, pytest.mark.real_embedder]
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory, real_embedder, real_llm):
+    from copilot.ingest.pipeline import ingest_paths
+
+    root = tmp_path_factory.mktemp("trust")
+    settings = load_settings(profile="default", overrides={"data_dir": str(root / "data"), "llm": {"max_tokens": 160}})
+    ingest_paths(settings, [PROJECT_ROOT / "knowledge"], embedder=real_embedder, progress=False)
+    svc = CopilotService(settings, llm=real_llm, embedder=real_embedder)
+    yield svc
+    svc.close()
+
+
+def _no_unsourced_figure(answer, question: str) -> None:
+    pool = FigurePool.of([f"{c.title} {c.section} {c.doc_id}\n{c.text}" for c in answer.citations] + [question])
+    body = answer.text.split("Note: the sources disagree")[0]
+    missing = [f.raw for f in extract(re.sub(r"\[\d+\]", "", body)) if not pool.supports(f)]
+    assert not missing, (missing, answer.text)
+
+
+def test_price_no_document_gives_is_an_abstention(kb):
+    q = "What was the purchase price of compressor C-301 in 2019?"
+    answer = kb.ask(q)
+    assert answer.abstained, answer.text
+    assert not re.search(r"[$€£]\s?\d|\d[\d,]* ?(?:USD|EUR|dollars|euros)", answer.text), answer.text
+    assert "price" in answer.text.lower()
+
+
+def test_fault_code_answer_is_its_own_row_then_isolation(kb):
+    q = "Pump P-101 tripped on E-204. What does it mean and what should I check first?"
+    answer = kb.ask(q, thread_id="trust-e204")
+    text = answer.text
+    assert "High vibration, alarm 4.5 mm/s RMS, trip 7.1 mm/s" in text, text
+    assert text.index("Misalignment") < text.index("Change over to P-102"), text
+    assert "E-206" not in text and "E-201" not in text and "LT-100" not in text, text
+    assert "lockout/tagout" in text.lower()
+    assert answer.approval is not None and answer.approval.payload["asset"] == "P-101"
+    assert "Change over to P-102" in answer.approval.payload["steps"]
+    _no_unsourced_figure(answer, q)
+
+
+def test_isolation_follow_up_quotes_the_procedure_steps_in_order(kb):
+    kb.ask("Pump P-101 tripped on E-204. What does it mean and what should I check first?", thread_id="trust-iso")
+    answer = kb.ask("And how do I isolate it safely before opening the casing?", thread_id="trust-iso")
+    numbers = re.findall(r"^(\d+(?:\.\d+)+)", answer.text, flags=re.M)
+    assert len(numbers) >= 3, answer.text
+    as_tuples = [tuple(int(p) for p in n.split(".")) for n in numbers]
+    assert as_tuples == sorted(as_tuples), answer.text
+    assert "cause" not in answer.text.lower(), answer.text
+    assert any(c.doc_id.startswith("SOP-") for c in answer.citations)
+    assert answer.approval is None
+
+
+def test_recruitment_ranking_is_high_risk_once(kb):
+    answer = kb.ask("We want to use AI to rank job applicants for our maintenance technician roles. "
+                    "What is the EU AI Act risk tier?")
+    assert answer.route == "governance"
+    assert answer.structured and answer.structured["tier"] == "high", answer.text
+    assert not re.search(r"\b(minimal|limited)[- ]risk\b", answer.text, re.I), answer.text
+    if answer.approval is not None:
+        assert answer.approval.payload.get("tier", "high") == "high"
+
+
+def test_lubrication_lookup_is_exact(kb):
+    q = "What is the lubrication interval for gearbox GB-401?"
+    answer = kb.ask(q)
+    assert "10000 h or 2 years" in answer.text.replace(",", ""), answer.text
+    assert "18 L" in answer.text, answer.text
+    assert "6 L" not in answer.text
+    _no_unsourced_figure(answer, q)
