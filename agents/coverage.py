@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from agents.citations import source_header
 from copilot.identifiers import identifiers, normalise_dashes
 from copilot.types import Citation
 
@@ -86,7 +85,10 @@ def check_coverage(question: str, sources: list[Citation], contact: str) -> Cove
     subject = f" for {entity}" if entity else ""
     covered = ""
     if about:
-        names = "; ".join(f"{source_header(c)} [{c.marker}]" for c in about[:3])
+        by_doc: dict[str, list[int]] = {}
+        for c in about:
+            by_doc.setdefault(c.title or c.doc_id, []).append(c.marker)
+        names = "; ".join(f"{title} {''.join(f'[{m}]' for m in marks)}" for title, marks in list(by_doc.items())[:3])
         covered = f" What they do cover{subject}: {names}."
     msg = (f"The documents do not give the {attribute}{subject}.{covered} "
            f"Please ask {who} (or {contact}).")

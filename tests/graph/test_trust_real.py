@@ -26,7 +26,7 @@ def kb(tmp_path_factory, real_embedder, real_llm):
 
 
 def _no_unsourced_figure(answer, question: str) -> None:
-    pool = FigurePool.of([f"{c.title} {c.section} {c.doc_id}\n{c.text}" for c in answer.citations] + [question])
+    pool = FigurePool.of([f"{c.title} {c.section} {c.doc_id} row {c.row}\n{c.text}" for c in answer.citations] + [question])
     body = answer.text.split("Note: the sources disagree")[0]
     missing = [f.raw for f in extract(re.sub(r"\[\d+\]", "", body)) if not pool.supports(f)]
     assert not missing, (missing, answer.text)
