@@ -67,7 +67,7 @@ def evaluate_triage(items: list[dict[str, Any]], embedder: Embedder | None) -> d
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--dataset", type=Path, default=DEFAULT_DATASET)
-    ap.add_argument("--split", default="all", choices=["all", "dev", "test"])
+    ap.add_argument("--split", default="all", choices=["all", "dev", "test", "holdout"])
     ap.add_argument("--embedder", default="real", choices=["real", "fake", "none"])
     args = ap.parse_args(argv)
     embedder = {"real": lambda: build_embedder(load_settings(profile="default")), "fake": FakeEmbedder,

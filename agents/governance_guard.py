@@ -45,10 +45,9 @@ class TierGuard:
 
     def feed(self, piece: str) -> None:
         self._buf += piece
-        last = None
-        for last in SENTENCE_END.finditer(self._buf):
-            pass
-        if last is not None:
+        ends = list(SENTENCE_END.finditer(self._buf))
+        if ends:
+            last = ends[-1]
             done, self._buf = self._buf[:last.end()], self._buf[last.end():]
             self._release(done)
 

@@ -29,11 +29,12 @@ WORKERS = (r"\b(?:workers?|employees?|staff|operators?|agents?|technicians?|coll
 R = Rule
 RULES: tuple[Rule, ...] = (
     R("manipulation", "prohibited", "Art. 5(1)(a)", "subliminal, manipulative or deceptive techniques",
-      r"subliminal|manipulat\w+ (?:behaviou?r|workers|people|employees)|dark patterns?",
+      r"subliminal|manipulat\w+ (?:behaviou?r|workers|people|employees)|dark patterns?|"
+      r"(?:hidden|covert|subconscious) (?:cues|nudges|persuasion|signals|messages)",
       ("uses subliminal or manipulative techniques to change people's behaviour without them noticing",
        "hidden persuasion that pushes workers into decisions that harm them")),
     R("vulnerability", "prohibited", "Art. 5(1)(b)", "exploiting vulnerabilities of age, disability or social situation",
-      r"exploit\w* (?:the )?vulnerab\w+",
+      r"exploit\w* (?:the )?vulnerab\w+|exploit\w* .{0,40}\b(?:age|disabilit\w*|financial|poverty|debts?|low[- ]paid)\b",
       ("exploits the age, disability or financial hardship of people to push them into harmful choices",)),
     R("social_scoring", "prohibited", "Art. 5(1)(c)", "social scoring",
       r"social scor\w*|social credit",
@@ -46,14 +47,15 @@ RULES: tuple[Rule, ...] = (
       r"untargeted scraping|scrap\w+ .{0,40}\b(?:faces|facial)\b",
       ("builds a face recognition database by scraping face images from the internet or CCTV",)),
     R("emotion_workplace", "prohibited", "Art. 5(1)(f)", "emotion recognition at the workplace",
-      r"emotion\w*|\bmood\b|facial expressions?|(?:sound|look|seem)s? (?:frustrated|angry|stressed|unhappy|bored)|"
+      r"emotion\w*|\bmood\b|facial expressions?|drows\w+|fatigue (?:detection|monitoring|warning)|microsleep|(?:sound|look|seem)s? (?:frustrated|angry|stressed|unhappy|bored)|"
       r"(?:detect|infer|flag|recogni[sz])\w* .{0,30}(?:frustrat|stress|anger|angry|sad|happ|engagement|boredom)",
       ("infers the emotions, mood or stress of employees at work from their faces or voices",
        "camera analysis of operators' facial expressions to judge their engagement or mood",
        "detects whether call-centre staff sound frustrated or angry during their calls"),
       requires=WORKERS),
     R("biometric_categorisation", "prohibited", "Art. 5(1)(g)", "biometric categorisation by sensitive traits",
-      r"biometric\w* .{0,40}(?:race|ethnic|religio\w*|political|sexual|trade union|union member)",
+      r"biometric\w* .{0,40}(?:race|ethnic|religio\w*|political|sexual|trade union|union member)|"
+      r"(?:categori[sz]|classif|sort)\w* .{0,40}\bby (?:their )?(?:race|ethnicity|religion|political|sexual orientation)",
       ("sorts people by their face or body into race, religion, political opinion or sexual orientation",)),
     R("realtime_rbi", "prohibited", "Art. 5(1)(h)", "real-time remote biometric identification in public for law enforcement",
       r"real[- ]time (?:remote )?(?:biometric|facial|face) (?:identification|recognition).{0,60}(?:public|police|law enforcement)",
@@ -66,7 +68,8 @@ RULES: tuple[Rule, ...] = (
        "AI controlling the safety interlock of a lift, a press or a collaborative robot",
        "safety function of pressure equipment or equipment for explosive atmospheres")),
     R("biometric_id", "high", "Art. 6(2) + Annex III point 1", "biometrics: remote biometric identification",
-      r"(?:facial|face) recognition|biometric (?:identification|recognition)|identif\w+ .{0,30}by (?:their )?(?:face|faces|gait|voice)",
+      r"(?:facial|face) recognition|biometric (?:identification|recognition)|identif\w+ .{0,30}by (?:their )?(?:face|faces|gait|voice)|"
+      r"(?:cctv|camera)\w*.{0,60}watch ?list|watch ?list.{0,60}(?:cctv|camera)",
       ("identifies people by their face in camera images",
        "recognises who is on the CCTV footage from their face, gait or voice")),
     R("emotion_other", "high", "Art. 6(2) + Annex III point 1(c)", "biometrics: emotion recognition (outside the workplace)",
@@ -90,9 +93,12 @@ RULES: tuple[Rule, ...] = (
        "evaluates candidates in video job interviews")),
     R("worker_management", "high", "Art. 6(2) + Annex III point 4(b)", "employment: promotion, termination, task allocation, monitoring and evaluation of workers",
       r"promot\w+ (?:decisions?|of (?:workers?|employees?|staff))|terminat\w+ (?:of )?(?:contracts?|employ\w*|workers?)|dismiss\w*|"
+      r"\blet go\b|\blay ?offs?\b|laid off|redundanc\w+|"
+      r"based on (?:their |each \w+'s )?(?:past |individual )?(?:sick days|sickness|absences?|attendance|performance|productivity)|"
       r"(?:rank|score|rate|evaluat|monitor|track)\w* (?:the |our |individual )?(?:workers?|employees?|staff|operators?|technicians?|drivers?)(?:'s?)? (?:by |on |for )?(?:performance|productivity|behaviou?r)|"
       r"(?:performance|productivity|behaviou?r) (?:of|per) (?:individual )?(?:workers?|employees?|staff|operators?|technicians?)|"
-      r"(?:allocat|assign)\w* (?:tasks?|shifts?|work) .{0,40}(?:performance|behaviou?r|personal|traits?|history)",
+      r"(?:allocat|assign)\w* (?:of )?(?:\w+ ){0,2}(?:tasks?|shifts?|work|jobs?|rosters?)\b.{0,60}"
+      r"(?:performance|behaviou?r|personal|traits?|history|reliability|scores?)",
       ("monitors and evaluates the performance and behaviour of individual workers",
        "decides on promotion or termination of employees",
        "allocates tasks or shifts to workers based on their individual behaviour or personal traits",
@@ -114,11 +120,13 @@ RULES: tuple[Rule, ...] = (
       r"judicial|court (?:rulings?|decisions?|cases?)|(?:influence|sway)\w* (?:the )?(?:voters?|elections?)",
       ("helps judges decide cases or influences how people vote in elections",)),
     R("chatbot", "limited", "Art. 50(1)", "interacts directly with people (chatbot, voice assistant)",
-      r"chat ?bots?|virtual (?:agent|assistant)|voice (?:assistant|bot)|conversational|(?:assistant|copilot) that (?:talks|answers|chats)",
+      r"chat ?(?:bots?|assistants?)|virtual (?:agent|assistant)|voice (?:assistant|bot)|conversational|(?:assistant|copilot) that (?:talks|answers|chats)",
       ("a chatbot that answers questions from customers or employees",
        "a voice assistant that talks with callers on the service hotline")),
     R("generated_content", "limited", "Art. 50(2)-(4)", "generates synthetic text, images, audio or video (deep fakes)",
-      r"deep ?fakes?|generat\w+ (?:synthetic |marketing |product )?(?:text|images?|photos?|video|audio|voices?|content)|synthetic (?:images?|video|voices?|media)",
+      r"deep ?fakes?|generat\w+ (?:synthetic |marketing |product )?(?:text|images?|photos?|video|audio|voices?|content)|"
+      r"synthetic (?:images?|video|voices?|media)|(?:voice|video|image|avatar)s? (?:that )?(?:sounds?|looks?) like|"
+      r"clon\w+ (?:\w+ )?(?:voice|face)s?|ai[- ]generated",
       ("generates images, videos or voices that look real",
        "writes marketing text or press releases automatically for publication")),
 )

@@ -8,6 +8,7 @@ reported on top of any tier.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 from dataclasses import dataclass, field
@@ -104,33 +105,47 @@ def _similarities(parts: list[str], embedder: Embedder | None) -> tuple[np.ndarr
 
 
 def triage(use_case: str, embedder: Embedder | None) -> Decision:
-    """Decide the EU AI Act tier of a described use case from the triage rules (keywords and meaning)."""
+    """Decide the EU AI Act tier of a described use case from the triage rules (keywords and meaning).
+
+    Keyword matches decide. Without any keyword match, the rule most similar in meaning to a clause decides
+    when it is similar enough and beats every minimal-use example. A meaning-only candidate of a higher tier
+    than the keyword decision, or a near miss, flags the decision for review instead of changing it.
+    """
+    low = use_case.lower()
     parts = clauses(use_case)
     if len(parts) > 1:
         parts.append(" ".join(parts))  # meaning that spans sentences
     sims, minimal = _similarities(parts, embedder)
-    matches: list[RuleMatch] = []
+    allowed = [not r.requires or bool(re.search(r.requires, low)) for r in RULES]
+    sims = np.where(np.array(allowed)[None, :], sims, -1.0) if len(parts) else sims
+    keyword: list[RuleMatch] = []
+    for j, rule in enumerate(RULES):
+        hit = next((p for p in parts if rule.keywords and re.search(rule.keywords, p.lower())), None)
+        if allowed[j] and hit:
+            score = float(sims[:, j].max()) if len(parts) else 0.0
+            keyword.append(RuleMatch(rule.key, rule.tier, rule.route, rule.label, "keyword", round(score, 3), hit))
+    meaning: dict[str, RuleMatch] = {}
     closest: RuleMatch | None = None
     review = False
-    for i, rule in enumerate(RULES):
-        if rule.requires and not re.search(rule.requires, use_case.lower()):
-            continue
-        kw = next((p for p in parts if rule.keywords and re.search(rule.keywords, p.lower())), None)
-        col = sims[:, i] if len(parts) else np.zeros(0)
-        best = int(col.argmax()) if len(col) else 0
-        score = float(col[best]) if len(col) else 0.0
-        gap = score - float(minimal[best]) if len(col) else -1.0
-        meaning = score >= MEANING_MIN and gap >= MARGIN
-        if kw or meaning:
-            via = "keyword+meaning" if kw and meaning else ("keyword" if kw else "meaning")
-            matches.append(RuleMatch(rule.key, rule.tier, rule.route, rule.label, via, round(score, 3),
-                                     kw or parts[best]))
-            continue
-        if score >= MEANING_MIN - REVIEW_BAND and gap >= MARGIN - REVIEW_BAND:
+    for i, part in enumerate(parts):
+        j = int(sims[i].argmax())
+        score, gap, rule = float(sims[i, j]), float(sims[i, j] - minimal[i]), RULES[j]
+        match = RuleMatch(rule.key, rule.tier, rule.route, rule.label, "meaning", round(score, 3), part)
+        if score >= MEANING_MIN and gap >= MARGIN:
+            if rule.key not in meaning or score > meaning[rule.key].score:
+                meaning[rule.key] = match
+        elif score >= MEANING_MIN - REVIEW_BAND and gap >= MARGIN - REVIEW_BAND:
             review = True
-        if len(col) and (closest is None or score > closest.score):
-            closest = RuleMatch(rule.key, rule.tier, rule.route, rule.label, "none", round(score, 3), parts[best])
-    return _decide(matches, closest, review, use_case)
+        if closest is None or score > closest.score:
+            closest = dataclasses.replace(match, via="none")
+    if keyword:
+        top = max(ORDER[m.tier] for m in keyword)
+        review = review or any(ORDER[m.tier] > top for m in meaning.values())
+        for m in keyword:
+            if m.key in meaning:
+                m.via = "keyword+meaning"
+        return _decide(keyword, closest, review, use_case)
+    return _decide(list(meaning.values()), closest, review, use_case)
 
 
 def _decide(matches: list[RuleMatch], closest: RuleMatch | None, review: bool, use_case: str) -> Decision:

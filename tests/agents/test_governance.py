@@ -111,3 +111,27 @@ def test_triage_accuracy_with_real_embedder(real_embedder):
     assert report["accuracy"] >= 0.85, report["errors"]
     assert report["recall"]["minimal"] >= 0.8 and report["recall"]["high"] >= 0.85, report["errors"]
     assert triage(APPLICANTS, real_embedder).tier == "high"
+
+
+@pytest.mark.real_model
+@pytest.mark.real_embedder
+def test_real_model_explains_high_risk_for_ranking_applicants(settings, real_llm, real_embedder):
+    """The issue's case: the 1.5B model once said "minimal" then "limited"; now one tier, decided by rule."""
+    from copilot.config import PROJECT_ROOT
+
+    cl5 = next((PROJECT_ROOT / "knowledge" / "checklists").glob("CL-005*.md")).read_text(encoding="utf-8")
+    step3 = cl5[cl5.index("### Step 3"):cl5.index("### Step 4")]
+    src = [Citation(marker=1, chunk_id="cl5-3", doc_id="CL-005", title="EU AI Act Risk-Triage Questionnaire",
+                    text=step3)]
+
+    class Retriever:
+        embedder = real_embedder
+
+    tokens: list[str] = []
+    ctx = AgentContext(settings=settings, llm=real_llm, question=APPLICANTS, original=APPLICANTS, thread_id="t",
+                       sources=src, emit=tokens.append, retriever=Retriever())  # type: ignore[arg-type]
+    result = GovernanceAgent().run(ctx)
+    assert "".join(tokens) == result.text
+    assert result.text.startswith("**EU AI Act risk tier: high-risk**")
+    assert {t for line in result.text.splitlines() for t in tiers_named(line)} <= {"high"}
+    assert result.proposal["payload"]["risk_tier"] == "high" and result.structured["tier"] == "high"
