@@ -35,13 +35,13 @@ class GovernanceAgent:
         decision = triage(ctx.question, _embedder(ctx))
         head = first_line(decision)
         say(ctx, head)
-        guard = TierGuard(decision.tier, decision.transparency, ctx.emit)
+        guard = TierGuard(decision.tier, decision.transparency, ctx.emit, decision.route)
         prompt = EXPLAIN.format(tier_name=decision.tier_name, route=decision.route, why="; ".join(decision.reasons))
         raw, timings = stream_answer(dataclasses.replace(ctx, emit=guard.feed), grounded_messages(prompt, ctx))
         guard.flush()
         block = _compose(decision)
         say(ctx, block)
-        model_text, _ = sanitize(raw, decision.tier, decision.transparency)
+        model_text, _ = sanitize(raw, decision.tier, decision.transparency, decision.route)
         structured = _structured(decision, guard.withheld)
         proposal = {"kind": "decision_record", "payload": _payload(ctx, decision),
                     "summary": f"Governance decision record: {decision.tier_name} ({decision.route})"}

@@ -17,6 +17,7 @@ TIER_PHRASES = {
 # "Tier: high", "classified as minimal", "falls in the limited category".
 GENERIC = r"\b(?:tier|classif\w+|categor\w+|falls? (?:in|into|under))\b\W{0,3}(?:\w+\W+){0,4}?(prohibited|high|limited|minimal|low)\b"
 ALIASES = {"low": "minimal"}
+ANNEX_POINT = re.compile(r"(Annex III,? (?:area|point|no\.?|section) )\d\b", re.I)
 SENTENCE_END = re.compile(r"(?<!\bArt\.)(?<!\bart\.)(?<!e\.g\.)(?<!i\.e\.)(?<!\bNo\.)(?<!\bvs\.)(?<=[.!?])[ \t]+|\n+")
 
 
@@ -37,8 +38,11 @@ def keep(sentence: str, tier: str, transparency: bool) -> bool:
 class TierGuard:
     """Streams text through ``emit`` one complete sentence at a time, withholding sentences naming another tier."""
 
-    def __init__(self, tier: str, transparency: bool, emit: Callable[[str], None]) -> None:
+    def __init__(self, tier: str, transparency: bool, emit: Callable[[str], None], route: str = "") -> None:
         self.tier, self.transparency, self._emit = tier, transparency, emit
+        # The deciding Annex III point: a model sentence citing another point for it is corrected.
+        point = re.search(r"Annex III point (\d)", route)
+        self.point = point.group(1) if point and len(set(re.findall(r"Annex III point (\d)", route))) == 1 else None
         self._buf = ""
         self.shown: list[str] = []
         self.withheld: list[str] = []
@@ -65,6 +69,8 @@ class TierGuard:
                 self.withheld.append(sentence.strip())
                 out.append("\n" if "\n" in sep else "")
             else:
+                if self.point:
+                    sentence = ANNEX_POINT.sub(lambda m: m.group(1) + self.point, sentence)
                 out.append(sentence + sep)
             pos = m.end() if m else len(text)
         chunk = "".join(out)
@@ -77,10 +83,10 @@ class TierGuard:
         return "".join(self.shown)
 
 
-def sanitize(text: str, tier: str, transparency: bool) -> tuple[str, list[str]]:
+def sanitize(text: str, tier: str, transparency: bool, route: str = "") -> tuple[str, list[str]]:
     """The whole-text form of :class:`TierGuard`: (text without other-tier sentences, withheld sentences)."""
     out: list[str] = []
-    guard = TierGuard(tier, transparency, out.append)
+    guard = TierGuard(tier, transparency, out.append, route)
     guard.feed(text)
     guard.flush()
     return guard.text, guard.withheld

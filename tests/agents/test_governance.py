@@ -74,7 +74,7 @@ def test_guard_streams_sentences_and_withholds_other_tiers():
 def test_agent_states_one_tier_and_records_it(settings):
     tokens: list[str] = []
     llm = FakeLLM(["The use case is minimal risk because it only ranks. Recruitment and selection is listed in "
-                   "Annex III point 4 [1]. Limited risk (Art. 50) may also apply."])
+                   "Annex III area 5 [1]. Limited risk (Art. 50) may also apply."])
     src = [Citation(marker=1, chunk_id="c", doc_id="CL-005", title="EU AI Act Risk-Triage Questionnaire", text="t")]
     ctx = AgentContext(settings=settings, llm=llm, question=APPLICANTS, original=APPLICANTS, thread_id="t",
                        sources=src, emit=tokens.append)
@@ -82,7 +82,7 @@ def test_agent_states_one_tier_and_records_it(settings):
     assert "".join(tokens) == result.text
     assert result.text.startswith("**EU AI Act risk tier: high-risk** (Art. 6(2) + Annex III point 4(a)")
     assert {t for line in result.text.splitlines() for t in tiers_named(line)} == {"high"}
-    assert "Annex III point 4 [1]" in result.text and len(result.structured["withheld_other_tier"]) == 2
+    assert "listed in Annex III area 4 [1]" in result.text and len(result.structured["withheld_other_tier"]) == 2
     payload = result.proposal["payload"]
     assert payload["risk_tier"] == "high" and payload["matched_rules"] == ["recruitment"]
     assert "Art. 14 (human oversight)" in payload["articles"] and "MEASURE 2.11" in payload["nist_subcategories"]
