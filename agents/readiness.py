@@ -1,5 +1,6 @@
-"""Readiness assessor: asks the checklist questions a few at a time (or takes a description in one go),
-scores six dimensions with a schema-constrained call, and composes the report deterministically."""
+"""Readiness assessor: asks the checklist questions a few at a time (or takes a description in one go), quotes
+the user's own words as evidence per dimension, scores only the dimensions the user spoke about (one small
+schema-constrained call each, streamed row by row), asks about the rest, and composes the report."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import re
 from typing import Any
 
 from agents.base import AgentContext, AgentResult, grounded_messages, say, stream_answer
-from agents.prompts.readiness import BATCH, INSTRUCTIONS, QUESTIONS, SCORE
+from agents.prompts.readiness import BATCH, INSTRUCTIONS, QUESTIONS, RUBRICS, SCORE_HEAD, SCORE_TAIL
 from agents.prompts.shared import shared_messages
-from agents.readiness_report import SCHEMA, compose_report, parse_scores
+from agents.readiness_evidence import find_evidence, quote
+from agents.readiness_report import DIMENSIONS, SCORE_SCHEMA, parse_score, row, summary, table_head
 from copilot.retrieval.base import Filters
 
 START = re.compile(r"\b(assess|evaluate|score|rate)\b.*\b(us|our|my|readiness|maturity|organi[sz]ation|plant|site)\b|"
@@ -55,15 +57,37 @@ class ReadinessAgent:
         return AgentResult(text=intro + text, grounded=False, agent_state=state)
 
     def _score(self, ctx: AgentContext, description: str, state: dict[str, Any]) -> AgentResult:
-        raw = ctx.llm.chat(shared_messages(SCORE + description[:3000]), json_schema=SCHEMA,
-                           max_tokens=350, temperature=0.0).text
-        scores, method = parse_scores(raw, description)
-        report, structured = compose_report(scores, method, ctx.sources)
-        say(ctx, report)
+        evidence = find_evidence(description)
+        first_question = {k: next(q for d, q in QUESTIONS if d == k) for k in DIMENSIONS}
+        head = table_head()
+        say(ctx, head)
+        parts, scores, unknown, methods = [head], {}, {}, set()
+        for key, (label, _) in DIMENSIONS.items():
+            if not evidence[key]:
+                unknown[key] = first_question[key]
+                line = row(key, None, "", unknown[key])
+            else:
+                said = quote(evidence[key])
+                prompt = SCORE_HEAD + description[:3000] + SCORE_TAIL.format(label=label, evidence=said,
+                                                                            rubric=RUBRICS[key])
+                raw = ctx.llm.chat(shared_messages(prompt), json_schema=SCORE_SCHEMA, max_tokens=16,
+                                   temperature=0.0).text
+                scores[key], method = parse_score(raw, evidence[key])
+                methods.add(method)
+                line = row(key, scores[key], said, "")
+            say(ctx, line)
+            parts.append(line)
+        tail, structured = summary(scores, unknown, methods, ctx.sources)
+        say(ctx, tail)
+        report = "".join(parts) + tail
+        structured["evidence"] = {k: quote(v) if v else None for k, v in evidence.items()}
         payload = {"title": "AI readiness assessment", "stage": structured["stage"], "scores": structured["scores"],
-                   "gaps": structured["gaps"], "roadmap": structured["roadmap"], "report_markdown": report,
-                   "sources": [c.title for c in ctx.sources[:4]]}
+                   "unknown": structured["unknown"], "gaps": structured["gaps"], "roadmap": structured["roadmap"],
+                   "report_markdown": report, "sources": [c.title for c in ctx.sources[:4]]}
         proposal = {"kind": "report", "payload": payload,
                     "summary": f"Publish readiness report: stage {structured['stage']}, ORI {structured['ori']}"}
-        return AgentResult(text=report, structured=structured, proposal=proposal, agent_state={"active": False},
-                           model_called=True)
+        # Unknown dimensions stay open: the next message is taken as the answer and everything is re-scored.
+        next_state = ({"active": True, "asked": len(QUESTIONS), "answers": [description]} if unknown
+                      else {"active": False})
+        return AgentResult(text=report, structured=structured, proposal=proposal, agent_state=next_state,
+                           model_called=bool(scores), grounded=False)

@@ -1,4 +1,5 @@
-"""Readiness scoring schema, validation with a fallback, and the deterministic report composer."""
+"""Readiness scores per dimension (validated, with a keyword fallback), the ORI over known dimensions, and the
+deterministic report pieces (streamed row by row)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from copilot.types import Citation
 
-DIMENSIONS: dict[str, tuple[str, float]] = {  # key -> (label, weight as in the readiness playbook)
+DIMENSIONS: dict[str, tuple[str, float]] = {  # key -> (label, weight as in the readiness playbook PB-002)
     "strategy": ("Strategy and KPIs", 0.20),
     "data": ("Data", 0.20),
     "infrastructure": ("Infrastructure and MLOps", 0.15),
@@ -19,40 +20,12 @@ DIMENSIONS: dict[str, tuple[str, float]] = {  # key -> (label, weight as in the 
     "measurement": ("Measurement", 0.15),
 }
 
-SCHEMA: dict[str, Any] = {
+SCORE_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "properties": {
-        **{f"{k}_score": {"type": "integer", "enum": [1, 2, 3, 4, 5]} for k in DIMENSIONS},
-        **{f"{k}_evidence": {"type": "string", "maxLength": 160} for k in DIMENSIONS},
-    },
-    "required": [f"{k}_{s}" for k in DIMENSIONS for s in ("score", "evidence")],
+    "properties": {"score": {"type": "integer", "enum": [1, 2, 3, 4, 5]}},
+    "required": ["score"],
 }
-
-
-class Scores(BaseModel):
-    strategy_score: int = Field(ge=1, le=5)
-    data_score: int = Field(ge=1, le=5)
-    infrastructure_score: int = Field(ge=1, le=5)
-    people_score: int = Field(ge=1, le=5)
-    governance_score: int = Field(ge=1, le=5)
-    measurement_score: int = Field(ge=1, le=5)
-    strategy_evidence: str = ""
-    data_evidence: str = ""
-    infrastructure_evidence: str = ""
-    people_evidence: str = ""
-    governance_evidence: str = ""
-    measurement_evidence: str = ""
-
-
-KEYWORDS = {
-    "strategy": r"kpi|sponsor|target|business case|strategy|roadmap|oee",
-    "data": r"data|historian|sensor|label|cmms|quality",
-    "infrastructure": r"mlops|cloud|edge|deploy|monitor|registry|pipeline|network",
-    "people": r"train|skill|operator|change|champion|literacy",
-    "governance": r"governance|risk|policy|review board|approval|oversight|ai act",
-    "measurement": r"baseline|roi|measure|value|benefit|adoption",
-}
-NEGATIVE = r"\b(no|none|not|lack\w*|without|missing|poor|unclear|ad hoc)\b"
+NEGATIVE = r"\b(no|none|not|lack\w*|without|missing|poor|unclear|ad hoc|never|only)\b|n't\b"
 
 ROADMAP = {
     "strategy": ("Assess", "Head of AI CoE", "Tie each use case to one plant KPI with a sponsor and a quantified target", "100% of pilots with a KPI owner"),
@@ -64,34 +37,35 @@ ROADMAP = {
 }
 
 
-def parse_scores(raw: str, description: str) -> tuple[Scores, str]:
-    """Validate the model's JSON; on invalid output fall back to keyword evidence. Returns (scores, method)."""
+class DimensionScore(BaseModel):
+    score: int = Field(ge=1, le=5)
+
+
+def parse_score(raw: str, evidence: list[str]) -> tuple[int, str]:
+    """The model's score for one dimension, or the keyword fallback (2 with a stated gap, else 3)."""
     try:
-        return Scores.model_validate(json.loads(raw)), "model"
+        return DimensionScore.model_validate(json.loads(raw)).score, "model"
     except (ValidationError, ValueError, TypeError):
-        return fallback_scores(description), "fallback"
+        return fallback_score(evidence), "fallback"
 
 
-def fallback_scores(description: str) -> Scores:
-    """Keyword scoring: 1 when a dimension is not mentioned, 2 when mentioned with a gap, else 3."""
-    low = description.lower()
-    data: dict[str, Any] = {}
-    for key, pattern in KEYWORDS.items():
-        sentences = [s for s in re.split(r"(?<=[.!?;])\s+|\n", low) if re.search(pattern, s)]
-        if not sentences:
-            data[f"{key}_score"], data[f"{key}_evidence"] = 1, "not mentioned"
-        else:
-            gap = any(re.search(NEGATIVE, s) for s in sentences)
-            data[f"{key}_score"] = 2 if gap else 3
-            data[f"{key}_evidence"] = sentences[0][:160]
-    return Scores(**data)
+def fallback_score(evidence: list[str]) -> int:
+    return 2 if any(re.search(NEGATIVE, e.lower()) for e in evidence) else 3
+
+
+def ori_over(scores: dict[str, int]) -> float | None:
+    """Overall Readiness Index: weighted mean over the scored (known) dimensions, weights renormalised."""
+    if not scores:
+        return None
+    total = sum(DIMENSIONS[k][1] for k in scores)
+    return round(sum(s * DIMENSIONS[k][1] for k, s in scores.items()) / total, 2)
 
 
 def stage_for(scores: dict[str, int]) -> tuple[str, float]:
-    """Overall Readiness Index (weighted mean) and the roadmap stage it puts the organisation in."""
-    ori = round(sum(scores[k] * w for k, (_, w) in DIMENSIONS.items()), 2)
-    low = min(scores.values())
-    if ori < 2.0 or low == 1:
+    """ORI and the roadmap stage it puts the organisation in (weakest-link rule: any 1 keeps it in Assess)."""
+    ori = ori_over(scores) or 0.0
+    low = min(scores.values()) if scores else 0
+    if ori < 2.0 or low <= 1:
         return "Assess", ori
     if ori < 3.0 or low < 3:
         return "Align", ori
@@ -100,25 +74,47 @@ def stage_for(scores: dict[str, int]) -> tuple[str, float]:
     return "Amplify", ori
 
 
-def compose_report(scores: Scores, method: str, sources: list[Citation]) -> tuple[str, dict[str, Any]]:
-    """Readable markdown report and its structured form, built only from the validated scores."""
-    s = {k: getattr(scores, f"{k}_score") for k in DIMENSIONS}
-    stage, ori = stage_for(s)
-    gaps = sorted(DIMENSIONS, key=lambda k: (s[k], -DIMENSIONS[k][1]))[:3]
-    cite = {c.doc_id: c.marker for c in sources}
-    ref = "".join(f"[{m}]" for m in list(dict.fromkeys(cite.values()))[:3])
-    lines = [f"## AI readiness assessment\n\n**Stage: {stage}** (Overall Readiness Index {ori:.2f} of 5; "
-             f"scores by {method}) {ref}".rstrip(), "", "| Dimension | Score | Evidence |", "|---|---|---|"]
-    for key, (label, _) in DIMENSIONS.items():
-        lines.append(f"| {label} | {s[key]} | {getattr(scores, f'{key}_evidence') or '-'} |")
-    lines += ["", "**Top gaps:** " + ", ".join(f"{DIMENSIONS[g][0]} ({s[g]})" for g in gaps), "", "**Roadmap:**"]
+def table_head() -> str:
+    return "## AI readiness assessment\n\n| Dimension | Score | Evidence (your words) |\n|---|---|---|\n"
+
+
+def row(key: str, score: int | None, evidence: str, question: str) -> str:
+    label = DIMENSIONS[key][0]
+    if score is None:
+        return f"| {label} | unknown | Not in your description. {question} |\n"
+    return f"| {label} | {score} | {evidence} |\n"
+
+
+def summary(scores: dict[str, int], unknown: dict[str, str], methods: set[str],
+            sources: list[Citation]) -> tuple[str, dict[str, Any]]:
+    """Stage, ORI (over known dimensions, said so), gaps, roadmap and questions for the unknown dimensions."""
+    cite = list(dict.fromkeys(c.marker for c in sources))[:3]
+    ref = " " + "".join(f"[{m}]" for m in cite) if cite else ""
+    known = [DIMENSIONS[k][0] for k in scores]
+    lines = [""]
+    if scores:
+        stage, ori = stage_for(scores)
+        over = ("all six dimensions" if not unknown else
+                f"the {len(scores)} known dimensions only ({', '.join(known)}); "
+                f"{', '.join(DIMENSIONS[k][0] for k in unknown)} unknown, not scored")
+        lines.append(f"**Stage: {stage}{' (provisional)' if unknown else ''}** (Overall Readiness Index {ori:.2f} "
+                     f"of 5 over {over}; scores by {'/'.join(sorted(methods)) or 'model'}){ref}")
+    else:
+        stage, ori = "not determined", None
+        lines.append("**Stage: not determined.** The description gives no information on any dimension.")
+    gaps = sorted(scores, key=lambda k: (scores[k], -DIMENSIONS[k][1]))[:3]
     roadmap = []
-    for i, g in enumerate(gaps, start=1):
-        phase, owner, action, kpi = ROADMAP[g]
-        roadmap.append({"phase": phase, "dimension": DIMENSIONS[g][0], "action": action, "owner": owner, "kpi": kpi})
-        lines.append(f"{i}. {phase}: {action}. Owner: {owner}. KPI: {kpi}.")
+    if gaps:
+        lines += ["", "**Top gaps:** " + ", ".join(f"{DIMENSIONS[g][0]} ({scores[g]})" for g in gaps), "", "**Roadmap:**"]
+        for i, g in enumerate(gaps, start=1):
+            phase, owner, action, kpi = ROADMAP[g]
+            roadmap.append({"phase": phase, "dimension": DIMENSIONS[g][0], "action": action, "owner": owner, "kpi": kpi})
+            lines.append(f"{i}. {phase}: {action}. Owner: {owner}. KPI: {kpi}.")
+    if unknown:
+        lines += ["", "**To score the unknown dimensions, please answer:**"]
+        lines += [f"- {DIMENSIONS[k][0]}: {q}" for k, q in unknown.items()]
     lines += ["", "Publishing this report needs approval."]
-    structured = {"scores": s, "evidence": {k: getattr(scores, f"{k}_evidence") for k in DIMENSIONS},
-                  "ori": ori, "stage": stage, "gaps": [DIMENSIONS[g][0] for g in gaps], "roadmap": roadmap,
-                  "method": method}
-    return "\n".join(lines), structured
+    structured = {"scores": {k: scores.get(k) for k in DIMENSIONS}, "known": list(scores), "unknown": list(unknown),
+                  "ori": ori, "ori_over": list(scores), "stage": stage, "gaps": [DIMENSIONS[g][0] for g in gaps],
+                  "roadmap": roadmap, "method": "/".join(sorted(methods)) or "none"}
+    return "\n".join(lines) + "\n", structured

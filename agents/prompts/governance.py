@@ -5,12 +5,11 @@ INSTRUCTIONS = (
     "to the use case and why, citing the sources [n]. Name the deciding articles. Keep it to about 8 lines."
 )
 
-CLASSIFY = (
-    "Classify this AI use case under the EU AI Act. Tiers: prohibited (Art. 5 practice), high "
-    "(Annex III area or safety component of a product under Annex I, Art. 6), limited (transparency "
-    "duties, Art. 50: chatbots, generated content, emotion recognition), minimal (everything else).\n"
-    'Example: "chatbot answering staff questions about the canteen" -> {"tier": "limited", '
-    '"annex_iii_area": "none", "safety_component": false, "interacts_with_people": true, '
-    '"rationale": "A chatbot must tell people they talk to an AI (Art. 50)."}\n'
-    "Use case: "
+# The tier is decided by the triage rules before the model is called; the model only explains it.
+EXPLAIN = (
+    "Task: AI governance advice. The EU AI Act triage rules have decided the risk tier of this use case:\n"
+    "Tier: {tier_name}\nDeciding rule: {route}\nWhy: {why}\n"
+    "Explain in about 6 lines, citing the sources [n], why this tier applies to the use case and what it "
+    "means for the team (main obligations). State the tier exactly as decided. Do not name, suggest or "
+    "discuss any other risk tier."
 )

@@ -5,12 +5,35 @@ INSTRUCTIONS = (
     "Amplify) or scaling AI pilots from the sources [n]."
 )
 
-SCORE = (
-    "Score this organisation's AI readiness on each dimension from 1 (absent) to 5 (leading), using only "
-    "what the description says; when it says nothing about a dimension, score 1 or 2. Give one short piece "
-    "of evidence per dimension quoted or paraphrased from the description.\n"
-    "Description:\n"
+# One short call per known dimension. The description comes first so every call after the first reuses the
+# cached prompt prefix (system message + description); only the dimension tail is new.
+SCORE_HEAD = (
+    "Score this organisation's AI readiness from its own description, one dimension at a time, from 1 "
+    "(initial) to 5 (optimising), using only what the description says.\nDescription:\n"
 )
+SCORE_TAIL = (
+    "\n\nDimension: {label}\nWhat the description says about it: {evidence}\nLevels (CL-001):\n{rubric}\n"
+    "Give the level that this evidence supports (a stated gap or absence is level 1 or 2)."
+)
+RUBRICS: dict[str, str] = {  # CL-001 rubrics, shortened
+    "strategy": "1 no targets, no sponsor; 2 goals mostly technical, informal sponsor; 3 business KPIs and sponsors "
+                "for most use cases; 4 every use case has baseline, target and scale funding; 5 AI targets in the "
+                "business plan",
+    "data": "1 scattered spreadsheets, under 3 months of history, no owners; 2 historian but free-text events, ad hoc "
+            "extracts; 3 at least 12 months of history, owners named, catalog; 4 structured failure codes, automated "
+            "quality alerts, lineage; 5 data products reused across sites",
+    "infrastructure": "1 laptops or single servers, manual copying, no monitoring; 2 shared pilot platform, manual "
+                      "deployments; 3 dev/test/prod separated, registry, release pipeline; 4 automated pipelines, "
+                      "drift monitoring, tested rollback; 5 self-service platform, infrastructure as code",
+    "people": "1 no training, users meet the tool at go-live; 2 training for pilot teams only; 3 tiered training, site "
+              "champion, change impact assessed; 4 over 80% trained, ambassadors on every shift, adoption tracked; "
+              "5 staff co-build use cases",
+    "governance": "1 no policy, no review; 2 policy drafted, reviews on request; 3 policy approved, review board meets, "
+                  "systems triaged, oversight documented; 4 bias testing, independent review, incident drills; "
+                  "5 governance metrics reported to the board",
+    "measurement": "1 success by anecdote, no baselines; 2 technical metrics only; 3 baselines and value register; "
+                   "4 controlled comparisons, regular benefit reviews; 5 value data drive portfolio decisions",
+}
 
 QUESTIONS: list[tuple[str, str]] = [
     ("strategy", "Which business KPIs should the AI use case move, and who owns them?"),

@@ -1,36 +1,86 @@
-"""Readiness scoring: schema validation, fallback, stage, deterministic report."""
+"""Readiness: evidence quoted from the user's words, unknown dimensions asked about (not scored), ORI over known
+dimensions, report streamed row by row."""
 
 from __future__ import annotations
 
-import json
+import pytest
 
-from agents.readiness_report import SCHEMA, compose_report, fallback_scores, parse_scores, stage_for
+from agents.base import AgentContext
+from agents.readiness import ReadinessAgent
+from agents.readiness_evidence import find_evidence
+from agents.readiness_report import ori_over, parse_score, stage_for
+from copilot.llm.fake import FakeLLM
 from copilot.types import Citation
 
-GOOD = {**{f"{k}_score": 3 for k in ("strategy", "data", "infrastructure", "people", "governance", "measurement")},
-        **{f"{k}_evidence": "e" for k in ("strategy", "data", "infrastructure", "people", "governance", "measurement")},
-        "data_score": 1}
+DESCRIPTION = ("Please score our predictive maintenance use case. KPI: cut unplanned downtime on pumps P-101/P-102 "
+               "by 20% within 12 months. Owner: the maintenance manager, sponsored by the plant director. "
+               "Data: 3 years of vibration data in the historian and CMMS work orders, failure codes mostly free "
+               "text. Deployment: an edge server in the MCC room, deployed by hand by our data scientist. "
+               "Users: 12 maintenance technicians on two shifts, not yet trained. Score now.")
+ALL = ("strategy", "data", "infrastructure", "people", "governance", "measurement")
 
 
-def test_schema_is_flat_and_validated():
-    assert all(v["type"] in ("integer", "string") for v in SCHEMA["properties"].values())
-    scores, method = parse_scores(json.dumps(GOOD), "desc")
-    assert method == "model" and scores.data_score == 1
-    scores, method = parse_scores('{"strategy_score": 9}', "We have no data strategy. Operators are trained.")
-    assert method == "fallback" and scores.people_score == 3 and scores.governance_score == 1
+def test_evidence_quotes_the_description_and_leaves_silence_unknown():
+    ev = find_evidence(DESCRIPTION)
+    assert not ev["governance"] and not ev["measurement"]
+    for key in ("strategy", "data", "infrastructure", "people"):
+        assert ev[key] and all(quote in DESCRIPTION for quote in ev[key]), (key, ev[key])
+    assert ev["people"] == ["Users: 12 maintenance technicians on two shifts, not yet trained."]
+    assert not any("score" in q.lower() for qs in ev.values() for q in qs)
 
 
-def test_stage_rules():
-    assert stage_for({k: 1 for k in ("strategy", "data", "infrastructure", "people", "governance", "measurement")})[0] == "Assess"
-    assert stage_for({k: 3 for k in ("strategy", "data", "infrastructure", "people", "governance", "measurement")})[0] == "Advance"
-    assert stage_for({k: 5 for k in ("strategy", "data", "infrastructure", "people", "governance", "measurement")})[0] == "Amplify"
+def test_run_on_sentences_are_cut_to_the_words_about_each_dimension():
+    ev = find_evidence("We have a historian with sensor data but no data owner, no MLOps, operators were not "
+                       "trained, there is no governance process and no baseline for the KPIs.")
+    assert ev["infrastructure"] == ["no MLOps"] and ev["people"] == ["operators were not trained"]
+    assert ev["governance"] == ["there is no governance process"]
 
 
-def test_report_is_deterministic_with_gaps_roadmap_and_citation():
-    src = [Citation(marker=1, chunk_id="c", doc_id="PB-003", title="Roadmap", text="t")]
-    scores, _ = parse_scores(json.dumps(GOOD), "")
-    report, structured = compose_report(scores, "model", src)
-    assert report == compose_report(scores, "model", src)[0]
-    assert structured["gaps"][0] == "Data" and structured["stage"] == "Assess"
-    assert "[1]" in report and "Owner:" in report and "KPI:" in report
-    assert fallback_scores("").strategy_score == 1
+def test_ori_over_known_dimensions_only():
+    assert ori_over({"strategy": 3, "data": 2}) == 2.5
+    assert ori_over({}) is None
+    assert stage_for({k: 3 for k in ALL})[0] == "Advance" and stage_for({"data": 1, "strategy": 4})[0] == "Assess"
+    assert parse_score('{"score": 4}', ["x"]) == (4, "model")
+    assert parse_score('{"score": 9}', ["no data owner"]) == (2, "fallback")
+
+
+def test_score_now_streams_rows_and_asks_about_unknown(settings):
+    tokens: list[str] = []
+    llm = FakeLLM(['{"score": 3}', '{"score": 2}', '{"score": 2}', '{"score": 1}'])
+    src = [Citation(marker=1, chunk_id="c", doc_id="PB-002", title="Readiness dimensions", text="t")]
+    ctx = AgentContext(settings=settings, llm=llm, question=DESCRIPTION, original=DESCRIPTION, thread_id="t",
+                       sources=src, emit=tokens.append)
+    result = ReadinessAgent().run(ctx)
+    assert "".join(tokens) == result.text
+    rows = [t for t in tokens if t.startswith("| ") and not t.startswith("| Dimension")]
+    assert len(rows) == 6  # one emit per dimension
+    s = result.structured
+    assert s["scores"] == {"strategy": 3, "data": 2, "infrastructure": 2, "people": 1, "governance": None,
+                           "measurement": None}
+    assert s["unknown"] == ["governance", "measurement"] and len(llm.calls) == 4  # unknown dims never scored
+    assert s["ori"] == round((3 * .2 + 2 * .2 + 2 * .15 + 1 * .15) / .7, 2)
+    assert "over the 4 known dimensions only" in result.text and "| Governance | unknown |" in result.text
+    assert "baseline" in result.text.split("please answer")[1].lower()  # the measurement question is asked
+    assert "\u201cUsers: 12 maintenance technicians on two shifts, not yet trained.\u201d" in result.text
+    assert "does not provide any information" not in result.text
+    assert result.agent_state["active"] is True  # the next message answers the open questions
+    follow = AgentContext(settings=settings, llm=FakeLLM(['{"score": 3}']), question="q", thread_id="t",
+                          original="Governance: the AI review board signs off every model. Baseline: 120 h of "
+                                   "downtime per year, reviewed quarterly with finance.",
+                          agent_state=result.agent_state)
+    again = ReadinessAgent().run(follow)
+    assert again.structured["unknown"] == [] and again.agent_state == {"active": False}
+    assert "all six dimensions" in again.text
+
+
+@pytest.mark.real_model
+def test_real_model_scores_what_it_was_told(settings, real_llm):
+    tokens: list[str] = []
+    ctx = AgentContext(settings=settings, llm=real_llm, question=DESCRIPTION, original=DESCRIPTION,
+                       thread_id="t", emit=tokens.append)
+    result = ReadinessAgent().run(ctx)
+    s = result.structured
+    assert s["unknown"] == ["governance", "measurement"]
+    assert all(isinstance(s["scores"][k], int) for k in ("strategy", "data", "infrastructure", "people"))
+    assert s["method"] == "model" and 1 <= s["ori"] <= 5
+    assert "12 maintenance technicians" in result.text and "".join(tokens) == result.text

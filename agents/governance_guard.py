@@ -1,0 +1,92 @@
+"""One tier per answer: the decided tier is stated first, deterministically, and any sentence of the model's
+explanation that names another EU AI Act tier is withheld (while streaming, sentence by sentence)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+# Phrases that assert a tier. "limited" and "high" alone are ordinary words; only tier phrases count.
+TIER_PHRASES = {
+    "prohibited": r"\bprohibited\b|\bunacceptable(?:[- ]risk)?\b|\bbanned\b|\bforbidden\b",
+    "high": r"\bhigh[- ]risk\b|\bhigh (?:risk )?(?:tier|category|class\w*)\b",
+    "limited": r"\blimited[- ]risk\b|\blimited (?:risk )?(?:tier|category|class\w*)\b|\btransparency[- ](?:risk|tier)\b|"
+               r"\blimited \(art(?:icle|\.)? ?50",
+    "minimal": r"\b(?:minimal|low|no)[- ]risk\b|\bminimal (?:risk )?(?:tier|category|class\w*)\b",
+}
+# "Tier: high", "classified as minimal", "falls in the limited category".
+GENERIC = r"\b(?:tier|classif\w+|categor\w+|falls? (?:in|into|under))\b\W{0,3}(?:\w+\W+){0,4}?(prohibited|high|limited|minimal|low)\b"
+ALIASES = {"low": "minimal"}
+ANNEX_POINT = re.compile(r"(Annex III,? (?:area|point|no\.?|section) )\d\b", re.I)
+SENTENCE_END = re.compile(r"(?<!\bArt\.)(?<!\bart\.)(?<!e\.g\.)(?<!i\.e\.)(?<!\bNo\.)(?<!\bvs\.)(?<=[.!?])[ \t]+|\n+")
+
+
+def tiers_named(sentence: str) -> set[str]:
+    """Every EU AI Act tier the sentence asserts."""
+    low = sentence.lower()
+    found = {tier for tier, pattern in TIER_PHRASES.items() if re.search(pattern, low)}
+    found |= {ALIASES.get(m, m) for m in re.findall(GENERIC, low)}
+    return found
+
+
+def keep(sentence: str, tier: str, transparency: bool) -> bool:
+    """A sentence stays when it names no tier other than the decided one. Art. 50 duties on top of a high or
+    minimal tier may be described, but not as a second tier ("limited risk")."""
+    return not (tiers_named(sentence) - {tier})
+
+
+class TierGuard:
+    """Streams text through ``emit`` one complete sentence at a time, withholding sentences naming another tier."""
+
+    def __init__(self, tier: str, transparency: bool, emit: Callable[[str], None], route: str = "") -> None:
+        self.tier, self.transparency, self._emit = tier, transparency, emit
+        # The deciding Annex III point: a model sentence citing another point for it is corrected.
+        point = re.search(r"Annex III point (\d)", route)
+        self.point = point.group(1) if point and len(set(re.findall(r"Annex III point (\d)", route))) == 1 else None
+        self._buf = ""
+        self.shown: list[str] = []
+        self.withheld: list[str] = []
+
+    def feed(self, piece: str) -> None:
+        self._buf += piece
+        ends = list(SENTENCE_END.finditer(self._buf))
+        if ends:
+            last = ends[-1]
+            done, self._buf = self._buf[:last.end()], self._buf[last.end():]
+            self._release(done)
+
+    def flush(self) -> None:
+        done, self._buf = self._buf, ""
+        self._release(done)
+
+    def _release(self, text: str) -> None:
+        out: list[str] = []
+        pos = 0
+        for m in [*SENTENCE_END.finditer(text), None]:
+            sentence = text[pos:m.start()] if m else text[pos:]
+            sep = m.group() if m else ""
+            if sentence.strip() and not keep(sentence, self.tier, self.transparency):
+                self.withheld.append(sentence.strip())
+                out.append("\n" if "\n" in sep else "")
+            else:
+                if self.point:
+                    sentence = ANNEX_POINT.sub(lambda m: m.group(1) + self.point, sentence)
+                out.append(sentence + sep)
+            pos = m.end() if m else len(text)
+        chunk = "".join(out)
+        if chunk:
+            self.shown.append(chunk)
+            self._emit(chunk)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.shown)
+
+
+def sanitize(text: str, tier: str, transparency: bool, route: str = "") -> tuple[str, list[str]]:
+    """The whole-text form of :class:`TierGuard`: (text without other-tier sentences, withheld sentences)."""
+    out: list[str] = []
+    guard = TierGuard(tier, transparency, out.append, route)
+    guard.feed(text)
+    guard.flush()
+    return guard.text, guard.withheld
