@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import shutil
 import time
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from tqdm import tqdm
 
 from copilot.config import Settings
 from copilot.ingest.chunker import chunk_document
+from copilot.ingest.generation import can_append, write_next
 from copilot.ingest.models import FileResult, IngestReport, LoadError
 from copilot.ingest.sandbox import parse_file
 from copilot.ingest.scan import Candidate, file_hash, scan, under
@@ -122,7 +122,6 @@ def ingest_paths(settings: Settings, paths: list[Path], *, embedder: Embedder | 
                 st = cand.path.stat()
                 todo.append((cand, rec.hash, st.st_size, st.st_mtime_ns))
             kept = {}  # files outside this run cannot be re-embedded: they are dropped
-        kept_chunks, prev_vectors = store.read_chunks_by_file(prev, set(kept)) if prev else ({}, None)
         taken = {rec.doc_id: key for key, rec in kept.items()}
         new_chunks: list[Chunk] = []
         new_files: list[str] = []
@@ -140,8 +139,6 @@ def ingest_paths(settings: Settings, paths: list[Path], *, embedder: Embedder | 
                 if cand.key in prev_files and cand.key not in kept:
                     kept[cand.key] = prev_files[cand.key]
                     result.warnings.append("previous version kept in the index")
-                    if prev is not None:
-                        kept_chunks.update(store.read_chunks_by_file(prev, {cand.key})[0])
                 continue
             result.doc_id, result.chunks = chunks[0].doc_id, len(chunks)
             taken[result.doc_id] = cand.key
@@ -154,36 +151,17 @@ def ingest_paths(settings: Settings, paths: list[Path], *, embedder: Embedder | 
             _sync_tables(settings, list(prev_files.values()))
             return _unchanged_report(report, results, prev, prev_files, started)
         vectors = _embed(emb, new_chunks, max(settings.embedder.batch_size, 64), progress)
-        all_chunks: list[Chunk] = []
-        rows: list[int] = []
-        files: list[str] = []
-        for key in sorted(kept_chunks):
-            for chunk, idx in kept_chunks[key]:
-                all_chunks.append(chunk)
-                rows.append(idx)
-                files.append(key)
-        old_vecs = (np.asarray(prev_vectors[np.asarray(rows, dtype=np.int64)], dtype=np.float32)
-                    if rows and prev_vectors is not None else np.zeros((0, emb.dim), dtype=np.float32))
-        all_chunks.extend(new_chunks)
-        files.extend(new_files)
-        all_vecs = np.concatenate([old_vecs, vectors]) if len(old_vecs) else vectors
-        all_chunks, all_vecs, files = _dedupe(all_chunks, all_vecs, files, results)
         records = [rec for key, rec in kept.items()] + list(new_records.values())
         live_docs = {r.doc_id for r in records}
         # Tables of documents leaving the index go first: a crash after this never lets them answer.
         _sync_tables(settings, records, drop={r.doc_id for r in prev_files.values()} - live_docs)
-        gen = store.new_generation_dir(index_dir)
-        try:
-            store.write_generation(gen, all_chunks, all_vecs, records, embedder_name=emb.name,
-                                   faiss_kind=settings.retrieval.faiss_index, chunk_files=files)
-            store.publish(index_dir, gen)
-        except BaseException:
-            shutil.rmtree(gen, ignore_errors=True)
-            raise
+        append = not rebuild and can_append(settings, prev, len(new_chunks), emb.name)
+        gen, total = write_next(settings, prev, kept, new_chunks, vectors, new_files, new_records, emb.name,
+                                emb.dim, results, append=append)
         _sync_tables(settings, records)
     report.files = list(results.values())
-    report.total_chunks = len(all_chunks)
-    report.total_documents = len({c.doc_id for c in all_chunks})
+    report.total_chunks = total
+    report.total_documents = len(live_docs)
     report.generation, report.published = gen.name, True
     report.new_chunks = len(new_chunks)
     report.seconds = time.perf_counter() - started
@@ -194,27 +172,11 @@ def _unchanged_report(report: IngestReport, results: dict[str, FileResult], prev
                       prev_files: dict[str, store.FileRecord], started: float) -> IngestReport:
     """Nothing to write: report against the current generation, which stays published."""
     report.files = list(results.values())
-    report.total_chunks = int(store.read_meta(prev).get("count", 0))
+    report.total_chunks = store.total_count(prev)
     report.total_documents = len({r.doc_id for r in prev_files.values()})
     report.generation = prev.name
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _dedupe(chunks: list[Chunk], vecs: np.ndarray, files: list[str],
-            results: dict[str, FileResult]) -> tuple[list[Chunk], np.ndarray, list[str]]:
-    seen: set[str] = set()
-    keep: list[int] = []
-    for i, c in enumerate(chunks):
-        if c.id in seen:
-            if files[i] in results:
-                results[files[i]].warnings.append(f"duplicate chunk id {c.id} dropped")
-            continue
-        seen.add(c.id)
-        keep.append(i)
-    if len(keep) == len(chunks):
-        return chunks, vecs, files
-    return [chunks[i] for i in keep], vecs[keep], [files[i] for i in keep]
 
 
 def ensure_index(settings: Settings, progress: bool = True) -> IngestReport:
