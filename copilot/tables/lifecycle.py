@@ -5,7 +5,8 @@ before it publishes the index generation that holds the document, then calls ``s
 published documents. ``sync`` makes the staged tables whose (doc id, file hash) is published live,
 replacing that document's older tables, and drops every other staged table (left by a failed or
 killed ingest) and every ingested table whose document is no longer published in that version.
-Tables loaded by hand (``copilot tables load``, no file hash) are left alone.
+Tables loaded by hand (``copilot tables load``: state ``manual``) are left alone; tables stored
+before this lifecycle existed (live, no file hash) live as long as their document is published.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def sync(settings: Settings, published: dict[str, str]) -> dict[str, int]:
     committed = dropped = 0
     try:
         conn.execute("BEGIN IMMEDIATE")
-        rows = conn.execute(f"SELECT name, doc_id, state, file_hash FROM {META} WHERE file_hash IS NOT NULL "
+        rows = conn.execute(f"SELECT name, doc_id, state, file_hash FROM {META} WHERE state != 'manual' "
                             "ORDER BY name").fetchall()
         staged: dict[str, list[str]] = {}
         for name, doc_id, state, digest in rows:
@@ -47,7 +48,8 @@ def sync(settings: Settings, published: dict[str, str]) -> dict[str, int]:
             _commit(conn, doc_id, names)
             committed += len(names)
         for name, doc_id, _state, digest in rows:
-            if doc_id in staged or published.get(doc_id) == digest:
+            legacy = digest is None and doc_id in published
+            if doc_id in staged or legacy or (digest is not None and published.get(doc_id) == digest):
                 continue
             conn.execute(f"DROP TABLE IF EXISTS {quote_ident(name)}")
             conn.execute(f"DELETE FROM {META} WHERE name = ?", (name,))

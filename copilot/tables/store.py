@@ -206,7 +206,7 @@ def register_table_file(settings: Settings, path: Path | str, doc_id: str, sourc
                                 n_rows=len(typed), columns=columns)
             conn.execute(f"INSERT INTO {META} VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                          (name, doc_id, prof.source, sheet, prof.n_rows, prof.model_dump_json(),
-                          "staged" if file_hash else "live", file_hash))
+                          "staged" if file_hash else "manual", file_hash))
             profiles.append(prof)
         conn.execute("COMMIT")
     except Exception:
@@ -242,7 +242,7 @@ def list_profiles(settings: Settings) -> list[TableProfile]:
         return []
     conn = connect(settings)
     try:
-        rows = conn.execute(f"SELECT profile FROM {META} WHERE state = 'live' ORDER BY name").fetchall()
+        rows = conn.execute(f"SELECT profile FROM {META} WHERE state != 'staged' ORDER BY name").fetchall()
     finally:
         conn.close()
     return [TableProfile.model_validate(json.loads(r[0])) for r in rows]

@@ -50,6 +50,19 @@ def test_staged_tables_are_invisible_until_committed(settings, tmp_path):
     assert {(p.name, p.doc_id) for p in list_profiles(settings)} == {("costs_2", "manual")}
 
 
+def test_tables_from_before_the_lifecycle_go_with_their_document(settings, tmp_path):
+    csv = tmp_path / "old.csv"
+    csv.write_text("Item,Cost\nseal,67890\n", encoding="utf-8")
+    register_table_file(settings, csv, "old")
+    con = sqlite3.connect(db_path(settings))
+    con.execute("UPDATE _copilot_tables SET state = 'live'")  # as stored by earlier versions
+    con.commit()
+    lifecycle.sync(settings, {"old": "h"})
+    assert [p.name for p in list_profiles(settings)] == ["old"]
+    lifecycle.sync(settings, {})
+    assert list_profiles(settings) == [] and _all_tables(settings) == set()
+
+
 @pytest.mark.parametrize("text", ["Tag;Mode;RPN\nP-101;Seal leak;120\nP-102;Bearing;80\n",
                                   "Tag\tMode\tRPN\nP-101\tSeal leak\t120\nP-102\tBearing\t80\n"])
 def test_semicolon_and_tab_csv_are_split_into_columns(settings, tmp_path, text):
