@@ -5,6 +5,8 @@ parent, so forking is safe in a threaded server); it sets ``RLIMIT_AS`` once and
 ``RLIMIT_CPU`` to the CPU it has used plus the time allowed. A file that needs more memory fails
 with MemoryError inside the worker; one that runs past the wall-clock limit gets the worker killed
 (SIGKILL) and a fresh one started. Either way the server process never holds the parsed bomb.
+Like any forkserver child, the worker imports the main script as ``__mp_main__``: entry points
+keep their ``if __name__ == "__main__"`` guard (console scripts, pytest and uvicorn do).
 """
 
 from __future__ import annotations
