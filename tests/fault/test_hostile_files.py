@@ -35,6 +35,9 @@ def test_zip_bombs_are_refused_before_parsing(tmp_path):
     settings = fault_settings(tmp_path / "data")
     big = _docx_bomb(tmp_path / "big.docx", 110, b"<w:t>a</w:t>")
     dense = _docx_bomb(tmp_path / "dense.docx", 5)
+    warm = tmp_path / "warm.md"
+    warm.write_text("# Warm\n\nimports and the worker are ready\n", encoding="utf-8")
+    _ingest(settings, warm)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     report = _ingest(settings, big, dense)
     errors = {Path(f.path).name: f.error for f in report.files}
