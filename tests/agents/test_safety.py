@@ -113,3 +113,19 @@ def test_answers_that_approve_a_bypass_are_recognised() -> None:
                  "The permit must be approved by the area authority before work.",
                  "Bypassing the interlock is allowed only with an approved MOC and permit."):
         assert endorses_bypass(fine) is None, fine
+
+
+@pytest.mark.real_embedder
+def test_the_graph_uses_the_meaning_aware_gate(settings, real_embedder) -> None:
+    from copilot.graph.service import CopilotService
+    from copilot.llm.fake import FakeLLM
+    from tests.graph.fakes import StaticRetriever
+
+    text = next(i["text"] for i in ITEMS if i.get("needs") == "embedder")
+    llm = FakeLLM()
+    svc = CopilotService(settings, llm=llm, embedder=real_embedder, retriever=StaticRetriever())
+    try:
+        answer = svc.ask(text)
+    finally:
+        svc.close()
+    assert answer.escalated and llm.calls == []
