@@ -7,7 +7,8 @@ is measured), then adds one small Markdown file twice: first with appending swit
 behaviour: the whole generation is rewritten), then with the default policy (a new segment). For
 each it reports wall seconds of ``ingest_paths``, bytes the process wrote (``wchar`` of
 /proc/self/io, which counts every write call: SQLite, numpy, FAISS, BM25), the size of the new
-generation directory, and the seconds of the first search after publication (the reader reloads).
+generation directory, and the seconds of the first search after publication (the reader reloads);
+then the warm reload time of the full generation against the two-segment one.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from copilot.ingest import pipeline  # noqa: E402
 from copilot.ingest.pipeline import ingest_paths  # noqa: E402
 from copilot.retrieval import store  # noqa: E402
 from copilot.retrieval.embedder import FakeEmbedder  # noqa: E402
-from copilot.retrieval.index import open_retriever  # noqa: E402
+from copilot.retrieval.index import _Generation, open_retriever  # noqa: E402
+from copilot.retrieval.segmented import SegmentedGeneration  # noqa: E402
 
 
 def _written() -> int:
@@ -83,6 +85,13 @@ def main() -> None:
             else:
                 rows[label] = _add(settings, emb, doc, ret, tag)
             print(json.dumps({label: rows[label]}), flush=True)
+        after = store.current_generation(settings.index_dir)
+        before = store.segments(after)[0][0]
+        for name, make, gen in (("one_segment", _Generation, before), ("two_segments", SegmentedGeneration, after)):
+            make(gen).close()  # page cache warm for both
+            t0 = time.perf_counter()
+            make(gen).close()
+            print(json.dumps({f"warm_reload_s_{name}": round(time.perf_counter() - t0, 2)}), flush=True)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,8 @@ def can_append(settings: Settings, prev: Path | None, n_new: int, embedder_name:
         return False
     segs = store.segments(prev)
     base = store.read_meta(segs[0][0])
-    if base.get("embedder") != embedder_name or base.get("faiss", "flat") != settings.retrieval.faiss_index:
+    if (base.get("embedder") != embedder_name or base.get("faiss", "flat") != settings.retrieval.faiss_index
+            or int(base.get("count", 0)) == 0):
         return False
     later = sum(int(store.read_meta(seg).get("count", 0)) for seg, _ in segs[1:]) + n_new
     return len(segs) < MAX_SEGMENTS and later <= max(MIN_APPEND, int(base.get("count", 0)) // 4)
