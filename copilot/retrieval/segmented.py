@@ -125,10 +125,13 @@ class SegmentedGeneration:
         self.count, self.dim = off, int(self.meta.get("dim", 0))
         self.meta["count"] = str(off)
         self.chunk_doc = np.zeros(self.count, dtype=np.int32)
-        rows = self.con.execute("SELECT idx, doc_ord FROM chunks").fetchall()
-        if rows:
-            arr = np.asarray(rows, dtype=np.int64)
-            self.chunk_doc[arr[:, 0]] = arr[:, 1]
+        starts = np.cumsum([0] + counts)
+        dstarts = np.cumsum([0] + doc_counts)
+        for k in range(len(segs)):  # straight from each table: the views' dead-file test is not needed here
+            rows = self.con.execute(f"SELECT idx, doc_ord FROM s{k}.chunks").fetchall()
+            if rows:
+                arr = np.asarray(rows, dtype=np.int64)
+                self.chunk_doc[arr[:, 0] + starts[k]] = arr[:, 1] + dstarts[k]
         dead_all = np.concatenate(dead_ids) if dead_ids else np.zeros(0, dtype=np.int64)
         self.alive: np.ndarray | None = np.setdiff1d(np.arange(self.count), dead_all) if len(dead_all) else None
         parts = [np.load(seg / "vectors.npy", mmap_mode="r") for seg, _ in segs]
