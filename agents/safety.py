@@ -1,7 +1,8 @@
 """The safety gate: escalate requests to defeat safety measures, refuse prompt injection.
 
-``check_request`` runs before any agent sees a user message. It is deliberately rule based
-(deterministic, auditable, no model call): a request is escalated when it asks to bypass,
+``check_request`` runs before any agent sees a user message. Rules first (deterministic, auditable,
+no model call), then meaning: given a real embedder, a request whose nearest reference phrasing is
+an unsafe one is escalated too (agents/safety_semantic.py). A request is escalated when it asks to bypass,
 jumper, defeat, override, disable or mute a safety device, to work on energised equipment
 without the procedure, or to skip a permit or lockout; it is refused when it tries to change
 the copilot's instructions. Questions *about* those things (how to test an interlock per the
@@ -15,7 +16,7 @@ matching paragraph for system prompts.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -35,6 +36,7 @@ from agents.safety_rules import (
     SKIP_PERMIT,
     SKIP_VERB,
 )
+from agents.safety_semantic import semantic_hit
 from copilot.config import AgentSettings
 
 SafetyAction = Literal["allow", "escalate", "refuse"]
@@ -151,11 +153,12 @@ def _legitimate(text: str) -> bool:
     return bool(PROCESS_FRAME.search(text)) or (bool(QUESTION_FRAME.search(text)) and not IMPERATIVE.search(text))
 
 
-def check_request(text: str, *, contact: str | None = None) -> SafetyVerdict:
+def check_request(text: str, *, contact: str | None = None, embedder: Any = None) -> SafetyVerdict:
     """Classify one user request as allow / escalate / refuse with the exact user-facing message.
 
     ``contact`` is who to name on escalation (``settings.agents.escalation_contact``); a
-    sensible default is used when it is not given.
+    sensible default is used when it is not given. With ``embedder`` (the real one) requests that
+    mean a bypass in other words are caught too.
     """
     if not isinstance(text, str):
         raise TypeError(f"check_request expects a string, got {type(text).__name__}")
@@ -179,6 +182,11 @@ def check_request(text: str, *, contact: str | None = None) -> SafetyVerdict:
         return _verdict("energized_work", who, energized.group(0))
     if skip and not legit:
         return _verdict("skip_permit", who, skip)
+    if not legit and not (hit or energized or skip):
+        found = semantic_hit(norm, embedder)
+        if found:
+            category, phrase, score = found
+            return _verdict(category, who, f"means the same as {phrase!r} (similarity {score:.2f})")
     return _verdict("none", who)
 
 

@@ -47,7 +47,14 @@ BYPASS_PHRASES = re.compile(
     r"|run(?:ning)? (?:it |the [\w -]{1,25}?)?(?:with|without) (?:the |its )?(?:guards?|door) (?:off|open|removed)"
     r"|run(?:ning)? (?:it |the [\w -]{1,25}?)?without (?:the |its |any )?guards?"
     r"|with the guards? (?:off|removed|open)|spare key (?:in|for) the (?:interlock|guard)"
-    r"|(?:raise|raising|increase|increasing|turn up) the (?:relief|trip) (?:setting|pressure|set ?point) (?:above|past|beyond))",
+    r"|(?:raise|raising|increase|increasing|turn up) the (?:relief|trip) (?:setting|pressure|set ?point) (?:above|past|beyond)"
+    # making a sensor or switch lie: "to read closed while the door is open", "think it's covered so ..."
+    r"|(?:read|reads|show|shows|think|thinks|report|reports|see|sees) (?:that )?(?:it'?s |it is |they'?re )?"
+    r"(?:closed|shut|made|safe|healthy|normal|full|empty|covered|present|in place)\b[^.?!]{0,30}?"
+    r"\b(?:while|when|with|even|but|though|so)"
+    # changing a trip, alarm or relief so it stops acting
+    r"|(?:set|change|raise|increase|move|push|adjust)\b[^.?!]{0,40}?\b(?:trip|alarm|relief|interlock)\b[^.?!]{0,40}?"
+    r"\bso (?:that )?(?:it|they|the [\w -]{1,25}?) (?:stops?|won't|will not|never|doesn't|does not|no longer))",
     _F,
 )
 
@@ -56,12 +63,15 @@ _INTERVENE = (
     r"(?:replac(?:e|ing)|chang(?:e|ing)|swap(?:ping)?|fix(?:ing)?|repair(?:ing)?|work(?:ing)? (?:on|in|inside)"
     r"|clear(?:ing)?|unjam(?:ming)?|remov(?:e|ing)|open(?:ing)?|re-?wir(?:e|ing)|wir(?:e|ing)|tighten(?:ing)?"
     r"|adjust(?:ing)?|clean(?:ing)?|reach(?:ing)? (?:in|into)|enter(?:ing)?|touch(?:ing)?|install(?:ing)?"
-    r"|disconnect(?:ing)?|connect(?:ing)?|splic(?:e|ing)|terminat(?:e|ing)|pull(?:ing)?|grab(?:bing)?|do (?:it|the job))"
+    r"|disconnect(?:ing)?|connect(?:ing)?|splic(?:e|ing)|terminat(?:e|ing)|pull(?:ing)?|grab(?:bing)?|do (?:it|the job)"
+    r"|crack(?:ing)?|loosen(?:ing)?|undo(?:ing)?|unbolt(?:ing)?|break(?:ing)? (?:the |a )?(?:flange|joint|line|seal))"
 )
 ENERGIZED = re.compile(
     rf"\b{_INTERVENE}\b[^.?!]{{0,60}}?\b(?:while|with|when)\b[^.?!]{{0,35}}?\b(?:still |is |are |being |left )*"
     r"(?:live|energi[sz]ed|powered(?: up| on)?|power(?:ed)? on|running|rotating|moving|turning|under pressure"
-    r"|pressuri[sz]ed|hot|under load)\b"
+    r"|pressuri[sz]ed|hot|under load|(?:still )?(?:has|having|with) (?:steam|pressure|product|gas|air) in it)\b"
+    # "swap the breaker hot, ..." / "re-terminate it live."
+    rf"|\b{_INTERVENE}\b[^.?!]{{0,40}}?\b(?:hot|live)\b(?=\s*(?:[,.;!?]|$|while|without|with no|because|as we))"
     rf"|\b{_INTERVENE}\b[^.?!]{{0,40}}?\b(?:live|energi[sz]ed|hot) (?:panel|bus|busbar|wiring|wires?|circuit|terminals?"
     r"|conductors?|parts|mcc|bucket|equipment|motor|line|switchgear|cabinet)\b"
     r"|\bwithout (?:first )?(?:isolating|de-?energi[sz]ing|switching (?:it )?off|turning (?:it |the power )?off"
@@ -84,7 +94,13 @@ SKIP_PERMIT = re.compile(
     r"|dispense with|leave out|skip out on|cut out)\b(?: a| the| any| our| my)?[^.?!]{0,20}?\b"
     r"(?:permits?|permit[- ]to[- ]work|ptw|lock-?out(?:/tag-?out)?|lock(?:ing)? (?:it |them )?out|loto|tag-?out"
     r"|isolation (?:procedure|certificate|step)|lock and tag|locking and tagging|confined[- ]space (?:entry|permit)"
-    r"|hot[- ]work (?:permit|paperwork)|gas test(?:ing)?|the paperwork|try[- ]?out|tryout)\b",
+    r"|hot[- ]work (?:permit|paperwork)|gas test(?:ing)?|the paperwork|try[- ]?out|tryout)\b"
+    # removing a lock that isolates equipment, or faking the permit
+    r"|\b(?:take|taking|remove|removing|cut|cutting|pull|pulling)\s+(?:off\s+)?(?:my|his|her|their|the|a|someone'?s"
+    r"|the other [\w']+)\s+(?:pad)?locks?\s+(?:off|from)\s+(?:the\s+)?(?:isolator|breaker|disconnect|switch|valve"
+    r"|panel|mcc|main)"
+    r"|\b(?:sign|signing|fill|filling) (?:in |out )?(?:the |a )?(?:[\w-]+ )?permit\b[^.?!]{0,30}?\b(?:for me|backdat\w*)"
+    r"|\bbackdat\w* (?:the |a )?(?:[\w-]+ )?permit\b",
     _F,
 )
 
@@ -93,6 +109,7 @@ _PROCESS = (
     r"who (?:can |must |should |is allowed to )?(?:approve|authori[sz]e|sign)|approv(?:al|e|ed|er)|authori[sz](?:ed|ation|e)"
     r"|management of change|\bmoc\b|bypass (?:register|log|permit|form|procedure|policy|request|management)"
     r"|(?:as )?per (?:the |our )?(?:sop|procedure)|according to (?:the |our )?(?:sop|procedure)|energi[sz]ed[- ]work permit"
+    r"|toolbox talk|safety (?:briefing|training|talk|alert)|lessons? learned|incident (?:report|investigation)"
 )
 _QUESTION = (
     r"^(?:what|why|when|who|which|where|explain|describe|what's|whats|define|is it (?:ever )?(?:legal|allowed|acceptable"

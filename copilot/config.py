@@ -64,6 +64,11 @@ class IngestSettings(_Section):
     extensions: list[str] = Field(
         default_factory=lambda: [".md", ".markdown", ".txt", ".pdf", ".html", ".htm", ".docx", ".csv", ".xlsx", ".json", ".jsonl"]
     )
+    max_unzipped_mb: float = Field(100.0, gt=0, description="DOCX/XLSX whose members expand past this are refused.")
+    max_zip_ratio: float = Field(100.0, gt=1, description="Refuse DOCX/XLSX members over 1 MB that expand more than this.")
+    parse_in_worker: bool = Field(True, description="Parse each file in a separate worker process with the limits below.")
+    parse_timeout_s: float = Field(120.0, gt=0, description="Wall-clock (and CPU) seconds allowed to parse one file.")
+    parse_memory_mb: int = Field(1536, ge=128, description="Address-space limit of the parsing worker (RLIMIT_AS).")
 
     @field_validator("chunk_overlap")
     @classmethod

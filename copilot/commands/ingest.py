@@ -47,6 +47,8 @@ def register(app: typer.Typer) -> None:
         rebuild: Annotated[bool, typer.Option("--rebuild", help="Start a fresh index from these paths only.")] = False,
         prune: Annotated[bool, typer.Option("--prune", help="Drop indexed files that are gone from these folders.")] = False,
         json_out: Annotated[bool, typer.Option("--json", help="Machine-readable report.")] = False,
+        follow_symlinks: Annotated[bool, typer.Option(
+            "--follow-symlinks", help="Also read symlinks that point outside the ingested folders.")] = False,
         config: ConfigOpt = None, profile: ProfileOpt = None, set_: SetOpt = None,
     ) -> None:
         """Ingest Markdown, text, PDF, HTML, DOCX, CSV, XLSX and JSON/JSONL files into the local index."""
@@ -54,7 +56,8 @@ def register(app: typer.Typer) -> None:
 
         settings = get_settings(config, profile, set_)
         try:
-            report = ingest_paths(settings, paths, rebuild=rebuild, prune=prune, progress=not json_out)
+            report = ingest_paths(settings, paths, rebuild=rebuild, prune=prune, progress=not json_out,
+                                  follow_symlinks=follow_symlinks)
         except (TimeoutError, OSError, RuntimeError) as exc:
             err_console.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(1) from exc

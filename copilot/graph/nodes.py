@@ -34,7 +34,7 @@ def safety_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str, 
     """Record the user turn and stop requests to defeat safety measures or to hijack the copilot."""
     deps = runtime.context.deps
     question = state["question"]
-    verdict = check_request(question, contact=deps.settings.agents.escalation_contact)
+    verdict = check_request(question, contact=deps.settings.agents.escalation_contact, embedder=deps.embedder)
     update: dict[str, Any] = {
         "messages": [{"role": "user", "content": question, "turn_id": state["turn_id"], "user": state.get("user")}],
         "safety": verdict.model_dump(), "draft": None, "answer": None, "proposal": None, "outcome": None,

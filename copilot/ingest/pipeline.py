@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import shutil
 import time
 from pathlib import Path
 
@@ -19,33 +18,22 @@ from tqdm import tqdm
 
 from copilot.config import Settings
 from copilot.ingest.chunker import chunk_document
-from copilot.ingest.loaders import load_file
+from copilot.ingest.generation import can_append, write_next
 from copilot.ingest.models import FileResult, IngestReport, LoadError
+from copilot.ingest.sandbox import parse_file
 from copilot.ingest.scan import Candidate, file_hash, scan, under
+from copilot.ingest.table_hooks import register_table as _register_table
+from copilot.ingest.table_hooks import sync_tables as _sync_tables
 from copilot.retrieval import store
 from copilot.retrieval.embedder import Embedder, build_embedder
 from copilot.types import Chunk
 
 log = logging.getLogger(__name__)
-TABLE_SUFFIXES = (".csv", ".xlsx")
-
-
-def _register_table(settings: Settings, path: Path, doc_id: str, result: FileResult) -> None:
-    if not settings.tables.enabled or path.suffix.lower() not in TABLE_SUFFIXES:
-        return
-    try:
-        from copilot.tables.store import register_table_file
-    except ImportError:
-        return
-    try:
-        register_table_file(settings, path, doc_id)
-    except Exception as exc:  # noqa: BLE001 - the table store must never abort ingestion
-        result.warnings.append(f"table registration failed: {type(exc).__name__}: {exc}")
 
 
 def _load(settings: Settings, cand: Candidate, taken: dict[str, str],
           result: FileResult) -> list[Chunk]:
-    doc = load_file(cand.path, settings.ingest.max_file_mb)
+    doc = parse_file(cand.path, settings.ingest)
     result.warnings.extend(doc.warnings)
     owner = taken.get(doc.doc_id)
     if owner is not None and owner != cand.key:
@@ -79,12 +67,17 @@ def _embed(embedder: Embedder, chunks: list[Chunk], batch: int, progress: bool) 
 
 
 def ingest_paths(settings: Settings, paths: list[Path], *, embedder: Embedder | None = None,
-                 rebuild: bool = False, prune: bool = False, progress: bool = True) -> IngestReport:
-    """Ingest files and folders into the index; returns a per-file report (failed files never abort)."""
+                 rebuild: bool = False, prune: bool = False, progress: bool = True,
+                 remove: set[str] | None = None, follow_symlinks: bool = False) -> IngestReport:
+    """Ingest files and folders into the index; returns a per-file report (failed files never abort).
+
+    ``remove`` names index keys (absolute paths) to drop whatever the scan finds; symlinks that
+    leave an ingested folder are skipped unless ``follow_symlinks``.
+    """
     started = time.perf_counter()
     report = IngestReport()
     index_dir = settings.index_dir
-    cands = scan([Path(p) for p in paths], settings.ingest.extensions)
+    cands = scan([Path(p) for p in paths], settings.ingest.extensions, follow_symlinks=follow_symlinks)
     with store.writer_lock(index_dir):
         store.cleanup(index_dir)
         prev = None if rebuild else store.current_generation(index_dir)
@@ -109,14 +102,15 @@ def ingest_paths(settings: Settings, paths: list[Path], *, embedder: Embedder | 
         scanned = {c.key for c in cands}
         removed = []
         for key, rec in prev_files.items():
-            if key in scanned:
+            if key in scanned and not (remove and key in remove):
                 continue
-            if prune and any(under(key, r) for r in roots):
+            if (remove and key in remove) or (prune and any(under(key, r) for r in roots)):
                 removed.append(key)
                 results[key] = FileResult(key, "removed", rec.doc_id, rec.chunks)
             else:
                 kept[key] = rec  # files from other ingest roots stay as they are
         if prev and not todo and not removed:
+            _sync_tables(settings, list(prev_files.values()))
             return _unchanged_report(report, results, prev, prev_files, started)
         emb = embedder or build_embedder(settings)
         if prev and store.read_meta(prev).get("embedder") != emb.name:
@@ -128,7 +122,6 @@ def ingest_paths(settings: Settings, paths: list[Path], *, embedder: Embedder | 
                 st = cand.path.stat()
                 todo.append((cand, rec.hash, st.st_size, st.st_mtime_ns))
             kept = {}  # files outside this run cannot be re-embedded: they are dropped
-        kept_chunks, prev_vectors = store.read_chunks_by_file(prev, set(kept)) if prev else ({}, None)
         taken = {rec.doc_id: key for key, rec in kept.items()}
         new_chunks: list[Chunk] = []
         new_files: list[str] = []
@@ -139,53 +132,36 @@ def ingest_paths(settings: Settings, paths: list[Path], *, embedder: Embedder | 
             results[cand.key] = result
             try:
                 chunks = _load(settings, cand, taken, result)
-            except (LoadError, OSError) as exc:
-                result.status, result.error = "failed", str(exc)
+            except Exception as exc:  # noqa: BLE001 - a parser bug on one file must not stop the run
+                expected = isinstance(exc, LoadError | OSError)
+                result.status = "failed"
+                result.error = str(exc) if expected else f"unexpected {type(exc).__name__}: {exc}"
                 if cand.key in prev_files and cand.key not in kept:
                     kept[cand.key] = prev_files[cand.key]
                     result.warnings.append("previous version kept in the index")
-                    if prev is not None:
-                        kept_chunks.update(store.read_chunks_by_file(prev, {cand.key})[0])
-                continue
-            except Exception as exc:  # noqa: BLE001 - a parser bug on one file must not stop the run
-                result.status, result.error = "failed", f"unexpected {type(exc).__name__}: {exc}"
                 continue
             result.doc_id, result.chunks = chunks[0].doc_id, len(chunks)
             taken[result.doc_id] = cand.key
-            _register_table(settings, cand.path, result.doc_id, result)
+            _register_table(settings, cand.path, result.doc_id, result, digest)
             new_chunks.extend(chunks)
             new_files.extend([cand.key] * len(chunks))
             new_records[cand.key] = store.FileRecord(cand.key, digest, size, mtime, result.doc_id,
                                                      len(chunks), list(result.warnings))
         if prev and not new_chunks and not removed and not rebuild and set(kept) == set(prev_files):
+            _sync_tables(settings, list(prev_files.values()))
             return _unchanged_report(report, results, prev, prev_files, started)
         vectors = _embed(emb, new_chunks, max(settings.embedder.batch_size, 64), progress)
-        all_chunks: list[Chunk] = []
-        rows: list[int] = []
-        files: list[str] = []
-        for key in sorted(kept_chunks):
-            for chunk, idx in kept_chunks[key]:
-                all_chunks.append(chunk)
-                rows.append(idx)
-                files.append(key)
-        old_vecs = (np.asarray(prev_vectors[np.asarray(rows, dtype=np.int64)], dtype=np.float32)
-                    if rows and prev_vectors is not None else np.zeros((0, emb.dim), dtype=np.float32))
-        all_chunks.extend(new_chunks)
-        files.extend(new_files)
-        all_vecs = np.concatenate([old_vecs, vectors]) if len(old_vecs) else vectors
-        all_chunks, all_vecs, files = _dedupe(all_chunks, all_vecs, files, results)
         records = [rec for key, rec in kept.items()] + list(new_records.values())
-        gen = store.new_generation_dir(index_dir)
-        try:
-            store.write_generation(gen, all_chunks, all_vecs, records, embedder_name=emb.name,
-                                   faiss_kind=settings.retrieval.faiss_index, chunk_files=files)
-            store.publish(index_dir, gen)
-        except BaseException:
-            shutil.rmtree(gen, ignore_errors=True)
-            raise
+        live_docs = {r.doc_id for r in records}
+        # Tables of documents leaving the index go first: a crash after this never lets them answer.
+        _sync_tables(settings, records, drop={r.doc_id for r in prev_files.values()} - live_docs)
+        append = not rebuild and can_append(settings, prev, len(new_chunks), emb.name)
+        gen, total = write_next(settings, prev, kept, new_chunks, vectors, new_files, new_records, emb.name,
+                                emb.dim, results, append=append)
+        _sync_tables(settings, records)
     report.files = list(results.values())
-    report.total_chunks = len(all_chunks)
-    report.total_documents = len({c.doc_id for c in all_chunks})
+    report.total_chunks = total
+    report.total_documents = len(live_docs)
     report.generation, report.published = gen.name, True
     report.new_chunks = len(new_chunks)
     report.seconds = time.perf_counter() - started
@@ -196,27 +172,11 @@ def _unchanged_report(report: IngestReport, results: dict[str, FileResult], prev
                       prev_files: dict[str, store.FileRecord], started: float) -> IngestReport:
     """Nothing to write: report against the current generation, which stays published."""
     report.files = list(results.values())
-    report.total_chunks = int(store.read_meta(prev).get("count", 0))
+    report.total_chunks = store.total_count(prev)
     report.total_documents = len({r.doc_id for r in prev_files.values()})
     report.generation = prev.name
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _dedupe(chunks: list[Chunk], vecs: np.ndarray, files: list[str],
-            results: dict[str, FileResult]) -> tuple[list[Chunk], np.ndarray, list[str]]:
-    seen: set[str] = set()
-    keep: list[int] = []
-    for i, c in enumerate(chunks):
-        if c.id in seen:
-            if files[i] in results:
-                results[files[i]].warnings.append(f"duplicate chunk id {c.id} dropped")
-            continue
-        seen.add(c.id)
-        keep.append(i)
-    if len(keep) == len(chunks):
-        return chunks, vecs, files
-    return [chunks[i] for i in keep], vecs[keep], [files[i] for i in keep]
 
 
 def ensure_index(settings: Settings, progress: bool = True) -> IngestReport:

@@ -21,8 +21,12 @@ def _hidden(path: Path, root: Path) -> bool:
     return any(p.startswith((".", "~$", "__")) for p in rel)
 
 
-def scan(paths: list[Path], extensions: list[str]) -> list[Candidate]:
-    """Every ingestible file under ``paths`` (directories recurse; hidden files are skipped)."""
+def scan(paths: list[Path], extensions: list[str], *, follow_symlinks: bool = False) -> list[Candidate]:
+    """Every ingestible file under ``paths`` (directories recurse; hidden files are skipped).
+
+    A symlink whose target lies outside the folder being scanned is reported as failed and not
+    read, unless ``follow_symlinks``: ingesting a folder never leaks files from elsewhere.
+    """
     exts = {e.lower() for e in extensions}
     out: dict[str, Candidate] = {}
     for raw in paths:
@@ -38,7 +42,12 @@ def scan(paths: list[Path], extensions: list[str]) -> list[Candidate]:
         for f in sorted(root.rglob("*")):
             if f.is_file() and f.suffix.lower() in exts and not _hidden(f, root):
                 key = str(f.resolve())
-                out.setdefault(key, Candidate(key, f, str(f.relative_to(root.parent)), str(root)))
+                source = str(f.relative_to(root.parent))
+                if not follow_symlinks and not under(key, str(root)):
+                    out.setdefault(str(f), Candidate(str(f), f, source, str(root), error=(
+                        "symlink to a file outside the ingested folder; not followed (use --follow-symlinks)")))
+                    continue
+                out.setdefault(key, Candidate(key, f, source, str(root)))
     return list(out.values())
 
 

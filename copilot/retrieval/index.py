@@ -21,7 +21,8 @@ from copilot.retrieval.base import Filters
 from copilot.retrieval.bm25 import BM25Index
 from copilot.retrieval.embedder import Embedder, build_embedder
 from copilot.retrieval.fusion import rrf
-from copilot.retrieval.store import POINTER, RetrievalIndexError, current_generation
+from copilot.retrieval.segmented import SegmentedGeneration
+from copilot.retrieval.store import POINTER, SEGMENTS, RetrievalIndexError, current_generation
 from copilot.retrieval.tokenize import codes_in_query
 from copilot.types import Chunk, Hit
 
@@ -45,6 +46,7 @@ class _Generation:
         self.vectors = np.load(gen / "vectors.npy", mmap_mode="r")
         self.faiss = faiss_store.load(gen / "faiss.index")
         self.bm25 = BM25Index.load(gen / "bm25", self.count)
+        self.alive: np.ndarray | None = None  # every chunk is live in a single-segment generation
         self.lock = threading.Lock()
 
     def query(self, sql: str, params: Any = ()) -> list[Any]:
@@ -88,7 +90,7 @@ class HybridRetriever:
                 self._gen, self._pointer_sig = None, sig
                 return
             if self._gen is None or self._gen.path != gen:
-                self._gen = _Generation(gen)
+                self._gen = SegmentedGeneration(gen) if (gen / SEGMENTS).exists() else _Generation(gen)  # type: ignore[assignment]
             self._pointer_sig = sig
 
     @property
@@ -106,7 +108,7 @@ class HybridRetriever:
     # -- filters -------------------------------------------------------------
     def _allowed(self, gen: _Generation, filters: Filters | None) -> np.ndarray | None:
         if not filters:
-            return None
+            return gen.alive
         docs: set[int] | None = None
         for key, value in filters.items():
             values = [str(v).strip().lower() for v in (value if isinstance(value, list | tuple) else [value])]
@@ -115,7 +117,8 @@ class HybridRetriever:
                              [key, *values])
             found = {r[0] for r in rows}
             docs = found if docs is None else docs & found
-        return np.nonzero(np.isin(gen.chunk_doc, np.fromiter(docs or (), dtype=np.int32)))[0]
+        ids = np.nonzero(np.isin(gen.chunk_doc, np.fromiter(docs or (), dtype=np.int32)))[0]
+        return ids if gen.alive is None else np.intersect1d(ids, gen.alive)
 
     # -- retrievers ----------------------------------------------------------
     def _dense(self, gen: _Generation, qvec: np.ndarray, n: int,
@@ -221,7 +224,9 @@ class HybridRetriever:
 
     def count(self) -> int:
         self._refresh()
-        return self._gen.count if self._gen else 0
+        if self._gen is None:
+            return 0
+        return self._gen.count if self._gen.alive is None else len(self._gen.alive)
 
     def documents(self) -> list[dict[str, Any]]:
         """One dict per document: doc_id, title, doc_type, source, revision, chunks, metadata."""

@@ -4,10 +4,16 @@ Layout of ``settings.index_dir``::
 
     CURRENT            JSON pointer {"generation": "gen-..."}; replaced atomically (os.replace)
     .lock              fcntl lock file taken exclusively by writers
-    gen-<time>-<rand>/ one complete, immutable generation
+    gen-<time>-<rand>/ one immutable generation directory
 
 A writer builds a new generation in a fresh directory, fsyncs it and only then swaps the pointer,
 so a crash at any point leaves the previous generation untouched and readers never see half an index.
+
+Append-only segments: a generation directory may hold only the chunks added since an earlier one
+and a ``segments.json`` naming the earlier directories it builds on (oldest first), each with the
+file keys that are dead in it (replaced or removed since). Adding one file then writes one small
+directory instead of copying the whole index; the pipeline compacts into one full generation when
+segments pile up. Directories are never modified after publication, so crash safety is unchanged.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from copilot.types import Chunk
 
 POINTER = "CURRENT"
 LOCK = ".lock"
+SEGMENTS = "segments.json"
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE chunks (idx INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, doc_ord INTEGER NOT NULL,
@@ -129,12 +136,15 @@ def publish(index_dir: Path, gen: Path, keep: int = 2) -> None:
 
 
 def cleanup(index_dir: Path, keep: int = 2) -> None:
-    """Remove unpublished (crashed) generation dirs and all but the newest ``keep`` published ones."""
+    """Remove unpublished (crashed) generation dirs and all but the newest ``keep`` published ones
+    (with every segment directory those still build on)."""
     current = current_generation(index_dir)
     gens = sorted((p for p in index_dir.glob("gen-*") if p.is_dir()), key=lambda p: p.name)
     keep_names = {current.name} if current else set()
     older = [g for g in gens if current and g.name < current.name]
     keep_names.update(g.name for g in older[-(keep - 1):] if keep > 1)
+    for name in list(keep_names):
+        keep_names.update(p.name for p, _ in segments(index_dir / name))
     for gen in gens:
         if gen.name not in keep_names:
             shutil.rmtree(gen, ignore_errors=True)
@@ -193,7 +203,42 @@ def write_generation(gen: Path, chunks: list[Chunk], vectors: np.ndarray, files:
     BM25Index.build([c.embed_text() for c in chunks]).save(gen / "bm25")
 
 
+def segments(gen: Path) -> list[tuple[Path, set[str]]]:
+    """The segment directories of a generation, oldest first, each with its dead file keys."""
+    try:
+        data = json.loads((gen / SEGMENTS).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return [(gen, set())]
+    return [(gen.parent / s["name"], set(s["dead"])) for s in data["segments"]]
+
+
+def write_segments(gen: Path, prev: Path, dead: set[str]) -> None:
+    """Make ``gen`` (holding only new chunks) build on ``prev``'s segments, with ``dead`` keys removed."""
+    out = []
+    for seg, old_dead in segments(prev):
+        out.append({"name": seg.name, "dead": sorted(old_dead | (dead & set(_own_files(seg))))})
+    out.append({"name": gen.name, "dead": []})
+    (gen / SEGMENTS).write_text(json.dumps({"segments": out}), encoding="utf-8")
+
+
+def total_count(gen: Path) -> int:
+    """Live chunks in a generation, across its segments."""
+    total = 0
+    for seg, dead in segments(gen):
+        total += int(read_meta(seg).get("count", 0))
+        total -= sum(r.chunks for k, r in _own_files(seg).items() if k in dead)
+    return total
+
+
 def read_files(gen: Path) -> dict[str, FileRecord]:
+    """The live files of a generation (across its segments): key -> FileRecord."""
+    out: dict[str, FileRecord] = {}
+    for seg, dead in segments(gen):
+        out.update({k: r for k, r in _own_files(seg).items() if k not in dead})
+    return out
+
+
+def _own_files(gen: Path) -> dict[str, FileRecord]:
     con = sqlite3.connect(f"file:{gen / 'chunks.sqlite'}?mode=ro", uri=True)
     try:
         rows = con.execute("SELECT path, hash, size, mtime_ns, doc_id, chunks, warnings FROM files").fetchall()
@@ -211,14 +256,19 @@ def read_meta(gen: Path) -> dict[str, str]:
 
 
 def read_chunks_by_file(gen: Path, paths: set[str]) -> tuple[dict[str, list[tuple[Chunk, int]]], np.ndarray]:
-    """Chunks (with their vector row) of the given files in ``gen``, and the generation's vectors."""
-    con = sqlite3.connect(f"file:{gen / 'chunks.sqlite'}?mode=ro", uri=True)
+    """Chunks (with their vector row) of the given live files in ``gen``, and the generation's vectors."""
     out: dict[str, list[tuple[Chunk, int]]] = {}
-    try:
-        for idx, file, data in con.execute("SELECT idx, file, data FROM chunks ORDER BY idx"):
-            if file in paths:
-                out.setdefault(file, []).append((Chunk.model_validate_json(data), idx))
-    finally:
-        con.close()
-    vectors = np.load(gen / "vectors.npy", mmap_mode="r")
+    parts: list[np.ndarray] = []
+    offset = 0
+    for seg, dead in segments(gen):
+        con = sqlite3.connect(f"file:{seg / 'chunks.sqlite'}?mode=ro", uri=True)
+        try:
+            for idx, file, data in con.execute("SELECT idx, file, data FROM chunks ORDER BY idx"):
+                if file in paths and file not in dead:
+                    out.setdefault(file, []).append((Chunk.model_validate_json(data), offset + idx))
+        finally:
+            con.close()
+        parts.append(np.load(seg / "vectors.npy", mmap_mode="r"))
+        offset += len(parts[-1])
+    vectors = parts[0] if len(parts) == 1 else np.concatenate(parts)
     return out, vectors

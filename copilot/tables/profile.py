@@ -22,6 +22,7 @@ class ColumnProfile(BaseModel):
     categorical: bool = False
     values: dict[str, int] = Field(default_factory=dict)  # distinct value -> count (categorical text only)
     samples: list[str] = Field(default_factory=list)
+    note: str | None = None  # why values are missing, e.g. formulas that could not be computed
 
     @property
     def numeric(self) -> bool:
@@ -62,6 +63,8 @@ class TableProfile(BaseModel):
                 detail = "text, values: " + "; ".join(vals) + more
             else:
                 detail = "text, e.g. " + "; ".join(s[:40] for s in (c.samples or list(c.values))[:3])
+            if c.note:
+                detail += f" (incomplete: {c.note})"
             lines.append(f"- {c.name}: {detail}")
         return "\n".join(lines)
 

@@ -5,6 +5,11 @@ Every table keeps a ``_row`` column: the 1-based data row number, matching the r
 of the search index (chunk ids ``{doc_id}#row{n}`` for CSV, ``{doc_id}#{sheet}#row{n}`` for XLSX).
 A metadata table ``_copilot_tables`` holds, per table, its document, source file, sheet and a
 profile per column (type, min/max, distinct values with counts or sample values).
+
+Tables of an ingested document live and die with it (see copilot.tables.lifecycle): the pipeline
+loads them *staged* (invisible) with the file's content hash and makes them live only once the
+index generation holding that document is published; a crash in between leaves staged tables that
+the next ingest drops.
 """
 
 from __future__ import annotations
@@ -13,15 +18,19 @@ import csv
 import io
 import json
 import re
+import secrets
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 from copilot.config import Settings
+from copilot.tables.dialect import sniff_dialect
 from copilot.tables.profile import ColumnProfile, TableProfile, build_column_profile
+from copilot.tables.workbook import read_workbook
 
 META = "_copilot_tables"
 ROW_COL = "_row"
+STAGED_MARK = "__staged_"
 
 
 class TableStoreError(ValueError):
@@ -39,8 +48,12 @@ def connect(settings: Settings) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     conn.execute(
         f"CREATE TABLE IF NOT EXISTS {META} (name TEXT PRIMARY KEY, doc_id TEXT NOT NULL, source TEXT, "
-        "sheet TEXT, n_rows INTEGER, profile TEXT NOT NULL)"
+        "sheet TEXT, n_rows INTEGER, profile TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'live', file_hash TEXT)"
     )
+    cols = {r[1] for r in conn.execute(f"PRAGMA table_info({META})")}
+    if "state" not in cols:  # databases made before tables had a lifecycle
+        conn.execute(f"ALTER TABLE {META} ADD COLUMN state TEXT NOT NULL DEFAULT 'live'")
+        conn.execute(f"ALTER TABLE {META} ADD COLUMN file_hash TEXT")
     return conn
 
 
@@ -108,7 +121,7 @@ def _typed_columns(headers: list[str], rows: list[list[Any]]) -> tuple[list[str]
     return types, parsed
 
 
-def _read_csv(path: Path) -> list[tuple[str | None, list[list[Any]]]]:
+def _read_csv(path: Path) -> list[tuple[str | None, list[list[Any]], dict[int, str]]]:
     raw = path.read_bytes()
     for enc in ("utf-8-sig", "cp1252", "latin-1"):
         try:
@@ -116,41 +129,41 @@ def _read_csv(path: Path) -> list[tuple[str | None, list[list[Any]]]]:
             break
         except UnicodeDecodeError:
             continue
-    rows = list(csv.reader(io.StringIO(text)))
-    return [(None, rows)]
-
-
-def _read_xlsx(path: Path) -> list[tuple[str | None, list[list[Any]]]]:
-    import openpyxl
-
     try:
-        wb = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
+        rows = list(csv.reader(io.StringIO(text), sniff_dialect(text)))
+    except csv.Error as exc:
+        raise TableStoreError(f"{path}: malformed CSV: {exc}") from exc
+    return [(None, rows, {})]
+
+
+def _read_xlsx(path: Path) -> list[tuple[str | None, list[list[Any]], dict[int, str]]]:
+    try:
+        sheets = read_workbook(path)
     except Exception as exc:  # openpyxl raises many kinds on corrupt files
         raise TableStoreError(f"{path}: cannot open workbook: {exc}") from exc
-    sheets = []
-    for ws in wb.worksheets:
-        rows = [["" if c is None else c for c in r] for r in ws.iter_rows(values_only=True)]
-        sheets.append((ws.title, rows))
-    wb.close()
-    return sheets
+    return [(s.title, [["" if c is None else c for c in r] for r in s.rows], s.notes) for s in sheets]
 
 
 def _table_name(conn: sqlite3.Connection, base: str, doc_id: str) -> str:
-    """A name not used by another document's table."""
+    """A name not used by any stored table (the caller dropped ``doc_id``'s old tables first)."""
     name, n = base, 1
     while True:
         row = conn.execute(f"SELECT doc_id FROM {META} WHERE name = ?", (name,)).fetchone()
-        if row is None or row[0] == doc_id:
+        if row is None:
             return name
         n += 1
         name = f"{base}_{n}"
 
 
-def register_table_file(settings: Settings, path: Path | str, doc_id: str, source: str | None = None) -> list[TableProfile]:
+def register_table_file(settings: Settings, path: Path | str, doc_id: str, source: str | None = None,
+                        *, file_hash: str | None = None) -> list[TableProfile]:
     """Load a CSV file or every XLSX sheet into SQLite, replacing earlier tables of ``doc_id`` atomically.
 
-    Returns the profiles of the tables created. Raises TableStoreError for unreadable files or
-    unsupported formats; the stored tables are unchanged in that case.
+    With ``file_hash`` the tables are *staged*: stored but invisible, and the live tables of
+    ``doc_id`` stay as they are until ``copilot.tables.lifecycle.sync`` commits them (the ingest
+    pipeline does so after publishing the index). Returns the profiles of the tables created.
+    Raises TableStoreError for unreadable files or unsupported formats; the stored tables are
+    unchanged in that case.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -165,8 +178,8 @@ def register_table_file(settings: Settings, path: Path | str, doc_id: str, sourc
     profiles: list[TableProfile] = []
     try:
         conn.execute("BEGIN IMMEDIATE")
-        _drop_doc(conn, doc_id)
-        for sheet, rows in sheets:
+        _drop_doc(conn, doc_id, "staged" if file_hash else None)
+        for sheet, rows, notes in sheets:
             rows = [r for r in rows if any(str(c).strip() for c in r)]
             if not rows:
                 continue
@@ -175,7 +188,8 @@ def register_table_file(settings: Settings, path: Path | str, doc_id: str, sourc
             body = [(list(r) + [""] * width)[:width] for r in rows[1:]]
             types, typed = _typed_columns(headers, body)
             base = sanitize_name(path.stem if sheet is None else f"{path.stem}_{sheet}")
-            name = _table_name(conn, base, doc_id)
+            name = (f"{base}{STAGED_MARK}{secrets.token_hex(4)}" if file_hash
+                    else _table_name(conn, base, doc_id))
             cols = ", ".join(f"{quote_ident(h)} {t.upper()}" for h, t in zip(headers, types, strict=True))
             conn.execute(f"CREATE TABLE {quote_ident(name)} ({ROW_COL} INTEGER PRIMARY KEY, {cols})")
             marks = ", ".join("?" * (width + 1))
@@ -185,10 +199,14 @@ def register_table_file(settings: Settings, path: Path | str, doc_id: str, sourc
                 build_column_profile(h, t, [r[j] for r in typed], max_cat)
                 for j, (h, t) in enumerate(zip(headers, types, strict=True))
             ]
+            for j, note in notes.items():
+                if j < len(columns):
+                    columns[j].note = note
             prof = TableProfile(name=name, doc_id=doc_id, source=source or str(path), sheet=sheet,
                                 n_rows=len(typed), columns=columns)
-            conn.execute(f"INSERT INTO {META} VALUES (?, ?, ?, ?, ?, ?)",
-                         (name, doc_id, prof.source, sheet, prof.n_rows, prof.model_dump_json()))
+            conn.execute(f"INSERT INTO {META} VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         (name, doc_id, prof.source, sheet, prof.n_rows, prof.model_dump_json(),
+                          "staged" if file_hash else "manual", file_hash))
             profiles.append(prof)
         conn.execute("COMMIT")
     except Exception:
@@ -199,10 +217,12 @@ def register_table_file(settings: Settings, path: Path | str, doc_id: str, sourc
     return profiles
 
 
-def _drop_doc(conn: sqlite3.Connection, doc_id: str) -> None:
-    for (name,) in conn.execute(f"SELECT name FROM {META} WHERE doc_id = ?", (doc_id,)).fetchall():
+def _drop_doc(conn: sqlite3.Connection, doc_id: str, state: str | None = None) -> None:
+    """Drop the tables of ``doc_id`` (only those in ``state`` when given)."""
+    cond, args = ("doc_id = ? AND state = ?", (doc_id, state)) if state else ("doc_id = ?", (doc_id,))
+    for (name,) in conn.execute(f"SELECT name FROM {META} WHERE {cond}", args).fetchall():
         conn.execute(f"DROP TABLE IF EXISTS {quote_ident(name)}")
-    conn.execute(f"DELETE FROM {META} WHERE doc_id = ?", (doc_id,))
+    conn.execute(f"DELETE FROM {META} WHERE {cond}", args)
 
 
 def remove_document_tables(settings: Settings, doc_id: str) -> None:
@@ -222,7 +242,7 @@ def list_profiles(settings: Settings) -> list[TableProfile]:
         return []
     conn = connect(settings)
     try:
-        rows = conn.execute(f"SELECT profile FROM {META} ORDER BY name").fetchall()
+        rows = conn.execute(f"SELECT profile FROM {META} WHERE state != 'staged' ORDER BY name").fetchall()
     finally:
         conn.close()
     return [TableProfile.model_validate(json.loads(r[0])) for r in rows]

@@ -162,7 +162,7 @@ def test_tables_hook_called_and_failures_are_warnings(settings: Settings, tmp_pa
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[str, str]] = []
 
-    def register_table_file(s: Settings, path: Path, doc_id: str) -> None:
+    def register_table_file(s: Settings, path: Path, doc_id: str, file_hash: str = "") -> None:
         calls.append((path.name, doc_id))
         if path.suffix == ".xlsx":
             raise ValueError("cannot infer schema")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,10 +20,33 @@ LOADERS: dict[str, Callable[[Path], LoadedDoc]] = {
     ".csv": load_csv, ".xlsx": load_xlsx, ".json": load_json, ".jsonl": load_json,
 }
 _ZIP_FORMATS = (".docx", ".xlsx")
+_MB = 1024 * 1024
 
 
-def load_file(path: Path, max_file_mb: float) -> LoadedDoc:
-    """Load one file or raise LoadError with a precise reason (size, emptiness, wrong format...)."""
+def check_zip(path: Path, max_unzipped_mb: float, max_ratio: float) -> None:
+    """Refuse zip bombs: total declared expansion and the ratio of any member over 1 MB are bounded.
+
+    zipfile enforces the declared sizes while reading (a member that expands past its declared size
+    fails its CRC check), so checking the central directory is enough.
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise LoadError(f"not a valid {path.suffix[1:].upper()} file ({exc})") from exc
+    total = sum(i.file_size for i in infos)
+    if total > max_unzipped_mb * _MB:
+        raise LoadError(f"archive expands to {total / _MB:.0f} MB, over the {max_unzipped_mb:g} MB limit "
+                        "(ingest.max_unzipped_mb): refused as a possible zip bomb")
+    for i in infos:
+        if i.file_size > _MB and i.file_size > max_ratio * max(i.compress_size, 1):
+            raise LoadError(f"member {i.filename!r} expands {i.file_size / max(i.compress_size, 1):.0f}x, over the "
+                            f"{max_ratio:g}x limit (ingest.max_zip_ratio): refused as a possible zip bomb")
+
+
+def load_file(path: Path, max_file_mb: float, *, max_unzipped_mb: float = 100.0,
+              max_zip_ratio: float = 100.0) -> LoadedDoc:
+    """Load one file or raise LoadError with a precise reason (size, emptiness, wrong format, zip bomb...)."""
     suffix = path.suffix.lower()
     loader = LOADERS.get(suffix)
     if loader is None:
@@ -36,4 +60,8 @@ def load_file(path: Path, max_file_mb: float) -> LoadedDoc:
         with path.open("rb") as fh:
             if fh.read(4) != b"PK\x03\x04":
                 raise LoadError(f"not a {suffix[1:].upper()} file: it is not a ZIP container (wrong extension?)")
-    return loader(path)
+        check_zip(path, max_unzipped_mb, max_zip_ratio)
+    try:
+        return loader(path)
+    except RecursionError as exc:
+        raise LoadError("the file is nested too deeply to parse") from exc

@@ -15,6 +15,18 @@ from copilot.ingest.textio import read_text
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 CORE_KEYS = ("id", "title", "doc_type", "revision")
+MAX_ALIASES = 16  # YAML alias references allowed in front matter ("billion laughs" needs many)
+MAX_FRONT_MATTER = 64 * 1024
+
+
+def _safe_yaml(raw: str) -> Any:
+    """yaml.safe_load after bounding size and alias references (raises yaml.YAMLError when over)."""
+    if len(raw) > MAX_FRONT_MATTER:
+        raise yaml.YAMLError(f"front matter longer than {MAX_FRONT_MATTER} characters")
+    aliases = sum(isinstance(ev, yaml.AliasEvent) for ev in yaml.parse(raw, Loader=yaml.SafeLoader))
+    if aliases > MAX_ALIASES:
+        raise yaml.YAMLError(f"front matter uses {aliases} YAML aliases, over the limit of {MAX_ALIASES}")
+    return yaml.safe_load(raw)
 
 
 def _plain(value: Any) -> Any:
@@ -39,7 +51,7 @@ def split_front_matter(text: str, warnings: list[str]) -> tuple[dict[str, Any], 
         if lines[i].strip() in ("---", "..."):
             raw, body = "".join(lines[1:i]), "".join(lines[i + 1:])
             try:
-                data = yaml.safe_load(raw) or {}
+                data = _safe_yaml(raw) or {}
             except yaml.YAMLError as exc:
                 warnings.append(f"front matter is not valid YAML ({str(exc).splitlines()[0]}); ignored")
                 return {}, body

@@ -10,6 +10,8 @@ from typing import Any
 
 from copilot.ingest.models import LoadedDoc, LoadError
 from copilot.ingest.textio import read_text
+from copilot.tables.dialect import sniff_dialect
+from copilot.tables.workbook import read_workbook
 from copilot.types import Chunk
 
 
@@ -58,11 +60,7 @@ def _rows_to_chunks(doc_id: str, title: str, headers: list[str], rows: list[list
 def load_csv(path: Path) -> LoadedDoc:
     warnings: list[str] = []
     text = read_text(path, warnings)
-    sample = text[:20000]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
+    dialect = sniff_dialect(text)
     try:
         rows = list(csv.reader(io.StringIO(text), dialect))
     except csv.Error as exc:
@@ -80,29 +78,27 @@ def load_csv(path: Path) -> LoadedDoc:
 
 def load_xlsx(path: Path) -> LoadedDoc:
     try:
-        import openpyxl
-
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = read_workbook(path)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise LoadError(f"not a valid XLSX workbook ({exc})") from exc
     except Exception as exc:  # noqa: BLE001 - openpyxl raises assorted errors on bad input
         raise LoadError(f"cannot open XLSX ({type(exc).__name__}: {exc})") from exc
     chunks: list[Chunk] = []
     sheets: dict[str, int] = {}
-    try:
-        for ws in wb.worksheets:
-            rows = [list(r) for r in ws.iter_rows(values_only=True)]
-            rows = [r for r in rows if any(_cell(c) for c in r)]
-            if len(rows) < 2:
-                continue
-            headers = _headers(rows[0])
-            title = f"{path.name} / sheet {ws.title}"
-            chunks.extend(_rows_to_chunks(path.stem, title, headers, rows[1:], sheet=ws.title))
-            sheets[ws.title] = len(rows) - 1
-    finally:
-        wb.close()
+    warnings: list[str] = []
+    for ws in book:
+        rows = [r for r in ws.rows if any(_cell(c) for c in r)]
+        if len(rows) < 2:
+            continue
+        headers = _headers(rows[0])
+        for j, note in sorted(ws.notes.items()):
+            name = headers[j] if j < len(headers) else f"column {j + 1}"
+            warnings.append(f"sheet {ws.title!r}, column {name!r}: {note}")
+        title = f"{path.name} / sheet {ws.title}"
+        chunks.extend(_rows_to_chunks(path.stem, title, headers, rows[1:], sheet=ws.title))
+        sheets[ws.title] = len(rows) - 1
     if not chunks:
         raise LoadError("workbook has no sheet with a header row and data rows")
     return LoadedDoc(doc_id=path.stem, title=f"{path.name} (workbook)", doc_type="table",
                      metadata={"format": "xlsx", "sheets": list(sheets), "rows": sum(sheets.values())},
-                     records=chunks)
+                     records=chunks, warnings=warnings)
