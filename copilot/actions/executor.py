@@ -24,6 +24,7 @@ class OutboxWorker:
                  on_tick: Callable[[], Any] | None = None) -> None:
         self.db_path, self.audit, self.secret = db_path, audit, secret
         self.timeout_s, self.max_attempts, self.backoff_s, self.poll_s = timeout_s, max_attempts, backoff_s, poll_s
+        self.lease_s = timeout_s * 1.5 + 1.0  # longer than any attempt: only a dead process lets it expire
         self.on_tick = on_tick  # e.g. recovery of decisions whose process died before telling the thread
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -36,7 +37,7 @@ class OutboxWorker:
     def run_once(self, only: str | None = None) -> list[str]:
         """Attempt every due delivery once (or just ``only``); return their new states."""
         states = []
-        for d in outbox.claim_due(self.db_path, self.audit, lease_s=self.timeout_s + 5.0, only=only):
+        for d in outbox.claim_due(self.db_path, self.audit, lease_s=self.lease_s, only=only):
             body = d.body.encode("utf-8")
             fault("webhook:before_post")
             status, error = webhook.post(d.url, body, webhook.headers(self.secret, d.outbox_id, d.attempt, body),

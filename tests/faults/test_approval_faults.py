@@ -8,13 +8,14 @@ attempt), the thread shows the outcome, and `copilot audit verify` passes.
 
 from __future__ import annotations
 
-import json
+import sqlite3
 import threading
 import time
 
 import httpx
 import pytest
 
+from copilot.audit_verify import verify_audit
 from tests.actions.receiver import receiver
 from tests.faults.harness import Plant, make_plant
 
@@ -22,8 +23,9 @@ pytestmark = pytest.mark.faults
 
 
 @pytest.fixture
-def plant(tmp_path):
-    with receiver(sleep_s=4.0) as (url, log):
+def plant(tmp_path, request):
+    slow = request.node.get_closest_marker("slow_webhook") is not None  # the first delivery hangs 4 s
+    with receiver(sleep_s=4.0 if slow else 0.0) as (url, log):
         p = make_plant(tmp_path, url)
         p.received = log  # type: ignore[attr-defined]
         try:
@@ -66,10 +68,16 @@ def _assert_final(plant: Plant, approval: dict, expect: str) -> None:
     else:
         assert plant.received == [], "a rejected work order is never sent"
     plant.wait_for(lambda: _outcome_shown(plant, approval["thread_id"]), what="outcome in the thread")
-    verify = plant.cli("audit", "verify")
-    assert verify.returncode == 0, verify.stdout + verify.stderr
+    result = verify_audit(plant.data / "copilot.sqlite3", plant.data / "secrets.json")
+    assert result.ok, result
 
 
+def _audit_kinds(plant: Plant) -> list[str]:
+    with sqlite3.connect(plant.data / "copilot.sqlite3") as conn:
+        return [r[0] for r in conn.execute("SELECT kind FROM audit_log ORDER BY seq")]
+
+
+@pytest.mark.slow_webhook
 def test_issue_repro_server_approve_then_cli_reject(plant: Plant) -> None:
     """Webhook that sleeps; approve over HTTP; 0.5 s later `copilot approvals reject` on the same data dir."""
     approval = plant.propose()
@@ -84,6 +92,8 @@ def test_issue_repro_server_approve_then_cli_reject(plant: Plant) -> None:
     assert result["r"].status_code == 200 and result["r"].json()["status"] == "approved"
     assert cli.returncode == 3 and "already approved" in cli.stderr, cli.stderr
     _assert_final(plant, approval, "approved")
+    verify = plant.cli("audit", "verify")  # the real command, on the data dir the server is using
+    assert verify.returncode == 0 and "OK" in verify.stdout, verify.stdout + verify.stderr
 
 
 def test_cli_reject_first_then_server_approve_conflicts(plant: Plant) -> None:
@@ -97,7 +107,7 @@ def test_cli_reject_first_then_server_approve_conflicts(plant: Plant) -> None:
 
 
 def test_simultaneous_server_and_cli_decisions_have_one_winner(plant: Plant) -> None:
-    approvals = [plant.propose() for _ in range(3)]
+    approvals = [plant.propose() for _ in range(2)]
     plant.start()
     for approval in approvals:
         aid, results = approval["id"], {}
@@ -114,8 +124,7 @@ def test_simultaneous_server_and_cli_decisions_have_one_winner(plant: Plant) -> 
         winner = _status(plant, aid)
         assert (results["api"], results["cli"]) == ((200, 3) if winner == "approved" else (409, 0)), results
         assert len(_orders(plant, aid)) == (1 if winner == "approved" else 0)
-    verify = plant.cli("audit", "verify")
-    assert verify.returncode == 0, verify.stdout + verify.stderr
+    assert verify_audit(plant.data / "copilot.sqlite3", plant.data / "secrets.json").ok
 
 
 @pytest.mark.parametrize("point,expect_after_crash", [
@@ -138,13 +147,13 @@ def test_server_killed_at_each_step_recovers_on_restart(plant: Plant, point: str
         assert _orders(plant, approval["id"]) == [] and plant.received == []
         assert plant.api("POST", f"/v1/approvals/{approval['id']}/approve", role="approver", json={}).status_code == 200
     _assert_final(plant, approval, "approved")
-    tail = plant.cli("audit", "tail", "-n", "100", "--json")
-    kinds = [r["kind"] for r in json.loads(tail.stdout)]
+    kinds = _audit_kinds(plant)
     assert kinds.count("approval_decided") == 1 and kinds.count("side_effect") == 1
     if point.startswith("webhook:"):
         assert "webhook_attempt_lost" in kinds
 
 
+@pytest.mark.slow_webhook
 def test_server_killed_while_the_webhook_is_in_flight(plant: Plant) -> None:
     """The issue's scenario: kill -9 while the (slow) webhook call is in flight, restart."""
     approval = plant.propose()

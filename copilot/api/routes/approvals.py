@@ -19,7 +19,6 @@ from copilot.types import ApprovalRequest
 router = APIRouter(prefix="/v1", tags=["approvals"])
 records = APIRouter(prefix="/v1", tags=["records"])
 
-_ID = Path(min_length=1, max_length=200)
 
 
 def _sees_all(principal: Principal) -> bool:
@@ -38,7 +37,7 @@ def list_approvals(copilot: CopilotDep, principal: Viewer,
 
 @router.get("/approvals/{approval_id}", response_model=ApprovalRequest, summary="One approval request",
             responses=responses(401, 404))
-def get_approval(copilot: CopilotDep, principal: Viewer, approval_id: str = _ID) -> ApprovalRequest:
+def get_approval(copilot: CopilotDep, principal: Viewer, approval_id: str = Path(min_length=1, max_length=200)) -> ApprovalRequest:
     try:
         req = copilot.get_approval(approval_id)
     except KeyError as exc:
@@ -70,21 +69,21 @@ _DECIDE_ERRORS[409]["description"] = "The request was already decided (approved,
 @router.post("/approvals/{approval_id}/approve", response_model=ApprovalRequest, responses=_DECIDE_ERRORS,
              summary="Approve (approver role); records the action once")
 def approve(copilot: CopilotDep, principal: Approver, body: DecisionRequest | None = None,
-            approval_id: str = _ID) -> ApprovalRequest:
+            approval_id: str = Path(min_length=1, max_length=200)) -> ApprovalRequest:
     return _decide(copilot, approval_id, "approve", principal.user, body.comment if body else None)
 
 
 @router.post("/approvals/{approval_id}/reject", response_model=ApprovalRequest, responses=_DECIDE_ERRORS,
              summary="Reject (approver role); nothing is recorded")
 def reject(copilot: CopilotDep, principal: Approver, body: DecisionRequest | None = None,
-           approval_id: str = _ID) -> ApprovalRequest:
+           approval_id: str = Path(min_length=1, max_length=200)) -> ApprovalRequest:
     return _decide(copilot, approval_id, "reject", principal.user, body.comment if body else None)
 
 
 @router.post("/approvals/{approval_id}/edit", response_model=ApprovalRequest, responses=_DECIDE_ERRORS,
              summary="Edit the payload and approve it (approver role)")
 def edit(body: EditDecisionRequest, copilot: CopilotDep, principal: Approver,
-         approval_id: str = _ID) -> ApprovalRequest:
+         approval_id: str = Path(min_length=1, max_length=200)) -> ApprovalRequest:
     return _decide(copilot, approval_id, "edit", principal.user, body.comment, body.payload)
 
 
@@ -94,7 +93,7 @@ def list_work_orders(copilot: CopilotDep, _: Viewer) -> list[dict[str, Any]]:
 
 
 @records.get("/work-orders/{wo_id}", response_model=Record, summary="One work order", responses=responses(401, 404))
-def get_work_order(copilot: CopilotDep, _: Viewer, wo_id: str = _ID) -> dict[str, Any]:
+def get_work_order(copilot: CopilotDep, _: Viewer, wo_id: str = Path(min_length=1, max_length=200)) -> dict[str, Any]:
     try:
         return copilot.get_work_order(wo_id)
     except KeyError as exc:
@@ -105,7 +104,7 @@ def get_work_order(copilot: CopilotDep, _: Viewer, wo_id: str = _ID) -> dict[str
              summary="Webhook delivery log of one work order", responses=responses(401, 404),
              description="The outbox state and every delivery attempt (time, HTTP status, error). Deliveries are "
                          "signed (`X-Copilot-Signature`), carry an `Idempotency-Key` and are retried with backoff.")
-def get_deliveries(copilot: CopilotDep, _: Viewer, wo_id: str = _ID) -> dict[str, Any]:
+def get_deliveries(copilot: CopilotDep, _: Viewer, wo_id: str = Path(min_length=1, max_length=200)) -> dict[str, Any]:
     try:
         return copilot.webhook_deliveries(wo_id)
     except KeyError as exc:
@@ -120,7 +119,7 @@ def list_decision_records(copilot: CopilotDep, _: Viewer) -> list[dict[str, Any]
 
 @records.get("/decision-records/{record_id}", response_model=Record, summary="One decision record",
              responses=responses(401, 404))
-def get_decision_record(copilot: CopilotDep, _: Viewer, record_id: str = _ID) -> dict[str, Any]:
+def get_decision_record(copilot: CopilotDep, _: Viewer, record_id: str = Path(min_length=1, max_length=200)) -> dict[str, Any]:
     try:
         return copilot.get_decision_record(record_id)
     except KeyError as exc:
