@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
+
+
+def _json_integer(value: Any) -> Any:
+    """A JSON integer (3 or 3.0, as JSON Schema says); booleans and strings are refused, not coerced."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be a JSON integer (not a boolean or a string)")
+    return value
+
+
+JsonInt = Annotated[int, BeforeValidator(_json_integer)]
 
 AgentName = Literal["auto", "readiness", "governance", "maintenance"]
 
@@ -56,8 +66,8 @@ class FeedbackRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     thread_id: str = Field(min_length=1, max_length=200)
-    message_index: StrictInt = Field(ge=0, description="Index of the assistant message in the thread history.")
-    score: StrictInt = Field(ge=-1, le=1, description="1 thumbs up, -1 thumbs down, 0 neutral (an integer; "
+    message_index: JsonInt = Field(ge=0, description="Index of the assistant message in the thread history.")
+    score: JsonInt = Field(ge=-1, le=1, description="1 thumbs up, -1 thumbs down, 0 neutral (an integer; "
                                                        "booleans are refused).")
     comment: str | None = Field(None, max_length=4000)
 
