@@ -59,7 +59,7 @@ def register(app: typer.Typer) -> None:
         svc = _service(config, profile, set_)
         try:
             events = svc.stream(question, thread_id=thread, agent=agent, user=user)
-        except ValueError as exc:
+        except (ValueError, PermissionError) as exc:  # bad input, or another user's thread
             err_console.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(2) from exc
         for ev in events:
