@@ -108,6 +108,9 @@ class AgentSettings(_Section):
     router_confidence: float = Field(0.6, ge=0, le=1, description="Below this the router asks the LLM to break the tie.")
     escalation_contact: str = Field("the shift supervisor or the site reliability engineer")
     cmms_webhook_url: str | None = Field(None, description="Optional webhook that receives approved work orders.")
+    webhook_timeout_s: float = Field(10.0, gt=0, le=300, description="Timeout of one webhook delivery attempt.")
+    webhook_max_attempts: int = Field(8, ge=1, le=100, description="Delivery attempts before a webhook is given up.")
+    webhook_backoff_s: float = Field(2.0, gt=0, le=3600, description="First retry delay; doubles per attempt (capped at 1 h).")
 
 
 class ServerSettings(_Section):
@@ -123,6 +126,11 @@ class ServerSettings(_Section):
 class AuthSettings(_Section):
     enabled: bool = True
     keys_file: Path | None = Field(None, description="Hashed API keys and users; default <data_dir>/auth.json.")
+    secrets_file: Path | None = Field(None, description="HMAC keys of the audit chain and webhook signatures (0600); "
+                                      "default <data_dir>/secrets.json. Keep it outside the data dir to protect the audit chain from someone who can write the database.")
+    login_max_failures: int = Field(5, ge=1, le=1000, description="Failed logins per user or client before a lockout.")
+    login_window_s: float = Field(900.0, gt=0, description="Window in which failed logins are counted.")
+    login_lockout_s: float = Field(60.0, gt=0, description="First lockout; doubles with each further failure (capped at 1 h).")
 
 
 class Settings(BaseSettings):

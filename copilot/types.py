@@ -95,6 +95,7 @@ class ApprovalRequest(BaseModel):
     decided_by: str | None = None
     decided_at: str | None = None
     comment: str | None = None
+    requested_by: str | None = None  # the owner of the thread that asked for it
 
 
 class WithheldClaim(BaseModel):

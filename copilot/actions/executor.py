@@ -1,36 +1,79 @@
-"""Carry out an approved action exactly once, then notify the CMMS webhook (best effort)."""
+"""Deliver queued webhooks: one attempt per claimed outbox entry, retried with backoff until delivered
+or given up. A server runs :meth:`OutboxWorker.start` (a background thread); a CLI process that just
+decided makes one attempt for its own delivery and leaves the retries to the server."""
 
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from copilot.actions.store import ActionStore
+from copilot.actions import outbox, webhook
+from copilot.faults import fault
 
 log = logging.getLogger(__name__)
 
 
-def post_webhook(url: str, record: dict[str, Any], timeout_s: float = 10.0) -> str:
-    """POST a work order to the CMMS webhook; return a status string. Never raises."""
-    try:
-        import httpx
+class OutboxWorker:
+    """Claims due deliveries from the outbox, POSTs them signed, records every result."""
 
-        resp = httpx.post(url, json=record, timeout=timeout_s)
-        if resp.status_code >= 400:
-            log.warning("CMMS webhook %s answered %s for %s", url, resp.status_code, record.get("id"))
-            return f"failed: HTTP {resp.status_code}"
-        return "sent"
-    except Exception as exc:  # noqa: BLE001 - a webhook failure must never lose the order
-        log.warning("CMMS webhook %s failed for %s: %s", url, record.get("id"), exc)
-        return f"failed: {type(exc).__name__}"
+    def __init__(self, db_path: Path, audit: Any, secret: bytes, *, timeout_s: float = 10.0,
+                 max_attempts: int = 8, backoff_s: float = 2.0, poll_s: float = 1.0,
+                 on_tick: Callable[[], Any] | None = None) -> None:
+        self.db_path, self.audit, self.secret = db_path, audit, secret
+        self.timeout_s, self.max_attempts, self.backoff_s, self.poll_s = timeout_s, max_attempts, backoff_s, poll_s
+        self.lease_s = timeout_s * 1.5 + 1.0  # longer than any attempt: only a dead process lets it expire
+        self.on_tick = on_tick  # e.g. recovery of decisions whose process died before telling the thread
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
 
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
 
-def execute_action(store: ActionStore, kind: str, approval_id: str, thread_id: str, payload: dict[str, Any],
-                   approved_by: str, webhook_url: str | None = None) -> tuple[dict[str, Any], bool]:
-    """Record the approved side effect (idempotent on approval_id). Returns (record, created_now)."""
-    record, created = store.record(kind, approval_id, thread_id, payload, approved_by)
-    if created and kind == "work_order" and webhook_url:
-        status = post_webhook(webhook_url, record)
-        store.set_webhook_status(record["id"], status)
-        record["webhook_status"] = status
-    return record, created
+    def run_once(self, only: str | None = None) -> list[str]:
+        """Attempt every due delivery once (or just ``only``); return their new states."""
+        states = []
+        for d in outbox.claim_due(self.db_path, self.audit, lease_s=self.lease_s, only=only):
+            body = d.body.encode("utf-8")
+            fault("webhook:before_post")
+            status, error = webhook.post(d.url, body, webhook.headers(self.secret, d.outbox_id, d.attempt, body),
+                                         self.timeout_s)
+            fault("webhook:after_post")
+            if error:
+                log.warning("webhook delivery %s of %s failed (attempt %d): %s", d.outbox_id, d.work_order_id,
+                            d.attempt, error)
+            states.append(outbox.finish(self.db_path, self.audit, d, http_status=status, error=error,
+                                        max_attempts=self.max_attempts, first_backoff_s=self.backoff_s))
+        return states
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        """Run in a daemon thread until :meth:`stop`; also picks up deliveries left by crashed processes."""
+        if self.running:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="webhook-outbox", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread:
+            self._thread.join(timeout=self.timeout_s + 5)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.run_once()
+                if self.on_tick is not None:
+                    self.on_tick()
+            except Exception:  # noqa: BLE001 - keep delivering; the failure is logged
+                log.exception("webhook outbox pass failed")
+            self._wake.wait(self.poll_s)
+            self._wake.clear()

@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from copilot.api.deps import Container
 from copilot.api.errors import error_body, install_error_handlers
 from copilot.api.metrics import MetricsMiddleware
+from copilot.api.openapi import install_openapi
 from copilot.api.routes import approvals, chat, documents, health, openai_compat, threads
 from copilot.config import Settings
 from copilot.graph.contract import Copilot
@@ -87,6 +88,7 @@ def create_app(settings: Settings, *, copilot: Copilot | None = None, retriever:
     app.state.container = container
     app.state.initial_credentials = credentials
     install_error_handlers(app)
+    install_openapi(app)
     for router in (chat.router, threads.router, approvals.router, approvals.records, documents.router,
                    openai_compat.router, health.router):
         app.include_router(router)

@@ -8,7 +8,10 @@ Roles are ordered: ``viewer`` < ``operator`` < ``approver`` < ``admin``.
 * admin:    everything, including uploading and deleting documents
 
 Keys look like ``ck_<key id>_<secret>``; only ``sha256(salt + secret)`` is stored, looked up by
-key id and compared in constant time. UI passwords are hashed with scrypt and a per-user salt.
+key id and compared in constant time. UI passwords are hashed with scrypt and a per-user salt;
+a login for an unknown user runs the same scrypt against a dummy hash (no timing difference), and
+failures are throttled per user name and per client (:class:`~copilot.api.login_guard.LoginGuard`)
+and reported to ``on_event`` (the audit log) with the claimed user name.
 """
 
 from __future__ import annotations
@@ -19,10 +22,12 @@ import json
 import os
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from copilot.api.login_guard import LoginGuard
 from copilot.config import Settings
 from copilot.types import utcnow
 
@@ -59,8 +64,13 @@ def _hash_password(password: str, salt: str) -> str:
 class AuthStore:
     """Users, roles, hashed API keys and hashed UI passwords in one JSON file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, guard: LoginGuard | None = None,
+                 on_event: Callable[[str, dict[str, Any]], None] | None = None) -> None:
         self.path = path
+        self.guard = guard or LoginGuard()
+        self.on_event = on_event
+        self._dummy_salt = secrets.token_hex(16)
+        self._dummy_hash = _hash_password(secrets.token_urlsafe(16), self._dummy_salt)
         self._lock = threading.Lock()
         self._data: dict[str, Any] = {"users": {}, "keys": {}}
         if path.exists():
@@ -133,12 +143,34 @@ class AuthStore:
         user = self._data["users"].get(entry["user"])
         return Principal(entry["user"], user["role"]) if user else None
 
-    def verify_password(self, name: str, password: str) -> Principal | None:
-        """The principal for a UI login, or None."""
+    def verify_password(self, name: str, password: str, client: str | None = None) -> Principal | None:
+        """The principal for a UI login, or None (wrong password, unknown user, or throttled).
+
+        Known and unknown users take the same path (one scrypt); ``client`` (e.g. the remote address)
+        adds a per-client throttle to the per-user one."""
+        keys = [f"user:{name}"] + ([f"client:{client}"] if client else [])
+        wait = self.guard.retry_after(*keys)
+        if wait > 0:
+            self._event("login_blocked", {"user": name, "client": client, "retry_after_s": round(wait, 1)})
+            return None
         user = self._data["users"].get(name)
-        if not user or "password" not in user:
+        stored = user.get("password") if user else None
+        salt, expected = (stored["salt"], stored["scrypt"]) if stored else (self._dummy_salt, self._dummy_hash)
+        matches = hmac.compare_digest(expected, _hash_password(password, salt))
+        if not (matches and stored and user):
+            lockout = self.guard.failed(*keys)
+            self._event("login_failed", {"user": name, "client": client,
+                                         "reason": "bad_password" if stored else "unknown_user",
+                                         "locked_for_s": round(lockout, 1)})
             return None
-        stored = user["password"]
-        if not hmac.compare_digest(stored["scrypt"], _hash_password(password, stored["salt"])):
-            return None
+        self.guard.succeeded(f"user:{name}")
         return Principal(name, user["role"])
+
+    def _event(self, kind: str, payload: dict[str, Any]) -> None:
+        if self.on_event is not None:
+            try:
+                self.on_event(kind, payload)
+            except Exception:  # noqa: BLE001 - auditing must not turn a refused login into a crash
+                import logging
+
+                logging.getLogger(__name__).exception("could not audit %s", kind)

@@ -25,7 +25,7 @@ class Container:
 
     def __init__(self, settings: Settings, copilot: Copilot | None = None, retriever: Retriever | None = None) -> None:
         self.settings = settings
-        self.auth = AuthStore(keys_path(settings))
+        self.auth = build_auth_store(settings)
         self.metrics = Metrics()
         self._copilot = copilot
         self._retriever = retriever
@@ -72,6 +72,7 @@ class Container:
 
                     service = CopilotService(self.settings, retriever=self._retriever)
                     service.warm()  # load the model and prime the shared prompt prefix now: /readyz means it
+                    service.start_background()  # webhook outbox worker + recovery of interrupted decisions
                     self._copilot = service
                 self.load_error = None
             except Exception as exc:
@@ -111,6 +112,22 @@ class Container:
         except Exception as exc:
             raise APIError(503, f"the copilot is not ready: {self.load_error or exc}",
                            headers={"Retry-After": "10"}) from exc
+
+
+def build_auth_store(settings: Settings) -> AuthStore:
+    """The auth store with login throttling and failed logins written to the audit log."""
+    from copilot.api.login_guard import LoginGuard
+    from copilot.audit import AuditLog
+    from copilot.keys import secrets_path
+
+    a = settings.auth
+    audit = AuditLog(settings.db_path, key_file=secrets_path(settings.data_dir, a.secrets_file))
+
+    def on_event(kind: str, payload: dict[str, Any]) -> None:
+        audit.append(kind, payload, actor=f"login:{payload.get('user')}")
+
+    guard = LoginGuard(a.login_max_failures, a.login_window_s, a.login_lockout_s)
+    return AuthStore(keys_path(settings), guard=guard, on_event=on_event)
 
 
 def get_container(request: Request) -> Container:

@@ -108,6 +108,8 @@ class GenerationRunner:
                     post(event)
                     if cancel.is_set():
                         break
+            except PermissionError as exc:  # e.g. continuing another user's thread
+                post(Event(type="error", data={"message": str(exc), "status": 403}))
             except ValueError as exc:  # the service refused the input
                 post(Event(type="error", data={"message": str(exc), "status": 422}))
             except Exception as exc:  # reported to the client as an error event

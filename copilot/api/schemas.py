@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
+
+
+def _json_integer(value: Any) -> Any:
+    """A JSON integer (3 or 3.0, as JSON Schema says); booleans and strings are refused, not coerced."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be a JSON integer (not a boolean or a string)")
+    return value
+
+
+JsonInt = Annotated[int, BeforeValidator(_json_integer)]
 
 AgentName = Literal["auto", "readiness", "governance", "maintenance"]
 
@@ -23,7 +33,8 @@ class ChatRequest(BaseModel):
     thread_id: str | None = Field(None, pattern=r"^[A-Za-z0-9_.:-]{1,128}$",
                                   description="Continue this conversation; omit to start one.")
     agent: AgentName | None = Field(None, description="Force an agent; default routes automatically.")
-    stream: bool = Field(True, description="Server-sent events when true, one JSON Answer when false.")
+    stream: StrictBool = Field(True, description="Server-sent events when true, one JSON Answer when false "
+                               "(a JSON boolean; 0/1 or strings are refused).")
 
 
 class Message(BaseModel):
@@ -55,8 +66,9 @@ class FeedbackRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     thread_id: str = Field(min_length=1, max_length=200)
-    message_index: int = Field(ge=0, description="Index of the assistant message in the thread history.")
-    score: Literal[-1, 0, 1] = Field(description="1 thumbs up, -1 thumbs down, 0 neutral.")
+    message_index: JsonInt = Field(ge=0, description="Index of the assistant message in the thread history.")
+    score: JsonInt = Field(ge=-1, le=1, description="1 thumbs up, -1 thumbs down, 0 neutral (an integer; "
+                                                       "booleans are refused).")
     comment: str | None = Field(None, max_length=4000)
 
 
@@ -65,6 +77,30 @@ class Record(BaseModel):
 
     model_config = ConfigDict(extra="allow")
     id: str | None = None
+
+
+class DeliveryAttempt(BaseModel):
+    attempt: int
+    started_at: str
+    finished_at: str | None = None
+    outcome: Literal["in_flight", "delivered", "failed", "lost"]
+    http_status: int | None = None
+    error: str | None = None
+
+
+class WebhookDeliveries(BaseModel):
+    """The webhook delivery of one work order: the outbox state and every attempt."""
+
+    work_order_id: str
+    delivery_id: str | None = Field(None, description="Also the Idempotency-Key header of every attempt.")
+    status: Literal["pending", "in_flight", "delivered", "dead", "not_configured"]
+    url: str | None = None
+    attempt_count: int = 0
+    last_error: str | None = None
+    created_at: str | None = None
+    delivered_at: str | None = None
+    next_attempt_in_s: float | None = None
+    attempts: list[DeliveryAttempt] = Field(default_factory=list)
 
 
 class SearchRequest(BaseModel):
@@ -115,5 +151,5 @@ class ChatCompletionRequest(BaseModel):
     model_config = ConfigDict(extra="allow")
     model: str = "industrial-copilot"
     messages: list[OpenAIMessage] = Field(min_length=1)
-    stream: bool = False
+    stream: StrictBool = False
     user: str | None = None

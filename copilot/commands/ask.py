@@ -1,5 +1,5 @@
-"""`copilot ask "..."`: stream an answer, then its sources and any pending approval;
-`copilot approvals list|show|approve|reject`: decide what the copilot proposed."""
+"""`copilot ask "..."`: stream an answer, then its sources and any pending approval
+(decide it with `copilot approvals`, see approvals.py)."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def register(app: typer.Typer) -> None:
         svc = _service(config, profile, set_)
         try:
             events = svc.stream(question, thread_id=thread, agent=agent, user=user)
-        except ValueError as exc:
+        except (ValueError, PermissionError) as exc:  # bad input, or another user's thread
             err_console.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(2) from exc
         for ev in events:
@@ -80,62 +80,3 @@ def register(app: typer.Typer) -> None:
                 if ev.data.get("approval"):
                     _print_approval(ev.data["approval"])
                 err_console.print(f"[dim]thread: {ev.data['thread_id']}[/dim]")
-
-    approvals = typer.Typer(help="List and decide approvals (work orders, decision records, reports).",
-                            no_args_is_help=True)
-    app.add_typer(approvals, name="approvals")
-
-    @approvals.command("list")
-    def list_cmd(status: Annotated[str, typer.Option("--status", help="pending | approved | rejected | all")] = "pending",
-                 json_out: Annotated[bool, typer.Option("--json")] = False,
-                 config: ConfigOpt = None, profile: ProfileOpt = None, set_: SetOpt = None) -> None:
-        """List approvals."""
-        svc = _service(config, profile, set_)
-        try:
-            items = svc.list_approvals(None if status == "all" else status)
-        except ValueError as exc:
-            err_console.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(2) from exc
-        if json_out:
-            print_json([a.model_dump() for a in items])
-            return
-        for a in items:
-            console.print(f"{a.id}  {a.kind:<15} {a.status:<9} {a.summary}", highlight=False)
-        if not items:
-            console.print("no approvals")
-
-    def _decide(approval_id: str, decision: str, approver: str, comment: str | None, payload_json: str | None,
-                config, profile, set_) -> None:
-        svc = _service(config, profile, set_)
-        edited = None
-        if payload_json:
-            try:
-                edited = json.loads(payload_json)
-            except json.JSONDecodeError as exc:
-                err_console.print(f"[red]error:[/red] --payload is not valid JSON: {exc}")
-                raise typer.Exit(2) from exc
-        try:
-            result = svc.decide(approval_id, "edit" if edited is not None else decision,  # type: ignore[arg-type]
-                                approver=approver, comment=comment, edited_payload=edited)
-        except KeyError as exc:
-            err_console.print(f"[red]error:[/red] {exc.args[0]}")
-            raise typer.Exit(1) from exc
-        except ValueError as exc:
-            err_console.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(2) from exc
-        console.print(f"{result.id}: {result.status} by {result.decided_by}", highlight=False)
-
-    @approvals.command("approve")
-    def approve_cmd(approval_id: str, approver: Annotated[str, typer.Option("--as", help="Your name.")],
-                    comment: Annotated[str | None, typer.Option("--comment")] = None,
-                    payload: Annotated[str | None, typer.Option("--payload", help="Edited payload as JSON.")] = None,
-                    config: ConfigOpt = None, profile: ProfileOpt = None, set_: SetOpt = None) -> None:
-        """Approve (optionally with an edited payload); the side effect happens exactly once."""
-        _decide(approval_id, "approve", approver, comment, payload, config, profile, set_)
-
-    @approvals.command("reject")
-    def reject_cmd(approval_id: str, approver: Annotated[str, typer.Option("--as", help="Your name.")],
-                   comment: Annotated[str | None, typer.Option("--comment")] = None,
-                   config: ConfigOpt = None, profile: ProfileOpt = None, set_: SetOpt = None) -> None:
-        """Reject a proposal; nothing is recorded."""
-        _decide(approval_id, "reject", approver, comment, None, config, profile, set_)

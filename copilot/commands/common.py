@@ -20,7 +20,11 @@ SetOpt = Annotated[list[str] | None, typer.Option("--set", help="Override a sett
 
 
 def get_settings(config: Path | None = None, profile: str | None = None, overrides: list[str] | None = None) -> Settings:
-    """Load settings or exit with status 2 and a message naming the bad field."""
+    """Load settings or exit with status 2 and a message naming the bad field. Files the command creates
+    from here on are private to the user (umask 077: data files 0600, folders 0700)."""
+    import os
+
+    os.umask(0o077)
     try:
         return load_settings(profile=profile, config_file=config, overrides=overrides or [])
     except SettingsError as exc:

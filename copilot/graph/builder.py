@@ -9,6 +9,7 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.graph import END, START, StateGraph
 
 from copilot.config import Settings
+from copilot.db import secure_dir, secure_file
 from copilot.graph.approval import approval_node
 from copilot.graph.nodes import after_safety, draft_node, finalize_node, prepare_node, route_node, safety_node
 from copilot.graph.state import CopilotState, RunContext
@@ -21,10 +22,11 @@ def checkpointer_path(settings: Settings):
 def build_checkpointer(settings: Settings) -> SqliteSaver:
     """A SqliteSaver on ``<data_dir>/checkpoints.sqlite3``: threads and pending approvals survive a restart."""
     path = checkpointer_path(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    secure_dir(path.parent)
     conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
     saver = SqliteSaver(conn)
     saver.setup()
+    secure_file(path)  # conversations are private: 0600 like auth.json
     return saver
 
 

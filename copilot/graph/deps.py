@@ -11,6 +11,8 @@ from agents.registry import build_agents
 from copilot.actions.store import ActionStore
 from copilot.audit import AuditLog
 from copilot.config import Settings
+from copilot.db import secure_dir
+from copilot.keys import secrets_path
 from copilot.llm.base import LLM, estimate_tokens
 from copilot.retrieval.base import Retriever
 
@@ -27,9 +29,9 @@ class Deps:
         self._router, self._table_qa = router, table_qa
         self._table_qa_tried = table_qa is not None
         self._lock = threading.RLock()
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        secure_dir(settings.data_dir)
         self.store = ActionStore(settings.db_path)
-        self.audit = AuditLog(settings.db_path)
+        self.audit = AuditLog(settings.db_path, key_file=secrets_path(settings.data_dir, settings.auth.secrets_file))
         self.agents: dict[str, Agent] = build_agents()
 
     @property

@@ -9,15 +9,12 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from langgraph.types import Command
-
 from agents.router import normalise_agent
-from copilot.actions.models import validate_payload
 from copilot.config import Settings
-from copilot.graph.approval import apply_decision
 from copilot.graph.builder import build_checkpointer, build_graph
 from copilot.graph.contract import Decision, Event
 from copilot.graph.deps import Deps
+from copilot.graph.desk import ApprovalDesk
 from copilot.graph.state import RunContext
 from copilot.llm.base import LLM
 from copilot.retrieval.base import Retriever
@@ -37,7 +34,11 @@ class CopilotService:
         self.graph = build_graph(self.checkpointer)
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
-        self._decide_lock = threading.Lock()
+        self.desk = ApprovalDesk(self.deps, self.graph, self._lock_for)
+
+    def start_background(self) -> None:
+        """Server mode: recover interrupted decisions and deliver queued webhooks in a background thread."""
+        self.desk.start()
 
     def warm(self) -> None:
         """Load the model, router and table QA now, and evaluate the shared system message once, so the
@@ -51,6 +52,7 @@ class CopilotService:
             warm(shared_messages(""))
 
     def close(self) -> None:
+        self.desk.stop()
         self.checkpointer.conn.close()
 
     # -- asking -----------------------------------------------------------------------------
@@ -72,6 +74,7 @@ class CopilotService:
         """Events route -> sources -> (table_plan) -> token* -> (approval) -> done | error.
         Raises ValueError at once for an empty or oversized message, a bad thread id or an unknown agent."""
         message, thread_id, explicit = self._validate(message, thread_id, agent)
+        self.desk.claim(thread_id, user)  # a thread belongs to the user who started it
         return self._run(message, thread_id, explicit, user, cancel)
 
     def _run(self, message: str, thread_id: str, explicit: str | None, user: str,
@@ -126,58 +129,52 @@ class CopilotService:
     def history(self, thread_id: str) -> list[dict[str, Any]]:
         return [dict(m) for m in self._values(thread_id).get("messages", [])]
 
-    def delete_thread(self, thread_id: str) -> None:
+    def check_owner(self, thread_id: str, user: str) -> None:
+        """ThreadAccessError when an existing thread belongs to someone other than ``user``."""
+        owner = self.deps.store.thread_owner(thread_id)
+        if owner is not None and owner != user:
+            from copilot.graph.desk import ThreadAccessError
+
+            raise ThreadAccessError(f"thread {thread_id!r} belongs to another user")
+
+    def check_thread(self, thread_id: str, user: str, role: str) -> None:
+        """KeyError for an unknown thread; ThreadAccessError unless ``user`` (with ``role``) may read it."""
+        self._values(thread_id)
+        self.desk.check_read(thread_id, user, role)
+
+    def delete_thread(self, thread_id: str, actor: str = "system") -> None:
+        """Delete a thread; PendingApprovalsError while it has a pending approval."""
         self._values(thread_id)
         with self._lock_for(thread_id):
+            self.deps.store.delete_thread(thread_id)  # refuses while an approval is pending
             self.checkpointer.delete_thread(thread_id)
-            self.deps.store.delete_thread(thread_id)
-        self.deps.audit.append("thread_deleted", {}, thread_id=thread_id)
+        self.deps.audit.append("thread_deleted", {"thread_id": thread_id}, thread_id=thread_id, actor=actor)
 
     # -- approvals --------------------------------------------------------------------------
-    def list_approvals(self, status: str | None = "pending") -> list[ApprovalRequest]:
+    def list_approvals(self, status: str | None = "pending", requested_by: str | None = None) -> list[ApprovalRequest]:
         if status not in (None, "pending", "approved", "rejected"):
             raise ValueError(f"status must be pending, approved or rejected, not {status!r}")
-        return self.deps.store.list_approvals(status)
+        return self.deps.store.list_approvals(status, requested_by=requested_by)
 
     def get_approval(self, approval_id: str) -> ApprovalRequest:
         return self.deps.store.get_approval(approval_id)
 
     def decide(self, approval_id: str, decision: Decision, *, approver: str, comment: str | None = None,
                edited_payload: dict[str, Any] | None = None) -> ApprovalRequest:
-        """Approve, edit-then-approve or reject; idempotent (a repeated decision has one side effect)."""
+        """Approve, edit-then-approve or reject, once: the first decision on an approval wins (in any process);
+        a later one raises AlreadyDecided (a ValueError) and changes nothing."""
         if decision not in ("approve", "reject", "edit"):
             raise ValueError(f"decision must be approve, edit or reject, not {decision!r}")
         if not isinstance(approver, str) or not approver.strip():
             raise ValueError("approver must name the person who decides")
-        with self._decide_lock:
-            req = self.deps.store.get_approval(approval_id)
-            if req.status != "pending":
-                wanted = "rejected" if decision == "reject" else "approved"
-                if req.status == wanted:
-                    return req
-                raise ValueError(f"approval {approval_id} was already {req.status} by {req.decided_by}")
-            payload = req.payload
-            if decision == "edit" or (decision == "approve" and edited_payload is not None):
-                if edited_payload is None:
-                    raise ValueError("decision 'edit' needs edited_payload")
-                payload = validate_payload(req.kind, edited_payload)
-            resume = {"decision": decision, "approver": approver.strip(), "comment": comment, "payload": payload}
-            config = {"configurable": {"thread_id": req.thread_id}}
-            with self._lock_for(req.thread_id):
-                if self._pending_interrupt(config, approval_id):
-                    ctx = RunContext(deps=self.deps, thread_id=req.thread_id)
-                    self.graph.invoke(Command(resume=resume), config, context=ctx)
-                else:  # the thread moved on or was deleted: apply the decision from the store
-                    apply_decision(self.deps, req.thread_id, approval_id, resume)
-            return self.deps.store.get_approval(approval_id)
+        return self.desk.decide(approval_id, decision, approver.strip(), comment, edited_payload)
 
-    def _pending_interrupt(self, config: dict[str, Any], approval_id: str) -> bool:
-        snapshot = self.graph.get_state(config)
-        for task in snapshot.tasks:
-            for intr in task.interrupts:
-                if isinstance(intr.value, dict) and intr.value.get("approval_id") == approval_id:
-                    return True
-        return False
+    def webhook_deliveries(self, wo_id: str) -> dict[str, Any]:
+        """The delivery log of one work order's webhook (KeyError for an unknown work order)."""
+        from copilot.actions.outbox import deliveries
+
+        self.deps.store.get_record("work_order", wo_id)
+        return deliveries(self.deps.store.db_path, wo_id)
 
     # -- records ----------------------------------------------------------------------------
     def list_work_orders(self) -> list[dict[str, Any]]:

@@ -18,9 +18,10 @@ def _propose(api: Api) -> dict:
 def test_approve_needs_approver_and_stores_work_order(api: Api) -> None:
     approval = _propose(api)
     aid = approval["id"]
-    pending = api.client.get("/v1/approvals", params={"status": "pending"}, headers=api.h("viewer")).json()
+    pending = api.client.get("/v1/approvals", params={"status": "pending"}, headers=api.h("approver")).json()
     assert aid in [a["id"] for a in pending]
-    assert api.client.get(f"/v1/approvals/{aid}", headers=api.h("viewer")).json()["status"] == "pending"
+    assert api.client.get(f"/v1/approvals/{aid}", headers=api.h("operator")).json()["status"] == "pending"
+    assert api.client.get(f"/v1/approvals/{aid}", headers=api.h("viewer")).status_code == 404  # not their request
     for role in ("viewer", "operator"):
         r = api.client.post(f"/v1/approvals/{aid}/approve", json={"comment": "ok"}, headers=api.h(role))
         assert r.status_code == 403 and "approver" in r.json()["detail"]
@@ -33,8 +34,8 @@ def test_approve_needs_approver_and_stores_work_order(api: Api) -> None:
     assert len(orders) == 1
     wo_id = orders[0].get("id") or orders[0].get("wo_id")
     assert api.client.get(f"/v1/work-orders/{wo_id}", headers=api.h("viewer")).status_code == 200
-    # idempotent: approving again has no second side effect; rejecting now conflicts
-    api.client.post(f"/v1/approvals/{aid}/approve", json={}, headers=api.h("admin"))
+    # a decision is final: approving again conflicts with no second side effect; so does rejecting
+    assert api.client.post(f"/v1/approvals/{aid}/approve", json={}, headers=api.h("admin")).status_code == 409
     assert len(api.client.get("/v1/work-orders", headers=api.h("viewer")).json()) == 1
     conflict = api.client.post(f"/v1/approvals/{aid}/reject", json={"comment": "no"}, headers=api.h("approver"))
     assert conflict.status_code == 409 and conflict.json()["error"] == "conflict"

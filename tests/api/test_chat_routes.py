@@ -49,18 +49,18 @@ def test_chat_sse_streams_events_in_order(api: Api) -> None:
 
 
 def test_thread_delete_needs_operator_and_unknown_is_404(api: Api) -> None:
-    tid = api.client.post("/v1/chat", json={"message": MAINT_Q, "stream": False},
-                          headers=api.h("viewer")).json()["thread_id"]
+    tid = api.client.post("/v1/chat", json={"message": "What can you do?", "stream": False},
+                          headers=api.h("operator")).json()["thread_id"]
     assert api.client.delete(f"/v1/threads/{tid}", headers=api.h("viewer")).status_code == 403
     assert api.client.delete(f"/v1/threads/{tid}", headers=api.h("operator")).status_code == 200
-    r = api.client.get(f"/v1/threads/{tid}", headers=api.h("viewer"))
+    r = api.client.get(f"/v1/threads/{tid}", headers=api.h("operator"))
     assert r.status_code == 404 and r.json()["error"] == "not_found"
     assert api.client.delete("/v1/threads/nope", headers=api.h("admin")).status_code == 404
 
 
 def test_feedback_recorded_for_operator(api: Api) -> None:
     tid = api.client.post("/v1/chat", json={"message": MAINT_Q, "stream": False},
-                          headers=api.h("viewer")).json()["thread_id"]
+                          headers=api.h("operator")).json()["thread_id"]
     body = {"thread_id": tid, "message_index": 1, "score": 1, "comment": "useful"}
     assert api.client.post("/v1/feedback", json=body, headers=api.h("viewer")).status_code == 403
     r = api.client.post("/v1/feedback", json=body, headers=api.h("operator"))

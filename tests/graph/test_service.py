@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from copilot.actions.decisions import AlreadyDecided
 from copilot.audit import AuditLog
 from copilot.graph.service import CopilotService
 from copilot.llm.fake import FakeLLM
@@ -73,8 +74,9 @@ def test_approve_creates_exactly_one_work_order_even_if_repeated(make):
     assert approval is not None and approval.kind == "work_order" and approval.payload["asset"] == "P-101"
     assert svc.list_approvals()[0].id == approval.id
     decided = svc.decide(approval.id, "approve", approver="alice", comment="ok")
-    again = svc.decide(approval.id, "approve", approver="alice")
-    assert decided.status == again.status == "approved" and decided.decided_by == "alice"
+    with pytest.raises(AlreadyDecided):  # a decision is final: repeating it conflicts and changes nothing
+        svc.decide(approval.id, "approve", approver="alice")
+    assert decided.status == "approved" and decided.decided_by == "alice"
     orders = svc.list_work_orders()
     assert len(orders) == 1 and orders[0]["approval_id"] == approval.id and orders[0]["asset"] == "P-101"
     assert svc.get_work_order(orders[0]["id"])["approved_by"] == "alice"
@@ -111,7 +113,7 @@ def test_restart_mid_approval_resumes(make):
     svc.close()
     svc2 = make()
     assert svc2.get_approval(answer.approval.id).status == "pending"
-    assert svc2._pending_interrupt({"configurable": {"thread_id": answer.thread_id}}, answer.approval.id)
+    assert svc2.desk.pending_interrupt({"configurable": {"thread_id": answer.thread_id}}, answer.approval.id)
     svc2.decide(answer.approval.id, "approve", approver="dave")
     assert len(svc2.list_work_orders()) == 1
     assert svc2.history(answer.thread_id)[-1]["event"] == "approval_outcome"
@@ -122,7 +124,8 @@ def test_decision_after_thread_moved_on_still_exactly_once(make):
     answer = svc.ask(WO_QUESTION, agent="maintenance")
     svc.ask("What can you do?", thread_id=answer.thread_id, agent="general")
     svc.decide(answer.approval.id, "approve", approver="erin")
-    svc.decide(answer.approval.id, "approve", approver="erin")
+    with pytest.raises(AlreadyDecided):
+        svc.decide(answer.approval.id, "approve", approver="erin")
     assert len(svc.list_work_orders()) == 1
 
 

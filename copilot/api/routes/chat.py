@@ -34,6 +34,16 @@ def check_message(container: Any, message: str) -> None:
         raise APIError(422, "the message is empty")
 
 
+def check_owner(container: Any, thread_id: str | None, user: str) -> None:
+    """403 before queueing when ``thread_id`` belongs to another user (threads have owners)."""
+    check = getattr(container.get_copilot(), "check_owner", None)
+    if thread_id and callable(check):
+        try:
+            check(thread_id, user)
+        except PermissionError as exc:
+            raise APIError(403, f"{exc}; start a new thread or use one of yours") from exc
+
+
 def admit(container: Any) -> Ticket:
     """A place in the generation queue, or 429 with Retry-After."""
     container.get_copilot()  # 503 before queueing when the model cannot be loaded
@@ -82,6 +92,7 @@ async def chat(body: ChatRequest, container: ContainerDep, principal: Viewer) ->
     check_message(container, body.message)
     agent = None if body.agent in (None, "auto") else body.agent
     kwargs = {"thread_id": body.thread_id, "agent": agent, "user": principal.user}
+    check_owner(container, body.thread_id, principal.user)
     ticket = admit(container)
     if body.stream:
         return EventSourceResponse(stream_events(container, ticket, body.message, **kwargs), ping=15)
