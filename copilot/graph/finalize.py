@@ -111,7 +111,8 @@ def finalize_answer(deps: Deps, state: dict[str, Any], thread_id: str) -> dict[s
     approval: ApprovalRequest | None = None
     if proposal:
         approval = ApprovalRequest(id=uuid.uuid4().hex, kind=proposal["kind"], thread_id=thread_id,
-                                   payload=proposal["payload"], summary=proposal.get("summary", ""))
+                                   payload=proposal["payload"], summary=proposal.get("summary", ""),
+                                   requested_by=state.get("user"))
         deps.store.add_approval(approval)
     if draft.get("abstained"):
         abstained = True
