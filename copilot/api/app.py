@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from copilot.api.deps import Container
-from copilot.api.errors import error_body, install_error_handlers
+from copilot.api.errors import body_for, install_error_handlers
 from copilot.api.metrics import MetricsMiddleware
 from copilot.api.routes import approvals, chat, documents, health, openai_compat, threads
 from copilot.config import Settings
@@ -24,7 +26,8 @@ DESCRIPTION = """Local, grounded industrial AI copilot: AI readiness, AI governa
 Every `/v1` route needs an API key (`Authorization: Bearer <key>` or `X-API-Key: <key>`). Roles:
 **viewer** (chat, search, read), **operator** (+ feedback, delete threads), **approver** (+ approve,
 reject, edit proposed work orders and decision records), **admin** (+ upload and delete documents).
-Errors are always `{"error": code, "detail": message}`."""
+Errors are always `{"error": code, "detail": message}`, except on the OpenAI-compatible routes
+(`/v1/chat/completions`, `/v1/models`), which answer OpenAI's `{"error": {"message", "type", "code"}}`."""
 
 
 class ContentTypeMiddleware:
@@ -44,13 +47,13 @@ class ContentTypeMiddleware:
                 wanted = "application/json"
                 ok = ctype == "application/json" or ctype.endswith("+json") or (not ctype and empty)
             if not ok:
-                body = error_body(415, f"content type {ctype or '(none)'!r} is not accepted here; send {wanted}")
+                body = body_for(scope["path"], 415, f"content type {ctype or '(none)'!r} is not accepted here; send {wanted}")
                 await _send_json(send, 415, body)
                 return
         await self.app(scope, receive, send)
 
 
-async def _send_json(send: Send, status: int, body: dict[str, str]) -> None:
+async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
     import json
 
     data = json.dumps(body).encode()
@@ -71,8 +74,10 @@ def create_app(settings: Settings, *, copilot: Copilot | None = None, retriever:
         container.load_in_background()
         yield
 
-    app = FastAPI(
-        title="Industrial AI Copilot", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
+    # FastAPIOffline serves /docs and /redoc with Swagger UI and ReDoc from its own package files: a plant
+    # network has no internet, and FastAPI's default pages load both from a CDN.
+    app = FastAPIOffline(
+        static_url="/docs-assets", title="Industrial AI Copilot", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
         openapi_tags=[
             {"name": "chat", "description": "Ask the copilot (SSE or JSON)."},
             {"name": "threads", "description": "Conversation history and feedback."},
