@@ -68,7 +68,10 @@ def test_work_order_form_fields_round_trip() -> None:
     assert render.decision_text(done, {"id": "WO-1"}) == "Work order `a1` approved by **ann**. Stored as `WO-1`."
 
 
-def test_inbox_finds_who_asked_and_recognises_requests() -> None:
+def test_inbox_finds_who_asked_and_recognises_requests(settings) -> None:
+    from copilot.ui.mount import configure_chainlit_env
+
+    configure_chainlit_env(settings)  # before chainlit is imported: keeps its files out of the repo
     from copilot.ui import inbox
     from tests.api.stub import StubCopilot
 
