@@ -53,6 +53,29 @@ class ContentTypeMiddleware:
         await self.app(scope, receive, send)
 
 
+class DocsCSPMiddleware:
+    """A Content-Security-Policy on /docs and /redoc that keeps every request on this server (ReDoc's
+    sidebar otherwise fetches its vendor logo from the internet)."""
+
+    POLICY = (b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+              b"script-src 'self' 'unsafe-inline'; worker-src 'self' blob:; font-src 'self' data:")
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] not in ("/docs", "/redoc"):
+            await self.app(scope, receive, send)
+            return
+
+        async def with_policy(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (b"content-security-policy", self.POLICY)]
+            await send(message)
+
+        await self.app(scope, receive, with_policy)
+
+
 async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
     import json
 
@@ -96,6 +119,7 @@ def create_app(settings: Settings, *, copilot: Copilot | None = None, retriever:
                    openai_compat.router, health.router):
         app.include_router(router)
     app.add_middleware(ContentTypeMiddleware)
+    app.add_middleware(DocsCSPMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=container.metrics, ui_path=settings.server.ui_path)
     if ui:
         from copilot.ui.mount import mount_ui

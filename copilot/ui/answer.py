@@ -85,7 +85,6 @@ async def run_turn(text: str, principal: Principal, thread_id: str) -> tuple[cl.
     if answer is None:
         await reply.send()
         return None
-    await progress.say(f"Done in {answer.timings.get('total', 0):.1f} s")
     reply.content = answer.text + render.sources_list(answer.citations)
     reply.elements = citation_elements(answer)  # type: ignore[assignment]
     await reply.send()  # ends the stream and attaches the sources

@@ -65,7 +65,7 @@ async def _welcome(principal: Principal) -> None:
         copilot = await asyncio.to_thread(state.container().get_copilot)
         pending = await asyncio.to_thread(copilot.list_approvals, "pending")
         if pending:
-            await cl.Message(content=f"{len(pending)} item{'s' if len(pending) != 1 else ''} await your approval.",
+            await cl.Message(content=f"{len(pending)} item{'s await' if len(pending) != 1 else ' awaits'} your approval.",
                              author="Approvals",
                              actions=[cl.Action(name="inbox", payload={}, label="Open inbox", icon="inbox")]).send()
 

@@ -139,3 +139,15 @@ class CopilotDataLayer(SQLAlchemyDataLayer):
             await asyncio.to_thread(copilot.record_feedback, thread_id, index, 1 if feedback.value == 1 else -1,
                                     user, feedback.comment)
         return await super().upsert_feedback(feedback)
+
+    async def update_cards(self, approval_id: str, changes: dict[str, Any]) -> int:
+        """Store a decision in every saved ``ApprovalCard`` of ``approval_id``, so a reopened thread shows it."""
+        rows = await self.execute_sql(
+            """SELECT "id", "props" FROM elements WHERE "name" = 'ApprovalCard' AND json_extract("props", '$.id') = :aid""",
+            {"aid": approval_id})
+        for row in rows if isinstance(rows, list) else []:
+            props = {**(row["props"] if isinstance(row["props"], dict) else {}), **changes}
+            await self.execute_sql('UPDATE elements SET "props" = :props WHERE "id" = :id',
+                                   {"props": props, "id": row["id"]})
+        return len(rows) if isinstance(rows, list) else 0
+

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 import chainlit as cl
+from chainlit.data import get_data_layer
 
 from copilot.api.auth import Principal
 from copilot.types import ApprovalRequest
@@ -100,5 +101,10 @@ async def decide(payload: dict[str, Any], principal: Principal) -> dict[str, Any
     records = await asyncio.to_thread(lister)
     record = next((r for r in records if r.get("approval_id") == req.id), None)
     await cl.Message(content=render.decision_text(req, record), author="Approvals").send()
-    return {"status": req.status, "decidedBy": req.decided_by, "comment": req.comment or "",
-            "record": (record or {}).get("id", "")}
+    changes = {"status": req.status, "decidedBy": req.decided_by, "comment": req.comment or "",
+               "record": (record or {}).get("id", ""), "canDecide": False,
+               "fields": forms.to_fields(req.kind, req.payload)}
+    layer = get_data_layer()
+    if layer is not None and hasattr(layer, "update_cards"):
+        await layer.update_cards(req.id, changes)
+    return changes

@@ -12,7 +12,7 @@ export default function ApprovalCard() {
   const [editing, setEditing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [state, setState] = useState({ status: props.status, decidedBy: props.decidedBy, comment: props.comment,
-                                       error: "", record: "" });
+                                       error: "", record: props.record || "" });
   const pending = state.status === "pending";
   const canDecide = props.canDecide && pending;
 
