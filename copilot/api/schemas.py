@@ -16,6 +16,19 @@ class ErrorResponse(BaseModel):
     detail: str = Field(description="What went wrong and how to fix it.")
 
 
+class OpenAIErrorDetail(BaseModel):
+    message: str = Field(description="What went wrong and how to fix it (the OpenAI SDKs show it).")
+    type: str = Field(description="e.g. invalid_request_error, authentication_error, rate_limit_error.")
+    param: str | None = None
+    code: str | None = Field(None, description="Short machine-readable code, e.g. model_not_found.")
+
+
+class OpenAIErrorResponse(BaseModel):
+    """Errors of the OpenAI-compatible routes, in OpenAI's shape."""
+
+    error: OpenAIErrorDetail
+
+
 class ChatRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

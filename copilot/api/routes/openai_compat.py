@@ -20,16 +20,21 @@ from fastapi.responses import JSONResponse
 from sse_starlette.sse import EventSourceResponse
 
 from copilot.api.deps import ContainerDep, Viewer
-from copilot.api.errors import APIError, openai_error_body, responses
+from copilot.api.errors import CODES, APIError, openai_error_body
 from copilot.api.routes.chat import admit, check_message, collect_answer
 from copilot.api.runner import GenerationTimeout
-from copilot.api.schemas import ChatCompletionRequest
+from copilot.api.schemas import ChatCompletionRequest, OpenAIErrorResponse
 from copilot.types import Answer, Citation
 
 router = APIRouter(prefix="/v1", tags=["openai"])
 MODEL_ID = "industrial-copilot"
 MODELS = {MODEL_ID: None, **{f"{MODEL_ID}-{a}": a for a in ("readiness", "governance", "maintenance")}}
 THREAD_HEADER, APPROVAL_HEADER = "X-Copilot-Thread-Id", "X-Copilot-Approval-Id"
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses=`` for these error statuses, in OpenAI's error shape."""
+    return {s: {"model": OpenAIErrorResponse, "description": CODES.get(s, "error")} for s in statuses}
 
 
 def sources_text(citations: list[Citation]) -> str:
