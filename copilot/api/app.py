@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from copilot.api.deps import Container
-from copilot.api.errors import error_body, install_error_handlers
+from copilot.api.errors import body_for, install_error_handlers
 from copilot.api.metrics import MetricsMiddleware
 from copilot.api.openapi import install_openapi
 from copilot.api.routes import approvals, chat, documents, health, openai_compat, threads
@@ -25,7 +27,8 @@ DESCRIPTION = """Local, grounded industrial AI copilot: AI readiness, AI governa
 Every `/v1` route needs an API key (`Authorization: Bearer <key>` or `X-API-Key: <key>`). Roles:
 **viewer** (chat, search, read), **operator** (+ feedback, delete threads), **approver** (+ approve,
 reject, edit proposed work orders and decision records), **admin** (+ upload and delete documents).
-Errors are always `{"error": code, "detail": message}`."""
+Errors are always `{"error": code, "detail": message}`, except on the OpenAI-compatible routes
+(`/v1/chat/completions`, `/v1/models`), which answer OpenAI's `{"error": {"message", "type", "code"}}`."""
 
 
 class ContentTypeMiddleware:
@@ -45,13 +48,36 @@ class ContentTypeMiddleware:
                 wanted = "application/json"
                 ok = ctype == "application/json" or ctype.endswith("+json") or (not ctype and empty)
             if not ok:
-                body = error_body(415, f"content type {ctype or '(none)'!r} is not accepted here; send {wanted}")
+                body = body_for(scope["path"], 415, f"content type {ctype or '(none)'!r} is not accepted here; send {wanted}")
                 await _send_json(send, 415, body)
                 return
         await self.app(scope, receive, send)
 
 
-async def _send_json(send: Send, status: int, body: dict[str, str]) -> None:
+class DocsCSPMiddleware:
+    """A Content-Security-Policy on /docs and /redoc that keeps every request on this server (ReDoc's
+    sidebar otherwise fetches its vendor logo from the internet)."""
+
+    POLICY = (b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+              b"script-src 'self' 'unsafe-inline'; worker-src 'self' blob:; font-src 'self' data:")
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] not in ("/docs", "/redoc"):
+            await self.app(scope, receive, send)
+            return
+
+        async def with_policy(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (b"content-security-policy", self.POLICY)]
+            await send(message)
+
+        await self.app(scope, receive, with_policy)
+
+
+async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
     import json
 
     data = json.dumps(body).encode()
@@ -72,8 +98,10 @@ def create_app(settings: Settings, *, copilot: Copilot | None = None, retriever:
         container.load_in_background()
         yield
 
-    app = FastAPI(
-        title="Industrial AI Copilot", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
+    # FastAPIOffline serves /docs and /redoc with Swagger UI and ReDoc from its own package files: a plant
+    # network has no internet, and FastAPI's default pages load both from a CDN.
+    app = FastAPIOffline(
+        static_url="/docs-assets", title="Industrial AI Copilot", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
         openapi_tags=[
             {"name": "chat", "description": "Ask the copilot (SSE or JSON)."},
             {"name": "threads", "description": "Conversation history and feedback."},
@@ -93,6 +121,7 @@ def create_app(settings: Settings, *, copilot: Copilot | None = None, retriever:
                    openai_compat.router, health.router):
         app.include_router(router)
     app.add_middleware(ContentTypeMiddleware)
+    app.add_middleware(DocsCSPMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=container.metrics, ui_path=settings.server.ui_path)
     if ui:
         from copilot.ui.mount import mount_ui

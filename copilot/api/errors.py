@@ -1,4 +1,5 @@
-"""One error shape for every failure: ``{"error": code, "detail": message}``."""
+"""One error shape for every failure: ``{"error": code, "detail": message}`` (OpenAI's shape on the
+OpenAI-compatible routes, so its SDKs show the message)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,27 @@ def error_body(status: int, detail: str, code: str | None = None) -> dict[str, s
     return {"error": code or CODES.get(status, "error"), "detail": detail}
 
 
+OPENAI_PATHS = ("/v1/chat/completions", "/v1/models")
+OPENAI_TYPES = {400: "invalid_request_error", 401: "authentication_error", 403: "permission_error",
+                404: "not_found_error", 409: "invalid_request_error", 413: "invalid_request_error",
+                415: "invalid_request_error", 422: "invalid_request_error", 429: "rate_limit_error"}
+
+
+def is_openai_path(path: str) -> bool:
+    return path.rstrip("/") in OPENAI_PATHS
+
+
+def openai_error_body(status: int, detail: str, code: str | None = None) -> dict[str, Any]:
+    """OpenAI's error shape, which the OpenAI SDKs read: ``{"error": {"message", "type", "param", "code"}}``."""
+    return {"error": {"message": detail, "type": OPENAI_TYPES.get(status, "server_error"), "param": None,
+                      "code": code or CODES.get(status, "error")}}
+
+
+def body_for(path: str, status: int, detail: str, code: str | None = None) -> dict[str, Any]:
+    """The error body for ``path``: OpenAI's shape on the OpenAI-compatible routes, ours elsewhere."""
+    return openai_error_body(status, detail, code) if is_openai_path(path) else error_body(status, detail, code)
+
+
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses=`` entry documenting the error model for these statuses."""
     return {s: {"model": ErrorResponse, "description": CODES.get(s, "error")} for s in statuses}
@@ -50,16 +72,17 @@ def install_error_handlers(app: FastAPI) -> None:
     """Map HTTP, validation and unexpected errors to :class:`ErrorResponse` JSON."""
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = getattr(exc, "code", None)
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
-        return JSONResponse(error_body(exc.status_code, detail, code), status_code=exc.status_code,
+        return JSONResponse(body_for(request.url.path, exc.status_code, detail, code), status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse(error_body(422, _validation_detail(exc)), status_code=422)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(body_for(request.url.path, 422, _validation_detail(exc)), status_code=422)
 
     @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:  # pragma: no cover - last resort
-        return JSONResponse(error_body(500, f"unexpected server error: {type(exc).__name__}"), status_code=500)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:  # pragma: no cover - last resort
+        return JSONResponse(body_for(request.url.path, 500, f"unexpected server error: {type(exc).__name__}"),
+                            status_code=500)

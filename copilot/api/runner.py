@@ -52,10 +52,15 @@ class GenerationRunner:
         self._model = threading.Semaphore(1)
         self._count_lock = threading.Lock()
         self._waiting = 0
+        self.active = 0  # generations holding the model now (0 or 1)
 
     @property
     def waiting(self) -> int:
         return self._waiting
+
+    def ahead(self) -> int:
+        """Requests before a newly admitted one: those waiting (itself excluded) plus the one generating."""
+        return max(0, self._waiting - 1) + self.active
 
     def _set_waiting(self, delta: int) -> None:
         with self._count_lock:
@@ -101,6 +106,7 @@ class GenerationRunner:
                 cancel.set()
 
         def work() -> None:
+            self.active += 1
             if self.metrics:
                 self.metrics.in_progress.inc()
             try:
@@ -115,6 +121,7 @@ class GenerationRunner:
             except Exception as exc:  # reported to the client as an error event
                 post(Event(type="error", data={"message": f"{type(exc).__name__}: {exc}", "status": 500}))
             finally:
+                self.active -= 1
                 if self.metrics:
                     self.metrics.in_progress.dec()
                     self.metrics.generation_seconds.observe(time.perf_counter() - started)

@@ -26,6 +26,19 @@ class ErrorResponse(BaseModel):
     detail: str = Field(description="What went wrong and how to fix it.")
 
 
+class OpenAIErrorDetail(BaseModel):
+    message: str = Field(description="What went wrong and how to fix it (the OpenAI SDKs show it).")
+    type: str = Field(description="e.g. invalid_request_error, authentication_error, rate_limit_error.")
+    param: str | None = None
+    code: str | None = Field(None, description="Short machine-readable code, e.g. model_not_found.")
+
+
+class OpenAIErrorResponse(BaseModel):
+    """Errors of the OpenAI-compatible routes, in OpenAI's shape."""
+
+    error: OpenAIErrorDetail
+
+
 class ChatRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -145,11 +158,30 @@ class OpenAIMessage(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
+class StreamOptions(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    include_usage: bool = Field(False, description="Send a last chunk with `usage` and empty `choices`.")
+
+
+class CopilotOptions(BaseModel):
+    """Copilot-specific options of an OpenAI request (send them with the SDK's ``extra_body={"copilot": {...}}``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    thread_id: str | None = Field(None, pattern=r"^[A-Za-z0-9_.:-]{1,128}$",
+                                  description="Continue this copilot conversation (returned in X-Copilot-Thread-Id).")
+    actions: bool = Field(False, description="Allow the answer to propose a work order, decision record or report "
+                                             "for human approval (id in X-Copilot-Approval-Id). Off by default.")
+
+
 class ChatCompletionRequest(BaseModel):
-    """The subset of the OpenAI chat completions request the copilot honours (others are ignored)."""
+    """The subset of the OpenAI chat completions request the copilot honours (other OpenAI fields are accepted
+    and ignored). The model picks the agent: ``industrial-copilot`` routes automatically,
+    ``industrial-copilot-<agent>`` forces one (see ``GET /v1/models``)."""
 
     model_config = ConfigDict(extra="allow")
     model: str = "industrial-copilot"
     messages: list[OpenAIMessage] = Field(min_length=1)
     stream: StrictBool = False
+    stream_options: StreamOptions | None = None
     user: str | None = None
+    copilot: CopilotOptions | None = Field(None, description="Copilot extras: thread to continue, actions.")

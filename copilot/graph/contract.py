@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from copilot.types import Answer, ApprovalRequest
 
-EventType = Literal["route", "sources", "table_plan", "token", "approval", "done", "error"]
+EventType = Literal["route", "progress", "sources", "table_plan", "token", "approval", "done", "error"]
 
 
 class Event(BaseModel):
@@ -23,6 +23,7 @@ class Event(BaseModel):
 
     data by type:
       route:      {"route": str, "confidence": float, "method": str}
+      progress:   {"stage": "searching" | "table", "message": str} (slow work under way)
       sources:    {"citations": [Citation dict, ...]}
       table_plan: {"plan": dict, "rows": int}
       token:      {"text": str}
@@ -44,8 +45,9 @@ class Copilot(Protocol):
         """Answer one turn (runs the whole graph; may stop at an approval interrupt)."""
 
     def stream(self, message: str, *, thread_id: str | None = None, agent: str | None = None,
-               user: str = "anonymous", cancel: threading.Event | None = None) -> Iterator[Event]:
-        """Same as ask, streamed as events."""
+               user: str = "anonymous", cancel: threading.Event | None = None,
+               actions: bool = True) -> Iterator[Event]:
+        """Same as ask, streamed as events; ``actions=False`` proposes nothing for approval."""
 
     def history(self, thread_id: str) -> list[dict[str, Any]]:
         """[{"role": "user"|"assistant", "content": str, ...}]; raises KeyError for an unknown thread."""

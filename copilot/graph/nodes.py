@@ -77,7 +77,8 @@ def prepare_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str,
     query, how = rewrite_question(deps, state["question"], state.get("messages", []))
     update: dict[str, Any] = {"search_query": query}
     if getattr(agent, "uses_tables", False):
-        table = table_answer(deps, query)
+        table = table_answer(deps, query, on_table=lambda name: _emit(runtime, "progress", {
+            "stage": "table", "message": f"Reading the tables ({name})"}))
         if table is not None:
             _emit(runtime, "sources", {"citations": table["citations"]})
             _emit(runtime, "table_plan", {"plan": table["plan"], "rows": table["rows"]})
@@ -86,6 +87,7 @@ def prepare_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str,
     sources: list[Citation] = []
     rel = None
     if agent.needs_retrieval:
+        _emit(runtime, "progress", {"stage": "searching", "message": "Searching the documents"})
         extra = agent.extra_queries(query) if hasattr(agent, "extra_queries") else []
         hits, rel = search(deps, query, agent.filters(query), extra)
         cfg = deps.settings.agents
@@ -169,6 +171,8 @@ def _interview_start(agent: Any, state: CopilotState) -> bool:
 def finalize_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str, Any]:
     """Check citations, build the Answer, write the audit record and register any approval request."""
     deps = runtime.context.deps
+    if not runtime.context.allow_actions and (state.get("draft") or {}).get("proposal"):
+        state = {**state, "draft": {**state["draft"], "proposal": None}}  # type: ignore[typeddict-item]
     update = finalize_answer(deps, state, runtime.context.thread_id)
     if update.get("approval"):
         _emit(runtime, "approval", update["approval"])

@@ -110,8 +110,9 @@ def _rows_lead(deps: Deps, question: str) -> bool:
     return bool(hits) and hits[0].chunk.row is not None
 
 
-def table_answer(deps: Deps, question: str) -> dict[str, Any] | None:
-    """TableQA result for spreadsheet questions, or None; a failure never breaks the answer."""
+def table_answer(deps: Deps, question: str, on_table: Any = None) -> dict[str, Any] | None:
+    """TableQA result for spreadsheet questions, or None; a failure never breaks the answer.
+    ``on_table(names)`` is called just before a table plan runs (for progress messages)."""
     qa = deps.table_qa
     if qa is None:
         return None
@@ -120,6 +121,8 @@ def table_answer(deps: Deps, question: str) -> dict[str, Any] | None:
             return None
         if not _rows_lead(deps, question):
             return None
+        if on_table is not None:
+            on_table(", ".join(p.name for p in getattr(qa, "profiles", list)()[:3]) or "spreadsheet")
         ans = qa.answer(question)
     except Exception as exc:  # noqa: BLE001 - missing tables never break an answer
         log.warning("table QA failed: %s", exc)

@@ -16,6 +16,7 @@ from copilot.graph.contract import Decision, Event
 from copilot.graph.deps import Deps
 from copilot.graph.desk import ApprovalDesk
 from copilot.graph.state import RunContext
+from copilot.llm import usage as token_usage
 from copilot.llm.base import LLM
 from copilot.retrieval.base import Retriever
 from copilot.types import Answer, ApprovalRequest
@@ -70,32 +71,37 @@ class CopilotService:
         return message.strip(), thread_id or uuid.uuid4().hex, normalise_agent(agent)
 
     def stream(self, message: str, *, thread_id: str | None = None, agent: str | None = None,
-               user: str = "anonymous", cancel: threading.Event | None = None) -> Iterator[Event]:
+               user: str = "anonymous", cancel: threading.Event | None = None,
+               actions: bool = True) -> Iterator[Event]:
         """Events route -> sources -> (table_plan) -> token* -> (approval) -> done | error.
+        ``actions=False`` answers without proposing anything for approval (no work order, record or report).
         Raises ValueError at once for an empty or oversized message, a bad thread id or an unknown agent."""
         message, thread_id, explicit = self._validate(message, thread_id, agent)
         self.desk.claim(thread_id, user)  # a thread belongs to the user who started it
-        return self._run(message, thread_id, explicit, user, cancel)
+        return self._run(message, thread_id, explicit, user, cancel, actions)
 
     def _run(self, message: str, thread_id: str, explicit: str | None, user: str,
-             cancel: threading.Event | None) -> Iterator[Event]:
+             cancel: threading.Event | None, actions: bool = True) -> Iterator[Event]:
         lock = self._lock_for(thread_id)
         if not lock.acquire(timeout=self.settings.server.request_timeout_s):
             yield Event(type="error", data={"message": f"thread {thread_id} is busy with another request"})
             return
         try:
             config = {"configurable": {"thread_id": thread_id}}
-            ctx = RunContext(deps=self.deps, thread_id=thread_id, cancel=cancel)
+            ctx = RunContext(deps=self.deps, thread_id=thread_id, cancel=cancel, allow_actions=actions)
             inp = {"question": message, "user": user, "explicit_agent": explicit, "turn_id": uuid.uuid4().hex}
             start = time.perf_counter()
             first: float | None = None
             try:
-                for _mode, chunk in self.graph.stream(inp, config, context=ctx, stream_mode=["custom"]):
-                    if chunk.get("type") == "token" and first is None:
-                        first = time.perf_counter() - start
-                    yield Event(type=chunk["type"], data=chunk.get("data", {}))
+                with token_usage.meter() as usage:
+                    for _mode, chunk in self.graph.stream(inp, config, context=ctx, stream_mode=["custom"]):
+                        if chunk.get("type") == "token" and first is None:
+                            first = time.perf_counter() - start
+                        yield Event(type=chunk["type"], data=chunk.get("data", {}))
                 values = self.graph.get_state(config).values
                 answer = Answer(**values["answer"])
+                answer.usage = {"prompt_tokens": usage["prompt_tokens"],
+                                "completion_tokens": usage["completion_tokens"], "model_calls": usage["calls"]}
             except Exception as exc:  # noqa: BLE001 - reported as an error event and audited
                 self.deps.audit.append("error", {"question": message, "error": f"{type(exc).__name__}: {exc}"},
                                        thread_id=thread_id)

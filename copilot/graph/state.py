@@ -45,3 +45,4 @@ class RunContext:
     deps: Deps
     thread_id: str
     cancel: threading.Event | None = None
+    allow_actions: bool = True  # False: a proposal (work order, record, report) is dropped, nothing awaits approval

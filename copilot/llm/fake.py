@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+from copilot.llm import usage as token_usage
 from copilot.llm.base import ChatResult, Message
 
 
@@ -89,6 +90,7 @@ class FakeLLM:
         else:
             text = self._compose(messages)
         prompt_tokens = sum(len(m["content"].split()) for m in messages)
+        token_usage.add(prompt_tokens, len(text.split()))  # word counts: the fake has no tokenizer
         return ChatResult(text=text, prompt_tokens=prompt_tokens, completion_tokens=len(text.split()),
                           timings={"first_token": 0.0, "total": 0.0})
 

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
+from copilot.llm import usage as token_usage
 from copilot.llm.base import ChatResult, LLMError, Message
 
 T = TypeVar("T")
@@ -105,6 +106,7 @@ class LlamaCppLLM:
         out, evaluated = self._on_worker(run)
         total = time.perf_counter() - start
         usage = out.get("usage", {})
+        token_usage.add(usage.get("prompt_tokens", 0), usage.get("completion_tokens", 0))
         return ChatResult(
             text=out["choices"][0]["message"].get("content") or "",
             prompt_tokens=int(usage.get("prompt_tokens", 0)),
@@ -121,14 +123,20 @@ class LlamaCppLLM:
         pieces: queue.Queue[Any] = queue.Queue()
         stopped = threading.Event()
 
+        counts = {"prompt": 0}
+        text: list[str] = []
+
         def produce() -> None:
             try:
                 self._maybe_reset()
                 for chunk in self._llm.create_chat_completion(messages=list(messages), stream=True, **kwargs):  # type: ignore[arg-type]
+                    if not counts["prompt"]:  # the prompt is evaluated, no answer token yet: its length
+                        counts["prompt"] = int(self._llm.n_tokens)
                     if stopped.is_set() or (cancel is not None and cancel.is_set()):
                         break  # leaving the generator stops llama.cpp from decoding further tokens
                     piece = chunk["choices"][0]["delta"].get("content")  # type: ignore[index]
                     if piece:
+                        text.append(piece)
                         pieces.put(piece)
             except Exception as exc:  # noqa: BLE001 - handed to the consumer and raised there
                 pieces.put(exc)
@@ -143,3 +151,5 @@ class LlamaCppLLM:
                 yield item
         finally:
             stopped.set()
+            answer = "".join(text)
+            token_usage.add(counts["prompt"], len(self.tokenize(answer)) if answer else 0)

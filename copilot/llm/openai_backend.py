@@ -10,7 +10,8 @@ from typing import Any
 
 import httpx
 
-from copilot.llm.base import ChatResult, LLMError, Message
+from copilot.llm import usage as token_usage
+from copilot.llm.base import ChatResult, LLMError, Message, estimate_tokens
 
 
 class OpenAICompatLLM:
@@ -52,6 +53,7 @@ class OpenAICompatLLM:
             raise LLMError(f"OpenAI-compatible server at {self.base_url} failed: {exc}") from exc
         data = resp.json()
         usage = data.get("usage") or {}
+        token_usage.add(usage.get("prompt_tokens", 0), usage.get("completion_tokens", 0))
         return ChatResult(
             text=data["choices"][0]["message"].get("content") or "",
             prompt_tokens=int(usage.get("prompt_tokens", 0)),
@@ -63,6 +65,7 @@ class OpenAICompatLLM:
                temperature: float | None = None, stop: list[str] | None = None,
                cancel: threading.Event | None = None) -> Iterator[str]:
         body = self._body(messages, max_tokens, temperature, stop) | {"stream": True}
+        text: list[str] = []
         try:
             with self._client.stream("POST", f"{self.base_url}/chat/completions", json=body) as resp:
                 resp.raise_for_status()
@@ -76,6 +79,10 @@ class OpenAICompatLLM:
                         return
                     delta = json.loads(payload)["choices"][0].get("delta", {})
                     if delta.get("content"):
+                        text.append(delta["content"])
                         yield delta["content"]
         except httpx.HTTPError as exc:
             raise LLMError(f"OpenAI-compatible server at {self.base_url} failed: {exc}") from exc
+        finally:  # streamed replies carry no usage from every server: estimated from the text
+            token_usage.add(sum(estimate_tokens(m["content"]) for m in messages),
+                            estimate_tokens("".join(text)) if text else 0)

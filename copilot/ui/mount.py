@@ -10,6 +10,8 @@ reaches the internet.
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import logging
 import os
 import re
@@ -30,12 +32,41 @@ _EXTERNAL_LINK = re.compile(r"<link\b[^>]*href=\"https?://[^\"]*\"[^>]*>", re.S)
 _mounted: dict[str, Any] = {}
 
 
+LOGIN_TEXT = {
+    "title": "Sign in to Industrial Copilot",
+    "form.email.label": "Username", "form.email.placeholder": "e.g. operator",
+    "form.email.required": "Enter your username",
+    "errors.credentialsSignin": "Wrong username or password.", "errors.credentialssignin": "Wrong username or password.",
+    "errors.default": "Could not sign in. Check your username and password.",
+}
+
+
+def write_translation(root: Path) -> None:
+    """Chainlit's English texts with the login form speaking of usernames (users are ``operator``, ...)."""
+    spec = importlib.util.find_spec("chainlit")
+    if spec is None or spec.origin is None:
+        return
+    data = json.loads((Path(spec.origin).parent / "translations" / "en-US.json").read_text(encoding="utf-8"))
+    login = data.setdefault("auth", {}).setdefault("login", {})
+    for dotted, text in LOGIN_TEXT.items():
+        node = login
+        *parents, leaf = dotted.split(".")
+        for p in parents:
+            node = node.setdefault(p, {})
+        node[leaf] = text
+    folder = root / ".chainlit" / "translations"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "en-US.json").write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
 def prepare_root(root: Path) -> Path:
-    """Copy the UI's Chainlit config, welcome page and theme into ``root`` (refreshing stale copies)."""
+    """Copy the UI's Chainlit config, welcome page, theme and custom elements into ``root`` (refreshing
+    stale copies) and write the English texts."""
     (root / ".chainlit").mkdir(parents=True, exist_ok=True)
     shutil.copyfile(UI_DIR / ".chainlit" / "config.toml", root / ".chainlit" / "config.toml")
     shutil.copyfile(UI_DIR / "chainlit.md", root / "chainlit.md")
     shutil.copytree(UI_DIR / "public", root / "public", dirs_exist_ok=True)
+    write_translation(root)
     return root
 
 
@@ -49,6 +80,39 @@ def auth_secret(settings: Settings) -> str:
     path.write_text(secret, encoding="utf-8")
     os.chmod(path, 0o600)
     return secret
+
+
+class LoginErrorMiddleware:
+    """Chainlit answers a wrong password with the bare code ``credentialssignin``, which its login page shows
+    as "Unauthorized: credentialssignin": replace that detail with a sentence a person understands."""
+
+    MESSAGE = b'{"detail":"Wrong username or password."}'
+
+    def __init__(self, app: Any, login_path: str) -> None:
+        self.app, self.login_path = app, login_path
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != self.login_path:
+            await self.app(scope, receive, send)
+            return
+        held: dict[str, Any] = {}
+
+        async def wrapped(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 401:
+                held["start"] = message
+                return
+            if message["type"] == "http.response.body" and "start" in held:
+                if held.get("sent"):
+                    return  # the rest of the original body
+                headers = [(k, v) for k, v in held["start"]["headers"] if k.lower() != b"content-length"]
+                headers.append((b"content-length", str(len(self.MESSAGE)).encode()))
+                await send({"type": "http.response.start", "status": 401, "headers": headers})
+                await send({"type": "http.response.body", "body": self.MESSAGE})
+                held["sent"] = True
+                return
+            await send(message)
+
+        await self.app(scope, receive, wrapped)
 
 
 def _offline_html(original: Any) -> Any:
@@ -68,6 +132,10 @@ def configure_chainlit_env(settings: Settings) -> Path:
     """
     root = Path(os.environ.setdefault("CHAINLIT_APP_ROOT", str(settings.data_dir / "chainlit")))
     prepare_root(root)
+    config = root / ".chainlit" / "config.toml"  # the login image lives under the UI's own path
+    ui_path = "/" + settings.server.ui_path.strip("/")
+    config.write_text(config.read_text(encoding="utf-8").replace('"/chat/public/', f'"{ui_path}/public/'),
+                      encoding="utf-8")
     os.environ.setdefault("CHAINLIT_AUTH_SECRET", auth_secret(settings))
     return root
 
@@ -77,7 +145,11 @@ def mount_ui(app: FastAPI, container: Any) -> None:
     settings: Settings = container.settings
     path = "/" + settings.server.ui_path.strip("/")
     state.configure(container)
+    app.add_middleware(LoginErrorMiddleware, login_path=f"{path}/login")
     if "app" in _mounted:  # Chainlit is a process-wide singleton: reuse it
+        import chainlit.data as cl_data
+
+        cl_data._data_layer, cl_data._data_layer_initialized = None, False  # the history of this app's data_dir
         app.mount(path, _mounted["app"])
         return
     configure_chainlit_env(settings)

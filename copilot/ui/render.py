@@ -1,8 +1,7 @@
-"""Plain-text rendering for the UI: agent profiles, starters, sources and approval cards."""
+"""Plain-text rendering for the UI: agent profiles, starters, sources and decision notes."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from copilot.types import ApprovalRequest, Citation
@@ -34,35 +33,29 @@ def agent_for(profile: str | None) -> str | None:
 
 
 def source_name(c: Citation) -> str:
-    return f"Source {c.marker}"
+    """The element name of a source: its marker, so every ``[n]`` in the answer links to it."""
+    return f"[{c.marker}]"
 
 
 def source_text(c: Citation) -> str:
-    """Markdown shown when a source is opened: provenance, then the chunk text."""
+    """Markdown shown when a source is opened: provenance, then the exact passage given to the model."""
     facts = [("Document", c.title or c.doc_id), ("Section", c.section), ("Page", c.page), ("Sheet", c.sheet),
              ("Row", c.row), ("Revision", c.revision), ("File", c.source)]
-    head = "\n".join(f"**{k}:** {v}" for k, v in facts if v not in (None, ""))
-    return f"{head}\n\n---\n\n{c.text}"
+    head = "\n".join(f"**{k}:** {v}  " for k, v in facts if v not in (None, ""))
+    passage = "\n".join(f"> {line}" if line.strip() else ">" for line in c.text.strip().splitlines())
+    return f"### Source {c.marker}\n\n{head}\n\n**Passage used:**\n\n{passage}"
 
 
 def sources_list(citations: list[Citation]) -> str:
-    """A "Sources" footer naming each element so Chainlit links it."""
+    """A "Sources" footer; each ``[n]`` is a link Chainlit opens as that source."""
     if not citations:
         return ""
     lines = []
     for c in citations:
         where = ", ".join(str(p) for p in (c.section, c.page is not None and f"p. {c.page}",
                                            c.row is not None and f"row {c.row}", c.revision and f"rev. {c.revision}") if p)
-        lines.append(f"- {source_name(c)}: {c.title or c.doc_id}" + (f" ({where})" if where else ""))
+        lines.append(f"- {source_name(c)} {c.title or c.doc_id}" + (f" ({where})" if where else ""))
     return "\n\n**Sources**\n" + "\n".join(lines)
-
-
-def approval_card(req: ApprovalRequest, can_decide: bool) -> str:
-    kind = req.kind.replace("_", " ")
-    body = json.dumps(req.payload, indent=2, ensure_ascii=False)
-    status = ("Approve or reject it below." if can_decide
-              else "It **awaits approval** by a user with the approver role.")
-    return f"**Proposed {kind}** `{req.id}`: {req.summary}\n\n```json\n{body}\n```\n\n{status}"
 
 
 def decision_text(req: ApprovalRequest, record: dict[str, Any] | None) -> str:
@@ -72,3 +65,13 @@ def decision_text(req: ApprovalRequest, record: dict[str, Any] | None) -> str:
         rid = record.get("id") or record.get("wo_id") or record.get("record_id")
         text += f" Stored as `{rid}`."
     return text
+
+
+def ingest_summary(report: dict[str, Any]) -> str:
+    """"12 chunks from this document (index: 340 chunks in 9 documents)": the upload's own chunk count first."""
+    files = [f for f in report.get("files", []) if f.get("status") != "removed"]
+    own = sum(int(f.get("chunks", 0)) for f in files)
+    status = ", ".join(sorted({str(f.get("status")) for f in files})) or "unchanged"
+    summary = report.get("summary", {})
+    return (f"{own} chunk{'s' if own != 1 else ''} from this document ({status}); the index now holds "
+            f"{summary.get('chunks', '?')} chunks in {summary.get('documents', '?')} documents.")

@@ -27,7 +27,8 @@ class StubCopilot:
         self._lock = threading.Lock()
 
     def stream(self, message: str, *, thread_id: str | None = None, agent: str | None = None,
-               user: str = "anonymous", cancel: threading.Event | None = None) -> Iterator[Event]:
+               user: str = "anonymous", cancel: threading.Event | None = None,
+               actions: bool = True) -> Iterator[Event]:
         with self._lock:
             self.running += 1
             self.max_running = max(self.max_running, self.running)
@@ -46,7 +47,7 @@ class StubCopilot:
                 text += f"word{i} "
                 yield Event(type="token", data={"text": f"word{i} "})
             approval = None
-            if route == "maintenance":
+            if route == "maintenance" and actions:
                 approval = ApprovalRequest(id=uuid.uuid4().hex[:8], kind="work_order", thread_id=thread_id,
                                            payload={"asset": "P-101", "task": "inspect"}, summary="Inspect P-101")
                 self.approvals[approval.id] = approval

@@ -40,7 +40,8 @@ def test_chat_sse_streams_events_in_order(api: Api) -> None:
     assert r.headers["content-type"].startswith("text/event-stream")
     events = sse_events(r.text)
     names = [n for n, _ in events]
-    assert names[0] == "route" and names[1] == "sources" and names[-1] == "done"
+    assert names[0] == "route" and names[1] == "progress" and names[2] == "sources" and names[-1] == "done"
+    assert events[1][1] == {"stage": "searching", "message": "Searching the documents"}
     assert "token" in names
     tokens = "".join(d["text"] for n, d in events if n == "token")
     assert tokens.strip()

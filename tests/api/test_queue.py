@@ -50,3 +50,33 @@ def test_slow_answer_times_out_with_503_and_is_cancelled(tmp_path: Path) -> None
     s = api.client.post("/v1/chat", json={"message": "slow", "stream": True}, headers=api.h("viewer"))
     assert "event: error" in s.text and "503" in s.text
 
+
+
+def test_queue_position_for_progress_messages(tmp_path: Path) -> None:
+    """runner.ahead() is what the UI shows as "Waiting in the queue: N requests ahead"."""
+    stub = StubCopilot(delay=0.05, tokens=20)
+    runner = _api(tmp_path, stub, queue_size=5).app.state.container.runner
+
+    async def run() -> list[int]:
+        seen = [runner.ahead()]
+        first = runner.admit()
+        seen.append(runner.ahead())  # admitted, nothing generating yet: nobody ahead of it
+        consume = asyncio.ensure_future(_drain(runner.events(first, "one")))
+        while runner.active == 0:
+            await asyncio.sleep(0.01)
+        second = runner.admit()
+        seen.append(runner.ahead())  # one generating
+        third = runner.admit()
+        seen.append(runner.ahead())  # one generating, one waiting before it
+        await consume
+        for ticket in (second, third):
+            await _drain(runner.events(ticket, "next"))
+        seen.append(runner.ahead())
+        return seen
+
+    assert asyncio.run(run()) == [0, 0, 1, 2, 0]
+
+
+async def _drain(events) -> None:
+    async for _ in events:
+        pass

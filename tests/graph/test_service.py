@@ -34,7 +34,7 @@ def test_stream_event_order_and_sources_before_tokens(make):
     svc = make()
     events = list(svc.stream(WO_QUESTION, agent="maintenance"))
     types = [e.type for e in events]
-    assert types[0] == "route" and types[1] == "sources"
+    assert types[0] == "route" and types[1] == "progress" and types[2] == "sources"
     assert types.index("sources") < types.index("token")
     assert types[-2:] == ["approval", "done"]
     done = events[-1].data
@@ -228,6 +228,8 @@ def test_table_questions_use_table_qa_with_plan_event(settings):
         svc.close()
     types = [e.type for e in events]
     assert types.index("sources") < types.index("table_plan") < types.index("token")
+    progress = [e.data for e in events if e.type == "progress"]
+    assert progress == [{"stage": "table", "message": "Reading the tables (spreadsheet)"}], progress
     done = events[-1].data
     assert done["table_plan"] == {"table": "maint", "agg": "count"} and done["citations"][0]["row"] == 4
 

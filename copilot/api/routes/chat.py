@@ -20,7 +20,8 @@ router = APIRouter(prefix="/v1", tags=["chat"])
 
 SSE_DOC = (
     "With `stream: true` (default) the response is `text/event-stream`; each event's name is its type "
-    "and its data is JSON: `route` {route, confidence, method}, `sources` {citations}, `table_plan` "
+    "and its data is JSON: `route` {route, confidence, method}, `progress` {stage, message} (slow work under "
+    "way: searching, reading tables), `sources` {citations}, `table_plan` "
     "{plan, rows}, `token` {text}, `approval` (ApprovalRequest), `done` (the full Answer), `error` {message}."
 )
 

@@ -1,7 +1,10 @@
 """OpenAI-compatible ``/v1/chat/completions`` and ``/v1/models``, answered through the same graph.
 
-The last user message is the question; earlier turns come from the copilot's own thread when the
-request carries a ``thread_id`` extra field. Citations are appended to the text as a "Sources:" list.
+Responses carry only OpenAI's fields. The last user message is the question; citations are appended
+to the text as a "Sources:" list. Copilot extras travel outside the OpenAI body: the request's
+``copilot`` object (thread to continue, ``actions``) and the response headers ``X-Copilot-Thread-Id``
+and ``X-Copilot-Approval-Id``. Nothing is proposed for approval unless ``copilot.actions`` is true.
+Errors use OpenAI's ``{"error": {...}}`` shape, also inside a stream.
 """
 
 from __future__ import annotations
@@ -13,17 +16,25 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import APIRouter
+from fastapi.responses import JSONResponse
 from sse_starlette.sse import EventSourceResponse
 
 from copilot.api.deps import ContainerDep, Viewer
-from copilot.api.errors import APIError, responses
+from copilot.api.errors import CODES, APIError, openai_error_body
 from copilot.api.routes.chat import admit, check_message, collect_answer
 from copilot.api.runner import GenerationTimeout
-from copilot.api.schemas import ChatCompletionRequest
+from copilot.api.schemas import ChatCompletionRequest, OpenAIErrorResponse
 from copilot.types import Answer, Citation
 
 router = APIRouter(prefix="/v1", tags=["openai"])
 MODEL_ID = "industrial-copilot"
+MODELS = {MODEL_ID: None, **{f"{MODEL_ID}-{a}": a for a in ("readiness", "governance", "maintenance")}}
+THREAD_HEADER, APPROVAL_HEADER = "X-Copilot-Thread-Id", "X-Copilot-Approval-Id"
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses=`` for these error statuses, in OpenAI's error shape."""
+    return {s: {"model": OpenAIErrorResponse, "description": CODES.get(s, "error")} for s in statuses}
 
 
 def sources_text(citations: list[Citation]) -> str:
@@ -38,6 +49,20 @@ def sources_text(citations: list[Citation]) -> str:
     return "\n\nSources:\n" + "\n".join(lines)
 
 
+def tail_text(answer: Answer) -> str:
+    """What follows the streamed answer: the sources and, when asked for, the proposal awaiting approval."""
+    text = sources_text(answer.citations)
+    if answer.approval is not None:
+        kind = answer.approval.kind.replace("_", " ")
+        text += f"\n\nProposed {kind} {answer.approval.id} awaits approval by an approver."
+    return text
+
+
+def usage(answer: Answer) -> dict[str, int]:
+    prompt, completion = answer.usage.get("prompt_tokens", 0), answer.usage.get("completion_tokens", 0)
+    return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
+
+
 def _question(body: ChatCompletionRequest) -> str:
     for msg in reversed(body.messages):
         if msg.role == "user":
@@ -49,54 +74,94 @@ def _question(body: ChatCompletionRequest) -> str:
     raise APIError(422, "messages must contain a non-empty user message")
 
 
-def _chunk(cid: str, created: int, delta: dict[str, Any], finish: str | None = None) -> dict[str, str]:
-    return {"data": json.dumps({"id": cid, "object": "chat.completion.chunk", "created": created, "model": MODEL_ID,
-                                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})}
+def _agent(model: str) -> str | None:
+    if model not in MODELS:
+        raise APIError(404, f"the model {model!r} does not exist; use one of: {', '.join(MODELS)}",
+                       code="model_not_found")
+    return MODELS[model]
 
 
-async def _stream(container: Any, ticket: Any, question: str, kwargs: dict[str, Any]) -> AsyncIterator[dict[str, str]]:
+def _chunk(cid: str, created: int, model: str, delta: dict[str, Any] | None, finish: str | None = None,
+           with_usage: bool = False, usage_: dict[str, int] | None = None) -> dict[str, str]:
+    """One SSE frame; ``delta=None`` gives the usage chunk (empty ``choices``)."""
+    body: dict[str, Any] = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": model,
+                            "choices": [] if delta is None else [{"index": 0, "delta": delta, "finish_reason": finish}]}
+    if with_usage:  # as OpenAI does: "usage": null on every chunk but the last
+        body["usage"] = usage_
+    return {"data": json.dumps(body, ensure_ascii=False)}
+
+
+async def _stream(container: Any, ticket: Any, question: str, model: str, kwargs: dict[str, Any],
+                  include_usage: bool) -> AsyncIterator[dict[str, str]]:
     cid, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
-    yield _chunk(cid, created, {"role": "assistant", "content": ""})
+
+    def chunk(delta: dict[str, Any] | None, finish: str | None = None, **kw: Any) -> dict[str, str]:
+        return _chunk(cid, created, model, delta, finish, with_usage=include_usage, **kw)
+
+    answer: Answer | None = None
+    yield chunk({"role": "assistant", "content": ""})
     try:
         async for event in container.runner.events(ticket, question, **kwargs):
             if event.type == "token":
-                yield _chunk(cid, created, {"content": event.data.get("text", "")})
+                yield chunk({"content": event.data.get("text", "")})
             elif event.type == "done":
                 answer = Answer.model_validate(event.data)
-                yield _chunk(cid, created, {"content": sources_text(answer.citations)})
-            elif event.type == "error":
-                yield _chunk(cid, created, {"content": f"\n[error: {event.data.get('message', '')}]"})
+                yield chunk({"content": tail_text(answer)})
+            elif event.type == "error":  # the SDK raises openai.APIError with this message
+                status = int(event.data.get("status", 500))
+                yield {"data": json.dumps(openai_error_body(status, event.data.get("message", "unknown error")))}
+                return
     except GenerationTimeout as exc:
-        yield _chunk(cid, created, {"content": f"\n[error: {exc}]"})
-    yield _chunk(cid, created, {}, "stop")
+        yield {"data": json.dumps(openai_error_body(503, str(exc), "timeout"))}
+        return
+    yield chunk({}, "stop")
+    if include_usage and answer is not None:
+        yield chunk(None, usage_=usage(answer))
     yield {"data": "[DONE]"}
 
 
 @router.post("/chat/completions", summary="OpenAI-compatible chat completion",
-             description="Works with the OpenAI SDKs (`base_url=<server>/v1`, `api_key=<copilot key>`).",
-             responses={200: {"content": {"application/json": {}, "text/event-stream": {}}},
-                        **responses(401, 413, 415, 422, 429, 503)})
+             description="Works with the OpenAI SDKs (`base_url=<server>/v1`, `api_key=<copilot key>`), streamed "
+                         "or not; `stream_options.include_usage` adds a last chunk with `usage`. Copilot extras: "
+                         "request field `copilot` {thread_id, actions}; response headers `X-Copilot-Thread-Id` "
+                         "(always) and `X-Copilot-Approval-Id` (when `copilot.actions` is true and the answer "
+                         "proposes something for approval).",
+             responses={200: {"content": {"application/json": {}, "text/event-stream": {}},
+                              "headers": {THREAD_HEADER: {"description": "The copilot thread of this answer.",
+                                                          "schema": {"type": "string"}},
+                                          APPROVAL_HEADER: {"description": "Approval request raised (non-streamed).",
+                                                            "schema": {"type": "string"}}}},
+                        **responses(401, 404, 413, 415, 422, 429, 503)})
 async def chat_completions(body: ChatCompletionRequest, container: ContainerDep, principal: Viewer) -> Any:
+    agent = _agent(body.model)
     question = _question(body)
     check_message(container, question)
-    extra = body.model_extra or {}
-    thread_id = extra.get("thread_id") if isinstance(extra.get("thread_id"), str) else None
-    kwargs = {"thread_id": thread_id, "agent": None, "user": principal.user}
+    options = body.copilot
+    legacy = (body.model_extra or {}).get("thread_id")
+    thread_id = (options.thread_id if options else None) or (legacy if isinstance(legacy, str) else None)
+    thread_id = thread_id or uuid.uuid4().hex
+    kwargs = {"thread_id": thread_id, "agent": agent, "user": principal.user,
+              "actions": bool(options and options.actions)}
     ticket = admit(container)
+    headers = {THREAD_HEADER: thread_id}
     if body.stream:
-        return EventSourceResponse(_stream(container, ticket, question, kwargs), ping=15)
+        include_usage = bool(body.stream_options and body.stream_options.include_usage)
+        return EventSourceResponse(_stream(container, ticket, question, body.model, kwargs, include_usage),
+                                   ping=15, headers=headers)
     answer = await collect_answer(container, ticket, question, **kwargs)
-    text = answer.text + sources_text(answer.citations)
-    return {
+    if answer.approval is not None:
+        headers[APPROVAL_HEADER] = answer.approval.id
+    return JSONResponse({
         "id": f"chatcmpl-{uuid.uuid4().hex[:24]}", "object": "chat.completion", "created": int(time.time()),
-        "model": MODEL_ID, "thread_id": answer.thread_id,
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
-        "usage": {"prompt_tokens": answer.usage.get("prompt_tokens", 0),
-                  "completion_tokens": answer.usage.get("completion_tokens", 0),
-                  "total_tokens": answer.usage.get("prompt_tokens", 0) + answer.usage.get("completion_tokens", 0)},
-    }
+        "model": body.model,
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": answer.text + tail_text(answer)},
+                     "finish_reason": "stop"}],
+        "usage": usage(answer),
+    }, headers=headers)
 
 
 @router.get("/models", summary="OpenAI-compatible model list", responses=responses(401))
 def models(_: Viewer) -> dict[str, Any]:
-    return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "local"}]}
+    """One model per way of answering: automatic routing, or one agent."""
+    return {"object": "list", "data": [{"id": m, "object": "model", "created": 0, "owned_by": "local"}
+                                       for m in MODELS]}
