@@ -20,7 +20,9 @@ from copilot.retrieval import faiss_store
 from copilot.retrieval.base import Filters
 from copilot.retrieval.bm25 import BM25Index
 from copilot.retrieval.embedder import Embedder, build_embedder
+from copilot.retrieval.fields import TermIndex
 from copilot.retrieval.fusion import rrf
+from copilot.retrieval.ranking import aggregate_documents, fuse, scale_dense, scale_lexical, top_ids
 from copilot.retrieval.store import POINTER, RetrievalIndexError, current_generation
 from copilot.retrieval.tokenize import codes_in_query
 from copilot.types import Chunk, Hit
@@ -45,6 +47,9 @@ class _Generation:
         self.vectors = np.load(gen / "vectors.npy", mmap_mode="r")
         self.faiss = faiss_store.load(gen / "faiss.index")
         self.bm25 = BM25Index.load(gen / "bm25", self.count)
+        # Generations written before the heading field and term index existed load without them.
+        self.head = BM25Index.load(gen / "bm25_head", self.count) if (gen / "bm25_head").exists() else None
+        self.terms = TermIndex.load(gen / "terms.json")
         self.lock = threading.Lock()
 
     def query(self, sql: str, params: Any = ()) -> list[Any]:
@@ -118,11 +123,6 @@ class HybridRetriever:
         return np.nonzero(np.isin(gen.chunk_doc, np.fromiter(docs or (), dtype=np.int32)))[0]
 
     # -- retrievers ----------------------------------------------------------
-    def _dense(self, gen: _Generation, qvec: np.ndarray, n: int,
-               allowed: np.ndarray | None) -> list[int]:
-        _, ids = faiss_store.search(gen.faiss, qvec, n, allowed)
-        return [int(i) for i in ids]
-
     @staticmethod
     def _top(scores: np.ndarray, n: int, allowed: np.ndarray | None) -> list[int]:
         if allowed is not None:
@@ -148,46 +148,106 @@ class HybridRetriever:
         ranked = sorted(matched, key=lambda i: (-matched[i], -float(bm25_scores[i]), i))[:n]
         return ranked, matched
 
+    # -- scoring -------------------------------------------------------------
+    def _lexical(self, gen: _Generation, query: str) -> np.ndarray:
+        """BM25 over the body plus the field-boosted heading path (title > section)."""
+        scores = gen.bm25.scores(query)
+        w = self.settings.retrieval.weight_head
+        if w > 0 and gen.head is not None:
+            scores = scores + w * gen.head.scores(query)
+        return scores
+
+    def _score(self, gen: _Generation, query: str, mode: str, n: int,
+               allowed: np.ndarray | None) -> tuple[dict[int, float], np.ndarray | None, np.ndarray, dict[int, int]]:
+        """Candidate -> score for one mode (fused for hybrid), plus what the hits report."""
+        cfg = self.settings.retrieval
+        qvec = None
+        if mode in ("hybrid", "dense"):
+            self._check_embedder(gen)
+            qvec = self.embedder.embed([query])[0]
+        lexical = np.zeros(gen.count, dtype=np.float32)
+        if mode == "bm25":
+            lexical = self._lexical(gen, query)
+            return {i: float(lexical[i]) for i in self._top(lexical, n, allowed)}, None, lexical, {}
+        assert qvec is not None
+        cos, ids = faiss_store.search(gen.faiss, qvec, n, allowed)
+        dense = {int(i): float(c) for c, i in zip(cos, ids, strict=True)}
+        if mode == "dense":
+            return dense, qvec, lexical, {}
+        lexical = self._lexical(gen, query)
+        lex_ids = self._top(lexical, n, allowed)
+        exact_ids, matched = self._exact(gen, codes_in_query(query), n, allowed, lexical)
+        terms = gen.terms.match(query) if cfg.weight_terms > 0 else {}
+        if allowed is not None and terms:
+            terms = {i: v for i, v in terms.items() if i in set(allowed.tolist())}
+        if cfg.fusion == "rrf":
+            rankings = {"dense": list(dense), "bm25": lex_ids, "exact": exact_ids, "terms": top_ids(terms, n)}
+            weights = {"dense": cfg.weight_dense, "bm25": cfg.weight_bm25, "exact": cfg.weight_exact,
+                       "terms": cfg.weight_terms}
+            return rrf(rankings, weights, cfg.rrf_k), qvec, lexical, matched
+        scaled_lex = scale_lexical(lexical)
+        cands = set(dense) | set(lex_ids) | set(exact_ids) | set(terms)
+        cos_all = {i: (dense[i] if i in dense else float(np.dot(gen.vectors[i], qvec))) for i in cands}
+        floor = min(dense.values()) if dense else 0.0
+        scaled_dense = scale_dense({**cos_all, -1: floor})
+        scaled_dense.pop(-1, None)
+        top_code = max(matched.values(), default=1)
+        features = {"dense": {i: max(0.0, v) for i, v in scaled_dense.items()},
+                    "bm25": {i: float(scaled_lex[i]) for i in cands},
+                    "exact": {i: matched[i] / top_code for i in exact_ids},
+                    "terms": terms}
+        weights = {"dense": cfg.weight_dense, "bm25": cfg.weight_bm25, "exact": cfg.weight_exact,
+                   "terms": cfg.weight_terms}
+        return fuse(features, weights), qvec, lexical, matched
+
     # -- public API ----------------------------------------------------------
     def search(self, query: str, *, k: int | None = None, mode: str | None = None,
                filters: Filters | None = None) -> list[Hit]:
         """Best ``k`` chunks for ``query`` (see copilot.retrieval.base.Retriever.search)."""
         cfg = self.settings.retrieval
         k = k or cfg.k
-        mode = mode or cfg.mode
+        mode = self._mode(mode)
+        gen, allowed = self._prepare(query, filters)
+        if gen is None:
+            return []
+        scores, qvec, lexical, matched = self._score(gen, query, mode, max(cfg.candidates, k), allowed)
+        final = [(i, scores[i]) for i in top_ids(scores, k)]
+        return self._hits(gen, final, qvec, lexical, matched, mode)
+
+    def search_documents(self, query: str, *, k: int = 10, mode: str | None = None,
+                         filters: Filters | None = None) -> list[tuple[str, float, Hit]]:
+        """Best ``k`` documents: (doc_id, score, best passage). Chunk scores of each document are
+        aggregated (``retrieval.doc_aggregate``: max = best passage, decay = best passage plus a
+        decaying share of the next two) over ``retrieval.doc_candidates`` candidates per retriever."""
+        cfg = self.settings.retrieval
+        mode = self._mode(mode)
+        gen, allowed = self._prepare(query, filters)
+        if gen is None:
+            return []
+        scores, qvec, lexical, matched = self._score(gen, query, mode, max(cfg.doc_candidates, k), allowed)
+        docs = aggregate_documents(scores, gen.chunk_doc, cfg.doc_aggregate, cfg.doc_decay)
+        best: dict[int, int] = {}
+        for i in top_ids(scores, len(scores)):
+            best.setdefault(int(gen.chunk_doc[i]), i)
+        order = top_ids(docs, k)
+        hits = self._hits(gen, [(best[d], scores[best[d]]) for d in order], qvec, lexical, matched, mode)
+        return [(h.chunk.doc_id, docs[d], h) for d, h in zip(order, hits, strict=True)]
+
+    def _mode(self, mode: str | None) -> str:
+        mode = mode or self.settings.retrieval.mode
         if mode not in MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}; choose one of {', '.join(MODES)}")
+        return mode
+
+    def _prepare(self, query: str, filters: Filters | None) -> tuple[_Generation | None, np.ndarray | None]:
         self._refresh()
         gen = self._gen
         if gen is None or gen.count == 0 or not query.strip():
-            return []
+            return None, None
         allowed = self._allowed(gen, filters)
         if allowed is not None and len(allowed) == 0:
-            return []
-        n = max(cfg.candidates, k)
-        qvec = None
-        if mode in ("hybrid", "dense"):
-            self._check_embedder(gen)
-            qvec = self.embedder.embed([query])[0]
-        rankings: dict[str, list[int]] = {}
-        bm25_scores = np.zeros(gen.count, dtype=np.float32)
-        if mode in ("hybrid", "bm25"):
-            bm25_scores = gen.bm25.scores(query)
-            rankings["bm25"] = self._top(bm25_scores, n, allowed)
-        if qvec is not None:
-            rankings["dense"] = self._dense(gen, qvec, n, allowed)
-        matched: dict[int, int] = {}
-        if mode == "hybrid":
-            rankings["exact"], matched = self._exact(gen, codes_in_query(query), n, allowed, bm25_scores)
-            weights = {"dense": cfg.weight_dense, "bm25": cfg.weight_bm25, "exact": cfg.weight_exact}
-            fused = rrf(rankings, weights, cfg.rrf_k)
-            order = sorted(fused, key=lambda i: (-fused[i], i))[:k]
-            final = [(i, fused[i]) for i in order]
-        else:
-            ids = rankings[mode][:k]
-            final = [(i, float(np.dot(gen.vectors[i], qvec)) if qvec is not None else float(bm25_scores[i]))
-                     for i in ids]
-        return self._hits(gen, final, qvec, bm25_scores, matched, mode)
+            return None, None
+        return gen, allowed
 
     def _hits(self, gen: _Generation, final: list[tuple[int, float]], qvec: np.ndarray | None,
               bm25_scores: np.ndarray, matched: dict[int, int], mode: str) -> list[Hit]:
@@ -206,7 +266,7 @@ class HybridRetriever:
             if matched.get(i):
                 scores["exact"] = float(matched[i])
             if mode == "hybrid":
-                scores["rrf"] = score
+                scores[self.settings.retrieval.fusion] = score
             hits.append(Hit(chunk=Chunk.model_validate_json(rows[i]), score=score, rank=rank, scores=scores))
         return hits
 
