@@ -157,6 +157,7 @@ def write_generation(gen: Path, chunks: list[Chunk], vectors: np.ndarray, files:
     """Write a complete generation (SQLite, vectors.npy, faiss.index, bm25/, bm25_head/, terms.json) into ``gen``."""
     if len(chunks) != len(vectors):
         raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
+    faiss_kind = faiss_store.resolve_kind(faiss_kind, len(chunks))
     docs: dict[str, dict[str, Any]] = {}
     for c in chunks:
         d = docs.setdefault(c.doc_id, {"doc_id": c.doc_id, "title": c.title, "doc_type": c.doc_type,
