@@ -23,6 +23,7 @@ from copilot.ingest.loaders import load_file
 from copilot.ingest.models import FileResult, IngestReport, LoadError
 from copilot.ingest.scan import Candidate, file_hash, scan, under
 from copilot.retrieval import store
+from copilot.retrieval.embed_cache import EmbedCache, embed_resumable
 from copilot.retrieval.embedder import Embedder, build_embedder
 from copilot.types import Chunk
 
@@ -68,14 +69,13 @@ def _load(settings: Settings, cand: Candidate, taken: dict[str, str],
     return chunks
 
 
-def _embed(embedder: Embedder, chunks: list[Chunk], batch: int, progress: bool) -> np.ndarray:
-    out = np.zeros((len(chunks), embedder.dim), dtype=np.float32)
-    with tqdm(total=len(chunks), desc="embed", unit="chunk", disable=not progress, leave=False) as bar:
-        for start in range(0, len(chunks), batch):
-            part = chunks[start:start + batch]
-            out[start:start + len(part)] = embedder.embed([c.embed_text() for c in part])
-            bar.update(len(part))
-    return out
+def _embed(embedder: Embedder, chunks: list[Chunk], batch: int, progress: bool,
+           cache: EmbedCache | None = None) -> np.ndarray:
+    """Embed with a progress bar (rate and ETA); batches are checkpointed in ``cache`` to resume a crash."""
+    texts = [c.embed_text() for c in chunks]
+    with tqdm(total=len(chunks), desc="embed", unit="chunk", disable=not progress, leave=False,
+              smoothing=0.1) as bar:
+        return embed_resumable(embedder.embed, texts, embedder.dim, batch, cache, bar.update)
 
 
 def ingest_paths(settings: Settings, paths: list[Path], *, embedder: Embedder | None = None,
@@ -159,7 +159,11 @@ def ingest_paths(settings: Settings, paths: list[Path], *, embedder: Embedder | 
                                                      len(chunks), list(result.warnings))
         if prev and not new_chunks and not removed and not rebuild and set(kept) == set(prev_files):
             return _unchanged_report(report, results, prev, prev_files, started)
-        vectors = _embed(emb, new_chunks, max(settings.embedder.batch_size, 64), progress)
+        cache = EmbedCache(index_dir, emb.name, emb.dim)
+        try:
+            vectors = _embed(emb, new_chunks, max(settings.embedder.batch_size, 64), progress, cache)
+        finally:
+            cache.close()
         all_chunks: list[Chunk] = []
         rows: list[int] = []
         files: list[str] = []
@@ -180,6 +184,7 @@ def ingest_paths(settings: Settings, paths: list[Path], *, embedder: Embedder | 
             store.write_generation(gen, all_chunks, all_vecs, records, embedder_name=emb.name,
                                    faiss_kind=settings.retrieval.faiss_index, chunk_files=files)
             store.publish(index_dir, gen)
+            cache.clear()
         except BaseException:
             shutil.rmtree(gen, ignore_errors=True)
             raise
