@@ -24,9 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from copilot.config import load_settings  # noqa: E402
+from copilot.ingest.pipeline import ingest_paths  # noqa: E402
 from copilot.retrieval.embedder import build_embedder  # noqa: E402
+from copilot.retrieval.index import open_retriever  # noqa: E402
 from eval.loaders import load_beir  # noqa: E402
-from eval.retrieval_eval import build_temp_index, evaluate_mode  # noqa: E402
+from eval.retrieval_eval import evaluate_mode  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
 DATASETS = ROOT / "eval" / "datasets"
@@ -61,13 +63,14 @@ def grid(kind: str) -> list[dict[str, Any]]:
     if kind == "small":
         return [BASELINE, {}]
     out = [BASELINE]
-    for wd, wh, wt, agg in itertools.product((0.3, 0.5, 0.7, 1.0), (0.0, 0.5, 1.0, 2.0), (0.0, 1.0),
-                                             ("max", "decay")):
+    for wd, wh, wt, agg in itertools.product((0.3, 0.5, 0.7, 1.0), (0.0, 0.5, 1.0), (1.0,), ("max", "decay")):
         out.append({"fusion": "score", "weight_dense": wd, "weight_bm25": 1.0, "weight_head": wh,
                     "weight_terms": wt, "doc_aggregate": agg})
-    for wd, wh in itertools.product((0.5, 1.0), (0.0, 1.0)):
+    for wd, wh in itertools.product((0.5, 1.0), (0.0, 0.5)):
         out.append({"fusion": "rrf", "weight_dense": wd, "weight_bm25": 1.0, "weight_head": wh,
                     "weight_terms": 1.0, "doc_aggregate": "max"})
+    out.append({"fusion": "score", "weight_dense": 0.5, "weight_bm25": 1.0, "weight_head": 0.5,
+                "weight_terms": 0.0, "doc_aggregate": "max"})  # ablation: no defined-term channel
     return out
 
 
@@ -77,26 +80,39 @@ def main() -> None:
     ap.add_argument("--grid", choices=["small", "full"], default="full")
     ap.add_argument("--sets", nargs="+", default=sorted(SETS))
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--workdir", type=Path, help="keep the indexes here (re-runs reuse them)")
     args = ap.parse_args()
     base = load_settings(profile="default", overrides={"tables": {"enabled": False}})
     emb = CachedEmbedder(build_embedder(base))
     results: list[dict[str, Any]] = []
+    seen: dict[tuple, float] = {}  # single modes depend on few parameters: evaluate each variant once
     with tempfile.TemporaryDirectory() as tmp:
+        work = args.workdir or Path(tmp)
         built: dict[Path, Any] = {}
         rets = {}
         for name in args.sets:
             folder, docs = SETS[name]
             if docs not in built:
-                built[docs] = build_temp_index(base, [docs], Path(tmp) / name, emb, progress=False)[1]
+                settings = base.model_copy(update={"data_dir": work / docs.parent.name / "data"})
+                ingest_paths(settings, [docs], embedder=emb, progress=False)
+                built[docs] = open_retriever(settings, emb)
             rets[name] = (built[docs], load_beir(folder, "test" if name == "kb" else args.split))
         for params in grid(args.grid):
             row: dict[str, Any] = {"params": params, "sets": {}}
             fetch_k = params.get("fetch_k")
             update = {k: v for k, v in params.items() if k != "fetch_k"}
             for name, (ret, ds) in rets.items():
-                ret.settings = base.model_copy(update={"retrieval": base.retrieval.model_copy(update=update)})
-                row["sets"][name] = {m: round(evaluate_mode(ret, ds, m, fetch_k=fetch_k, progress=False)
-                                              ["metrics"]["ndcg@10"], 4) for m in ("bm25", "dense", "hybrid")}
+                ret.settings = ret.settings.model_copy(
+                    update={"retrieval": base.retrieval.model_copy(update=update)})
+                row["sets"][name] = {}
+                for m in ("bm25", "dense", "hybrid"):
+                    relevant = {"bm25": ("weight_head", "doc_aggregate", "fusion"), "dense": ("doc_aggregate",)}
+                    key = (name, m, fetch_k, tuple(sorted((k, v) for k, v in update.items()
+                                                          if m == "hybrid" or k in relevant[m])))
+                    if key not in seen:
+                        seen[key] = round(evaluate_mode(ret, ds, m, fetch_k=fetch_k, progress=False)
+                                          ["metrics"]["ndcg@10"], 4)
+                    row["sets"][name][m] = seen[key]
             s = row["sets"].values()
             row["worst_ratio"] = round(min(v["hybrid"] / max(v["bm25"], v["dense"], 1e-9) for v in s), 4)
             row["mean_hybrid"] = round(float(np.mean([v["hybrid"] for v in s])), 4)
