@@ -1,4 +1,5 @@
-"""The hybrid retriever: FAISS (dense) + BM25 + exact code match, fused by weighted RRF.
+"""The hybrid retriever: FAISS (dense) + BM25 (body and heading fields) + exact codes + defined terms.
+Fused by calibrated scores (default) or weighted RRF; see copilot.retrieval.candidates and .ranking.
 
 ``open_retriever(settings)`` returns a retriever over the generation that ``index_dir/CURRENT``
 names; each search checks the pointer (one ``stat``) and reloads when a new generation is published.
@@ -19,12 +20,11 @@ from copilot.config import Settings
 from copilot.retrieval import faiss_store
 from copilot.retrieval.base import Filters
 from copilot.retrieval.bm25 import BM25Index
+from copilot.retrieval.candidates import score_candidates
 from copilot.retrieval.embedder import Embedder, build_embedder
 from copilot.retrieval.fields import TermIndex
-from copilot.retrieval.fusion import rrf
-from copilot.retrieval.ranking import aggregate_documents, fuse, scale_dense, scale_lexical, top_ids
+from copilot.retrieval.ranking import aggregate_documents, top_ids
 from copilot.retrieval.store import POINTER, RetrievalIndexError, current_generation
-from copilot.retrieval.tokenize import codes_in_query
 from copilot.types import Chunk, Hit
 
 MODES = ("hybrid", "dense", "bm25")
@@ -123,82 +123,13 @@ class HybridRetriever:
         return np.nonzero(np.isin(gen.chunk_doc, np.fromiter(docs or (), dtype=np.int32)))[0]
 
     # -- retrievers ----------------------------------------------------------
-    @staticmethod
-    def _top(scores: np.ndarray, n: int, allowed: np.ndarray | None) -> list[int]:
-        if allowed is not None:
-            masked = np.full_like(scores, -np.inf)
-            masked[allowed] = scores[allowed]
-            scores = masked
-        n = min(n, int(np.count_nonzero(scores > 0)))
-        if n <= 0:
-            return []
-        part = np.argpartition(-scores, n - 1)[:n]
-        return [int(i) for i in part[np.argsort(-scores[part], kind="stable")]]
-
-    def _exact(self, gen: _Generation, codes: list[str], n: int, allowed: np.ndarray | None,
-               bm25_scores: np.ndarray) -> tuple[list[int], dict[int, int]]:
-        if not codes:
-            return [], {}
-        marks = ",".join("?" * len(codes))
-        rows = gen.query(f"SELECT idx, COUNT(DISTINCT code) FROM codes WHERE code IN ({marks}) GROUP BY idx", codes)
-        matched = {int(i): int(c) for i, c in rows}
-        if allowed is not None:
-            allowed_set = set(allowed.tolist())
-            matched = {i: c for i, c in matched.items() if i in allowed_set}
-        ranked = sorted(matched, key=lambda i: (-matched[i], -float(bm25_scores[i]), i))[:n]
-        return ranked, matched
-
-    # -- scoring -------------------------------------------------------------
-    def _lexical(self, gen: _Generation, query: str) -> np.ndarray:
-        """BM25 over the body plus the field-boosted heading path (title > section)."""
-        scores = gen.bm25.scores(query)
-        w = self.settings.retrieval.weight_head
-        if w > 0 and gen.head is not None:
-            scores = scores + w * gen.head.scores(query)
-        return scores
-
     def _score(self, gen: _Generation, query: str, mode: str, n: int,
                allowed: np.ndarray | None) -> tuple[dict[int, float], np.ndarray | None, np.ndarray, dict[int, int]]:
-        """Candidate -> score for one mode (fused for hybrid), plus what the hits report."""
-        cfg = self.settings.retrieval
         qvec = None
         if mode in ("hybrid", "dense"):
             self._check_embedder(gen)
             qvec = self.embedder.embed([query])[0]
-        lexical = np.zeros(gen.count, dtype=np.float32)
-        if mode == "bm25":
-            lexical = self._lexical(gen, query)
-            return {i: float(lexical[i]) for i in self._top(lexical, n, allowed)}, None, lexical, {}
-        assert qvec is not None
-        cos, ids = faiss_store.search(gen.faiss, qvec, n, allowed)
-        dense = {int(i): float(c) for c, i in zip(cos, ids, strict=True)}
-        if mode == "dense":
-            return dense, qvec, lexical, {}
-        lexical = self._lexical(gen, query)
-        lex_ids = self._top(lexical, n, allowed)
-        exact_ids, matched = self._exact(gen, codes_in_query(query), n, allowed, lexical)
-        terms = gen.terms.match(query) if cfg.weight_terms > 0 else {}
-        if allowed is not None and terms:
-            terms = {i: v for i, v in terms.items() if i in set(allowed.tolist())}
-        if cfg.fusion == "rrf":
-            rankings = {"dense": list(dense), "bm25": lex_ids, "exact": exact_ids, "terms": top_ids(terms, n)}
-            weights = {"dense": cfg.weight_dense, "bm25": cfg.weight_bm25, "exact": cfg.weight_exact,
-                       "terms": cfg.weight_terms}
-            return rrf(rankings, weights, cfg.rrf_k), qvec, lexical, matched
-        scaled_lex = scale_lexical(lexical)
-        cands = set(dense) | set(lex_ids) | set(exact_ids) | set(terms)
-        cos_all = {i: (dense[i] if i in dense else float(np.dot(gen.vectors[i], qvec))) for i in cands}
-        floor = min(dense.values()) if dense else 0.0
-        scaled_dense = scale_dense({**cos_all, -1: floor})
-        scaled_dense.pop(-1, None)
-        top_code = max(matched.values(), default=1)
-        features = {"dense": {i: max(0.0, v) for i, v in scaled_dense.items()},
-                    "bm25": {i: float(scaled_lex[i]) for i in cands},
-                    "exact": {i: matched[i] / top_code for i in exact_ids},
-                    "terms": terms}
-        weights = {"dense": cfg.weight_dense, "bm25": cfg.weight_bm25, "exact": cfg.weight_exact,
-                   "terms": cfg.weight_terms}
-        return fuse(features, weights), qvec, lexical, matched
+        return score_candidates(gen, self.settings.retrieval, query, qvec, mode, n, allowed)
 
     # -- public API ----------------------------------------------------------
     def search(self, query: str, *, k: int | None = None, mode: str | None = None,
