@@ -1,6 +1,10 @@
 """Choose the fusion weights and document aggregation on the development splits (never on test).
 
-    .venv/bin/python bench/tune_fusion.py [--split dev] [--grid small|full] [--out docs/benchmarks/tune_fusion.json]
+    .venv/bin/python bench/tune_fusion.py [--split dev] [--grid small|full] [--workdir DIR] [--backend onnx]
+        [--out docs/benchmarks/tune_fusion.json]
+
+``--grid small`` runs the pre-issue-14 baseline (plain RRF, no heading field or term index, 30
+chunks deduped per document) and the current defaults side by side.
 
 Each corpus is ingested once with the configured (real) embedder; query embeddings are cached, so
 every setting of the grid re-ranks the same candidates. A setting's objective is the worst ratio of
@@ -81,8 +85,11 @@ def main() -> None:
     ap.add_argument("--sets", nargs="+", default=sorted(SETS))
     ap.add_argument("--out", type=Path)
     ap.add_argument("--workdir", type=Path, help="keep the indexes here (re-runs reuse them)")
+    ap.add_argument("--backend", choices=["sentence_transformers", "onnx"], default="sentence_transformers",
+                    help="embedder backend the indexes and queries use")
     args = ap.parse_args()
-    base = load_settings(profile="default", overrides={"tables": {"enabled": False}})
+    base = load_settings(profile="default", overrides={"tables": {"enabled": False},
+                                                       "embedder": {"backend": args.backend}})
     emb = CachedEmbedder(build_embedder(base))
     results: list[dict[str, Any]] = []
     seen: dict[tuple, float] = {}  # single modes depend on few parameters: evaluate each variant once
