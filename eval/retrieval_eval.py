@@ -112,6 +112,8 @@ def run_retrieval_eval(retriever: Any, dataset: BeirDataset, modes: Sequence[str
         "kind": "retrieval",
         "dataset": {"path": str(dataset.path), "queries": len(dataset.queries), "level": level, "k": k,
                     "fetch_k": fetch_k or (3 * k if level == "doc" else k), "corpus_docs": len(dataset.corpus),
+                    "doc_ranking": level == "doc" and fetch_k is None
+                    and callable(getattr(retriever, "search_documents", None)),
                     "split": dataset.split},
         "metric_names": list(RETRIEVAL_METRICS),
         "modes": results,
