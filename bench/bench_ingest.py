@@ -1,6 +1,6 @@
 """Ingestion throughput (chunks/s) with the real embedder, through the ordinary ingest path.
 
-    .venv/bin/python bench/bench_ingest.py [--corpus knowledge shared] [--embedder real|fake]
+    .venv/bin/python bench/bench_ingest.py [--corpus knowledge shared] [--embedder real|onnx|fake]
 
 Each corpus is ingested from scratch into a temporary data directory; the figure is indexed chunks
 divided by wall-clock seconds of `ingest_paths` (load + chunk + embed + write + publish). Because the
@@ -35,8 +35,10 @@ CORPORA = {
 
 def run(name: str, paths: list[Path], embedder_kind: str) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings(profile="default" if embedder_kind == "real" else "test",
-                                 overrides={"data_dir": tmp, "tables": {"enabled": False}})
+        overrides = {"data_dir": tmp, "tables": {"enabled": False}}
+        if embedder_kind == "onnx":
+            overrides["embedder"] = {"backend": "onnx"}
+        settings = load_settings(profile="test" if embedder_kind == "fake" else "default", overrides=overrides)
         emb = build_embedder(settings)
         emb.embed(["warm up"])
         t0, c0 = time.perf_counter(), time.process_time()
@@ -57,7 +59,8 @@ def run(name: str, paths: list[Path], embedder_kind: str) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", nargs="+", choices=sorted(CORPORA), default=sorted(CORPORA))
-    ap.add_argument("--embedder", choices=["real", "fake"], default="real")
+    ap.add_argument("--embedder", choices=["real", "onnx", "fake"], default="real",
+                    help="real = sentence-transformers MiniLM; onnx = its int8 ONNX Runtime export")
     args = ap.parse_args()
     for name in args.corpus:
         run(name, CORPORA[name], args.embedder)

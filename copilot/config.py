@@ -49,7 +49,8 @@ class LLMSettings(_Section):
 
 
 class EmbedderSettings(_Section):
-    backend: Literal["sentence_transformers", "fake"] = "sentence_transformers"
+    backend: Literal["sentence_transformers", "onnx", "fake"] = Field(
+        "sentence_transformers", description="onnx = int8 ONNX Runtime export of the same model (faster on CPU).")
     model_path: Path | None = Field(
         None, description="A sentence-transformers model directory; default is the bundled all-MiniLM-L6-v2."
     )
@@ -87,7 +88,16 @@ class RetrievalSettings(_Section):
     weight_dense: float = Field(1.0, ge=0)
     weight_bm25: float = Field(1.0, ge=0)
     weight_exact: float = Field(2.0, ge=0, description="Weight of exact code/tag matches (E-204, P-101).")
-    faiss_index: Literal["flat", "hnsw"] = Field("flat", description="flat = exact search; hnsw = approximate, for large corpora.")
+    faiss_index: Literal["auto", "flat", "hnsw"] = Field(
+        "auto", description="flat = exact search; hnsw = approximate; auto = flat up to 200k chunks, hnsw above.")
+    fusion: Literal["score", "rrf"] = Field(
+        "score", description="Hybrid fusion: score = calibrated weighted sum of scaled scores; rrf = weighted RRF.")
+    weight_head: float = Field(0.5, ge=0, description="BM25 field boost of the title and heading path.")
+    weight_terms: float = Field(1.0, ge=0, description="Weight of passages defining the term a query asks about.")
+    doc_candidates: int = Field(200, ge=1, le=5000, description="Candidates per retriever for document ranking.")
+    doc_aggregate: Literal["max", "decay"] = Field(
+        "max", description="Document score from its chunks: max = best passage; decay = best + decaying next two.")
+    doc_decay: float = Field(0.5, ge=0, le=1, description="Share of the 2nd (and squared for the 3rd) passage.")
     min_relevance: float = Field(
         0.25, ge=-1, le=1, description="Below this best dense cosine similarity the copilot says it does not know."
     )

@@ -25,6 +25,7 @@ class BeirDataset:
     queries: dict[str, str]
     qrels: dict[str, Qrels]
     corpus: dict[str, dict[str, str]] = field(default_factory=dict)
+    split: str = "test"
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -75,7 +76,7 @@ def load_beir(path: Path, split: str = "test") -> BeirDataset:
             corpus[str(row["_id"])] = {"title": str(row.get("title", "")), "text": str(row["text"])}
     # Only queries that have judgements are evaluated.
     return BeirDataset(path=path, queries={q: t for q, t in queries.items() if q in qrels}, qrels=qrels,
-                       corpus=corpus)
+                       corpus=corpus, split=split)
 
 
 class Fact(BaseModel):

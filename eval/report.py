@@ -85,7 +85,8 @@ def retrieval_markdown(report: dict[str, Any]) -> list[str]:
         lines.append(f"| {mode} | " + " | ".join(vals) + f" | {_fmt(lat['p50'])} | {_fmt(lat['p95'])} |")
     ds = report["dataset"]
     lines.append("")
-    lines.append(f"{ds['queries']} queries, {ds['level']}-level qrels, k={ds['k']} (fetch {ds['fetch_k']} chunks).")
+    how = ("retriever's document ranking" if ds.get("doc_ranking") else f"fetch {ds['fetch_k']} chunks")
+    lines.append(f"{ds['queries']} queries, {ds['level']}-level qrels, k={ds['k']} ({how}).")
     return lines
 
 

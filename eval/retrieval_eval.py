@@ -1,8 +1,10 @@
 """Retrieval evaluation on a BEIR dataset: every mode side by side, per-query records, latencies.
 
-Document-level evaluation (the default): each query fetches ``fetch_k`` chunks (3 x k unless
-set), maps them to their ``doc_id``, removes repeated documents keeping the best position and
-scores the first k distinct documents. Chunk-level evaluation scores chunk ids as returned.
+Document-level evaluation (the default): each query asks the retriever for its k best documents
+(``search_documents``: chunk scores aggregated per document). With ``fetch_k`` set, or for a
+retriever without document ranking, it fetches ``fetch_k`` chunks (3 x k unless set), maps them to
+their ``doc_id``, removes repeated documents keeping the best position and scores the first k
+distinct documents. Chunk-level evaluation scores chunk ids as returned.
 """
 
 from __future__ import annotations
@@ -71,14 +73,20 @@ def evaluate_mode(retriever: Any, dataset: BeirDataset, mode: str, *, k: int = 1
     if level not in ("doc", "chunk"):
         raise ValueError(f"level must be doc or chunk, got {level!r}")
     fetch = fetch_k or (3 * k if level == "doc" else k)
+    # The retriever's own document ranking (chunk scores aggregated per document) unless the caller
+    # asked for a fixed number of chunks to dedupe.
+    doc_ranking = fetch_k is None and callable(getattr(retriever, "search_documents", None))
     rows = []
     latencies = []
     for qid, text in tqdm(dataset.queries.items(), desc=f"retrieval {mode}", disable=not progress, leave=False):
         t0 = time.perf_counter()
-        hits = retriever.search(text, k=fetch, mode=mode)
+        if level == "doc" and doc_ranking:
+            ranking = [doc_id for doc_id, _, _ in retriever.search_documents(text, k=k, mode=mode)]
+        else:
+            hits = retriever.search(text, k=fetch, mode=mode)
+            ids = [h.chunk.doc_id for h in hits] if level == "doc" else [h.chunk.id for h in hits]
+            ranking = (dedupe(ids) if level == "doc" else ids)[:k]
         latencies.append(time.perf_counter() - t0)
-        ids = [h.chunk.doc_id for h in hits] if level == "doc" else [h.chunk.id for h in hits]
-        ranking = (dedupe(ids) if level == "doc" else ids)[:k]
         qrels = dataset.qrels.get(qid, {})
         rows.append({"id": qid, "query": text, "ranking": ranking,
                      "relevant": sorted(i for i, g in qrels.items() if g > 0),
@@ -103,7 +111,10 @@ def run_retrieval_eval(retriever: Any, dataset: BeirDataset, modes: Sequence[str
     return {
         "kind": "retrieval",
         "dataset": {"path": str(dataset.path), "queries": len(dataset.queries), "level": level, "k": k,
-                    "fetch_k": fetch_k or (3 * k if level == "doc" else k), "corpus_docs": len(dataset.corpus)},
+                    "fetch_k": fetch_k or (3 * k if level == "doc" else k), "corpus_docs": len(dataset.corpus),
+                    "doc_ranking": level == "doc" and fetch_k is None
+                    and callable(getattr(retriever, "search_documents", None)),
+                    "split": dataset.split},
         "metric_names": list(RETRIEVAL_METRICS),
         "modes": results,
     }

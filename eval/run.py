@@ -26,14 +26,14 @@ def _embedder(settings: Settings, embedder: Any) -> Any:
 def retrieval_run(settings: Settings, dataset_dir: Path, *, docs: Path | None = None,
                   modes: Sequence[str] = MODES, k: int = 10, fetch_k: int | None = None, level: str = "doc",
                   embedder: Any = None, progress: bool = True, command: str = "",
-                  prebuilt: tuple[Settings, Any] | None = None) -> dict[str, Any]:
+                  prebuilt: tuple[Settings, Any] | None = None, split: str = "test") -> dict[str, Any]:
     """Retrieval eval on a BEIR folder.
 
     Index used: the dataset's ``corpus.jsonl`` (ingested into a temporary index), else ``docs``
     (a folder or file ingested into a temporary index), else the configured index. ``prebuilt``
     (settings, retriever) from :func:`~eval.retrieval_eval.build_temp_index` replaces ``docs``.
     """
-    dataset = load_beir(dataset_dir)
+    dataset = load_beir(dataset_dir, split)
     embedder = _embedder(settings, embedder)
     with tempfile.TemporaryDirectory(prefix="copilot-eval-") as tmp:
         if dataset.corpus:

@@ -68,6 +68,7 @@ def register(app: typer.Typer) -> None:
         k: Annotated[int, typer.Option("--k", min=1, max=200, help="Cut-off for the metrics.")] = 10,
         fetch_k: Annotated[int | None, typer.Option("--fetch-k", min=1, help="Chunks fetched per query (default 3 x k for doc-level).")] = None,
         level: Annotated[str, typer.Option("--level", help="doc (qrels name documents) or chunk (qrels name chunk ids).")] = "doc",
+        split: Annotated[str, typer.Option("--split", help="Which qrels/<split>.tsv to score (e.g. dev or test).")] = "test",
         output: OutputOpt = None, compare_with: CompareOpt = None, tolerance: TolOpt = 0.02,
         fail_on_regression: Annotated[bool, typer.Option("--fail-on-regression", help="Exit 1 when --compare finds a regression.")] = False,
         quiet: Annotated[bool, typer.Option("--quiet", help="No progress bars.")] = False,
@@ -84,7 +85,7 @@ def register(app: typer.Typer) -> None:
             if level not in ("doc", "chunk"):
                 raise ValueError(f"--level must be doc or chunk, got {level!r}")
             report = retrieval_run(settings, dataset, docs=docs, modes=mode_list, k=k, fetch_k=fetch_k, level=level,
-                                   progress=not quiet, command=shlex.join(["copilot", *sys.argv[1:]]))
+                                   progress=not quiet, command=shlex.join(["copilot", *sys.argv[1:]]), split=split)
         except (DatasetError, ValueError) as exc:
             err_console.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(2) from exc

@@ -17,6 +17,7 @@ import numpy as np
 from copilot.config import Settings
 from copilot.ingest.models import FileResult
 from copilot.retrieval import store
+from copilot.retrieval.faiss_store import resolve_kind
 from copilot.retrieval.segmented import MAX_SEGMENTS
 from copilot.types import Chunk
 
@@ -29,10 +30,12 @@ def can_append(settings: Settings, prev: Path | None, n_new: int, embedder_name:
         return False
     segs = store.segments(prev)
     base = store.read_meta(segs[0][0])
-    if (base.get("embedder") != embedder_name or base.get("faiss", "flat") != settings.retrieval.faiss_index
-            or int(base.get("count", 0)) == 0):
-        return False
+    count = int(base.get("count", 0))
     later = sum(int(store.read_meta(seg).get("count", 0)) for seg, _ in segs[1:]) + n_new
+    have = resolve_kind(base.get("faiss", "flat"), count)
+    if base.get("embedder") != embedder_name or count == 0 \
+            or have != resolve_kind(settings.retrieval.faiss_index, count + later):
+        return False  # an "auto" index that outgrows exact search is rebuilt as HNSW
     return len(segs) < MAX_SEGMENTS and later <= max(MIN_APPEND, int(base.get("count", 0)) // 4)
 
 

@@ -25,6 +25,7 @@ from copilot.ingest.scan import Candidate, file_hash, scan, under
 from copilot.ingest.table_hooks import register_table as _register_table
 from copilot.ingest.table_hooks import sync_tables as _sync_tables
 from copilot.retrieval import store
+from copilot.retrieval.embed_cache import EmbedCache, embed_resumable
 from copilot.retrieval.embedder import Embedder, build_embedder
 from copilot.types import Chunk
 
@@ -56,14 +57,13 @@ def _load(settings: Settings, cand: Candidate, taken: dict[str, str],
     return chunks
 
 
-def _embed(embedder: Embedder, chunks: list[Chunk], batch: int, progress: bool) -> np.ndarray:
-    out = np.zeros((len(chunks), embedder.dim), dtype=np.float32)
-    with tqdm(total=len(chunks), desc="embed", unit="chunk", disable=not progress, leave=False) as bar:
-        for start in range(0, len(chunks), batch):
-            part = chunks[start:start + batch]
-            out[start:start + len(part)] = embedder.embed([c.embed_text() for c in part])
-            bar.update(len(part))
-    return out
+def _embed(embedder: Embedder, chunks: list[Chunk], batch: int, progress: bool,
+           cache: EmbedCache | None = None) -> np.ndarray:
+    """Embed with a progress bar (rate and ETA); batches are checkpointed in ``cache`` to resume a crash."""
+    texts = [c.embed_text() for c in chunks]
+    with tqdm(total=len(chunks), desc="embed", unit="chunk", disable=not progress, leave=False,
+              smoothing=0.1) as bar:
+        return embed_resumable(embedder.embed, texts, embedder.dim, batch, cache, bar.update)
 
 
 def ingest_paths(settings: Settings, paths: list[Path], *, embedder: Embedder | None = None,
@@ -150,7 +150,11 @@ def ingest_paths(settings: Settings, paths: list[Path], *, embedder: Embedder | 
         if prev and not new_chunks and not removed and not rebuild and set(kept) == set(prev_files):
             _sync_tables(settings, list(prev_files.values()))
             return _unchanged_report(report, results, prev, prev_files, started)
-        vectors = _embed(emb, new_chunks, max(settings.embedder.batch_size, 64), progress)
+        cache = EmbedCache(settings.index_dir, emb.name, emb.dim)
+        try:
+            vectors = _embed(emb, new_chunks, max(settings.embedder.batch_size, 64), progress, cache)
+        finally:
+            cache.close()
         records = [rec for key, rec in kept.items()] + list(new_records.values())
         live_docs = {r.doc_id for r in records}
         # Tables of documents leaving the index go first: a crash after this never lets them answer.
@@ -159,6 +163,7 @@ def ingest_paths(settings: Settings, paths: list[Path], *, embedder: Embedder | 
         gen, total = write_next(settings, prev, kept, new_chunks, vectors, new_files, new_records, emb.name,
                                 emb.dim, results, append=append)
         _sync_tables(settings, records)
+        cache.clear()
     report.files = list(results.values())
     report.total_chunks = total
     report.total_documents = len(live_docs)

@@ -1,8 +1,9 @@
-"""Embedders: sentence-transformers (the only module importing it) and a deterministic fake."""
+"""Embedders: sentence-transformers (the only module importing it), ONNX int8 and a deterministic fake."""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import threading
@@ -122,14 +123,37 @@ def _single_thread() -> Iterator[None]:
 
 
 _CACHE: dict[tuple[str, str], Embedder] = {}
+log = logging.getLogger(__name__)
 
 
 def build_embedder(settings: Settings) -> Embedder:
-    """Return the configured embedder (the real model is loaded once per process and reused)."""
+    """Return the configured embedder (the real model is loaded once per process and reused).
+
+    ``onnx`` runs an int8 ONNX export of the same model (made once from its local weights into
+    ``models_dir``); if onnxruntime is missing or the export fails it falls back to sentence-transformers."""
     cfg = settings.embedder
     if cfg.backend == "fake":
         return FakeEmbedder(cfg.fake_dim)
     key = (cfg.backend, str(cfg.model_path))
     if key not in _CACHE:
-        _CACHE[key] = SentenceTransformerEmbedder(cfg.model_path, cfg.batch_size)
+        emb: Embedder | None = None
+        if cfg.backend == "onnx":
+            try:
+                emb = onnx_embedder(settings)
+            except Exception as exc:  # noqa: BLE001 - any ONNX problem: the torch path still works
+                log.warning("ONNX embedder unavailable (%s); using sentence-transformers", exc)
+        _CACHE[key] = emb or SentenceTransformerEmbedder(cfg.model_path, cfg.batch_size)
     return _CACHE[key]
+
+
+def onnx_embedder(settings: Settings) -> Embedder:
+    """The int8 ONNX Runtime embedder of ``embedder.model_path`` (the bundled MiniLM by default)."""
+    from copilot.retrieval.onnx_embedder import OnnxEmbedder, cache_dir_for, export_int8
+
+    cfg = settings.embedder
+    path = Path(cfg.model_path) if cfg.model_path else bundled_embedder_path()
+    if not path.exists():
+        raise EmbedderError(f"embedder.model_path: {path} does not exist")
+    onnx_file = export_int8(path, cache_dir_for(path, settings.models_dir))
+    base = "all-MiniLM-L6-v2" if cfg.model_path is None else str(path.resolve())
+    return OnnxEmbedder(path, onnx_file, name=f"{base}+onnx-int8", batch_size=cfg.batch_size)

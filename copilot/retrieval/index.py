@@ -1,4 +1,5 @@
-"""The hybrid retriever: FAISS (dense) + BM25 + exact code match, fused by weighted RRF.
+"""The hybrid retriever: FAISS (dense) + BM25 (body and heading fields) + exact codes + defined terms.
+Fused by calibrated scores (default) or weighted RRF; see copilot.retrieval.candidates and .ranking.
 
 ``open_retriever(settings)`` returns a retriever over the generation that ``index_dir/CURRENT``
 names; each search checks the pointer (one ``stat``) and reloads when a new generation is published.
@@ -19,11 +20,12 @@ from copilot.config import Settings
 from copilot.retrieval import faiss_store
 from copilot.retrieval.base import Filters
 from copilot.retrieval.bm25 import BM25Index
+from copilot.retrieval.candidates import score_candidates
 from copilot.retrieval.embedder import Embedder, build_embedder
-from copilot.retrieval.fusion import rrf
+from copilot.retrieval.fields import TermIndex
+from copilot.retrieval.ranking import aggregate_documents, top_ids
 from copilot.retrieval.segmented import SegmentedGeneration
 from copilot.retrieval.store import POINTER, SEGMENTS, RetrievalIndexError, current_generation
-from copilot.retrieval.tokenize import codes_in_query
 from copilot.types import Chunk, Hit
 
 MODES = ("hybrid", "dense", "bm25")
@@ -47,6 +49,9 @@ class _Generation:
         self.faiss = faiss_store.load(gen / "faiss.index")
         self.bm25 = BM25Index.load(gen / "bm25", self.count)
         self.alive: np.ndarray | None = None  # every chunk is live in a single-segment generation
+        # Generations written before the heading field and term index existed load without them.
+        self.head = BM25Index.load(gen / "bm25_head", self.count) if (gen / "bm25_head").exists() else None
+        self.terms = TermIndex.load(gen / "terms.json")
         self.lock = threading.Lock()
 
     def query(self, sql: str, params: Any = ()) -> list[Any]:
@@ -121,35 +126,13 @@ class HybridRetriever:
         return ids if gen.alive is None else np.intersect1d(ids, gen.alive)
 
     # -- retrievers ----------------------------------------------------------
-    def _dense(self, gen: _Generation, qvec: np.ndarray, n: int,
-               allowed: np.ndarray | None) -> list[int]:
-        _, ids = faiss_store.search(gen.faiss, qvec, n, allowed)
-        return [int(i) for i in ids]
-
-    @staticmethod
-    def _top(scores: np.ndarray, n: int, allowed: np.ndarray | None) -> list[int]:
-        if allowed is not None:
-            masked = np.full_like(scores, -np.inf)
-            masked[allowed] = scores[allowed]
-            scores = masked
-        n = min(n, int(np.count_nonzero(scores > 0)))
-        if n <= 0:
-            return []
-        part = np.argpartition(-scores, n - 1)[:n]
-        return [int(i) for i in part[np.argsort(-scores[part], kind="stable")]]
-
-    def _exact(self, gen: _Generation, codes: list[str], n: int, allowed: np.ndarray | None,
-               bm25_scores: np.ndarray) -> tuple[list[int], dict[int, int]]:
-        if not codes:
-            return [], {}
-        marks = ",".join("?" * len(codes))
-        rows = gen.query(f"SELECT idx, COUNT(DISTINCT code) FROM codes WHERE code IN ({marks}) GROUP BY idx", codes)
-        matched = {int(i): int(c) for i, c in rows}
-        if allowed is not None:
-            allowed_set = set(allowed.tolist())
-            matched = {i: c for i, c in matched.items() if i in allowed_set}
-        ranked = sorted(matched, key=lambda i: (-matched[i], -float(bm25_scores[i]), i))[:n]
-        return ranked, matched
+    def _score(self, gen: _Generation, query: str, mode: str, n: int,
+               allowed: np.ndarray | None) -> tuple[dict[int, float], np.ndarray | None, np.ndarray, dict[int, int]]:
+        qvec = None
+        if mode in ("hybrid", "dense"):
+            self._check_embedder(gen)
+            qvec = self.embedder.embed([query])[0]
+        return score_candidates(gen, self.settings.retrieval, query, qvec, mode, n, allowed)
 
     # -- public API ----------------------------------------------------------
     def search(self, query: str, *, k: int | None = None, mode: str | None = None,
@@ -157,40 +140,48 @@ class HybridRetriever:
         """Best ``k`` chunks for ``query`` (see copilot.retrieval.base.Retriever.search)."""
         cfg = self.settings.retrieval
         k = k or cfg.k
-        mode = mode or cfg.mode
+        mode = self._mode(mode)
+        gen, allowed = self._prepare(query, filters)
+        if gen is None:
+            return []
+        scores, qvec, lexical, matched = self._score(gen, query, mode, max(cfg.candidates, k), allowed)
+        final = [(i, scores[i]) for i in top_ids(scores, k)]
+        return self._hits(gen, final, qvec, lexical, matched, mode)
+
+    def search_documents(self, query: str, *, k: int = 10, mode: str | None = None,
+                         filters: Filters | None = None) -> list[tuple[str, float, Hit]]:
+        """Best ``k`` documents: (doc_id, score, best passage). Chunk scores of each document are
+        aggregated (``retrieval.doc_aggregate``: max = best passage, decay = best passage plus a
+        decaying share of the next two) over ``retrieval.doc_candidates`` candidates per retriever."""
+        cfg = self.settings.retrieval
+        mode = self._mode(mode)
+        gen, allowed = self._prepare(query, filters)
+        if gen is None:
+            return []
+        scores, qvec, lexical, matched = self._score(gen, query, mode, max(cfg.doc_candidates, k), allowed)
+        docs = aggregate_documents(scores, gen.chunk_doc, cfg.doc_aggregate, cfg.doc_decay)
+        best: dict[int, int] = {}
+        for i in top_ids(scores, len(scores)):
+            best.setdefault(int(gen.chunk_doc[i]), i)
+        order = top_ids(docs, k)
+        hits = self._hits(gen, [(best[d], scores[best[d]]) for d in order], qvec, lexical, matched, mode)
+        return [(h.chunk.doc_id, docs[d], h) for d, h in zip(order, hits, strict=True)]
+
+    def _mode(self, mode: str | None) -> str:
+        mode = mode or self.settings.retrieval.mode
         if mode not in MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}; choose one of {', '.join(MODES)}")
+        return mode
+
+    def _prepare(self, query: str, filters: Filters | None) -> tuple[_Generation | None, np.ndarray | None]:
         self._refresh()
         gen = self._gen
         if gen is None or gen.count == 0 or not query.strip():
-            return []
+            return None, None
         allowed = self._allowed(gen, filters)
         if allowed is not None and len(allowed) == 0:
-            return []
-        n = max(cfg.candidates, k)
-        qvec = None
-        if mode in ("hybrid", "dense"):
-            self._check_embedder(gen)
-            qvec = self.embedder.embed([query])[0]
-        rankings: dict[str, list[int]] = {}
-        bm25_scores = np.zeros(gen.count, dtype=np.float32)
-        if mode in ("hybrid", "bm25"):
-            bm25_scores = gen.bm25.scores(query)
-            rankings["bm25"] = self._top(bm25_scores, n, allowed)
-        if qvec is not None:
-            rankings["dense"] = self._dense(gen, qvec, n, allowed)
-        matched: dict[int, int] = {}
-        if mode == "hybrid":
-            rankings["exact"], matched = self._exact(gen, codes_in_query(query), n, allowed, bm25_scores)
-            weights = {"dense": cfg.weight_dense, "bm25": cfg.weight_bm25, "exact": cfg.weight_exact}
-            fused = rrf(rankings, weights, cfg.rrf_k)
-            order = sorted(fused, key=lambda i: (-fused[i], i))[:k]
-            final = [(i, fused[i]) for i in order]
-        else:
-            ids = rankings[mode][:k]
-            final = [(i, float(np.dot(gen.vectors[i], qvec)) if qvec is not None else float(bm25_scores[i]))
-                     for i in ids]
-        return self._hits(gen, final, qvec, bm25_scores, matched, mode)
+            return None, None
+        return gen, allowed
 
     def _hits(self, gen: _Generation, final: list[tuple[int, float]], qvec: np.ndarray | None,
               bm25_scores: np.ndarray, matched: dict[int, int], mode: str) -> list[Hit]:
@@ -209,7 +200,7 @@ class HybridRetriever:
             if matched.get(i):
                 scores["exact"] = float(matched[i])
             if mode == "hybrid":
-                scores["rrf"] = score
+                scores[self.settings.retrieval.fusion] = score
             hits.append(Hit(chunk=Chunk.model_validate_json(rows[i]), score=score, rank=rank, scores=scores))
         return hits
 

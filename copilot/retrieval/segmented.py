@@ -22,6 +22,7 @@ import numpy as np
 
 from copilot.retrieval import faiss_store
 from copilot.retrieval.bm25 import BM25Index
+from copilot.retrieval.fields import TermIndex, head_text
 from copilot.retrieval.store import segments
 from copilot.retrieval.tokenize import tokenize
 from copilot.types import Chunk
@@ -144,6 +145,7 @@ class SegmentedGeneration:
         texts = [_text(d) for k in range(1, len(segs))
                  for (d,) in self.con.execute(f"SELECT data FROM s{k}.chunks ORDER BY idx")]
         self.bm25: Any = _StackedBM25(base_bm25, _DeltaBM25(base_bm25, texts), counts[0])
+        self.head, self.terms = _fields([seg for seg, _ in segs], counts, self.con)
         self.lock = threading.Lock()
 
     def query(self, sql: str, params: Any = ()) -> list[Any]:
@@ -152,6 +154,23 @@ class SegmentedGeneration:
 
     def close(self) -> None:
         self.con.close()
+
+
+def _fields(segs: list[Path], counts: list[int], con: sqlite3.Connection) -> tuple[Any, TermIndex]:
+    """The heading-path BM25 and the defined-term index over all segments (ids laid end to end), like
+    the bm25 field; a base written before these fields existed gives no heading field."""
+    starts = np.cumsum([0] + counts)
+    merged: dict[str, list[int]] = {}
+    for k, seg in enumerate(segs):
+        for term, ids in TermIndex.load(seg / "terms.json").terms.items():
+            merged.setdefault(term, []).extend(int(i) + int(starts[k]) for i in ids)
+    head = None
+    if (segs[0] / "bm25_head").exists():
+        base = BM25Index.load(segs[0] / "bm25_head", counts[0])
+        heads = [head_text(Chunk.model_validate_json(d)) for k in range(1, len(segs))
+                 for (d,) in con.execute(f"SELECT data FROM s{k}.chunks ORDER BY idx")]
+        head = _StackedBM25(base, _DeltaBM25(base, heads), counts[0])
+    return head, TermIndex(merged)
 
 
 def _text(data: str) -> str:

@@ -35,6 +35,7 @@ import numpy as np
 
 from copilot.retrieval import faiss_store
 from copilot.retrieval.bm25 import BM25Index
+from copilot.retrieval.fields import TermIndex, head_text
 from copilot.retrieval.tokenize import codes_in_text
 from copilot.types import Chunk
 
@@ -163,9 +164,10 @@ def _facets(doc: dict[str, Any]) -> list[tuple[str, str]]:
 def write_generation(gen: Path, chunks: list[Chunk], vectors: np.ndarray, files: list[FileRecord],
                      *, embedder_name: str, faiss_kind: str = "flat",
                      chunk_files: list[str] | None = None) -> None:
-    """Write a complete generation (SQLite, vectors.npy, faiss.index, bm25/) into ``gen``."""
+    """Write a complete generation (SQLite, vectors.npy, faiss.index, bm25/, bm25_head/, terms.json) into ``gen``."""
     if len(chunks) != len(vectors):
         raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
+    faiss_kind = faiss_store.resolve_kind(faiss_kind, len(chunks))
     docs: dict[str, dict[str, Any]] = {}
     for c in chunks:
         d = docs.setdefault(c.doc_id, {"doc_id": c.doc_id, "title": c.title, "doc_type": c.doc_type,
@@ -201,6 +203,13 @@ def write_generation(gen: Path, chunks: list[Chunk], vectors: np.ndarray, files:
     faiss_store.save(faiss_store.build(vecs, faiss_kind) if len(vecs) else faiss_store.build(
         np.zeros((0, max(dim, 1)), dtype=np.float32)), gen / "faiss.index")
     BM25Index.build([c.embed_text() for c in chunks]).save(gen / "bm25")
+    write_fields(gen, chunks)
+
+
+def write_fields(gen: Path, chunks: list[Chunk]) -> None:
+    """The extra fields of copilot.retrieval.fields: a heading-path BM25 and the defined terms."""
+    BM25Index.build([head_text(c) for c in chunks]).save(gen / "bm25_head")
+    TermIndex.build(chunks).save(gen / "terms.json")
 
 
 def segments(gen: Path) -> list[tuple[Path, set[str]]]:

@@ -70,3 +70,17 @@ def test_segments_are_compacted_and_old_directories_cleaned(settings, tmp_path):
     assert len(list(settings.index_dir.glob("gen-*"))) <= MAX_SEGMENTS + 1  # old directories were cleaned
     ret = open_retriever(settings, EMB)
     assert ret.count() == 5 + MAX_SEGMENTS + 1 and ret.get_chunk(ret.search("V-3", k=1)[0].chunk.id).doc_id == "new3"
+
+
+def test_appended_segment_keeps_the_heading_field_and_defined_terms(settings, tmp_path):
+    _ingest(settings, _kb(tmp_path / "kb"))
+    extra = tmp_path / "glossary.md"
+    extra.write_text('# Glossary\n\n## Surge margin\n\n"Surge margin" means the distance between the operating '
+                     "point and the surge line of a compressor.\n", encoding="utf-8")
+    _ingest(settings, extra)
+    ret = open_retriever(settings, EMB)
+    gen = ret._generation() if hasattr(ret, "_generation") else ret._gen
+    assert gen.head is not None and gen.head.scores("glossary surge margin").shape == (31,)
+    ids = [i for term_ids in gen.terms.terms.values() for i in term_ids]
+    assert ids and max(ids) == 30  # the appended chunk's id, laid after the base's 30
+    assert ret.search("What does surge margin mean?", k=1)[0].chunk.doc_id == "glossary"

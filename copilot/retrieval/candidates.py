@@ -1,0 +1,97 @@
+"""Candidate generation and scoring for one query over one index generation.
+
+``score_candidates`` returns candidate row -> score for a mode: ``bm25`` (body BM25 plus the
+field-boosted heading path), ``dense`` (cosine from FAISS) or ``hybrid`` (both, plus exact code
+matches and defined-term matches, fused by calibrated scores or weighted RRF; see
+copilot.retrieval.ranking). ``gen`` is the retriever's loaded generation (bm25, head, terms,
+faiss, vectors, count, query()).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from copilot.config import RetrievalSettings
+from copilot.retrieval import faiss_store
+from copilot.retrieval.fusion import rrf
+from copilot.retrieval.ranking import fuse, scale_dense, scale_lexical, top_ids
+from copilot.retrieval.tokenize import codes_in_query
+
+Scored = tuple[dict[int, float], np.ndarray | None, np.ndarray, dict[int, int]]
+
+
+def top(scores: np.ndarray, n: int, allowed: np.ndarray | None) -> list[int]:
+    """Rows of the ``n`` best positive scores (restricted to ``allowed`` rows when given)."""
+    if allowed is not None:
+        masked = np.full_like(scores, -np.inf)
+        masked[allowed] = scores[allowed]
+        scores = masked
+    n = min(n, int(np.count_nonzero(scores > 0)))
+    if n <= 0:
+        return []
+    part = np.argpartition(-scores, n - 1)[:n]
+    return [int(i) for i in part[np.argsort(-scores[part], kind="stable")]]
+
+
+def exact(gen: Any, codes: list[str], n: int, allowed: np.ndarray | None,
+          lexical: np.ndarray) -> tuple[list[int], dict[int, int]]:
+    """Rows containing the query's codes (most distinct codes first, then by lexical score)."""
+    if not codes:
+        return [], {}
+    marks = ",".join("?" * len(codes))
+    rows = gen.query(f"SELECT idx, COUNT(DISTINCT code) FROM codes WHERE code IN ({marks}) GROUP BY idx", codes)
+    matched = {int(i): int(c) for i, c in rows}
+    if allowed is not None:
+        allowed_set = set(allowed.tolist())
+        matched = {i: c for i, c in matched.items() if i in allowed_set}
+    ranked = sorted(matched, key=lambda i: (-matched[i], -float(lexical[i]), i))[:n]
+    return ranked, matched
+
+
+def lexical_scores(gen: Any, cfg: RetrievalSettings, query: str) -> np.ndarray:
+    """BM25 over the body plus the field-boosted heading path (title > section)."""
+    scores = gen.bm25.scores(query)
+    if cfg.weight_head > 0 and gen.head is not None:
+        scores = scores + cfg.weight_head * gen.head.scores(query)
+    return scores
+
+
+def score_candidates(gen: Any, cfg: RetrievalSettings, query: str, qvec: np.ndarray | None, mode: str, n: int,
+                     allowed: np.ndarray | None) -> Scored:
+    """(candidate -> score, query vector, lexical scores of every row, exact code matches)."""
+    lexical = np.zeros(gen.count, dtype=np.float32)
+    if mode == "bm25":
+        lexical = lexical_scores(gen, cfg, query)
+        return {i: float(lexical[i]) for i in top(lexical, n, allowed)}, None, lexical, {}
+    if qvec is None:
+        raise ValueError(f"mode {mode} needs a query vector")
+    cos, ids = faiss_store.search(gen.faiss, qvec, n, allowed)
+    dense = {int(i): float(c) for c, i in zip(cos, ids, strict=True)}
+    if mode == "dense":
+        return dense, qvec, lexical, {}
+    lexical = lexical_scores(gen, cfg, query)
+    lex_ids = top(lexical, n, allowed)
+    exact_ids, matched = exact(gen, codes_in_query(query), n, allowed, lexical)
+    terms = gen.terms.match(query) if cfg.weight_terms > 0 else {}
+    if allowed is not None and terms:
+        allowed_set = set(allowed.tolist())
+        terms = {i: v for i, v in terms.items() if i in allowed_set}
+    weights = {"dense": cfg.weight_dense, "bm25": cfg.weight_bm25, "exact": cfg.weight_exact,
+               "terms": cfg.weight_terms}
+    if cfg.fusion == "rrf":
+        rankings = {"dense": list(dense), "bm25": lex_ids, "exact": exact_ids, "terms": top_ids(terms, n)}
+        return rrf(rankings, weights, cfg.rrf_k), qvec, lexical, matched
+    scaled_lex = scale_lexical(lexical)
+    cands = set(dense) | set(lex_ids) | set(exact_ids) | set(terms)
+    cos_all = {i: (dense[i] if i in dense else float(np.dot(gen.vectors[i], qvec))) for i in cands}
+    floor = min(dense.values()) if dense else 0.0
+    scaled_dense = scale_dense({**cos_all, -1: floor})  # the dense list's floor maps to 0
+    scaled_dense.pop(-1, None)
+    top_code = max(matched.values(), default=1)
+    features = {"dense": {i: max(0.0, v) for i, v in scaled_dense.items()},
+                "bm25": {i: float(scaled_lex[i]) for i in cands},
+                "exact": {i: matched[i] / top_code for i in exact_ids},
+                "terms": terms}
+    return fuse(features, weights), qvec, lexical, matched

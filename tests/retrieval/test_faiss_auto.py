@@ -1,0 +1,35 @@
+"""FAISS kind selection by size and the approximate index's recall against exact search."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from copilot.retrieval import faiss_store
+
+
+def test_auto_switches_to_hnsw_above_the_threshold() -> None:
+    assert faiss_store.resolve_kind("auto", 10) == "flat"
+    assert faiss_store.resolve_kind("auto", faiss_store.APPROX_ABOVE) == "flat"
+    assert faiss_store.resolve_kind("auto", faiss_store.APPROX_ABOVE + 1) == "hnsw"
+    assert faiss_store.resolve_kind("flat", 10**7) == "flat"
+    assert faiss_store.resolve_kind("auto", 50, approx_above=10) == "hnsw"
+
+
+def test_hnsw_recall_at_10_against_exact() -> None:
+    rng = np.random.default_rng(3)
+    centres = rng.standard_normal((50, 64)).astype(np.float32)
+    pick = rng.integers(0, 50, 3000)
+    vecs = centres[pick] + 0.3 * rng.standard_normal((3000, 64)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    exact, approx = faiss_store.build(vecs, "flat"), faiss_store.build(vecs, "hnsw")
+    assert type(approx).__name__ == "IndexHNSWFlat"
+    recalls = []
+    for q in vecs[rng.integers(0, 3000, 40)] + 0.05:
+        q = q / np.linalg.norm(q)
+        _, e = faiss_store.search(exact, q, 10)
+        _, a = faiss_store.search(approx, q, 10)
+        recalls.append(len(set(e.tolist()) & set(a.tolist())) / 10)
+    assert np.mean(recalls) >= 0.95
+    allowed = np.arange(0, 3000, 2)
+    _, ids = faiss_store.search(approx, vecs[4], 5, allowed)
+    assert len(ids) == 5 and all(i % 2 == 0 for i in ids.tolist())
