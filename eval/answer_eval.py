@@ -127,7 +127,8 @@ def score_item(item: AnswerItem, answer: Answer | None, timing: dict[str, Any], 
         service_timings=answer.timings,
     )
     # figures (numbers with units, dates, codes, tags) absent from every shown source; the user's own words are exempt
-    unsourced = unsupported_figures(answer.text, [c.text for c in answer.citations],
+    shown = [" ".join(filter(None, (c.doc_id, c.title, c.section, c.revision, c.text))) for c in answer.citations]
+    unsourced = unsupported_figures(answer.text, shown,
                                     allowed=[item.question, *history_of(item)]) if not answer.refused else []
     withheld = withheld_claims(answer)
     rec.update(unsourced_figures=unsourced, has_unsourced_figure=bool(unsourced), withheld_claims=len(withheld))

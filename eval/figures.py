@@ -41,7 +41,7 @@ _UNIT_ALT = "|".join(re.escape(s) for s in sorted(_UNIT_OF, key=len, reverse=Tru
 
 _NUM = r"\d+(?:[,\u202f\u00a0 ]\d{3})*(?:\.\d+)?"
 _FIGURE = re.compile(
-    rf"(?<![\w.])(?P<a>{_NUM})(?:\s*(?:-|to)\s*(?P<b>{_NUM}))?(?:[\s-]?(?P<unit>{_UNIT_ALT})(?![\w/]))?", re.IGNORECASE)
+    rf"(?<![\w.])(?P<a>{_NUM})(?!\d|st\b|nd\b|rd\b|th\b)(?:\s*(?:-|to)\s*(?P<b>{_NUM}))?(?:[\s-]?(?P<unit>{_UNIT_ALT})(?![\w/]))?", re.IGNORECASE)
 _CODE = re.compile(r"(?<![\w-])(?=[A-Z0-9-]*\d)[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+(?![\w-])")
 _MARKER = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]")
 _ENUM = re.compile(r"^\s*(?:[-*]\s*)?\d{1,2}[.)](?=\s)", re.MULTILINE)

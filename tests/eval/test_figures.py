@@ -41,3 +41,9 @@ def test_extractors():
     found = figures_in("2025-04-22 at 90% and 35 N·m, 5.3 bar(g), 19.5 % to 23.5 %, 5.0 m")
     assert {("2025", None), ("4", None), ("22", None), ("90", "%"), ("35", "nm"), ("5.3", "bar"),
             ("19.5", "%"), ("23.5", "%"), ("5", "m")} <= found
+
+
+def test_ordinals_and_source_titles():
+    assert unsupported_figures("Do this on the 1st and 21st day.", []) == []
+    # a document id shown as the citation's id or title supports the code in the answer
+    assert unsupported_figures("See TG-PUMP-001 section 5.7 [1].", ["TG-PUMP-001 Centrifugal pumps 5.7 Verify"]) == []
