@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -21,9 +23,36 @@ from eval.answer_metrics import (
     summarise,
     tokens_per_second,
 )
+from eval.entailment import entailment_recall
+from eval.figures import unsupported_figures
 from eval.judge import judge_answer
 from eval.loaders import AnswerItem
 from eval.textmatch import fact_recall
+
+
+def as_api_returns(data: dict[str, Any], model: type = Answer) -> Any:
+    """What an API client reads: the event data serialised as the API sends it (``json.dumps(..., default=str)``,
+    see copilot.api.routes.chat.sse) and parsed by the API's response model, so no field the API does not
+    return can reach the scores."""
+    return model.model_validate(json.loads(json.dumps(data, ensure_ascii=False, default=str)))
+
+
+def withheld_claims(answer: Answer) -> list[Any]:
+    """Claims the service withheld, from any ``withheld*`` list field the Answer model declares (none yet: [])."""
+    out: list[Any] = []
+    for name in type(answer).model_fields:
+        value = getattr(answer, name, None)
+        if name.startswith("withheld") and isinstance(value, list):
+            out.extend(value)
+    return out
+
+
+def history_of(item: AnswerItem) -> list[str]:
+    """Earlier user turns of a follow-up item (``"history": [question, ...]``), asked first in the same thread."""
+    raw = (item.model_extra or {}).get("history") or []
+    if isinstance(raw, str):
+        raw = [raw]
+    return [str(t) for t in raw if str(t).strip()]
 
 
 def run_item(service: Any, item: AnswerItem, *, agent: str | None = None) -> tuple[Answer | None, dict[str, Any]]:
@@ -34,31 +63,41 @@ def run_item(service: Any, item: AnswerItem, *, agent: str | None = None) -> tup
     answer: Answer | None = None
     sources: list[Citation] = []
     error = ""
+    thread_id = uuid.uuid4().hex
     try:
-        for ev in service.stream(item.question, agent=agent):
+        for turn in history_of(item):  # earlier turns of a follow-up: same thread, not scored
+            for ev in service.stream(turn, thread_id=thread_id, agent=agent):
+                if ev.type == "error":
+                    raise RuntimeError(f"history turn failed: {ev.data.get('message', 'error')}")
+        t0 = time.perf_counter()
+        for ev in service.stream(item.question, thread_id=thread_id, agent=agent):
             if ev.type == "token":
                 tokens += 1
                 if ttft is None:
                     ttft = time.perf_counter() - t0
             elif ev.type == "sources":
-                sources = [Citation(**c) for c in ev.data.get("citations", [])]
+                sources = [as_api_returns(c, Citation) for c in ev.data.get("citations", [])]
             elif ev.type == "done":
-                answer = Answer(**ev.data)
+                answer = as_api_returns(ev.data)
             elif ev.type == "error":
                 error = str(ev.data.get("message", "error"))
     except Exception as exc:  # noqa: BLE001 - one failing item must not stop the run
         error = f"{type(exc).__name__}: {exc}"
     total = time.perf_counter() - t0
+    # the streamed sources event is what the UI shows when the final Answer carries no citations
     if answer is not None and not answer.citations and sources:
         answer = answer.model_copy(update={"citations": sources})
     return answer, {"ttft_s": ttft, "total_s": total, "stream_tokens": tokens, "error": error}
 
 
 def score_item(item: AnswerItem, answer: Answer | None, timing: dict[str, Any], *, forced_agent: str | None,
-               embed: Callable[[list[str]], Any] | None, threshold: float, judge_llm: Any = None) -> dict[str, Any]:
+               embed: Callable[[list[str]], Any] | None, threshold: float, judge_llm: Any = None,
+               entail_llm: Any = None) -> dict[str, Any]:
     """Every per-item metric (see eval.answer_metrics) as one flat record."""
-    expected_route = item.agent or (item.model_extra or {}).get("route")
+    extra = item.model_extra or {}
+    expected_route = item.agent or extra.get("route")
     rec: dict[str, Any] = {"id": item.id, "question": item.question, "agent": expected_route or "unknown",
+                           "shape": extra.get("shape") or "unspecified", "split": extra.get("split"),
                            "expect": item.expect, "unanswerable": item.unanswerable, **timing}
     if answer is None:
         rec.update(outcome_correct=False, route_correct=None if forced_agent else False, text="",
@@ -87,6 +126,21 @@ def score_item(item: AnswerItem, answer: Answer | None, timing: dict[str, Any], 
         tokens_per_s=tokens_per_second(completion, timing.get("ttft_s"), timing["total_s"]),
         service_timings=answer.timings,
     )
+    # figures (numbers with units, dates, codes, tags) absent from every shown source; the user's own words are exempt
+    shown = [" ".join(filter(None, (c.doc_id, c.title, c.section, c.revision, c.text))) for c in answer.citations]
+    unsourced = unsupported_figures(answer.text, shown,
+                                    allowed=[item.question, *history_of(item)]) if not answer.refused else []
+    withheld = withheld_claims(answer)
+    rec.update(unsourced_figures=unsourced, has_unsourced_figure=bool(unsourced), withheld_claims=len(withheld))
+    if entail_llm is not None and item.required_facts and answer.refused:
+        # a canned refusal states nothing: no model call, same recall as exact (so averages cover the same items)
+        rec.update(fact_recall_entailment=facts["exact"], essential_fact_recall_entailment=facts["essential_exact"])
+    elif entail_llm is not None and item.required_facts:
+        ent = entailment_recall(entail_llm, item.question, answer.text, [f.model_dump() for f in item.required_facts])
+        rec.update(fact_recall_entailment=ent["entailment"], essential_fact_recall_entailment=ent["essential_entailment"],
+                   entailment_failed=ent["failed"])
+        for fact, flag in zip(rec["facts"], ent["flags"], strict=True):
+            fact["entailed"] = flag
     # canned refusals and safety escalations claim nothing from the sources: nothing to judge
     if judge_llm is not None and not answer.refused and not answer.escalated and answer.citations:
         verdict = judge_answer(judge_llm, item.question, answer.text, answer.citations)
@@ -97,33 +151,37 @@ def score_item(item: AnswerItem, answer: Answer | None, timing: dict[str, Any], 
 
 def run_answer_eval(service: Any, items: Sequence[AnswerItem], *, agent: str | None = None,
                     embed: Callable[[list[str]], Any] | None = None, threshold: float = 0.7,
-                    judge_llm: Any = None, progress: bool = True,
+                    judge_llm: Any = None, entail_llm: Any = None, progress: bool = True,
                     on_record: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
-    """Run and score every item; summarise overall and per expected agent.
+    """Run and score every item; summarise overall, per expected agent and per answer shape.
 
     ``on_record`` is called with each scored item as soon as it is done (partial results survive a crash)."""
     records = []
     for item in tqdm(items, desc="answers", disable=not progress):
         answer, timing = run_item(service, item, agent=agent)
         records.append(score_item(item, answer, timing, forced_agent=agent, embed=embed, threshold=threshold,
-                                  judge_llm=judge_llm))
+                                  judge_llm=judge_llm, entail_llm=entail_llm))
         if on_record is not None:
             on_record(records[-1])
     return build_report(records, forced_agent=agent, threshold=threshold if embed is not None else None,
-                        judge=judge_llm is not None)
+                        judge=judge_llm is not None, entailment=entail_llm is not None)
 
 
 def build_report(records: list[dict[str, Any]], *, forced_agent: str | None = None, threshold: float | None = None,
-                 judge: bool = False) -> dict[str, Any]:
-    """The answers report body from scored items: overall and per expected agent."""
-    per_agent = {name: summarise([r for r in records if r["agent"] == name])
-                 for name in sorted({r["agent"] for r in records})}
+                 judge: bool = False, entailment: bool = False) -> dict[str, Any]:
+    """The answers report body from scored items: overall, per expected agent and per answer shape."""
+    def group(key: str) -> dict[str, Any]:
+        names = sorted({r.get(key) or "unspecified" for r in records})
+        return {n: summarise([r for r in records if (r.get(key) or "unspecified") == n]) for n in names}
+
     return {
         "kind": "answers",
         "forced_agent": forced_agent,
         "fact_similarity_threshold": threshold,
         "judge": judge,
+        "entailment": entailment,
         "metrics": summarise(records),
-        "per_agent": per_agent,
+        "per_agent": group("agent"),
+        "per_shape": group("shape"),
         "per_item": records,
     }

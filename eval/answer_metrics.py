@@ -125,8 +125,9 @@ def tokens_per_second(tokens: int, ttft: float | None, total: float) -> float | 
 
 ANSWER_METRICS = (
     "routing_accuracy", "outcome_accuracy", "unanswerable_abstention", "citation_validity", "marker_rate", "citation_precision", "citation_recall",
-    "fact_recall_exact", "fact_recall_semantic", "essential_fact_recall_exact", "essential_fact_recall_semantic",
-    "judge_grounded_rate", "judge_agreement", "ttft_p50", "ttft_p95", "total_p50", "total_p95", "tokens_per_s",
+    "fact_recall_exact", "fact_recall_semantic", "fact_recall_entailment", "essential_fact_recall_exact",
+    "essential_fact_recall_semantic", "essential_fact_recall_entailment", "unanswerable_abstained", "unanswerable_n",
+    "answers_with_unsourced_figure", "unsourced_figure_rate", "withheld_claims", "judge_grounded_rate", "judge_agreement", "ttft_p50", "ttft_p95", "total_p50", "total_p95", "tokens_per_s",
 )
 
 
@@ -138,6 +139,8 @@ def summarise(items: Sequence[dict[str, Any]]) -> dict[str, Any]:
         return [it.get(name) for it in items]
 
     routed = [it["route_correct"] for it in items if it.get("route_correct") is not None]
+    unanswerable = [it for it in items if it.get("unanswerable") and "abstained" in it]
+    checked = [it for it in items if "has_unsourced_figure" in it]
     judged = [it for it in items if it.get("judge_grounded") is not None]
     ttft = [v for v in col("ttft_s") if v is not None]
     total = [v for v in col("total_s") if v is not None]
@@ -155,6 +158,15 @@ def summarise(items: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "fact_recall_semantic": mean_or_none(col("fact_recall_semantic")),
         "essential_fact_recall_exact": mean_or_none(col("essential_fact_recall_exact")),
         "essential_fact_recall_semantic": mean_or_none(col("essential_fact_recall_semantic")),
+        "fact_recall_entailment": mean_or_none(col("fact_recall_entailment")),
+        "essential_fact_recall_entailment": mean_or_none(col("essential_fact_recall_entailment")),
+        # abstention as counts too ("6 of 7"), the way the issue states its target
+        "unanswerable_abstained": sum(1 for it in unanswerable if it["abstained"]),
+        "unanswerable_n": len(unanswerable),
+        # answers with a number/unit, date, code or tag that no shown source holds (target: 0)
+        "answers_with_unsourced_figure": sum(1 for it in checked if it["has_unsourced_figure"]),
+        "unsourced_figure_rate": mean_or_none(float(it["has_unsourced_figure"]) for it in checked),
+        "withheld_claims": sum(int(it.get("withheld_claims") or 0) for it in items),
         "judge_grounded_rate": mean_or_none(float(it["judge_grounded"]) for it in judged),
         "judge_agreement": agreement([it["judge_grounded"] for it in judged],
                                      [it["det_grounded"] for it in judged]),

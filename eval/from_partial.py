@@ -28,7 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     if not records:
         print(f"error: {args.partial} holds no scored item", file=sys.stderr)
         return 2
-    report = build_report(records, threshold=0.7, judge=args.judge)
+    report = build_report(records, threshold=0.7, judge=args.judge,
+                          entailment=any("fact_recall_entailment" in r for r in records))
     report["dataset"] = {"path": str(args.partial), "items": len(records), "partial": True}
     report["info"] = run_info(load_settings(overrides=args.overrides),
                               command=f"python -m eval.from_partial {args.partial} {args.output}")

@@ -8,7 +8,7 @@ from typing import Any
 
 from eval.metrics import RETRIEVAL_METRICS
 
-LOWER_IS_BETTER = ("latency", "ttft", "total_", "errors")
+LOWER_IS_BETTER = ("latency", "ttft", "total_", "errors", "answers_with_unsourced", "unsourced_")
 
 
 def _fmt(v: Any) -> str:
@@ -34,10 +34,11 @@ def headline(report: dict[str, Any]) -> dict[str, float]:
         for name, v in report["metrics"].items():
             if isinstance(v, int | float) and not isinstance(v, bool) and name != "n":
                 out[name] = float(v)
-        for agent, m in report.get("per_agent", {}).items():
-            for name, v in m.items():
-                if isinstance(v, int | float) and not isinstance(v, bool) and name not in ("n", "errors"):
-                    out[f"{agent}.{name}"] = float(v)
+        for prefix, groups in (("", report.get("per_agent", {})), ("shape:", report.get("per_shape", {}))):
+            for group, m in groups.items():
+                for name, v in m.items():
+                    if isinstance(v, int | float) and not isinstance(v, bool) and name not in ("n", "errors"):
+                        out[f"{prefix}{group}.{name}"] = float(v)
     return out
 
 
@@ -99,9 +100,27 @@ def answers_markdown(report: dict[str, Any]) -> list[str]:
         row = [_fmt(report["per_agent"][a].get(k)) for a in report["per_agent"]]
         lines.append(f"| {k} | {_fmt(m[k])} | " + " | ".join(row) + " |")
     lines.append(f"| items | {m['n']} | " + " | ".join(str(v["n"]) for v in report["per_agent"].values()) + " |")
+    lines += ["", *shape_markdown(report)]
     lines += ["", "Weakest items:", ""]
     for it in weakest_items(report, 5):
         lines.append(f"- `{it['id']}` ({it['agent']}, expect {it['expect']}): {it['why']}")
+    return lines
+
+
+SHAPE_COLUMNS = ("essential_fact_recall_exact", "essential_fact_recall_semantic", "essential_fact_recall_entailment",
+                 "unanswerable_abstained", "unanswerable_n", "answers_with_unsourced_figure", "outcome_accuracy",
+                 "citation_recall", "ttft_p50")
+
+
+def shape_markdown(report: dict[str, Any]) -> list[str]:
+    """Per answer-shape table (fault, procedure, information, aggregate, governance_tier, readiness, ...)."""
+    shapes = report.get("per_shape") or {}
+    if not shapes:
+        return []
+    lines = ["Per answer shape:", "", "| shape | n | " + " | ".join(SHAPE_COLUMNS) + " |",
+             "|---|---|" + "---|" * len(SHAPE_COLUMNS)]
+    for name, m in shapes.items():
+        lines.append(f"| {name} | {m['n']} | " + " | ".join(_fmt(m.get(c)) for c in SHAPE_COLUMNS) + " |")
     return lines
 
 
@@ -126,6 +145,8 @@ def weakest_items(report: dict[str, Any], n: int = 5) -> list[dict[str, Any]]:
             reasons.append(f"citation validity {it['citation_validity']:.2f}")
         if it.get("citation_recall") == 0:
             reasons.append(f"cited {it.get('cited')} instead of {it.get('gold_sources')}")
+        if it.get("unsourced_figures"):
+            reasons.append(f"figures in no shown source: {it['unsourced_figures'][:4]}")
         if it.get("judge_grounded") is False:
             reasons.append(f"judge: {it.get('judge_unsupported_claims')} unsupported claim(s)")
         if reasons:

@@ -91,8 +91,12 @@ def answers_run(settings: Settings, dataset_file: Path, *, limit: int | None = N
                 judge: bool = True, threshold: float = 0.7, docs: Path | None = None, llm: Any = None,
                 embedder: Any = None, ids: Sequence[str] | None = None, progress: bool = True,
                 command: str = "", partial: Path | None = None,
-                prebuilt: tuple[Settings, Any] | None = None) -> dict[str, Any]:
-    """Answer eval on a JSONL file through the conversation service (optionally over a temporary index of ``docs``)."""
+                prebuilt: tuple[Settings, Any] | None = None, split: str | None = None,
+                entail: bool = False) -> dict[str, Any]:
+    """Answer eval on a JSONL file through the conversation service (optionally over a temporary index of ``docs``).
+
+    ``split`` keeps only items whose ``split`` field equals it (``dev`` / ``heldout``); ``entail`` adds the
+    per-fact entailment check by the same LLM (see eval.entailment)."""
     from eval.answer_eval import run_answer_eval
 
     if agent is not None and agent not in ROUTES:
@@ -101,12 +105,14 @@ def answers_run(settings: Settings, dataset_file: Path, *, limit: int | None = N
     if ids:
         wanted = set(ids)
         items = [it for it in items if it.id in wanted]
+    if split:
+        items = [it for it in items if (it.model_extra or {}).get("split") == split]
     if agent:
         items = [it for it in items if it.agent in (None, agent)]
     if limit is not None:
         items = items[:limit]
     if not items:
-        raise ValueError(f"{dataset_file}: no items left after --agent/--limit filters")
+        raise ValueError(f"{dataset_file}: no items left after --split/--agent/--id/--limit filters")
     embedder = _embedder(settings, embedder)
     if llm is None:
         from copilot.llm.factory import build_llm
@@ -136,11 +142,12 @@ def answers_run(settings: Settings, dataset_file: Path, *, limit: int | None = N
                     fh.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
 
         report = run_answer_eval(service, items, agent=agent, embed=embedder.embed, threshold=threshold,
-                                 judge_llm=llm if judge else None, progress=progress, on_record=on_record)
+                                 judge_llm=llm if judge else None, entail_llm=llm if entail else None,
+                                 progress=progress, on_record=on_record)
         index = {"source": source, **index_stats(retriever)}
         close = getattr(service, "close", None)
         if callable(close):
             close()
-    report["dataset"] = {"path": str(dataset_file), "items": len(items)}
+    report["dataset"] = {"path": str(dataset_file), "items": len(items), "split": split}
     report["info"] = run_info(settings, embedder_name=getattr(embedder, "name", None), index=index, command=command)
     return report

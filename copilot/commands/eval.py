@@ -99,6 +99,8 @@ def register(app: typer.Typer) -> None:
         agent: Annotated[str | None, typer.Option("--agent", help="Force this agent (and keep only its items).")] = None,
         ids: Annotated[list[str] | None, typer.Option("--id", help="Evaluate only these item ids (repeatable).")] = None,
         judge: Annotated[bool, typer.Option("--judge/--no-judge", help="Ask the LLM for a groundedness verdict.")] = True,
+        entail: Annotated[bool, typer.Option("--entail/--no-entail", help="Per-fact entailment check by the LLM (yes/no per required fact).")] = True,
+        split: Annotated[str | None, typer.Option("--split", help="Keep only items of this split (dev or heldout).")] = None,
         threshold: Annotated[float, typer.Option("--fact-threshold", help="Cosine similarity for the semantic fact match.")] = 0.7,
         docs: Annotated[Path | None, typer.Option("--docs", help="Answer over a temporary index of this folder.")] = None,
         output: OutputOpt = None, compare_with: CompareOpt = None, tolerance: TolOpt = 0.02,
@@ -113,13 +115,46 @@ def register(app: typer.Typer) -> None:
         settings = get_settings(config, profile, set_)
         try:
             report = answers_run(settings, dataset, limit=limit, agent=agent, judge=judge, threshold=threshold,
-                                 docs=docs, ids=ids, progress=not quiet,
+                                 docs=docs, ids=ids, progress=not quiet, split=split, entail=entail,
                                  command=shlex.join(["copilot", *sys.argv[1:]]),
                                  partial=output.with_suffix(".partial.jsonl") if output else None)
         except (DatasetError, ValueError) as exc:
             err_console.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(2) from exc
         _finish(report, output, compare_with, tolerance, fail_on_regression)
+
+    @eval_app.command("entailment")
+    def entailment_cmd(
+        dataset: Annotated[Path, typer.Option("--dataset", help="Labelled fact/answer pairs JSONL (eval/datasets/entailment_labels.jsonl).")],
+        output: Annotated[Path | None, typer.Option("--output", "-o", help="Write PATH.json and PATH.md.")] = None,
+        quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
+        config: ConfigOpt = None, profile: ProfileOpt = None, set_: SetOpt = None,
+    ) -> None:
+        """Agreement of the per-fact entailment check with hand labels: accuracy, precision, recall, kappa."""
+        import json
+
+        from copilot.llm.factory import build_llm
+        from eval.entailment_agreement import agreement_markdown, load_labels, run_agreement
+        from eval.loaders import DatasetError
+        from eval.runinfo import run_info
+
+        settings = get_settings(config, profile, set_)
+        try:
+            pairs = load_labels(dataset)
+        except DatasetError as exc:
+            err_console.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from exc
+        report = run_agreement(build_llm(settings), pairs, progress=not quiet)
+        report["dataset"] = {"path": str(dataset), "pairs": len(pairs)}
+        report["info"] = run_info(settings, command=shlex.join(["copilot", *sys.argv[1:]]))
+        text = agreement_markdown(report)
+        if output is not None:
+            output = output.with_suffix(".json")
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+            output.with_suffix(".md").write_text("# Entailment check agreement\n\n" + text, encoding="utf-8")
+            console.print(f"[green]wrote[/green] {output}, {output.with_suffix('.md')}")
+        console.print(text)
 
     @eval_app.command("gate")
     def gate_cmd(

@@ -142,3 +142,43 @@ def test_answers_over_configured_index_keeps_eval_threads_out_of_the_data_dir(tm
     assert report["info"]["index"]["documents"] == 2 and "configured index" in report["info"]["index"]["source"]
     assert report["per_item"][0]["citation_recall"] == 1.0
     assert sorted(p.name for p in data_dir.iterdir()) == before  # no checkpoints/audit written there
+
+
+def test_answers_cli_split_entailment_and_shapes(tmp_path, docs):
+    data = tmp_path / "answers.jsonl"
+    items = [
+        {"id": "d1", "question": "Why does pump P-101 cavitate?", "agent": "maintenance", "shape": "fault",
+         "split": "dev", "required_facts": ["low suction pressure", "NPSH margin is 3 m"], "gold_sources": ["TG-P"]},
+        {"id": "h1", "question": "Motor M-3 is overheating, what should I check?", "agent": "maintenance",
+         "shape": "information", "split": "heldout", "required_facts": ["winding temperature"]},
+    ]
+    data.write_text("\n".join(json.dumps(i) for i in items), encoding="utf-8")
+    out = tmp_path / "dev.json"
+    res = invoke(["eval", "answers", "--dataset", str(data), "--docs", str(docs), "--split", "dev", "--no-judge",
+                  "--output", str(out)], tmp_path)
+    assert res.exit_code == 0, res.output
+    report = json.loads(out.read_text())
+    assert [i["id"] for i in report["per_item"]] == ["d1"] and report["dataset"]["split"] == "dev"
+    assert report["entailment"] is True and set(report["per_shape"]) == {"fault"}
+    item = report["per_item"][0]
+    # the fake LLM's smallest schema instance is {"entailed": false}: entailment falls back to exact matches only
+    assert item["fact_recall_entailment"] == item["fact_recall_exact"]
+    assert "unsourced_figures" in item and report["metrics"]["answers_with_unsourced_figure"] >= 0
+    assert "Per answer shape" in out.with_suffix(".md").read_text()
+    res = invoke(["eval", "answers", "--dataset", str(data), "--docs", str(docs), "--split", "test"], tmp_path)
+    assert res.exit_code == 2 and "no items left" in flat(res)
+
+
+def test_entailment_cli_reports_agreement(tmp_path):
+    labels = tmp_path / "labels.jsonl"
+    rows = [{"answer": "Alarm at 4.5 mm/s [1].", "fact": "4.5 mm/s", "label": True, "kind": "exact"},
+            {"answer": "Alarm at 4.5 mm/s [1].", "fact": "The alarm is at 7.1 mm/s.", "label": False, "kind": "wrong_number"}]
+    labels.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    out = tmp_path / "ent.json"
+    res = invoke(["eval", "entailment", "--dataset", str(labels), "--output", str(out)], tmp_path)
+    assert res.exit_code == 0, res.output
+    report = json.loads(out.read_text())
+    assert report["check"]["accuracy"] == 1.0 and report["check"]["n"] == 2  # exact hit + fake model's "false"
+    assert "model_only" in out.with_suffix(".md").read_text()
+    res = invoke(["eval", "entailment", "--dataset", str(tmp_path / "none.jsonl")], tmp_path)
+    assert res.exit_code == 2 and "file not found" in flat(res)
