@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from copilot.actions.decisions import AlreadyDecided
 from copilot.audit import AuditLog
 from copilot.config import PROJECT_ROOT, load_settings
 from copilot.graph.service import CopilotService
@@ -62,7 +63,8 @@ def test_maintenance_end_to_end_work_order_and_audit(kb_service):
     assert answer.approval is not None and answer.approval.kind == "work_order"
     assert answer.approval.payload["asset"] == "P-101"
     svc.decide(answer.approval.id, "approve", approver="real-test")
-    svc.decide(answer.approval.id, "approve", approver="real-test")
+    with pytest.raises(AlreadyDecided):  # exactly once: a second decision is refused
+        svc.decide(answer.approval.id, "approve", approver="real-test")
     orders = [o for o in svc.list_work_orders() if o["approval_id"] == answer.approval.id]
     assert len(orders) == 1
     assert AuditLog(svc.settings.db_path).verify().ok
