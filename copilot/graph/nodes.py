@@ -16,8 +16,8 @@ from agents.citations import build_sources
 from agents.coverage import check_coverage
 from agents.lookup import pin_rows
 from agents.procedures import pin_procedure
-from agents.shapes import answer_shape
 from agents.safety import check_request
+from agents.shapes import answer_shape
 from copilot.graph.finalize import finalize_answer
 from copilot.graph.retrieve import rewrite_question, search, table_answer
 from copilot.graph.state import CopilotState, RunContext
