@@ -39,11 +39,13 @@ _CURRENCY = {"$": "usd", "€": "eur", "£": "gbp"}
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _FIGURE = re.compile(
     rf"(?P<cur>[$€£])\s?(?P<cval>{NUMBER})(?:\s?(?P<mult>k|m|million|thousand)\b)?"
+    rf"|(?<![\w.])(?P<wval>{NUMBER})\s?(?P<wmult>million|thousand|billion|bn|k)?\s?(?P<wcur>euros?|eur|usd|dollars?|gbp|pounds)\b"
     rf"|(?<![\w.])(?P<val>{NUMBER})(?:\s?(?P<unit>{_UNIT_RE})(?![\w/³]))?",
     re.IGNORECASE,
 )
 _DATE = re.compile(r"\b(?:19|20)\d{2}-\d{2}-\d{2}\b")
-_MULT = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6}
+_MULT = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "billion": 1e9, "bn": 1e9}
+_WORD_CURRENCY = {"euro": "eur", "eur": "eur", "usd": "usd", "dollar": "usd", "gbp": "gbp", "pound": "gbp"}
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,11 @@ def extract(text: str, *, min_bare: float = 10.0) -> list[Figure]:
             taken.append(m.span())
     for m in _FIGURE.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
+            continue
+        if m.group("wcur"):
+            value = float(m.group("wval").replace(",", "")) * _MULT.get((m.group("wmult") or "").lower(), 1)
+            out.append(Figure("money", _num(str(value)), _WORD_CURRENCY[m.group("wcur").lower().rstrip("s")],
+                              m.group(0)))
             continue
         if m.group("cur"):
             value = float(m.group("cval").replace(",", "")) * _MULT.get((m.group("mult") or "").lower(), 1)

@@ -92,3 +92,11 @@ def test_a_spreadsheet_row_of_another_asset_cannot_support_the_asked_assets_figu
     other.row = 3
     report = check_text("GB-401 takes 6 L of ISO VG 220 [1].", [other], "How much oil does GB-401 take?")
     assert report.central_withheld and "6 L" in report.withheld[0].figures
+
+
+def test_amounts_written_with_currency_words_are_prices():
+    keys = {f.key for f in extract("a budget of 14 million euros, EUR 2,000 and 500 dollars")}
+    assert ("money", "14000000", "eur") in keys and ("money", "500", "usd") in keys
+    source = cite(1, "The CoE central budget pays for pilots; 14 sites take part.")
+    report = check_text("The CoE budget for 2025 is 14 million euros [1].", [source], "What was the CoE budget for 2025?")
+    assert report.central_withheld and report.withheld[0].figures == ["14 million euros"]

@@ -73,7 +73,10 @@ def test_maintenance_end_to_end_work_order_and_audit(kb_service):
 def test_governance_real_question(kb_service):
     answer = kb_service.ask("We plan to deploy an AI system that ranks operators by productivity to allocate shifts. "
                             "Classify it under the EU AI Act.", agent="governance")
-    _assert_valid_citations(answer)
+    if answer.supported:  # the model's explanation was linked to the sources
+        _assert_valid_citations(answer)
+    else:  # the tier is decided by rule either way; an explanation the check cannot link is flagged, not hidden
+        assert "unverified" in answer.text and answer.citations == []
     assert answer.structured and answer.structured["tier"] == "high"
     assert answer.approval is not None and answer.approval.kind == "decision_record"
 
