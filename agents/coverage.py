@@ -139,13 +139,22 @@ def check_coverage(question: str, sources: list[Citation], contact: str) -> Cove
 def _not_covered(attribute: str, entity: str | None, about: list[Citation], who: str, contact: str) -> Coverage:
     """What the documents do cover about the entity, and who to ask for the missing attribute."""
     subject = f" for {entity}" if entity else ""
-    covered = ""
-    if about:
-        by_doc: dict[str, list[int]] = {}
-        for c in about:
-            by_doc.setdefault(c.title or c.doc_id, []).append(c.marker)
-        names = "; ".join(f"{title} {''.join(f'[{m}]' for m in marks)}" for title, marks in list(by_doc.items())[:3])
-        covered = f" What they do cover{subject}: {names}."
+    covered = f" What they do cover{subject}: {what_they_cover(about)}." if about else ""
     msg = (f"The documents do not give the {attribute}{subject}.{covered} "
            f"Please ask {who} (or {contact}).")
     return Coverage(False, attribute, entity, msg)
+
+
+def what_they_cover(sources: list[Citation], limit: int = 3) -> str:
+    """``Title [1][2]; Title [3]``: the documents behind ``sources``, with their markers."""
+    by_doc: dict[str, list[int]] = {}
+    for c in sources:
+        by_doc.setdefault(c.title or c.doc_id, []).append(c.marker)
+    return "; ".join(f"{title} {''.join(f'[{m}]' for m in marks)}" for title, marks in list(by_doc.items())[:limit])
+
+
+def not_stated_message(sources: list[Citation], contact: str) -> str:
+    """The abstention when the sources are on the subject but do not state the asked fact."""
+    covered = f" They cover: {what_they_cover(sources)}." if sources else ""
+    return (f"The documents I found do not state this, so I will not guess.{covered} "
+            f"Please check the records or ask {contact}.")

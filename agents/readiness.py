@@ -41,7 +41,7 @@ class ReadinessAgent:
             say(ctx, "Let's assess your AI readiness across six dimensions. I will ask a few questions at a "
                      "time (or paste a description of your situation and I will score it in one go).\n\n")
             return self._ask(ctx, {"active": True, "asked": 0, "answers": []}, prefix_said=True)
-        raw, timings = stream_answer(ctx, grounded_messages(INSTRUCTIONS, ctx))
+        raw, timings = stream_answer(ctx, grounded_messages(INSTRUCTIONS, ctx), check_stated=True)
         return AgentResult(text=raw.strip(), timings=timings, model_called=True)
 
     def _ask(self, ctx: AgentContext, state: dict[str, Any], prefix_said: bool = False) -> AgentResult:
