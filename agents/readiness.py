@@ -14,8 +14,10 @@ from agents.readiness_evidence import find_evidence, quote
 from agents.readiness_report import DIMENSIONS, SCORE_SCHEMA, parse_score, row, summary, table_head
 from copilot.retrieval.base import Filters
 
-START = re.compile(r"\b(assess|evaluate|score|rate)\b.*\b(us|our|my|readiness|maturity|organi[sz]ation|plant|site)\b|"
-                   r"\bhow ready (?:are|is)\b|\breadiness (?:assessment|check)\b", re.I)
+# a question about a past result ("What ORI did Riverside get in the 2024 readiness assessment?") is not a start
+START = re.compile(r"^(?!\s*(?:what|which|who|when)\b[^?]*\b(?:did|was|were|got|get)\b)[\s\S]*?(?:"
+                   r"\b(assess|evaluate|score|rate)\b.*\b(us|our|my|readiness|maturity|organi[sz]ation|plant|site)\b|"
+                   r"\bhow ready (?:are|is)\b|\breadiness (?:assessment|check)\b)", re.I)
 FINISH = re.compile(r"\b(that'?s all|score (?:it|now|us)|finish|done|skip)\b", re.I)
 
 
