@@ -11,18 +11,12 @@ token pair, a few hundred milliseconds. "No" becomes an abstention that names wh
 
 from __future__ import annotations
 
-import json
 import re
-from typing import Any
 
 from copilot.identifiers import identifiers
-from copilot.llm.base import LLM, LLMError, Message
+from copilot.llm.base import LLM, Message
+from copilot.llm.yesno import yes_no
 
-STATED_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {"stated": {"type": "boolean"}},
-    "required": ["stated"],
-}
 ASK = (
     "\n\nBefore answering, check: does a numbered source above give the specific answer to this question "
     "(the name, number, date, amount or value asked for, for the subject asked about)? Sources on the same "
@@ -47,13 +41,7 @@ def is_specific(question: str) -> bool:
     return bool(_SPECIFIC.search(question)) or bool(identifiers(question))
 
 
-def sources_state(llm: LLM, messages: list[Message], max_tokens: int = 12) -> bool | None:
+def sources_state(llm: LLM, messages: list[Message]) -> bool | None:
     """The model's yes/no on ``messages`` (the answer prompt) plus :data:`ASK`; None when it cannot tell."""
     *head, last = messages
-    asked = [*head, {**last, "content": f"{last['content']}{ASK}"}]
-    try:
-        result = llm.chat(asked, json_schema=STATED_SCHEMA, max_tokens=max_tokens, temperature=0.0)
-        value = json.loads(result.text).get("stated")
-    except (LLMError, json.JSONDecodeError, AttributeError, TypeError):
-        return None
-    return value if isinstance(value, bool) else None
+    return yes_no(llm, [*head, {**last, "content": f"{last['content']}{ASK}"}], "stated")
