@@ -35,6 +35,7 @@ class Draft(BaseModel):
     table: bool = False  # answered from a table
     dont_know: bool = False  # no source covers the question
     abstained: bool = False
+    stated: bool | None = None  # the model's yes/no: do the sources state the answer (None: not asked)
     coverage: dict[str, Any] | None = None  # {"attribute", "entity"} the sources do not cover
 
 
