@@ -76,12 +76,10 @@ class Services:
         with self._build_lock:
             self.loading = True
             try:
-                if self._retriever is None:
+                if self._retriever is None and self.server:  # /v1/search works before the model is loaded
                     from copilot.retrieval.index import open_retriever
 
-                    embedder = self._components.get("embedder")
-                    self._retriever = (open_retriever(self.settings, embedder=embedder) if embedder is not None
-                                       else open_retriever(self.settings))
+                    self._retriever = open_retriever(self.settings)
                 if self._copilot is None:
                     from copilot.graph.service import CopilotService
 
@@ -105,9 +103,13 @@ class Services:
         return self._copilot
 
     def get_retriever(self) -> Retriever:
+        """The index retriever (the conversation service's own, opened with its embedder, outside server mode)."""
         if self._retriever is None:
             self._load_or_fail()
-        assert self._retriever is not None
+            deps = getattr(self._copilot, "deps", None)
+            self._retriever = getattr(deps, "retriever", None)
+        if self._retriever is None:
+            raise NotReady("the copilot is not ready: no search index")
         return self._retriever
 
     @property
