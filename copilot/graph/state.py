@@ -40,7 +40,8 @@ class Draft(BaseModel):
 
 
 class CopilotState(TypedDict, total=False):
-    """Everything the graph knows about a thread. Values are plain JSON-able data."""
+    """Everything the graph knows about a thread. Values are the JSON dumps of the typed models named below
+    (checkpoints stay plain data); a node validates what it reads once (e.g. ``Draft.model_validate``)."""
 
     # conversation (accumulates over turns)
     messages: Annotated[list[dict[str, Any]], operator.add]
@@ -51,13 +52,13 @@ class CopilotState(TypedDict, total=False):
     user: str
     explicit_agent: str | None
     safety: dict[str, Any]
-    route: dict[str, Any]  # {"route", "confidence", "method"}
+    route: dict[str, Any]  # contract.RouteInfo.model_dump()
     search_query: str
-    sources: list[dict[str, Any]]  # Citation dicts shown to the model
+    sources: list[dict[str, Any]]  # Citation.model_dump() of each source shown to the model
     best_relevance: float | None
     table: dict[str, Any] | None  # {"text", "citations", "plan", "rows"} from TableQA
     draft: dict[str, Any] | None  # Draft.model_dump()
-    answer: dict[str, Any] | None  # Answer dict
+    answer: dict[str, Any] | None  # Answer.model_dump()
     proposal: dict[str, Any] | None  # {"kind", "payload", "summary", "approval_id"}
     outcome: dict[str, Any] | None  # result of the approval
     timings: dict[str, float]
