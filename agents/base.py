@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from agents.answerability import is_specific, should_abstain, sources_state
 from agents.citations import MarkerFilter, format_sources
@@ -16,7 +16,7 @@ from agents.prompts.shared import shared_messages
 from copilot.config import Settings
 from copilot.llm.base import LLM, Message
 from copilot.retrieval.base import Filters, Retriever
-from copilot.types import Citation, Hit, WithheldClaim
+from copilot.types import Citation, WithheldClaim
 
 
 @dataclass
@@ -41,13 +41,10 @@ class AgentContext:
     original: str  # what the user typed
     thread_id: str
     sources: list[Citation] = field(default_factory=list)  # numbered sources shown to the model
-    hits: list[Hit] = field(default_factory=list)
     history: list[dict[str, Any]] = field(default_factory=list)
     agent_state: dict[str, Any] = field(default_factory=dict)  # per-thread state of this agent
     retriever: Retriever | None = None
-    table_qa: Any = None
     emit: Callable[[str], None] = lambda _t: None
-    emit_event: Callable[[str, dict[str, Any]], None] = lambda _t, _d: None
     cancel: threading.Event | None = None
     checks: TurnChecks = field(default_factory=TurnChecks)
 
@@ -61,23 +58,42 @@ class AgentResult:
     grounded: bool = True  # the text rests on ctx.sources (citation check applies)
     proposal: dict[str, Any] | None = None
     structured: dict[str, Any] | None = None
-    table_plan: dict[str, Any] | None = None
-    extra_citations: list[Citation] = field(default_factory=list)  # e.g. table rows, already numbered
     agent_state: dict[str, Any] | None = None
-    usage: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     model_called: bool = False
     abstained: bool = False  # the answer says the documents do not hold what was asked
 
 
-class Agent(Protocol):
+def _no_filters(question: str) -> Filters | None:
+    return None
+
+
+def _no_extra_queries(question: str) -> list[tuple[str, Filters | None]]:
+    return []
+
+
+def _never(_: Any) -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class AgentSpec:
+    """Everything the graph knows about one agent; nodes reach agents only through this spec.
+
+    ``grounded``: answers rest on retrieved sources, so with none the turn says "I don't know" and with
+    some the coverage check runs first. ``continues(agent_state)``: this agent's per-thread state is an
+    open conversation (e.g. the readiness interview) that the next turn continues without routing.
+    ``starts_without_sources(question)``: the question opens such a conversation, which needs no source."""
+
     name: str
-    needs_retrieval: bool
-
-    def filters(self, question: str) -> Filters | None:
-        """Metadata filters for retrieval (None = whole index)."""
-
-    def run(self, ctx: AgentContext) -> AgentResult: ...
+    run: Callable[[AgentContext], AgentResult]
+    grounded: bool = False
+    needs_retrieval: bool = False
+    uses_tables: bool = False
+    filters: Callable[[str], Filters | None] = _no_filters
+    extra_queries: Callable[[str], list[tuple[str, Filters | None]]] = _no_extra_queries
+    continues: Callable[[dict[str, Any]], bool] = _never
+    starts_without_sources: Callable[[str], bool] = _never
 
 
 def grounded_messages(instructions: str, ctx: AgentContext, extra: str = "") -> list[Message]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from agents.base import AgentContext, AgentResult, say
+from agents.base import AgentContext, AgentResult, AgentSpec, say
 from copilot.retrieval.base import Filters
 
 CAPABILITIES = (
@@ -21,8 +21,6 @@ LIST_DOCS = re.compile(r"\b(documents?|docs|sources|knowledge base|what do you k
 
 class GeneralAgent:
     name = "general"
-    needs_retrieval = False
-    uses_tables = False
 
     def filters(self, question: str) -> Filters | None:
         return None
@@ -47,8 +45,6 @@ class GeneralAgent:
 
 class OutOfScopeAgent:
     name = "out_of_scope"
-    needs_retrieval = False
-    uses_tables = False
 
     def filters(self, question: str) -> Filters | None:
         return None
@@ -59,3 +55,13 @@ class OutOfScopeAgent:
                 "troubleshooting, from this site's documents.")
         say(ctx, text)
         return AgentResult(text=text, grounded=False)
+
+
+def general_spec() -> AgentSpec:
+    """Not grounded: what the copilot is and which documents it knows."""
+    return AgentSpec(name=GeneralAgent.name, run=GeneralAgent().run)
+
+
+def out_of_scope_spec() -> AgentSpec:
+    """Not grounded: the fixed decline."""
+    return AgentSpec(name=OutOfScopeAgent.name, run=OutOfScopeAgent().run)

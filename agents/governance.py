@@ -8,7 +8,7 @@ import dataclasses
 import re
 
 from agents import governance_rules as R
-from agents.base import AgentContext, AgentResult, grounded_messages, say, stream_answer
+from agents.base import AgentContext, AgentResult, AgentSpec, grounded_messages, say, stream_answer
 from agents.governance_guard import TierGuard, sanitize
 from agents.governance_triage import Decision, triage
 from agents.prompts.governance import EXPLAIN, INSTRUCTIONS
@@ -22,8 +22,6 @@ RECORD_WORDS = re.compile(r"\b(decision record|record (?:the|this|a) decision|dr
 
 class GovernanceAgent:
     name = "governance"
-    needs_retrieval = True
-    uses_tables = False
 
     def filters(self, question: str) -> Filters | None:
         return {"doc_type": ["checklist", "playbook", "regulation", "standard", "policy", "framework"]}
@@ -116,3 +114,9 @@ def _payload(ctx: AgentContext, d: Decision) -> dict:
         "matched_rules": [m.key for m in d.matches],
         "sources": [c.title for c in ctx.sources[:4]],
     }
+
+
+def spec() -> AgentSpec:
+    """Grounded on the governance documents."""
+    agent = GovernanceAgent()
+    return AgentSpec(name=agent.name, run=agent.run, grounded=True, needs_retrieval=True, filters=agent.filters)

@@ -6,18 +6,17 @@ import re
 from typing import Any
 
 from agents.asset_register import known_asset
-from agents.base import AgentContext, AgentResult, grounded_messages, say, stream_answer
+from agents.base import AgentContext, AgentResult, AgentSpec, grounded_messages, say, stream_answer
 from agents.citations import MARKER
 from agents.lookup import Row, find_rows, render_rows
 from agents.procedures import procedure_source, render_procedure
 from agents.prompts.maintenance import FAULT, INFORMATION, PROCEDURE
 from agents.shapes import answer_shape
-from copilot.identifiers import asset_tag_candidates, fault_codes, identifiers
+from copilot.identifiers import SEE_CODE, asset_tag_candidates, fault_codes, identifiers
 from copilot.retrieval.base import Filters
 from copilot.types import Citation
 
 _WORDS = re.compile(r"[a-z][a-z]{3,}")
-_AS_CODE = re.compile(r"\bAs ([A-Z]{1,4}-\d{2,5})\b")
 WANTS_WORK_ORDER = re.compile(
     r"\b(work[- ]?order|\bWO\b|ticket|job card|raise (?:a|an) (?:job|request)|create (?:a|an) (?:job|order))", re.I
 )
@@ -75,8 +74,6 @@ def _steps_from(answer: str) -> list[str]:
 
 class MaintenanceAgent:
     name = "maintenance"
-    needs_retrieval = True
-    uses_tables = True
 
     def filters(self, question: str) -> Filters | None:
         return {"doc_type": ["manual", "sop", "fault_codes", "work_orders", "fmea", "troubleshooting", "table"]}
@@ -131,7 +128,7 @@ class MaintenanceAgent:
             return []
         rows = [r for k in keys for r in find_rows(ctx.sources, k)]
         if shape == "fault":  # "As E-204" in a cell: the referenced row is shown too
-            refs = [code for r in rows for _c, v in r.cells for code in _AS_CODE.findall(v) if code not in keys]
+            refs = [code for r in rows for _c, v in r.cells for code in SEE_CODE.findall(v) if code not in keys]
             return rows + [r for code in dict.fromkeys(refs) for r in find_rows(ctx.sources, code)]
         if not rows:
             return rows
@@ -194,3 +191,10 @@ class MaintenanceAgent:
         note = "" if known is not False else f" - {asset} is NOT in the asset register: check the tag"
         summary = f"Work order for {asset} ({payload['priority']} priority){note}: {ctx.original.strip()[:120]}"
         return {"kind": "work_order", "payload": payload, "summary": summary}
+
+
+def spec() -> AgentSpec:
+    """Grounded on plant documents, answers from tables first, and always fetches the isolation procedure."""
+    agent = MaintenanceAgent()
+    return AgentSpec(name=agent.name, run=agent.run, grounded=True, needs_retrieval=True, uses_tables=True,
+                     filters=agent.filters, extra_queries=agent.extra_queries)

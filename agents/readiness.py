@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agents.base import AgentContext, AgentResult, grounded_messages, say, stream_answer
+from agents.base import AgentContext, AgentResult, AgentSpec, grounded_messages, say, stream_answer
 from agents.prompts.readiness import BATCH, INSTRUCTIONS, QUESTIONS, RUBRICS, SCORE_HEAD, SCORE_TAIL
 from agents.prompts.shared import shared_messages
 from agents.readiness_evidence import find_evidence, quote
@@ -23,8 +23,6 @@ FINISH = re.compile(r"\b(that'?s all|score (?:it|now|us)|finish|done|skip)\b", r
 
 class ReadinessAgent:
     name = "readiness"
-    needs_retrieval = True
-    uses_tables = False
 
     def filters(self, question: str) -> Filters | None:
         return {"doc_type": ["playbook", "checklist"]}
@@ -93,3 +91,11 @@ class ReadinessAgent:
                       else {"active": False})
         return AgentResult(text=report, structured=structured, proposal=proposal, agent_state=next_state,
                            model_called=bool(scores), grounded=False)
+
+
+def spec() -> AgentSpec:
+    """Grounded; continues an open interview, and opens one without any retrieved source."""
+    agent = ReadinessAgent()
+    return AgentSpec(name=agent.name, run=agent.run, grounded=True, needs_retrieval=True, filters=agent.filters,
+                     continues=lambda state: bool(state.get("active")),
+                     starts_without_sources=lambda question: bool(START.search(question)))

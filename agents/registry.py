@@ -1,15 +1,13 @@
-"""Name -> agent instance for every route."""
+"""Name -> agent spec for every route."""
 
 from __future__ import annotations
 
-from agents.base import Agent
-from agents.general import GeneralAgent, OutOfScopeAgent
-from agents.governance import GovernanceAgent
-from agents.maintenance import MaintenanceAgent
-from agents.readiness import ReadinessAgent
+from agents import general, governance, maintenance, readiness
+from agents.base import AgentSpec
 
 
-def build_agents() -> dict[str, Agent]:
-    """One instance per route name (agents are stateless; per-thread state lives in the graph)."""
-    agents: list[Agent] = [ReadinessAgent(), GovernanceAgent(), MaintenanceAgent(), GeneralAgent(), OutOfScopeAgent()]
-    return {a.name: a for a in agents}
+def build_agents() -> dict[str, AgentSpec]:
+    """One spec per route name (agents are stateless; per-thread state lives in the graph)."""
+    specs = [readiness.spec(), governance.spec(), maintenance.spec(), general.general_spec(),
+             general.out_of_scope_spec()]
+    return {s.name: s for s in specs}

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import re
 
+from copilot.identifiers import MENTIONED_ASSET_TAG, MENTIONED_FAULT_CODE
+
 _I = re.IGNORECASE
 
-# Fault / alarm codes: E-204, F012, ALM-3301, "fault 31", "alarm code 1203", "error 4".
-FAULT_CODE = re.compile(
-    r"\b(?:E|F|A|ALM|ALR|ERR|FLT|W)-?\d{2,5}\b|\b(?:fault|alarm|error|trip|warning)(?: code)?\s*#?\d{1,5}\b"
-    r"|\bcode\s+[A-Z]{0,3}-?\d{2,5}\b",
-)
-# Asset tags: P-101, M-203A, CV-12, GB-4, C-301, HX-2; excludes standards and model names.
-ASSET_TAG = re.compile(r"\b(?!(?:ISO|IEC|GPT|SOC|NIS|EN|ANSI|COVID|ART|RMF|AI)-)[A-Z]{1,3}-\d{1,4}[A-Z]?\b")
+# Fault / alarm codes and asset tags as a question mentions them (copilot.identifiers holds the rules).
+FAULT_CODE = MENTIONED_FAULT_CODE
+ASSET_TAG = MENTIONED_ASSET_TAG
 
 _MAINTENANCE = [
     (r"\bpumps?\b|\bmotors?\b|\bcompressors?\b|\bconveyors?\b|\bgear ?box(?:es)?\b|\bchillers?\b|\bboilers?\b", 1.5),

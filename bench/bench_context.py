@@ -59,8 +59,7 @@ def main() -> None:
     retrieved = []
     for it in tqdm(items, desc="retrieve", unit="q"):
         agent = deps.agents[it["agent"]]
-        extra = agent.extra_queries(it["question"]) if hasattr(agent, "extra_queries") else []
-        hits, _rel = search(deps, it["question"], agent.filters(it["question"]), extra)
+        hits, _rel = search(deps, it["question"], agent.filters(it["question"]), agent.extra_queries(it["question"]))
         retrieved.append((it, agent, hits))
 
     rows = []

@@ -107,10 +107,10 @@ def main() -> None:
     args = ap.parse_args()
     args.out = args.out or ROOT / "docs" / "benchmarks" / ("latency_cold.md" if args.cold else "latency.md")
 
-    from copilot.graph.service import CopilotService
     from copilot.ingest.pipeline import ingest_paths
     from copilot.llm.factory import build_llm
     from copilot.retrieval.embedder import build_embedder
+    from copilot.services import build_services
 
     # greedy decoding, so the graph and the raw call on the same prompt write the same tokens
     overrides: dict = {"llm": {"max_tokens": args.max_tokens, "prompt_cache": not args.cold, "temperature": 0.0}}
@@ -121,7 +121,7 @@ def main() -> None:
     embedder = build_embedder(settings)
     ingest_paths(settings, [ROOT / "knowledge"], embedder=embedder, progress=False)
     llm = RecordingLLM(build_llm(settings))
-    svc = CopilotService(settings, llm=llm, embedder=embedder)
+    svc = build_services(settings, llm=llm, embedder=embedder).copilot
     svc.warm()  # what `copilot serve` does at startup: load the model, router and table QA
     rows = []
     for q in load_questions(args.n):

@@ -151,9 +151,9 @@ def main() -> int:
 
 
 def _in_process(args: argparse.Namespace, timeout: float) -> tuple[str, bool]:
-    from copilot.api.app import create_app
     from copilot.config import _deep_merge, load_settings, parse_overrides
     from copilot.ingest.pipeline import ensure_index
+    from copilot.server import create_app
     from tests.api.live import live_server
 
     tmp = Path(tempfile.mkdtemp(prefix="bench_load_"))

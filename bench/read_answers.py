@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 
 from copilot.config import load_settings
-from copilot.graph.service import CopilotService
 from copilot.jsonl import read_jsonl_lines
+from copilot.services import build_services
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         items = [i for i in items if i["id"] in wanted]
     items = items[: args.n]
     overrides = {"data_dir": args.data_dir} if args.data_dir else {}
-    svc = CopilotService(load_settings(overrides=overrides))
+    svc = build_services(load_settings(overrides=overrides)).copilot
     out = open(args.output, "w", encoding="utf-8") if args.output else None  # noqa: SIM115
     try:
         for item in items:

@@ -22,13 +22,7 @@ COMMAND_MODULES = (
 )
 
 for _name in COMMAND_MODULES:
-    try:
-        _module = importlib.import_module(f"copilot.commands.{_name}")
-    except ModuleNotFoundError as _exc:  # a command group not present in this build
-        if _exc.name != f"copilot.commands.{_name}":
-            raise
-        continue
-    _module.register(app)
+    importlib.import_module(f"copilot.commands.{_name}").register(app)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -15,6 +15,18 @@ FAULT_CODE = re.compile(r"\b(?:E|F|ALM|ALR|ERR|FLT|W)-\d{2,5}\b")
 DOC_ID = re.compile(r"\b(?:SOP|TG|CL|PB|FC|WI|MAN)-[A-Z0-9]+(?:-[A-Z0-9]+)*\b")
 PART_NUMBER = re.compile(r"\bSP-\d{3,5}\b")
 WORK_ORDER = re.compile(r"\bWO-\d{4}-\d{3,5}\b")
+# Looser forms in a user's question, as routing signals for the maintenance route: "E-204", "F012",
+# "fault 31", "alarm code 1203"; asset tags P-101, M-203A, CV-12 (not standards or model names).
+MENTIONED_FAULT_CODE = re.compile(
+    r"\b(?:E|F|A|ALM|ALR|ERR|FLT|W)-?\d{2,5}\b|\b(?:fault|alarm|error|trip|warning)(?: code)?\s*#?\d{1,5}\b"
+    r"|\bcode\s+[A-Z]{0,3}-?\d{2,5}\b",
+)
+MENTIONED_ASSET_TAG = re.compile(r"\b(?!(?:ISO|IEC|GPT|SOC|NIS|EN|ANSI|COVID|ART|RMF|AI)-)[A-Z]{1,3}-\d{1,4}[A-Z]?\b")
+# Codes kept as one search token (BM25, exact match): E-204, P-101A, TT-4501 and hyphen-less ones like
+# MT010b, CWC04013, WO259747 (matched case-sensitively in documents, case-insensitively in queries).
+CODE_TOKEN_PATTERN = r"\b(?:[A-Z]{1,4}-\d{2,4}[A-Z]?|[A-Z]{1,4}\d{2,6}[a-z]?)\b"
+# A table cell that refers to another code: "As E-204".
+SEE_CODE = re.compile(r"\bAs ([A-Z]{1,4}-\d{2,5})\b")
 _DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-"})
 
 

@@ -7,7 +7,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-Route = Literal["readiness", "governance", "maintenance", "general", "out_of_scope"]
 ROUTES: tuple[str, ...] = ("readiness", "governance", "maintenance", "general", "out_of_scope")
 
 
@@ -37,18 +36,7 @@ class Chunk(BaseModel):
         return f"{head}\n{self.text}" if head else self.text
 
     def location(self) -> str:
-        parts = []
-        if self.section:
-            parts.append(f"section {self.section}")
-        if self.page is not None:
-            parts.append(f"page {self.page}")
-        if self.sheet:
-            parts.append(f"sheet {self.sheet}")
-        if self.row is not None:
-            parts.append(f"row {self.row}")
-        if self.revision:
-            parts.append(f"rev. {self.revision}")
-        return ", ".join(parts)
+        return location_label(self.section, self.page, self.sheet, self.row, self.revision)
 
 
 class Hit(BaseModel):
@@ -58,6 +46,14 @@ class Hit(BaseModel):
     score: float
     rank: int = 0
     scores: dict[str, float] = Field(default_factory=dict)  # e.g. {"dense": 0.71, "bm25": 12.3, "exact": 1}
+
+
+def location_label(section: str | None, page: int | None, sheet: str | None, row: int | None,
+                   revision: str | None) -> str:
+    """Where a passage sits, for people: ``section 4.2, page 12, sheet Alarms, row 7, rev. C`` (parts it has)."""
+    parts = [section and f"section {section}", page is not None and f"page {page}", sheet and f"sheet {sheet}",
+             row is not None and f"row {row}", revision and f"rev. {revision}"]
+    return ", ".join(p for p in parts if p)
 
 
 class Citation(BaseModel):
@@ -80,6 +76,9 @@ class Citation(BaseModel):
             page=chunk.page, row=chunk.row, sheet=chunk.sheet, revision=chunk.revision, source=chunk.source,
             text=chunk.text,
         )
+
+    def location(self) -> str:
+        return location_label(self.section, self.page, self.sheet, self.row, self.revision)
 
 
 class ApprovalRequest(BaseModel):

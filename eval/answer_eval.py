@@ -10,7 +10,8 @@ from typing import Any
 
 from tqdm import tqdm
 
-from copilot.types import Answer, Citation
+from copilot.graph.contract import AnswerCollector, TurnFailed, answer_from_events
+from copilot.types import Answer
 from eval.answer_metrics import (
     abstained,
     citation_precision_recall,
@@ -61,32 +62,30 @@ def run_item(service: Any, item: AnswerItem, *, agent: str | None = None) -> tup
     ttft: float | None = None
     tokens = 0
     answer: Answer | None = None
-    sources: list[Citation] = []
     error = ""
     thread_id = uuid.uuid4().hex
     try:
         for turn in history_of(item):  # earlier turns of a follow-up: same thread, not scored
-            for ev in service.stream(turn, thread_id=thread_id, agent=agent):
-                if ev.type == "error":
-                    raise RuntimeError(f"history turn failed: {ev.data.get('message', 'error')}")
+            try:
+                answer_from_events(service.stream(turn, thread_id=thread_id, agent=agent))
+            except TurnFailed as exc:
+                raise RuntimeError(f"history turn failed: {exc}") from exc
         t0 = time.perf_counter()
-        for ev in service.stream(item.question, thread_id=thread_id, agent=agent):
-            if ev.type == "token":
-                tokens += 1
-                if ttft is None:
-                    ttft = time.perf_counter() - t0
-            elif ev.type == "sources":
-                sources = [as_api_returns(c, Citation) for c in ev.data.get("citations", [])]
-            elif ev.type == "done":
-                answer = as_api_returns(ev.data)
-            elif ev.type == "error":
-                error = str(ev.data.get("message", "error"))
+        collector = AnswerCollector()  # the API's own reading of the events: the eval scores what users get
+        try:
+            for ev in service.stream(item.question, thread_id=thread_id, agent=agent):
+                if ev.type == "token":
+                    tokens += 1
+                    if ttft is None:
+                        ttft = time.perf_counter() - t0
+                else:
+                    collector.feed(ev)
+            answer = as_api_returns(collector.result().model_dump())
+        except TurnFailed as exc:
+            error = str(exc)
     except Exception as exc:  # noqa: BLE001 - one failing item must not stop the run
         error = f"{type(exc).__name__}: {exc}"
     total = time.perf_counter() - t0
-    # the streamed sources event is what the UI shows when the final Answer carries no citations
-    if answer is not None and not answer.citations and sources:
-        answer = answer.model_copy(update={"citations": sources})
     return answer, {"ttft_s": ttft, "total_s": total, "stream_tokens": tokens, "error": error}
 
 

@@ -71,22 +71,6 @@ def isolated_settings(settings: Settings, tmp: Path) -> Settings:
     return settings.model_copy(update={"data_dir": data})
 
 
-def build_service(settings: Settings, *, llm: Any = None, embedder: Any = None, retriever: Any = None) -> Any:
-    """The conversation service with the given (or configured) LLM, embedder and retriever."""
-    from copilot.graph.service import CopilotService
-
-    if llm is None:
-        from copilot.llm.factory import build_llm
-
-        llm = build_llm(settings)
-    embedder = _embedder(settings, embedder)
-    if retriever is None:
-        from copilot.retrieval.index import open_retriever
-
-        retriever = open_retriever(settings, embedder=embedder)
-    return CopilotService(settings, llm=llm, embedder=embedder, retriever=retriever)
-
-
 def answers_run(settings: Settings, dataset_file: Path, *, limit: int | None = None, agent: str | None = None,
                 judge: bool = True, threshold: float = 0.7, docs: Path | None = None, llm: Any = None,
                 embedder: Any = None, ids: Sequence[str] | None = None, progress: bool = True,
@@ -131,7 +115,9 @@ def answers_run(settings: Settings, dataset_file: Path, *, limit: int | None = N
 
             retriever = open_retriever(settings, embedder=embedder)
             source = f"configured index {settings.index_dir}"
-        service = build_service(run_settings, llm=llm, embedder=embedder, retriever=retriever)
+        from copilot.services import build_services
+
+        service = build_services(run_settings, llm=llm, embedder=embedder, retriever=retriever).copilot
         on_record = None
         if partial is not None:
             partial.parent.mkdir(parents=True, exist_ok=True)

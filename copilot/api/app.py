@@ -1,4 +1,4 @@
-"""The FastAPI application factory: API routes, auth, metrics, errors and the Chainlit UI in one app."""
+"""The HTTP API: routes, auth, metrics and errors over the services (the UI is mounted beside it by copilot.server)."""
 
 from __future__ import annotations
 
@@ -11,14 +11,11 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from copilot.api.deps import Container
 from copilot.api.errors import body_for, install_error_handlers
 from copilot.api.metrics import MetricsMiddleware
 from copilot.api.openapi import install_openapi
 from copilot.api.routes import approvals, chat, documents, health, openai_compat, threads
-from copilot.config import Settings
-from copilot.graph.contract import Copilot
-from copilot.retrieval.base import Retriever
+from copilot.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -86,16 +83,16 @@ async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
     await send({"type": "http.response.body", "body": data})
 
 
-def create_app(settings: Settings, *, copilot: Copilot | None = None, retriever: Retriever | None = None,
-               ui: bool = True) -> FastAPI:
-    """Build the app. ``copilot``/``retriever`` default to the real ones, loaded in the background at
-    startup (``/readyz`` says when). ``ui=False`` leaves out the Chainlit UI (API tests)."""
-    container = Container(settings, copilot=copilot, retriever=retriever)
-    credentials = container.auth.bootstrap() if settings.auth.enabled else None
+def create_api(services: Services) -> FastAPI:
+    """The HTTP API over ``services`` (the copilot loads in the background at startup; ``/readyz`` says when).
+    :func:`copilot.server.create_app` builds the services and adds the chat UI beside it."""
+    settings = services.settings
+    auth = services.auth
+    credentials = auth.bootstrap() if settings.auth.enabled else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        container.load_in_background()
+        services.load_in_background()
         yield
 
     # FastAPIOffline serves /docs and /redoc with Swagger UI and ReDoc from its own package files: a plant
@@ -113,7 +110,7 @@ def create_app(settings: Settings, *, copilot: Copilot | None = None, retriever:
             {"name": "health", "description": "Liveness, readiness, metrics."},
         ],
     )
-    app.state.container = container
+    app.state.services = services
     app.state.initial_credentials = credentials
     install_error_handlers(app)
     install_openapi(app)
@@ -122,9 +119,5 @@ def create_app(settings: Settings, *, copilot: Copilot | None = None, retriever:
         app.include_router(router)
     app.add_middleware(ContentTypeMiddleware)
     app.add_middleware(DocsCSPMiddleware)
-    app.add_middleware(MetricsMiddleware, metrics=container.metrics, ui_path=settings.server.ui_path)
-    if ui:
-        from copilot.ui.mount import mount_ui
-
-        mount_ui(app, container)
+    app.add_middleware(MetricsMiddleware, metrics=services.metrics, ui_path=settings.server.ui_path)
     return app

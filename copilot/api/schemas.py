@@ -6,6 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
+from copilot.limits import FEEDBACK_MAX, FEEDBACK_MIN, THREAD_ID_MAX, THREAD_ID_PATTERN
+
 
 def _json_integer(value: Any) -> Any:
     """A JSON integer (3 or 3.0, as JSON Schema says); booleans and strings are refused, not coerced."""
@@ -43,7 +45,7 @@ class ChatRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     message: str = Field(min_length=1, description="The user's question (at most server.max_message_chars).")
-    thread_id: str | None = Field(None, pattern=r"^[A-Za-z0-9_.:-]{1,128}$",
+    thread_id: str | None = Field(None, pattern=THREAD_ID_PATTERN,
                                   description="Continue this conversation; omit to start one.")
     agent: AgentName | None = Field(None, description="Force an agent; default routes automatically.")
     stream: StrictBool = Field(True, description="Server-sent events when true, one JSON Answer when false "
@@ -78,9 +80,9 @@ class EditDecisionRequest(DecisionRequest):
 class FeedbackRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    thread_id: str = Field(min_length=1, max_length=200)
+    thread_id: str = Field(min_length=1, max_length=THREAD_ID_MAX)
     message_index: JsonInt = Field(ge=0, description="Index of the assistant message in the thread history.")
-    score: JsonInt = Field(ge=-1, le=1, description="1 thumbs up, -1 thumbs down, 0 neutral (an integer; "
+    score: JsonInt = Field(ge=FEEDBACK_MIN, le=FEEDBACK_MAX, description="1 thumbs up, -1 thumbs down, 0 neutral (an integer; "
                                                        "booleans are refused).")
     comment: str | None = Field(None, max_length=4000)
 
@@ -167,7 +169,7 @@ class CopilotOptions(BaseModel):
     """Copilot-specific options of an OpenAI request (send them with the SDK's ``extra_body={"copilot": {...}}``)."""
 
     model_config = ConfigDict(extra="forbid")
-    thread_id: str | None = Field(None, pattern=r"^[A-Za-z0-9_.:-]{1,128}$",
+    thread_id: str | None = Field(None, pattern=THREAD_ID_PATTERN,
                                   description="Continue this copilot conversation (returned in X-Copilot-Thread-Id).")
     actions: bool = Field(False, description="Allow the answer to propose a work order, decision record or report "
                                              "for human approval (id in X-Copilot-Approval-Id). Off by default.")

@@ -26,9 +26,9 @@ EXIT_UNKNOWN, EXIT_BAD_INPUT, EXIT_CONFLICT = 1, 2, 3
 
 
 def _service(config, profile, set_):
-    from copilot.graph.service import CopilotService
+    from copilot.services import build_services
 
-    return CopilotService(get_settings(config, profile, set_))
+    return build_services(get_settings(config, profile, set_)).copilot
 
 
 def _decide(approval_id: str, decision: str, approver: str, comment: str | None, payload_json: str | None,

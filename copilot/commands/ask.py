@@ -18,24 +18,23 @@ from copilot.commands.common import (
     get_settings,
     print_json,
 )
+from copilot.graph.contract import AnswerCollector, TurnFailed
+from copilot.types import Citation
 
 
 def _service(config, profile, set_):
-    from copilot.graph.service import CopilotService
+    from copilot.services import build_services
 
-    return CopilotService(get_settings(config, profile, set_))
+    return build_services(get_settings(config, profile, set_)).copilot
 
 
-def _print_sources(citations: list[dict]) -> None:
+def _print_sources(citations: list[Citation]) -> None:
     if not citations:
         return
     console.print("\n[bold]Sources[/bold]")
     for c in citations:
-        where = ", ".join(x for x in (
-            c.get("section") and f"section {c['section']}", c.get("page") is not None and f"page {c['page']}",
-            c.get("sheet") and f"sheet {c['sheet']}", c.get("row") is not None and f"row {c['row']}",
-            c.get("revision") and f"rev {c['revision']}") if x)
-        console.print(f"  [{c['marker']}] {c['title']}" + (f" ({where})" if where else ""), highlight=False)
+        where = c.location()
+        console.print(f"  [{c.marker}] {c.title}" + (f" ({where})" if where else ""), highlight=False)
 
 
 def _print_approval(a: dict) -> None:
@@ -62,21 +61,27 @@ def register(app: typer.Typer) -> None:
         except (ValueError, PermissionError) as exc:  # bad input, or another user's thread
             err_console.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(2) from exc
-        for ev in events:
-            if ev.type == "route" and not json_out:
-                err_console.print(f"[dim]route: {ev.data['route']} ({ev.data['method']}, {ev.data['confidence']:.2f})[/dim]")
-            elif ev.type == "token" and not json_out:
-                sys.stdout.write(ev.data["text"])
-                sys.stdout.flush()
-            elif ev.type == "error":
-                err_console.print(f"\n[red]error:[/red] {ev.data['message']}")
-                raise typer.Exit(1)
-            elif ev.type == "done":
-                if json_out:
-                    print_json(ev.data)
-                    return
-                sys.stdout.write("\n")
-                _print_sources(ev.data["citations"])
-                if ev.data.get("approval"):
-                    _print_approval(ev.data["approval"])
-                err_console.print(f"[dim]thread: {ev.data['thread_id']}[/dim]")
+        collector = AnswerCollector()
+        try:
+            for ev in events:
+                if ev.type == "route" and not json_out:
+                    err_console.print(f"[dim]route: {ev.data['route']} ({ev.data['method']}, "
+                                      f"{ev.data['confidence']:.2f})[/dim]")
+                elif ev.type == "token" and not json_out:
+                    sys.stdout.write(ev.data["text"])
+                    sys.stdout.flush()
+                else:
+                    collector.feed(ev)
+            answer = collector.result()
+        except TurnFailed as exc:
+            err_console.print(f"\n[red]error:[/red] {exc}")
+            raise typer.Exit(1) from exc
+        data = answer.model_dump(mode="json")
+        if json_out:
+            print_json(data)
+            return
+        sys.stdout.write("\n")
+        _print_sources(answer.citations)
+        if data.get("approval"):
+            _print_approval(data["approval"])
+        err_console.print(f"[dim]thread: {data['thread_id']}[/dim]")

@@ -20,8 +20,8 @@ def register(app: typer.Typer) -> None:
         """Bring the index up to date, then serve the API (/docs) and the chat UI (/chat)."""
         import uvicorn
 
-        from copilot.api.app import create_app
-        from copilot.api.auth import keys_path
+        from copilot.server import create_app
+        from copilot.services.auth import keys_path
 
         overrides = list(set_ or [])
         if host:

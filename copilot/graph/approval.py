@@ -14,8 +14,10 @@ from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
 from copilot.actions.decisions import AlreadyDecided, commit_decision
+from copilot.graph.contract import Event
 from copilot.graph.deps import Deps
 from copilot.graph.state import CopilotState, RunContext
+from copilot.types import ApprovalRequest
 
 LABEL = {"work_order": "Work order", "decision_record": "Decision record", "report": "Report"}
 
@@ -43,12 +45,28 @@ def apply_decision(deps: Deps, thread_id: str, approval_id: str, resume: dict[st
             "message": f"{LABEL[req.kind]} {record_id} recorded after approval by {req.decided_by}."}
 
 
+def request_approval(deps: Deps, request: ApprovalRequest) -> bool:
+    """Store the approval request and audit it, once (this node re-runs on resume); True when new."""
+    try:
+        deps.store.get_approval(request.id)
+        return False
+    except KeyError:
+        pass
+    deps.store.add_approval(request)
+    deps.audit.append("approval_requested", {"approval_id": request.id, "kind": request.kind,
+                                             "payload": request.payload}, thread_id=request.thread_id)
+    return True
+
+
 def approval_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str, Any]:
-    """Pause for a human decision on the proposal, then report it."""
+    """Register the approval request, pause for a human decision on it, then report the decision."""
     proposal = state.get("proposal")
     if not proposal:
         return {}
     approval_id = proposal["approval_id"]
+    request = ApprovalRequest.model_validate((state.get("answer") or {})["approval"])
+    if request_approval(runtime.context.deps, request):
+        runtime.stream_writer(Event.of("approval", request).model_dump())
     resume = interrupt({"approval_id": approval_id, "kind": proposal["kind"], "payload": proposal["payload"],
                         "summary": proposal.get("summary", "")})
     outcome = apply_decision(runtime.context.deps, runtime.context.thread_id, approval_id, resume or {})

@@ -8,32 +8,109 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, Field
 
-from copilot.types import Answer, ApprovalRequest
+from copilot.types import Answer, ApprovalRequest, Citation
 
 EventType = Literal["route", "progress", "sources", "table_plan", "token", "approval", "done", "error"]
 
 
-class Event(BaseModel):
-    """One streamed step of an answer.
+class RouteInfo(BaseModel):
+    """Which agent answers, how sure the router is, and how it decided (``explicit``, ``context``, ...)."""
 
-    data by type:
-      route:      {"route": str, "confidence": float, "method": str}
-      progress:   {"stage": "searching" | "table", "message": str} (slow work under way)
-      sources:    {"citations": [Citation dict, ...]}
-      table_plan: {"plan": dict, "rows": int}
-      token:      {"text": str}
-      approval:   ApprovalRequest dict
-      done:       Answer dict
-      error:      {"message": str}
-    """
+    route: str
+    confidence: float
+    method: str
+
+
+class Progress(BaseModel):
+    stage: str  # "searching" | "table"
+    message: str
+
+
+class Sources(BaseModel):
+    citations: list[Citation] = Field(default_factory=list)
+
+
+class TablePlan(BaseModel):
+    plan: dict[str, Any]
+    rows: int
+
+
+class Token(BaseModel):
+    text: str
+
+
+class Failure(BaseModel):
+    message: str
+    status: int | None = None  # the HTTP status a front end should answer with (None: 500)
+
+
+PAYLOADS: dict[str, type[BaseModel]] = {
+    "route": RouteInfo, "progress": Progress, "sources": Sources, "table_plan": TablePlan, "token": Token,
+    "approval": ApprovalRequest, "done": Answer, "error": Failure,
+}
+
+
+class Event(BaseModel):
+    """One streamed step of an answer; ``data`` is the JSON form of the payload model of its type
+    (:data:`PAYLOADS`): route -> sources -> (table_plan) -> token* -> (approval) -> done | error."""
 
     type: EventType
     data: dict[str, Any] = Field(default_factory=dict)
+
+    @classmethod
+    def of(cls, type_: EventType, payload: BaseModel) -> Event:
+        """The event for a typed payload (the payload's model must match ``type_``)."""
+        assert isinstance(payload, PAYLOADS[type_]), (type_, type(payload).__name__)
+        return cls(type=type_, data=payload.model_dump())
+
+    def payload(self) -> BaseModel:
+        """``data`` validated as the payload model of this event's type."""
+        return PAYLOADS[self.type].model_validate(self.data)
+
+
+class TurnFailed(RuntimeError):
+    """A turn ended with an ``error`` event (or without an answer); ``status`` is the HTTP status to use."""
+
+    def __init__(self, message: str, status: int = 500) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class AnswerCollector:
+    """Turns one turn's events into the Answer every client gets: the API, the CLI, ``Copilot.ask`` and the
+    eval all read the answer through here, so the eval scores exactly what users receive."""
+
+    def __init__(self) -> None:
+        self.answer: Answer | None = None
+
+    def feed(self, event: Event) -> Answer | None:
+        """The Answer once the ``done`` event arrives; TurnFailed on an ``error`` event; None before."""
+        if event.type == "done":
+            self.answer = Answer.model_validate(event.data)
+            return self.answer
+        if event.type == "error":
+            failure = Failure.model_validate(event.data)
+            raise TurnFailed(failure.message or "unknown error", failure.status or 500)
+        return None
+
+    def result(self) -> Answer:
+        """The Answer, or TurnFailed when the events ended without one."""
+        if self.answer is None:
+            raise TurnFailed("the answer ended without a result")
+        return self.answer
+
+
+def answer_from_events(events: Iterable[Event]) -> Answer:
+    """Read a turn's events to the end of the turn and return its Answer (TurnFailed on an error event)."""
+    collector = AnswerCollector()
+    for event in events:
+        collector.feed(event)
+    return collector.result()
 
 
 Decision = Literal["approve", "reject", "edit"]
@@ -70,6 +147,9 @@ class Copilot(Protocol):
     def get_work_order(self, wo_id: str) -> dict[str, Any]: ...
 
     def list_decision_records(self) -> list[dict[str, Any]]: ...
+
+    def list_reports(self) -> list[dict[str, Any]]:
+        """Approved readiness reports."""
 
     def get_decision_record(self, record_id: str) -> dict[str, Any]: ...
 

@@ -6,7 +6,7 @@ import logging
 import threading
 from typing import Any
 
-from agents.base import Agent
+from agents.base import AgentSpec
 from agents.registry import build_agents
 from copilot.actions.store import ActionStore
 from copilot.audit import AuditLog
@@ -32,7 +32,7 @@ class Deps:
         secure_dir(settings.data_dir)
         self.store = ActionStore(settings.db_path)
         self.audit = AuditLog(settings.db_path, key_file=secrets_path(settings.data_dir, settings.auth.secrets_file))
-        self.agents: dict[str, Agent] = build_agents()
+        self.agents: dict[str, AgentSpec] = build_agents()
 
     @property
     def llm(self) -> LLM:

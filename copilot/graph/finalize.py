@@ -1,10 +1,11 @@
-"""Finish a turn: citation check, the Answer, the assistant message, the audit record, approval request."""
+"""Finish a turn in three steps: policy (citations, claims, safety), proposal (the approval request it needs), audit;
+then the Answer and the assistant message. The approval node stores the request where the graph waits."""
 
 from __future__ import annotations
 
 import re
-import time
 import uuid
+from dataclasses import dataclass, field
 from typing import Any
 
 from agents.citations import attach_markers, check_citations
@@ -14,6 +15,7 @@ from agents.coverage import ACTION_REQUEST
 from agents.prompts.shared import PROMPT_VERSION
 from agents.safety import endorses_bypass
 from copilot.graph.deps import Deps
+from copilot.graph.state import Draft
 from copilot.types import Answer, ApprovalRequest, Citation, WithheldClaim
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9-]{3,}")
@@ -49,17 +51,17 @@ def check_answer(text: str, sources: list[Citation], contact: str,
     return clean + note, [], invalid, False
 
 
-def _check_claims(text: str, draft: dict[str, Any], sources: list[Citation], state: dict[str, Any],
+def _check_claims(text: str, draft: Draft, sources: list[Citation], state: dict[str, Any],
                   contact: str) -> tuple[str, str, list[WithheldClaim], bool]:
     """Run the claim check on the model-written part (the streamed part was checked sentence by sentence
     already; this covers every other path). Returns (text, model text, withheld claims, abstained)."""
-    model_text = draft["model_text"]
+    model_text = draft.model_text or ""
     question = f"{state.get('question') or ''}\n{state.get('search_query') or ''}"
     report = check_text(model_text, sources, question)
-    withheld = [WithheldClaim(**w) for w in draft.get("withheld") or []] + report.withheld
+    withheld = list(draft.withheld) + report.withheld
     if report.withheld and model_text and model_text in text:
         text = text.replace(model_text, report.text, 1)
-    central = draft.get("central_withheld") or report.central_withheld
+    central = draft.central_withheld or report.central_withheld
     if ACTION_REQUEST.search(question) and report.text.strip():
         central = False  # a request to act keeps its proposal; the unsupported sentences are already dropped
     if central or (withheld and not report.text.strip()):
@@ -70,21 +72,33 @@ def _check_claims(text: str, draft: dict[str, Any], sources: list[Citation], sta
     return text, report.text, withheld, False
 
 
-def finalize_answer(deps: Deps, state: dict[str, Any], thread_id: str) -> dict[str, Any]:
-    draft = state.get("draft") or {"text": "", "grounded": False}
-    route = state.get("route") or {"route": "general", "confidence": 0.0, "method": "none"}
-    sources = [Citation(**c) for c in state.get("sources", [])]
-    contact = deps.settings.agents.escalation_contact
+@dataclass
+class Checked:
+    """The draft after the citation, claim and safety policy: what the user may be shown."""
+
+    text: str
+    citations: list[Citation]
+    invalid: int
+    supported: bool
+    withheld: list[WithheldClaim]
+    abstained: bool
+    proposal: dict[str, Any] | None
+    safety: dict[str, Any]
+    conflicts: list[Any] = field(default_factory=list)
+
+
+def apply_policy(draft: Draft, sources: list[Citation], state: dict[str, Any], contact: str) -> Checked:
+    """Policy step: check citations and figures, withhold a draft that endorses a safety bypass, flag conflicts."""
     safety = state.get("safety") or {}
-    text = draft["text"]
+    text = draft.text
     invalid, supported = 0, True
-    withheld = [WithheldClaim(**w) for w in draft.get("withheld") or []]
+    withheld = list(draft.withheld)
     abstained = False
-    proposal = draft.get("proposal")
-    if draft.get("table"):
+    proposal = draft.proposal
+    if draft.table:
         text, citations, invalid = check_citations(text, sources)
         citations = citations or sources
-    elif draft.get("model_called") and (endorsed := endorses_bypass(draft.get("model_text") or text)):
+    elif draft.model_called and (endorsed := endorses_bypass(draft.model_text or text)):
         # documents cannot give orders: a draft approving a safety bypass (e.g. echoing a poisoned
         # document) is withheld and nothing it proposed is recorded
         text = (f"I cannot give this answer: the draft approved bypassing a safety device (\"{endorsed}\"), "
@@ -92,61 +106,74 @@ def finalize_answer(deps: Deps, state: dict[str, Any], thread_id: str) -> dict[s
                 f"the site's management-of-change and permit process. Please contact {contact}.")
         citations, supported, proposal = [], False, None
         safety = {**safety, "action": "escalate", "category": "answer_withheld_bypass"}
-    elif draft.get("grounded") and draft.get("model_called") and draft.get("model_text") is not None:
+    elif draft.grounded and draft.model_called and draft.model_text is not None:
         text, model_text, withheld, abstained = _check_claims(text, draft, sources, state, contact)
         if abstained:
             citations, supported, proposal = [], False, None
         else:
             text, citations, invalid, supported = check_answer(text, sources, contact, model_text)
-    elif draft.get("grounded") and draft.get("model_called"):  # computed results (scores), not claims from sources
+    elif draft.grounded and draft.model_called:  # computed results (scores), not claims from sources
         text, citations, invalid, supported = check_answer(text, sources, contact, None)
     else:
         text, citations, invalid = check_citations(text, sources)
-        supported = not draft.get("dont_know", False)
-    invalid += int(draft.get("invalid_markers") or 0)  # dropped while streaming
+        supported = not draft.dont_know
+    invalid += draft.invalid_markers  # dropped while streaming
     conflicts = find_conflicts(text, citations) if citations else []
     if conflicts:
         text += render_conflicts(conflicts)
-    timings = dict(state.get("timings") or {})
-    start = timings.pop("start", None)
-    if start:
-        timings["total"] = round(time.time() - start, 3)
-    timings.update({k: round(v, 3) for k, v in (draft.get("timings") or {}).items()})
-    approval: ApprovalRequest | None = None
-    if proposal:
-        approval = ApprovalRequest(id=uuid.uuid4().hex, kind=proposal["kind"], thread_id=thread_id,
-                                   payload=proposal["payload"], summary=proposal.get("summary", ""),
-                                   requested_by=state.get("user"))
-        deps.store.add_approval(approval)
-    if draft.get("abstained"):
-        abstained = True
-    answer = Answer(
-        thread_id=thread_id, route=route["route"], route_confidence=route.get("confidence", 0.0), text=text,
-        citations=citations, invalid_markers=invalid, supported=supported,
-        refused=safety.get("action") == "refuse" or route["route"] == "out_of_scope", escalated=safety.get("action") == "escalate",
-        approval=approval, structured=draft.get("structured"),
-        table_plan=(state.get("table") or {}).get("plan"), timings=timings,
-        withheld_claims=withheld, abstained=abstained, conflicts=conflicts,
-    )
+    return Checked(text, citations, invalid, supported, withheld, abstained or draft.abstained, proposal, safety,
+                   conflicts)
+
+
+def propose(proposal: dict[str, Any] | None, thread_id: str, user: str | None) -> ApprovalRequest | None:
+    """Proposal step: the approval request a proposal becomes (stored by the approval node, where the graph
+    waits for the decision)."""
+    if not proposal:
+        return None
+    return ApprovalRequest(id=uuid.uuid4().hex, kind=proposal["kind"], thread_id=thread_id,
+                           payload=proposal["payload"], summary=proposal.get("summary", ""), requested_by=user)
+
+
+def audit_turn(deps: Deps, state: dict[str, Any], thread_id: str, route: dict[str, Any], sources: list[Citation],
+               checked: Checked, model_called: bool, looped: bool, approval: ApprovalRequest | None) -> None:
+    """Audit step: one ``turn`` record with what was asked, shown, cited and answered."""
     deps.audit.append("turn", {
         "turn_id": state.get("turn_id"), "user": state.get("user"), "question": state.get("question"),
-        "search_query": state.get("search_query"), "route": route, "safety": safety.get("category"),
-        "chunk_ids": [c.chunk_id for c in sources], "cited_chunk_ids": [c.chunk_id for c in citations],
-        "model": deps.model_name if draft.get("model_called") else None, "prompt_version": PROMPT_VERSION,
-        "answer": text, "invalid_markers": invalid, "supported": supported,
+        "search_query": state.get("search_query"), "route": route, "safety": checked.safety.get("category"),
+        "chunk_ids": [c.chunk_id for c in sources], "cited_chunk_ids": [c.chunk_id for c in checked.citations],
+        "model": deps.model_name if model_called else None, "prompt_version": PROMPT_VERSION,
+        "answer": checked.text, "invalid_markers": checked.invalid, "supported": checked.supported,
         "approval_id": approval.id if approval else None,
-        "withheld_claims": [w.model_dump() for w in withheld], "abstained": abstained,
-        "looped": bool(draft.get("looped")), "conflicts": [c.model_dump() for c in conflicts],
+        "withheld_claims": [w.model_dump() for w in checked.withheld], "abstained": checked.abstained,
+        "looped": looped, "conflicts": [c.model_dump() for c in checked.conflicts],
     }, thread_id=thread_id)
-    if approval:
-        deps.audit.append("approval_requested", {"approval_id": approval.id, "kind": approval.kind,
-                                                 "payload": approval.payload}, thread_id=thread_id)
-    message = {"role": "assistant", "content": text, "route": route["route"], "turn_id": state.get("turn_id"),
+
+
+def finalize_answer(deps: Deps, state: dict[str, Any], thread_id: str) -> dict[str, Any]:
+    """Policy, proposal, the Answer and its assistant message, the audit record (total time: see service)."""
+    draft = Draft.model_validate(state.get("draft") or {})
+    route = state.get("route") or {"route": "general", "confidence": 0.0, "method": "none"}
+    sources = [Citation(**c) for c in state.get("sources", [])]
+    checked = apply_policy(draft, sources, state, deps.settings.agents.escalation_contact)
+    approval = propose(checked.proposal, thread_id, state.get("user"))
+    timings = {k: v for k, v in (state.get("timings") or {}).items() if k != "start"}
+    timings.update({k: round(v, 3) for k, v in draft.timings.items()})
+    safety = checked.safety
+    answer = Answer(
+        thread_id=thread_id, route=route["route"], route_confidence=route.get("confidence", 0.0), text=checked.text,
+        citations=checked.citations, invalid_markers=checked.invalid, supported=checked.supported,
+        refused=safety.get("action") == "refuse" or route["route"] == "out_of_scope",
+        escalated=safety.get("action") == "escalate",
+        approval=approval, structured=draft.structured,
+        table_plan=(state.get("table") or {}).get("plan"), timings=timings,
+        withheld_claims=checked.withheld, abstained=checked.abstained, conflicts=checked.conflicts,
+    )
+    audit_turn(deps, state, thread_id, route, sources, checked, draft.model_called, draft.looped, approval)
+    message = {"role": "assistant", "content": checked.text, "route": route["route"], "turn_id": state.get("turn_id"),
                "citations": [{"marker": c.marker, "title": c.title, "section": c.section, "chunk_id": c.chunk_id}
-                             for c in citations],
-               "approval_id": approval.id if approval else None, "supported": supported}
+                             for c in checked.citations],
+               "approval_id": approval.id if approval else None, "supported": checked.supported}
     out: dict[str, Any] = {"answer": answer.model_dump(), "messages": [message]}
     if approval:
-        out["proposal"] = {**proposal, "approval_id": approval.id}
-        out["approval"] = approval.model_dump()
+        out["proposal"] = {**(checked.proposal or {}), "approval_id": approval.id}
     return out

@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 from langgraph.runtime import Runtime
+from pydantic import BaseModel
 
 from agents.base import AgentContext
 from agents.citations import build_sources
@@ -18,16 +19,17 @@ from agents.lookup import pin_rows
 from agents.procedures import pin_procedure
 from agents.safety import check_request
 from agents.shapes import answer_shape
+from copilot.graph.contract import Event, EventType, Progress, RouteInfo, Sources, TablePlan, Token
 from copilot.graph.finalize import finalize_answer
 from copilot.graph.retrieve import rewrite_question, search, table_answer
-from copilot.graph.state import CopilotState, RunContext
+from copilot.graph.state import CopilotState, Draft, RunContext
 from copilot.types import Citation
 
-GROUNDED_ROUTES = ("readiness", "governance", "maintenance")
 
-
-def _emit(runtime: Runtime[RunContext], type_: str, data: dict[str, Any]) -> None:
-    runtime.stream_writer({"type": type_, "data": data})
+def _emit(runtime: Runtime[RunContext], type_: EventType, payload: BaseModel) -> None:
+    """Stream one typed event payload (see copilot.graph.contract.PAYLOADS)."""
+    event = Event.of(type_, payload)
+    runtime.stream_writer({"type": event.type, "data": event.data})
 
 
 def safety_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str, Any]:
@@ -44,11 +46,10 @@ def safety_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str, 
         # An escalation is about plant work (maintenance); a hijack attempt is out of scope.
         label = state.get("explicit_agent") or ("maintenance" if verdict.action == "escalate" else "out_of_scope")
         route = {"route": label, "confidence": 1.0, "method": "safety"}
-        _emit(runtime, "route", route)
-        _emit(runtime, "sources", {"citations": []})
-        _emit(runtime, "token", {"text": verdict.message})
-        update.update(route=route, search_query=question,
-                      draft={"text": verdict.message, "grounded": False, "model_called": False})
+        _emit(runtime, "route", RouteInfo(**route))
+        _emit(runtime, "sources", Sources())
+        _emit(runtime, "token", Token(text=verdict.message))
+        update.update(route=route, search_query=question, draft=Draft(text=verdict.message).model_dump())
     return update
 
 
@@ -60,12 +61,14 @@ def route_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str, A
     deps = runtime.context.deps
     explicit = state.get("explicit_agent")
     history = [m for m in state.get("messages", [])[:-1]]
-    if not explicit and (state.get("agent_state") or {}).get("readiness", {}).get("active"):
-        route = {"route": "readiness", "confidence": 1.0, "method": "context"}
+    agent_state = state.get("agent_state") or {}
+    open_talk = [s.name for s in deps.agents.values() if s.continues(agent_state.get(s.name) or {})]
+    if not explicit and open_talk:  # an open conversation (e.g. the readiness interview) continues
+        route = {"route": open_talk[0], "confidence": 1.0, "method": "context"}
     else:
         d = deps.router.route(state["question"], history=history, explicit=explicit)
         route = {"route": d.route, "confidence": float(d.confidence), "method": d.method}
-    _emit(runtime, "route", route)
+    _emit(runtime, "route", RouteInfo(**route))
     return {"route": route}
 
 
@@ -76,20 +79,19 @@ def prepare_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str,
     t0 = time.perf_counter()
     query, how = rewrite_question(deps, state["question"], state.get("messages", []))
     update: dict[str, Any] = {"search_query": query}
-    if getattr(agent, "uses_tables", False):
-        table = table_answer(deps, query, on_table=lambda name: _emit(runtime, "progress", {
-            "stage": "table", "message": f"Reading the tables ({name})"}))
+    if agent.uses_tables:
+        table = table_answer(deps, query, on_table=lambda name: _emit(runtime, "progress", Progress(
+            stage="table", message=f"Reading the tables ({name})")))
         if table is not None:
-            _emit(runtime, "sources", {"citations": table["citations"]})
-            _emit(runtime, "table_plan", {"plan": table["plan"], "rows": table["rows"]})
+            _emit(runtime, "sources", Sources(citations=table["citations"]))
+            _emit(runtime, "table_plan", TablePlan(plan=table["plan"], rows=table["rows"]))
             update.update(table=table, sources=table["citations"], best_relevance=1.0)
             return update
     sources: list[Citation] = []
     rel = None
     if agent.needs_retrieval:
-        _emit(runtime, "progress", {"stage": "searching", "message": "Searching the documents"})
-        extra = agent.extra_queries(query) if hasattr(agent, "extra_queries") else []
-        hits, rel = search(deps, query, agent.filters(query), extra)
+        _emit(runtime, "progress", Progress(stage="searching", message="Searching the documents"))
+        hits, rel = search(deps, query, agent.filters(query), agent.extra_queries(query))
         cfg = deps.settings.agents
         sources = build_sources(hits, cfg.context_budget_tokens, count=deps.count_tokens,
                                 question=query if cfg.focus_context else None)
@@ -97,7 +99,7 @@ def prepare_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str,
         if answer_shape(state["question"]) == "procedure":
             sources = pin_procedure(sources, hits)
     cites = [c.model_dump() for c in sources]
-    _emit(runtime, "sources", {"citations": cites})
+    _emit(runtime, "sources", Sources(citations=sources))
     update.update(sources=cites, best_relevance=rel,
                   timings={**state.get("timings", {}), "retrieve": time.perf_counter() - t0, "rewrite_" + how: 1.0})
     return update
@@ -116,68 +118,50 @@ def draft_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str, A
 
     def emit(text: str) -> None:
         if text:
-            _emit(runtime, "token", {"text": text})
-
-    def emit_event(type_: str, data: dict[str, Any]) -> None:
-        _emit(runtime, type_, data)
+            _emit(runtime, "token", Token(text=text))
 
     table = state.get("table")
     if table is not None:
         emit(table["text"])
-        return {"draft": {"text": table["text"], "grounded": False, "table": True, "model_called": False}}
+        return {"draft": Draft(text=table["text"], table=True).model_dump()}
     sources = [Citation(**c) for c in state.get("sources", [])]
     agent_state = (state.get("agent_state") or {}).get(name, {})
-    if name in GROUNDED_ROUTES and not sources and not agent_state.get("active") and not _interview_start(agent, state):
+    continues = agent.continues(agent_state)
+    if agent.grounded and not sources and not continues and not agent.starts_without_sources(state["question"]):
         text = dont_know(deps)
         emit(text)
-        return {"draft": {"text": text, "grounded": False, "dont_know": True, "model_called": False}}
-    if name in GROUNDED_ROUTES and sources and not agent_state.get("active"):
+        return {"draft": Draft(text=text, dont_know=True).model_dump()}
+    if agent.grounded and sources and not continues:
         coverage = check_coverage(f"{state['question']}\n{state.get('search_query') or ''}", sources,
                                   deps.settings.agents.escalation_contact)
         if not coverage.covered:
             emit(coverage.message)
-            return {"draft": {"text": coverage.message, "grounded": False, "dont_know": True, "abstained": True,
-                              "model_called": False,
-                              "coverage": {"attribute": coverage.attribute, "entity": coverage.entity}}}
+            return {"draft": Draft(text=coverage.message, dont_know=True, abstained=True, coverage={
+                "attribute": coverage.attribute, "entity": coverage.entity}).model_dump()}
     ctx = AgentContext(
         settings=deps.settings, llm=deps.llm, question=state.get("search_query") or state["question"],
         original=state["question"], thread_id=runtime.context.thread_id, sources=sources,
         history=state.get("messages", [])[:-1], agent_state=agent_state, retriever=deps.retriever,
-        table_qa=None, emit=emit, emit_event=emit_event, cancel=runtime.context.cancel,
+        emit=emit, cancel=runtime.context.cancel,
     )
     t0 = time.perf_counter()
     result = agent.run(ctx)
     not_stated = result.abstained or ctx.checks.abstained
-    draft = {"text": result.text, "model_text": result.model_text, "grounded": result.grounded and not not_stated,
-             "proposal": None if not_stated else result.proposal,
-             "abstained": not_stated, "dont_know": not_stated, "stated": ctx.checks.stated,
-             "structured": result.structured, "model_called": result.model_called, "timings": result.timings,
-             "withheld": [w.model_dump() for w in ctx.checks.withheld],
-             "central_withheld": ctx.checks.central_withheld, "looped": ctx.checks.looped,
-             "invalid_markers": ctx.checks.invalid_markers}
-    update: dict[str, Any] = {"draft": draft,
+    draft = Draft(text=result.text, model_text=result.model_text, grounded=result.grounded and not not_stated,
+                  proposal=None if not_stated else result.proposal, abstained=not_stated, dont_know=not_stated,
+                  stated=ctx.checks.stated, structured=result.structured, model_called=result.model_called,
+                  timings=result.timings, withheld=ctx.checks.withheld, central_withheld=ctx.checks.central_withheld,
+                  looped=ctx.checks.looped, invalid_markers=ctx.checks.invalid_markers)
+    update: dict[str, Any] = {"draft": draft.model_dump(),
                               "timings": {**state.get("timings", {}), "agent": time.perf_counter() - t0}}
     if result.agent_state is not None:
         update["agent_state"] = {name: result.agent_state}
     return update
 
 
-def _interview_start(agent: Any, state: CopilotState) -> bool:
-    """The readiness interview (and a description to score) needs no retrieved source to start."""
-    if agent.name != "readiness":
-        return False
-    from agents.readiness import START
-
-    return bool(START.search(state["question"]))
-
-
 def finalize_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str, Any]:
-    """Check citations, build the Answer, write the audit record and register any approval request."""
+    """Check the draft, build the Answer, write the audit record (the approval node stores any request)."""
     deps = runtime.context.deps
     if not runtime.context.allow_actions and (state.get("draft") or {}).get("proposal"):
         state = {**state, "draft": {**state["draft"], "proposal": None}}  # type: ignore[typeddict-item]
-    update = finalize_answer(deps, state, runtime.context.thread_id)
-    if update.get("approval"):
-        _emit(runtime, "approval", update["approval"])
-    update.pop("approval", None)
-    return update
+    return finalize_answer(deps, state, runtime.context.thread_id)

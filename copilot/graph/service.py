@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 import uuid
@@ -12,16 +11,15 @@ from typing import Any
 from agents.router import normalise_agent
 from copilot.config import Settings
 from copilot.graph.builder import build_checkpointer, build_graph
-from copilot.graph.contract import Decision, Event
+from copilot.graph.contract import Decision, Event, answer_from_events
 from copilot.graph.deps import Deps
 from copilot.graph.desk import ApprovalDesk
 from copilot.graph.state import RunContext
+from copilot.limits import check_feedback_score, check_message, check_thread_id, valid_thread_id
 from copilot.llm import usage as token_usage
 from copilot.llm.base import LLM
 from copilot.retrieval.base import Retriever
 from copilot.types import Answer, ApprovalRequest
-
-THREAD_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 
 
 class CopilotService:
@@ -62,13 +60,9 @@ class CopilotService:
             return self._locks.setdefault(thread_id, threading.Lock())
 
     def _validate(self, message: str, thread_id: str | None, agent: str | None) -> tuple[str, str, str | None]:
-        if not isinstance(message, str) or not message.strip():
-            raise ValueError("message must be a non-empty string")
-        if len(message) > self.settings.server.max_message_chars:
-            raise ValueError(f"message is {len(message)} characters; the limit is {self.settings.server.max_message_chars}")
-        if thread_id is not None and not THREAD_ID.match(thread_id):
-            raise ValueError("thread_id must be 1-128 characters of letters, digits, '_', '-', '.', ':'")
-        return message.strip(), thread_id or uuid.uuid4().hex, normalise_agent(agent)
+        message = check_message(message, self.settings.server.max_message_chars)
+        check_thread_id(thread_id)
+        return message, thread_id or uuid.uuid4().hex, normalise_agent(agent)
 
     def stream(self, message: str, *, thread_id: str | None = None, agent: str | None = None,
                user: str = "anonymous", cancel: threading.Event | None = None,
@@ -115,17 +109,12 @@ class CopilotService:
 
     def ask(self, message: str, *, thread_id: str | None = None, agent: str | None = None,
             user: str = "anonymous") -> Answer:
-        """Run one turn to completion (stops at an approval interrupt); raises RuntimeError on failure."""
-        for event in self.stream(message, thread_id=thread_id, agent=agent, user=user):
-            if event.type == "done":
-                return Answer(**event.data)
-            if event.type == "error":
-                raise RuntimeError(event.data.get("message", "unknown error"))
-        raise RuntimeError("the graph ended without an answer")
+        """Run one turn to completion (stops at an approval interrupt); raises TurnFailed (a RuntimeError) on failure."""
+        return answer_from_events(self.stream(message, thread_id=thread_id, agent=agent, user=user))
 
     # -- threads ----------------------------------------------------------------------------
     def _values(self, thread_id: str) -> dict[str, Any]:
-        if not isinstance(thread_id, str) or not THREAD_ID.match(thread_id):
+        if not valid_thread_id(thread_id):
             raise KeyError(f"unknown thread {thread_id!r}")
         values = self.graph.get_state({"configurable": {"thread_id": thread_id}}).values
         if not values:
@@ -204,8 +193,7 @@ class CopilotService:
         messages = self.history(thread_id)
         if not isinstance(message_index, int) or not 0 <= message_index < len(messages):
             raise ValueError(f"message_index must be 0..{len(messages) - 1}")
-        if not isinstance(score, int) or not -1 <= score <= 5:
-            raise ValueError("score must be an integer from -1 to 5 (-1/1 for thumbs down/up)")
+        check_feedback_score(score)
         self.deps.store.add_feedback(thread_id, message_index, score, user, comment)
         self.deps.audit.append("feedback", {"message_index": message_index, "score": score, "user": user,
                                             "comment": comment}, thread_id=thread_id)

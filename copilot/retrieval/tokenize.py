@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+from copilot.identifiers import CODE_TOKEN_PATTERN
+
 _WORD = re.compile(r"[a-z0-9]+(?:[-_./][a-z0-9]+)*")
-# Codes and asset tags: E-204, P-101A, TT-4501 and hyphen-less ones like MT010b, CWC04013, WO259747.
-CODE_PATTERN = r"\b(?:[A-Z]{1,4}-\d{2,4}[A-Z]?|[A-Z]{1,4}\d{2,6}[a-z]?)\b"
+# Codes and asset tags as one token (the rule lives in copilot.identifiers).
+CODE_PATTERN = CODE_TOKEN_PATTERN
 _CODE_DOC = re.compile(CODE_PATTERN)
 _CODE_QUERY = re.compile(CODE_PATTERN, re.IGNORECASE)
 

@@ -12,8 +12,10 @@ from typing import Any
 
 import chainlit as cl
 
-from copilot.api.auth import Principal
-from copilot.api.runner import GenerationTimeout, QueueFull
+from copilot.graph.contract import AnswerCollector, TurnFailed
+from copilot.limits import InputRejected, check_message
+from copilot.services.auth import Principal
+from copilot.services.runner import GenerationTimeout, QueueFull
 from copilot.types import Answer
 from copilot.ui import render, state
 
@@ -41,14 +43,15 @@ def citation_elements(answer: Answer) -> list[cl.Text]:
 
 async def run_turn(text: str, principal: Principal, thread_id: str) -> tuple[cl.Message, Answer] | None:
     """Stream one answer into a new message; returns (message, answer) or None when it failed."""
-    container = state.container()
-    limit = container.settings.server.max_message_chars
-    if len(text) > limit:
-        await cl.Message(content=f"The message has {len(text)} characters; the limit is {limit}.").send()
+    services = state.services()
+    try:
+        check_message(text, services.settings.server.max_message_chars)
+    except InputRejected as exc:
+        await cl.Message(content=f"{str(exc)[0].upper()}{str(exc)[1:]}.").send()
         return None
     try:
-        await asyncio.to_thread(container.get_copilot)
-        ticket = container.runner.admit()
+        await asyncio.to_thread(services.get_copilot)
+        ticket = services.runner.admit()
     except QueueFull:
         await cl.Message(content="The model is busy with other questions; please retry in a moment.").send()
         return None
@@ -56,14 +59,15 @@ async def run_turn(text: str, principal: Principal, thread_id: str) -> tuple[cl.
         await cl.Message(content=f"The copilot is not ready: {exc}").send()
         return None
     progress = Progress()
-    ahead = container.runner.ahead()
+    ahead = services.runner.ahead()
     await progress.say(f"Waiting in the queue: {ahead} request{'s' if ahead != 1 else ''} ahead" if ahead
                        else "Understanding the question")
     agent = render.agent_for(cl.user_session.get("chat_profile"))
     reply = cl.Message(content="")
     answer: Answer | None = None
+    collector = AnswerCollector()
     try:
-        async for event in container.runner.events(ticket, text, thread_id=thread_id, agent=agent,
+        async for event in services.runner.events(ticket, text, thread_id=thread_id, agent=agent,
                                                    user=principal.user):
             if event.type == "route":
                 await progress.say(f"Routed to the **{event.data.get('route', '?')} agent** (confidence "
@@ -76,10 +80,10 @@ async def run_turn(text: str, principal: Principal, thread_id: str) -> tuple[cl.
                 await progress.say(f"Table query matched {event.data.get('rows', 0)} rows")
             elif event.type == "token":
                 await reply.stream_token(event.data.get("text", ""))
-            elif event.type == "done":
-                answer = Answer.model_validate(event.data)
-            elif event.type == "error":
-                await reply.stream_token(f"\n\n**Error:** {event.data.get('message', 'unknown error')}")
+            else:
+                answer = collector.feed(event) or answer
+    except TurnFailed as exc:
+        await reply.stream_token(f"\n\n**Error:** {exc}")
     except GenerationTimeout as exc:
         await reply.stream_token(f"\n\n**Stopped:** {exc}")
     if answer is None:

@@ -15,8 +15,8 @@ import chainlit as cl
 from chainlit.config import ChainlitConfigOverrides, FeaturesSettings, SpontaneousFileUploadFeature
 from chainlit.types import ThreadDict
 
-from copilot.api.auth import Principal
-from copilot.api.uploads import UploadError, UploadStore, check_name
+from copilot.services.auth import Principal
+from copilot.services.uploads import UploadError, UploadStore
 from copilot.ui import answer, inbox, render, state
 from copilot.ui.history import CopilotDataLayer
 
@@ -26,7 +26,7 @@ NO_UPLOAD = ChainlitConfigOverrides(
 
 @cl.data_layer
 def _data_layer() -> CopilotDataLayer:
-    root = state.container().settings.data_dir / "chainlit"
+    root = state.services().settings.data_dir / "chainlit"
     return CopilotDataLayer(root / "history.sqlite3", root / "elements")
 
 
@@ -38,7 +38,7 @@ def _history() -> CopilotDataLayer:
 
 @cl.password_auth_callback
 async def login(username: str, password: str) -> cl.User | None:
-    auth = state.container().auth
+    auth = state.services().auth
     principal = await asyncio.to_thread(auth.verify_password, username, password)
     if principal is None:
         return None
@@ -62,7 +62,7 @@ async def profiles(user: cl.User | None = None, language: str | None = None) -> 
 async def _welcome(principal: Principal) -> None:
     await cl.context.emitter.set_commands([inbox.COMMAND])
     if principal.has("approver"):
-        copilot = await asyncio.to_thread(state.container().get_copilot)
+        copilot = await asyncio.to_thread(state.services().get_copilot)
         pending = await asyncio.to_thread(copilot.list_approvals, "pending")
         if pending:
             await cl.Message(content=f"{len(pending)} item{'s await' if len(pending) != 1 else ' awaits'} your approval.",
@@ -85,17 +85,12 @@ async def _ingest(files: list[Any], principal: Principal) -> None:
     if not principal.has("admin"):
         await cl.Message(content="Only admins can add documents to the knowledge base.").send()
         return
-    container = state.container()
-    settings = container.settings
-    embedder = getattr(container.get_retriever(), "embedder", None)
+    services = state.services()
+    store = UploadStore(services.settings, getattr(services.get_retriever(), "embedder", None))
     for f in files:
         try:
-            name = check_name(settings, f.name)
             data = await asyncio.to_thread(lambda p=f.path: open(p, "rb").read())
-            if len(data) > settings.server.max_upload_mb * 1_000_000:
-                raise UploadError(413, f"{name} is larger than {settings.server.max_upload_mb:g} MB")
-            report = await asyncio.to_thread(UploadStore(settings, embedder).save_and_ingest, name, data,
-                                             principal.user)
+            name, report = await asyncio.to_thread(store.upload, f.name, data, principal.user)
             result = f"Ingested {name}: {render.ingest_summary(report)}"
         except UploadError as exc:
             result = f"Could not add {f.name}: {exc}"
@@ -124,7 +119,7 @@ async def _answer(text: str, principal: Principal) -> None:
     extra = []
     if ans.approval is not None:
         extra.append((await inbox.card(ans.approval, principal)).id)
-    copilot = state.container().get_copilot()
+    copilot = state.services().get_copilot()
     history = await asyncio.to_thread(copilot.history, ans.thread_id)
     for ui_id in answer.rate_ids(reply, extra):
         _history().remember(ui_id, ans.thread_id, len(history) - 1, principal.user, principal.role)

@@ -135,7 +135,7 @@ class CopilotDataLayer(SQLAlchemyDataLayer):
             thread_id, index, user, role = target
             if role == "viewer":
                 raise PermissionError("rating answers needs the operator role")
-            copilot = state.container().get_copilot()
+            copilot = state.services().get_copilot()
             await asyncio.to_thread(copilot.record_feedback, thread_id, index, 1 if feedback.value == 1 else -1,
                                     user, feedback.comment)
         return await super().upsert_feedback(feedback)

@@ -15,7 +15,7 @@ from typing import Any
 import chainlit as cl
 from chainlit.data import get_data_layer
 
-from copilot.api.auth import Principal
+from copilot.services.auth import Principal
 from copilot.types import ApprovalRequest
 from copilot.ui import forms, render, state
 
@@ -42,7 +42,7 @@ def requester(copilot: Any, req: ApprovalRequest) -> str | None:
 
 
 def _collect(principal: Principal) -> tuple[str, list[tuple[ApprovalRequest, str | None]]]:
-    copilot = state.container().get_copilot()
+    copilot = state.services().get_copilot()
     if principal.has("approver"):
         items = [(r, requester(copilot, r)) for r in copilot.list_approvals("pending")]
         return "pending", items
@@ -82,7 +82,7 @@ async def decide(payload: dict[str, Any], principal: Principal) -> dict[str, Any
     """Apply a decision from a card; returns the new card state (or an error) for the card to show."""
     if not principal.has("approver"):
         return {"error": "Deciding needs the approver role."}
-    copilot = state.container().get_copilot()
+    copilot = state.services().get_copilot()
     approval_id, decision = str(payload.get("id", "")), str(payload.get("decision", ""))
     comment = (payload.get("comment") or "").strip() or None
     try:
@@ -96,8 +96,8 @@ async def decide(payload: dict[str, Any], principal: Principal) -> dict[str, Any
         return {"error": f"No approval request {approval_id}."}
     except ValueError as exc:
         return {"error": f"Could not {decision}: {exc}"}
-    lister = {"work_order": copilot.list_work_orders, "decision_record": copilot.list_decision_records}.get(
-        req.kind) or getattr(copilot, "list_reports", list)
+    lister = {"work_order": copilot.list_work_orders, "decision_record": copilot.list_decision_records,
+              "report": copilot.list_reports}[req.kind]
     records = await asyncio.to_thread(lister)
     record = next((r for r in records if r.get("approval_id") == req.id), None)
     await cl.Message(content=render.decision_text(req, record), author="Approvals").send()

@@ -140,11 +140,11 @@ def configure_chainlit_env(settings: Settings) -> Path:
     return root
 
 
-def mount_ui(app: FastAPI, container: Any) -> None:
-    """Mount Chainlit at ``settings.server.ui_path``; the UI talks to ``container``'s services."""
-    settings: Settings = container.settings
+def mount_ui(app: FastAPI, services: Any) -> None:
+    """Mount Chainlit at ``settings.server.ui_path``; the UI talks to ``services``'s services."""
+    settings: Settings = services.settings
     path = "/" + settings.server.ui_path.strip("/")
-    state.configure(container)
+    state.configure(services)
     app.add_middleware(LoginErrorMiddleware, login_path=f"{path}/login")
     if "app" in _mounted:  # Chainlit is a process-wide singleton: reuse it
         import chainlit.data as cl_data

@@ -52,8 +52,7 @@ def sources_list(citations: list[Citation]) -> str:
         return ""
     lines = []
     for c in citations:
-        where = ", ".join(str(p) for p in (c.section, c.page is not None and f"p. {c.page}",
-                                           c.row is not None and f"row {c.row}", c.revision and f"rev. {c.revision}") if p)
+        where = c.location()
         lines.append(f"- {source_name(c)} {c.title or c.doc_id}" + (f" ({where})" if where else ""))
     return "\n\n**Sources**\n" + "\n".join(lines)
 

@@ -7,12 +7,12 @@ from typing import Any
 _state: dict[str, Any] = {}
 
 
-def configure(container: Any) -> None:
-    """Called by :func:`copilot.ui.mount.mount_ui` with the API's service container."""
-    _state["container"] = container
+def configure(services: Any) -> None:
+    """Called by :func:`copilot.ui.mount.mount_ui` with the app's services (copilot.services.Services)."""
+    _state["services"] = services
 
 
-def container() -> Any:
-    if "container" not in _state:
-        raise RuntimeError("the UI is not mounted: build the app with copilot.api.app.create_app")
-    return _state["container"]
+def services() -> Any:
+    if "services" not in _state:
+        raise RuntimeError("the UI is not mounted: build the app with copilot.server.create_app")
+    return _state["services"]

@@ -61,9 +61,9 @@ def corpus_settings(tmp_path: Path, **server: Any) -> Settings:
 
 
 def real_service(settings: Settings) -> Any:
-    from copilot.graph.service import CopilotService
+    from copilot.services import build_services
 
-    return CopilotService(settings)
+    return build_services(settings).copilot
 
 
 @dataclass
@@ -78,7 +78,7 @@ class Api:
 
 
 def make_api(settings: Settings, copilot: Any = None) -> Api:
-    from copilot.api.app import create_app
+    from copilot.server import create_app
 
     app = create_app(settings, copilot=copilot, ui=False)
     keys = {user: c["api_key"] for user, c in app.state.initial_credentials.items()}

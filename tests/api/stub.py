@@ -100,6 +100,9 @@ class StubCopilot:
     def get_work_order(self, wo_id: str) -> dict[str, Any]:
         return self.work_orders[wo_id]
 
+    def list_reports(self) -> list[dict[str, Any]]:
+        return []
+
     def list_decision_records(self) -> list[dict[str, Any]]:
         return []
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from copilot.api.auth import AuthStore, keys_path
+from copilot.services.auth import AuthStore, keys_path
 from tests.api.conftest import Api
 from tests.api.test_chat_routes import MAINT_Q
 
@@ -29,13 +29,13 @@ def test_keys_are_stored_hashed_and_roles_map(api: Api) -> None:
 
 
 def test_password_login_checks(api: Api) -> None:
-    from copilot.api.app import create_app
+    from copilot.server import create_app
 
     store = AuthStore(keys_path(api.settings))
     assert store.verify_password("admin", "wrong") is None
     store.add_user("alice", "approver", "s3cret-pass")
     assert store.verify_password("alice", "s3cret-pass").role == "approver"
-    app2 = create_app(api.settings, copilot=api.app.state.container.get_copilot(), ui=False)
+    app2 = create_app(api.settings, copilot=api.app.state.services.get_copilot(), ui=False)
     assert app2.state.initial_credentials is None
 
 

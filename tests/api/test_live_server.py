@@ -17,7 +17,7 @@ from tests.api.test_chat_routes import MAINT_Q
 def test_openai_sdk_streams_a_chat(tmp_path: Path) -> None:
     from openai import OpenAI
 
-    from copilot.api.app import create_app
+    from copilot.server import create_app
 
     settings = corpus_settings(tmp_path)
     app = create_app(settings, copilot=real_service(settings), ui=False)
@@ -43,7 +43,7 @@ def test_openai_sdk_streams_a_chat(tmp_path: Path) -> None:
 
 
 def test_client_disconnect_cancels_generation(tmp_path: Path) -> None:
-    from copilot.api.app import create_app
+    from copilot.server import create_app
 
     stub = StubCopilot(delay=0.1, tokens=200)
     settings = load_settings(profile="test", overrides={"data_dir": str(tmp_path / "d")})

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from copilot.api import auth as auth_mod
-from copilot.api.auth import AuthStore
-from copilot.api.login_guard import LoginGuard
+from copilot.services import auth as auth_mod
+from copilot.services.auth import AuthStore
+from copilot.services.login_guard import LoginGuard
 from tests.api.conftest import Api
 
 
@@ -61,10 +61,10 @@ def test_unknown_users_take_the_same_scrypt_path(tmp_path, monkeypatch) -> None:
 
 
 def test_failed_logins_are_audited_with_the_claimed_user(api: Api) -> None:
-    auth = api.app.state.container.auth
+    auth = api.app.state.services.auth
     assert auth.verify_password("operator", "wrong", client="10.1.1.1") is None
     assert auth.verify_password("ghost", "wrong") is None
-    records = api.app.state.container.get_copilot().deps.audit.records()
+    records = api.app.state.services.get_copilot().deps.audit.records()
     failed = [r for r in records if r["kind"] == "login_failed"]
     assert [(r["payload"]["user"], r["payload"]["reason"], r["actor"]) for r in failed] == [
         ("operator", "bad_password", "login:operator"), ("ghost", "unknown_user", "login:ghost")]

@@ -28,7 +28,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Any, str, str, Any]]:
     """(openai client for the viewer, base url, viewer key, the real CopilotService) on a live server."""
     from openai import OpenAI
 
-    from copilot.api.app import create_app
+    from copilot.server import create_app
 
     settings = corpus_settings(tmp_path)
     service = real_service(settings)
@@ -137,8 +137,8 @@ class _FailingCopilot(StubCopilot):
 def test_an_error_inside_a_stream_raises_in_the_sdk(tmp_path: Path) -> None:
     import openai
 
-    from copilot.api.app import create_app
     from copilot.config import load_settings
+    from copilot.server import create_app
 
     settings = load_settings(profile="test", overrides={"data_dir": str(tmp_path / "d")})
     app = create_app(settings, copilot=_FailingCopilot(), ui=False)

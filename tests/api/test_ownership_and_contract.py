@@ -17,7 +17,7 @@ def _propose(api: Api, role: str = "operator") -> dict:
 
 
 def _second_operator(api: Api) -> dict[str, str]:
-    auth = api.app.state.container.auth
+    auth = api.app.state.services.auth
     auth.add_user("oscar", "operator")
     return {"Authorization": f"Bearer {auth.create_key('oscar')}"}
 
@@ -83,7 +83,7 @@ def test_a_thread_with_a_pending_approval_cannot_be_deleted(api: Api) -> None:
     assert api.client.delete(f"/v1/threads/{tid}", headers=_second_operator(api)).status_code == 403
     api.client.post(f"/v1/approvals/{aid}/reject", json={"comment": "no"}, headers=api.h("approver"))
     assert api.client.delete(f"/v1/threads/{tid}", headers=api.h("operator")).status_code == 200
-    records = api.app.state.container.get_copilot().deps.audit.records()
+    records = api.app.state.services.get_copilot().deps.audit.records()
     deleted = [r for r in records if r["kind"] == "thread_deleted"]
     assert deleted and deleted[-1]["actor"] == "operator"
     assert all(r["actor"] for r in records), "every audit record names its actor"

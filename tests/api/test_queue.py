@@ -35,7 +35,7 @@ def test_full_queue_answers_429_with_retry_after(tmp_path: Path) -> None:
     busy = next(r for r in responses if r.status_code == 429)
     assert busy.headers["retry-after"] and busy.json()["error"] == "busy"
     assert stub.max_running == 1, "generations never overlap"
-    assert api.app.state.container.runner.waiting == 0
+    assert api.app.state.services.runner.waiting == 0
     metrics = api.client.get("/metrics").text
     assert 'copilot_generation_rejected_total{reason="queue_full"}' in metrics
 
@@ -55,7 +55,7 @@ def test_slow_answer_times_out_with_503_and_is_cancelled(tmp_path: Path) -> None
 def test_queue_position_for_progress_messages(tmp_path: Path) -> None:
     """runner.ahead() is what the UI shows as "Waiting in the queue: N requests ahead"."""
     stub = StubCopilot(delay=0.05, tokens=20)
-    runner = _api(tmp_path, stub, queue_size=5).app.state.container.runner
+    runner = _api(tmp_path, stub, queue_size=5).app.state.services.runner
 
     async def run() -> list[int]:
         seen = [runner.ahead()]

@@ -15,10 +15,10 @@ from tests.api.test_chat_routes import MAINT_Q, sse_events
 @pytest.mark.real_model
 @pytest.mark.real_embedder
 def test_real_model_streams_grounded_answer(tmp_path: Path, real_llm, real_embedder) -> None:
-    from copilot.api.app import create_app
     from copilot.graph.service import CopilotService
     from copilot.ingest.pipeline import ingest_paths
     from copilot.retrieval.index import open_retriever
+    from copilot.server import create_app
 
     settings = load_settings(profile="default", overrides={
         "data_dir": str(tmp_path / "data"), "knowledge_paths": [str(tmp_path / "kb")],
@@ -47,10 +47,10 @@ def test_openai_client_on_the_real_model(tmp_path: Path, real_llm, real_embedder
     """The official openai client, streamed (with include_usage) and not, against the real GGUF model."""
     import openai
 
-    from copilot.api.app import create_app
     from copilot.graph.service import CopilotService
     from copilot.ingest.pipeline import ingest_paths
     from copilot.retrieval.index import open_retriever
+    from copilot.server import create_app
     from tests.api.live import live_server
 
     settings = load_settings(profile="default", overrides={

@@ -16,7 +16,7 @@ from copilot.config import PROJECT_ROOT, Settings, load_settings
 CHILD = r"""
 import sys, time
 from pathlib import Path
-from copilot.api.uploads import UploadStore
+from copilot.services.uploads import UploadStore
 from copilot.config import load_settings
 from copilot.ingest import pipeline
 from copilot.retrieval import store

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from copilot.api.uploads import UploadError, UploadStore
 from copilot.ingest import pipeline
 from copilot.retrieval import store
 from copilot.retrieval.embedder import FakeEmbedder
 from copilot.retrieval.index import open_retriever
+from copilot.services.uploads import UploadError, UploadStore
 from tests.fault.helpers import fault_settings, sha
 
 pytestmark = pytest.mark.fault_injection

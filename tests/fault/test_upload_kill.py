@@ -6,10 +6,10 @@ import sqlite3
 
 import pytest
 
-from copilot.api.uploads import UploadStore
 from copilot.retrieval import store
 from copilot.retrieval.embedder import FakeEmbedder
 from copilot.retrieval.index import open_retriever
+from copilot.services.uploads import UploadStore
 from tests.fault.helpers import fault_settings, kill_upload_at, sha
 
 pytestmark = pytest.mark.fault_injection

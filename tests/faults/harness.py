@@ -133,8 +133,8 @@ class Plant:
 
 def make_plant(root: Path, hook_url: str) -> Plant:
     """Ingest the tiny corpus and create users (keys) on a fresh data dir."""
-    from copilot.api.auth import AuthStore, keys_path
     from copilot.ingest.pipeline import ensure_index
+    from copilot.services.auth import AuthStore, keys_path
 
     write_corpus(root / "knowledge")
     plant = Plant(root, hook_url)

@@ -71,7 +71,7 @@ def _shot(page, name: str) -> None:
 def test_done_when_operator_and_approver(tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    from copilot.api.app import create_app
+    from copilot.server import create_app
 
     settings = corpus_settings(tmp_path)
     service = real_service(settings)
@@ -167,7 +167,7 @@ def test_done_when_operator_and_approver(tmp_path: Path) -> None:
 def test_roles_feedback_upload_and_offline_docs(tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    from copilot.api.app import create_app
+    from copilot.server import create_app
 
     settings = corpus_settings(tmp_path)
     service = real_service(settings)

@@ -30,7 +30,7 @@ def test_sources_render_with_provenance() -> None:
     for part in ("Pump manual", "Cavitation", "**Page:** 4", "**Revision:** C", "> Check strainer S-3 first."):
         assert part in text
     footer = render.sources_list([c, _cit(2)])
-    assert "- [1] Pump manual (Cavitation, p. 4, rev. C)" in footer and "- [2] Pump manual" in footer
+    assert "- [1] Pump manual (section Cavitation, page 4, rev. C)" in footer and "- [2] Pump manual" in footer
     assert render.sources_list([]) == ""
 
 

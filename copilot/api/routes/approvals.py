@@ -10,10 +10,10 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Path, Query
 
-from copilot.api.auth import Principal
 from copilot.api.deps import Approver, CopilotDep, Viewer
 from copilot.api.errors import APIError, responses
 from copilot.api.schemas import DecisionRequest, EditDecisionRequest, Record, WebhookDeliveries
+from copilot.services.auth import Principal
 from copilot.types import ApprovalRequest
 
 router = APIRouter(prefix="/v1", tags=["approvals"])

@@ -9,11 +9,12 @@ from typing import Any
 from fastapi import APIRouter
 from sse_starlette.sse import EventSourceResponse
 
-from copilot.api.deps import ContainerDep, Viewer
+from copilot import limits
+from copilot.api.deps import ServicesDep, Viewer
 from copilot.api.errors import APIError, responses
-from copilot.api.runner import GenerationTimeout, QueueFull, Ticket
 from copilot.api.schemas import ChatRequest
-from copilot.graph.contract import Event
+from copilot.graph.contract import AnswerCollector, Event, TurnFailed
+from copilot.services.runner import GenerationTimeout, QueueFull, Ticket
 from copilot.types import Answer
 
 router = APIRouter(prefix="/v1", tags=["chat"])
@@ -26,18 +27,17 @@ SSE_DOC = (
 )
 
 
-def check_message(container: Any, message: str) -> None:
+def check_message(services: Any, message: str) -> None:
     """413 when the message is longer than server.max_message_chars; 422 when it is blank."""
-    limit = container.settings.server.max_message_chars
-    if len(message) > limit:
-        raise APIError(413, f"the message has {len(message)} characters; the limit is {limit}")
-    if not message.strip():
-        raise APIError(422, "the message is empty")
+    try:
+        limits.check_message(message, services.settings.server.max_message_chars)
+    except limits.InputRejected as exc:
+        raise APIError(exc.status, str(exc)) from exc
 
 
-def check_owner(container: Any, thread_id: str | None, user: str) -> None:
+def check_owner(services: Any, thread_id: str | None, user: str) -> None:
     """403 before queueing when ``thread_id`` belongs to another user (threads have owners)."""
-    check = getattr(container.get_copilot(), "check_owner", None)
+    check = getattr(services.get_copilot(), "check_owner", None)
     if thread_id and callable(check):
         try:
             check(thread_id, user)
@@ -45,37 +45,36 @@ def check_owner(container: Any, thread_id: str | None, user: str) -> None:
             raise APIError(403, f"{exc}; start a new thread or use one of yours") from exc
 
 
-def admit(container: Any) -> Ticket:
+def admit(services: Any) -> Ticket:
     """A place in the generation queue, or 429 with Retry-After."""
-    container.get_copilot()  # 503 before queueing when the model cannot be loaded
+    services.get_copilot()  # 503 before queueing when the model cannot be loaded
     try:
-        return container.runner.admit()
+        return services.runner.admit()
     except QueueFull as exc:
         raise APIError(429, f"the model is busy ({exc}); retry shortly", headers={"Retry-After": "5"}) from exc
 
 
-async def collect_answer(container: Any, ticket: Ticket, message: str, **kwargs: Any) -> Answer:
+async def collect_answer(services: Any, ticket: Ticket, message: str, **kwargs: Any) -> Answer:
     """Run the graph to the end and return its Answer (503 on timeout, 500 on a graph error)."""
+    collector = AnswerCollector()
     try:
-        async for event in container.runner.events(ticket, message, **kwargs):
-            if event.type == "done":
-                return Answer.model_validate(event.data)
-            if event.type == "error":
-                status = int(event.data.get("status", 500))
-                raise APIError(status, f"the answer failed: {event.data.get('message', 'unknown error')}")
+        async for event in services.runner.events(ticket, message, **kwargs):
+            collector.feed(event)
+        return collector.result()
+    except TurnFailed as exc:
+        raise APIError(exc.status, f"the answer failed: {exc}") from exc
     except GenerationTimeout as exc:
         raise APIError(503, str(exc), code="timeout", headers={"Retry-After": "30"}) from exc
-    raise APIError(500, "the answer ended without a result")
 
 
 def sse(event: Event) -> dict[str, str]:
     return {"event": event.type, "data": json.dumps(event.data, ensure_ascii=False, default=str)}
 
 
-async def stream_events(container: Any, ticket: Ticket, message: str, **kwargs: Any) -> AsyncIterator[dict[str, str]]:
+async def stream_events(services: Any, ticket: Ticket, message: str, **kwargs: Any) -> AsyncIterator[dict[str, str]]:
     """SSE frames; a timeout becomes an ``error`` event (the status line is already sent)."""
     try:
-        async for event in container.runner.events(ticket, message, **kwargs):
+        async for event in services.runner.events(ticket, message, **kwargs):
             yield sse(event)
     except GenerationTimeout as exc:
         yield sse(Event(type="error", data={"message": str(exc), "status": 503}))
@@ -89,12 +88,12 @@ async def stream_events(container: Any, ticket: Ticket, message: str, **kwargs: 
     responses={200: {"content": {"text/event-stream": {}}, "description": "Answer JSON or an SSE stream."},
                **responses(401, 403, 413, 415, 422, 429, 503)},
 )
-async def chat(body: ChatRequest, container: ContainerDep, principal: Viewer) -> Any:
-    check_message(container, body.message)
+async def chat(body: ChatRequest, services: ServicesDep, principal: Viewer) -> Any:
+    check_message(services, body.message)
     agent = None if body.agent in (None, "auto") else body.agent
     kwargs = {"thread_id": body.thread_id, "agent": agent, "user": principal.user}
-    check_owner(container, body.thread_id, principal.user)
-    ticket = admit(container)
+    check_owner(services, body.thread_id, principal.user)
+    ticket = admit(services)
     if body.stream:
-        return EventSourceResponse(stream_events(container, ticket, body.message, **kwargs), ping=15)
-    return await collect_answer(container, ticket, body.message, **kwargs)
+        return EventSourceResponse(stream_events(services, ticket, body.message, **kwargs), ping=15)
+    return await collect_answer(services, ticket, body.message, **kwargs)

@@ -7,10 +7,10 @@ from typing import Any
 
 from fastapi import APIRouter, File, Path, UploadFile
 
-from copilot.api.deps import Admin, ContainerDep, RetrieverDep, Viewer
+from copilot.api.deps import Admin, RetrieverDep, ServicesDep, Viewer
 from copilot.api.errors import APIError, responses
 from copilot.api.schemas import Deleted, DocumentInfo, SearchRequest, UploadResult
-from copilot.api.uploads import UploadError, UploadStore, check_name
+from copilot.services.uploads import UploadError, UploadStore, upload_limit
 from copilot.types import Hit
 
 router = APIRouter(prefix="/v1", tags=["documents"])
@@ -18,18 +18,17 @@ router = APIRouter(prefix="/v1", tags=["documents"])
 
 @router.get("/documents", response_model=list[DocumentInfo], summary="Indexed documents",
             responses=responses(401))
-def list_documents(container: ContainerDep, retriever: RetrieverDep, _: Viewer) -> list[dict[str, Any]]:
-    uploaded = {e.get("doc_id") for e in UploadStore(container.settings).manifest().values()}
+def list_documents(services: ServicesDep, retriever: RetrieverDep, _: Viewer) -> list[dict[str, Any]]:
+    uploaded = {e.get("doc_id") for e in UploadStore(services.settings).manifest().values()}
     return [{**d, "uploaded": d["doc_id"] in uploaded} for d in retriever.documents()]
 
 
 async def _read_limited(file: UploadFile, limit: int) -> bytes:
+    """The file's bytes, at most ``limit + 1`` of them (enough for the upload check to refuse it)."""
     data = bytearray()
-    while chunk := await file.read(1 << 16):
+    while len(data) <= limit and (chunk := await file.read(1 << 16)):
         data.extend(chunk)
-        if len(data) > limit:
-            raise APIError(413, f"the file is larger than the {limit / 1e6:g} MB upload limit")
-    return bytes(data)
+    return bytes(data[:limit + 1])
 
 
 @router.post("/documents", response_model=UploadResult, status_code=201,
@@ -37,20 +36,12 @@ async def _read_limited(file: UploadFile, limit: int) -> bytes:
              description="multipart/form-data with one `file`. Allowed types: settings.ingest.extensions; "
                          "size limit: settings.server.max_upload_mb. Re-uploading a name replaces that document.",
              responses=responses(400, 401, 403, 413, 415, 422))
-async def upload_document(container: ContainerDep, retriever: RetrieverDep, principal: Admin,
+async def upload_document(services: ServicesDep, retriever: RetrieverDep, principal: Admin,
                           file: UploadFile = File(description="The document to ingest.")) -> UploadResult:
-    settings = container.settings
+    data = await _read_limited(file, upload_limit(services.settings))
+    store = UploadStore(services.settings, embedder=getattr(retriever, "embedder", None))
     try:
-        name = check_name(settings, file.filename)
-    except UploadError as exc:
-        raise APIError(exc.status, str(exc)) from exc
-    limit = int(settings.server.max_upload_mb * 1_000_000)
-    data = await _read_limited(file, limit)
-    if not data:
-        raise APIError(400, "the uploaded file is empty")
-    store = UploadStore(settings, embedder=getattr(retriever, "embedder", None))
-    try:
-        report = await asyncio.to_thread(store.save_and_ingest, name, data, principal.user)
+        name, report = await asyncio.to_thread(store.upload, file.filename, data, principal.user)
     except UploadError as exc:
         raise APIError(exc.status, str(exc)) from exc
     return UploadResult(filename=name, bytes=len(data), ingest=report)
@@ -58,9 +49,9 @@ async def upload_document(container: ContainerDep, retriever: RetrieverDep, prin
 
 @router.delete("/documents/{doc_id}", response_model=Deleted, summary="Delete an uploaded document (admin)",
                responses=responses(401, 403, 404, 409))
-async def delete_document(container: ContainerDep, retriever: RetrieverDep, _: Admin,
+async def delete_document(services: ServicesDep, retriever: RetrieverDep, _: Admin,
                           doc_id: str = Path(min_length=1, max_length=300)) -> Deleted:
-    store = UploadStore(container.settings, embedder=getattr(retriever, "embedder", None))
+    store = UploadStore(services.settings, embedder=getattr(retriever, "embedder", None))
     name = store.find(doc_id)
     if name is None:
         if any(d["doc_id"] == doc_id for d in retriever.documents()):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 
-from copilot.api.deps import ContainerDep
+from copilot.api.deps import ServicesDep
 from copilot.api.schemas import ErrorResponse, Health, Ready
 
 router = APIRouter(tags=["health"])
@@ -18,13 +18,13 @@ def healthz() -> Health:
 
 @router.get("/readyz", response_model=Ready, summary="Model and index loaded",
             responses={503: {"model": ErrorResponse, "description": "Not ready; detail says why."}})
-def readyz(container: ContainerDep) -> Response:
-    if not container.loaded:
-        container.load_in_background()
-        reason = container.load_error or "the model and index are still loading"
+def readyz(services: ServicesDep) -> Response:
+    if not services.loaded:
+        services.load_in_background()
+        reason = services.load_error or "the model and index are still loading"
         return JSONResponse({"error": "not_ready", "detail": reason}, status_code=503,
                             headers={"Retry-After": "10"})
-    chunks = container.get_retriever().count()
+    chunks = services.get_retriever().count()
     if chunks == 0:
         return JSONResponse({"error": "not_ready", "detail": "the index is empty: run `copilot ingest`"},
                             status_code=503)
@@ -33,5 +33,5 @@ def readyz(container: ContainerDep) -> Response:
 
 @router.get("/metrics", summary="Prometheus metrics", response_class=Response,
             responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format."}})
-def metrics(container: ContainerDep) -> Response:
-    return Response(container.metrics.render(), media_type=container.metrics.content_type)
+def metrics(services: ServicesDep) -> Response:
+    return Response(services.metrics.render(), media_type=services.metrics.content_type)

@@ -19,11 +19,12 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sse_starlette.sse import EventSourceResponse
 
-from copilot.api.deps import ContainerDep, Viewer
+from copilot.api.deps import ServicesDep, Viewer
 from copilot.api.errors import CODES, APIError, openai_error_body
 from copilot.api.routes.chat import admit, check_message, collect_answer
-from copilot.api.runner import GenerationTimeout
 from copilot.api.schemas import ChatCompletionRequest, OpenAIErrorResponse
+from copilot.graph.contract import AnswerCollector, TurnFailed
+from copilot.services.runner import GenerationTimeout
 from copilot.types import Answer, Citation
 
 router = APIRouter(prefix="/v1", tags=["openai"])
@@ -43,8 +44,7 @@ def sources_text(citations: list[Citation]) -> str:
         return ""
     lines = []
     for c in citations:
-        where = ", ".join(p for p in (c.section and f"section {c.section}", c.page is not None and f"page {c.page}",
-                                      c.row is not None and f"row {c.row}", c.revision and f"rev. {c.revision}") if p)
+        where = c.location()
         lines.append(f"[{c.marker}] {c.title or c.doc_id}" + (f" ({where})" if where else ""))
     return "\n\nSources:\n" + "\n".join(lines)
 
@@ -91,32 +91,30 @@ def _chunk(cid: str, created: int, model: str, delta: dict[str, Any] | None, fin
     return {"data": json.dumps(body, ensure_ascii=False)}
 
 
-async def _stream(container: Any, ticket: Any, question: str, model: str, kwargs: dict[str, Any],
+async def _stream(services: Any, ticket: Any, question: str, model: str, kwargs: dict[str, Any],
                   include_usage: bool) -> AsyncIterator[dict[str, str]]:
     cid, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
 
     def chunk(delta: dict[str, Any] | None, finish: str | None = None, **kw: Any) -> dict[str, str]:
         return _chunk(cid, created, model, delta, finish, with_usage=include_usage, **kw)
 
-    answer: Answer | None = None
+    collector = AnswerCollector()
     yield chunk({"role": "assistant", "content": ""})
     try:
-        async for event in container.runner.events(ticket, question, **kwargs):
+        async for event in services.runner.events(ticket, question, **kwargs):
             if event.type == "token":
                 yield chunk({"content": event.data.get("text", "")})
-            elif event.type == "done":
-                answer = Answer.model_validate(event.data)
-                yield chunk({"content": tail_text(answer)})
-            elif event.type == "error":  # the SDK raises openai.APIError with this message
-                status = int(event.data.get("status", 500))
-                yield {"data": json.dumps(openai_error_body(status, event.data.get("message", "unknown error")))}
-                return
+            elif collector.feed(event) is not None:
+                yield chunk({"content": tail_text(collector.answer)})
+    except TurnFailed as exc:  # the SDK raises openai.APIError with this message
+        yield {"data": json.dumps(openai_error_body(exc.status, str(exc)))}
+        return
     except GenerationTimeout as exc:
         yield {"data": json.dumps(openai_error_body(503, str(exc), "timeout"))}
         return
     yield chunk({}, "stop")
-    if include_usage and answer is not None:
-        yield chunk(None, usage_=usage(answer))
+    if include_usage and collector.answer is not None:
+        yield chunk(None, usage_=usage(collector.answer))
     yield {"data": "[DONE]"}
 
 
@@ -132,23 +130,23 @@ async def _stream(container: Any, ticket: Any, question: str, model: str, kwargs
                                           APPROVAL_HEADER: {"description": "Approval request raised (non-streamed).",
                                                             "schema": {"type": "string"}}}},
                         **responses(401, 404, 413, 415, 422, 429, 503)})
-async def chat_completions(body: ChatCompletionRequest, container: ContainerDep, principal: Viewer) -> Any:
+async def chat_completions(body: ChatCompletionRequest, services: ServicesDep, principal: Viewer) -> Any:
     agent = _agent(body.model)
     question = _question(body)
-    check_message(container, question)
+    check_message(services, question)
     options = body.copilot
     legacy = (body.model_extra or {}).get("thread_id")
     thread_id = (options.thread_id if options else None) or (legacy if isinstance(legacy, str) else None)
     thread_id = thread_id or uuid.uuid4().hex
     kwargs = {"thread_id": thread_id, "agent": agent, "user": principal.user,
               "actions": bool(options and options.actions)}
-    ticket = admit(container)
+    ticket = admit(services)
     headers = {THREAD_HEADER: thread_id}
     if body.stream:
         include_usage = bool(body.stream_options and body.stream_options.include_usage)
-        return EventSourceResponse(_stream(container, ticket, question, body.model, kwargs, include_usage),
+        return EventSourceResponse(_stream(services, ticket, question, body.model, kwargs, include_usage),
                                    ping=15, headers=headers)
-    answer = await collect_answer(container, ticket, question, **kwargs)
+    answer = await collect_answer(services, ticket, question, **kwargs)
     if answer.approval is not None:
         headers[APPROVAL_HEADER] = answer.approval.id
     return JSONResponse({

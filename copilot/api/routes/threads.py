@@ -8,10 +8,11 @@ from typing import Any
 
 from fastapi import APIRouter, Path
 
-from copilot.api.auth import Principal
 from copilot.api.deps import CopilotDep, Operator, Viewer
 from copilot.api.errors import APIError, responses
 from copilot.api.schemas import Deleted, FeedbackRequest, ThreadHistory
+from copilot.limits import THREAD_ID_MAX
+from copilot.services.auth import Principal
 
 router = APIRouter(prefix="/v1", tags=["threads"])
 
@@ -34,7 +35,7 @@ def check_access(copilot: Any, thread_id: str, principal: Principal, *, write: b
 
 @router.get("/threads/{thread_id}", response_model=ThreadHistory, summary="Messages of a thread (owner, admin, "
             "or an approver with a request in it)", responses=responses(401, 403, 404))
-def get_thread(copilot: CopilotDep, principal: Viewer, thread_id: str = Path(min_length=1, max_length=200, description="A thread id from /v1/chat.")) -> ThreadHistory:
+def get_thread(copilot: CopilotDep, principal: Viewer, thread_id: str = Path(min_length=1, max_length=THREAD_ID_MAX, description="A thread id from /v1/chat.")) -> ThreadHistory:
     check_access(copilot, thread_id, principal)
     try:
         return ThreadHistory(thread_id=thread_id, messages=copilot.history(thread_id))
@@ -48,7 +49,7 @@ _DELETE_ERRORS[409]["description"] = "The thread has a pending approval; decide 
 
 @router.delete("/threads/{thread_id}", response_model=Deleted, summary="Delete your thread (operator; admins any)",
                responses=_DELETE_ERRORS)
-def delete_thread(copilot: CopilotDep, principal: Operator, thread_id: str = Path(min_length=1, max_length=200, description="A thread id from /v1/chat.")) -> Deleted:
+def delete_thread(copilot: CopilotDep, principal: Operator, thread_id: str = Path(min_length=1, max_length=THREAD_ID_MAX, description="A thread id from /v1/chat.")) -> Deleted:
     from copilot.actions.store import PendingApprovalsError
 
     check_access(copilot, thread_id, principal, write=True)

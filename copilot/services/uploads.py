@@ -6,7 +6,7 @@ doc id the pipeline gave it, who uploaded it and when. Nothing is written before
 Every change is journalled (``uploads/.pending.json``, the replaced file kept in ``uploads/.previous``)
 and runs under a lock shared by all processes on the data dir. Whatever happens (a parser error, an
 unexpected exception, kill -9), the next operation finishes or undoes the interrupted one, so the files
-on disk, the manifest and the search index always name the same versions (copilot.api.upload_journal).
+on disk, the manifest and the search index always name the same versions (copilot.services.upload_journal).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from copilot.api.upload_journal import atomic_write, read_json
 from copilot.config import Settings
+from copilot.services.upload_journal import atomic_write, read_json
 from copilot.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,11 @@ def check_name(settings: Settings, filename: str | None) -> str:
     if suffix not in allowed:
         raise UploadError(415, f"file type {suffix or '(none)'!r} is not accepted; allowed: {', '.join(allowed)}")
     return name
+
+
+def upload_limit(settings: Settings) -> int:
+    """The largest accepted upload in bytes (server.max_upload_mb)."""
+    return int(settings.server.max_upload_mb * 1_000_000)
 
 
 class UploadStore:
@@ -98,6 +103,17 @@ class UploadStore:
         from copilot.ingest.pipeline import ingest_paths
 
         return ingest_paths(self.settings, paths, embedder=self.embedder, progress=False, **kw)
+
+    def upload(self, filename: str | None, data: bytes, user: str) -> tuple[str, dict[str, Any]]:
+        """Check the name, size and content of one upload, then save and ingest it: (name, ingest report).
+        UploadError 400 (bad name, empty), 413 (over server.max_upload_mb), 415 (type), 422 (not ingestible)."""
+        name = check_name(self.settings, filename)
+        limit = upload_limit(self.settings)
+        if len(data) > limit:
+            raise UploadError(413, f"the file is larger than the {limit / 1e6:g} MB upload limit")
+        if not data:
+            raise UploadError(400, "the uploaded file is empty")
+        return name, self.save_and_ingest(name, data, user)
 
     def save_and_ingest(self, name: str, data: bytes, user: str) -> dict[str, Any]:
         """Write the file, ingest it, record it; on any failure the previous version stays everywhere."""

@@ -18,8 +18,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from copilot.api.metrics import Metrics
 from copilot.graph.contract import Event
+from copilot.services.metrics import Metrics
 
 _END = object()
 
@@ -117,7 +117,7 @@ class GenerationRunner:
             except PermissionError as exc:  # e.g. continuing another user's thread
                 post(Event(type="error", data={"message": str(exc), "status": 403}))
             except ValueError as exc:  # the service refused the input
-                post(Event(type="error", data={"message": str(exc), "status": 422}))
+                post(Event(type="error", data={"message": str(exc), "status": getattr(exc, "status", 422)}))
             except Exception as exc:  # reported to the client as an error event
                 post(Event(type="error", data={"message": f"{type(exc).__name__}: {exc}", "status": 500}))
             finally:

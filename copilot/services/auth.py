@@ -10,7 +10,7 @@ Roles are ordered: ``viewer`` < ``operator`` < ``approver`` < ``admin``.
 Keys look like ``ck_<key id>_<secret>``; only ``sha256(salt + secret)`` is stored, looked up by
 key id and compared in constant time. UI passwords are hashed with scrypt and a per-user salt;
 a login for an unknown user runs the same scrypt against a dummy hash (no timing difference), and
-failures are throttled per user name and per client (:class:`~copilot.api.login_guard.LoginGuard`)
+failures are throttled per user name and per client (:class:`~copilot.services.login_guard.LoginGuard`)
 and reported to ``on_event`` (the audit log) with the claimed user name.
 """
 
@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from copilot.api.login_guard import LoginGuard
 from copilot.config import Settings
+from copilot.services.login_guard import LoginGuard
 from copilot.types import utcnow
 
 Role = Literal["viewer", "operator", "approver", "admin"]
