@@ -143,6 +143,20 @@ class AuthSettings(_Section):
     login_lockout_s: float = Field(60.0, gt=0, description="First lockout; doubles with each further failure (capped at 1 h).")
 
 
+class StorageSettings(_Section):
+    url: str | None = Field(None, description="Database of approvals, work orders, threads, feedback, the audit log "
+                            "and the conversation checkpoints: unset = SQLite files in data_dir; "
+                            "postgresql://user:pass@host:5432/db = PostgreSQL shared by several API workers "
+                            "(schema created by the product's versioned migrations).")
+
+    @field_validator("url")
+    @classmethod
+    def _postgres_only(cls, v: str | None) -> str | None:
+        if v and v.split("://", 1)[0] not in ("postgresql", "postgres", "postgresql+psycopg"):
+            raise ValueError("storage.url must be a postgresql:// URL (leave it unset for SQLite)")
+        return v or None
+
+
 class Settings(BaseSettings):
     """The whole configuration. Build with :func:`load_settings`."""
 
@@ -160,6 +174,7 @@ class Settings(BaseSettings):
     agents: AgentSettings = Field(default_factory=AgentSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
+    storage: StorageSettings = Field(default_factory=StorageSettings)
 
     @classmethod
     def settings_customise_sources(
@@ -178,8 +193,9 @@ class Settings(BaseSettings):
         return self.data_dir / "index"
 
     @property
-    def db_path(self) -> Path:
-        return self.data_dir / "copilot.sqlite3"
+    def db_path(self) -> Path | str:
+        """The stores' database: the SQLite file, or the ``storage.url`` of PostgreSQL when set."""
+        return self.storage.url or self.data_dir / "copilot.sqlite3"
 
 
 PROFILES: dict[str, dict[str, Any]] = {
