@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from copilot.db import cluster_lock
 from copilot.config import Settings
+from copilot.db import cluster_lock
 from copilot.ingest.chunker import chunk_document
 from copilot.ingest.generation import can_append, write_next
 from copilot.ingest.models import FileResult, IngestReport, LoadError
