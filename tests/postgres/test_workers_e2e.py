@@ -48,8 +48,8 @@ def _wait(url: str, proc: subprocess.Popen, what: str, log: Path, timeout: float
 def _start(cmd: list[str], log: Path) -> subprocess.Popen:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "COPILOT_PG_POOL": "4"}
     env.pop("COPILOT_FAULT_POINT", None)
-    return subprocess.Popen(["nice", "-n", "19", *cmd], cwd=ROOT, env=env, stdout=open(log, "w"),  # noqa: SIM115
-                            stderr=subprocess.STDOUT)
+    return subprocess.Popen(["nice", "-n", "19", *cmd], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+                            stdout=open(log, "w"), stderr=subprocess.STDOUT)  # noqa: SIM115
 
 
 def _model_server(tmp: Path) -> tuple[str, subprocess.Popen]:
@@ -88,7 +88,7 @@ class Cluster:
 
     def cli(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run(["nice", "-n", "19", sys.executable, "-m", "copilot.cli", *args, "--profile", "test",
-                               *self.sets()], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                               *self.sets()], cwd=ROOT, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL,
                               env={**os.environ, "HF_HUB_OFFLINE": "1"})
 
     def start_worker(self) -> str:
