@@ -135,6 +135,8 @@ class AgentSettings(_Section):
     history_turns: int = Field(4, ge=0, le=50)
     router_confidence: float = Field(0.6, ge=0, le=1, description="Below this the router asks the LLM to break the tie.")
     escalation_contact: str = Field("the shift supervisor or the site reliability engineer")
+    stated_check: bool = Field(True, description="Before a model answer to a specific question, ask the model (same "
+                               "cached prompt) whether the sources state it; if not, abstain.")
     cmms_webhook_url: str | None = Field(None, description="Optional webhook that receives approved work orders.")
     webhook_timeout_s: float = Field(10.0, gt=0, le=300, description="Timeout of one webhook delivery attempt.")
     webhook_max_attempts: int = Field(8, ge=1, le=100, description="Delivery attempts before a webhook is given up.")
@@ -206,6 +208,8 @@ PROFILES: dict[str, dict[str, Any]] = {
         "llm": {"backend": "fake"},
         "embedder": {"backend": "fake"},
         "auth": {"enabled": True},
+        # the fake model's schema answer is always "false": unit tests that want the check turn it on
+        "agents": {"stated_check": False},
     },
 }
 
