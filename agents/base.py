@@ -8,8 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from agents.answerability import is_specific, sources_state
 from agents.citations import MarkerFilter, format_sources
 from agents.claim_check import ClaimChecker, ClaimGate
+from agents.coverage import not_stated_message
 from agents.prompts.shared import shared_messages
 from copilot.config import Settings
 from copilot.llm.base import LLM, Message
@@ -25,6 +27,7 @@ class TurnChecks:
     central_withheld: bool = False
     looped: bool = False
     invalid_markers: int = 0  # [n] markers the model wrote that point at no shown source (dropped)
+    stated: bool | None = None  # the model's yes/no: do the sources state the asked fact (None: not asked)
 
 
 @dataclass
@@ -82,12 +85,22 @@ def grounded_messages(instructions: str, ctx: AgentContext, extra: str = "") -> 
     return shared_messages(user)
 
 
-def stream_answer(ctx: AgentContext, messages: list[Message], *, max_tokens: int | None = None) -> tuple[str, dict]:
+def stream_answer(ctx: AgentContext, messages: list[Message], *, max_tokens: int | None = None,
+                  check_stated: bool = False) -> tuple[str, dict]:
     """Stream the model's answer to ``ctx.emit`` a checked sentence at a time; return (shown text, timings).
 
     Invalid markers are dropped; a sentence with a figure that no shown source holds is withheld and
     recorded in ``ctx.checks`` (:mod:`agents.claim_check`); a repeated sentence is dropped and a looping
-    answer is stopped."""
+    answer is stopped. With ``check_stated``, a specific question is first put to the model as a yes/no
+    on the same prompt (:mod:`agents.answerability`); "no" is answered with an abstention instead."""
+    if check_stated and ctx.settings.agents.stated_check and is_specific(ctx.original):
+        start = time.perf_counter()
+        ctx.checks.stated = sources_state(ctx.llm, messages)
+        if ctx.checks.stated is False:
+            text = not_stated_message(ctx.sources, ctx.settings.agents.escalation_contact)
+            say(ctx, text)
+            took = time.perf_counter() - start
+            return text, {"llm_first_token": took, "llm_total": took, "stated_check": took}
     filt = MarkerFilter({c.marker for c in ctx.sources})
     gate = ClaimGate(ClaimChecker(ctx.sources, f"{ctx.original}\n{ctx.question}"))
     start = time.perf_counter()

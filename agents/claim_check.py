@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from agents.citations import MARKER
 from agents.figures import Figure, FigurePool, extract
-from copilot.identifiers import identifiers
+from copilot.identifiers import asset_tag_candidates, identifiers
 from copilot.types import Citation, WithheldClaim
 
 _BOUNDARY = re.compile(r"(?<=[.!?])[ \t]+(?=\S)|\n+")
@@ -41,7 +41,8 @@ class ClaimChecker:
         entities = identifiers(question)
         # a spreadsheet row about another asset cannot support a figure about the asked one (wrong row)
         usable = [c for c in sources if c.row is None or not entities or any(e in c.text for e in entities)]
-        self.pools = {c.marker: FigurePool.of([c.title, c.section, c.doc_id, c.text]) for c in usable}
+        tags = asset_tag_candidates(question)
+        self.pools = {c.marker: FigurePool.of([c.title, c.section, c.doc_id, _about(c.text, tags, entities)]) for c in usable}
         self.asked = {f.key for f in extract(question, min_bare=0)} | {
             ("code", f.value, "") for f in extract(question) if f.kind == "code"}
         self.withheld: list[WithheldClaim] = []
@@ -73,6 +74,27 @@ class ClaimChecker:
         self.withheld.append(WithheldClaim(sentence=MARKER.sub("", sentence).strip(), figures=missing,
                                            cited=cited))
         return None
+
+
+def _family(tag: str) -> str:
+    return tag.split("-", 1)[0]
+
+
+def _about(text: str, tags: list[str], asked: list[str]) -> str:
+    """``text`` without the lines that name another asset of the asked kind and nothing asked
+    ("95 N·m on P-201 and P-601" cannot support a figure asked for P-101)."""
+    if not tags:
+        return text
+    families = {_family(t) for t in tags}
+    kept = []
+    for line in text.splitlines():
+        if any(a in identifiers(line) for a in asked):
+            kept.append(line)
+            continue
+        named = asset_tag_candidates(line)
+        if not any(_family(n) in families for n in named):
+            kept.append(line)
+    return "\n".join(kept)
 
 
 def _recite(sentence: str, markers: list[int]) -> str:

@@ -35,12 +35,31 @@ ATTRIBUTES: dict[str, tuple[str, str, str]] = {
                      r"\b(?:phone|tel\.?|mobile|@)\b|\bextension \d+", "the site directory"),
     "headcount": (r"\bhow many (?:people|staff|employees|technicians|operators) (?:work|are employed)\b|\bheadcount\b",
                   r"\b(?:headcount|employees)\b", "HR"),
+    "salary": (r"\b(?:salary|salaries|pay (?:band|grade|scale|rate)|wage|wages|hourly rate|compensation)\b",
+               r"\b(?:salary|salaries|pay (?:band|grade|scale)|wage|wages)\b", "HR"),
+    "contact person": (r"\b(?:account manager|sales (?:rep|representative|contact)|contact person|who(?:'s| is) our "
+                       r"(?:contact|rep)|their (?:phone |mobile )?number)\b",
+                       r"\b(?:account manager|sales (?:rep|representative|contact)|contact person|tel\.?|phone)\b",
+                       "purchasing or the site directory"),
+}
+# measured values: asked about an asset, the value must stand next to it (same chunk; in a table, the same row)
+_NUM = r"\d+(?:[.,]\d+)?\s?"
+QUANTITIES: dict[str, tuple[str, str]] = {
+    "full-load current": (r"\b(?:full[- ]load (?:current|amps?)|FL[AC]|current draw|amperage|rated current|how many amps)\b",
+                          rf"\bFL[AC]\b|\b{_NUM}A\b|\bamps?\b|\b(?:rated|full[- ]load) current\b"),
+    "torque": (r"\btorque\b|\btighten(?:ing)? (?:torque|value)\b|\bN ?m\b",
+               rf"\btorque|\b{_NUM}N[·.]?m\b"),
+    "quantity": (r"\bhow much (?:oil|grease|lubricant|coolant|refrigerant)\b|"
+                 r"\b(?:oil|fill|sump|grease) (?:capacity|quantity|volume)\b",
+                 rf"\b{_NUM}(?:L|l|litres?|liters?|ml|kg|g)\b|\bquantity\b"),
 }
 # a request to act (raise a work order) is not a question the documents must answer
 ACTION_REQUEST = re.compile(r"\b(?:create|raise|open|log|make|book|submit|draft)\b.{0,30}\b(?:work[- ]?order|WO|ticket|"
                             r"job|request|decision record)\b", re.I)
 _ASKED = {name: re.compile(q, re.I) for name, (q, _s, _w) in ATTRIBUTES.items()}
 _GIVEN = {name: re.compile(s, re.I) for name, (_q, s, _w) in ATTRIBUTES.items()}
+_ASKED_QTY = {name: re.compile(q, re.I) for name, (q, _s) in QUANTITIES.items()}
+_GIVEN_QTY = {name: re.compile(s) for name, (_q, s) in QUANTITIES.items()}
 
 
 @dataclass
@@ -60,9 +79,39 @@ def asked_attribute(question: str) -> str | None:
     return None
 
 
+def asked_quantity(question: str) -> str | None:
+    for name, pattern in _ASKED_QTY.items():
+        if pattern.search(question):
+            return name
+    return None
+
+
+def _names(text: str, entity: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(entity)}(?![\w-])", normalise_dashes(text)) is not None
+
+
 def _mentions(c: Citation, entity: str) -> bool:
-    hay = normalise_dashes(f"{c.title} {c.section} {c.doc_id} {c.text}")
-    return re.search(rf"(?<![\w-]){re.escape(entity)}(?![\w-])", hay) is not None
+    return _names(f"{c.title} {c.section} {c.doc_id} {c.text}", entity)
+
+
+def _near(c: Citation, entities: list[str]) -> str:
+    """The part of a source that speaks about ``entities``: a table's rows that name one (with its
+    header), the whole text otherwise (prose about an asset rarely repeats its tag on every line)."""
+    lines = c.text.splitlines()
+    if c.row is not None or sum(line.lstrip().startswith("|") for line in lines) < 3:
+        return c.text
+    return "\n".join(line for line in lines
+                     if not line.lstrip().startswith("|") or any(_names(line, e) for e in entities))
+
+
+def _quantity_gap(question: str, about: list[Citation], entities: list[str]) -> str | None:
+    """The measured quantity asked for an asset when no source about the asset gives it, else None."""
+    quantity = asked_quantity(question)
+    if quantity is None or not entities or not about:
+        return None
+    if any(_GIVEN_QTY[quantity].search(_near(c, entities)) for c in about):
+        return None
+    return quantity
 
 
 def check_coverage(question: str, sources: list[Citation], contact: str) -> Coverage:
@@ -78,18 +127,34 @@ def check_coverage(question: str, sources: list[Citation], contact: str) -> Cove
                f"Please check the tag or ask {contact}.")
         return Coverage(False, attribute, entity, msg)
     if attribute is None:
-        return Coverage(True, None, entity)
+        attribute = _quantity_gap(question, about, entities)
+        if attribute is None:
+            return Coverage(True, None, entity)
+        return _not_covered(attribute, entity, about, "the maintenance engineer or the manufacturer's manual", contact)
     if any(_GIVEN[attribute].search(c.text) for c in about):
         return Coverage(True, attribute, entity)
-    who = ATTRIBUTES[attribute][2]
+    return _not_covered(attribute, entity, about, ATTRIBUTES[attribute][2], contact)
+
+
+def _not_covered(attribute: str, entity: str | None, about: list[Citation], who: str, contact: str) -> Coverage:
+    """What the documents do cover about the entity, and who to ask for the missing attribute."""
     subject = f" for {entity}" if entity else ""
-    covered = ""
-    if about:
-        by_doc: dict[str, list[int]] = {}
-        for c in about:
-            by_doc.setdefault(c.title or c.doc_id, []).append(c.marker)
-        names = "; ".join(f"{title} {''.join(f'[{m}]' for m in marks)}" for title, marks in list(by_doc.items())[:3])
-        covered = f" What they do cover{subject}: {names}."
+    covered = f" What they do cover{subject}: {what_they_cover(about)}." if about else ""
     msg = (f"The documents do not give the {attribute}{subject}.{covered} "
            f"Please ask {who} (or {contact}).")
     return Coverage(False, attribute, entity, msg)
+
+
+def what_they_cover(sources: list[Citation], limit: int = 3) -> str:
+    """``Title [1][2]; Title [3]``: the documents behind ``sources``, with their markers."""
+    by_doc: dict[str, list[int]] = {}
+    for c in sources:
+        by_doc.setdefault(c.title or c.doc_id, []).append(c.marker)
+    return "; ".join(f"{title} {''.join(f'[{m}]' for m in marks)}" for title, marks in list(by_doc.items())[:limit])
+
+
+def not_stated_message(sources: list[Citation], contact: str) -> str:
+    """The abstention when the sources are on the subject but do not state the asked fact."""
+    covered = f" They cover: {what_they_cover(sources)}." if sources else ""
+    return (f"The documents I found do not state this, so I will not guess.{covered} "
+            f"Please check the records or ask {contact}.")

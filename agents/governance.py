@@ -30,7 +30,7 @@ class GovernanceAgent:
 
     def run(self, ctx: AgentContext) -> AgentResult:
         if not RECORD_WORDS.search(ctx.original) and not _describes_use_case(ctx.original):
-            raw, timings = stream_answer(ctx, grounded_messages(INSTRUCTIONS, ctx))
+            raw, timings = stream_answer(ctx, grounded_messages(INSTRUCTIONS, ctx), check_stated=True)
             return AgentResult(text=raw.strip(), model_text=raw, timings=timings, model_called=True)
         decision = triage(ctx.question, _embedder(ctx))
         head = first_line(decision)

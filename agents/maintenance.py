@@ -100,7 +100,7 @@ class MaintenanceAgent:
             say(ctx, text)
         else:
             prompt = {"fault": FAULT, "procedure": PROCEDURE}.get(shape, INFORMATION)
-            model_text, timings = stream_answer(ctx, grounded_messages(prompt, ctx))
+            model_text, timings = stream_answer(ctx, grounded_messages(prompt, ctx), check_stated=prompt is INFORMATION)
             text = model_text.strip()
         hands_on = shape in ("fault", "procedure") and bool(HANDS_ON.search(ctx.question) or HANDS_ON.search(text))
         wants_wo = bool(WANTS_WORK_ORDER.search(ctx.original))

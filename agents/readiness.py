@@ -14,8 +14,10 @@ from agents.readiness_evidence import find_evidence, quote
 from agents.readiness_report import DIMENSIONS, SCORE_SCHEMA, parse_score, row, summary, table_head
 from copilot.retrieval.base import Filters
 
-START = re.compile(r"\b(assess|evaluate|score|rate)\b.*\b(us|our|my|readiness|maturity|organi[sz]ation|plant|site)\b|"
-                   r"\bhow ready (?:are|is)\b|\breadiness (?:assessment|check)\b", re.I)
+# a question about a past result ("What ORI did Riverside get in the 2024 readiness assessment?") is not a start
+START = re.compile(r"^(?!\s*(?:what|which|who|when)\b[^?]*\b(?:did|was|were|got|get)\b)[\s\S]*?(?:"
+                   r"\b(assess|evaluate|score|rate)\b.*\b(us|our|my|readiness|maturity|organi[sz]ation|plant|site)\b|"
+                   r"\bhow ready (?:are|is)\b|\breadiness (?:assessment|check)\b)", re.I)
 FINISH = re.compile(r"\b(that'?s all|score (?:it|now|us)|finish|done|skip)\b", re.I)
 
 
@@ -41,7 +43,7 @@ class ReadinessAgent:
             say(ctx, "Let's assess your AI readiness across six dimensions. I will ask a few questions at a "
                      "time (or paste a description of your situation and I will score it in one go).\n\n")
             return self._ask(ctx, {"active": True, "asked": 0, "answers": []}, prefix_said=True)
-        raw, timings = stream_answer(ctx, grounded_messages(INSTRUCTIONS, ctx))
+        raw, timings = stream_answer(ctx, grounded_messages(INSTRUCTIONS, ctx), check_stated=True)
         return AgentResult(text=raw.strip(), timings=timings, model_called=True)
 
     def _ask(self, ctx: AgentContext, state: dict[str, Any], prefix_said: bool = False) -> AgentResult:

@@ -46,6 +46,24 @@ class LLMSettings(_Section):
     api_key: str = Field("not-needed", description="API key for the OpenAI-compatible server.")
     remote_model: str = Field("local", description="Model name sent to the OpenAI-compatible server.")
     request_timeout_s: float = Field(300.0, gt=0)
+    base_urls: list[str] = Field(default_factory=list, description="A pool of OpenAI-compatible servers (backend=openai); "
+                                 "empty = the single `base_url`. Requests go to the least busy healthy server.")
+    max_in_flight_per_endpoint: int = Field(1, ge=1, le=1024, description="Requests this process sends to one server at "
+                                            "once (its parallel slots divided by the API workers); more get HTTP 429.")
+    endpoint_retry_s: float = Field(5.0, gt=0, le=3600, description="A failed server is retried after this long, "
+                                    "doubling per further failure (capped at 60 s).")
+    cache_prompt: bool = Field(True, description="Send `cache_prompt: true` so llama.cpp's server reuses the KV cache "
+                               "of a shared prompt prefix (vLLM and Ollama ignore it and cache prefixes themselves).")
+
+    @property
+    def endpoints(self) -> list[str]:
+        """The OpenAI-compatible servers to use: ``base_urls``, or ``[base_url]`` when that list is empty."""
+        return list(self.base_urls) or [self.base_url]
+
+    @property
+    def concurrency(self) -> int:
+        """Model calls this process can run at once: the pool's capacity for backend=openai, else 1."""
+        return len(self.endpoints) * self.max_in_flight_per_endpoint if self.backend == "openai" else 1
 
 
 class EmbedderSettings(_Section):
@@ -117,6 +135,8 @@ class AgentSettings(_Section):
     history_turns: int = Field(4, ge=0, le=50)
     router_confidence: float = Field(0.6, ge=0, le=1, description="Below this the router asks the LLM to break the tie.")
     escalation_contact: str = Field("the shift supervisor or the site reliability engineer")
+    stated_check: bool = Field(True, description="Before a model answer to a specific question, ask the model (same "
+                               "cached prompt) whether the sources state it; if not, abstain.")
     cmms_webhook_url: str | None = Field(None, description="Optional webhook that receives approved work orders.")
     webhook_timeout_s: float = Field(10.0, gt=0, le=300, description="Timeout of one webhook delivery attempt.")
     webhook_max_attempts: int = Field(8, ge=1, le=100, description="Delivery attempts before a webhook is given up.")
@@ -204,6 +224,8 @@ PROFILES: dict[str, dict[str, Any]] = {
         "llm": {"backend": "fake"},
         "embedder": {"backend": "fake"},
         "auth": {"enabled": True},
+        # the fake model's schema answer is always "false": unit tests that want the check turn it on
+        "agents": {"stated_check": False},
     },
 }
 

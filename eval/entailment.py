@@ -8,19 +8,13 @@ entailed without a model call (see :func:`entailment_recall`).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from agents.prompts.shared import shared_messages
-from copilot.llm.base import LLM, LLMError
+from copilot.llm.base import LLM
+from copilot.llm.yesno import yes_no
 from eval.textmatch import fact_found
-
-ENTAIL_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {"entailed": {"type": "boolean"}},
-    "required": ["entailed"],
-}
 
 INSTRUCTION = (
     "Task: fact check. You are given a question, an answer and one fact. Decide whether the answer states "
@@ -38,13 +32,7 @@ def entail_prompt(question: str, answer: str, fact: str, max_answer_chars: int =
 
 def entails(llm: LLM, question: str, answer: str, fact: str, max_tokens: int = 16) -> bool | None:
     """The model's yes/no for one fact; None when the call fails or the output is not the schema."""
-    try:
-        result = llm.chat(shared_messages(entail_prompt(question, answer, fact)), json_schema=ENTAIL_SCHEMA,
-                          max_tokens=max_tokens, temperature=0.0)
-        value = json.loads(result.text).get("entailed")
-    except (LLMError, json.JSONDecodeError, AttributeError, TypeError):
-        return None
-    return value if isinstance(value, bool) else None
+    return yes_no(llm, shared_messages(entail_prompt(question, answer, fact)), "entailed", max_tokens=max_tokens)
 
 
 def entailment_flags(llm: LLM, question: str, answer: str, facts: Sequence[str],

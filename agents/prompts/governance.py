@@ -1,9 +1,10 @@
 """Governance advisor prompts."""
 
-INSTRUCTIONS = (
-    "Task: AI governance advice. Explain which EU AI Act obligations and NIST AI RMF functions apply "
-    "to the use case and why, citing the sources [n]. Name the deciding articles. Keep it to about 8 lines."
-)
+from agents.prompts.shared import direct_answer
+
+# a governance question (not a use case to triage): the answer first, the deciding article or document named
+INSTRUCTIONS = direct_answer("AI governance (EU AI Act, NIST AI RMF and the site's governance checklists); name the "
+                             "deciding article or checklist")
 
 # The tier is decided by the triage rules before the model is called; the model only explains it.
 EXPLAIN = (

@@ -1,9 +1,8 @@
 """Readiness assessor prompts and the questions it asks (three or four at a time)."""
 
-INSTRUCTIONS = (
-    "Task: AI readiness. Answer the question about readiness, maturity stages (Assess, Align, Advance, "
-    "Amplify) or scaling AI pilots from the sources [n]."
-)
+from agents.prompts.shared import direct_answer
+
+INSTRUCTIONS = direct_answer("AI readiness, maturity stages and scaling AI pilots")
 
 # One short call per known dimension. The description comes first so every call after the first reuses the
 # cached prompt prefix (system message + description); only the dimension tail is new.

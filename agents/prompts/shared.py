@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from agents.safety import INJECTION_GUARD
 
-PROMPT_VERSION = "2026-11-22.2"  # .2: agent instructions open the user turn (the system message is shared)
+PROMPT_VERSION = "2026-11-30.1"  # .1: direct-answer instructions for readiness and governance questions
 
 SHARED_PREFIX = (
     "You are Industrial Copilot, a careful assistant for plant staff. You help with AI readiness, "
@@ -16,6 +16,13 @@ SHARED_PREFIX = (
     "- Be concise: short paragraphs or bullet points, no preamble.\n"
     f"- {INJECTION_GUARD}\n"
 )
+
+
+def direct_answer(task: str) -> str:
+    """Instructions for a question with one answer: the answer first, figures copied, a marker per sentence."""
+    return (f"Task: {task}. Answer the question directly in one to three sentences from the sources, copying "
+            "figures exactly as written, and end each sentence with its source number, like [1]. If the sources "
+            "do not give the answer, say so.")
 
 
 def shared_messages(user: str) -> list[dict[str, str]]:

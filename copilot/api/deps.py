@@ -38,7 +38,8 @@ class Container:
             self._retriever = open_retriever(settings)
         self.ingest_lock = threading.Lock()
         self.runner = GenerationRunner(self.get_copilot, queue_size=settings.server.queue_size,
-                                       timeout_s=settings.server.request_timeout_s, metrics=self.metrics)
+                                       timeout_s=settings.server.request_timeout_s, metrics=self.metrics,
+                                       slots=settings.llm.concurrency)
 
     @property
     def loaded(self) -> bool:

@@ -10,6 +10,7 @@ from typing import Any
 from agents.citations import attach_markers, check_citations
 from agents.claim_check import check_text
 from agents.conflicts import find_conflicts, render_conflicts
+from agents.coverage import ACTION_REQUEST
 from agents.prompts.shared import PROMPT_VERSION
 from agents.safety import endorses_bypass
 from copilot.graph.deps import Deps
@@ -58,7 +59,10 @@ def _check_claims(text: str, draft: dict[str, Any], sources: list[Citation], sta
     withheld = [WithheldClaim(**w) for w in draft.get("withheld") or []] + report.withheld
     if report.withheld and model_text and model_text in text:
         text = text.replace(model_text, report.text, 1)
-    if draft.get("central_withheld") or report.central_withheld or (withheld and not report.text.strip()):
+    central = draft.get("central_withheld") or report.central_withheld
+    if ACTION_REQUEST.search(question) and report.text.strip():
+        central = False  # a request to act keeps its proposal; the unsupported sentences are already dropped
+    if central or (withheld and not report.text.strip()):
         covered = "; ".join(dict.fromkeys(c.title for c in sources[:3]))
         text = (f"The documents I found do not state this, so I will not give a figure for it"
                 f"{f' (I searched: {covered})' if covered else ''}. Please check the records or ask {contact}.")

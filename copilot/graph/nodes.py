@@ -147,7 +147,10 @@ def draft_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str, A
     )
     t0 = time.perf_counter()
     result = agent.run(ctx)
-    draft = {"text": result.text, "model_text": result.model_text, "grounded": result.grounded, "proposal": result.proposal,
+    not_stated = result.abstained or ctx.checks.stated is False
+    draft = {"text": result.text, "model_text": result.model_text, "grounded": result.grounded and not not_stated,
+             "proposal": None if not_stated else result.proposal,
+             "abstained": not_stated, "dont_know": not_stated, "stated": ctx.checks.stated,
              "structured": result.structured, "model_called": result.model_called, "timings": result.timings,
              "withheld": [w.model_dump() for w in ctx.checks.withheld],
              "central_withheld": ctx.checks.central_withheld, "looped": ctx.checks.looped,

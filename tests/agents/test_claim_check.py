@@ -100,3 +100,14 @@ def test_amounts_written_with_currency_words_are_prices():
     source = cite(1, "The CoE central budget pays for pilots; 14 sites take part.")
     report = check_text("The CoE budget for 2025 is 14 million euros [1].", [source], "What was the CoE budget for 2025?")
     assert report.central_withheld and report.withheld[0].figures == ["14 million euros"]
+
+
+def test_another_pumps_line_cannot_support_the_asked_pumps_figure():
+    seal = cite(1, "Torque the impeller nut: 150 N·m on P-101/P-102,\n95 N·m on P-201 and P-601/P-602.",
+                doc_id="SOP-SEAL-001", title="Seal replacement")
+    checker = ClaimChecker([seal], "What torque for the P-101 impeller nut?")
+    assert checker.check("Torque it to 150 N·m [1].") is not None
+    assert checker.check("Torque it to 95 N·m [1].") is None
+    # lines naming no pump, or another kind of asset, still support (a procedure's general steps)
+    loto = cite(2, "Isolate at MCC-01.\nWait 15 min for the DC bus to discharge.", doc_id="SOP-LOTO-001")
+    assert ClaimChecker([loto], "How do I isolate P-101?").check("Wait 15 min [2].") is not None

@@ -102,3 +102,30 @@ def test_conflicting_figures_name_the_governing_document():
     assert len(conflicts) == 1 and conflicts[0].governing == "SOP-LOTO-001"
     assert conflicts[0].values == {"SOP-LOTO-001": "15 min", "CL-006": "5 min"}
     assert find_conflicts("Isolate the drive [1].", [sop, cl]) == []
+
+
+def test_coverage_abstains_on_a_measured_value_not_given_for_the_asked_asset():
+    seal = _cite(1, "Torque the impeller nut: 150 N·m on P-101/P-102,\n95 N·m on P-201 and P-601/P-602.",
+                 doc_id="SOP-SEAL-001")
+    conveyor = _cite(2, "CV-401 filter cake belt conveyor, 800 mm belt, 42 m centres.", doc_id="TG-CONV-001")
+    cov = check_coverage("What torque do I use on the CV-401 head pulley bolts?", [seal, conveyor], "the planner")
+    assert not cov.covered and cov.attribute == "torque" and "CV-401" in cov.message and "[2]" in cov.message
+    assert check_coverage("What torque for the P-601 impeller nut?", [seal, conveyor], "x").covered
+
+
+def test_coverage_reads_only_the_asked_assets_rows_of_a_table():
+    register = _cite(1, "| tag | description |\n|---|---|\n| M-301 | Main motor for C-301, 75 kW |\n"
+                        "| M-401 | Drive motor for CV-401, 22 kW, FLA 41 A |", doc_id="asset_register")
+    assert not check_coverage("whats the full load current on M-301?", [register], "x").covered
+    assert check_coverage("full load current of M-401?", [register], "x").covered
+    oil = _cite(2, "asset_tag: GB-401\nquantity: 18 L", doc_id="lubrication_schedule", row=3)
+    assert check_coverage("How much oil goes in GB-401?", [oil], "x").covered
+    assert not check_coverage("How much oil goes in GB-401?", [_cite(3, "GB-401 gearbox, oil CLP 220")], "x").covered
+
+
+def test_coverage_abstains_on_salary_and_contact_person_questions():
+    playbook = _cite(1, "The site champion owns adoption on the shop floor and reports to the plant manager.")
+    assert not check_coverage("What is the salary band of a site champion?", [playbook], "x").covered
+    vendor = _cite(2, "C-301 service is done by Stanmore Service (contractor).")
+    assert not check_coverage("who's our account manager at Stanmore Compressors, and their number",
+                              [vendor], "x").covered

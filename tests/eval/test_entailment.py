@@ -11,7 +11,8 @@ from agents.prompts.shared import SHARED_PREFIX
 from copilot.config import PROJECT_ROOT
 from copilot.llm.base import ChatResult
 from copilot.llm.fake import FakeLLM
-from eval.entailment import ENTAIL_SCHEMA, entailment_flags, entailment_recall, entails
+from copilot.llm.yesno import bool_schema
+from eval.entailment import entailment_flags, entailment_recall, entails
 from eval.entailment_agreement import agreement_stats, load_labels, run_agreement
 from eval.loaders import DatasetError
 
@@ -38,7 +39,7 @@ def test_verdict_uses_shared_prefix_schema_and_puts_the_fact_last():
     assert messages[0] == {"role": "system", "content": SHARED_PREFIX}  # the cached prefix every agent shares
     user = messages[1]["content"]
     assert user.index("Turbo failure modes?") < user.index(ANSWER) < user.index("an RPN of 18.")
-    assert llm.kwargs[0]["json_schema"] == ENTAIL_SCHEMA and llm.kwargs[0]["temperature"] == 0.0
+    assert llm.kwargs[0]["json_schema"] == bool_schema("entailed") and llm.kwargs[0]["temperature"] == 0.0
 
 
 @pytest.mark.parametrize("reply", ["yes", '{"entailed": "maybe"}', "{}", "[true]"])

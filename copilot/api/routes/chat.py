@@ -62,7 +62,8 @@ async def collect_answer(container: Any, ticket: Ticket, message: str, **kwargs:
                 return Answer.model_validate(event.data)
             if event.type == "error":
                 status = int(event.data.get("status", 500))
-                raise APIError(status, f"the answer failed: {event.data.get('message', 'unknown error')}")
+                retry = {"Retry-After": str(int(event.data.get("retry_after_s", 5)))} if status == 429 else None
+                raise APIError(status, f"the answer failed: {event.data.get('message', 'unknown error')}", headers=retry)
     except GenerationTimeout as exc:
         raise APIError(503, str(exc), code="timeout", headers={"Retry-After": "30"}) from exc
     raise APIError(500, "the answer ended without a result")

@@ -1,0 +1,47 @@
+"""Do the sources state what a specific question asks? The model's own yes/no on the answer's prompt.
+
+The rules in :mod:`agents.coverage` know a fixed list of attributes (price, serial number, torque ...).
+Questions about a named organisation's contract, a site's score or a year's budget are not on it, and
+retrieval always finds documents on the same subject. So before a model answer to a *specific* question
+(one asking for a name, number, date or value), the model is asked, on the very prompt it will answer
+(the same system message, instructions, sources and question, so llama.cpp reuses the evaluated
+prefix and only a short suffix is new), whether the sources state the answer: one schema-constrained
+token pair, a few hundred milliseconds. "No" becomes an abstention that names what the documents cover.
+"""
+
+from __future__ import annotations
+
+import re
+
+from copilot.identifiers import identifiers
+from copilot.llm.base import LLM, Message
+from copilot.llm.yesno import yes_no
+
+ASK = (
+    "\n\nBefore answering, check: does a numbered source above give the specific answer to this question "
+    "(the name, number, date, amount or value asked for, for the subject asked about)? Sources on the same "
+    "topic that do not give it mean false. Reply only with JSON: {\"stated\": true} or {\"stated\": false}."
+)
+# asks for one fact: a name, an amount, a date, a score, a value
+_SPECIFIC = re.compile(
+    r"^\s*(?:who|whom|which|when|where)\b|\bhow (?:much|many|long|often)\b|"
+    r"\bwhat\b[^?]{0,50}\b(?:name|number|date|year|budget|cost|price|fine|score|"
+    r"rating|value|amount|figure|total|percentage|rate|limit|size|headcount|salary|contract|vendor|supplier|"
+    r"manager|owner|result|ori|get)\b|"
+    r"\b(?:in|for|during) (?:19|20)\d\d\b", re.I)
+# explanations are not lookups ("what does X mean", "how do I", "why", "explain")
+_EXPLAIN = re.compile(r"\b(?:what does .{0,60} mean|how (?:do|should|can) (?:i|we)|why|explain|describe|difference|"
+                      r"what are the (?:steps|requirements|obligations|controls))\b", re.I)
+
+
+def is_specific(question: str) -> bool:
+    """A question asking for one specific fact (see the module docstring), not an explanation."""
+    if _EXPLAIN.search(question):
+        return False
+    return bool(_SPECIFIC.search(question)) or bool(identifiers(question))
+
+
+def sources_state(llm: LLM, messages: list[Message]) -> bool | None:
+    """The model's yes/no on ``messages`` (the answer prompt) plus :data:`ASK`; None when it cannot tell."""
+    *head, last = messages
+    return yes_no(llm, [*head, {**last, "content": f"{last['content']}{ASK}"}], "stated")

@@ -1,0 +1,60 @@
+"""The model's yes/no on the answer prompt: asked only for specific questions, "no" becomes an abstention."""
+
+from __future__ import annotations
+
+from agents.answerability import ASK, is_specific, sources_state
+from agents.base import AgentContext, stream_answer
+from agents.prompts.shared import shared_messages
+from copilot.config import load_settings
+from copilot.llm.fake import FakeLLM
+from copilot.types import Citation
+
+
+def test_specific_questions_are_told_from_explanations():
+    assert is_specific("Which notified body has Northbridge contracted for AI conformity assessments?")
+    assert is_specific("What was the AI Centre of Excellence's total budget for 2025 in euros?")
+    assert is_specific("What priority score did the Marlow Bay idea get at intake?")
+    assert is_specific("What is the lubrication interval for GB-401?")
+    assert not is_specific("What does 'deployer' mean in the AI Act?")
+    assert not is_specific("How do we move a pilot to production?")
+    assert not is_specific("Explain the MAP function of the NIST AI RMF")
+
+
+def test_the_check_reuses_the_answer_prompt_and_reads_the_schema():
+    llm = FakeLLM(['{"stated": true}'])
+    messages = shared_messages("Instructions\n\nSources:\n[1] Doc\ntext\n\nQuestion: Who?")
+    assert sources_state(llm, messages) is True
+    asked = llm.calls[0]
+    assert asked[0] == messages[0] and asked[1]["content"] == messages[1]["content"] + ASK
+    assert sources_state(FakeLLM(["not json"]), messages) is None
+
+
+def _ctx(llm, question: str, on: bool = True) -> tuple[AgentContext, list[str]]:
+    shown: list[str] = []
+    settings = load_settings(profile="test", overrides={"agents": {"stated_check": on}})
+    source = Citation(marker=1, chunk_id="PB-008#1", doc_id="PB-008", title="Operating model", text="The CoE ...")
+    ctx = AgentContext(settings=settings, llm=llm, question=question, original=question, thread_id="t",
+                       sources=[source], emit=shown.append)
+    return ctx, shown
+
+
+def test_a_no_becomes_an_abstention_without_streaming_the_model():
+    llm = FakeLLM(['{"stated": false}', "The budget was 14 million euros [1]."])
+    ctx, shown = _ctx(llm, "What was the CoE's total budget for 2025?")
+    text, _ = stream_answer(ctx, shared_messages("x"), check_stated=True)
+    assert ctx.checks.stated is False and "do not state this" in text and "Operating model [1]" in text
+    assert "14 million" not in "".join(shown) and len(llm.calls) == 1
+
+
+def test_a_yes_streams_the_answer_and_explanations_are_not_checked():
+    llm = FakeLLM(['{"stated": true}', "The CoE has five roles [1]."])
+    ctx, shown = _ctx(llm, "Who owns the CoE budget?")
+    text, _ = stream_answer(ctx, shared_messages("x"), check_stated=True)
+    assert ctx.checks.stated is True and "five roles" in text
+    llm = FakeLLM(["The CoE coordinates use cases [1]."])
+    ctx, _ = _ctx(llm, "Explain what a CoE does")
+    stream_answer(ctx, shared_messages("x"), check_stated=True)
+    assert ctx.checks.stated is None and len(llm.calls) == 1
+    ctx, _ = _ctx(FakeLLM(["x [1]."]), "Who owns the CoE budget?", on=False)
+    stream_answer(ctx, shared_messages("x"), check_stated=True)
+    assert ctx.checks.stated is None
