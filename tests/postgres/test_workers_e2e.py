@@ -28,7 +28,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.real_model]
 
 ROOT = Path(__file__).resolve().parents[2]
 MAINT_Q = "Pump P-777 is leaking at the seal; create a work order to replace the seal, please."
-N_MODEL_SERVERS = 1
+N_MODEL_SERVERS = 2
 
 
 def _wait(url: str, proc: subprocess.Popen, what: str, log: Path, timeout: float = 180) -> None:
@@ -57,7 +57,7 @@ def _model_server(tmp: Path) -> tuple[str, subprocess.Popen]:
     port = free_port()
     log = tmp / f"llama-{port}.log"
     proc = _start([sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
-                   "--port", str(port), "--n_ctx", "4096", "--n_threads", "1", "--model_alias", "local"], log)
+                   "--port", str(port), "--n_ctx", "3072", "--n_threads", "1", "--model_alias", "local"], log)
     url = f"http://127.0.0.1:{port}/v1"
     _wait(f"{url}/models", proc, "llama_cpp.server", log)
     return url, proc
@@ -73,8 +73,9 @@ class Cluster:
 
     def sets(self) -> list[str]:
         pairs = {"data_dir": self.tmp / "data", "knowledge_paths": f'["{self.tmp / "knowledge"}"]',
-                 "storage.url": self.pg_url, "llm.backend": "openai", "llm.base_url": self.model_urls[0],
-                 "llm.max_tokens": 48, "server.queue_size": 3, "server.request_timeout_s": 280,
+                 "storage.url": self.pg_url, "llm.backend": "openai", "llm.base_urls": json.dumps(self.model_urls),
+                 "llm.max_in_flight_per_endpoint": 1, "llm.endpoint_retry_s": 30, "llm.max_tokens": 32,
+                 "server.queue_size": 1, "server.request_timeout_s": 280,
                  "agents.cmms_webhook_url": self.hook_url, "agents.webhook_timeout_s": 2,
                  "agents.webhook_backoff_s": 0.2}
         return [arg for k, v in pairs.items() for arg in ("--set", f"{k}={v}")]
@@ -194,6 +195,14 @@ def test_two_workers_on_postgres(cluster):
     records = AuditLog(cluster.pg_url, key_file=cluster.tmp / "data" / "secrets.json").records()
     decided_records = [r for r in records if r["kind"] == "approval_decided" and r["payload"]["approval_id"] == aid]
     assert len(decided_records) == 1
+
+    # One model server killed mid-run: later requests are answered by the other.
+    cluster.model_procs[0].kill()
+    cluster.model_procs[0].wait(timeout=30)
+    for base in (a, b):
+        r = cluster.api(base, "POST", "/v1/chat", role="operator",
+                        json={"message": "Which lubricant does pump P-101 use?", "stream": False})
+        assert r.status_code == 200 and r.json()["text"].strip(), r.text
 
     # A worker killed: the other keeps serving, and a pending approval survives.
     pending = cluster.propose()
