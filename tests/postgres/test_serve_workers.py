@@ -14,7 +14,7 @@ import pytest
 from tests.api.conftest import write_corpus
 from tests.api.live import free_port
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.timeout(1200)]
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -39,7 +39,7 @@ def test_two_workers_serve_one_port(tmp_path, pg_url):
                             stderr=subprocess.STDOUT, env={**os.environ, "HF_HUB_OFFLINE": "1"})
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 240
+        deadline = time.monotonic() + 600
         ready = 0
         while time.monotonic() < deadline and ready < 6:  # several answers in a row: both workers are up
             assert proc.poll() is None, log.read_text()[-3000:]
