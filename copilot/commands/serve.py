@@ -71,8 +71,9 @@ def register(app: typer.Typer) -> None:
         os.environ[WORKER_ENV] = json.dumps({"config": str(config) if config else None, "profile": profile,
                                              "overrides": overrides, "ui": not no_ui})
         console.print(f"starting {workers} workers on {base} (database: storage.url)")
+        # a worker busy loading the model or ingesting must not be taken for dead (uvicorn's default is 5 s)
         uvicorn.run(f"{__name__}:worker_app", factory=True, workers=workers, host=settings.server.host,
-                    port=settings.server.port, log_level="info")
+                    port=settings.server.port, log_level="info", timeout_worker_healthcheck=120)
 
 
 WORKER_ENV = "COPILOT_SERVE_WORKER"
