@@ -91,7 +91,11 @@ def start_workers(n: int, urls: list[str], work: Path, max_in_flight: int) -> tu
             [str(BIN / "copilot"), "serve", "--profile", "test", "--port", str(port), "--no-ui",
              "--set", f"data_dir={work / f'data{i}'}"], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT))
         bases.append(f"http://127.0.0.1:{port}")
-        wait_ready(f"{bases[-1]}/readyz", procs[-1])
+        try:
+            wait_ready(f"{bases[-1]}/readyz", procs[-1])
+        except RuntimeError:
+            stop(procs)  # no orphan workers when one does not come up
+            raise
         if i == 0:
             text = (work / "worker0.log").read_text()
             found = re.search(r"role=admin\s+UI password: \S+\s+API key: (\S+)", text)
