@@ -24,9 +24,11 @@ ARG LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=
 # Wheels found in deploy/wheels/ are preferred by pip (e.g. a llama.cpp wheel built once on the same
 # machine, a CPU-only torch): CI uses it so the image does not compile llama.cpp again. Empty = build.
 ARG PIP_FIND_LINKS=/home/copilot/app/deploy/wheels
-# `make install`: venv, CPU torch, llama.cpp, bundled models assembled and verified.
-RUN CMAKE_ARGS="$LLAMA_CMAKE_ARGS" make install \
- && rm -rf /home/copilot/.cache/pip deploy/wheels/*.whl
+# A CA bundle in deploy/wheels/ca-certificates.crt is used for pip's HTTPS (a site whose package index sits
+# behind a TLS-inspecting proxy). `make install`: venv, CPU torch, llama.cpp, bundled models, verified.
+RUN if [ -s deploy/wheels/ca-certificates.crt ]; then export PIP_CERT=$PWD/deploy/wheels/ca-certificates.crt; fi \
+ && CMAKE_ARGS="$LLAMA_CMAKE_ARGS" make install \
+ && rm -rf /home/copilot/.cache/pip deploy/wheels/*.whl deploy/wheels/*.crt
 
 ENV COPILOT_SERVER__HOST=0.0.0.0 \
     HF_HUB_OFFLINE=1 \

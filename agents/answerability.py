@@ -16,6 +16,8 @@ import re
 from copilot.identifiers import identifiers
 from copilot.llm.base import LLM, Message
 from copilot.llm.yesno import yes_no
+from copilot.retrieval.tokenize import tokenize
+from copilot.types import Citation
 
 ASK = (
     "\n\nBefore answering, check: does a numbered source above give the specific answer to this question "
@@ -34,11 +36,36 @@ _EXPLAIN = re.compile(r"\b(?:what does .{0,60} mean|how (?:do|should|can) (?:i|w
                       r"what are the (?:steps|requirements|obligations|controls))\b", re.I)
 
 
+# a "no" is overruled when one source holds this share of the question's content words: the small model
+# sometimes says no to a table row that answers in other words (dev set: answerable 0.67-0.90, unanswerable
+# 0.43-0.62 once the readiness interview no longer captured a question)
+OVERRULE_NO_AT = 0.75
+_GENERIC = frozenset("use used get got take need much many long often value number name time kind type give "
+                     "given".split())
+
+
+def _terms(text: str) -> set[str]:
+    return {w for w in tokenize(text) if w not in _GENERIC and not w.isdigit()}
+
+
+def lexical_support(question: str, sources: list[Citation]) -> float:
+    """The largest share of the question's content words that one source (title, section, text) holds."""
+    asked = _terms(question)
+    if not asked:
+        return 0.0
+    return max((len(asked & _terms(f"{c.title} {c.section} {c.text}")) / len(asked) for c in sources), default=0.0)
+
+
 def is_specific(question: str) -> bool:
     """A question asking for one specific fact (see the module docstring), not an explanation."""
     if _EXPLAIN.search(question):
         return False
     return bool(_SPECIFIC.search(question)) or bool(identifiers(question))
+
+
+def should_abstain(stated: bool | None, question: str, sources: list[Citation]) -> bool:
+    """Abstain only on the model's "no" that no source's wording contradicts (see :data:`OVERRULE_NO_AT`)."""
+    return stated is False and lexical_support(question, sources) < OVERRULE_NO_AT
 
 
 def sources_state(llm: LLM, messages: list[Message]) -> bool | None:

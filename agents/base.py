@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from agents.answerability import is_specific, sources_state
+from agents.answerability import is_specific, should_abstain, sources_state
 from agents.citations import MarkerFilter, format_sources
 from agents.claim_check import ClaimChecker, ClaimGate
 from agents.coverage import not_stated_message
@@ -28,6 +28,7 @@ class TurnChecks:
     looped: bool = False
     invalid_markers: int = 0  # [n] markers the model wrote that point at no shown source (dropped)
     stated: bool | None = None  # the model's yes/no: do the sources state the asked fact (None: not asked)
+    abstained: bool = False  # answered "the documents do not state this" instead of a model answer
 
 
 @dataclass
@@ -96,7 +97,8 @@ def stream_answer(ctx: AgentContext, messages: list[Message], *, max_tokens: int
     if check_stated and ctx.settings.agents.stated_check and is_specific(ctx.original):
         start = time.perf_counter()
         ctx.checks.stated = sources_state(ctx.llm, messages)
-        if ctx.checks.stated is False:
+        if should_abstain(ctx.checks.stated, ctx.original, ctx.sources):
+            ctx.checks.abstained = True
             text = not_stated_message(ctx.sources, ctx.settings.agents.escalation_contact)
             say(ctx, text)
             took = time.perf_counter() - start

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from agents.citations import source_header
-from copilot.identifiers import identifiers, normalise_dashes
+from copilot.identifiers import WORK_ORDER, identifiers, normalise_dashes
 from copilot.types import Citation, Hit
 
 _TABLE_LINE = re.compile(r"^\s*\|.*\|\s*$")
@@ -31,6 +31,32 @@ class Row:
 
     def value(self, column: str) -> str:
         return next((v for c, v in self.cells if c.lower() == column.lower()), "")
+
+    @property
+    def keyed(self) -> bool:
+        """The identifier is the row's own key (its first cell), not a mention in another row's text."""
+        return bool(self.cells) and normalise_dashes(self.cells[0][1]).strip("* ") == self.key
+
+    @property
+    def is_event(self) -> bool:
+        """A record of something that happened (a dated work order), not reference data about the key."""
+        first = self.cells[0][1] if self.cells else ""
+        return bool(WORK_ORDER.fullmatch(first.strip("* "))) or any(
+            c.lower() in _EVENT_COLUMNS for c, _v in self.cells)
+
+
+_EVENT_COLUMNS = {"date", "datetime", "timestamp", "opened", "closed", "completed"}
+# the question is about what happened (work-order history), so event rows answer it
+ASKS_HISTORY = re.compile(r"\b(?:last|latest|previous|history|historical|past|recent|when (?:was|were|did)|"
+                          r"how many times|work[- ]?orders?|WO-\d|happened|records?)\b", re.I)
+
+
+def reference_rows(rows: list[Row], question: str) -> list[Row]:
+    """The rows fit to answer ``question`` from: dated work-order records only when it asks about history;
+    rows keyed by the identifier ahead of rows that merely mention it."""
+    if not ASKS_HISTORY.search(question):
+        rows = [r for r in rows if not r.is_event]
+    return sorted(rows, key=lambda r: not r.keyed)
 
 
 def _cells(line: str) -> list[str]:

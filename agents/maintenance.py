@@ -8,7 +8,7 @@ from typing import Any
 from agents.asset_register import known_asset
 from agents.base import AgentContext, AgentResult, grounded_messages, say, stream_answer
 from agents.citations import MARKER
-from agents.lookup import Row, find_rows, render_rows
+from agents.lookup import Row, find_rows, reference_rows, render_rows
 from agents.procedures import procedure_source, render_procedure
 from agents.prompts.maintenance import FAULT, INFORMATION, PROCEDURE
 from agents.shapes import answer_shape
@@ -129,10 +129,11 @@ class MaintenanceAgent:
             keys = identifiers(ctx.original) or identifiers(ctx.question)
         else:
             return []
-        rows = [r for k in keys for r in find_rows(ctx.sources, k)]
-        if shape == "fault":  # "As E-204" in a cell: the referenced row is shown too
+        rows = reference_rows([r for k in keys for r in find_rows(ctx.sources, k)], ctx.original)
+        if shape == "fault":  # the code's own row; "As E-204" in a cell: the referenced row is shown too
+            rows = [r for r in rows if r.keyed]
             refs = [code for r in rows for _c, v in r.cells for code in _AS_CODE.findall(v) if code not in keys]
-            return rows + [r for code in dict.fromkeys(refs) for r in find_rows(ctx.sources, code)]
+            return rows + [r for code in dict.fromkeys(refs) for r in find_rows(ctx.sources, code) if r.keyed]
         if not rows:
             return rows
         words = {w[:6] for w in _WORDS.findall(ctx.question.lower())} - {k.lower()[:6] for k in keys}
@@ -144,6 +145,8 @@ class MaintenanceAgent:
             return len(words & {w[:6] for w in _WORDS.findall(text)})
 
         best = max(score(r) for r in rows)
+        if best == 0:
+            return []  # no row holds what is asked about the tag: the manuals answer (model, information shape)
         doc = next(by_marker[r.marker].doc_id for r in rows if score(r) == best)
         return [r for r in rows if by_marker[r.marker].doc_id == doc][:4]
 

@@ -45,7 +45,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_ready(url: str, proc: subprocess.Popen, timeout_s: float = 300) -> None:
+def wait_ready(url: str, proc: subprocess.Popen, timeout_s: float = 900) -> None:
     deadline = time.time() + timeout_s
     while time.time() < deadline:
         if proc.poll() is not None:
@@ -91,7 +91,11 @@ def start_workers(n: int, urls: list[str], work: Path, max_in_flight: int) -> tu
             [str(BIN / "copilot"), "serve", "--profile", "test", "--port", str(port), "--no-ui",
              "--set", f"data_dir={work / f'data{i}'}"], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT))
         bases.append(f"http://127.0.0.1:{port}")
-        wait_ready(f"{bases[-1]}/readyz", procs[-1])
+        try:
+            wait_ready(f"{bases[-1]}/readyz", procs[-1])
+        except RuntimeError:
+            stop(procs)  # no orphan workers when one does not come up
+            raise
         if i == 0:
             text = (work / "worker0.log").read_text()
             found = re.search(r"role=admin\s+UI password: \S+\s+API key: (\S+)", text)
@@ -153,6 +157,15 @@ def load(bases: list[str], key: str, clients: int, seconds: float, delay: float)
             "p95_added_ms": 1000 * pct(added, 0.95), "p95_latency_ms": 1000 * pct(latency, 0.95), "n": len(added)}
 
 
+def cpu_seconds(procs: list[subprocess.Popen]) -> float:
+    """User + system CPU seconds the processes have used so far (from /proc)."""
+    total = 0.0
+    for p in procs:
+        fields = Path(f"/proc/{p.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def run_standin(args: argparse.Namespace) -> list[dict]:
     rows = []
     for endpoints in args.endpoints:
@@ -163,8 +176,14 @@ def run_standin(args: argparse.Namespace) -> list[dict]:
                 procs, bases, key = start_workers(workers, urls, work, args.max_in_flight)
                 try:
                     load(bases, key, min(4, args.clients), 3, args.delay)  # warm-up, not counted
-                    row = {"workers": workers, "endpoints": endpoints} | load(bases, key, args.clients,
-                                                                              args.seconds, args.delay)
+                    cpu0 = cpu_seconds(procs)
+                    busy = load(bases, key, args.clients, args.seconds, args.delay)
+                    cpu_ms = 1000 * (cpu_seconds(procs) - cpu0) / max(1, busy["statuses"].get(200, 1))
+                    light = load(bases, key, workers, args.seconds / 2, args.delay)  # one client per worker
+                    row = {"workers": workers, "endpoints": endpoints, "clients": args.clients,
+                           "rps": busy["rps"], "statuses": busy["statuses"], "api_cpu_ms_per_turn": cpu_ms,
+                           "p95_added_ms_loaded": busy["p95_added_ms"],
+                           "p50_added_ms_light": light["p50_added_ms"], "p95_added_ms_light": light["p95_added_ms"]}
                 finally:
                     stop(procs)
                     shutil.rmtree(work, ignore_errors=True)

@@ -147,7 +147,7 @@ def draft_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str, A
     )
     t0 = time.perf_counter()
     result = agent.run(ctx)
-    not_stated = result.abstained or ctx.checks.stated is False
+    not_stated = result.abstained or ctx.checks.abstained
     draft = {"text": result.text, "model_text": result.model_text, "grounded": result.grounded and not not_stated,
              "proposal": None if not_stated else result.proposal,
              "abstained": not_stated, "dont_know": not_stated, "stated": ctx.checks.stated,

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from agents.answerability import ASK, is_specific, sources_state
+from agents.answerability import (
+    ASK,
+    OVERRULE_NO_AT,
+    is_specific,
+    lexical_support,
+    should_abstain,
+    sources_state,
+)
 from agents.base import AgentContext, stream_answer
 from agents.prompts.shared import shared_messages
 from copilot.config import load_settings
@@ -58,3 +65,15 @@ def test_a_yes_streams_the_answer_and_explanations_are_not_checked():
     ctx, _ = _ctx(FakeLLM(["x [1]."]), "Who owns the CoE budget?", on=False)
     stream_answer(ctx, shared_messages("x"), check_stated=True)
     assert ctx.checks.stated is None
+
+
+def test_a_no_is_overruled_when_one_source_holds_the_questions_words():
+    row = Citation(marker=1, chunk_id="CL-004#3", doc_id="CL-004", title="AI Governance Review Checklist",
+                   text="| GR-B2 | Outcomes compared across worker groups? | Selection-rate ratio below 0.8 between "
+                        "groups (four-fifths rule) is a Critical bias finding |")
+    question = "Which selection-rate ratio between worker groups counts as a critical bias finding?"
+    assert lexical_support(question, [row]) >= OVERRULE_NO_AT
+    assert not should_abstain(False, question, [row])
+    budget = "What was the AI Centre of Excellence's total budget for 2025 in euros?"
+    assert lexical_support(budget, [row]) < 0.2 and should_abstain(False, budget, [row])
+    assert not should_abstain(True, budget, [row]) and not should_abstain(None, budget, [row])

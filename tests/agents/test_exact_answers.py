@@ -129,3 +129,33 @@ def test_coverage_abstains_on_salary_and_contact_person_questions():
     vendor = _cite(2, "C-301 service is done by Stanmore Service (contractor).")
     assert not check_coverage("who's our account manager at Stanmore Compressors, and their number",
                               [vendor], "x").covered
+
+
+HISTORY_ROW = ("wo_id: WO-2023-0577\nasset_tag: VFD-101\ndate: 2023-07-19\n"
+               "problem: E-107 heatsink over-temperature trip\naction: Replaced cabinet fan")
+
+
+def test_a_work_order_record_is_not_the_answer_unless_history_is_asked():
+    from agents.lookup import reference_rows
+
+    history = _cite(1, HISTORY_ROW, doc_id="maintenance_history", title="maintenance_history.csv", row=13)
+    rows = find_rows([history], "E-107")
+    assert rows and rows[0].is_event and not rows[0].keyed
+    assert reference_rows(rows, "VFD heatsink overtemp alarm E-107 - whats the cabinet temp limit") == []
+    assert reference_rows(rows, "When was E-107 last seen on VFD-101?") == rows
+
+
+def test_fault_answer_uses_the_codes_own_row_not_a_history_mention():
+    from agents.base import AgentContext
+    from agents.maintenance import MaintenanceAgent
+    from copilot.config import load_settings
+    from copilot.llm.fake import FakeLLM
+
+    fc = "| Code | Description | Asset | Likely causes | First response |\n|---|---|---|---|---|\n" \
+         "| E-107 | VFD heatsink over-temperature | VFD-101 | Blocked filter; fan failed; cabinet above 40 °C | Check fan |"
+    sources = [_cite(1, HISTORY_ROW, doc_id="maintenance_history", title="maintenance_history.csv", row=13),
+               _cite(2, fc)]
+    ctx = AgentContext(settings=load_settings(profile="test"), llm=FakeLLM(), question="E-107 on the VFD, what now?",
+                       original="E-107 on the VFD, what now?", thread_id="t", sources=sources)
+    rows = MaintenanceAgent._named_rows(ctx, "fault")
+    assert [r.marker for r in rows] == [2] and rows[0].keyed

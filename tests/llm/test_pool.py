@@ -55,16 +55,23 @@ def test_sequential_requests_alternate_and_send_cache_prompt(two):
 
 def test_concurrent_requests_use_every_endpoint_and_respect_max_in_flight(two):
     for s in two:
-        s.state.delay_s = 0.3
+        s.state.delay_s = 1.0
     llm = OpenAICompatLLM([s.url for s in two], max_in_flight=2)
     results: list[str] = []
-    threads = [threading.Thread(target=lambda: results.append(llm.chat(HELLO).text)) for _ in range(4)]
+    start = threading.Barrier(4)
+
+    def ask() -> None:
+        start.wait()
+        results.append(llm.chat(HELLO).text)
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert len(results) == 4
-    assert [s.state.max_seen_in_flight for s in two] == [2, 2]
+    assert len(results) == 4  # capacity 2 x 2: nobody refused
+    assert sum(s.state.hits for s in two) == 4 and all(s.state.hits >= 1 for s in two)
+    assert all(s.state.max_seen_in_flight <= 2 for s in two)  # never more than max_in_flight on one server
 
 
 def test_dead_endpoint_is_skipped_taken_out_and_retried_later(two):
