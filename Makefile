@@ -58,7 +58,7 @@ test: install-dev  ## Install what the tests need and run the whole suite
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-fast: install-dev  ## Unit tests only (fakes, no real model, browser or shared data)
-	$(BIN)/pytest -m "not real_model and not browser and not shared_data" $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not real_model and not browser and not shared_data and not postgres" $(PYTEST_ARGS)
 
 lint: install-dev  ## ruff
 	$(BIN)/ruff check copilot agents eval tests bench

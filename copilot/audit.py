@@ -1,10 +1,13 @@
-"""Append-only, keyed hash-chained audit log in SQLite.
+"""Append-only, keyed hash-chained audit log in SQLite (or PostgreSQL, see ``storage.url``).
 
 Each record stores ``hash = HMAC-SHA256(key, prev_hash + canonical_json(record))`` where the record
 holds the sequence number, time, kind, actor, thread id and payload. The key lives outside the
 database (:mod:`copilot.keys`), so whoever can rewrite the database but not read the key cannot
 recompute a valid chain. A signed head anchor beside the database names the newest (seq, hash):
-truncating the newest records, or deleting the anchor, is detected too.
+truncating the newest records, or deleting the anchor, is detected too. On PostgreSQL the anchor is
+the single row of ``audit_head``, moved in the append's own transaction, and appends from every
+worker are serialised by the write lock of :func:`copilot.db.transaction` (plus UNIQUE ``seq`` and
+``prev_hash``: a fork of the chain cannot be stored).
 :meth:`AuditLog.verify` only reads; it reports and never repairs (see :mod:`copilot.audit_verify`).
 """
 
@@ -24,6 +27,7 @@ from typing import Any
 
 from copilot.db import FILE_MODE, add_columns, connect, init_db, transaction
 from copilot.keys import load_key, secrets_path
+from copilot.pg import is_postgres
 from copilot.types import utcnow
 
 GENESIS = "0" * 64
@@ -88,9 +92,16 @@ def default_key_file(db_path: Path) -> Path:
 class AuditLog:
     """The audit trail of questions, routes, answers, approvals, side effects, deliveries and logins."""
 
-    def __init__(self, db_path: Path, key_file: Path | None = None) -> None:
-        self.key_file = Path(key_file) if key_file else default_key_file(db_path)
+    def __init__(self, db_path: Path | str, key_file: Path | None = None) -> None:
+        self.postgres = is_postgres(db_path)
+        if self.postgres and key_file is None:
+            raise ValueError("an audit log on PostgreSQL needs key_file (the key never goes into the database)")
+        self.key_file = Path(key_file) if key_file else default_key_file(Path(db_path))
         self.key = load_key(self.key_file, "audit_chain")
+        self._lock = threading.Lock()
+        if self.postgres:  # schema, triggers and the head row come from copilot/migrations
+            self.db_path = init_db(db_path, "")
+            return
         fresh = not Path(db_path).exists() or not self._has_table(Path(db_path))
         self.db_path = init_db(db_path, _SCHEMA)
         add_columns(self.db_path, "audit_log", {"actor": "TEXT", "alg": "TEXT NOT NULL DEFAULT 'sha256'"})
@@ -101,7 +112,6 @@ class AuditLog:
                     conn.executescript(_TRIGGERS)
             finally:
                 conn.close()
-        self._lock = threading.Lock()
         if not self.head_path.exists() and fresh:
             self._write_head(0, GENESIS)
 
@@ -137,6 +147,10 @@ class AuditLog:
             "VALUES (?,?,?,?,?,?,?,?,?)",
             (seq, body["ts"], kind, thread_id, canonical(payload), prev, digest, actor, KEYED),
         )
+        if self.postgres:  # the head anchor moves in the same transaction
+            conn.execute("INSERT INTO audit_head (id, seq, hash, mac) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE "
+                         "SET seq=excluded.seq, hash=excluded.hash, mac=excluded.mac",
+                         (seq, digest, head_mac(self.key, seq, digest)))
         return {**body, "prev_hash": prev, "hash": digest}
 
     @staticmethod
@@ -161,6 +175,8 @@ class AuditLog:
 
     def anchor(self, record: dict[str, Any]) -> None:
         """Move the signed head anchor forward to ``record`` (never backward)."""
+        if self.postgres:  # already moved inside the append's transaction
+            return
         try:
             current = json.loads(self.head_path.read_text(encoding="utf-8"))
             if int(current.get("seq", 0)) >= record["seq"]:

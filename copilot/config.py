@@ -46,6 +46,24 @@ class LLMSettings(_Section):
     api_key: str = Field("not-needed", description="API key for the OpenAI-compatible server.")
     remote_model: str = Field("local", description="Model name sent to the OpenAI-compatible server.")
     request_timeout_s: float = Field(300.0, gt=0)
+    base_urls: list[str] = Field(default_factory=list, description="A pool of OpenAI-compatible servers (backend=openai); "
+                                 "empty = the single `base_url`. Requests go to the least busy healthy server.")
+    max_in_flight_per_endpoint: int = Field(1, ge=1, le=1024, description="Requests this process sends to one server at "
+                                            "once (its parallel slots divided by the API workers); more get HTTP 429.")
+    endpoint_retry_s: float = Field(5.0, gt=0, le=3600, description="A failed server is retried after this long, "
+                                    "doubling per further failure (capped at 60 s).")
+    cache_prompt: bool = Field(True, description="Send `cache_prompt: true` so llama.cpp's server reuses the KV cache "
+                               "of a shared prompt prefix (vLLM and Ollama ignore it and cache prefixes themselves).")
+
+    @property
+    def endpoints(self) -> list[str]:
+        """The OpenAI-compatible servers to use: ``base_urls``, or ``[base_url]`` when that list is empty."""
+        return list(self.base_urls) or [self.base_url]
+
+    @property
+    def concurrency(self) -> int:
+        """Model calls this process can run at once: the pool's capacity for backend=openai, else 1."""
+        return len(self.endpoints) * self.max_in_flight_per_endpoint if self.backend == "openai" else 1
 
 
 class EmbedderSettings(_Section):
@@ -145,6 +163,20 @@ class AuthSettings(_Section):
     login_lockout_s: float = Field(60.0, gt=0, description="First lockout; doubles with each further failure (capped at 1 h).")
 
 
+class StorageSettings(_Section):
+    url: str | None = Field(None, description="Database of approvals, work orders, threads, feedback, the audit log "
+                            "and the conversation checkpoints: unset = SQLite files in data_dir; "
+                            "postgresql://user:pass@host:5432/db = PostgreSQL shared by several API workers "
+                            "(schema created by the product's versioned migrations).")
+
+    @field_validator("url")
+    @classmethod
+    def _postgres_only(cls, v: str | None) -> str | None:
+        if v and v.split("://", 1)[0] not in ("postgresql", "postgres", "postgresql+psycopg"):
+            raise ValueError("storage.url must be a postgresql:// URL (leave it unset for SQLite)")
+        return v or None
+
+
 class Settings(BaseSettings):
     """The whole configuration. Build with :func:`load_settings`."""
 
@@ -162,6 +194,7 @@ class Settings(BaseSettings):
     agents: AgentSettings = Field(default_factory=AgentSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
+    storage: StorageSettings = Field(default_factory=StorageSettings)
 
     @classmethod
     def settings_customise_sources(
@@ -180,8 +213,9 @@ class Settings(BaseSettings):
         return self.data_dir / "index"
 
     @property
-    def db_path(self) -> Path:
-        return self.data_dir / "copilot.sqlite3"
+    def db_path(self) -> Path | str:
+        """The stores' database: the SQLite file, or the ``storage.url`` of PostgreSQL when set."""
+        return self.storage.url or self.data_dir / "copilot.sqlite3"
 
 
 PROFILES: dict[str, dict[str, Any]] = {

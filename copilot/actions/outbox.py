@@ -85,11 +85,12 @@ def claim_due(db_path: Path, audit: Any, lease_s: float, *, only: str | None = N
             attempt = row["attempts"] + 1
             conn.execute("UPDATE webhook_outbox SET status='in_flight', attempts=?, lease_until=? WHERE id=?",
                          (attempt, now + lease_s, row["id"]))
-            cur = conn.execute("INSERT INTO webhook_deliveries (outbox_id, work_order_id, attempt, started_at) "
-                               "VALUES (?,?,?,?)", (row["id"], row["work_order_id"], attempt, utcnow()))
+            log_id = conn.execute("INSERT INTO webhook_deliveries (outbox_id, work_order_id, attempt, started_at) "
+                                  "VALUES (?,?,?,?) RETURNING id",
+                                  (row["id"], row["work_order_id"], attempt, utcnow())).fetchone()[0]
             conn.execute("UPDATE work_orders SET webhook_status='delivering' WHERE id=?", (row["work_order_id"],))
             claimed.append(Delivery(row["id"], row["work_order_id"], row["approval_id"], row["thread_id"], row["url"],
-                                    row["body"], attempt, int(cur.lastrowid or 0)))
+                                    row["body"], attempt, int(log_id)))
     for record in anchors:
         audit.anchor(record)
     return claimed

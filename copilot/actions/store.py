@@ -54,7 +54,8 @@ PREFIX_BY_KIND = {"work_order": "WO", "decision_record": "DR", "report": "RPT"}
 class ActionStore:
     """Approvals, work orders, decision records, published reports, thread owners and feedback."""
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, db_path: Path | str) -> None:
+        """``db_path``: the SQLite file, or a ``postgresql://`` URL (schema from copilot/migrations)."""
         self.db_path = init_db(db_path, _SCHEMA)
         add_columns(self.db_path, "approvals", {"requested_by": "TEXT", "notified": "INTEGER NOT NULL DEFAULT 0"})
 
@@ -174,7 +175,7 @@ class ActionStore:
     def add_feedback(self, thread_id: str, message_index: int, score: int, user: str, comment: str | None) -> None:
         with transaction(self.db_path) as conn:
             conn.execute(
-                "INSERT INTO feedback (thread_id, message_index, score, user, comment, created_at) VALUES (?,?,?,?,?,?)",
+                "INSERT INTO feedback (thread_id, message_index, score, \"user\", comment, created_at) VALUES (?,?,?,?,?,?)",
                 (thread_id, message_index, score, user, comment, utcnow()),
             )
 

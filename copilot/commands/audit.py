@@ -58,13 +58,13 @@ def register(app: typer.Typer) -> None:
         from copilot.keys import secrets_path
 
         settings = get_settings(config, profile, set_)
-        if not settings.db_path.exists():
+        if not settings.storage.url and not settings.db_path.exists():  # type: ignore[union-attr]
             err_console.print(f"[red]error:[/red] no audit database at {settings.db_path}")
             raise typer.Exit(2)
         try:
             log = AuditLog(settings.db_path, key_file=secrets_path(settings.data_dir, settings.auth.secrets_file))
             records = log.records(limit=n, thread_id=thread)
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, OSError) as exc:
             err_console.print(f"[red]error:[/red] the database {settings.db_path} cannot be read: {exc}")
             raise typer.Exit(2) from exc
         if json_out:

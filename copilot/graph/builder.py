@@ -19,8 +19,13 @@ def checkpointer_path(settings: Settings):
     return settings.data_dir / "checkpoints.sqlite3"
 
 
-def build_checkpointer(settings: Settings) -> SqliteSaver:
-    """A SqliteSaver on ``<data_dir>/checkpoints.sqlite3``: threads and pending approvals survive a restart."""
+def build_checkpointer(settings: Settings) -> Any:
+    """A SqliteSaver on ``<data_dir>/checkpoints.sqlite3``: threads and pending approvals survive a restart.
+    With ``storage.url`` set: langgraph-checkpoint-postgres on that database (shared by every worker)."""
+    if settings.storage.url:
+        from copilot.pg import postgres_checkpointer
+
+        return postgres_checkpointer(settings.storage.url)
     path = checkpointer_path(settings)
     secure_dir(path.parent)
     conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30)

@@ -47,6 +47,7 @@ class Token(BaseModel):
 class Failure(BaseModel):
     message: str
     status: int | None = None  # the HTTP status a front end should answer with (None: 500)
+    retry_after_s: float | None = None  # with 429/503: when to retry (e.g. the model pool is saturated)
 
 
 PAYLOADS: dict[str, type[BaseModel]] = {
@@ -76,9 +77,10 @@ class Event(BaseModel):
 class TurnFailed(RuntimeError):
     """A turn ended with an ``error`` event (or without an answer); ``status`` is the HTTP status to use."""
 
-    def __init__(self, message: str, status: int = 500) -> None:
+    def __init__(self, message: str, status: int = 500, retry_after_s: float | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.retry_after_s = retry_after_s
 
 
 class AnswerCollector:
@@ -95,7 +97,7 @@ class AnswerCollector:
             return self.answer
         if event.type == "error":
             failure = Failure.model_validate(event.data)
-            raise TurnFailed(failure.message or "unknown error", failure.status or 500)
+            raise TurnFailed(failure.message or "unknown error", failure.status or 500, failure.retry_after_s)
         return None
 
     def result(self) -> Answer:

@@ -99,7 +99,9 @@ class CopilotService:
             except Exception as exc:  # noqa: BLE001 - reported as an error event and audited
                 self.deps.audit.append("error", {"question": message, "error": f"{type(exc).__name__}: {exc}"},
                                        thread_id=thread_id)
-                yield Event(type="error", data={"message": f"{type(exc).__name__}: {exc}"})
+                status = {"status": exc.http_status, "retry_after_s": getattr(exc, "retry_after_s", 5)} \
+                    if getattr(exc, "http_status", None) else {}  # e.g. the model pool is saturated: 429
+                yield Event(type="error", data={"message": f"{type(exc).__name__}: {exc}", **status})
                 return
             answer.timings["first_token"] = round(first if first is not None else time.perf_counter() - start, 3)
             answer.timings["total"] = round(time.perf_counter() - start, 3)

@@ -17,6 +17,7 @@ import numpy as np
 from tqdm import tqdm
 
 from copilot.config import Settings
+from copilot.db import cluster_lock
 from copilot.ingest.chunker import chunk_document
 from copilot.ingest.generation import can_append, write_next
 from copilot.ingest.models import FileResult, IngestReport, LoadError
@@ -78,7 +79,8 @@ def ingest_paths(settings: Settings, paths: list[Path], *, embedder: Embedder | 
     report = IngestReport()
     index_dir = settings.index_dir
     cands = scan([Path(p) for p in paths], settings.ingest.extensions, follow_symlinks=follow_symlinks)
-    with store.writer_lock(index_dir):
+    # one ingestion at a time cluster-wide (database lock with storage.url), then on this index folder
+    with cluster_lock(settings.storage.url, "ingest"), store.writer_lock(index_dir):
         store.cleanup(index_dir)
         prev = None if rebuild else store.current_generation(index_dir)
         prev_files = store.read_files(prev) if prev else {}

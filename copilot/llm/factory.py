@@ -17,9 +17,11 @@ def build_llm(settings: Settings) -> LLM:
         case "openai":
             from copilot.llm.openai_backend import OpenAICompatLLM
 
-            return OpenAICompatLLM(cfg.base_url, api_key=cfg.api_key, model=cfg.remote_model,
+            return OpenAICompatLLM(cfg.endpoints, api_key=cfg.api_key, model=cfg.remote_model,
                                    max_tokens=cfg.max_tokens, temperature=cfg.temperature,
-                                   timeout_s=cfg.request_timeout_s, seed=cfg.seed)
+                                   timeout_s=cfg.request_timeout_s, seed=cfg.seed,
+                                   max_in_flight=cfg.max_in_flight_per_endpoint, retry_s=cfg.endpoint_retry_s,
+                                   cache_prompt=cfg.cache_prompt)
         case "llama_cpp":
             from copilot.llm.llama_cpp_backend import LlamaCppLLM
             from copilot.models import resolve_model_path

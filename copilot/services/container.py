@@ -47,7 +47,8 @@ class Services:
             self._retriever = open_retriever(settings)
         self.metrics = Metrics()
         self.runner = GenerationRunner(self.get_copilot, queue_size=settings.server.queue_size,
-                                       timeout_s=settings.server.request_timeout_s, metrics=self.metrics)
+                                       timeout_s=settings.server.request_timeout_s, metrics=self.metrics,
+                                       slots=settings.llm.concurrency)
 
     @cached_property
     def auth(self) -> AuthStore:

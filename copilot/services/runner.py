@@ -1,7 +1,7 @@
 """One model, many users: a bounded queue in front of generation.
 
-At most one graph run at a time (the model is the bottleneck and the llama backend is not
-re-entrant); up to ``queue_size`` requests wait for it; more are refused at once
+At most ``slots`` graph runs at a time (one for the in-process llama backend, which is not re-entrant;
+the pool's capacity for a pool of model servers, ``llm.concurrency``); up to ``queue_size`` requests wait for it; more are refused at once
 (:class:`QueueFull` -> HTTP 429 with Retry-After). Each run has a deadline
 (:class:`GenerationTimeout` -> 503 with Retry-After). The blocking graph runs in a worker thread; when the client
 goes away or the deadline passes, a ``threading.Event`` asks the graph to stop.
@@ -44,15 +44,15 @@ class GenerationRunner:
     """Admission control, serialisation, deadlines and cancellation around ``Copilot.stream``."""
 
     def __init__(self, copilot_getter: Any, *, queue_size: int, timeout_s: float,
-                 metrics: Metrics | None = None) -> None:
+                 metrics: Metrics | None = None, slots: int = 1) -> None:
         self._get_copilot = copilot_getter
         self.queue_size = queue_size
         self.timeout_s = timeout_s
         self.metrics = metrics
-        self._model = threading.Semaphore(1)
+        self._model = threading.Semaphore(slots)  # 1 for an in-process model; a server pool's capacity
         self._count_lock = threading.Lock()
         self._waiting = 0
-        self.active = 0  # generations holding the model now (0 or 1)
+        self.active = 0  # generations holding a model slot now (0..slots)
 
     @property
     def waiting(self) -> int:

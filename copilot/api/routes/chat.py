@@ -62,7 +62,8 @@ async def collect_answer(services: Any, ticket: Ticket, message: str, **kwargs: 
             collector.feed(event)
         return collector.result()
     except TurnFailed as exc:
-        raise APIError(exc.status, f"the answer failed: {exc}") from exc
+        retry = {"Retry-After": str(int(exc.retry_after_s or 5))} if exc.status == 429 else None
+        raise APIError(exc.status, f"the answer failed: {exc}", headers=retry) from exc
     except GenerationTimeout as exc:
         raise APIError(503, str(exc), code="timeout", headers={"Retry-After": "30"}) from exc
 

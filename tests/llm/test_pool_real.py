@@ -1,0 +1,106 @@
+"""Two real ``llama_cpp.server`` processes with the bundled 0.5B model: one is killed mid-run, the pool carries on."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import httpx
+import pytest
+
+from copilot.config import load_settings
+from copilot.llm import build_llm
+from copilot.models import BUNDLED, resolve_model_path
+
+pytestmark = pytest.mark.real_model
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_llama_servers(n: int, n_threads: int = 1) -> list[tuple[subprocess.Popen, str]]:
+    """Start ``n`` llama.cpp servers on the bundled 0.5B model and wait until each answers /v1/models.
+
+    ``--interrupt_requests False``: by default llama_cpp.server ends a streamed answer early as soon as
+    another request arrives, which a pool must not allow."""
+    small = BUNDLED["qwen2.5-coder-0.5b"]
+    model = resolve_model_path(load_settings(overrides={"llm": {"model": small.name}}))
+    servers = []
+    for _ in range(n):
+        port = _free_port()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
+             "--port", str(port), "--n_ctx", "1024", "--n_threads", str(n_threads), "--model_alias", "local",
+             "--interrupt_requests", "False"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        servers.append((proc, f"http://127.0.0.1:{port}/v1"))
+    deadline = time.time() + 180
+    for proc, url in servers:
+        while True:
+            try:
+                if httpx.get(f"{url}/models", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.time() > deadline:
+                for p, _ in servers:
+                    p.kill()
+                pytest.fail(f"llama_cpp.server at {url} did not start")
+            time.sleep(0.5)
+    return servers
+
+
+@pytest.fixture
+def two_llama_servers():
+    servers = start_llama_servers(2)
+    yield servers
+    for proc, _ in servers:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=20)
+
+
+def test_killing_one_llama_server_mid_run_later_requests_succeed_on_the_other(two_llama_servers):
+    (victim, victim_url), (_, survivor_url) = two_llama_servers
+    llm = build_llm(load_settings(overrides={"llm": {"backend": "openai", "base_urls": [victim_url, survivor_url],
+                                                     "max_tokens": 24, "endpoint_retry_s": 60}}))
+    ask = [{"role": "user", "content": "Name one cause of pump cavitation in five words."}]
+    assert llm.chat(ask, temperature=0).text and llm.chat(ask, temperature=0).text
+    assert [e["served"] for e in llm.pool.status()] == [1, 1]  # both servers answered
+
+    # Two answers in flight, one per server; the first server is killed while they generate.
+    answers: list[str] = []
+    errors: list[Exception] = []
+
+    def one() -> None:
+        try:
+            answers.append("".join(llm.stream(ask, max_tokens=48)) or "<empty>")
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one) for _ in range(2)]
+    for t in threads:
+        t.start()
+    deadline = time.time() + 30
+    while llm.pool.endpoints[0].in_flight == 0 and time.time() < deadline:
+        time.sleep(0.01)
+    victim.kill()
+    victim.wait(timeout=10)
+    for t in threads:
+        t.join(timeout=300)
+    # The killed server's answer either failed over before its first token or broke mid-answer (then the
+    # caller gets a clear LLMError, never a silently truncated answer): every thread ended one way or the other.
+    assert len(answers) + len(errors) == 2
+    assert all("mid-answer" in str(e) for e in errors), errors
+
+    for _ in range(3):  # later requests: all answered, all by the survivor
+        assert llm.chat(ask, temperature=0).text.strip()
+    status = {e["url"]: e for e in llm.pool.status()}
+    assert status[victim_url]["healthy"] is False
+    assert status[survivor_url]["served"] >= 4
