@@ -131,8 +131,8 @@ class Cluster:
 
 @pytest.fixture
 def cluster(tmp_path, pg_url):
-    from copilot.services.auth import AuthStore, keys_path
     from copilot.ingest.pipeline import ensure_index
+    from copilot.services.auth import AuthStore, keys_path
 
     write_corpus(tmp_path / "knowledge")
     servers = [_model_server(tmp_path) for _ in range(N_MODEL_SERVERS)]
