@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import faiss
@@ -12,25 +13,55 @@ import numpy as np
 faiss.omp_set_num_threads(1)
 
 
-# Above this many vectors "auto" switches from exact search to HNSW: exact search costs about
+# Above this many vectors "auto" switches from exact search to IVF: exact search costs about
 # 1 ms per 10k vectors per query on one core, so 200k chunks is where it nears a 20 ms budget.
+# IVF rather than HNSW: at 1M vectors IVF-flat trains and fills in minutes on 2 cores where HNSW
+# (efConstruction 80) took 701 s for 100k on one loaded core (see docs/benchmarks/retrieval.md).
 APPROX_ABOVE = 200_000
 EF_SEARCH = 128
+NPROBE = 48  # lists visited per query; recall@10 >= 0.95 at 1M measured by bench/bench_ann.py
+KMEANS_ITER = 10
+TRAIN_PER_LIST = 40
 
 
 def resolve_kind(kind: str, count: int, approx_above: int = APPROX_ABOVE) -> str:
-    """``auto`` -> ``flat`` up to ``approx_above`` vectors, ``hnsw`` above; other kinds unchanged."""
+    """``auto`` -> ``flat`` up to ``approx_above`` vectors, ``ivf`` above; other kinds unchanged."""
     if kind == "auto":
-        return "hnsw" if count > approx_above else "flat"
+        return "ivf" if count > approx_above else "flat"
     return kind
 
 
+def nlist_for(count: int) -> int:
+    """Number of IVF lists: about 2 x sqrt(n) (1M vectors -> 2,000 lists of ~500), at least 1."""
+    return max(1, min(count // TRAIN_PER_LIST, int(2 * count ** 0.5)))
+
+
+def _build_ivf(vectors: np.ndarray, dim: int) -> faiss.Index:
+    nlist = nlist_for(len(vectors))
+    quantizer = faiss.IndexFlatIP(dim)
+    index = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
+    index.cp.niter = KMEANS_ITER
+    index.cp.max_points_per_centroid = TRAIN_PER_LIST * 2
+    step = max(1, len(vectors) // (nlist * TRAIN_PER_LIST))
+    threads = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(min(2, os.cpu_count() or 1))  # building is a batch job: use both cores
+    try:
+        index.train(np.ascontiguousarray(vectors[::step], dtype=np.float32))
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    finally:
+        faiss.omp_set_num_threads(threads)
+    index.nprobe = NPROBE
+    return index
+
+
 def build(vectors: np.ndarray, kind: str = "flat") -> faiss.Index:
-    """IndexFlatIP (exact) or IndexHNSWFlat with inner product (approximate) over ``vectors``;
-    ``auto`` chooses by size (see :func:`resolve_kind`)."""
+    """IndexFlatIP (exact), IndexIVFFlat or IndexHNSWFlat with inner product (approximate) over
+    ``vectors``; ``auto`` chooses by size (see :func:`resolve_kind`)."""
     dim = int(vectors.shape[1])
     kind = resolve_kind(kind, len(vectors))
     index: faiss.Index
+    if kind == "ivf" and len(vectors):
+        return _build_ivf(vectors, dim)
     if kind == "hnsw":
         index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = 80
@@ -50,6 +81,8 @@ def load(path: Path) -> faiss.Index:
     index = faiss.read_index(str(path))
     if isinstance(index, faiss.IndexHNSW):
         index.hnsw.efSearch = max(index.hnsw.efSearch, EF_SEARCH)
+    if isinstance(index, faiss.IndexIVF):
+        index.nprobe = max(index.nprobe, NPROBE)
     return index
 
 
@@ -66,6 +99,8 @@ def search(index: faiss.Index, query: np.ndarray, k: int,
         sel = faiss.IDSelectorBatch(np.ascontiguousarray(allowed, dtype=np.int64))
         params = (faiss.SearchParametersHNSW(sel=sel, efSearch=max(EF_SEARCH, k))  # type: ignore[attr-defined]
                   if isinstance(index, faiss.IndexHNSW)
+                  else faiss.SearchParametersIVF(sel=sel, nprobe=index.nprobe)  # type: ignore[attr-defined]
+                  if isinstance(index, faiss.IndexIVF)
                   else faiss.SearchParameters(sel=sel))  # type: ignore[call-arg]
         scores, ids = index.search(q, k, params=params)
     keep = ids[0] >= 0
