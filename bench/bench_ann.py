@@ -1,12 +1,12 @@
 """Approximate vs exact dense search at archive scale: recall@10, p50/p95 per query, build time, memory.
 
-    .venv/bin/python bench/bench_ann.py --sizes 100000 1000000 [--queries 200] [--kind auto|ivf|hnsw]
+    .venv/bin/python bench/bench_ann.py --sizes 100000 1000000 [--queries 200] [--kind hnsw|ivf|auto]
         [--nprobe 16 32 48 64]   # IVF only: also report recall and latency at these nprobe values
 
 Vectors are synthetic but shaped like sentence embeddings: 2,000 topic centres on the unit sphere,
 each vector a centre plus Gaussian noise (cosine to its centre about 0.6), normalised; queries are
 drawn the same way. ``copilot.retrieval.faiss_store`` builds the indexes exactly as ingestion does
-(``auto`` picks IVF-flat above 200k vectors). Recall@10 = share of the exact top 10 that the approximate
+(``auto`` picks HNSW above 200k vectors; ``ivf`` is IVF-flat). Recall@10 = share of the exact top 10 that the approximate
 search returns. Memory is the serialised index size (what ``faiss.index`` occupies on disk and,
 once loaded, in RAM) besides ``vectors.npy`` which is memory-mapped; ``peak_rss_mb`` is the process's
 peak resident memory (it also holds the exact index and the raw vectors used for the comparison).
@@ -94,7 +94,7 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[100_000])
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--dim", type=int, default=384)
-    ap.add_argument("--kind", default="auto", choices=["hnsw", "ivf", "auto"])
+    ap.add_argument("--kind", default="hnsw", choices=["hnsw", "ivf", "auto"])
     ap.add_argument("--nprobe", type=int, nargs="*", default=[])
     args = ap.parse_args()
     for n in args.sizes:

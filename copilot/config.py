@@ -91,7 +91,7 @@ class RetrievalSettings(_Section):
     weight_bm25: float = Field(1.0, ge=0)
     weight_exact: float = Field(2.0, ge=0, description="Weight of exact code/tag matches (E-204, P-101).")
     faiss_index: Literal["auto", "flat", "hnsw", "ivf"] = Field(
-        "auto", description="flat = exact search; hnsw, ivf = approximate; auto = flat up to 200k chunks, ivf above.")
+        "auto", description="flat = exact search; hnsw, ivf = approximate; auto = flat up to 200k chunks, hnsw above.")
     fusion: Literal["score", "rrf"] = Field(
         "score", description="Hybrid fusion: score = calibrated weighted sum of scaled scores; rrf = weighted RRF.")
     weight_head: float = Field(0.5, ge=0, description="BM25 field boost of the title and heading path.")

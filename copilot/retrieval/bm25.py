@@ -39,21 +39,7 @@ class BM25Index:
         if self.model is None:
             return np.zeros(self.size, dtype=np.float32)
         vocab = self.model.vocab_dict
-        ids = [vocab[t] for t in tokenize(query) if t in vocab]  # a repeated word counts twice, as in bm25s
-        return self.scores_from_ids(ids)
-
-    def scores_from_ids(self, ids: list[int]) -> np.ndarray:
-        """Sum of the precomputed per-(token, chunk) BM25 scores over the query's token ids.
-
-        bm25s keeps them as a CSC matrix (one column per token) and, without numba, sums columns with
-        ``np.add.at``; rows are unique within a column, so a plain indexed add is the same sum and
-        about 10x faster on long posting lists (a frequent word in 1M chunks)."""
-        out = np.zeros(self.size, dtype=np.float32)
-        if self.model is None:
-            return out
-        sc = self.model.scores
-        data, indices, indptr = sc["data"], sc["indices"], sc["indptr"]
-        for t in ids:
-            start, end = int(indptr[t]), int(indptr[t + 1])
-            out[indices[start:end]] += data[start:end]
-        return out
+        tokens = [t for t in tokenize(query) if t in vocab]
+        if not tokens:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self.model.get_scores(tokens), dtype=np.float32)

@@ -10,13 +10,13 @@ import pytest
 from copilot.retrieval import faiss_store
 
 
-def test_auto_switches_to_ivf_above_the_threshold() -> None:
+def test_auto_switches_to_hnsw_above_the_threshold() -> None:
     assert faiss_store.resolve_kind("auto", 10) == "flat"
     assert faiss_store.resolve_kind("auto", faiss_store.APPROX_ABOVE) == "flat"
-    assert faiss_store.resolve_kind("auto", faiss_store.APPROX_ABOVE + 1) == "ivf"
+    assert faiss_store.resolve_kind("auto", faiss_store.APPROX_ABOVE + 1) == "hnsw"
     assert faiss_store.resolve_kind("flat", 10**7) == "flat"
-    assert faiss_store.resolve_kind("hnsw", 10) == "hnsw"
-    assert faiss_store.resolve_kind("auto", 50, approx_above=10) == "ivf"
+    assert faiss_store.resolve_kind("ivf", 10) == "ivf"
+    assert faiss_store.resolve_kind("auto", 50, approx_above=10) == "hnsw"
     assert faiss_store.nlist_for(1_000_000) == 2000
     assert faiss_store.nlist_for(3000) == 75
 
