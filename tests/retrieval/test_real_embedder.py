@@ -52,21 +52,3 @@ def test_queries_embed_on_one_thread_and_batches_on_all(real_embedder, monkeypat
     assert seen == [1, before]
     assert torch.get_num_threads() == before
     assert query.shape == (1, real_embedder.dim) and batch.shape == (SMALL_BATCH + 1, real_embedder.dim)
-
-
-@pytest.mark.real_embedder
-def test_max_seq_length_truncates_long_texts_only(real_embedder, monkeypatch) -> None:
-    import numpy as np
-
-    from copilot.config import load_settings
-    from copilot.retrieval import embedder as embedder_mod
-
-    monkeypatch.setattr(embedder_mod, "_CACHE", {})
-    short = embedder_mod.build_embedder(load_settings(profile="default", overrides={"embedder": {"max_seq_length": 32}}))
-    assert short.name == "all-MiniLM-L6-v2@32" and short.name != real_embedder.name  # the index sees the change
-    brief = "Pump P-101 cavitates after a restart."
-    long = brief + " " + " ".join(f"Then check the suction strainer number {i} for debris." for i in range(30))
-    a, b = short.embed([brief, long]), real_embedder.embed([brief, long])
-    assert float(a[0] @ b[0]) > 0.999  # under 32 tokens: the same vector
-    assert float(a[1] @ b[1]) < 0.99  # over 32 tokens: only the start is embedded
-    assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-4)
