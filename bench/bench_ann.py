@@ -1,19 +1,22 @@
 """Approximate vs exact dense search at archive scale: recall@10, p50/p95 per query, build time, memory.
 
-    .venv/bin/python bench/bench_ann.py --sizes 100000 1000000 [--queries 200] [--kind hnsw]
+    .venv/bin/python bench/bench_ann.py --sizes 100000 1000000 [--queries 200] [--kind hnsw|ivf|auto]
+        [--nprobe 16 32 48 64]   # IVF only: also report recall and latency at these nprobe values
 
 Vectors are synthetic but shaped like sentence embeddings: 2,000 topic centres on the unit sphere,
 each vector a centre plus Gaussian noise (cosine to its centre about 0.6), normalised; queries are
 drawn the same way. ``copilot.retrieval.faiss_store`` builds the indexes exactly as ingestion does
-(``auto`` picks HNSW above 200k vectors). Recall@10 = share of the exact top 10 that the approximate
+(``auto`` picks HNSW above 200k vectors; ``ivf`` is IVF-flat). Recall@10 = share of the exact top 10 that the approximate
 search returns. Memory is the serialised index size (what ``faiss.index`` occupies on disk and,
-once loaded, in RAM) besides ``vectors.npy`` which is memory-mapped.
+once loaded, in RAM) besides ``vectors.npy`` which is memory-mapped; ``peak_rss_mb`` is the process's
+peak resident memory (it also holds the exact index and the raw vectors used for the comparison).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
 import sys
 import tempfile
@@ -37,7 +40,26 @@ def clustered(n: int, dim: int, rng: np.random.Generator, centres: np.ndarray) -
     return out
 
 
-def run(n: int, dim: int, queries: int, kind: str) -> dict:
+def p95(x: list[float]) -> float:
+    return round(sorted(x)[int(0.95 * (len(x) - 1))], 2)
+
+
+def measure(exact, approx, qs: np.ndarray) -> dict:
+    recalls, t_exact, t_approx = [], [], []
+    for q in qs:
+        t = time.perf_counter()
+        _, ids_e = faiss_store.search(exact, q, 10)
+        t_exact.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        _, ids_a = faiss_store.search(approx, q, 10)
+        t_approx.append((time.perf_counter() - t) * 1000)
+        recalls.append(len(set(ids_e.tolist()) & set(ids_a.tolist())) / 10)
+    return {"recall@10": round(statistics.mean(recalls), 4), "approx_p50_ms": round(statistics.median(t_approx), 2),
+            "approx_p95_ms": p95(t_approx), "exact_p50_ms": round(statistics.median(t_exact), 2),
+            "exact_p95_ms": p95(t_exact)}
+
+
+def run(n: int, dim: int, queries: int, kind: str, nprobes: list[int]) -> dict:
     rng = np.random.default_rng(0)
     centres = rng.standard_normal((2000, dim)).astype(np.float32)
     centres /= np.linalg.norm(centres, axis=1, keepdims=True)
@@ -51,24 +73,20 @@ def run(n: int, dim: int, queries: int, kind: str) -> dict:
         faiss_store.save(approx, Path(tmp) / "a.index")
         size_mb = (Path(tmp) / "a.index").stat().st_size / 2**20
         approx = faiss_store.load(Path(tmp) / "a.index")
-    recalls, t_exact, t_approx = [], [], []
-    for q in qs:
-        t = time.perf_counter()
-        _, ids_e = faiss_store.search(exact, q, 10)
-        t_exact.append((time.perf_counter() - t) * 1000)
-        t = time.perf_counter()
-        _, ids_a = faiss_store.search(approx, q, 10)
-        t_approx.append((time.perf_counter() - t) * 1000)
-        recalls.append(len(set(ids_e.tolist()) & set(ids_a.tolist())) / 10)
-
-    def p95(x: list[float]) -> float:
-        return round(sorted(x)[int(0.95 * (len(x) - 1))], 2)
-
-    return {"vectors": n, "kind": faiss_store.resolve_kind(kind, n), "recall@10": round(statistics.mean(recalls), 4),
-            "approx_p50_ms": round(statistics.median(t_approx), 2), "approx_p95_ms": p95(t_approx),
-            "exact_p50_ms": round(statistics.median(t_exact), 2), "exact_p95_ms": p95(t_exact),
-            "build_s": round(build_s, 1), "index_mb": round(size_mb, 1),
-            "vectors_mb": round(vecs.nbytes / 2**20, 1)}
+    row = {"vectors": n, "kind": faiss_store.resolve_kind(kind, n), **measure(exact, approx, qs),
+           "build_s": round(build_s, 1), "index_mb": round(size_mb, 1), "vectors_mb": round(vecs.nbytes / 2**20, 1),
+           "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+    if hasattr(approx, "nprobe"):
+        row["nprobe"] = approx.nprobe
+        row["nlist"] = approx.nlist
+        default = approx.nprobe
+        row["sweep"] = {}
+        for p in nprobes:
+            approx.nprobe = p
+            m = measure(exact, approx, qs)
+            row["sweep"][p] = {k: m[k] for k in ("recall@10", "approx_p50_ms", "approx_p95_ms")}
+        approx.nprobe = default
+    return row
 
 
 def main() -> None:
@@ -76,10 +94,11 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[100_000])
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--dim", type=int, default=384)
-    ap.add_argument("--kind", default="hnsw", choices=["hnsw", "auto"])
+    ap.add_argument("--kind", default="hnsw", choices=["hnsw", "ivf", "auto"])
+    ap.add_argument("--nprobe", type=int, nargs="*", default=[])
     args = ap.parse_args()
     for n in args.sizes:
-        print(json.dumps(run(n, args.dim, args.queries, args.kind)), flush=True)
+        print(json.dumps(run(n, args.dim, args.queries, args.kind, args.nprobe)), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,16 @@
-"""Embedding throughput: sentence-transformers (torch, float32) against the int8 ONNX Runtime export.
+"""Embedding throughput: sentence-transformers (torch, float32) against ONNX Runtime variants, in one run.
 
-    .venv/bin/python bench/bench_embed.py [--chunks 256] [--threads 2]
+    .venv/bin/python bench/bench_embed.py [--chunks 256] [--threads 2] [--variants all|default]
 
 The texts are real ingest chunks (``Chunk.embed_text()`` of the EU AI Act from ../shared/data, as
-the ordinary chunker cuts them). Reported per backend: wall-clock chunks/s, process CPU seconds
-per chunk (the fairer figure on a shared machine: it does not count time spent waiting for a core)
-and the cosine between the two backends' vectors of the same text.
+the ordinary chunker cuts them). Reported per variant: wall-clock chunks/s, process CPU seconds per
+chunk (the fairer figure on a shared machine: it does not count time spent waiting for a core),
+the speed-ups against the torch baseline (today's default: float32, max_seq_length 256, 2 threads)
+and the cosine between the variant's vectors and the baseline's for the same text.
+
+Variants: int8 quantisation options of ``quantize_dynamic`` (per-channel or not, reduce_range,
+signed or unsigned weights), ORT's transformer optimizer level, float32 ORT, a shorter
+max_seq_length, and two single-thread sessions run in parallel instead of one two-thread session.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import json
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -22,12 +28,25 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from copilot.config import load_settings  # noqa: E402
 from copilot.ingest.chunker import chunk_document  # noqa: E402
 from copilot.ingest.loaders import load_file  # noqa: E402
-from copilot.retrieval.embedder import SentenceTransformerEmbedder, onnx_embedder  # noqa: E402
+from copilot.retrieval.embedder import SentenceTransformerEmbedder, bundled_embedder_path  # noqa: E402
+from copilot.retrieval.onnx_embedder import OnnxEmbedder, export_int8  # noqa: E402
 
 DOCS = ROOT.parent / "shared" / "data" / "eu_ai_act" / "docs"
+
+# label: (export options, max_seq_length, sessions x threads)
+VARIANTS: dict[str, tuple[dict, int, tuple[int, int]]] = {
+    "ort_fp32_o1": ({"quantize": False}, 256, (1, 2)),
+    "ort_int8_pc": ({}, 256, (1, 2)),
+    "ort_int8_pc_rr": ({"reduce_range": True}, 256, (1, 2)),
+    "ort_int8_pt": ({"per_channel": False}, 256, (1, 2)),
+    "ort_uint8_pc": ({"weight_type": "quint8"}, 256, (1, 2)),
+    "ort_int8_pc_rr_o2": ({"reduce_range": True, "opt_level": 2}, 256, (1, 2)),
+    "ort_int8_pc_rr_2x1": ({"reduce_range": True}, 256, (2, 1)),
+    "ort_int8_pc_rr_seq128": ({"reduce_range": True}, 128, (1, 2)),
+    "ort_int8_pc_rr_seq192": ({"reduce_range": True}, 192, (1, 2)),
+}
 
 
 def texts(n: int) -> list[str]:
@@ -37,6 +56,19 @@ def texts(n: int) -> list[str]:
         if len(out) >= n:
             break
     return out[:n]
+
+
+class Parallel:
+    """``sessions`` embedders, each on its own thread, splitting every call's texts between them."""
+
+    def __init__(self, embedders: list) -> None:
+        self.embedders = embedders
+        self.pool = ThreadPoolExecutor(len(embedders))
+
+    def embed(self, data: list[str]) -> np.ndarray:
+        parts = np.array_split(np.arange(len(data)), len(self.embedders))
+        futs = [self.pool.submit(e.embed, [data[i] for i in p]) for e, p in zip(self.embedders, parts, strict=True)]
+        return np.concatenate([f.result() for f in futs])
 
 
 def timed(emb, data: list[str], batch: int) -> tuple[np.ndarray, float, float]:
@@ -51,29 +83,51 @@ def main() -> None:
     ap.add_argument("--chunks", type=int, default=256)
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--variants", nargs="+", default=list(VARIANTS))
+    ap.add_argument("--torch-seq", type=int, nargs="*", default=[128], help="extra torch runs at these lengths")
+    ap.add_argument("--workdir", type=Path, help="keep the exports here (a re-run reuses them)")
     args = ap.parse_args()
     import torch
 
     torch.set_num_threads(args.threads)
     data = texts(args.chunks)
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings(profile="default", overrides={"models_dir": tmp, "embedder": {"backend": "onnx"}})
-        t0 = time.perf_counter()
-        onnx = onnx_embedder(settings)
-        export_s = time.perf_counter() - t0
-        rows = {}
-        ref, wall, cpu = timed(SentenceTransformerEmbedder(None, 32), data, args.batch)
-        rows["sentence_transformers"] = {"chunks_per_s": round(len(data) / wall, 1),
-                                         "cpu_s_per_chunk": round(cpu / len(data), 4)}
-        vecs, wall, cpu = timed(onnx, data, args.batch)
+    model_dir = bundled_embedder_path()
+    st = SentenceTransformerEmbedder(None, 32)
+    ntok = [len(st._model.tokenizer(t)["input_ids"]) for t in data]
+    rows: dict = {"chunks": len(data), "tokens_mean": round(float(np.mean(ntok)), 1),
+                  "tokens_over_256": sum(n > 256 for n in ntok), "tokens_over_128": sum(n > 128 for n in ntok)}
+    ref, wall, cpu = timed(st, data, args.batch)
+    base = {"chunks_per_s": len(data) / wall, "cpu_s_per_chunk": cpu / len(data)}
+    rows["torch_fp32_seq256"] = {"chunks_per_s": round(base["chunks_per_s"], 2),
+                                 "cpu_s_per_chunk": round(base["cpu_s_per_chunk"], 4)}
+    print("torch_fp32_seq256", json.dumps(rows["torch_fp32_seq256"]), file=sys.stderr, flush=True)
+
+    def record(label: str, vecs: np.ndarray, wall: float, cpu: float, extra: dict | None = None) -> None:
         cos = (vecs * ref).sum(axis=1)
-        rows["onnx_int8"] = {"chunks_per_s": round(len(data) / wall, 1), "cpu_s_per_chunk": round(cpu / len(data), 4),
-                             "cos_to_float_min": round(float(cos.min()), 4),
-                             "cos_to_float_mean": round(float(cos.mean()), 4), "export_s": round(export_s, 1)}
-    st, ox = rows["sentence_transformers"], rows["onnx_int8"]
-    rows["speedup_wall"] = round(ox["chunks_per_s"] / st["chunks_per_s"], 2)
-    rows["speedup_cpu"] = round(st["cpu_s_per_chunk"] / ox["cpu_s_per_chunk"], 2)
-    rows["chunks"] = len(data)
+        rows[label] = {"chunks_per_s": round(len(data) / wall, 2), "cpu_s_per_chunk": round(cpu / len(data), 4),
+                       "speedup_wall": round(len(data) / wall / base["chunks_per_s"], 2),
+                       "speedup_cpu": round(base["cpu_s_per_chunk"] / (cpu / len(data)), 2),
+                       "cos_min": round(float(cos.min()), 4), "cos_mean": round(float(cos.mean()), 4), **(extra or {})}
+        print(label, json.dumps(rows[label]), file=sys.stderr, flush=True)
+
+    for seq in args.torch_seq:
+        st._model.max_seq_length = seq
+        vecs, wall, cpu = timed(st, data, args.batch)
+        record(f"torch_fp32_seq{seq}", vecs, wall, cpu)
+    st._model.max_seq_length = 256
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = str(args.workdir or tmp)
+        for label in args.variants:
+            opts, seq, (sessions, threads) = VARIANTS[label]
+            t0 = time.perf_counter()
+            onnx_file = export_int8(model_dir, Path(tmp), keep_export=True, **opts)
+            export_s = time.perf_counter() - t0
+            embs = [OnnxEmbedder(model_dir, onnx_file, name=label, batch_size=32, threads=threads, max_seq_length=seq)
+                    for _ in range(sessions)]
+            emb = embs[0] if sessions == 1 else Parallel(embs)
+            vecs, wall, cpu = timed(emb, data, args.batch)
+            record(label, vecs, wall, cpu, {"export_s": round(export_s, 1),
+                                            "file_mb": round(onnx_file.stat().st_size / 2**20, 1)})
     print(json.dumps(rows, indent=1))
 
 

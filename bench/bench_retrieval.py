@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import resource
 import statistics
 import sys
 import tempfile
@@ -72,7 +73,7 @@ def latency(sizes: list[int], queries: int, faiss_kind: str) -> list[dict]:
             qs = [q + (f" P-{100 + j % 900}" if j % 4 == 0 else "") for j, q in enumerate(qs)]
             for q in qs[:5]:
                 retriever.search(q)
-            times, ftimes = [], []
+            times, ftimes, by_mode = [], [], {"bm25": [], "dense": []}
             for j, q in enumerate(qs):
                 t = time.perf_counter()
                 retriever.search(q, k=6)
@@ -81,12 +82,18 @@ def latency(sizes: list[int], queries: int, faiss_kind: str) -> list[dict]:
                     t = time.perf_counter()
                     retriever.search(q, k=6, filters={"site": "north"})
                     ftimes.append((time.perf_counter() - t) * 1000)
+                    for mode, out in by_mode.items():  # where the hybrid time goes
+                        t = time.perf_counter()
+                        retriever.search(q, k=6, mode=mode)
+                        out.append((time.perf_counter() - t) * 1000)
             times.sort()
             ftimes.sort()
             row = {"chunks": n, "faiss": faiss_kind, "build_s": round(build_s, 1),
                    "p50_ms": round(statistics.median(times), 2),
                    "p95_ms": round(times[int(0.95 * (len(times) - 1))], 2),
-                   "filtered_p95_ms": round(ftimes[int(0.95 * (len(ftimes) - 1))], 2)}
+                   "filtered_p95_ms": round(ftimes[int(0.95 * (len(ftimes) - 1))], 2),
+                   **{f"{m}_only_p95_ms": round(sorted(v)[int(0.95 * (len(v) - 1))], 2) for m, v in by_mode.items()},
+                   "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
             print(json.dumps(row), flush=True)
             rows.append(row)
     return rows
@@ -176,7 +183,7 @@ def main() -> None:
     lat = sub.add_parser("latency", help="p50/p95 hybrid search latency on synthetic indexes")
     lat.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     lat.add_argument("--queries", type=int, default=200)
-    lat.add_argument("--faiss", choices=["flat", "hnsw"], default="flat")
+    lat.add_argument("--faiss", choices=["flat", "hnsw", "ivf", "auto"], default="flat")
     lat.add_argument("--embed-query", action="store_true", help="also time MiniLM query embedding")
     q = sub.add_parser("quality", help="nDCG@10 / recall@5 per mode on the BEIR set and the knowledge gold set")
     q.add_argument("--embedder", choices=["real", "fake"], default="real")

@@ -1,6 +1,7 @@
 """Choose the fusion weights and document aggregation on the development splits (never on test).
 
     .venv/bin/python bench/tune_fusion.py [--split dev] [--grid small|full] [--workdir DIR] [--backend onnx]
+        [--max-seq 128]
         [--out docs/benchmarks/tune_fusion.json]
 
 ``--grid small`` runs the pre-issue-14 baseline (plain RRF, no heading field or term index, 30
@@ -87,9 +88,11 @@ def main() -> None:
     ap.add_argument("--workdir", type=Path, help="keep the indexes here (re-runs reuse them)")
     ap.add_argument("--backend", choices=["sentence_transformers", "onnx"], default="sentence_transformers",
                     help="embedder backend the indexes and queries use")
+    ap.add_argument("--max-seq", type=int, help="embedder.max_seq_length (default: the model's own, 256)")
     args = ap.parse_args()
     base = load_settings(profile="default", overrides={"tables": {"enabled": False},
-                                                       "embedder": {"backend": args.backend}})
+                                                       "embedder": {"backend": args.backend,
+                                                                    "max_seq_length": args.max_seq}})
     emb = CachedEmbedder(build_embedder(base))
     results: list[dict[str, Any]] = []
     seen: dict[tuple, float] = {}  # single modes depend on few parameters: evaluate each variant once

@@ -73,6 +73,8 @@ class EmbedderSettings(_Section):
         None, description="A sentence-transformers model directory; default is the bundled all-MiniLM-L6-v2."
     )
     batch_size: int = Field(32, ge=1, le=1024)
+    max_seq_length: int | None = Field(
+        None, ge=16, le=8192, description="Truncate texts to this many tokens; default: the model's own (256 for MiniLM).")
     fake_dim: int = Field(384, ge=8, le=4096, description="Dimension of the deterministic fake embedder.")
 
 
@@ -106,8 +108,8 @@ class RetrievalSettings(_Section):
     weight_dense: float = Field(1.0, ge=0)
     weight_bm25: float = Field(1.0, ge=0)
     weight_exact: float = Field(2.0, ge=0, description="Weight of exact code/tag matches (E-204, P-101).")
-    faiss_index: Literal["auto", "flat", "hnsw"] = Field(
-        "auto", description="flat = exact search; hnsw = approximate; auto = flat up to 200k chunks, hnsw above.")
+    faiss_index: Literal["auto", "flat", "hnsw", "ivf"] = Field(
+        "auto", description="flat = exact search; hnsw, ivf = approximate; auto = flat up to 200k chunks, hnsw above.")
     fusion: Literal["score", "rrf"] = Field(
         "score", description="Hybrid fusion: score = calibrated weighted sum of scaled scores; rrf = weighted RRF.")
     weight_head: float = Field(0.5, ge=0, description="BM25 field boost of the title and heading path.")

@@ -78,7 +78,7 @@ def bundled_embedder_path() -> Path:
 class SentenceTransformerEmbedder:
     """A local sentence-transformers model, loaded with the network disabled."""
 
-    def __init__(self, model_path: Path | None = None, batch_size: int = 32) -> None:
+    def __init__(self, model_path: Path | None = None, batch_size: int = 32, max_seq_length: int | None = None) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         path = Path(model_path) if model_path else bundled_embedder_path()
@@ -91,6 +91,9 @@ class SentenceTransformerEmbedder:
         self.dim = int(getter() or 0)
         # A stable, meaningful name: the index records it to detect an embedder change.
         self.name = "all-MiniLM-L6-v2" if model_path is None else str(path.resolve())
+        if max_seq_length:
+            self._model.max_seq_length = max_seq_length
+            self.name += f"@{max_seq_length}"
         self.batch_size = batch_size
 
     def embed(self, texts: list[str]) -> np.ndarray:
@@ -122,7 +125,7 @@ def _single_thread() -> Iterator[None]:
             torch.set_num_threads(before)
 
 
-_CACHE: dict[tuple[str, str], Embedder] = {}
+_CACHE: dict[tuple[str, str, int | None], Embedder] = {}
 log = logging.getLogger(__name__)
 
 
@@ -134,7 +137,7 @@ def build_embedder(settings: Settings) -> Embedder:
     cfg = settings.embedder
     if cfg.backend == "fake":
         return FakeEmbedder(cfg.fake_dim)
-    key = (cfg.backend, str(cfg.model_path))
+    key = (cfg.backend, str(cfg.model_path), cfg.max_seq_length)
     if key not in _CACHE:
         emb: Embedder | None = None
         if cfg.backend == "onnx":
@@ -142,7 +145,7 @@ def build_embedder(settings: Settings) -> Embedder:
                 emb = onnx_embedder(settings)
             except Exception as exc:  # noqa: BLE001 - any ONNX problem: the torch path still works
                 log.warning("ONNX embedder unavailable (%s); using sentence-transformers", exc)
-        _CACHE[key] = emb or SentenceTransformerEmbedder(cfg.model_path, cfg.batch_size)
+        _CACHE[key] = emb or SentenceTransformerEmbedder(cfg.model_path, cfg.batch_size, cfg.max_seq_length)
     return _CACHE[key]
 
 
@@ -156,4 +159,25 @@ def onnx_embedder(settings: Settings) -> Embedder:
         raise EmbedderError(f"embedder.model_path: {path} does not exist")
     onnx_file = export_int8(path, cache_dir_for(path, settings.models_dir))
     base = "all-MiniLM-L6-v2" if cfg.model_path is None else str(path.resolve())
-    return OnnxEmbedder(path, onnx_file, name=f"{base}+onnx-int8", batch_size=cfg.batch_size)
+    seq = f"@{cfg.max_seq_length}" if cfg.max_seq_length else ""
+    return OnnxEmbedder(path, onnx_file, name=f"{base}+onnx-int8{seq}", batch_size=cfg.batch_size,
+                        max_seq_length=cfg.max_seq_length)
+
+
+def prepare_onnx(settings: Settings) -> Path | None:
+    """Make the int8 ONNX export of the configured model now (``make install`` runs this), so the first
+    ingest does not pay for it; returns the file, or None (with a warning) when it cannot be made."""
+    try:
+        emb = onnx_embedder(settings)
+    except Exception as exc:  # noqa: BLE001 - the torch path still works without it
+        log.warning("ONNX export not made (%s); the embedder will use sentence-transformers", exc)
+        return None
+    return getattr(emb, "onnx_file", None)
+
+
+if __name__ == "__main__":  # python -m copilot.retrieval.embedder
+    from copilot.config import load_settings
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    made = prepare_onnx(load_settings())
+    print(f"ONNX embedder: {made}" if made else "ONNX embedder: not available (sentence-transformers is used)")

@@ -44,9 +44,17 @@ def cache_dir_for(model_dir: Path, root: Path) -> Path:
     return root / f"onnx-{model_dir.name}-{_fingerprint(model_dir)}"
 
 
-def export_int8(model_dir: Path, out_dir: Path) -> Path:
-    """Export ``model_dir`` to ``out_dir/model-int8.onnx`` (idempotent; atomic rename at the end)."""
-    target = out_dir / FILE
+def export_int8(model_dir: Path, out_dir: Path, *, per_channel: bool = True, reduce_range: bool = False,
+                weight_type: str = "qint8", opt_level: int = 1, quantize: bool = True,
+                keep_export: bool = False) -> Path:
+    """Export ``model_dir`` to ``out_dir/model-int8.onnx`` (idempotent; atomic rename at the end).
+
+    The keyword options (quantisation variants, measured in bench/bench_embed.py) change the file name
+    unless they are the defaults; ``keep_export`` keeps (and reuses) the plain torch export in ``out_dir``."""
+    variant = (per_channel, reduce_range, weight_type, opt_level, quantize)
+    name = FILE if variant == (True, False, "qint8", 1, True) else (
+        f"model-{'int8' if quantize else 'fp32'}-pc{int(per_channel)}-rr{int(reduce_range)}-{weight_type}-o{opt_level}.onnx")
+    target = out_dir / name
     if target.is_file():
         return target
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -75,14 +83,20 @@ def export_int8(model_dir: Path, out_dir: Path) -> Path:
     tmp.mkdir(exist_ok=True)
     try:
         axes = {name: {0: "batch", 1: "seq"} for name in (*INPUTS, "last_hidden_state")}
-        torch.onnx.export(_Wrapped(model), dummy, str(tmp / "fp32.onnx"), input_names=list(INPUTS),
-                          output_names=["last_hidden_state"], dynamic_axes=axes, opset_version=17, dynamo=False)
-        opt = optimize_model(str(tmp / "fp32.onnx"), model_type="bert", num_heads=cfg.num_attention_heads,
-                             hidden_size=cfg.hidden_size, opt_level=1)
+        raw = out_dir / "export-fp32.onnx" if keep_export else tmp / "fp32.onnx"
+        if not raw.is_file():
+            torch.onnx.export(_Wrapped(model), dummy, str(raw), input_names=list(INPUTS),
+                              output_names=["last_hidden_state"], dynamic_axes=axes, opset_version=17, dynamo=False)
+        opt = optimize_model(str(raw), model_type="bert", num_heads=cfg.num_attention_heads,
+                             hidden_size=cfg.hidden_size, opt_level=opt_level)
         opt.save_model_to_file(str(tmp / "opt.onnx"))
-        quantize_dynamic(str(tmp / "opt.onnx"), str(tmp / FILE), weight_type=QuantType.QInt8, per_channel=True,
-                         extra_options={"DefaultTensorType": 1})
-        os.replace(tmp / FILE, target)
+        if quantize:
+            wtype = QuantType.QUInt8 if weight_type == "quint8" else QuantType.QInt8
+            quantize_dynamic(str(tmp / "opt.onnx"), str(tmp / name), weight_type=wtype, per_channel=per_channel,
+                             reduce_range=reduce_range, extra_options={"DefaultTensorType": 1})
+        else:
+            os.replace(tmp / "opt.onnx", tmp / name)
+        os.replace(tmp / name, target)
     except Exception as exc:  # noqa: BLE001 - any exporter failure means: use the torch path instead
         raise OnnxExportError(f"ONNX export of {model_dir} failed: {type(exc).__name__}: {exc}") from exc
     finally:
@@ -92,23 +106,37 @@ def export_int8(model_dir: Path, out_dir: Path) -> Path:
     return target
 
 
+SMALL_BATCH = 8
+
+
+def _session(onnx_file: Path, threads: int):  # noqa: ANN202 - onnxruntime is imported lazily
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    return ort.InferenceSession(str(onnx_file), opts, providers=["CPUExecutionProvider"])
+
+
 class OnnxEmbedder:
-    """Embeds with ONNX Runtime (``threads`` intra-op threads); texts are sorted by length per batch."""
+    """Embeds with ONNX Runtime (``threads`` intra-op threads); texts are sorted by length per batch.
+
+    Small calls (a query: at most ``SMALL_BATCH`` texts) run on a separate one-thread session, as the
+    torch path does, so that a second spinning worker thread never competes with llama.cpp."""
 
     def __init__(self, model_dir: Path, onnx_file: Path, *, name: str, batch_size: int = 32,
-                 threads: int | None = None) -> None:
-        import onnxruntime as ort
+                 threads: int | None = None, max_seq_length: int | None = None) -> None:
         from tokenizers import Tokenizer
 
         st_cfg = model_dir / "sentence_bert_config.json"
         max_len = json.loads(st_cfg.read_text()).get("max_seq_length", 256) if st_cfg.is_file() else 256
+        self.onnx_file = onnx_file
         self._tok = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-        self._tok.enable_truncation(int(max_len))
+        self._tok.enable_truncation(int(max_seq_length or max_len))
         self._tok.enable_padding()
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
-        opts.inter_op_num_threads = 1
-        self._session = ort.InferenceSession(str(onnx_file), opts, providers=["CPUExecutionProvider"])
+        threads = threads or min(2, os.cpu_count() or 1)
+        self._session = _session(onnx_file, threads)
+        self._small = _session(onnx_file, 1) if threads > 1 else self._session
         self._wanted = [i.name for i in self._session.get_inputs()]
         self.dim = int(self._session.get_outputs()[0].shape[-1])
         self.name = name
@@ -116,6 +144,7 @@ class OnnxEmbedder:
         self._lock = threading.Lock()  # the tokenizer's padding state is shared
 
     def embed(self, texts: list[str]) -> np.ndarray:
+        session = self._small if len(texts) <= SMALL_BATCH else self._session
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         order = np.argsort([len(t) for t in texts], kind="stable")
         for start in range(0, len(texts), self.batch_size):
@@ -125,7 +154,7 @@ class OnnxEmbedder:
             feeds = {"input_ids": np.asarray([e.ids for e in enc], dtype=np.int64),
                      "attention_mask": np.asarray([e.attention_mask for e in enc], dtype=np.int64),
                      "token_type_ids": np.asarray([e.type_ids for e in enc], dtype=np.int64)}
-            hidden = self._session.run(None, {k: v for k, v in feeds.items() if k in self._wanted})[0]
+            hidden = session.run(None, {k: v for k, v in feeds.items() if k in self._wanted})[0]
             mask = feeds["attention_mask"][..., None].astype(np.float32)
             vecs = (hidden * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)
             vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pytest
 
 from copilot.retrieval import faiss_store
 
@@ -12,17 +15,23 @@ def test_auto_switches_to_hnsw_above_the_threshold() -> None:
     assert faiss_store.resolve_kind("auto", faiss_store.APPROX_ABOVE) == "flat"
     assert faiss_store.resolve_kind("auto", faiss_store.APPROX_ABOVE + 1) == "hnsw"
     assert faiss_store.resolve_kind("flat", 10**7) == "flat"
+    assert faiss_store.resolve_kind("ivf", 10) == "ivf"
     assert faiss_store.resolve_kind("auto", 50, approx_above=10) == "hnsw"
+    assert faiss_store.nlist_for(1_000_000) == 2000
+    assert faiss_store.nlist_for(3000) == 75
 
 
-def test_hnsw_recall_at_10_against_exact() -> None:
+@pytest.mark.parametrize(("kind", "cls"), [("hnsw", "IndexHNSWFlat"), ("ivf", "IndexIVFFlat")])
+def test_approximate_recall_at_10_against_exact(kind: str, cls: str, tmp_path: Path) -> None:
     rng = np.random.default_rng(3)
     centres = rng.standard_normal((50, 64)).astype(np.float32)
     pick = rng.integers(0, 50, 3000)
     vecs = centres[pick] + 0.3 * rng.standard_normal((3000, 64)).astype(np.float32)
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-    exact, approx = faiss_store.build(vecs, "flat"), faiss_store.build(vecs, "hnsw")
-    assert type(approx).__name__ == "IndexHNSWFlat"
+    exact, approx = faiss_store.build(vecs, "flat"), faiss_store.build(vecs, kind)
+    faiss_store.save(approx, tmp_path / "a.index")
+    approx = faiss_store.load(tmp_path / "a.index")  # the search settings survive a save and load
+    assert type(approx).__name__ == cls
     recalls = []
     for q in vecs[rng.integers(0, 3000, 40)] + 0.05:
         q = q / np.linalg.norm(q)
