@@ -29,7 +29,7 @@ ATTRIBUTES: dict[str, tuple[str, str, str]] = {
                       r"\b(?:purchase(?:d)?|bought|ordered)\b", "purchasing"),
     "live reading": (r"\b(?:right now|at the moment|currently reading|current (?:reading|value|vibration|"
                      r"temperature|pressure|flow|speed|load)|live (?:value|reading|data)|today'?s (?:reading|value)|"
-                     r"what is .{0,30} reading now)\b",
+                     r"what is .{0,30} reading now|at \d{1,2}:\d{2}|last night|yesterday|this morning)\b",
                      r"(?!x)x", "the control room (HMI or historian)"),
     "phone number": (r"\b(?:phone|telephone|mobile) (?:number|no\.?)\b|\bemail address\b",
                      r"\b(?:phone|tel\.?|mobile|@)\b|\bextension \d+", "the site directory"),

@@ -93,6 +93,7 @@ def test_coverage_abstains_on_an_unknown_tag_and_on_live_readings():
     source = _cite(1, "P-101 vibration alarm 4.5 mm/s")
     assert not check_coverage("What is the seal type on P-999?", [source], "x").covered
     assert not check_coverage("What is P-101 vibration reading right now?", [source], "x").covered
+    assert not check_coverage("What was the P-101 motor current at 03:00 last night?", [source], "x").covered
 
 
 def test_conflicting_figures_name_the_governing_document():
