@@ -174,7 +174,7 @@ def test_api_answers_429_with_retry_after_when_every_model_server_is_busy(tmp_pa
     settings = base.model_copy(update={"llm": base.llm.model_copy(update={
         "backend": "openai", "base_urls": [s.url for s in two], "max_in_flight_per_endpoint": 2})})
     api = make_api(settings, real_service(settings))
-    assert api.app.state.container.runner._model._value == 4  # the API runs as many turns as the pool takes
+    assert api.app.state.services.runner._model._value == 4  # the API runs as many turns as the pool takes
     resp = api.client.post("/v1/chat", json={"message": "Pump P-101 cavitates, what do I check?", "stream": False},
                            headers=api.h("viewer"))
     assert resp.status_code == 429, resp.text
