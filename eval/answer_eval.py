@@ -10,6 +10,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from agents.citations import source_header
 from copilot.graph.contract import AnswerCollector, TurnFailed, answer_from_events
 from copilot.types import Answer
 from eval.answer_metrics import (
@@ -126,7 +127,8 @@ def score_item(item: AnswerItem, answer: Answer | None, timing: dict[str, Any], 
         service_timings=answer.timings,
     )
     # figures (numbers with units, dates, codes, tags) absent from every shown source; the user's own words are exempt
-    shown = [" ".join(filter(None, (c.doc_id, c.title, c.section, c.revision, c.text))) for c in answer.citations]
+    # each source as the user sees it: its label (title, section, row or page, revision) and its text
+    shown = [" ".join(filter(None, (c.doc_id, source_header(c), c.text))) for c in answer.citations]
     unsourced = unsupported_figures(answer.text, shown,
                                     allowed=[item.question, *history_of(item)]) if not answer.refused else []
     withheld = withheld_claims(answer)

@@ -45,7 +45,8 @@ _FIGURE = re.compile(
 _CODE = re.compile(r"(?<![\w-])(?=[A-Z0-9-]*\d)[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+(?![\w-])")
 _MARKER = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]")
 _ENUM = re.compile(r"^\s*(?:[-*]\s*)?\d{1,2}[.)](?=\s)", re.MULTILINE)
-_WORDS = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
+# "zero energy", "one of the": words below two are rarely a figure someone could get wrong
+_WORDS = re.compile(r"\b(" + "|".join(w for w in _NUMBER_WORDS if w not in ("zero", "one")) + r")\b", re.IGNORECASE)
 
 
 def _clean(text: str) -> str:

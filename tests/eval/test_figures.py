@@ -47,3 +47,8 @@ def test_ordinals_and_source_titles():
     assert unsupported_figures("Do this on the 1st and 21st day.", []) == []
     # a document id shown as the citation's id or title supports the code in the answer
     assert unsupported_figures("See TG-PUMP-001 section 5.7 [1].", ["TG-PUMP-001 Centrifugal pumps 5.7 Verify"]) == []
+
+
+def test_zero_and_one_written_as_words_are_not_figures_and_row_labels_support_row_numbers():
+    assert unsupported_figures("Verify zero energy before touching one of the pumps.", []) == []
+    assert unsupported_figures("GB-401 (lubrication_schedule.csv (row 14)) [1]", ["GB-401 lube (row 14)"]) == []
