@@ -6,6 +6,7 @@ import logging
 import re
 from typing import Any
 
+from agents.coverage import asked_attribute
 from agents.prompts.shared import shared_messages
 from agents.routing_signals import is_followup
 from copilot.graph.deps import Deps
@@ -91,14 +92,23 @@ _DIAGNOSTIC = re.compile(
     r"what does \S+ mean|what causes|root cause)\b", re.I)
 
 
+# attributes no plant spreadsheet column answers, even in "number of ..." phrasing
+_NEVER_IN_TABLES = ("phone number", "contact person", "salary", "live reading", "serial number")
+
+
 def _rows_lead(deps: Deps, question: str) -> bool:
     """Send a question to the tables only if it asks for an aggregate, or names no tag or code and its best
     search hit is a spreadsheet row: "what torque for the seal gland nuts" mentions words found in the work-order
     table, but a manual answers it, and a table plan costs a model call."""
     from copilot.tables.service import is_aggregate_question
 
+    attribute = asked_attribute(question)
+    if attribute in _NEVER_IN_TABLES:
+        return False  # "the phone number of the Hestor Gear engineer": the coverage check vets the sources first
     if is_aggregate_question(question):
         return True
+    if attribute is not None:
+        return False  # one thing's price or vendor ("unit price of the seal"), not a count: coverage check first
     if identifiers(question):
         return False  # a named tag, code or part: its own row answers, exactly (agents.lookup)
     if _DIAGNOSTIC.search(question):
