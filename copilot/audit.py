@@ -23,12 +23,15 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from copilot.db import FILE_MODE, add_columns, connect, init_db, transaction
-from copilot.keys import load_key, secrets_path
+from copilot.keys import load_key, secrets_path, settings_secrets_path
 from copilot.pg import is_postgres
 from copilot.types import utcnow
+
+if TYPE_CHECKING:
+    from copilot.config import Settings
 
 GENESIS = "0" * 64
 KEYED = "hmac-sha256"
@@ -114,6 +117,11 @@ class AuditLog:
                 conn.close()
         if not self.head_path.exists() and fresh:
             self._write_head(0, GENESIS)
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> AuditLog:
+        """The audit log of ``settings``: its database, keyed by its secrets file (``auth.secrets_file``)."""
+        return cls(settings.db_path, key_file=settings_secrets_path(settings))
 
     @staticmethod
     def _has_table(path: Path) -> bool:

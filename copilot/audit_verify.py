@@ -32,6 +32,14 @@ def _fail(rows: int, first_bad: int | None, problem: str, legacy: int = 0) -> Ve
     return VerifyResult(False, rows, first_bad, problem, legacy)
 
 
+def _chain_key(key_file: Path) -> bytes | VerifyResult:
+    """The audit-chain key, never created here; a missing key is an unreadable result, not an exception."""
+    try:
+        return load_key(key_file, "audit_chain", create=False)
+    except MissingKeyError as exc:
+        return VerifyResult(False, 0, None, f"cannot verify without the audit key: {exc}", unreadable=True)
+
+
 def _check_chain(rows: list[sqlite3.Row], key: bytes) -> VerifyResult | None:
     prev, keyed_seen, legacy = GENESIS, False, 0
     n = len(rows)
@@ -131,10 +139,9 @@ def verify_audit_postgres(url: str, key_file: Path) -> VerifyResult:
 
     from copilot.pg import connect, redact
 
-    try:
-        key = load_key(key_file, "audit_chain", create=False)
-    except MissingKeyError as exc:
-        return VerifyResult(False, 0, None, f"cannot verify without the audit key: {exc}", unreadable=True)
+    key = _chain_key(key_file)
+    if isinstance(key, VerifyResult):
+        return key
     try:
         conn = connect(url)
     except Exception as exc:  # noqa: BLE001 - an unreachable server is a finding, not a traceback
@@ -167,10 +174,9 @@ def verify_audit(db_path: Path | str, key_file: Path) -> VerifyResult:
     db_path = Path(db_path)
     if not db_path.exists():
         return VerifyResult(False, 0, None, f"no audit database at {db_path}", unreadable=True)
-    try:
-        key = load_key(key_file, "audit_chain", create=False)
-    except MissingKeyError as exc:
-        return VerifyResult(False, 0, None, f"cannot verify without the audit key: {exc}", unreadable=True)
+    key = _chain_key(key_file)
+    if isinstance(key, VerifyResult):
+        return key
     try:
         conn = connect_readonly(db_path)
         try:

@@ -12,8 +12,12 @@ import os
 import secrets
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from copilot.db import FILE_MODE, secure_dir
+
+if TYPE_CHECKING:
+    from copilot.config import Settings
 
 _lock = threading.Lock()
 
@@ -24,6 +28,11 @@ class MissingKeyError(RuntimeError):
 
 def secrets_path(data_dir: Path, configured: Path | None = None) -> Path:
     return Path(configured) if configured else Path(data_dir) / "secrets.json"
+
+
+def settings_secrets_path(settings: Settings) -> Path:
+    """The secrets file ``settings`` name: ``auth.secrets_file``, else ``<data_dir>/secrets.json``."""
+    return secrets_path(settings.data_dir, settings.auth.secrets_file)
 
 
 def _read(path: Path) -> dict[str, str]:

@@ -31,10 +31,10 @@ def register(app: typer.Typer) -> None:
     def verify_cmd(config: ConfigOpt = None, profile: ProfileOpt = None, set_: SetOpt = None) -> None:
         """Recompute the keyed chain, check the triggers and the signed head; report, never repair."""
         from copilot.audit_verify import verify_audit
-        from copilot.keys import secrets_path
+        from copilot.keys import settings_secrets_path
 
         settings = get_settings(config, profile, set_)
-        result = verify_audit(settings.db_path, secrets_path(settings.data_dir, settings.auth.secrets_file))
+        result = verify_audit(settings.db_path, settings_secrets_path(settings))
         legacy = f" ({result.legacy} older records chained without a key)" if result.legacy else ""
         if result.ok:
             console.print(f"audit log OK: {result.records} records, keyed chain intact{legacy}", highlight=False)
@@ -55,14 +55,13 @@ def register(app: typer.Typer) -> None:
         import sqlite3
 
         from copilot.audit import AuditLog
-        from copilot.keys import secrets_path
 
         settings = get_settings(config, profile, set_)
         if not settings.storage.url and not settings.db_path.exists():  # type: ignore[union-attr]
             err_console.print(f"[red]error:[/red] no audit database at {settings.db_path}")
             raise typer.Exit(2)
         try:
-            log = AuditLog(settings.db_path, key_file=secrets_path(settings.data_dir, settings.auth.secrets_file))
+            log = AuditLog.for_settings(settings)
             records = log.records(limit=n, thread_id=thread)
         except (sqlite3.DatabaseError, OSError) as exc:
             err_console.print(f"[red]error:[/red] the database {settings.db_path} cannot be read: {exc}")

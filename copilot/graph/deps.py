@@ -12,7 +12,6 @@ from copilot.actions.store import ActionStore
 from copilot.audit import AuditLog
 from copilot.config import Settings
 from copilot.db import secure_dir
-from copilot.keys import secrets_path
 from copilot.llm.base import LLM, estimate_tokens
 from copilot.retrieval.base import Retriever
 
@@ -31,7 +30,7 @@ class Deps:
         self._lock = threading.RLock()
         secure_dir(settings.data_dir)
         self.store = ActionStore(settings.db_path)
-        self.audit = AuditLog(settings.db_path, key_file=secrets_path(settings.data_dir, settings.auth.secrets_file))
+        self.audit = AuditLog.for_settings(settings)
         self.agents: dict[str, AgentSpec] = build_agents()
 
     @property

@@ -16,7 +16,7 @@ from copilot.actions.models import validate_payload
 from copilot.faults import fault
 from copilot.graph.deps import Deps
 from copilot.graph.state import RunContext
-from copilot.keys import load_key, secrets_path
+from copilot.keys import load_key, settings_secrets_path
 from copilot.types import ApprovalRequest
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ class ApprovalDesk:
     def __init__(self, deps: Deps, graph: Any, lock_for: Callable[[str], threading.Lock]) -> None:
         self.deps, self.graph, self._lock_for = deps, graph, lock_for
         s = deps.settings
-        secret = load_key(secrets_path(s.data_dir, s.auth.secrets_file), "webhook_signing")
+        secret = load_key(settings_secrets_path(s), "webhook_signing")
         self.outbox = OutboxWorker(deps.store.db_path, deps.audit, secret, timeout_s=s.agents.webhook_timeout_s,
                                    max_attempts=s.agents.webhook_max_attempts, backoff_s=s.agents.webhook_backoff_s,
                                    on_tick=lambda: self.recover(min_age_s=RECOVERY_AGE_S))

@@ -142,11 +142,10 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
 def build_auth_store(settings: Settings) -> AuthStore:
     """The auth store with login throttling and failed logins written to the audit log."""
     from copilot.audit import AuditLog
-    from copilot.keys import secrets_path
     from copilot.services.login_guard import LoginGuard
 
     a = settings.auth
-    audit = AuditLog(settings.db_path, key_file=secrets_path(settings.data_dir, a.secrets_file))
+    audit = AuditLog.for_settings(settings)
 
     def on_event(kind: str, payload: dict[str, Any]) -> None:
         audit.append(kind, payload, actor=f"login:{payload.get('user')}")
