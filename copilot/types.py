@@ -80,6 +80,11 @@ class Citation(BaseModel):
     def location(self) -> str:
         return location_label(self.section, self.page, self.sheet, self.row, self.revision)
 
+    def label(self) -> str:
+        """The source as a footer names it: ``Title (section 4.2, page 12)``, or the document id without a title."""
+        where = self.location()
+        return (self.title or self.doc_id) + (f" ({where})" if where else "")
+
 
 class ApprovalRequest(BaseModel):
     """Something that will be recorded or sent once a named human approves it."""

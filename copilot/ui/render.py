@@ -50,11 +50,7 @@ def sources_list(citations: list[Citation]) -> str:
     """A "Sources" footer; each ``[n]`` is a link Chainlit opens as that source."""
     if not citations:
         return ""
-    lines = []
-    for c in citations:
-        where = c.location()
-        lines.append(f"- {source_name(c)} {c.title or c.doc_id}" + (f" ({where})" if where else ""))
-    return "\n\n**Sources**\n" + "\n".join(lines)
+    return "\n\n**Sources**\n" + "\n".join(f"- {source_name(c)} {c.label()}" for c in citations)
 
 
 def decision_text(req: ApprovalRequest, record: dict[str, Any] | None) -> str:

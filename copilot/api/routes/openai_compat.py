@@ -42,11 +42,7 @@ def sources_text(citations: list[Citation]) -> str:
     """``\\n\\nSources:\\n[1] Title (section ..., page ...)`` or "" without citations."""
     if not citations:
         return ""
-    lines = []
-    for c in citations:
-        where = c.location()
-        lines.append(f"[{c.marker}] {c.title or c.doc_id}" + (f" ({where})" if where else ""))
-    return "\n\nSources:\n" + "\n".join(lines)
+    return "\n\nSources:\n" + "\n".join(f"[{c.marker}] {c.label()}" for c in citations)
 
 
 def tail_text(answer: Answer) -> str:
