@@ -16,6 +16,7 @@ from typing import Any
 
 from agents.governance_triage import ORDER, triage
 from copilot.config import PROJECT_ROOT, load_settings
+from copilot.jsonl import read_jsonl_lines
 from copilot.retrieval.embedder import Embedder, FakeEmbedder, build_embedder
 
 DEFAULT_DATASET = PROJECT_ROOT / "tests" / "agents" / "data" / "governance_triage.jsonl"
@@ -24,13 +25,7 @@ TIERS = list(ORDER)
 
 def load_items(path: Path, split: str = "all") -> list[dict[str, Any]]:
     items = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}:{n}: invalid JSON ({exc.msg})") from exc
+    for n, item in read_jsonl_lines(path):
         if item.get("tier") not in ORDER or not item.get("text"):
             raise ValueError(f"{path}:{n}: needs 'text' and 'tier' in {TIERS}")
         if split == "all" or item.get("split", "test") == split:
