@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from copilot.identifiers import IDENTIFIER, normalise_dashes
 
-# unit spelling -> canonical unit (longest spellings first in the regex)
-_UNITS: dict[str, str] = {
+# unit spelling -> canonical unit (longest spellings first in the regex); the answer eval reads the same table
+UNITS: dict[str, str] = {
     "%": "%", "percent": "%", "per cent": "%",
     "°c": "c", "deg c": "c", "degc": "c", "°f": "f",
     "bar(g)": "bar", "barg": "bar", "bar": "bar", "mbar": "mbar", "kpa": "kpa", "mpa": "mpa", "psi": "psi", "pa": "pa",
@@ -34,8 +34,8 @@ _UNITS: dict[str, str] = {
     "ppm": "ppm", "db": "db", "db(a)": "db", "dba": "db",
     "usd": "usd", "eur": "eur", "dollars": "usd", "euros": "eur", "gbp": "gbp",
 }
-_UNIT_RE = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
-_CURRENCY = {"$": "usd", "€": "eur", "£": "gbp"}
+_UNIT_RE = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+CURRENCY = {"$": "usd", "€": "eur", "£": "gbp"}
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _FIGURE = re.compile(
     rf"(?P<cur>[$€£])\s?(?P<cval>{NUMBER})(?:\s?(?P<mult>k|m|million|thousand)\b)?"
@@ -90,9 +90,9 @@ def extract(text: str, *, min_bare: float = 10.0) -> list[Figure]:
             continue
         if m.group("cur"):
             value = float(m.group("cval").replace(",", "")) * _MULT.get((m.group("mult") or "").lower(), 1)
-            out.append(Figure("money", _num(str(value)), _CURRENCY[m.group("cur")], m.group(0)))
+            out.append(Figure("money", _num(str(value)), CURRENCY[m.group("cur")], m.group(0)))
             continue
-        unit = _UNITS.get((m.group("unit") or "").lower(), "")
+        unit = UNITS.get((m.group("unit") or "").lower(), "")
         value = _num(m.group("val"))
         if unit in ("usd", "eur", "gbp"):
             out.append(Figure("money", value, unit, m.group(0)))
@@ -135,7 +135,7 @@ class FigurePool:
             return False  # a price must be written as a price
         if not fig.unit:
             return fig.value in self.values
-        spellings = [u for u, c in _UNITS.items() if c == fig.unit and len(u) > 1]
+        spellings = [u for u, c in UNITS.items() if c == fig.unit and len(u) > 1]
         for vals, line in self.lines:
             if fig.value in vals and any(re.search(rf"(?<![a-z]){re.escape(s)}(?![a-z])", line.replace("_", " "))
                                          for s in spellings):

@@ -15,28 +15,13 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from agents.figures import CURRENCY, UNITS
 from eval.textmatch import _NUMBER_WORDS
 
-# canonical unit -> spellings (matched case-insensitively unless listed in _CASE_SENSITIVE)
-_UNITS: dict[str, tuple[str, ...]] = {
-    "mm/s": ("mm/s",), "m3/h": ("m³/h", "m3/h"), "m3/min": ("m³/min", "m3/min"), "l/min": ("l/min",),
-    "nm": ("n·m", "n.m", "nm", "n m", "newton metres", "newton meters"),
-    "kw": ("kw",), "kva": ("kva",), "kv": ("kv",), "w": ("w", "watts", "watt"),
-    "a": ("a", "amps", "amp", "amperes", "ampere"), "v": ("v", "volts", "volt"), "hz": ("hz",),
-    "mohm": ("mω", "mohm", "megohm", "megohms"), "bar": ("bar(g)", "barg", "bar"), "ppm": ("ppm",), "rpm": ("rpm",),
-    "c": ("°c", "° c", "degc", "degrees c", "degrees celsius", "deg c"), "%": ("%", "percent", "per cent"),
-    "mm": ("mm", "millimetres", "millimeters"), "m": ("m", "metres", "meters"), "km": ("km",),
-    "l": ("l", "litres", "liters", "litre", "liter"), "g": ("g", "grams", "gram"), "kg": ("kg",), "t": ("t", "tonnes"),
-    "h": ("h", "hours", "hour", "hrs", "hr"), "min": ("min", "mins", "minutes", "minute"),
-    "s": ("s", "sec", "seconds", "second"), "d": ("days", "day"), "week": ("weeks", "week", "wk"),
-    "month": ("months", "month"), "year": ("years", "year", "yrs"),
-    "eur": ("eur", "euros", "euro", "€"), "usd": ("usd", "$"),
-}
-_CASE_SENSITIVE = {"A", "V", "W", "t", "m", "g", "l", "L", "h", "s"}
-_UNIT_OF: dict[str, str] = {}
-for _canon, _spellings in _UNITS.items():
-    for _sp in _spellings:
-        _UNIT_OF[_sp] = _canon
+# The product's unit table (spelling -> canonical unit, the claim check's rule), plus its currency signs
+# written after a number (``500 €``). Single letters are units only in the case listed in _CASE_SENSITIVE.
+_UNIT_OF: dict[str, str] = {unicodedata.normalize("NFKC", k): v for k, v in {**UNITS, **CURRENCY}.items()}  # as _clean reads
+_CASE_SENSITIVE = {"A", "V", "W", "N", "t", "m", "g", "l", "L", "h", "s"}
 _UNIT_ALT = "|".join(re.escape(s) for s in sorted(_UNIT_OF, key=len, reverse=True))
 
 _NUM = r"\d+(?:[,\u202f\u00a0 ]\d{3})*(?:\.\d+)?"
