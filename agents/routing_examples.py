@@ -13,12 +13,12 @@ from pathlib import Path
 
 import numpy as np
 
-from copilot.config import PROJECT_ROOT
 from copilot.jsonl import read_jsonl_lines
 from copilot.retrieval.embedder import Embedder
 from copilot.types import ROUTES
 
-DATASETS_DIR = PROJECT_ROOT / "eval" / "datasets"
+# eval/ sits beside agents/ both in the repository and where the package is installed (copilot/agents, copilot/eval)
+DATASETS_DIR = Path(__file__).resolve().parents[1] / "eval" / "datasets"
 DEFAULT_EXAMPLE_FILES: tuple[Path, ...] = (DATASETS_DIR / "routing.jsonl", DATASETS_DIR / "routing_extra_train.jsonl")
 
 

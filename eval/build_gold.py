@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from copilot.config import PROJECT_ROOT
 from eval.loaders import AnswerItem, DatasetError, read_jsonl
 
-DATASETS = PROJECT_ROOT / "eval" / "datasets"
+DATASETS = Path(__file__).resolve().parent / "datasets"
 
 
 def knowledge_ids(root: Path) -> set[str]:

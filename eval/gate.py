@@ -21,7 +21,7 @@ from copilot.config import PROJECT_ROOT, Settings, load_settings
 from eval.report import headline, write_report
 from eval.retrieval_eval import build_temp_index
 
-DEFAULT_THRESHOLDS = PROJECT_ROOT / "eval" / "thresholds.yaml"
+DEFAULT_THRESHOLDS = Path(__file__).resolve().parent / "thresholds.yaml"
 
 
 def resolve(path: str) -> Path:
