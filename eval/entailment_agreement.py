@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from copilot.llm.base import LLM
 from eval.entailment import entails
-from eval.loaders import DatasetError, read_jsonl
+from eval.loaders import DatasetError, parse_item, read_jsonl
 from eval.textmatch import fact_found
 
 
@@ -32,11 +32,7 @@ def load_labels(path: Path) -> list[LabelledPair]:
     """Read and validate a labels JSONL file (errors name the file and item)."""
     pairs = []
     for n, row in enumerate(read_jsonl(Path(path)), start=1):
-        try:
-            pair = LabelledPair(**row)
-        except ValidationError as exc:
-            problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-            raise DatasetError(f"{path}: item {n}: {problems}") from exc
+        pair = parse_item(LabelledPair, row, path, n)
         pair.id = pair.id or f"line-{n}"
         pairs.append(pair)
     if not pairs:

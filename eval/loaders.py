@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from copilot.jsonl import read_jsonl_lines
 from eval.metrics import Qrels
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class DatasetError(ValueError):
@@ -111,15 +113,20 @@ class AnswerItem(BaseModel):
         return [{"fact": f} if isinstance(f, str) else f for f in (v or [])]
 
 
+def parse_item(model: type[M], row: dict[str, Any], path: Path, n: int) -> M:
+    """``model(**row)``; a validation error becomes a DatasetError naming the file, the item and each problem."""
+    try:
+        return model(**row)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise DatasetError(f"{path}: item {n}: {problems}") from exc
+
+
 def load_answers(path: Path) -> list[AnswerItem]:
     """Read and validate an answers JSONL file; items without an id get ``line-<n>``."""
     items = []
     for n, row in enumerate(read_jsonl(Path(path)), start=1):
-        try:
-            item = AnswerItem(**row)
-        except ValidationError as exc:
-            problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-            raise DatasetError(f"{path}: item {n}: {problems}") from exc
+        item = parse_item(AnswerItem, row, path, n)
         if not item.id:
             item.id = str(row.get("_id") or f"line-{n}")
         items.append(item)
