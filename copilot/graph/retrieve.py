@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from agents.coverage import asked_attribute
+from agents.lookup import rows_in
 from agents.prompts.shared import shared_messages
 from agents.routing_signals import is_followup
 from copilot.graph.deps import Deps
@@ -75,6 +76,7 @@ def search(deps: Deps, query: str, filters: Filters | None, extra: list[tuple[st
     if not hits or (rel is not None and rel < min_rel):
         return [], rel
     hits = [h for h in hits if (_dense(h) is None or _dense(h) >= min_rel * 0.8)]
+    hits = keyed_hits(retriever, query, hits, filters) + hits
     for q, f in extra:
         try:
             found = retriever.search(q, k=1, filters=f)
@@ -86,6 +88,31 @@ def search(deps: Deps, query: str, filters: Filters | None, extra: list[tuple[st
                 hits.append(h)
     return hits, rel
 
+
+def _holds_keyed_row(hit: Hit, key: str) -> bool:
+    return any(r.keyed for r in rows_in(hit.chunk.text, key, is_sheet_row=hit.chunk.row is not None))
+
+
+def keyed_hits(retriever: Any, query: str, hits: list[Hit], filters: Filters | None) -> list[Hit]:
+    """The passage holding the row keyed by each code, tag or part the question names, when the search missed
+    it: "E-205 came up on the pump panel" finds guides and work orders that mention E-205 ahead of the alarm
+    table's own E-205 row. Looked up by the identifier alone (lexical, no embedding)."""
+    found: list[Hit] = []
+    for key in identifiers(query)[:_MAX_KEYS]:
+        if any(_holds_keyed_row(h, key) for h in hits + found):
+            continue
+        for f in ([filters, None] if filters else [None]):
+            match = next((h for h in retriever.search(key, k=_KEY_CANDIDATES, mode="bm25", filters=f)
+                          if _holds_keyed_row(h, key)), None)
+            if match is not None:
+                if all(match.chunk.id != h.chunk.id for h in found):
+                    found.append(match)
+                break
+    return found
+
+
+_MAX_KEYS = 3
+_KEY_CANDIDATES = 12
 
 _DIAGNOSTIC = re.compile(
     r"\b(what should i|check first|why (is|does|did|do)|how (do|to|should|can) i|troubleshoot|"

@@ -160,3 +160,11 @@ def test_fault_answer_uses_the_codes_own_row_not_a_history_mention():
                        original="E-107 on the VFD, what now?", thread_id="t", sources=sources)
     rows = MaintenanceAgent._named_rows(ctx, "fault")
     assert [r.marker for r in rows] == [2] and rows[0].keyed
+
+
+def test_a_row_is_found_across_the_gap_a_focused_source_leaves_after_the_header():
+    head, sep, e204, e206 = FAULTS.splitlines()
+    focused = _cite(1, f"{head}\n{sep}\n...\n{e206}")
+    rows = find_rows([focused], "E-206")
+    assert [r.keyed for r in rows] == [True] and rows[0].value("First response") == "Check oil level"
+    assert find_rows([_cite(1, f"{head}\n{sep}\nSome paragraph.\n{e206}")], "E-206") == []
