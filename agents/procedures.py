@@ -10,11 +10,16 @@ from copilot.types import Citation, Hit
 STEP = re.compile(r"^\s*(?:\d+(?:\.\d+)+\.?|\d+[.)]|[a-z][.)])\s+\S")
 
 
-def steps(text: str) -> list[str]:
-    """The numbered steps of ``text`` as written (continuation lines joined to their step)."""
+# a numbered step or a bullet point: the units a guide states its rules in ("- Never jumper the thermistor")
+ITEM = re.compile(r"^\s*(?:\d+(?:\.\d+)+\.?|\d+[.)]|[a-z][.)]|[-*])\s+\S")
+
+
+def steps(text: str, start: re.Pattern[str] = STEP) -> list[str]:
+    """The numbered steps of ``text`` as written (continuation lines joined to their step); ``start=ITEM``
+    takes bullet points too."""
     out: list[str] = []
     for line in text.splitlines():
-        if STEP.match(line):
+        if start.match(line):
             out.append(line.strip())
         elif out and line.strip() and not line.lstrip().startswith(("#", "|")):
             out[-1] += " " + line.strip()
@@ -28,7 +33,8 @@ _SKIP = frozenset("what when where which with from that this they them have does
                   "before after safely safe steps step procedure".split())
 
 
-def _stems(text: str) -> set[str]:
+def stems(text: str) -> set[str]:
+    """Five-letter stems of the content words of ``text`` (question words and procedure filler left out)."""
     return {w[:5] for w in _WORD.findall(text.lower()) if w not in _SKIP}
 
 
@@ -38,10 +44,10 @@ def procedure_source(sources: list[Citation], question: str = "", min_steps: int
     candidates = [c for c in sources if is_procedure(c) and len(steps(c.text)) >= min_steps]
     if not candidates:
         return None
-    asked = _stems(question)
+    asked = stems(question)
 
     def score(c: Citation) -> tuple[int, int]:
-        return 3 * len(asked & _stems(c.section)) + len(asked & _stems(c.text)), -c.marker
+        return 3 * len(asked & stems(c.section)) + len(asked & stems(c.text)), -c.marker
 
     return max(candidates, key=score)
 

@@ -10,6 +10,8 @@ from agents.coverage import asked_attribute
 from agents.lookup import rows_in
 from agents.prompts.shared import shared_messages
 from agents.routing_signals import is_followup
+from agents.safe_way import CANDIDATES as SAFE_WAY_CANDIDATES
+from agents.safe_way import FILTERS as SAFE_WAY_FILTERS
 from copilot.graph.deps import Deps
 from copilot.identifiers import identifiers
 from copilot.retrieval.base import Filters
@@ -89,6 +91,13 @@ def search(deps: Deps, query: str, filters: Filters | None, extra: list[tuple[st
     return hits, rel
 
 
+def search_rules(deps: Deps, query: str) -> list[Hit]:
+    """For an escalated request: many procedure and guide passages, for :mod:`agents.safe_way` to quote from."""
+    if deps.retriever is None:
+        return []
+    return deps.retriever.search(query, k=SAFE_WAY_CANDIDATES, filters=SAFE_WAY_FILTERS)
+
+
 def _holds_keyed_row(hit: Hit, key: str) -> bool:
     return any(r.keyed for r in rows_in(hit.chunk.text, key, is_sheet_row=hit.chunk.row is not None))
 
@@ -101,13 +110,10 @@ def keyed_hits(retriever: Any, query: str, hits: list[Hit], filters: Filters | N
     for key in identifiers(query)[:_MAX_KEYS]:
         if any(_holds_keyed_row(h, key) for h in hits + found):
             continue
-        for f in ([filters, None] if filters else [None]):
-            match = next((h for h in retriever.search(key, k=_KEY_CANDIDATES, mode="bm25", filters=f)
-                          if _holds_keyed_row(h, key)), None)
-            if match is not None:
-                if all(match.chunk.id != h.chunk.id for h in found):
-                    found.append(match)
-                break
+        match = next((h for h in retriever.search(key, k=_KEY_CANDIDATES, mode="bm25", filters=filters)
+                      if _holds_keyed_row(h, key)), None)
+        if match is not None and all(match.chunk.id != h.chunk.id for h in found):
+            found.append(match)
     return found
 
 

@@ -42,4 +42,4 @@ def test_no_lookup_when_the_row_is_already_found_or_nothing_is_keyed():
     assert keyed_hits(index, "what does E-205 mean", [table], None) == []
     assert index.calls == []
     assert keyed_hits(index, "what does E-206 mean", [guide], {"doc_type": "fault_codes"}) == []
-    assert [c[2] for c in index.calls] == [{"doc_type": "fault_codes"}, None]  # filtered first, then all
+    assert [c[2] for c in index.calls] == [{"doc_type": "fault_codes"}]  # within the agent's filters only
