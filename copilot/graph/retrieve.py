@@ -13,7 +13,7 @@ from agents.routing_signals import is_followup
 from agents.safe_way import CANDIDATES as SAFE_WAY_CANDIDATES
 from agents.safe_way import FILTERS as SAFE_WAY_FILTERS
 from copilot.graph.deps import Deps
-from copilot.identifiers import identifiers
+from copilot.identifiers import PART_NUMBER, identifiers, is_fault_code
 from copilot.retrieval.base import Filters
 from copilot.types import Hit
 
@@ -105,9 +105,11 @@ def _holds_keyed_row(hit: Hit, key: str) -> bool:
 def keyed_hits(retriever: Any, query: str, hits: list[Hit], filters: Filters | None) -> list[Hit]:
     """The passage holding the row keyed by each code, tag or part the question names, when the search missed
     it: "E-205 came up on the pump panel" finds guides and work orders that mention E-205 ahead of the alarm
-    table's own E-205 row. Looked up by the identifier alone (lexical, no embedding)."""
+    table's own E-205 row. Looked up by the identifier alone (lexical, no embedding). Only codes and part
+    numbers, which have one defining row: an asset tag has many (register, lubrication, spares), and forcing
+    one in would push a guide out of the context."""
     found: list[Hit] = []
-    for key in identifiers(query)[:_MAX_KEYS]:
+    for key in [k for k in identifiers(query) if is_fault_code(k) or PART_NUMBER.fullmatch(k)][:_MAX_KEYS]:
         if any(_holds_keyed_row(h, key) for h in hits + found):
             continue
         match = next((h for h in retriever.search(key, k=_KEY_CANDIDATES, mode="bm25", filters=filters)

@@ -43,3 +43,10 @@ def test_no_lookup_when_the_row_is_already_found_or_nothing_is_keyed():
     assert index.calls == []
     assert keyed_hits(index, "what does E-206 mean", [guide], {"doc_type": "fault_codes"}) == []
     assert [c[2] for c in index.calls] == [{"doc_type": "fault_codes"}]  # within the agent's filters only
+
+
+def test_an_asset_tag_is_not_forced_in_it_has_many_rows():
+    register = _hit("asset_register#3", "asset_tag: P-101\ndescription: Raw water pump", row=3)
+    index = LexicalIndex([register])
+    assert keyed_hits(index, "P-101 keeps tripping on high discharge pressure", [], None) == []
+    assert index.calls == []
