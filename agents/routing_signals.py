@@ -43,7 +43,8 @@ _GOVERNANCE = [
      r"|\bobligations?\b|\baudit\w*|\bpolic(?:y|ies)\b|\bincident report\w*|\bsafeguards?\b|\bcertif\w*", 1.0),
 ]
 _READINESS = [
-    (r"\bpilot purgatory\b|\bpilot to production\b|\b(?:ai )?maturity\b|\breadiness\b|\broadmap\b|\bmlops\b", 2.0),
+    (r"\bpilot purgatory\b|\bpilot to production\b|\b(?:ai )?maturity\b|\breadiness\b|\broadmap\b|\bmlops\b"
+     r"|\bORI\b|\breadiness index\b", 2.0),
     (r"\bpilots?\b|\bscal(?:e|ing|able)\b|\binto production\b|\bin production\b|\brollout\b|\broll(?:ing)? out\b"
      r"|\bbusiness case\b|\broi\b|\bkpis?\b|\buse cases?\b|\bprioriti\w*|\bchange management\b|\bupskill\w*"
      r"|\bskills?\b|\btalent\b|\bdata (?:infrastructure|quality|platform|strategy|foundation|pipeline)s?\b"

@@ -79,6 +79,7 @@ def test_asking_for_an_ai_act_tier_outweighs_the_equipment_it_names() -> None:
                  "vision system that stops HP-501 when someone walks into the danger zone. tier?"):
         scores = keyword_scores(text)
         assert scores["governance"] > scores["maintenance"], text
+    assert max(keyword_scores("riverside ORI?").items(), key=lambda kv: kv[1])[0] == "readiness"
     scores = keyword_scores("P-102 vibration alarm E-207 again")
     assert scores["maintenance"] > scores.get("governance", 0.0)
 
