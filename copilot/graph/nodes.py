@@ -22,7 +22,7 @@ from agents.safety import check_request
 from agents.shapes import answer_shape
 from copilot.graph.contract import Event, EventType, Progress, RouteInfo, Sources, TablePlan, Token
 from copilot.graph.finalize import finalize_answer
-from copilot.graph.retrieve import rewrite_question, search, search_rules, table_answer
+from copilot.graph.retrieve import procedure_sections, rewrite_question, search, search_rules, table_answer
 from copilot.graph.state import CopilotState, Draft, RunContext
 from copilot.types import Citation
 
@@ -106,7 +106,7 @@ def prepare_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str,
                                     question=query if cfg.focus_context else None)
             sources = pin_rows(sources, hits, f"{state['question']}\n{query}")
             if answer_shape(state["question"]) == "procedure":
-                sources = pin_procedure(sources, hits)
+                sources = pin_procedure(sources, hits + procedure_sections(deps, query, hits), state["question"])
     cites = [c.model_dump() for c in sources]
     _emit(runtime, "sources", Sources(citations=sources))
     update.update(sources=cites, best_relevance=rel,
