@@ -44,16 +44,17 @@ _GENERIC = frozenset("use used get got take need much many long often value numb
                      "given".split())
 
 
-def _terms(text: str) -> set[str]:
+def content_terms(text: str) -> set[str]:
+    """The search terms of ``text`` without generic question words and bare numbers."""
     return {w for w in tokenize(text) if w not in _GENERIC and not w.isdigit()}
 
 
 def lexical_support(question: str, sources: list[Citation]) -> float:
     """The largest share of the question's content words that one source (title, section, text) holds."""
-    asked = _terms(question)
+    asked = content_terms(question)
     if not asked:
         return 0.0
-    return max((len(asked & _terms(f"{c.title} {c.section} {c.text}")) / len(asked) for c in sources), default=0.0)
+    return max((len(asked & content_terms(f"{c.title} {c.section} {c.text}")) / len(asked) for c in sources), default=0.0)
 
 
 def is_specific(question: str) -> bool:

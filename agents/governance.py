@@ -59,8 +59,11 @@ def _embedder(ctx: AgentContext) -> Embedder | None:
 
 
 def _describes_use_case(text: str) -> bool:
+    """A described use of AI, or a question whether a use is allowed or which tier it is in: the triage decides."""
     return bool(re.search(r"\b(we (?:want|plan|intend|use|are (?:building|buying|deploying))|our (?:ai|model|system|tool)|"
-                          r"use case|deploy\w*|roll(?:ing)? out|an? (?:ai|ml) (?:system|tool|model) (?:that|to|which))\b",
+                          r"use case|deploy\w*|roll(?:ing)? out|an? (?:ai|ml) (?:system|tool|model) (?:that|to|which)|"
+                          r"\w+ wants? to|(?:is (?:it|this|that) |are we )?(?:allowed|permitted|legal|lawful|banned)|"
+                          r"risk (?:tier|class|level|category)|tier|can we (?:use|deploy|run|install))\b",
                           text, re.I))
 
 

@@ -37,9 +37,11 @@ RULES: tuple[Rule, ...] = (
       r"exploit\w* (?:the )?vulnerab\w+|exploit\w* .{0,40}\b(?:age|disabilit\w*|financial|poverty|debts?|low[- ]paid)\b",
       ("exploits the age, disability or financial hardship of people to push them into harmful choices",)),
     R("social_scoring", "prohibited", "Art. 5(1)(c)", "social scoring",
-      r"social scor\w*|social credit",
+      r"social scor\w*|social credit|behaviou?r (?:outside|off) (?:of )?work|off[- ]duty behaviou?r|"
+      r"(?:private|personal) (?:li(?:fe|ves)|social media)",
       ("scores people on their social behaviour or personality and treats them worse in unrelated situations",
-       "a trustworthiness score for every employee built from their private life and behaviour")),
+       "a trustworthiness score for every employee built from their private life and behaviour",
+       "rates workers on what they do outside work and uses it for their pay, bonuses or shifts")),
     R("crime_prediction", "prohibited", "Art. 5(1)(d)", "predicting crimes from profiling alone",
       r"predict\w* (?:who|which \w+|whether \w+) (?:will|might|may) (?:commit|steal)|predictive policing",
       ("predicts whether a person will commit a crime or steal based on their profile or personality",)),

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from agents.citations import source_header
+from agents.context_focus import GAP
 from copilot.identifiers import WORK_ORDER, identifiers, normalise_dashes
 from copilot.types import Citation, Hit
 
@@ -71,7 +72,8 @@ def markdown_rows(text: str, key: str) -> list[Row]:
     head_lines: list[str] = []
     for i, line in enumerate(lines):
         if not _TABLE_LINE.match(line):
-            header = None
+            if line.strip() != GAP:  # a focused source elides rows between header and row: same table
+                header = None
             continue
         if _SEPARATOR.match(line):
             continue

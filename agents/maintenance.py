@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from agents.answerability import content_terms
 from agents.asset_register import known_asset
 from agents.base import AgentContext, AgentResult, AgentSpec, grounded_messages, say, stream_answer
 from agents.citations import MARKER
@@ -16,7 +17,9 @@ from copilot.identifiers import SEE_CODE, asset_tag_candidates, fault_codes, ide
 from copilot.retrieval.base import Filters
 from copilot.types import Citation
 
-_WORDS = re.compile(r"[a-z][a-z]{3,}")
+# a tag's rows answer a lookup only if they hold this share of the question's words ("what insulation resistance
+# reading is acceptable for M-101": the register row names the yearly IR test but gives no limit; the guide does)
+ROW_ANSWER_SHARE = 0.6
 WANTS_WORK_ORDER = re.compile(
     r"\b(work[- ]?order|\bWO\b|ticket|job card|raise (?:a|an) (?:job|request)|create (?:a|an) (?:job|order))", re.I
 )
@@ -133,19 +136,19 @@ class MaintenanceAgent:
             return rows + [r for code in dict.fromkeys(refs) for r in find_rows(ctx.sources, code) if r.keyed]
         if not rows:
             return rows
-        words = {w[:6] for w in _WORDS.findall(ctx.question.lower())} - {k.lower()[:6] for k in keys}
+        asked = content_terms(ctx.question) - {t for k in keys for t in content_terms(k)}
         by_marker = {c.marker: c for c in ctx.sources}
 
-        def score(r: Row) -> int:
+        def held(r: Row) -> set[str]:
             c = by_marker[r.marker]
-            text = f"{c.title} {c.doc_id} {r.text}".lower().replace("_", " ")
-            return len(words & {w[:6] for w in _WORDS.findall(text)})
+            return asked & content_terms(f"{c.title} {c.doc_id} {r.text}".replace("_", " "))
 
-        best = max(score(r) for r in rows)
-        if best == 0:
-            return []  # no row holds what is asked about the tag: the manuals answer (model, information shape)
-        doc = next(by_marker[r.marker].doc_id for r in rows if score(r) == best)
-        return [r for r in rows if by_marker[r.marker].doc_id == doc][:4]
+        best = max(rows, key=lambda r: len(held(r)))
+        doc = by_marker[best.marker].doc_id
+        chosen = [r for r in rows if by_marker[r.marker].doc_id == doc][:4]
+        if asked and len(set().union(*(held(r) for r in chosen))) < ROW_ANSWER_SHARE * len(asked):
+            return []  # the rows do not hold what is asked about the tag: the manuals answer (model, information)
+        return chosen
 
     @staticmethod
     def _loto_source(sources: list[Citation]) -> Citation | None:

@@ -10,11 +10,16 @@ from copilot.types import Citation, Hit
 STEP = re.compile(r"^\s*(?:\d+(?:\.\d+)+\.?|\d+[.)]|[a-z][.)])\s+\S")
 
 
-def steps(text: str) -> list[str]:
-    """The numbered steps of ``text`` as written (continuation lines joined to their step)."""
+# a numbered step or a bullet point: the units a guide states its rules in ("- Never jumper the thermistor")
+ITEM = re.compile(r"^\s*(?:\d+(?:\.\d+)+\.?|\d+[.)]|[a-z][.)]|[-*])\s+\S")
+
+
+def steps(text: str, start: re.Pattern[str] = STEP) -> list[str]:
+    """The numbered steps of ``text`` as written (continuation lines joined to their step); ``start=ITEM``
+    takes bullet points too."""
     out: list[str] = []
     for line in text.splitlines():
-        if STEP.match(line):
+        if start.match(line):
             out.append(line.strip())
         elif out and line.strip() and not line.lstrip().startswith(("#", "|")):
             out[-1] += " " + line.strip()
@@ -24,11 +29,15 @@ def steps(text: str) -> list[str]:
 
 
 _WORD = re.compile(r"[a-z]{4,}")
+# numbered sections that are not the steps of a task (definitions, scope, roles, parts lists, training, records)
+NOT_STEPS = re.compile(r"definition|purpose|scope|revision|parts|tools|training|records|related|responsibilit|roles|"
+                       r"who may", re.I)
 _SKIP = frozenset("what when where which with from that this they them have does should would could there about "
                   "before after safely safe steps step procedure".split())
 
 
-def _stems(text: str) -> set[str]:
+def stems(text: str) -> set[str]:
+    """Five-letter stems of the content words of ``text`` (question words and procedure filler left out)."""
     return {w[:5] for w in _WORD.findall(text.lower()) if w not in _SKIP}
 
 
@@ -36,12 +45,13 @@ def procedure_source(sources: list[Citation], question: str = "", min_steps: int
     """The procedure (SOP) source with at least ``min_steps`` numbered steps whose section heading and
     steps share most words with the question (ties: the better-ranked source)."""
     candidates = [c for c in sources if is_procedure(c) and len(steps(c.text)) >= min_steps]
+    candidates = [c for c in candidates if not NOT_STEPS.search(c.section)] or candidates
     if not candidates:
         return None
-    asked = _stems(question)
+    asked = stems(question)
 
     def score(c: Citation) -> tuple[int, int]:
-        return 3 * len(asked & _stems(c.section)) + len(asked & _stems(c.text)), -c.marker
+        return 3 * len(asked & stems(c.section)) + len(asked & stems(c.text)), -c.marker
 
     return max(candidates, key=score)
 
@@ -57,11 +67,28 @@ def render_procedure(cite: Citation) -> str:
     return head + "\n" + "\n".join(steps(cite.text))
 
 
-def pin_procedure(sources: list[Citation], hits: list[Hit]) -> list[Citation]:
-    """Give every procedure source all of its steps back (the context budget may have trimmed them)."""
+def pin_procedure(sources: list[Citation], hits: list[Hit], question: str = "") -> list[Citation]:
+    """Give every procedure source all of its steps back (the context budget may have trimmed them), and
+    make sure the section that best answers ``question`` is shown: among ``hits`` (which may hold the other
+    sections of the procedure), the best one replaces the last source when it is not shown yet."""
     chunks = {h.chunk.id: h.chunk for h in hits}
     for c in sources:
         chunk = chunks.get(c.chunk_id)
         if chunk is not None and is_procedure(c) and len(steps(chunk.text)) > max(2, len(steps(c.text))):
             c.text = chunk.text
+    if not question or not sources:
+        return sources
+    shown = {c.chunk_id for c in sources}
+    titled = {w for w in stems(question) if len(w) >= 5}  # "removing" -> "remov" (Removal); not "lock"
+    unseen = [Citation.from_chunk(1000 + i, h.chunk) for i, h in enumerate(hits)  # shown sources win ties
+              if h.chunk.id not in shown and titled & stems(h.chunk.section)]
+    best = procedure_source([c for c in sources if c.chunk_id in chunks] + unseen, question)
+    if best is None:
+        return sources
+    rest = {h.chunk.id: h.chunk.text for h in hits if h.chunk.doc_id == best.doc_id and h.chunk.section == best.section
+            and h.chunk.id > best.chunk_id}  # the section's later chunks ("...#removal#2")
+    best.text = "\n".join([best.text, *(rest[k] for k in sorted(rest))])
+    if best.chunk_id not in shown:
+        best.marker = sources[-1].marker
+        sources = [*sources[:-1], best]
     return sources

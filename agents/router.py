@@ -42,7 +42,8 @@ ALIASES: dict[str, str] = {
 }
 
 DESCRIPTIONS: dict[str, str] = {
-    "readiness": "AI readiness and maturity, moving AI pilots to production, scaling, roadmaps, KPIs, data and skills",
+    "readiness": "AI readiness and maturity, a site's readiness scores (ORI, Operational Readiness Index) and weakest "
+                 "dimension, moving AI pilots to production, scaling, roadmaps, KPIs, data and skills",
     "governance": "AI governance: EU AI Act, NIST AI RMF, AI risk classification, bias, human oversight, decision records",
     "maintenance": "equipment problems: symptoms, alarms, fault codes, pumps, motors, compressors, SOPs, LOTO, "
                    "work orders, FMEA",

@@ -32,6 +32,8 @@ _MAINTENANCE = [
      r"|\binterlocks?\b|\be-?stops?\b|\bguards?\b|\brepair\w*|\breplace\w*|\bisolat\w*", 1.0),
 ]
 _GOVERNANCE = [
+    # asking for an AI Act tier is a governance question whatever plant equipment the use case names
+    (r"\b(?:risk )?tiers?\b|\bemotion recognition\b|\bsocial scoring\b|\bbiometric\w*", 4.0),
     (r"\b(?:eu )?ai act\b|\bnist\b|\bai rmf\b|\brmf\b|\biso/?(?:iec)? ?42001\b|\bgdpr\b", 2.5),
     (r"\bhigh-?risk\b|\brisk (?:tier|class\w*|level|categor\w*|management)\b|\bprohibited\b|\bconformity\b"
      r"|\bbias\w*|\bfairness\b|\bdiscriminat\w*|\b(?:human )?oversight\b|\bhuman[- ]in[- ]the[- ]loop\b"
@@ -41,7 +43,8 @@ _GOVERNANCE = [
      r"|\bobligations?\b|\baudit\w*|\bpolic(?:y|ies)\b|\bincident report\w*|\bsafeguards?\b|\bcertif\w*", 1.0),
 ]
 _READINESS = [
-    (r"\bpilot purgatory\b|\bpilot to production\b|\b(?:ai )?maturity\b|\breadiness\b|\broadmap\b|\bmlops\b", 2.0),
+    (r"\bpilot purgatory\b|\bpilot to production\b|\b(?:ai )?maturity\b|\breadiness\b|\broadmap\b|\bmlops\b"
+     r"|\bORI\b|\breadiness index\b", 2.0),
     (r"\bpilots?\b|\bscal(?:e|ing|able)\b|\binto production\b|\bin production\b|\brollout\b|\broll(?:ing)? out\b"
      r"|\bbusiness case\b|\broi\b|\bkpis?\b|\buse cases?\b|\bprioriti\w*|\bchange management\b|\bupskill\w*"
      r"|\bskills?\b|\btalent\b|\bdata (?:infrastructure|quality|platform|strategy|foundation|pipeline)s?\b"

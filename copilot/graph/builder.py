@@ -45,7 +45,7 @@ def build_graph(checkpointer: Any) -> Any:
     g.add_node("finalize", finalize_node)
     g.add_node("approval", approval_node)
     g.add_edge(START, "safety")
-    g.add_conditional_edges("safety", after_safety, {"route": "route", "finalize": "finalize"})
+    g.add_conditional_edges("safety", after_safety, {"route": "route", "prepare": "prepare", "finalize": "finalize"})
     g.add_edge("route", "prepare")
     g.add_edge("prepare", "draft")
     g.add_edge("draft", "finalize")

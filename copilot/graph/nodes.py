@@ -17,11 +17,12 @@ from agents.citations import build_sources
 from agents.coverage import check_coverage
 from agents.lookup import pin_rows
 from agents.procedures import pin_procedure
+from agents.safe_way import rule_sources, safe_way
 from agents.safety import check_request
 from agents.shapes import answer_shape
 from copilot.graph.contract import Event, EventType, Progress, RouteInfo, Sources, TablePlan, Token
 from copilot.graph.finalize import finalize_answer
-from copilot.graph.retrieve import rewrite_question, search, table_answer
+from copilot.graph.retrieve import procedure_sections, rewrite_question, search, search_rules, table_answer
 from copilot.graph.state import CopilotState, Draft, RunContext
 from copilot.types import Citation
 
@@ -54,7 +55,12 @@ def safety_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str, 
 
 
 def after_safety(state: CopilotState) -> str:
-    return "route" if state["safety"]["action"] == "allow" else "finalize"
+    """Allowed: route it. Escalated: retrieve the site's procedures for the safe way. Refused: finish."""
+    return {"allow": "route", "escalate": "prepare"}.get(state["safety"]["action"], "finalize")
+
+
+def _escalated(state: CopilotState) -> bool:
+    return (state.get("safety") or {}).get("action") == "escalate"
 
 
 def route_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str, Any]:
@@ -79,7 +85,7 @@ def prepare_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str,
     t0 = time.perf_counter()
     query, how = rewrite_question(deps, state["question"], state.get("messages", []))
     update: dict[str, Any] = {"search_query": query}
-    if agent.uses_tables:
+    if agent.uses_tables and not _escalated(state):
         table = table_answer(deps, query, on_table=lambda name: _emit(runtime, "progress", Progress(
             stage="table", message=f"Reading the tables ({name})")))
         if table is not None:
@@ -91,13 +97,16 @@ def prepare_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str,
     rel = None
     if agent.needs_retrieval:
         _emit(runtime, "progress", Progress(stage="searching", message="Searching the documents"))
-        hits, rel = search(deps, query, agent.filters(query), agent.extra_queries(query))
-        cfg = deps.settings.agents
-        sources = build_sources(hits, cfg.context_budget_tokens, count=deps.count_tokens,
-                                question=query if cfg.focus_context else None)
-        sources = pin_rows(sources, hits, f"{state['question']}\n{query}")
-        if answer_shape(state["question"]) == "procedure":
-            sources = pin_procedure(sources, hits)
+        if _escalated(state):
+            sources = rule_sources(search_rules(deps, query), state["question"])
+        else:
+            hits, rel = search(deps, query, agent.filters(query), agent.extra_queries(query))
+            cfg = deps.settings.agents
+            sources = build_sources(hits, cfg.context_budget_tokens, count=deps.count_tokens,
+                                    question=query if cfg.focus_context else None)
+            sources = pin_rows(sources, hits, f"{state['question']}\n{query}")
+            if answer_shape(state["question"]) == "procedure":
+                sources = pin_procedure(sources, hits + procedure_sections(deps, query, hits), state["question"])
     cites = [c.model_dump() for c in sources]
     _emit(runtime, "sources", Sources(citations=sources))
     update.update(sources=cites, best_relevance=rel,
@@ -108,6 +117,17 @@ def prepare_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str,
 def dont_know(deps: Any) -> str:
     return ("The knowledge base does not cover this question, so I cannot answer it reliably. "
             f"Please ask {deps.settings.agents.escalation_contact}, or add the relevant documents to the knowledge base.")
+
+
+def _agent_context(state: CopilotState, runtime: Runtime[RunContext], sources: list[Citation],
+                   agent_state: dict[str, Any], emit: Any) -> AgentContext:
+    deps = runtime.context.deps
+    return AgentContext(
+        settings=deps.settings, llm=deps.llm, question=state.get("search_query") or state["question"],
+        original=state["question"], thread_id=runtime.context.thread_id, sources=sources,
+        history=state.get("messages", [])[:-1], agent_state=agent_state, retriever=deps.retriever,
+        emit=emit, cancel=runtime.context.cancel,
+    )
 
 
 def draft_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str, Any]:
@@ -126,6 +146,14 @@ def draft_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str, A
         return {"draft": Draft(text=table["text"], table=True).model_dump()}
     sources = [Citation(**c) for c in state.get("sources", [])]
     agent_state = (state.get("agent_state") or {}).get(name, {})
+    if _escalated(state):  # the refusal is shown already; add what the site procedures require instead
+        ctx = _agent_context(state, runtime, sources, agent_state, emit)
+        t0 = time.perf_counter()
+        result = safe_way(ctx, (state.get("draft") or {}).get("text") or state["safety"]["message"])
+        return {"draft": Draft(text=result.text, model_text=result.model_text, grounded=result.grounded,
+                               model_called=result.model_called, timings=result.timings,
+                               withheld=ctx.checks.withheld, invalid_markers=ctx.checks.invalid_markers).model_dump(),
+                "timings": {**state.get("timings", {}), "agent": time.perf_counter() - t0}}
     continues = agent.continues(agent_state)
     if agent.grounded and not sources and not continues and not agent.starts_without_sources(state["question"]):
         text = dont_know(deps)
@@ -138,12 +166,7 @@ def draft_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str, A
             emit(coverage.message)
             return {"draft": Draft(text=coverage.message, dont_know=True, abstained=True, coverage={
                 "attribute": coverage.attribute, "entity": coverage.entity}).model_dump()}
-    ctx = AgentContext(
-        settings=deps.settings, llm=deps.llm, question=state.get("search_query") or state["question"],
-        original=state["question"], thread_id=runtime.context.thread_id, sources=sources,
-        history=state.get("messages", [])[:-1], agent_state=agent_state, retriever=deps.retriever,
-        emit=emit, cancel=runtime.context.cancel,
-    )
+    ctx = _agent_context(state, runtime, sources, agent_state, emit)
     t0 = time.perf_counter()
     result = agent.run(ctx)
     not_stated = result.abstained or ctx.checks.abstained

@@ -7,10 +7,13 @@ import re
 from typing import Any
 
 from agents.coverage import asked_attribute
+from agents.lookup import rows_in
 from agents.prompts.shared import shared_messages
 from agents.routing_signals import is_followup
+from agents.safe_way import CANDIDATES as SAFE_WAY_CANDIDATES
+from agents.safe_way import FILTERS as SAFE_WAY_FILTERS
 from copilot.graph.deps import Deps
-from copilot.identifiers import identifiers
+from copilot.identifiers import PART_NUMBER, identifiers, is_fault_code
 from copilot.retrieval.base import Filters
 from copilot.types import Hit
 
@@ -75,6 +78,7 @@ def search(deps: Deps, query: str, filters: Filters | None, extra: list[tuple[st
     if not hits or (rel is not None and rel < min_rel):
         return [], rel
     hits = [h for h in hits if (_dense(h) is None or _dense(h) >= min_rel * 0.8)]
+    hits = keyed_hits(retriever, query, hits, filters) + hits
     for q, f in extra:
         try:
             found = retriever.search(q, k=1, filters=f)
@@ -86,6 +90,46 @@ def search(deps: Deps, query: str, filters: Filters | None, extra: list[tuple[st
                 hits.append(h)
     return hits, rel
 
+
+def procedure_sections(deps: Deps, query: str, hits: list[Hit], k: int = 16) -> list[Hit]:
+    """The sections of the procedure (SOP) the search ranked first, so the one that answers a "how do I" question
+    can be shown even when its words differ from the question ("removing" the seal: section "5. Removal")."""
+    sop = next((h.chunk.doc_id for h in hits if h.chunk.doc_type == "sop"), None)
+    if sop is None or deps.retriever is None:
+        return []
+    return deps.retriever.search(query, k=k, filters={"doc_id": sop})
+
+
+def search_rules(deps: Deps, query: str) -> list[Hit]:
+    """For an escalated request: many procedure and guide passages, for :mod:`agents.safe_way` to quote from."""
+    if deps.retriever is None:
+        return []
+    return deps.retriever.search(query, k=SAFE_WAY_CANDIDATES, filters=SAFE_WAY_FILTERS)
+
+
+def _holds_keyed_row(hit: Hit, key: str) -> bool:
+    return any(r.keyed for r in rows_in(hit.chunk.text, key, is_sheet_row=hit.chunk.row is not None))
+
+
+def keyed_hits(retriever: Any, query: str, hits: list[Hit], filters: Filters | None) -> list[Hit]:
+    """The passage holding the row keyed by each code, tag or part the question names, when the search missed
+    it: "E-205 came up on the pump panel" finds guides and work orders that mention E-205 ahead of the alarm
+    table's own E-205 row. Looked up by the identifier alone (lexical, no embedding). Only codes and part
+    numbers, which have one defining row: an asset tag has many (register, lubrication, spares), and forcing
+    one in would push a guide out of the context."""
+    found: list[Hit] = []
+    for key in [k for k in identifiers(query) if is_fault_code(k) or PART_NUMBER.fullmatch(k)][:_MAX_KEYS]:
+        if any(_holds_keyed_row(h, key) for h in hits + found):
+            continue
+        match = next((h for h in retriever.search(key, k=_KEY_CANDIDATES, mode="bm25", filters=filters)
+                      if _holds_keyed_row(h, key)), None)
+        if match is not None and all(match.chunk.id != h.chunk.id for h in found):
+            found.append(match)
+    return found
+
+
+_MAX_KEYS = 3
+_KEY_CANDIDATES = 12
 
 _DIAGNOSTIC = re.compile(
     r"\b(what should i|check first|why (is|does|did|do)|how (do|to|should|can) i|troubleshoot|"

@@ -160,3 +160,30 @@ def test_fault_answer_uses_the_codes_own_row_not_a_history_mention():
                        original="E-107 on the VFD, what now?", thread_id="t", sources=sources)
     rows = MaintenanceAgent._named_rows(ctx, "fault")
     assert [r.marker for r in rows] == [2] and rows[0].keyed
+
+
+def test_a_row_is_found_across_the_gap_a_focused_source_leaves_after_the_header():
+    head, sep, e204, e206 = FAULTS.splitlines()
+    focused = _cite(1, f"{head}\n{sep}\n...\n{e206}")
+    rows = find_rows([focused], "E-206")
+    assert [r.keyed for r in rows] == [True] and rows[0].value("First response") == "Check oil level"
+    assert find_rows([_cite(1, f"{head}\n{sep}\nSome paragraph.\n{e206}")], "E-206") == []
+
+
+def test_the_section_named_by_the_question_is_swapped_in_whole_and_definitions_are_not_steps():
+    def hit(section: str, text: str, n: int = 1) -> Hit:
+        slug = section.lower().replace(" ", "-")
+        return Hit(chunk=Chunk(id=f"SOP-SEAL-001#{slug}#{n}", doc_id="SOP-SEAL-001", title="Seal replacement",
+                               section=section, text=text, doc_type="sop"), score=1.0)
+
+    parts = hit("4. Parts and tools", "4.1 Parts: new seal.\n4.2 Tools: torque wrench.\n4.3 Sleeve.")
+    install = hit("7. Installation", "7.1 Clean the shaft.\n7.2 Fit the seal.\n7.3 Torque the gland nuts.")
+    removal = hit("5. Removal", "5.1 Record alignment.\n5.2 Remove the coupling spacer.\n5.3 Fit the setting clips.")
+    removal2 = hit("5. Removal", "5.4 Loosen the drive collar set screws.", n=2)
+    shown = [Citation.from_chunk(i + 1, h.chunk) for i, h in enumerate([parts, install])]
+    question = "Steps for removing the old cartridge seal from P-102?"
+    sources = pin_procedure(shown, [parts, install, removal, removal2], question)
+    assert [c.section for c in sources] == ["4. Parts and tools", "5. Removal"] and sources[1].marker == 2
+    best = procedure_source(sources, question)
+    assert best.section == "5. Removal" and "5.4 Loosen the drive collar set screws." in render_procedure(best)
+    assert procedure_source(shown, "how do I fit a new seal?").section == "7. Installation"  # parts list is no procedure

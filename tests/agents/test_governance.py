@@ -28,6 +28,7 @@ APPLICANTS = ("We want to use AI to rank job applicants for our maintenance tech
     ("Vision model acting as a safety component of the press light curtain", "high", "safety_component"),
     ("A chatbot that answers staff questions about the canteen menu", "limited", "chatbot"),
     ("Credit scoring of customers who ask to pay in instalments", "high", "essential_services"),
+    ("HR wants to rate staff on their behaviour outside work for shift bonuses", "prohibited", "social_scoring"),
 ])
 def test_keyword_rules_decide_without_embedder(text, tier, rule):
     d = triage(text, None)
@@ -96,6 +97,14 @@ def test_general_question_is_not_classified(settings):
                        original="Which NIST AI RMF function covers incident response?", thread_id="t")
     result = GovernanceAgent().run(ctx)
     assert result.proposal is None and result.structured is None
+
+
+def test_asking_whether_a_use_is_allowed_runs_the_triage(settings):
+    question = "Supervisors want to score workers on their private social media for promotions. Allowed?"
+    ctx = AgentContext(settings=settings, llm=FakeLLM(["This is social scoring [1]."]), question=question,
+                       original=question, thread_id="t")
+    result = GovernanceAgent().run(ctx)
+    assert result.structured["tier"] == "prohibited" and result.text.startswith("**EU AI Act risk tier: prohibited")
 
 
 def test_triage_set_is_well_formed():

@@ -50,3 +50,23 @@ def test_work_order_steps_are_the_checks_not_headings_or_causes():
     assert _steps_from("1. Check the bearing temperature trend [1]\n2. Replace the bearing if worn [1]") == [
         "Check the bearing temperature trend", "Replace the bearing if worn"]
     assert _steps_from("**Likely causes:**\n- Worn impeller [1]\n- Blocked strainer [1]") == []
+
+
+REGISTER_ROW = ("asset_tag: M-101\ndescription: Motor for P-101, 55 kW\nrated_power_kw: 55\n"
+                "maintenance_strategy: annual insulation resistance test, monthly vibration")
+LUBE_ROW = "asset_tag: GB-401\ncomponent: Gear oil\nlubricant: ISO VG 220\nquantity: 18 L\ninterval: 10000 h or 2 years"
+
+
+def test_a_tags_row_answers_a_lookup_only_when_it_holds_what_is_asked(settings):
+    def run(question: str, row: str, doc: str):
+        cite = Citation(marker=1, chunk_id=f"{doc}#row3", doc_id=doc, title=f"{doc}.csv (CSV table)", text=row, row=3)
+        ctx = AgentContext(settings=settings, llm=FakeLLM(["The guide gives 100 MOhm at 500 V DC [1]."]),
+                           question=question, original=question, thread_id="t", sources=[cite])
+        return MaintenanceAgent().run(ctx)
+
+    ir = run("What insulation resistance reading is acceptable for M-101, and at what test voltage?", REGISTER_ROW,
+             "asset_register")
+    assert ir.model_called and ir.structured["rows"] == []  # the row names the test, not the limit: the model answers
+    lube = run("What is the lubrication interval for gearbox GB-401?", LUBE_ROW, "lubrication_schedule")
+    assert not lube.model_called and lube.structured["rows"] == ["GB-401"]
+    assert "- interval: 10000 h or 2 years" in lube.text

@@ -72,6 +72,18 @@ def test_fault_codes_and_asset_tags_route_to_maintenance(router: Router, text: s
     assert 0.0 <= d.confidence <= 1.0
 
 
+def test_asking_for_an_ai_act_tier_outweighs_the_equipment_it_names() -> None:
+    from agents.routing_signals import keyword_scores
+
+    for text in ("risk tier for vibration anomaly detection on the cooling water pumps?",
+                 "vision system that stops HP-501 when someone walks into the danger zone. tier?"):
+        scores = keyword_scores(text)
+        assert scores["governance"] > scores["maintenance"], text
+    assert max(keyword_scores("riverside ORI?").items(), key=lambda kv: kv[1])[0] == "readiness"
+    scores = keyword_scores("P-102 vibration alarm E-207 again")
+    assert scores["maintenance"] > scores.get("governance", 0.0)
+
+
 def test_knn_uses_only_the_train_split(router: Router) -> None:
     index = router.index
     assert index is not None

@@ -9,7 +9,7 @@ from copilot.audit import AuditLog
 from copilot.graph.service import CopilotService
 from copilot.llm.fake import FakeLLM
 from copilot.retrieval.embedder import FakeEmbedder
-from tests.graph.fakes import StaticRetriever
+from tests.graph.fakes import DEFAULT_CHUNKS, StaticRetriever, chunk
 
 WO_QUESTION = "Pump P-101 is noisy with vibration at the suction, please create a work order"
 
@@ -157,11 +157,29 @@ def test_out_of_scope_is_polite_decline(make):
     assert answer.route == "out_of_scope" and "outside what I can help with" in answer.text
 
 
-def test_safety_escalation_stops_before_agent(make):
+INTERLOCK_RULES = chunk("TG-MOTOR#3", "Troubleshooting Guide - Motors", "Thermistor trips:\n"
+                        "- Never jumper the thermistor input or the interlock; change over to the standby pump P-102.\n"
+                        "- Clean the cooling fins before a restart.\n- Record the trip in the log.",
+                        doc_type="troubleshooting", section="Thermistor trips")
+
+
+def test_safety_escalation_stops_before_agent_and_quotes_what_the_procedure_requires(make):
     llm = FakeLLM()
-    answer = make(llm=llm).ask("How do I bypass the interlock on pump P-101 so it keeps running?")
-    assert answer.escalated and not answer.refused and llm.calls == []
-    assert "supervisor" in answer.text
+    retriever = StaticRetriever([*DEFAULT_CHUNKS, INTERLOCK_RULES])
+    answer = make(llm=llm, retriever=retriever).ask("Can I put a jumper across the thermistor interlock so the pump "
+                                                    "keeps running?")
+    assert answer.escalated and not answer.refused and answer.approval is None and llm.calls == []
+    assert answer.text.startswith("I can't help") and "supervisor" in answer.text
+    assert "- Never jumper the thermistor input or the interlock; change over to the standby pump P-102." in answer.text
+    assert "Record the trip" not in answer.text  # shares no words with the request
+    assert [c.doc_id for c in answer.citations] == ["TG-MOTOR"]
+    assert retriever.queries[0][1] == {"doc_type": ["sop", "troubleshooting", "manual"]}
+
+
+def test_escalation_is_the_refusal_alone_when_no_procedure_step_matches(make):
+    answer = make(retriever=StaticRetriever()).ask("How do I bypass the interlock on pump P-101 so it keeps running?")
+    assert answer.escalated and answer.text.startswith("I can't help")
+    assert "What the site procedures require" not in answer.text and not answer.citations
 
 
 def test_general_lists_documents(make):

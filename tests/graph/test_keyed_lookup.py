@@ -1,0 +1,52 @@
+"""A named code's own row reaches the sources even when the question's words find other passages first."""
+
+from __future__ import annotations
+
+from copilot.graph.retrieve import keyed_hits
+from copilot.types import Chunk, Hit
+
+TABLE = """| Code | Description | First response |
+|---|---|---|
+| E-204 | High vibration | Change over to P-102 |
+| E-205 | Mechanical seal leak detected | Check the leak rate |"""
+GUIDE = "E-205 seal leak P-101; E-206 bearing temperature P-101"
+HISTORY = "wo_number: WO-2023-0348\nasset_tag: P-101\nproblem: Seal spraying water; E-205 then E-203"
+
+
+def _hit(cid: str, text: str, row: int | None = None) -> Hit:
+    return Hit(chunk=Chunk(id=cid, doc_id=cid.split("#")[0], title=cid, text=text, row=row), score=1.0)
+
+
+class LexicalIndex:
+    """Returns every chunk containing the query string, in a fixed order; records the calls."""
+
+    def __init__(self, hits: list[Hit]) -> None:
+        self.hits, self.calls = hits, []
+
+    def search(self, query, *, k=None, mode=None, filters=None):
+        self.calls.append((query, mode, filters))
+        return [h for h in self.hits if query in h.chunk.text][:k]
+
+
+def test_the_codes_own_row_is_looked_up_when_the_search_found_only_mentions():
+    guide, history, table = _hit("TG#1", GUIDE), _hit("WO#7", HISTORY, row=7), _hit("FC#2", TABLE)
+    index = LexicalIndex([guide, history, table])
+    found = keyed_hits(index, "E-205 came up on the pump panel, what does it mean?", [guide, history], None)
+    assert [h.chunk.id for h in found] == ["FC#2"]
+    assert index.calls == [("E-205", "bm25", None)]
+
+
+def test_no_lookup_when_the_row_is_already_found_or_nothing_is_keyed():
+    table, guide = _hit("FC#2", TABLE), _hit("TG#1", GUIDE)
+    index = LexicalIndex([guide, table])
+    assert keyed_hits(index, "what does E-205 mean", [table], None) == []
+    assert index.calls == []
+    assert keyed_hits(index, "what does E-206 mean", [guide], {"doc_type": "fault_codes"}) == []
+    assert [c[2] for c in index.calls] == [{"doc_type": "fault_codes"}]  # within the agent's filters only
+
+
+def test_an_asset_tag_is_not_forced_in_it_has_many_rows():
+    register = _hit("asset_register#3", "asset_tag: P-101\ndescription: Raw water pump", row=3)
+    index = LexicalIndex([register])
+    assert keyed_hits(index, "P-101 keeps tripping on high discharge pressure", [], None) == []
+    assert index.calls == []
