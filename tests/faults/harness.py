@@ -91,15 +91,7 @@ class Plant:
     # -- data -----------------------------------------------------------------------------
     def propose(self) -> dict:
         """Ask for a work order in-process (fake model), as the operator; return the pending approval."""
-        from copilot.graph.service import CopilotService
-
-        svc = CopilotService(self.settings())
-        try:
-            answer = svc.ask(MAINT_Q, agent="maintenance", user="operator")
-        finally:
-            svc.close()
-        assert answer.approval is not None and answer.approval.status == "pending"
-        return answer.approval.model_dump()
+        return propose_work_order(self.settings())
 
     def wait_for(self, check, timeout: float = 40.0, what: str = "condition") -> Any:
         deadline = time.monotonic() + timeout
@@ -111,6 +103,19 @@ class Plant:
             time.sleep(0.3)
         raise AssertionError(f"timed out waiting for {what}; last={last!r}; server log:\n"
                              f"{self.log_path.read_text()[-3000:] if self.log_path else ''}")
+
+
+def propose_work_order(settings: Settings) -> dict:
+    """Ask for a work order in-process, as the operator, on ``settings``' stores; return the pending approval."""
+    from copilot.graph.service import CopilotService
+
+    svc = CopilotService(settings)
+    try:
+        answer = svc.ask(MAINT_Q, agent="maintenance", user="operator")
+    finally:
+        svc.close()
+    assert answer.approval is not None and answer.approval.status == "pending"
+    return answer.approval.model_dump()
 
 
 def make_plant(root: Path, hook_url: str) -> Plant:

@@ -22,6 +22,7 @@ from copilot.config import load_settings
 from copilot.testing.procs import child_env, free_port, serve_cmd, start, start_llama_server, stop, wait_http
 from tests.actions.receiver import receiver
 from tests.api.conftest import write_corpus
+from tests.faults.harness import propose_work_order
 
 # Opt-in until it has passed twice. On the loaded development VM (load 10-19 on 2 cores, the test at nice 19)
 # each llama.cpp server finished 2 completions in 5 minutes and a chat outlived the client's timeout; the
@@ -31,7 +32,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.real_model, pytest.mark.timeout(
 CHAT_TIMEOUT_S = 1200  # a chat's server-side deadline; the client waits a little longer
 
 ROOT = Path(__file__).resolve().parents[2]
-MAINT_Q = "Pump P-777 is leaking at the seal; create a work order to replace the seal, please."
 N_MODEL_SERVERS = 2
 
 
@@ -79,15 +79,7 @@ class Cluster:
 
     def propose(self) -> dict:
         """A pending work order on the shared database (proposed in-process with the fake model)."""
-        from copilot.graph.service import CopilotService
-
-        svc = CopilotService(self.settings(backend="fake"))
-        try:
-            answer = svc.ask(MAINT_Q, agent="maintenance", user="operator")
-        finally:
-            svc.close()
-        assert answer.approval is not None and answer.approval.status == "pending"
-        return answer.approval.model_dump()
+        return propose_work_order(self.settings(backend="fake"))
 
     def stop(self) -> None:
         stop(self.workers.values())
