@@ -59,7 +59,7 @@ class Plant:
         self.server = start(serve_cmd("--no-ui", "--skip-index", "--port", str(self.port), *self.sets()),
                             log=self.log_path, cwd=ROOT, nice=False,
                             env=child_env(**({"COPILOT_FAULT_POINT": fault} if fault else {})))
-        wait_http(f"{self.url}/readyz", self.server, what="copilot serve", log=self.log_path, timeout=90)
+        wait_http(f"{self.url}/readyz", self.server, what="copilot serve", log=self.log_path, timeout=300)
 
     def kill9(self) -> None:
         if self.server and self.server.poll() is None:
