@@ -25,8 +25,10 @@ from tests.api.conftest import write_corpus
 from tests.faults.harness import propose_work_order
 
 # Opt-in until it has passed twice. On the loaded development VM (load 10-19 on 2 cores, the test at nice 19)
-# each llama.cpp server finished 2 completions in 5 minutes and a chat outlived the client's timeout; the
-# store tests and `serve --workers 2` in this folder run by default. Timeouts here are upper bounds only.
+# it never got past the 20 concurrent chats: run 1, each llama.cpp server finished 2 completions in 5 min and
+# a chat outlived the 300 s client timeout; run 2 (1200 s deadline), 4 answered, 14 x 429 and 2 x 503
+# (queued chats that passed the 1200 s deadline). The store tests and `serve --workers 2` in this folder
+# run by default. Timeouts here are upper bounds only.
 pytestmark = [pytest.mark.postgres, pytest.mark.real_model, pytest.mark.timeout(2400),
               pytest.mark.skipif(os.environ.get("COPILOT_E2E") != "1", reason="set COPILOT_E2E=1 to run (see above)")]
 CHAT_TIMEOUT_S = 1200  # a chat's server-side deadline; the client waits a little longer
