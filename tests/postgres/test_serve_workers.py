@@ -23,7 +23,7 @@ def _args(tmp: Path, *extra: str) -> list[str]:
 
 def test_more_than_one_worker_needs_a_database(tmp_path):
     out = subprocess.run(["nice", "-n", "19", *_args(tmp_path, "--workers", "2")], cwd=ROOT, capture_output=True,
-                         text=True, timeout=120, stdin=subprocess.DEVNULL, env=child_env())
+                         text=True, timeout=600, stdin=subprocess.DEVNULL, env=child_env())
     assert out.returncode == 2
     assert "storage.url" in out.stderr
 
