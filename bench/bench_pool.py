@@ -21,7 +21,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -35,28 +34,10 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from copilot.testing.procs import free_port, start, start_llama_server, stop, wait_http  # noqa: E402
+
 QUESTION = "Pump P-101 is cavitating. What should I check first?"
 BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_ready(url: str, proc: subprocess.Popen, timeout_s: float = 900) -> None:
-    deadline = time.time() + timeout_s
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{url}: the process exited with {proc.returncode}")
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"{url} not ready after {timeout_s} s")
 
 
 def pct(values: list[float], q: float) -> float:
@@ -68,11 +49,11 @@ def start_standins(n: int, delay: float) -> tuple[list[subprocess.Popen], list[s
     procs, urls = [], []
     for _ in range(n):
         port = free_port()
-        procs.append(subprocess.Popen([sys.executable, "-m", "copilot.llm.standin_server", "--port", str(port),
-                                       "--delay", str(delay)], cwd=ROOT))
+        procs.append(start([sys.executable, "-m", "copilot.llm.standin_server", "--port", str(port),
+                            "--delay", str(delay)], cwd=ROOT, nice=False))
         urls.append(f"http://127.0.0.1:{port}/v1")
     for proc, url in zip(procs, urls, strict=True):
-        wait_ready(f"{url}/models", proc)
+        wait_http(f"{url}/models", proc, what="stand-in", timeout=900)
     return procs, urls
 
 
@@ -86,13 +67,12 @@ def start_workers(n: int, urls: list[str], work: Path, max_in_flight: int) -> tu
     }
     for i in range(n):
         port = free_port()
-        log = open(work / f"worker{i}.log", "w")  # noqa: SIM115 - closed with the process
-        procs.append(subprocess.Popen(
-            [str(BIN / "copilot"), "serve", "--profile", "test", "--port", str(port), "--no-ui",
-             "--set", f"data_dir={work / f'data{i}'}"], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT))
+        procs.append(start([str(BIN / "copilot"), "serve", "--profile", "test", "--port", str(port), "--no-ui",
+                            "--set", f"data_dir={work / f'data{i}'}"], log=work / f"worker{i}.log", env=env, cwd=ROOT,
+                           nice=False))
         bases.append(f"http://127.0.0.1:{port}")
         try:
-            wait_ready(f"{bases[-1]}/readyz", procs[-1])
+            wait_http(f"{bases[-1]}/readyz", procs[-1], what=f"worker {i}", log=work / f"worker{i}.log", timeout=900)
         except RuntimeError:
             stop(procs)  # no orphan workers when one does not come up
             raise
@@ -103,16 +83,6 @@ def start_workers(n: int, urls: list[str], work: Path, max_in_flight: int) -> tu
                 raise RuntimeError(f"no admin key in the first worker's output:\n{text[-2000:]}")
             key = found.group(1)
     return procs, bases, key
-
-
-def stop(procs: list[subprocess.Popen]) -> None:
-    for p in procs:
-        p.terminate()
-    for p in procs:
-        try:
-            p.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            p.kill()
 
 
 def load(bases: list[str], key: str, clients: int, seconds: float, delay: float) -> dict:
@@ -217,27 +187,19 @@ def drive(llm: object, prompt: list, clients: int, seconds: float) -> tuple[list
 
 
 def run_llama(args: argparse.Namespace) -> list[dict]:
-    from copilot.config import load_settings
     from copilot.llm.openai_backend import OpenAICompatLLM
-    from copilot.models import resolve_model_path
-
-    model = resolve_model_path(load_settings(overrides={"llm": {"model": "qwen2.5-coder-0.5b"}}))
     prompt = [{"role": "system", "content": "You are a maintenance assistant. Answer in three short steps."},
               {"role": "user", "content": QUESTION}]
     rows = []
     for k in args.servers:
         procs, urls = [], []
-        for _ in range(k):
-            port = free_port()
-            procs.append(subprocess.Popen(
-                [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
-                 "--port", str(port), "--n_ctx", "2048", "--n_threads", str(max(1, 2 // k)),
-                 "--model_alias", "local", "--interrupt_requests", "False"],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-            urls.append(f"http://127.0.0.1:{port}/v1")
         try:
+            for _ in range(k):
+                url, proc = start_llama_server(n_ctx=2048, n_threads=max(1, 2 // k), wait=False)
+                procs.append(proc)
+                urls.append(url)
             for proc, url in zip(procs, urls, strict=True):
-                wait_ready(f"{url}/models", proc)
+                wait_http(f"{url}/models", proc, what="llama_cpp.server", timeout=900)
             llm = OpenAICompatLLM(urls, max_tokens=args.max_tokens, max_in_flight=1, temperature=0.0)
             done, tokens, wall = drive(llm, prompt, k, args.seconds)
             row = {"servers": k, "threads_each": max(1, 2 // k), "answers": len(done),

@@ -81,7 +81,7 @@ WORKER_ENV = "COPILOT_SERVE_WORKER"
 
 def worker_app() -> Any:
     """The app of one ``--workers`` process, built from the settings the parent was started with."""
-    from copilot.api.app import create_app
+    from copilot.server import create_app
 
     args = json.loads(os.environ[WORKER_ENV])
     config = Path(args["config"]) if args["config"] else None

@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 
 from copilot.config import Settings, load_settings
+from copilot.testing.procs import child_env, free_port, serve_cmd, start, wait_http
 from tests.api.conftest import write_corpus
-from tests.api.live import free_port
 
 MAINT_Q = "Pump P-777 is leaking at the seal; create a work order to replace the seal, please."
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,36 +48,18 @@ class Plant:
 
     # -- processes ------------------------------------------------------------------------
     def cli(self, *args: str, fault: str | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-        env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-        env.pop("COPILOT_FAULT_POINT", None)
-        if fault:
-            env["COPILOT_FAULT_POINT"] = fault
+        env = child_env(**({"COPILOT_FAULT_POINT": fault} if fault else {}))
         return subprocess.run([sys.executable, "-m", "copilot.cli", *args, "--profile", "test", *self.sets()],
                               cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
 
     def start(self, fault: str | None = None) -> None:
         """Start `copilot serve` (API only) and wait until it is ready."""
         self.port = free_port()
-        env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-        env.pop("COPILOT_FAULT_POINT", None)
-        if fault:
-            env["COPILOT_FAULT_POINT"] = fault
         self.log_path = self.root / f"server-{self.port}.log"
-        log = open(self.log_path, "w")  # noqa: SIM115 - closed with the process
-        self.server = subprocess.Popen(
-            [sys.executable, "-m", "copilot.cli", "serve", "--profile", "test", "--no-ui", "--skip-index",
-             "--port", str(self.port), *self.sets()], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if self.server.poll() is not None:
-                raise RuntimeError(f"server exited {self.server.returncode}: {self.log_path.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.3)
-        raise RuntimeError(f"server not ready: {self.log_path.read_text()[-2000:]}")
+        self.server = start(serve_cmd("--no-ui", "--skip-index", "--port", str(self.port), *self.sets()),
+                            log=self.log_path, cwd=ROOT, nice=False,
+                            env=child_env(**({"COPILOT_FAULT_POINT": fault} if fault else {})))
+        wait_http(f"{self.url}/readyz", self.server, what="copilot serve", log=self.log_path, timeout=300)
 
     def kill9(self) -> None:
         if self.server and self.server.poll() is None:
@@ -109,15 +91,7 @@ class Plant:
     # -- data -----------------------------------------------------------------------------
     def propose(self) -> dict:
         """Ask for a work order in-process (fake model), as the operator; return the pending approval."""
-        from copilot.graph.service import CopilotService
-
-        svc = CopilotService(self.settings())
-        try:
-            answer = svc.ask(MAINT_Q, agent="maintenance", user="operator")
-        finally:
-            svc.close()
-        assert answer.approval is not None and answer.approval.status == "pending"
-        return answer.approval.model_dump()
+        return propose_work_order(self.settings())
 
     def wait_for(self, check, timeout: float = 40.0, what: str = "condition") -> Any:
         deadline = time.monotonic() + timeout
@@ -129,6 +103,19 @@ class Plant:
             time.sleep(0.3)
         raise AssertionError(f"timed out waiting for {what}; last={last!r}; server log:\n"
                              f"{self.log_path.read_text()[-3000:] if self.log_path else ''}")
+
+
+def propose_work_order(settings: Settings) -> dict:
+    """Ask for a work order in-process, as the operator, on ``settings``' stores; return the pending approval."""
+    from copilot.graph.service import CopilotService
+
+    svc = CopilotService(settings)
+    try:
+        answer = svc.ask(MAINT_Q, agent="maintenance", user="operator")
+    finally:
+        svc.close()
+    assert answer.approval is not None and answer.approval.status == "pending"
+    return answer.approval.model_dump()
 
 
 def make_plant(root: Path, hook_url: str) -> Plant:

@@ -2,68 +2,29 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
-import sys
 import threading
 import time
 
-import httpx
 import pytest
 
 from copilot.config import load_settings
 from copilot.llm import build_llm
-from copilot.models import BUNDLED, resolve_model_path
+from copilot.testing.procs import start_llama_server, stop
 
 pytestmark = pytest.mark.real_model
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_llama_servers(n: int, n_threads: int = 1) -> list[tuple[subprocess.Popen, str]]:
-    """Start ``n`` llama.cpp servers on the bundled 0.5B model and wait until each answers /v1/models.
-
-    ``--interrupt_requests False``: by default llama_cpp.server ends a streamed answer early as soon as
-    another request arrives, which a pool must not allow."""
-    small = BUNDLED["qwen2.5-coder-0.5b"]
-    model = resolve_model_path(load_settings(overrides={"llm": {"model": small.name}}))
-    servers = []
-    for _ in range(n):
-        port = _free_port()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
-             "--port", str(port), "--n_ctx", "1024", "--n_threads", str(n_threads), "--model_alias", "local",
-             "--interrupt_requests", "False"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        servers.append((proc, f"http://127.0.0.1:{port}/v1"))
-    deadline = time.time() + 180
-    for proc, url in servers:
-        while True:
-            try:
-                if httpx.get(f"{url}/models", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                for p, _ in servers:
-                    p.kill()
-                pytest.fail(f"llama_cpp.server at {url} did not start")
-            time.sleep(0.5)
-    return servers
-
-
 @pytest.fixture
 def two_llama_servers():
-    servers = start_llama_servers(2)
-    yield servers
-    for proc, _ in servers:
-        if proc.poll() is None:
-            proc.terminate()
-            proc.wait(timeout=20)
+    servers: list[tuple[subprocess.Popen, str]] = []
+    try:
+        for _ in range(2):
+            url, proc = start_llama_server(n_ctx=1024, n_threads=1, timeout=180)
+            servers.append((proc, url))
+        yield servers
+    finally:
+        stop(p for p, _ in servers)
 
 
 def test_killing_one_llama_server_mid_run_later_requests_succeed_on_the_other(two_llama_servers):

@@ -19,51 +19,22 @@ import pytest
 
 from copilot.audit import AuditLog
 from copilot.config import load_settings
-from copilot.models import BUNDLED, resolve_model_path
+from copilot.testing.procs import child_env, free_port, serve_cmd, start, start_llama_server, stop, wait_http
 from tests.actions.receiver import receiver
 from tests.api.conftest import write_corpus
-from tests.api.live import free_port
+from tests.faults.harness import propose_work_order
 
-# Upper bounds for a loaded shared machine; on a quiet 2-core CI box the test takes a few minutes.
-# opt-in until it has passed once on a quiet machine (it never completed on the loaded development VM)
-pytestmark = [pytest.mark.postgres, pytest.mark.real_model, pytest.mark.timeout(1800),
-              pytest.mark.skipif(os.environ.get("COPILOT_E2E") != "1", reason="set COPILOT_E2E=1 to run")]
+# Opt-in until it has passed twice. On the loaded development VM (load 10-19 on 2 cores, the test at nice 19)
+# it never got past the 20 concurrent chats: run 1, each llama.cpp server finished 2 completions in 5 min and
+# a chat outlived the 300 s client timeout; run 2 (1200 s deadline), 4 answered, 14 x 429 and 2 x 503
+# (queued chats that passed the 1200 s deadline). The store tests and `serve --workers 2` in this folder
+# run by default. Timeouts here are upper bounds only.
+pytestmark = [pytest.mark.postgres, pytest.mark.real_model, pytest.mark.timeout(2400),
+              pytest.mark.skipif(os.environ.get("COPILOT_E2E") != "1", reason="set COPILOT_E2E=1 to run (see above)")]
+CHAT_TIMEOUT_S = 1200  # a chat's server-side deadline; the client waits a little longer
 
 ROOT = Path(__file__).resolve().parents[2]
-MAINT_Q = "Pump P-777 is leaking at the seal; create a work order to replace the seal, please."
 N_MODEL_SERVERS = 2
-
-
-def _wait(url: str, proc: subprocess.Popen, what: str, log: Path, timeout: float = 300) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{what} exited {proc.returncode}: {log.read_text()[-3000:]}")
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"{what} not ready after {timeout:.0f} s: {log.read_text()[-3000:]}")
-
-
-def _start(cmd: list[str], log: Path) -> subprocess.Popen:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "COPILOT_PG_POOL": "4"}
-    env.pop("COPILOT_FAULT_POINT", None)
-    return subprocess.Popen(["nice", "-n", "19", *cmd], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
-                            stdout=open(log, "w"), stderr=subprocess.STDOUT)  # noqa: SIM115
-
-
-def _model_server(tmp: Path) -> tuple[str, subprocess.Popen]:
-    model = resolve_model_path(load_settings(overrides={"llm": {"model": BUNDLED["qwen2.5-coder-0.5b"].name}}))
-    port = free_port()
-    log = tmp / f"llama-{port}.log"
-    proc = _start([sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
-                   "--port", str(port), "--n_ctx", "3072", "--n_threads", "1", "--model_alias", "local", "--interrupt_requests", "False"], log)
-    url = f"http://127.0.0.1:{port}/v1"
-    _wait(f"{url}/models", proc, "llama_cpp.server", log)
-    return url, proc
 
 
 class Cluster:
@@ -78,7 +49,7 @@ class Cluster:
         pairs = {"data_dir": self.tmp / "data", "knowledge_paths": f'["{self.tmp / "knowledge"}"]',
                  "storage.url": self.pg_url, "llm.backend": "openai", "llm.base_urls": json.dumps(self.model_urls),
                  "llm.max_in_flight_per_endpoint": 1, "llm.endpoint_retry_s": 30, "llm.max_tokens": 32,
-                 "server.queue_size": 1, "server.request_timeout_s": 600,
+                 "server.queue_size": 1, "server.request_timeout_s": CHAT_TIMEOUT_S,
                  "agents.cmms_webhook_url": self.hook_url, "agents.webhook_timeout_s": 2,
                  "agents.webhook_backoff_s": 0.2}
         return [arg for k, v in pairs.items() for arg in ("--set", f"{k}={v}")]
@@ -92,43 +63,28 @@ class Cluster:
 
     def cli(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run(["nice", "-n", "19", sys.executable, "-m", "copilot.cli", *args, "--profile", "test",
-                               *self.sets()], cwd=ROOT, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL,
-                              env={**os.environ, "HF_HUB_OFFLINE": "1"})
+                               *self.sets()], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                              stdin=subprocess.DEVNULL, env=child_env())
 
     def start_worker(self) -> str:
         port = free_port()
         log = self.tmp / f"worker-{port}.log"
-        self.workers[port] = _start([sys.executable, "-m", "copilot.cli", "serve", "--profile", "test", "--no-ui",
-                                     "--skip-index", "--port", str(port), *self.sets()], log)
+        self.workers[port] = start(serve_cmd("--no-ui", "--skip-index", "--port", str(port), *self.sets()), log=log,
+                                   env=child_env(COPILOT_PG_POOL="4"), cwd=ROOT)
         url = f"http://127.0.0.1:{port}"
-        _wait(f"{url}/readyz", self.workers[port], "copilot serve", log, timeout=600)
+        wait_http(f"{url}/readyz", self.workers[port], what="copilot serve", log=log, timeout=600)
         return url
 
     def api(self, base: str, method: str, path: str, role: str = "admin", **kw) -> httpx.Response:
         return httpx.request(method, f"{base}{path}", headers={"Authorization": f"Bearer {self.keys[role]}"},
-                             timeout=300, **kw)
+                             timeout=CHAT_TIMEOUT_S + 60, **kw)
 
     def propose(self) -> dict:
         """A pending work order on the shared database (proposed in-process with the fake model)."""
-        from copilot.graph.service import CopilotService
-
-        svc = CopilotService(self.settings(backend="fake"))
-        try:
-            answer = svc.ask(MAINT_Q, agent="maintenance", user="operator")
-        finally:
-            svc.close()
-        assert answer.approval is not None and answer.approval.status == "pending"
-        return answer.approval.model_dump()
+        return propose_work_order(self.settings(backend="fake"))
 
     def stop(self) -> None:
-        for proc in self.workers.values():
-            if proc.poll() is None:
-                proc.terminate()
-        for proc in self.workers.values():
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop(self.workers.values())
 
 
 @pytest.fixture
@@ -137,7 +93,13 @@ def cluster(tmp_path, pg_url):
     from copilot.services.auth import AuthStore, keys_path
 
     write_corpus(tmp_path / "knowledge")
-    servers = [_model_server(tmp_path) for _ in range(N_MODEL_SERVERS)]
+    servers = []
+    try:
+        for i in range(N_MODEL_SERVERS):
+            servers.append(start_llama_server(n_ctx=3072, n_threads=1, log=tmp_path / f"llama-{i}.log"))
+    except RuntimeError:
+        stop(p for _, p in servers)
+        raise
     with receiver() as (hook_url, received):
         c = Cluster(tmp_path, pg_url, hook_url, [u for u, _ in servers])
         c.received = received  # type: ignore[attr-defined]
@@ -149,10 +111,7 @@ def cluster(tmp_path, pg_url):
             yield c
         finally:
             c.stop()
-            for _, proc in servers:
-                if proc.poll() is None:
-                    proc.terminate()
-                    proc.wait(timeout=20)
+            stop(p for _, p in servers)
 
 
 def test_two_workers_on_postgres(cluster):
