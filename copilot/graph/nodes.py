@@ -150,9 +150,7 @@ def draft_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str, A
         ctx = _agent_context(state, runtime, sources, agent_state, emit)
         t0 = time.perf_counter()
         result = safe_way(ctx, (state.get("draft") or {}).get("text") or state["safety"]["message"])
-        return {"draft": Draft(text=result.text, model_text=result.model_text, grounded=result.grounded,
-                               model_called=result.model_called, timings=result.timings,
-                               withheld=ctx.checks.withheld, invalid_markers=ctx.checks.invalid_markers).model_dump(),
+        return {"draft": Draft(text=result.text, grounded=result.grounded).model_dump(),  # quoted, no model call
                 "timings": {**state.get("timings", {}), "agent": time.perf_counter() - t0}}
     continues = agent.continues(agent_state)
     if agent.grounded and not sources and not continues and not agent.starts_without_sources(state["question"]):

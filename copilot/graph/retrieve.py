@@ -112,7 +112,7 @@ def _holds_keyed_row(hit: Hit, key: str) -> bool:
 
 
 def keyed_hits(retriever: Any, query: str, hits: list[Hit], filters: Filters | None) -> list[Hit]:
-    """The passage holding the row keyed by each code, tag or part the question names, when the search missed
+    """The passage holding the row keyed by each fault code or part number the question names, when the search missed
     it: "E-205 came up on the pump panel" finds guides and work orders that mention E-205 ahead of the alarm
     table's own E-205 row. Looked up by the identifier alone (lexical, no embedding). Only codes and part
     numbers, which have one defining row: an asset tag has many (register, lubrication, spares), and forcing
