@@ -58,13 +58,19 @@ def _embedder(ctx: AgentContext) -> Embedder | None:
         return None
 
 
+USE_CASE = re.compile(
+    r"\b(we (?:want|plan|intend|use|are (?:building|buying|deploying))|our (?:ai|model|system|tool)|"
+    r"use case|deploy\w*|roll(?:ing)? out|"
+    r"an? (?:ai|ml)(?: (?:system|tool|model))? (?:that|to|which)|an? (?:\w+ )?(?:model|system|tool) (?:that|which)|"
+    r"\w+ wants? to|(?:is (?:it|this|that) |are we )?(?:allowed|permitted|legal|lawful|banned)|"
+    r"(?:is|be|are|count as|classed as|classified as) (?:an? |this |it |that )?(?:high|minimal|limited)[- ]risk|"
+    r"(?:high|minimal|limited)[- ]risk(?=\s*\?)|"
+    r"risk (?:tier|class|level|category)|tier|can we (?:use|deploy|run|install))\b", re.I)
+
+
 def _describes_use_case(text: str) -> bool:
     """A described use of AI, or a question whether a use is allowed or which tier it is in: the triage decides."""
-    return bool(re.search(r"\b(we (?:want|plan|intend|use|are (?:building|buying|deploying))|our (?:ai|model|system|tool)|"
-                          r"use case|deploy\w*|roll(?:ing)? out|an? (?:ai|ml) (?:system|tool|model) (?:that|to|which)|"
-                          r"\w+ wants? to|(?:is (?:it|this|that) |are we )?(?:allowed|permitted|legal|lawful|banned)|"
-                          r"risk (?:tier|class|level|category)|tier|can we (?:use|deploy|run|install))\b",
-                          text, re.I))
+    return bool(USE_CASE.search(text))
 
 
 def first_line(d: Decision) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from agents.base import AgentContext
-from agents.governance import GovernanceAgent
+from agents.governance import GovernanceAgent, _describes_use_case
 from agents.governance_eval import evaluate_triage, load_items
 from agents.governance_guard import TierGuard, sanitize, tiers_named
 from agents.governance_triage import clauses, triage
@@ -144,3 +144,16 @@ def test_real_model_explains_high_risk_for_ranking_applicants(settings, real_llm
     assert result.text.startswith("**EU AI Act risk tier: high-risk**")
     assert {t for line in result.text.splitlines() for t in tiers_named(line)} <= {"high"}
     assert result.proposal["payload"]["risk_tier"] == "high" and result.structured["tier"] == "high"
+
+
+@pytest.mark.parametrize("question, triaged", [
+    ("Is an AI that flags unusual energy use on our chillers a high-risk system under the AI Act?", True),
+    ("Is a vision model that checks welds high-risk?", True),
+    ("Does predictive maintenance on pumps count as high-risk?", True),
+    ("Would a chatbot for shift handover be limited risk?", True),
+    ("What documentation does a high-risk system need?", False),
+    ("What is the definition of an AI system in the Act?", False),
+    ("What does the AI Act require from providers of high-risk systems?", False),
+])
+def test_a_described_system_is_triaged_and_a_general_question_is_not(question, triaged):
+    assert _describes_use_case(question) is triaged
