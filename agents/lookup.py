@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from agents.citations import source_header
 from agents.context_focus import GAP
-from copilot.identifiers import WORK_ORDER, identifiers, normalise_dashes
+from copilot.identifiers import SEE_CODE, WORK_ORDER, identifiers, normalise_dashes
 from copilot.types import Citation, Hit
 
 _TABLE_LINE = re.compile(r"^\s*\|.*\|\s*$")
@@ -112,10 +112,8 @@ def pin_rows(sources: list[Citation], hits: list[Hit], question: str) -> list[Ci
     A source whose chunk holds the row but whose (trimmed) text lost it gets the header + row back
     at its top. Rows are looked up in the hits' full chunk texts."""
     keys = identifiers(question)
-    if not keys:
-        return sources
     chunks = {h.chunk.id: h.chunk for h in hits}
-    for key in keys:
+    for key in keys:  # grows: a keyed row's "As E-205" brings the E-205 row of the same table
         for cite in sources:
             chunk = chunks.get(cite.chunk_id)
             if chunk is None:
@@ -125,6 +123,8 @@ def pin_rows(sources: list[Citation], hits: list[Hit], question: str) -> list[Ci
                 for row in rows:
                     if row.text.splitlines()[-1] not in normalise_dashes(cite.text):
                         cite.text = f"{row.text}\n{cite.text}"
+                    if row.keyed:
+                        keys += [c for _col, v in row.cells for c in SEE_CODE.findall(v) if c not in keys]
             elif rows and len(cite.text) < len(chunk.text):
                 cite.text = chunk.text
     return sources

@@ -57,6 +57,16 @@ def test_trimmed_source_gets_the_named_row_back_with_its_header():
     assert rows[0].value("Description").startswith("High vibration")
 
 
+def test_a_row_that_says_as_another_code_brings_that_row_too():
+    e208 = "| E-208 | Mechanical seal leak detected | P-102 | As E-204; faces stuck | Change over to P-101 | Mechanical |"
+    head, sep, e204, e206 = FAULTS.splitlines()
+    chunk = f"{FAULTS}\n{e208}"
+    focused = _cite(1, f"{head}\n{sep}\n...\n{e208}")
+    sources = pin_rows([focused], [_hit(focused, chunk)], "P-102 threw E-208, what now?")
+    assert [r.value("First response") for r in find_rows(sources, "E-204")] == ["Change over to P-102; take readings"]
+    assert find_rows(sources, "E-206") == []  # only the referenced row, not the whole table
+
+
 def test_row_answer_copies_cells_in_the_rows_order():
     source = _cite(1, FAULTS)
     text = render_rows(find_rows([source], "E-204"), [source])
