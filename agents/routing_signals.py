@@ -30,6 +30,9 @@ _MAINTENANCE = [
      r"|\blubricat\w*|\bgrease\b|\boil (?:level|analysis|pressure|leak)|\bspare parts?\b|\bpreventive maintenance\b"
      r"|\btroubleshoot\w*|\broot cause\b|\bdischarge pressure\b|\bsuction\b|\bamps?\b|\bcurrent draw\b|\brefrigerant\b"
      r"|\binterlocks?\b|\be-?stops?\b|\bguards?\b|\brepair\w*|\breplace\w*|\bisolat\w*", 1.0),
+    # the site's own records and permits to work
+    (r"\basset register\b|\bmaintenance history\b|\bdowntime\b|\bconfined spaces?\b|\bgas tests?\b|\bwet well\b"
+     r"|\bpermits? to work\b|\bhot work\b|\bfire watch\b|\bzero energy\b|\blocked and tagged\b|\bcriticality\b", 2.0),
 ]
 _GOVERNANCE = [
     # asking for an AI Act tier is a governance question whatever plant equipment the use case names
@@ -45,6 +48,10 @@ _GOVERNANCE = [
 _READINESS = [
     (r"\bpilot purgatory\b|\bpilot to production\b|\b(?:ai )?maturity\b|\breadiness\b|\broadmap\b|\bmlops\b"
      r"|\bORI\b|\breadiness index\b", 2.0),
+    # building, training and valuing an AI model is readiness, whatever equipment it watches
+    (r"\b(?:ai|ml|machine[- ]learning|predictive|failure|anomaly[- ]detection) models?\b|\banomaly detectors?\b"
+     r"|\b(?:train|retrain)(?:s|ed|ing)?\b.{0,40}\bmodels?\b|\bsupervised\b|\bthe ai\b(?! act)|\bworked example\b"
+     r"|\buse[- ]case intake\b|\bat intake\b|\bpriority score\b", 2.0),
     (r"\bpilots?\b|\bscal(?:e|ing|able)\b|\binto production\b|\bin production\b|\brollout\b|\broll(?:ing)? out\b"
      r"|\bbusiness case\b|\broi\b|\bkpis?\b|\buse cases?\b|\bprioriti\w*|\bchange management\b|\bupskill\w*"
      r"|\bskills?\b|\btalent\b|\bdata (?:infrastructure|quality|platform|strategy|foundation|pipeline)s?\b"

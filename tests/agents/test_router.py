@@ -185,3 +185,18 @@ def test_load_items_validates_lines(tmp_path: Path) -> None:
         load_items(bad)
     with pytest.raises(FileNotFoundError):
         load_items(tmp_path / "nope.jsonl")
+
+
+@pytest.mark.parametrize("text, route", [
+    ("How many confirmed failure events do we need to train a supervised failure model?", "readiness"),
+    ("what ROI did the pump anomaly detector show in the worked example", "readiness"),
+    ("If a reliability programme runs on the same pumps as our AI model, how much can the AI claim?", "readiness"),
+    ("longest single downtime in the maintenance history - what job was it", "maintenance"),
+    ("what order do we do the gas tests in before going into a confined space", "maintenance"),
+    ("How long does the fire watch have to stay after hot work is finished?", "maintenance"),
+])
+def test_building_an_ai_model_is_readiness_and_site_records_are_maintenance(text: str, route: str) -> None:
+    from agents.routing_signals import keyword_scores
+
+    scores = keyword_scores(text)
+    assert max(scores, key=lambda r: scores[r]) == route, scores
