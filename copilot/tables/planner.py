@@ -133,11 +133,38 @@ _AVG = re.compile(r"\b(average|mean)\b", re.I)
 _HIGH = re.compile(r"\b(?<!at )(highest|most|maximum|largest|biggest|top|worst)\b", re.I)
 _LOW = re.compile(r"\b(?<!at )(lowest|least|minimum|smallest|fewest)\b", re.I)
 _TOPN = re.compile(r"\btop (\d{1,3})\b", re.I)
+# "oldest", "longest": a superlative of one dimension; the rows holding it answer, ordered by that dimension's column
+_SUPERLATIVES = [
+    (re.compile(r"\b(?:oldest|earliest)\b", re.I), "asc", re.compile(r"year|date|install|commission|built", re.I)),
+    (re.compile(r"\b(?:newest|most recent(?:ly)?)\b", re.I), "desc", re.compile(r"year|date|install|commission", re.I)),
+    (re.compile(r"\blongest\b", re.I), "desc", re.compile(r"downtime|duration|hours|_h$|length|time", re.I)),
+    (re.compile(r"\bshortest\b", re.I), "asc", re.compile(r"downtime|duration|hours|_h$|length|time", re.I)),
+    (re.compile(r"\b(?:largest|biggest)\b", re.I), "desc", re.compile(r"power|kw|capacity|size|rating", re.I)),
+    (re.compile(r"\bsmallest\b", re.I), "asc", re.compile(r"power|kw|capacity|size|rating", re.I)),
+]
 _WHICH = re.compile(r"\b(which|what|list|show)\b", re.I)
+
+
+def superlative(question: str, p: TableProfile) -> tuple[str, str] | None:
+    """(column, direction) for "the oldest asset", "the longest downtime": the table's column of the dimension the
+    superlative measures (numeric columns first), or None when the question has none or the table lacks it."""
+    if _AVG.search(question) or _COUNT.search(question):
+        return None
+    for word, direction, dimension in _SUPERLATIVES:
+        if word.search(question):
+            fits = sorted((c for c in p.columns if dimension.search(c.name)), key=lambda c: not c.numeric)
+            if fits:
+                return fits[0].name, direction
+    return None
 
 
 def correct(plan: TablePlan, question: str, p: TableProfile) -> TablePlan:
     """Cheap deterministic fixes for frequent small-model slips."""
+    ranked = superlative(question, p)
+    if ranked is not None and not plan.group_by:  # the rows holding the extreme value, ties kept
+        plan.order_by.column, plan.order_by.direction = ranked
+        plan.aggregate.fn, plan.aggregate.column, plan.limit = "none", None, 1
+        return plan
     if _COUNT.search(question) and plan.aggregate.fn == "none":
         plan.aggregate.fn, plan.aggregate.column = "count", None
         plan.order_by.column = None

@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 _STRONG = re.compile(
     r"\b(how many|number of|count|average|mean (of|value|time)|sum of|highest|lowest|top \d+|"
     r"greater than|more than|less than|fewer than|at least|at most|equal to|for each|"
-    r"list (all|every)|rank|ranked|sorted)\b", re.I)
+    r"list (all|every)|rank|ranked|sorted|oldest|newest|longest|shortest|earliest|largest|biggest|smallest)\b", re.I)
 # A bare "mean" is not an average: "what does E-204 mean?" is a manual question.
 # Words such as "per", "above" or "maximum" are everywhere in manual questions
 # ("as per SOP", "vibration above 7.1 mm/s"): they do not send a question to a table.

@@ -96,3 +96,30 @@ def test_schema_is_flat_with_null_inside_enums(loaded):
     assert {"RPN", "Severity"} <= set(branches[1]["properties"]["column"]["enum"])
     flat = from_flat({"aggregate": "max", "aggregate_column": "RPN", "order_by": None, "direction": "asc"}, p.name)
     assert validate_plan(flat, p).aggregate.fn == "max"
+
+
+ASSETS = ("asset_tag,equipment_type,install_year,rated_power_kw\n"
+          "P-101,pump,2012,55\nP-102,pump,2012,55\nC-301,compressor,2016,75\nM-401,motor,2015,22\n")
+
+
+@pytest.mark.parametrize("question, model_plan, tags", [
+    ("oldest piece of kit on the asset register?", {"aggregate": {"fn": "avg", "column": "install_year"}},
+     ["P-101", "P-102"]),
+    ("newest pump we have", {"filters": [{"column": "equipment_type", "op": "=", "value": "pump"}]},
+     ["P-101", "P-102"]),
+    ("biggest motor or compressor by power", {"aggregate": {"fn": "max", "column": "rated_power_kw"}}, ["C-301"]),
+])
+def test_superlatives_return_the_rows_holding_the_extreme_value(settings, tmp_path, question, model_plan, tags):
+    from copilot.tables.planner import correct
+    from copilot.tables.store import register_table_file
+
+    path = tmp_path / "assets.csv"
+    path.write_text(ASSETS, encoding="utf-8")
+    [profile] = register_table_file(settings, path, "assets")
+    plan = correct(validate_plan({"table": profile.name, **model_plan}, profile), question, profile)
+    conn = connect(settings)
+    try:
+        res = execute_plan(conn, plan, profile, ValueMatcher(settings), max_rows=50)
+    finally:
+        conn.close()
+    assert sorted(r[res.columns.index("asset_tag")] for r in res.rows) == tags
