@@ -9,6 +9,7 @@ from agents.answerability import content_terms
 from agents.asset_register import known_asset
 from agents.base import AgentContext, AgentResult, AgentSpec, grounded_messages, say, stream_answer
 from agents.citations import MARKER
+from agents.figure_lists import best_figure_list, render_figure_list
 from agents.lookup import Row, find_rows, reference_rows, render_rows
 from agents.procedures import procedure_source, render_procedure
 from agents.prompts.maintenance import FAULT, INFORMATION, PROCEDURE
@@ -90,10 +91,14 @@ class MaintenanceAgent:
         for diagnosis and information; the LOTO block for hands-on work; a work order when one makes sense."""
         shape = answer_shape(ctx.original) if answer_shape(ctx.original) != "information" else answer_shape(ctx.question)
         rows = self._named_rows(ctx, shape)
-        procedure = procedure_source(ctx.sources, ctx.question) if shape == "procedure" else None
+        figures = None if rows else best_figure_list(ctx.sources, ctx.original)
+        procedure = procedure_source(ctx.sources, ctx.question) if shape == "procedure" and not figures else None
         timings: dict[str, float] = {}
         if rows:
             text = model_text = render_rows(rows, ctx.sources)
+            say(ctx, text)
+        elif figures is not None:
+            text = model_text = render_figure_list(figures)
             say(ctx, text)
         elif procedure is not None:
             text = model_text = render_procedure(procedure)
@@ -115,7 +120,7 @@ class MaintenanceAgent:
         if wants_wo or (diagnosed and assets):
             proposal = self._work_order(ctx, text, assets, safety, rows)
         return AgentResult(text=text, model_text=model_text, proposal=proposal, timings=timings,
-                           model_called=not rows and procedure is None,
+                           model_called=not rows and figures is None and procedure is None,
                            structured={"assets": assets, "hands_on": hands_on, "shape": shape,
                                        "rows": [r.key for r in rows]})
 

@@ -15,6 +15,8 @@ from pydantic import BaseModel
 from agents.base import AgentContext
 from agents.citations import build_sources
 from agents.coverage import check_coverage
+from agents.figure_lists import DOC_TYPES as FIGURE_DOC_TYPES
+from agents.figure_lists import asked_quantity, pin_figures
 from agents.lookup import pin_rows
 from agents.procedures import pin_procedure
 from agents.safe_way import rule_sources, safe_way
@@ -107,6 +109,9 @@ def prepare_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str,
             sources = pin_rows(sources, hits, f"{state['question']}\n{query}")
             if answer_shape(state["question"]) == "procedure":
                 sources = pin_procedure(sources, hits + procedure_sections(deps, query, hits), state["question"])
+            if asked_quantity(state["question"]) is not None:
+                sources = pin_figures(sources, hits + procedure_sections(deps, query, hits, doc_types=FIGURE_DOC_TYPES),
+                                      state["question"])
     cites = [c.model_dump() for c in sources]
     _emit(runtime, "sources", Sources(citations=sources))
     update.update(sources=cites, best_relevance=rel,

@@ -91,13 +91,15 @@ def search(deps: Deps, query: str, filters: Filters | None, extra: list[tuple[st
     return hits, rel
 
 
-def procedure_sections(deps: Deps, query: str, hits: list[Hit], k: int = 16) -> list[Hit]:
+def procedure_sections(deps: Deps, query: str, hits: list[Hit], k: int = 16,
+                       doc_types: tuple[str, ...] = ("sop",)) -> list[Hit]:
     """The sections of the procedure (SOP) the search ranked first, so the one that answers a "how do I" question
-    can be shown even when its words differ from the question ("removing" the seal: section "5. Removal")."""
-    sop = next((h.chunk.doc_id for h in hits if h.chunk.doc_type == "sop"), None)
-    if sop is None or deps.retriever is None:
+    can be shown even when its words differ from the question ("removing" the seal: section "5. Removal").
+    ``doc_types`` widens it to guides and manuals (the section that lists the asked figures)."""
+    doc = next((h.chunk.doc_id for h in hits if h.chunk.doc_type in doc_types), None)
+    if doc is None or deps.retriever is None:
         return []
-    return deps.retriever.search(query, k=k, filters={"doc_id": sop})
+    return deps.retriever.search(query, k=k, filters={"doc_id": doc})
 
 
 def search_rules(deps: Deps, query: str) -> list[Hit]:
