@@ -114,9 +114,25 @@ def _quantity_gap(question: str, about: list[Citation], entities: list[str]) -> 
     return quantity
 
 
+# a named site: "our Rotterdam plant", "the Marlow Bay site", "at Halden"; generic words are not names
+NAMED_SITE = re.compile(r"\b(?:at|in|from|for|of) (?:our |the )?((?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+) "
+                        r"(?:plant|site|factory|mill|works|facility|refinery)\b")
+_NOT_NAMES = frozenset("The This That Our Your Their Each Every Whole Which Typical Pilot Main New Old Receiving".split())
+
+
+def named_sites(question: str) -> list[str]:
+    """Sites the question names ("the pilot at our Rotterdam plant" -> Rotterdam)."""
+    return [m.group(1) for m in NAMED_SITE.finditer(question) if m.group(1).split()[0] not in _NOT_NAMES]
+
+
 def check_coverage(question: str, sources: list[Citation], contact: str) -> Coverage:
     """Whether the sources hold the asked attribute for the asked entity (see module docstring)."""
     attribute = asked_attribute(question)
+    sites = [s for s in named_sites(question) if not any(_mentions(c, s) for c in sources)]
+    if sites and sources:
+        msg = (f"The documents I found do not mention {', '.join(sites)}, so I cannot answer this from them. "
+               f"Please check the name or ask {contact}.")
+        return Coverage(False, attribute, sites[0], msg)
     if ACTION_REQUEST.search(question) and attribute is None:
         return Coverage(True)
     entities = identifiers(question)

@@ -99,12 +99,15 @@ RULES: tuple[Rule, ...] = (
       r"based on (?:their |each \w+'s )?(?:past |individual )?(?:sick days|sickness|absences?|attendance|performance|productivity)|"
       r"(?:rank|score|rate|evaluat|monitor|track)\w* (?:the |our |individual )?(?:workers?|employees?|staff|operators?|technicians?|drivers?)(?:'s?)? (?:by |on |for )?(?:performance|productivity|behaviou?r)|"
       r"(?:performance|productivity|behaviou?r) (?:of|per) (?:individual )?(?:workers?|employees?|staff|operators?|technicians?)|"
+      r"reports? (?:on )?(?:who\b|which (?:workers?|employees?|staff|operators?|technicians?)|(?:the )?names? of)|"
+      r"(?:names?|identif\w+|flags?) (?:the |each )?(?:individual )?(?:workers?|employees?|staff|operators?|people|persons?) who|"
       r"(?:allocat|assign)\w* (?:of )?(?:\w+ ){0,2}(?:tasks?|shifts?|work|jobs?|rosters?)\b.{0,60}"
       r"(?:performance|behaviou?r|personal|traits?|history|reliability|scores?)",
       ("monitors and evaluates the performance and behaviour of individual workers",
        "decides on promotion or termination of employees",
        "allocates tasks or shifts to workers based on their individual behaviour or personal traits",
-       "tracks each technician's productivity and flags low performers to their manager")),
+       "tracks each technician's productivity and flags low performers to their manager",
+       "identifies and reports the individual workers who break a safety rule")),
     R("essential_services", "high", "Art. 6(2) + Annex III point 5", "access to essential services: credit scoring, life and health insurance pricing, public benefits, emergency calls",
       r"credit ?(?:scor\w*|worth\w*)|creditworth\w*|loan (?:applica\w+|decisions?)|(?:life|health) insurance|"
       r"insurance pric\w*|(?:public |social )?benefits? eligib\w*|emergency calls?",
@@ -148,10 +151,11 @@ MINIMAL_EXAMPLES: tuple[str, ...] = (
 )
 
 # Sentences that only ask for the classification carry no facts about the use case.
-META = (r"\b(?:what(?:'s| is)|which) (?:is )?(?:the |its |our )?(?:eu )?(?:ai act )?(?:risk )?(?:tier|level|category|class\w*)\b|"
+META = (r"\b(?:what(?:'s| is)?|which) (?:is )?(?:the |its |our )?(?:eu )?(?:ai act )?(?:risk )?(?:tier|level|category|class\w*)"
+        r"(?: (?:is|would|does) (?:that|this|it)(?: be| fall (?:under|into|in))?)?\b|"
         r"\bunder the (?:eu )?ai act\b|\beu ai act\b|\bclassify (?:it|this|that)\b|\b(?:draft|record|prepare) (?:a |the )?decision record\b|"
         r"\bis (?:it|this|that) (?:high[- ]risk|prohibited|allowed)\b|\bwhat (?:obligations|controls) apply\b|\brisk tier\b")
-NEGATION = r"\b(?:not|no|never|without|nor|none|neither)\b|n't\b"
+NEGATION = r"\b(?:not|no|never|without|nor|none|neither|dont|doesnt|didnt|wont|cant|cannot|isnt|arent)\b|n't\b"
 SAFETY_EXCEPTION = r"\b(?:fatigue|drows\w+|medical|microsleep|falling asleep)\b"
 
 ARTICLES = {

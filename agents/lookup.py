@@ -52,11 +52,17 @@ ASKS_HISTORY = re.compile(r"\b(?:last|latest|previous|history|historical|past|re
                           r"how many times|work[- ]?orders?|WO-\d|happened|records?)\b", re.I)
 
 
+ASKS_LATEST = re.compile(r"\b(?:last|latest|most recent|newest)\b", re.I)
+
+
 def reference_rows(rows: list[Row], question: str) -> list[Row]:
     """The rows fit to answer ``question`` from: dated work-order records only when it asks about history;
     rows keyed by the identifier ahead of rows that merely mention it."""
     if not ASKS_HISTORY.search(question):
         rows = [r for r in rows if not r.is_event]
+    if ASKS_LATEST.search(question):  # "the last GB-401 failure": the newest record first
+        rows = sorted(rows, key=lambda r: max((v for c, v in r.cells if c.lower() in _EVENT_COLUMNS), default=""),
+                      reverse=True)
     return sorted(rows, key=lambda r: not r.keyed)
 
 

@@ -106,6 +106,13 @@ def test_coverage_abstains_on_an_unknown_tag_and_on_live_readings():
     assert not check_coverage("What was the P-101 motor current at 03:00 last night?", [source], "x").covered
 
 
+def test_coverage_abstains_on_a_site_no_source_mentions():
+    roi = _cite(1, "Worked example (Riverside plant): payback 18 months.", doc_id="PB-006", title="Measuring value")
+    gap = check_coverage("What ROI did the predictive maintenance pilot at our Rotterdam plant achieve?", [roi], "x")
+    assert not gap.covered and "do not mention Rotterdam" in gap.message
+    assert check_coverage("What payback did the pilot at the Riverside plant show?", [roi], "x").covered
+
+
 def test_conflicting_figures_name_the_governing_document():
     sop = _cite(1, "Wait 15 min after switching off the drive for the DC bus to discharge.", doc_id="SOP-LOTO-001")
     cl = _cite(2, "Wait 5 min after switching off the drive so the DC bus can discharge.", doc_id="CL-006")
@@ -154,6 +161,18 @@ def test_a_work_order_record_is_not_the_answer_unless_history_is_asked():
     assert rows and rows[0].is_event and not rows[0].keyed
     assert reference_rows(rows, "VFD heatsink overtemp alarm E-107 - whats the cabinet temp limit") == []
     assert reference_rows(rows, "When was E-107 last seen on VFD-101?") == rows
+
+
+def test_the_last_record_comes_first_when_the_question_asks_for_the_last():
+    from agents.lookup import reference_rows
+
+    older = _cite(1, HISTORY_ROW, doc_id="maintenance_history", title="maintenance_history.csv", row=13)
+    newer = _cite(2, HISTORY_ROW.replace("2023-07-19", "2025-02-03").replace("WO-2023-0577", "WO-2025-0102"),
+                  doc_id="maintenance_history", title="maintenance_history.csv", row=40)
+    rows = find_rows([older, newer], "VFD-101")
+    assert [r.value("date") for r in reference_rows(rows, "last VFD-101 trip - what was done?")] == [
+        "2025-02-03", "2023-07-19"]
+    assert [r.value("date") for r in reference_rows(rows, "VFD-101 trip history")] == ["2023-07-19", "2025-02-03"]
 
 
 def test_fault_answer_uses_the_codes_own_row_not_a_history_mention():

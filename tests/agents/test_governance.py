@@ -29,6 +29,8 @@ APPLICANTS = ("We want to use AI to rank job applicants for our maintenance tech
     ("A chatbot that answers staff questions about the canteen menu", "limited", "chatbot"),
     ("Credit scoring of customers who ask to pay in instalments", "high", "essential_services"),
     ("HR wants to rate staff on their behaviour outside work for shift bonuses", "prohibited", "social_scoring"),
+    ("A gate camera checks whether workers wear helmets and reports who doesn't. What AI Act tier is that?", "high",
+     "worker_management"),
 ])
 def test_keyword_rules_decide_without_embedder(text, tier, rule):
     d = triage(text, None)
@@ -36,6 +38,9 @@ def test_keyword_rules_decide_without_embedder(text, tier, rule):
 
 
 def test_nothing_matched_is_minimal_and_negated_clauses_do_not_count():
+    assert clauses("PPE camera alerts that dont identify anyone - what tier") == ["PPE camera alerts that"]
+    assert clauses("vibration anomaly detection on pumps. Which tier would that be?") == [
+        "vibration anomaly detection on pumps"]
     assert triage("Vibration anomaly detection on the cooling-water pumps", None).tier == "minimal"
     assert clauses("Camera PPE alerts that do not identify individuals. What is the EU AI Act risk tier?") == [
         "Camera PPE alerts that"]
