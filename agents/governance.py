@@ -59,7 +59,9 @@ def _embedder(ctx: AgentContext) -> Embedder | None:
 
 
 USE_CASE = re.compile(
-    r"\b(we (?:want|plan|intend|use|are (?:building|buying|deploying))|our (?:ai|model|system|tool)|"
+    r"\b(we (?:want|plan|intend|use|are (?:building|buying|deploying))|our (?:ai|model|system|tool)(?! (?:governance|board|polic|strateg|team|literacy|review|centre|center|coe))|"
+    r"we(?:'re| are)? (?:\w+ ){0,2}(?:an? |the |our |some )?(?:ai|chat ?bots?|llms?|models?|cameras?|assistants?|"
+    r"synthetic|generative)|uses? an? (?:ai|llm|model|chat ?bot)|"
     r"use case|deploy\w*|roll(?:ing)? out|"
     r"an? (?:ai|ml)(?: (?:system|tool|model))? (?:that|to|which)|an? (?:\w+ )?(?:model|system|tool) (?:that|which)|"
     r"\w+ wants? to|(?:is (?:it|this|that) |are we )?(?:allowed|permitted|legal|lawful|banned)|"

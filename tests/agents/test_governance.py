@@ -39,6 +39,8 @@ def test_keyword_rules_decide_without_embedder(text, tier, rule):
 
 def test_nothing_matched_is_minimal_and_negated_clauses_do_not_count():
     assert clauses("PPE camera alerts that dont identify anyone - what tier") == ["PPE camera alerts that"]
+    assert clauses("Our team uses an LLM to draft work orders; what does the AI Act require?") == [
+        "Our team uses an LLM to draft work orders"]
     assert clauses("vibration anomaly detection on pumps. Which tier would that be?") == [
         "vibration anomaly detection on pumps"]
     assert triage("Vibration anomaly detection on the cooling-water pumps", None).tier == "minimal"
@@ -159,6 +161,9 @@ def test_real_model_explains_high_risk_for_ranking_applicants(settings, real_llm
     ("What documentation does a high-risk system need?", False),
     ("What is the definition of an AI system in the Act?", False),
     ("What does the AI Act require from providers of high-risk systems?", False),
+    ("we're putting a chatbot on the supplier portal. anything the AI Act needs from us?", True),
+    ("we generate synthetic images for training manuals with AI - any obligation?", True),
+    ("We are a small plant; what should our AI governance board do?", False),
 ])
 def test_a_described_system_is_triaged_and_a_general_question_is_not(question, triaged):
     assert _describes_use_case(question) is triaged
