@@ -1,9 +1,10 @@
-"""Questions that ask for a set of figures are answered by quoting them, in the source's own order.
+"""Questions that ask for a set of figures, or a named set of items, are answered by quoting the source.
 
 "Fitting a new seal - what are the torques, in order?" or "what are the gas test limits before entry?"
 ask for several figures of one kind. A small model picks one of them, or the wrong one ("pH 6-9"). Here the
 section that states them is found and every step or table that gives such a figure is quoted verbatim and
-cited: no figure is re-typed, dropped or merged.
+cited: no figure is re-typed, dropped or merged. "List the five steps of our pilot-to-production process"
+asks for a named set: the table that enumerates it (first column "Step", five rows) is quoted whole.
 """
 
 from __future__ import annotations
@@ -99,6 +100,33 @@ def best_figure_list(sources: list[Citation], question: str) -> FigureList | Non
     return max(lists, key=score)
 
 
+_NUMBERS = {w: i for i, w in enumerate("two three four five six seven eight nine ten".split(), start=2)}
+ASKS_SET = re.compile(r"\b(?:list|name|what are|which are|give me|tell me)\b[^?]{0,80}?\bthe "
+                      r"(?:(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten) )?(?:\w+ ){0,2}"
+                      r"(steps|stages|phases|dimensions|gates|pillars|levels|functions)\b", re.I)
+
+
+def named_set(sources: list[Citation], question: str) -> FigureList | None:
+    """The table that enumerates the set the question names ("the five steps of ..."): its first column is the
+    set's noun (Step, Stage, ...), it has as many rows as the question says (two or more when it gives no
+    number), and its source shares a word with the question beyond the noun; None otherwise."""
+    m = ASKS_SET.search(question)
+    if m is None:
+        return None
+    count = m.group(1)
+    wanted = None if count is None else int(count) if count.isdigit() else _NUMBERS[count.lower()]
+    noun = m.group(2).lower().rstrip("s")
+    about = stems(question) - stems(m.group(2))
+    for cite in sources:
+        for lead, rows in _tables(cite.text):
+            body = [r for r in rows[2:] if r.strip("| ")]
+            first = rows[0].strip("| ").split("|")[0].strip().lower()
+            fits = len(body) == wanted if wanted else len(body) >= 2
+            if first.rstrip("s") == noun and fits and about & stems(f"{cite.title} {cite.section} {lead} {cite.text}"):
+                return FigureList(cite, rows, is_table=True)
+    return None
+
+
 def render_figure_list(found: FigureList) -> str:
     head = f"**{source_header(found.cite)}** [{found.cite.marker}]"
     body = "\n".join(found.lines) if found.is_table else "\n".join(f"- {line}" for line in found.lines)
@@ -127,3 +155,26 @@ def pin_figures(sources: list[Citation], hits: list[Hit], question: str) -> list
     if best is not None and best.cite.chunk_id not in shown:
         sources = [*sources[:-1], best.cite]
     return sources
+
+
+def pin_named_set(sources: list[Citation], hits: list[Hit], question: str) -> list[Citation]:
+    """For a question naming a set ("the five steps of ..."): a source whose (trimmed) text lost rows of a table
+    its chunk holds gets the chunk's full text back, and the passage among ``hits`` (which may hold other
+    sections of the document) with the table that enumerates the set replaces the last source when none shows it."""
+    if not ASKS_SET.search(question) or not sources:
+        return sources
+    chunks = {h.chunk.id: h.chunk for h in hits}
+
+    def table_lines(text: str) -> int:
+        return sum(len(rows) for _lead, rows in _tables(text))
+
+    for c in sources:
+        chunk = chunks.get(c.chunk_id)
+        if chunk is not None and table_lines(chunk.text) > table_lines(c.text):
+            c.text = chunk.text
+    if named_set(sources, question) is not None:
+        return sources
+    shown = {c.chunk_id for c in sources}
+    unseen = [Citation.from_chunk(sources[-1].marker, h.chunk) for h in hits if h.chunk.id not in shown]
+    found = named_set(unseen, question)
+    return [*sources[:-1], found.cite] if found is not None else sources

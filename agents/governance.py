@@ -9,6 +9,7 @@ import re
 
 from agents import governance_rules as R
 from agents.base import AgentContext, AgentResult, AgentSpec, grounded_messages, say, stream_answer
+from agents.figure_lists import named_set, render_figure_list
 from agents.governance_guard import TierGuard, sanitize
 from agents.governance_triage import Decision, triage
 from agents.prompts.governance import EXPLAIN, INSTRUCTIONS
@@ -28,6 +29,11 @@ class GovernanceAgent:
 
     def run(self, ctx: AgentContext) -> AgentResult:
         if not RECORD_WORDS.search(ctx.original) and not _describes_use_case(ctx.original):
+            listed = named_set(ctx.sources, ctx.original)
+            if listed is not None:  # "what are the four functions of the NIST AI RMF": the table, quoted
+                text = render_figure_list(listed)
+                say(ctx, text)
+                return AgentResult(text=text, model_text=text)
             raw, timings = stream_answer(ctx, grounded_messages(INSTRUCTIONS, ctx), check_stated=True)
             return AgentResult(text=raw.strip(), model_text=raw, timings=timings, model_called=True)
         decision = triage(ctx.question, _embedder(ctx))

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from agents.base import AgentContext, AgentResult, AgentSpec, grounded_messages, say, stream_answer
+from agents.figure_lists import named_set, render_figure_list
 from agents.prompts.readiness import BATCH, INSTRUCTIONS, QUESTIONS, RUBRICS, SCORE_HEAD, SCORE_TAIL
 from agents.prompts.shared import shared_messages
 from agents.readiness_evidence import find_evidence, quote
@@ -41,6 +42,11 @@ class ReadinessAgent:
             say(ctx, "Let's assess your AI readiness across six dimensions. I will ask a few questions at a "
                      "time (or paste a description of your situation and I will score it in one go).\n\n")
             return self._ask(ctx, {"active": True, "asked": 0, "answers": []}, prefix_said=True)
+        listed = named_set(ctx.sources, ctx.original)
+        if listed is not None:  # "list the five steps of ...": the table that enumerates them, quoted
+            text = render_figure_list(listed)
+            say(ctx, text)
+            return AgentResult(text=text, model_text=text)
         raw, timings = stream_answer(ctx, grounded_messages(INSTRUCTIONS, ctx), check_stated=True)
         return AgentResult(text=raw.strip(), timings=timings, model_called=True)
 

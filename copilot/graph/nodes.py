@@ -15,16 +15,11 @@ from pydantic import BaseModel
 from agents.base import AgentContext
 from agents.citations import build_sources
 from agents.coverage import check_coverage
-from agents.figure_lists import DOC_TYPES as FIGURE_DOC_TYPES
-from agents.figure_lists import asked_quantity, pin_figures
-from agents.lookup import pin_rows
-from agents.procedures import pin_procedure
 from agents.safe_way import rule_sources, safe_way
 from agents.safety import check_request
-from agents.shapes import answer_shape
 from copilot.graph.contract import Event, EventType, Progress, RouteInfo, Sources, TablePlan, Token
 from copilot.graph.finalize import finalize_answer
-from copilot.graph.retrieve import procedure_sections, rewrite_question, search, search_rules, table_answer
+from copilot.graph.retrieve import pin_exact, rewrite_question, search, search_rules, table_answer
 from copilot.graph.state import CopilotState, Draft, RunContext
 from copilot.types import Citation
 
@@ -106,12 +101,7 @@ def prepare_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str,
             cfg = deps.settings.agents
             sources = build_sources(hits, cfg.context_budget_tokens, count=deps.count_tokens,
                                     question=query if cfg.focus_context else None)
-            sources = pin_rows(sources, hits, f"{state['question']}\n{query}")
-            if answer_shape(state["question"]) == "procedure":
-                sources = pin_procedure(sources, hits + procedure_sections(deps, query, hits), state["question"])
-            if asked_quantity(state["question"]) is not None:
-                sources = pin_figures(sources, hits + procedure_sections(deps, query, hits, doc_types=FIGURE_DOC_TYPES),
-                                      state["question"])
+            sources = pin_exact(deps, query, state["question"], hits, sources)
     cites = [c.model_dump() for c in sources]
     _emit(runtime, "sources", Sources(citations=sources))
     update.update(sources=cites, best_relevance=rel,

@@ -7,15 +7,19 @@ import re
 from typing import Any
 
 from agents.coverage import asked_attribute
-from agents.lookup import rows_in
+from agents.figure_lists import ASKS_SET, asked_quantity, pin_figures, pin_named_set
+from agents.figure_lists import DOC_TYPES as FIGURE_DOC_TYPES
+from agents.lookup import pin_rows, rows_in
+from agents.procedures import pin_procedure
 from agents.prompts.shared import shared_messages
 from agents.routing_signals import is_followup
 from agents.safe_way import CANDIDATES as SAFE_WAY_CANDIDATES
 from agents.safe_way import FILTERS as SAFE_WAY_FILTERS
+from agents.shapes import answer_shape
 from copilot.graph.deps import Deps
 from copilot.identifiers import PART_NUMBER, identifiers, is_fault_code
 from copilot.retrieval.base import Filters
-from copilot.types import Hit
+from copilot.types import Citation, Hit
 
 log = logging.getLogger(__name__)
 
@@ -92,14 +96,31 @@ def search(deps: Deps, query: str, filters: Filters | None, extra: list[tuple[st
 
 
 def procedure_sections(deps: Deps, query: str, hits: list[Hit], k: int = 16,
-                       doc_types: tuple[str, ...] = ("sop",)) -> list[Hit]:
+                       doc_types: tuple[str, ...] | None = ("sop",)) -> list[Hit]:
     """The sections of the procedure (SOP) the search ranked first, so the one that answers a "how do I" question
     can be shown even when its words differ from the question ("removing" the seal: section "5. Removal").
-    ``doc_types`` widens it to guides and manuals (the section that lists the asked figures)."""
-    doc = next((h.chunk.doc_id for h in hits if h.chunk.doc_type in doc_types), None)
+    ``doc_types`` widens it to guides and manuals (the section that lists the asked figures), None to the
+    first hit's document whatever its type (the overview table that enumerates a playbook's steps)."""
+    doc = next((h.chunk.doc_id for h in hits if doc_types is None or h.chunk.doc_type in doc_types), None)
     if doc is None or deps.retriever is None:
         return []
     return deps.retriever.search(query, k=k, filters={"doc_id": doc})
+
+
+def pin_exact(deps: Deps, query: str, question: str, hits: list[Hit], sources: list[Citation]) -> list[Citation]:
+    """What must be shown whole for the question, whatever the context budget trimmed: the rows of the codes and
+    tags it names, the procedure section that answers "how do I", the table that enumerates a named set ("the five
+    steps of ..."), the section that lists a set of figures ("the torques"); the last three may come from other
+    sections of the top document."""
+    sources = pin_rows(sources, hits, f"{question}\n{query}")
+    if answer_shape(question) == "procedure":
+        sources = pin_procedure(sources, hits + procedure_sections(deps, query, hits), question)
+    if ASKS_SET.search(question):
+        sources = pin_named_set(sources, hits + procedure_sections(deps, query, hits, doc_types=None), question)
+    if asked_quantity(question) is not None:
+        sources = pin_figures(sources, hits + procedure_sections(deps, query, hits, doc_types=FIGURE_DOC_TYPES),
+                              question)
+    return sources
 
 
 def search_rules(deps: Deps, query: str) -> list[Hit]:

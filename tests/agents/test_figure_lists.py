@@ -69,3 +69,36 @@ def test_trimmed_source_gets_its_figures_back_and_the_listing_section_is_pinned(
     assert sources[0].text == INSTALL and sources[1] is other
     sources = pin_figures([other, _cite(3, "Bump test the detector.", "6.1")], hits, "what are the gas test limits?")
     assert [c.doc_id for c in sources] == ["SOP-SEAL-001", "SOP-CSE-001"] and sources[1].marker == 3
+
+
+OVERVIEW = """The process has five steps. What is not allowed is skipping a step or its gate.
+
+| Step | Name | Closing gate |
+|---|---|---|
+| 1 | Problem definition and KPIs | G1 Value Case |
+| 2 | Infrastructure | G2 Foundations |
+| 3 | Data management | G2 Foundations |
+| 4 | Model engineering | G3 Model Acceptance |
+| 5 | Deployment and industrialisation | G4 Go-Live |"""
+
+
+def test_a_named_set_is_the_table_that_enumerates_it():
+    from agents.figure_lists import named_set
+
+    overview = _cite(3, OVERVIEW, "1. Purpose and scope", "PB-001")
+    overview.title = "Pilot-to-Production Process"
+    found = named_set([overview], "List the five steps of our pilot-to-production process.")
+    assert found is not None and len(found.lines) == 7 and "Model engineering" in found.lines[5]
+    assert named_set([overview], "What are the four steps of the process?") is None  # another set
+    assert named_set([overview], "How long is step 2?") is None  # not a request for the set
+
+
+def test_the_enumerating_table_is_pinned_when_the_search_showed_only_the_steps_sections():
+    from agents.figure_lists import pin_named_set
+
+    steps_shown = [_cite(1, "The first step produces agreement.", "2. Step 1", "PB-001"),
+                   _cite(2, "Infrastructure is built before the model needs it.", "3. Step 2", "PB-001")]
+    hits = [Hit(chunk=Chunk(id="PB-001#1", doc_id="PB-001", title="Pilot-to-Production Process", text=OVERVIEW,
+                            section="1. Purpose and scope"), score=0.3)]
+    sources = pin_named_set(steps_shown, hits, "List the five steps of our pilot-to-production process.")
+    assert [c.chunk_id for c in sources] == [steps_shown[0].chunk_id, "PB-001#1"] and sources[1].marker == 2
