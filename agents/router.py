@@ -54,7 +54,8 @@ DESCRIPTIONS: dict[str, str] = {
 RULES_TEXT = [
     "- Regulation, risk class, compliance, bias, oversight or decision records of an AI system is governance, "
     "even when the AI system is about equipment.",
-    "- Planning, scaling, rolling out, KPIs, value, skills or maturity of an AI project is readiness.",
+    "- Planning, scaling, rolling out, KPIs, value, skills or maturity of an AI project is readiness; so is building, "
+    "training or measuring the value of an AI model, even when the model watches equipment.",
     "- Maintenance is only for fixing, inspecting or operating physical equipment.",
     "- Questions about the copilot itself are general; anything else unrelated is out_of_scope.",
 ]
@@ -68,6 +69,7 @@ TIEBREAK_TASK = (
 
 KW_WEIGHT = 0.35  # how much one unit of keyword score adds to the kNN probabilities
 KNN_K = 10
+CONTENDER_SHARE = 0.3
 KNN_TEMPERATURE = 0.1
 
 
@@ -195,8 +197,11 @@ class Router:
         return None
 
     def candidates(self, scores: dict[str, float], limit: int = 3) -> list[str]:
+        """The routes the LLM may choose from: the close contenders only (at least ``CONTENDER_SHARE`` of the top
+        score): a route at 0.07 against 0.60 is not a tie to break, whatever equipment the request names."""
         ranked = sorted(ROUTES, key=lambda r: -scores.get(r, 0.0))
-        picked = [r for r in ranked[:limit] if scores.get(r, 0.0) >= 0.05]
+        floor = max(0.05, CONTENDER_SHARE * scores.get(ranked[0], 0.0))
+        picked = [r for r in ranked[:limit] if scores.get(r, 0.0) >= floor]
         return picked if len(picked) >= 2 else ranked[:2]
 
     def tiebreak_messages(self, text: str, candidates: list[str]) -> list[Message]:
