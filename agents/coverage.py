@@ -120,6 +120,25 @@ NAMED_SITE = re.compile(r"\b(?:at|in|from|for|of) (?:our |the )?((?:[A-Z][a-z]+ 
 _NOT_NAMES = frozenset("The This That Our Your Their Each Every Whole Which Typical Pilot Main New Old Receiving".split())
 
 
+_ORDINALS = {"first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "1st": "1", "2nd": "2", "3rd": "3",
+             "4th": "4", "5th": "5"}
+_WORDS = {v: k for k, v in _ORDINALS.items() if k.isalpha()}
+ASKED_PERIOD = re.compile(r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th) (year|month|quarter)\b|"
+                          r"\b(year|month|quarter) ([1-5])\b", re.I)
+
+
+def asked_periods(question: str) -> list[tuple[str, re.Pattern[str]]]:
+    """Periods the question names ("its second year"), each with the pattern of the ways a source writes it
+    ("second year", "2nd year", "year 2"). A figure for the first year is not one for the second."""
+    out = []
+    for m in ASKED_PERIOD.finditer(question):
+        n = _ORDINALS[m.group(1).lower()] if m.group(1) else m.group(4)
+        unit = (m.group(2) or m.group(3)).lower()
+        word, th = _WORDS[n], {"1": "1st", "2": "2nd", "3": "3rd"}.get(n, f"{n}th")
+        out.append((f"the {word} {unit}", re.compile(rf"\b(?:{word}|{th}) {unit}|\b{unit} {n}\b", re.I)))
+    return out
+
+
 def named_sites(question: str) -> list[str]:
     """Sites the question names ("the pilot at our Rotterdam plant" -> Rotterdam)."""
     return [m.group(1) for m in NAMED_SITE.finditer(question) if m.group(1).split()[0] not in _NOT_NAMES]
@@ -129,9 +148,10 @@ def check_coverage(question: str, sources: list[Citation], contact: str) -> Cove
     """Whether the sources hold the asked attribute for the asked entity (see module docstring)."""
     attribute = asked_attribute(question)
     sites = [s for s in named_sites(question) if not any(_mentions(c, s) for c in sources)]
-    if sites and sources:
-        msg = (f"The documents I found do not mention {', '.join(sites)}, so I cannot answer this from them. "
-               f"Please check the name or ask {contact}.")
+    sites += [name for name, written in asked_periods(question) if not any(written.search(c.text) for c in sources)]
+    if sites and sources:  # a site or a period the question names, that no source mentions
+        msg = (f"The documents I found do not mention {' or '.join(sites)}, so I cannot answer this from them. "
+               f"Please ask {contact}.")
         return Coverage(False, attribute, sites[0], msg)
     if ACTION_REQUEST.search(question) and attribute is None:
         return Coverage(True)

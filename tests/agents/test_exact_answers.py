@@ -113,6 +113,14 @@ def test_coverage_abstains_on_a_site_no_source_mentions():
     assert check_coverage("What payback did the pilot at the Riverside plant show?", [roi], "x").covered
 
 
+def test_coverage_abstains_on_a_period_no_source_gives():
+    roi = _cite(1, "In its first year it led to 4 interventions, a verified benefit of EUR 300,000.", doc_id="PB-006")
+    gap = check_coverage("how much did the Halden anomaly detector save in its second year?", [roi], "x")
+    assert not gap.covered and "do not mention the second year" in gap.message
+    assert check_coverage("how much did it save in its 1st year?", [roi], "x").covered
+    assert check_coverage("how much did it save in year 1?", [roi], "x").covered
+
+
 def test_conflicting_figures_name_the_governing_document():
     sop = _cite(1, "Wait 15 min after switching off the drive for the DC bus to discharge.", doc_id="SOP-LOTO-001")
     cl = _cite(2, "Wait 5 min after switching off the drive so the DC bus can discharge.", doc_id="CL-006")
