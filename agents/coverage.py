@@ -149,6 +149,7 @@ def check_coverage(question: str, sources: list[Citation], contact: str) -> Cove
     attribute = asked_attribute(question)
     sites = [s for s in named_sites(question) if not any(_mentions(c, s) for c in sources)]
     sites += [name for name, written in asked_periods(question) if not any(written.search(c.text) for c in sources)]
+    sites = list(dict.fromkeys(sites))  # the question and its search rewrite may name the same one
     if sites and sources:  # a site or a period the question names, that no source mentions
         msg = (f"The documents I found do not mention {' or '.join(sites)}, so I cannot answer this from them. "
                f"Please ask {contact}.")

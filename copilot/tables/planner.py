@@ -142,6 +142,7 @@ _SUPERLATIVES = [
     (re.compile(r"\b(?:largest|biggest)\b", re.I), "desc", re.compile(r"power|kw|capacity|size|rating", re.I)),
     (re.compile(r"\bsmallest\b", re.I), "asc", re.compile(r"power|kw|capacity|size|rating", re.I)),
 ]
+_PER = re.compile(r"\b(?:per|each|every|by)\b", re.I)
 _WHICH = re.compile(r"\b(which|what|list|show)\b", re.I)
 
 
@@ -161,7 +162,8 @@ def superlative(question: str, p: TableProfile) -> tuple[str, str] | None:
 def correct(plan: TablePlan, question: str, p: TableProfile) -> TablePlan:
     """Cheap deterministic fixes for frequent small-model slips."""
     ranked = superlative(question, p)
-    if ranked is not None and not plan.group_by:  # the rows holding the extreme value, ties kept
+    if ranked is not None and (not plan.group_by or not _PER.search(question)):  # the rows holding the extreme
+        plan.group_by = None  # value, ties kept ("oldest piece of kit": not an average per equipment type)
         plan.order_by.column, plan.order_by.direction = ranked
         plan.aggregate.fn, plan.aggregate.column, plan.limit = "none", None, 1
         return plan

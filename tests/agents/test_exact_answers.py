@@ -116,7 +116,9 @@ def test_coverage_abstains_on_a_site_no_source_mentions():
 def test_coverage_abstains_on_a_period_no_source_gives():
     roi = _cite(1, "In its first year it led to 4 interventions, a verified benefit of EUR 300,000.", doc_id="PB-006")
     gap = check_coverage("how much did the Halden anomaly detector save in its second year?", [roi], "x")
-    assert not gap.covered and "do not mention the second year" in gap.message
+    assert not gap.covered and "do not mention the second year, so" in gap.message
+    again = "how much did it save in its second year?\nHalden anomaly detector savings second year"
+    assert "second year or" not in check_coverage(again, [roi], "x").message
     assert check_coverage("how much did it save in its 1st year?", [roi], "x").covered
     assert check_coverage("how much did it save in year 1?", [roi], "x").covered
 

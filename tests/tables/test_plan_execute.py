@@ -105,6 +105,9 @@ ASSETS = ("asset_tag,equipment_type,install_year,rated_power_kw\n"
 @pytest.mark.parametrize("question, model_plan, tags", [
     ("oldest piece of kit on the asset register?", {"aggregate": {"fn": "avg", "column": "install_year"}},
      ["P-101", "P-102"]),
+    ("oldest piece of kit on the asset register?", {"group_by": "equipment_type",
+                                                    "aggregate": {"fn": "avg", "column": "install_year"}},
+     ["P-101", "P-102"]),
     ("newest pump we have", {"filters": [{"column": "equipment_type", "op": "=", "value": "pump"}]},
      ["P-101", "P-102"]),
     ("biggest motor or compressor by power", {"aggregate": {"fn": "max", "column": "rated_power_kw"}}, ["C-301"]),
