@@ -35,11 +35,18 @@ def keep(sentence: str, tier: str, transparency: bool) -> bool:
     return not (tiers_named(sentence) - {tier})
 
 
+def _plain(text: str) -> str:
+    """Lower case, no citation markers, no Markdown emphasis, single spaces: for comparing text with the prompt."""
+    return " ".join(re.sub(r"\[\d+\]|[*_`]", " ", text).lower().split())
+
+
 class TierGuard:
     """Streams text through ``emit`` one complete sentence at a time, withholding sentences naming another tier."""
 
-    def __init__(self, tier: str, transparency: bool, emit: Callable[[str], None], route: str = "") -> None:
+    def __init__(self, tier: str, transparency: bool, emit: Callable[[str], None], route: str = "",
+                 prompt: str = "") -> None:
         self.tier, self.transparency, self._emit = tier, transparency, emit
+        self._prompt = _plain(prompt)  # a sentence the model copies from its instructions is dropped
         # The deciding Annex III point: a model sentence citing another point for it is corrected.
         point = re.search(r"Annex III point (\d)", route)
         self.point = point.group(1) if point and len(set(re.findall(r"Annex III point (\d)", route))) == 1 else None
@@ -65,7 +72,10 @@ class TierGuard:
         for m in [*SENTENCE_END.finditer(text), None]:
             sentence = text[pos:m.start()] if m else text[pos:]
             sep = m.group() if m else ""
-            if sentence.strip() and not keep(sentence, self.tier, self.transparency):
+            plain = _plain(sentence)
+            if len(plain) >= 12 and plain in self._prompt:
+                out.append("\n" if "\n" in sep else "")
+            elif sentence.strip() and not keep(sentence, self.tier, self.transparency):
                 self.withheld.append(sentence.strip())
                 out.append("\n" if "\n" in sep else "")
             else:

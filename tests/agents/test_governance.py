@@ -65,6 +65,19 @@ def test_tier_phrases():
     assert tiers_named("Recruitment is listed in Annex III point 4 [1].") == set()
 
 
+def test_guard_drops_sentences_the_model_copies_from_its_instructions():
+    from agents.prompts.governance import EXPLAIN
+
+    prompt = EXPLAIN.format(tier_name="limited risk (transparency, Art. 50)", route="Art. 50(1)", why="a chatbot")
+    shown: list[str] = []
+    guard = TierGuard("limited", True, shown.append, "Art. 50(1)", prompt=prompt)
+    guard.feed("Tier: limited risk (transparency, Art. 50) [1]\nDeciding rule: Art. 50(1) [1]\n"
+               "Explain in about 6 lines, citing the sources [n], why this tier applies to the use case and what it "
+               "means for the team (main obligations). Users must be told they talk to an AI [1]. ")
+    guard.flush()
+    assert guard.text.strip() == "Users must be told they talk to an AI [1]." and guard.withheld == []
+
+
 def test_guard_streams_sentences_and_withholds_other_tiers():
     shown: list[str] = []
     guard = TierGuard("high", False, shown.append)
