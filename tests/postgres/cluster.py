@@ -37,13 +37,14 @@ class Cluster:
         cmd = [str(self.bin_dir / args[0]), *args[1:]]
         if self.as_user:
             cmd = ["runuser", "-u", self.as_user, "--", *cmd]
-        return subprocess.run(["nice", "-n", "19", *cmd], capture_output=True, text=True, check=check, timeout=120)
+        # An upper bound only: on the loaded 2-core VM a niced initdb took over 120 s.
+        return subprocess.run(["nice", "-n", "19", *cmd], capture_output=True, text=True, check=check, timeout=900)
 
     def start(self) -> None:
         self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "copilot", "-E", "UTF8", "--no-sync")
         opts = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
                 "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-        self._run("pg_ctl", "-D", str(self.data), "-o", opts, "-l", str(self.root / "server.log"), "-w", "-t", "60",
+        self._run("pg_ctl", "-D", str(self.data), "-o", opts, "-l", str(self.root / "server.log"), "-w", "-t", "600",
                   "start")
 
     def stop(self) -> None:
