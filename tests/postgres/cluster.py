@@ -48,7 +48,9 @@ class Cluster:
                   "start")
 
     def stop(self) -> None:
+        """Stop the server and delete its folder (each session used to leave one in /tmp)."""
         self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop", check=False)
+        shutil.rmtree(self.root, ignore_errors=True)
 
     def url(self, db: str = "postgres") -> str:
         return f"postgresql://copilot@127.0.0.1:{self.port}/{db}"
@@ -74,5 +76,9 @@ def start_cluster() -> Cluster:
         shutil.chown(root, user=as_user)
         os.chmod(root, 0o700)
     cluster = Cluster(bin_dir, root, free_port(), as_user)
-    cluster.start()
+    try:
+        cluster.start()
+    except BaseException:
+        cluster.stop()
+        raise
     return cluster
