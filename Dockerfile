@@ -21,13 +21,20 @@ COPY --chown=copilot:copilot . .
 # An image may run on another CPU than the one that built it: pin llama.cpp to AVX2 (the Makefile would
 # otherwise add the AVX-512 extensions of the build machine). Override with --build-arg LLAMA_CMAKE_ARGS=...
 ARG LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
-# Wheels found in deploy/wheels/ are preferred by pip (e.g. a llama.cpp wheel built once on the same
-# machine, a CPU-only torch): CI uses it so the image does not compile llama.cpp again. Empty = build.
+# Wheels found in PIP_FIND_LINKS (default deploy/wheels/) are preferred by pip (e.g. a llama.cpp wheel built
+# once on the same machine, a CPU-only torch). WHEELS_ONLY=1 installs from there alone, with no package index:
+# CI bind-mounts a wheelhouse packed from its own venv (`podman build --volume`, see .ci/image and .ci/wheelhouse.py).
 ARG PIP_FIND_LINKS=/home/copilot/app/deploy/wheels
+ARG WHEELS_ONLY=""
+# NO_COMPILE=1: pip writes no .pyc files (Python compiles what it imports, at first start). Byte-compiling
+# every module of torch & co. is CPU a build at nice 19 on 2 shared cores hardly gets; CI sets it.
+ARG NO_COMPILE=""
 # A CA bundle in deploy/wheels/ca-certificates.crt is used for pip's HTTPS (a site whose package index sits
 # behind a TLS-inspecting proxy). `make install`: venv, CPU torch, llama.cpp, bundled models, verified.
 RUN if [ -s deploy/wheels/ca-certificates.crt ]; then export PIP_CERT=$PWD/deploy/wheels/ca-certificates.crt; fi \
- && CMAKE_ARGS="$LLAMA_CMAKE_ARGS" make install \
+ && if [ "$WHEELS_ONLY" = 1 ]; then export PIP_NO_INDEX=1; fi \
+ && if [ "$NO_COMPILE" = 1 ]; then export PIP_COMPILE=0; fi \
+ && PIP_NO_CACHE_DIR=1 CMAKE_ARGS="$LLAMA_CMAKE_ARGS" make install \
  && rm -rf /home/copilot/.cache/pip deploy/wheels/*.whl deploy/wheels/*.crt
 
 ENV COPILOT_SERVER__HOST=0.0.0.0 \

@@ -37,17 +37,20 @@ class Cluster:
         cmd = [str(self.bin_dir / args[0]), *args[1:]]
         if self.as_user:
             cmd = ["runuser", "-u", self.as_user, "--", *cmd]
-        return subprocess.run(["nice", "-n", "19", *cmd], capture_output=True, text=True, check=check, timeout=120)
+        # An upper bound only: on the loaded 2-core VM a niced initdb took over 120 s.
+        return subprocess.run(["nice", "-n", "19", *cmd], capture_output=True, text=True, check=check, timeout=900)
 
     def start(self) -> None:
         self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "copilot", "-E", "UTF8", "--no-sync")
         opts = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
                 "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-        self._run("pg_ctl", "-D", str(self.data), "-o", opts, "-l", str(self.root / "server.log"), "-w", "-t", "60",
+        self._run("pg_ctl", "-D", str(self.data), "-o", opts, "-l", str(self.root / "server.log"), "-w", "-t", "600",
                   "start")
 
     def stop(self) -> None:
+        """Stop the server and delete its folder (each session used to leave one in /tmp)."""
         self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop", check=False)
+        shutil.rmtree(self.root, ignore_errors=True)
 
     def url(self, db: str = "postgres") -> str:
         return f"postgresql://copilot@127.0.0.1:{self.port}/{db}"
@@ -73,5 +76,9 @@ def start_cluster() -> Cluster:
         shutil.chown(root, user=as_user)
         os.chmod(root, 0o700)
     cluster = Cluster(bin_dir, root, free_port(), as_user)
-    cluster.start()
+    try:
+        cluster.start()
+    except BaseException:
+        cluster.stop()
+        raise
     return cluster
