@@ -1,5 +1,6 @@
 """Gain and cost of the optional rerank stage (``retrieval.rerank: llm``) on the test splits.
 
+    nice -n 19 .venv/bin/python bench/bench_rerank.py --workdir /tmp/idx --ingest-only
     .venv/bin/python bench/bench_rerank.py [--sets nist eu_defs eu_articles kb] [--candidates 5] [--weight 0.5]
         [--max-chars 600] [--limit 24] [--workdir /tmp/idx] [--model qwen2.5-coder-0.5b]
 
@@ -46,10 +47,18 @@ def main() -> None:
     ap.add_argument("--limit", type=int, help="first N queries of each set")
     ap.add_argument("--workdir", type=Path, required=True)
     ap.add_argument("--model", help="llm.model (default: the configured one)")
+    ap.add_argument("--ingest-only", action="store_true",
+                    help="only build the indexes (run this at nice 19 first; the timed run then reuses them)")
     args = ap.parse_args()
     base = load_settings(profile="default", overrides={"tables": {"enabled": False},
                                                        **({"llm": {"model": args.model}} if args.model else {})})
     emb = CachedEmbedder(build_embedder(base))
+    if args.ingest_only:
+        for name in args.sets:
+            docs = SETS[name][1]
+            ingest_paths(base.model_copy(update={"data_dir": args.workdir / docs.parent.name / "data"}), [docs],
+                         embedder=emb, progress=False)
+        return
     judge = LLMRelevance(build_llm(base))
     out = {"candidates": args.candidates, "weight": args.weight, "max_chars": args.max_chars,
            "model": getattr(judge.llm, "name", "?"), "sets": {}}
