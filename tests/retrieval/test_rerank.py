@@ -90,7 +90,7 @@ def test_real_model_judges_an_answering_passage_higher(real_llm) -> None:
                                    "The valve packing is tightened once a year during the shutdown.",
                                    "Motor bearings are greased every 2000 hours with lithium grease."])
     assert len(rel) == 3 and all(0.0 <= r <= 1.0 for r in rel)
-    assert rel[0] > 0.5 > rel[1]
-    assert rel[0] == pytest.approx(rel[2], abs=1e-3)  # the cached prefix gives the same answer as a fresh pass
+    assert rel[0] > rel[1] + 0.2  # the answering passage is judged clearly more relevant
+    assert rel[0] == pytest.approx(rel[2], abs=0.02)  # the same passage after another one on the cached prefix
     assert real_llm.chat([{"role": "user", "content": "Reply with the single word: pump"}],
                          max_tokens=8, temperature=0).text.strip()  # the chat path still works after scoring
