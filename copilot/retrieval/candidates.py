@@ -26,9 +26,12 @@ def top(scores: np.ndarray, n: int, allowed: np.ndarray | None) -> list[int]:
     """Rows of the ``n`` best positive scores (restricted to ``allowed`` rows when given)."""
     # Only rows with a positive score can be returned: select among those (a rare query word matches a
     # few hundred of 1M rows, so this avoids partitioning the whole array).
-    rows = np.flatnonzero(scores > 0)
+    positive = scores > 0
     if allowed is not None:
-        rows = np.intersect1d(rows, allowed, assume_unique=False)
+        mask = np.zeros(len(scores), dtype=bool)
+        mask[allowed] = True
+        positive &= mask
+    rows = np.flatnonzero(positive)
     n = min(n, len(rows))
     if n <= 0:
         return []
