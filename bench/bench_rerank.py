@@ -37,6 +37,25 @@ from eval.loaders import load_beir  # noqa: E402
 from eval.retrieval_eval import evaluate_mode  # noqa: E402
 
 
+def cost(judge: LLMRelevance, args: argparse.Namespace) -> None:
+    """Milliseconds per query for judging ``--candidates`` passages (first call = cold prefix)."""
+    from copilot.ingest.chunker import chunk_document
+    from copilot.ingest.loaders import load_file
+
+    chunks = [c for f in sorted((ROOT / "knowledge").rglob("*.md"))[:10]
+              for c in chunk_document(load_file(f, 25.0), 1200, 150)]
+    passages = [c.embed_text()[:args.max_chars] for c in chunks[:args.candidates]]
+    queries = list(load_beir(SETS["kb"][0], "test").queries.values())[:args.cost_only]
+    times, rels = [], []
+    for q in queries:
+        t = time.perf_counter()
+        rels.append([round(r, 3) for r in judge.relevance(q, passages)])
+        times.append((time.perf_counter() - t) * 1000)
+    print(json.dumps({"model": getattr(judge.llm, "name", "?"), "candidates": len(passages),
+                      "passage_chars": [len(p) for p in passages], "ms_per_query": [round(x) for x in times],
+                      "median_ms": round(statistics.median(times)), "relevance": rels}, indent=1))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sets", nargs="+", default=["nist", "eu_defs", "eu_articles", "kb"])
@@ -45,8 +64,11 @@ def main() -> None:
     ap.add_argument("--weight", type=float, default=0.5)
     ap.add_argument("--max-chars", type=int, default=600)
     ap.add_argument("--limit", type=int, help="first N queries of each set")
-    ap.add_argument("--workdir", type=Path, required=True)
+    ap.add_argument("--workdir", type=Path)
     ap.add_argument("--model", help="llm.model (default: the configured one)")
+    ap.add_argument("--cost-only", type=int, metavar="N",
+                    help="only time the judge: N knowledge/ gold queries, each with the first --candidates "
+                         "chunks of knowledge/ as passages (no index needed)")
     ap.add_argument("--ingest-only", action="store_true",
                     help="only build the indexes (run this at nice 19 first; the timed run then reuses them)")
     args = ap.parse_args()
@@ -60,6 +82,9 @@ def main() -> None:
                          embedder=emb, progress=False)
         return
     judge = LLMRelevance(build_llm(base))
+    if args.cost_only:
+        cost(judge, args)
+        return
     out = {"candidates": args.candidates, "weight": args.weight, "max_chars": args.max_chars,
            "model": getattr(judge.llm, "name", "?"), "sets": {}}
     for name in args.sets:
