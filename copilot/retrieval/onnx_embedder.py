@@ -126,7 +126,8 @@ class OnnxEmbedder:
     torch path does, so that a second spinning worker thread never competes with llama.cpp.
     ``sessions`` > 1 splits large calls between that many one-thread sessions run in parallel (ONNX
     Runtime releases the GIL) instead of one multi-thread session: its intra-op threads spin and
-    synchronise per operator on these small matrices (measured: a third less CPU per chunk)."""
+    synchronise per operator on these small matrices (a third less CPU per chunk on a loaded machine;
+    no faster on a quiet one, docs/benchmarks/retrieval.md)."""
 
     def __init__(self, model_dir: Path, onnx_file: Path, *, name: str, batch_size: int = 32,
                  threads: int | None = None, max_seq_length: int | None = None, sessions: int = 1) -> None:
