@@ -20,7 +20,6 @@ import json
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +45,9 @@ VARIANTS: dict[str, tuple[dict, int, tuple[int, int]]] = {
     "ort_int8_pc_rr_2x1": ({"reduce_range": True}, 256, (2, 1)),
     "ort_int8_pc_rr_seq128": ({"reduce_range": True}, 128, (1, 2)),
     "ort_int8_pc_rr_seq192": ({"reduce_range": True}, 192, (1, 2)),
+    "ort_int8_pc_rr_2x1_seq192": ({"reduce_range": True}, 192, (2, 1)),
+    "ort_int8_pc_rr_2x1_seq128": ({"reduce_range": True}, 128, (2, 1)),
+    "ort_int8_pc_2x1": ({}, 256, (2, 1)),
 }
 
 
@@ -56,19 +58,6 @@ def texts(n: int) -> list[str]:
         if len(out) >= n:
             break
     return out[:n]
-
-
-class Parallel:
-    """``sessions`` embedders, each on its own thread, splitting every call's texts between them."""
-
-    def __init__(self, embedders: list) -> None:
-        self.embedders = embedders
-        self.pool = ThreadPoolExecutor(len(embedders))
-
-    def embed(self, data: list[str]) -> np.ndarray:
-        parts = np.array_split(np.arange(len(data)), len(self.embedders))
-        futs = [self.pool.submit(e.embed, [data[i] for i in p]) for e, p in zip(self.embedders, parts, strict=True)]
-        return np.concatenate([f.result() for f in futs])
 
 
 def timed(emb, data: list[str], batch: int) -> tuple[np.ndarray, float, float]:
@@ -122,9 +111,8 @@ def main() -> None:
             t0 = time.perf_counter()
             onnx_file = export_int8(model_dir, Path(tmp), keep_export=True, **opts)
             export_s = time.perf_counter() - t0
-            embs = [OnnxEmbedder(model_dir, onnx_file, name=label, batch_size=32, threads=threads, max_seq_length=seq)
-                    for _ in range(sessions)]
-            emb = embs[0] if sessions == 1 else Parallel(embs)
+            emb = OnnxEmbedder(model_dir, onnx_file, name=label, batch_size=32, threads=threads, max_seq_length=seq,
+                               sessions=sessions)  # the product's path (embedder.onnx_sessions)
             vecs, wall, cpu = timed(emb, data, args.batch)
             record(label, vecs, wall, cpu, {"export_s": round(export_s, 1),
                                             "file_mb": round(onnx_file.stat().st_size / 2**20, 1)})

@@ -89,10 +89,14 @@ def main() -> None:
     ap.add_argument("--backend", choices=["sentence_transformers", "onnx"], default="sentence_transformers",
                     help="embedder backend the indexes and queries use")
     ap.add_argument("--max-seq", type=int, help="embedder.max_seq_length (default: the model's own, 256)")
+    ap.add_argument("--reduce-range", action="store_true", help="onnx: embedder.onnx_reduce_range (7-bit weights)")
+    ap.add_argument("--sessions", type=int, default=1, help="onnx: embedder.onnx_sessions")
     args = ap.parse_args()
     base = load_settings(profile="default", overrides={"tables": {"enabled": False},
                                                        "embedder": {"backend": args.backend,
-                                                                    "max_seq_length": args.max_seq}})
+                                                                    "max_seq_length": args.max_seq,
+                                                                    "onnx_reduce_range": args.reduce_range,
+                                                                    "onnx_sessions": args.sessions}})
     emb = CachedEmbedder(build_embedder(base))
     results: list[dict[str, Any]] = []
     seen: dict[tuple, float] = {}  # single modes depend on few parameters: evaluate each variant once

@@ -76,6 +76,10 @@ class EmbedderSettings(_Section):
     max_seq_length: int | None = Field(
         None, ge=16, le=8192, description="Truncate texts to this many tokens; default: the model's own (256 for MiniLM).")
     fake_dim: int = Field(384, ge=8, le=4096, description="Dimension of the deterministic fake embedder.")
+    onnx_reduce_range: bool = Field(
+        False, description="onnx: 7-bit int8 weights (quantize_dynamic reduce_range), for CPUs without VNNI.")
+    onnx_sessions: int = Field(
+        1, ge=1, le=16, description="onnx: ingest batches split between this many one-thread sessions in parallel.")
 
 
 class IngestSettings(_Section):
@@ -118,6 +122,11 @@ class RetrievalSettings(_Section):
     doc_aggregate: Literal["max", "decay"] = Field(
         "max", description="Document score from its chunks: max = best passage; decay = best + decaying next two.")
     doc_decay: float = Field(0.5, ge=0, le=1, description="Share of the 2nd (and squared for the 3rd) passage.")
+    rerank: Literal["off", "llm"] = Field(
+        "off", description="Rerank stage: llm = the local model judges the best candidates (P(yes) to 'does it answer').")
+    rerank_candidates: int = Field(5, ge=1, le=50, description="Candidates (chunks, or documents) the judge re-scores.")
+    rerank_weight: float = Field(0.5, ge=0, le=1, description="Share of the judge in the blended score.")
+    rerank_max_chars: int = Field(600, ge=50, le=8000, description="Characters of each passage shown to the judge.")
     min_relevance: float = Field(
         0.25, ge=-1, le=1, description="Below this best dense cosine similarity the copilot says it does not know."
     )

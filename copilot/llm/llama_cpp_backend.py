@@ -82,6 +82,40 @@ class LlamaCppLLM:
     def tokenize(self, text: str) -> list[int]:
         return list(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
 
+    def yes_probabilities(self, prefix: str, suffixes: list[str]) -> list[float]:
+        """For each suffix, P(the next token after ``prefix + suffix`` is "yes" rather than "no").
+
+        One forward pass per suffix and no decoding: the prefix is evaluated once (kept if the context
+        already starts with it) and each suffix is evaluated after it, the KV cache being cut back to the
+        prefix in between. Used by the rerank stage (copilot.llm.relevance); it replaces the cached chat
+        prefix, so the next chat call re-evaluates its system message."""
+        import math
+
+        import numpy as np
+
+        def logsumexp(values: np.ndarray) -> float:
+            top = float(values.max())
+            return top + math.log(float(np.exp(values - top).sum()))
+
+        def run() -> list[float]:
+            llm = self._llm
+            head = list(llm.tokenize(prefix.encode("utf-8"), add_bos=True, special=True))
+            ids = {w: [t[0] for v in variants if (t := llm.tokenize(v.encode(), add_bos=False, special=False))]
+                   for w, variants in (("yes", ("yes", "Yes", " yes", " Yes")), ("no", ("no", "No", " no", " No")))}
+            if llm.n_tokens < len(head) or list(llm.input_ids[:len(head)]) != head:
+                llm.reset()
+                llm.eval(head)
+            out = []
+            for suffix in suffixes:
+                llm.n_tokens = len(head)  # eval() drops the KV cache past this point first
+                llm.eval(list(llm.tokenize(suffix.encode("utf-8"), add_bos=False, special=True)))
+                logits = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm.n_vocab(),))
+                diff = logsumexp(logits[ids["no"]]) - logsumexp(logits[ids["yes"]])
+                out.append(1.0 / (1.0 + math.exp(min(50.0, diff))))
+            return out
+
+        return self._on_worker(run)
+
     def _kwargs(self, max_tokens: int | None, temperature: float | None, stop: list[str] | None) -> dict[str, Any]:
         return {
             "max_tokens": max_tokens or self.max_tokens,

@@ -16,7 +16,7 @@ import numpy as np
 from copilot.config import RetrievalSettings
 from copilot.retrieval import faiss_store
 from copilot.retrieval.fusion import rrf
-from copilot.retrieval.ranking import fuse, scale_dense, scale_lexical, top_ids
+from copilot.retrieval.ranking import fuse, scale_dense, top_ids
 from copilot.retrieval.tokenize import codes_in_query
 
 Scored = tuple[dict[int, float], np.ndarray | None, np.ndarray, dict[int, int]]
@@ -24,15 +24,20 @@ Scored = tuple[dict[int, float], np.ndarray | None, np.ndarray, dict[int, int]]
 
 def top(scores: np.ndarray, n: int, allowed: np.ndarray | None) -> list[int]:
     """Rows of the ``n`` best positive scores (restricted to ``allowed`` rows when given)."""
+    # Only rows with a positive score can be returned: select among those (a rare query word matches a
+    # few hundred of 1M rows, so this avoids partitioning the whole array).
+    positive = scores > 0
     if allowed is not None:
-        masked = np.full_like(scores, -np.inf)
-        masked[allowed] = scores[allowed]
-        scores = masked
-    n = min(n, int(np.count_nonzero(scores > 0)))
+        mask = np.zeros(len(scores), dtype=bool)
+        mask[allowed] = True
+        positive &= mask
+    rows = np.flatnonzero(positive)
+    n = min(n, len(rows))
     if n <= 0:
         return []
-    part = np.argpartition(-scores, n - 1)[:n]
-    return [int(i) for i in part[np.argsort(-scores[part], kind="stable")]]
+    vals = scores[rows]
+    part = np.argpartition(-vals, n - 1)[:n] if n < len(rows) else np.arange(len(rows))
+    return [int(rows[i]) for i in part[np.argsort(-vals[part], kind="stable")]]
 
 
 def exact(gen: Any, codes: list[str], n: int, allowed: np.ndarray | None,
@@ -52,9 +57,11 @@ def exact(gen: Any, codes: list[str], n: int, allowed: np.ndarray | None,
 
 def lexical_scores(gen: Any, cfg: RetrievalSettings, query: str) -> np.ndarray:
     """BM25 over the body plus the field-boosted heading path (title > section)."""
-    scores = gen.bm25.scores(query)
+    scores = np.asarray(gen.bm25.scores(query), dtype=np.float32)  # a fresh array per query: added to in place
     if cfg.weight_head > 0 and gen.head is not None:
-        scores = scores + cfg.weight_head * gen.head.scores(query)
+        head = gen.head.scores(query)
+        rows = np.flatnonzero(head)  # the heading field matches few rows: add only those
+        scores[rows] += np.float32(cfg.weight_head) * head[rows]
     return scores
 
 
@@ -83,7 +90,7 @@ def score_candidates(gen: Any, cfg: RetrievalSettings, query: str, qvec: np.ndar
     if cfg.fusion == "rrf":
         rankings = {"dense": list(dense), "bm25": lex_ids, "exact": exact_ids, "terms": top_ids(terms, n)}
         return rrf(rankings, weights, cfg.rrf_k), qvec, lexical, matched
-    scaled_lex = scale_lexical(lexical)
+    top_lex = float(lexical.max()) if lexical.size else 0.0  # scale_lexical, for the candidates only
     cands = set(dense) | set(lex_ids) | set(exact_ids) | set(terms)
     cos_all = {i: (dense[i] if i in dense else float(np.dot(gen.vectors[i], qvec))) for i in cands}
     floor = min(dense.values()) if dense else 0.0
@@ -91,7 +98,7 @@ def score_candidates(gen: Any, cfg: RetrievalSettings, query: str, qvec: np.ndar
     scaled_dense.pop(-1, None)
     top_code = max(matched.values(), default=1)
     features = {"dense": {i: max(0.0, v) for i, v in scaled_dense.items()},
-                "bm25": {i: float(scaled_lex[i]) for i in cands},
+                "bm25": {i: (float(lexical[i]) / top_lex if top_lex > 0 else 0.0) for i in cands},
                 "exact": {i: matched[i] / top_code for i in exact_ids},
                 "terms": terms}
     return fuse(features, weights), qvec, lexical, matched

@@ -125,7 +125,7 @@ def _single_thread() -> Iterator[None]:
             torch.set_num_threads(before)
 
 
-_CACHE: dict[tuple[str, str, int | None], Embedder] = {}
+_CACHE: dict[tuple, Embedder] = {}
 log = logging.getLogger(__name__)
 
 
@@ -137,7 +137,7 @@ def build_embedder(settings: Settings) -> Embedder:
     cfg = settings.embedder
     if cfg.backend == "fake":
         return FakeEmbedder(cfg.fake_dim)
-    key = (cfg.backend, str(cfg.model_path), cfg.max_seq_length)
+    key = (cfg.backend, str(cfg.model_path), cfg.max_seq_length, cfg.onnx_reduce_range, cfg.onnx_sessions)
     if key not in _CACHE:
         emb: Embedder | None = None
         if cfg.backend == "onnx":
@@ -157,11 +157,12 @@ def onnx_embedder(settings: Settings) -> Embedder:
     path = Path(cfg.model_path) if cfg.model_path else bundled_embedder_path()
     if not path.exists():
         raise EmbedderError(f"embedder.model_path: {path} does not exist")
-    onnx_file = export_int8(path, cache_dir_for(path, settings.models_dir))
+    onnx_file = export_int8(path, cache_dir_for(path, settings.models_dir), reduce_range=cfg.onnx_reduce_range)
     base = "all-MiniLM-L6-v2" if cfg.model_path is None else str(path.resolve())
     seq = f"@{cfg.max_seq_length}" if cfg.max_seq_length else ""
-    return OnnxEmbedder(path, onnx_file, name=f"{base}+onnx-int8{seq}", batch_size=cfg.batch_size,
-                        max_seq_length=cfg.max_seq_length)
+    variant = "-rr" if cfg.onnx_reduce_range else ""  # other vectors: the index must notice the change
+    return OnnxEmbedder(path, onnx_file, name=f"{base}+onnx-int8{variant}{seq}", batch_size=cfg.batch_size,
+                        max_seq_length=cfg.max_seq_length, sessions=cfg.onnx_sessions)
 
 
 def prepare_onnx(settings: Settings) -> Path | None:

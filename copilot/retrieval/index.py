@@ -8,6 +8,7 @@ names; each search checks the pointer (one ``stat``) and reloads when a new gene
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import threading
@@ -24,11 +25,13 @@ from copilot.retrieval.candidates import score_candidates
 from copilot.retrieval.embedder import Embedder, build_embedder
 from copilot.retrieval.fields import TermIndex
 from copilot.retrieval.ranking import aggregate_documents, top_ids
+from copilot.retrieval.rerank import Reranker, blend, judge
 from copilot.retrieval.segmented import SegmentedGeneration
 from copilot.retrieval.store import POINTER, SEGMENTS, RetrievalIndexError, current_generation
 from copilot.types import Chunk, Hit
 
 MODES = ("hybrid", "dense", "bm25")
+log = logging.getLogger(__name__)
 
 
 class _Generation:
@@ -65,10 +68,11 @@ class _Generation:
 class HybridRetriever:
     """Implements the Retriever protocol of copilot.retrieval.base."""
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, reranker: Reranker | None = None) -> None:
         self.settings = settings
         self.index_dir = settings.index_dir
         self._embedder = embedder
+        self.reranker = reranker  # used when retrieval.rerank is not "off" (attached by the model's owner)
         self._gen: _Generation | None = None
         self._pointer_sig: tuple[int, int, int] | None = None
         self._lock = threading.Lock()
@@ -145,6 +149,10 @@ class HybridRetriever:
         if gen is None:
             return []
         scores, qvec, lexical, matched = self._score(gen, query, mode, max(cfg.candidates, k), allowed)
+        if self._reranking():
+            rows = top_ids(scores, cfg.rerank_candidates)
+            scores = blend(scores, judge(self.reranker, query, self._passages(gen, rows)),  # type: ignore[arg-type]
+                           cfg.rerank_weight)
         final = [(i, scores[i]) for i in top_ids(scores, k)]
         return self._hits(gen, final, qvec, lexical, matched, mode)
 
@@ -163,9 +171,30 @@ class HybridRetriever:
         best: dict[int, int] = {}
         for i in top_ids(scores, len(scores)):
             best.setdefault(int(gen.chunk_doc[i]), i)
+        if self._reranking():  # judge each of the best documents by its best passage
+            judged = top_ids(docs, cfg.rerank_candidates)
+            rel = judge(self.reranker, query, self._passages(gen, [best[d] for d in judged]))  # type: ignore[arg-type]
+            docs = blend(docs, {d: rel[best[d]] for d in judged if best[d] in rel}, cfg.rerank_weight)
         order = top_ids(docs, k)
         hits = self._hits(gen, [(best[d], scores[best[d]]) for d in order], qvec, lexical, matched, mode)
         return [(h.chunk.doc_id, docs[d], h) for d, h in zip(order, hits, strict=True)]
+
+    def _reranking(self) -> bool:
+        if self.settings.retrieval.rerank == "off":
+            return False
+        if self.reranker is None:
+            log.warning("retrieval.rerank=%s but no judge is attached; the fused order is kept",
+                        self.settings.retrieval.rerank)
+            return False
+        return True
+
+    def _passages(self, gen: _Generation, rows: list[int]) -> dict[int, str]:
+        """What the judge reads per candidate row: title > section and the start of the passage."""
+        if not rows:
+            return {}
+        data = dict(gen.query(f"SELECT idx, data FROM chunks WHERE idx IN ({','.join('?' * len(rows))})", rows))
+        limit = self.settings.retrieval.rerank_max_chars
+        return {i: Chunk.model_validate_json(data[i]).embed_text()[:limit] for i in rows if i in data}
 
     def _mode(self, mode: str | None) -> str:
         mode = mode or self.settings.retrieval.mode
@@ -230,6 +259,8 @@ class HybridRetriever:
                  "chunks": r[5], "metadata": json.loads(r[6] or "{}")} for r in rows]
 
 
-def open_retriever(settings: Settings, embedder: Embedder | None = None) -> HybridRetriever:
-    """Open the hybrid retriever over ``settings.index_dir`` (empty results until something is ingested)."""
-    return HybridRetriever(settings, embedder)
+def open_retriever(settings: Settings, embedder: Embedder | None = None,
+                   reranker: Reranker | None = None) -> HybridRetriever:
+    """Open the hybrid retriever over ``settings.index_dir`` (empty results until something is ingested);
+    ``reranker`` is the judge of the optional rerank stage (``retrieval.rerank``)."""
+    return HybridRetriever(settings, embedder, reranker)

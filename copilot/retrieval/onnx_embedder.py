@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -122,10 +123,14 @@ class OnnxEmbedder:
     """Embeds with ONNX Runtime (``threads`` intra-op threads); texts are sorted by length per batch.
 
     Small calls (a query: at most ``SMALL_BATCH`` texts) run on a separate one-thread session, as the
-    torch path does, so that a second spinning worker thread never competes with llama.cpp."""
+    torch path does, so that a second spinning worker thread never competes with llama.cpp.
+    ``sessions`` > 1 splits large calls between that many one-thread sessions run in parallel (ONNX
+    Runtime releases the GIL) instead of one multi-thread session: its intra-op threads spin and
+    synchronise per operator on these small matrices (a third less CPU per chunk on a loaded machine;
+    no faster on a quiet one, docs/benchmarks/retrieval.md)."""
 
     def __init__(self, model_dir: Path, onnx_file: Path, *, name: str, batch_size: int = 32,
-                 threads: int | None = None, max_seq_length: int | None = None) -> None:
+                 threads: int | None = None, max_seq_length: int | None = None, sessions: int = 1) -> None:
         from tokenizers import Tokenizer
 
         st_cfg = model_dir / "sentence_bert_config.json"
@@ -135,8 +140,10 @@ class OnnxEmbedder:
         self._tok.enable_truncation(int(max_seq_length or max_len))
         self._tok.enable_padding()
         threads = threads or min(2, os.cpu_count() or 1)
-        self._session = _session(onnx_file, threads)
-        self._small = _session(onnx_file, 1) if threads > 1 else self._session
+        self._small = _session(onnx_file, 1)
+        self._parallel = [self._small] + [_session(onnx_file, 1) for _ in range(sessions - 1)] if sessions > 1 else []
+        self._session = self._small if threads == 1 or self._parallel else _session(onnx_file, threads)
+        self._pool = ThreadPoolExecutor(len(self._parallel), thread_name_prefix="onnx") if self._parallel else None
         self._wanted = [i.name for i in self._session.get_inputs()]
         self.dim = int(self._session.get_outputs()[0].shape[-1])
         self.name = name
@@ -144,19 +151,35 @@ class OnnxEmbedder:
         self._lock = threading.Lock()  # the tokenizer's padding state is shared
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        session = self._small if len(texts) <= SMALL_BATCH else self._session
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         order = np.argsort([len(t) for t in texts], kind="stable")
-        for start in range(0, len(texts), self.batch_size):
-            idx = order[start:start + self.batch_size]
-            with self._lock:
-                enc = self._tok.encode_batch([texts[i] for i in idx])
-            feeds = {"input_ids": np.asarray([e.ids for e in enc], dtype=np.int64),
-                     "attention_mask": np.asarray([e.attention_mask for e in enc], dtype=np.int64),
-                     "token_type_ids": np.asarray([e.type_ids for e in enc], dtype=np.int64)}
-            hidden = session.run(None, {k: v for k, v in feeds.items() if k in self._wanted})[0]
-            mask = feeds["attention_mask"][..., None].astype(np.float32)
-            vecs = (hidden * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)
-            vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
-            out[idx] = vecs
+        batches = [order[s:s + self.batch_size] for s in range(0, len(texts), self.batch_size)]
+        if len(texts) <= SMALL_BATCH or self._pool is None:
+            session = self._small if len(texts) <= SMALL_BATCH else self._session
+            for idx in batches:
+                out[idx] = self._run(session, texts, idx)
+            return out
+        # Interleave the length-sorted rows so every session gets batches of similar lengths.
+        n = len(self._parallel)
+        parts = [order[k::n] for k in range(n)]
+        futs = [self._pool.submit(self._run_all, sess, texts, part) for sess, part in zip(self._parallel, parts, strict=True)]
+        for part, fut in zip(parts, futs, strict=True):
+            out[part] = fut.result()
         return out
+
+    def _run_all(self, session, texts: list[str], rows: np.ndarray) -> np.ndarray:  # noqa: ANN001
+        return np.concatenate([self._run(session, texts, rows[s:s + self.batch_size])
+                               for s in range(0, len(rows), self.batch_size)]) if len(rows) else \
+            np.zeros((0, self.dim), dtype=np.float32)
+
+    def _run(self, session, texts: list[str], idx: np.ndarray) -> np.ndarray:  # noqa: ANN001
+        """Vectors of ``texts[i] for i in idx`` (one padded batch)."""
+        with self._lock:
+            enc = self._tok.encode_batch([texts[i] for i in idx])
+        feeds = {"input_ids": np.asarray([e.ids for e in enc], dtype=np.int64),
+                 "attention_mask": np.asarray([e.attention_mask for e in enc], dtype=np.int64),
+                 "token_type_ids": np.asarray([e.type_ids for e in enc], dtype=np.int64)}
+        hidden = session.run(None, {k: v for k, v in feeds.items() if k in self._wanted})[0]
+        mask = feeds["attention_mask"][..., None].astype(np.float32)
+        vecs = (hidden * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)
+        return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)

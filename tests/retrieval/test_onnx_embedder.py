@@ -57,3 +57,18 @@ def test_failed_export_falls_back_to_sentence_transformers(onnx_settings, monkey
     monkeypatch.setattr(onnx_mod, "export_int8", broken)
     emb = build_embedder(onnx_settings)
     assert isinstance(emb, SentenceTransformerEmbedder) and emb.name == "all-MiniLM-L6-v2"
+
+
+@pytest.mark.real_embedder
+def test_parallel_one_thread_sessions_give_the_same_vectors(onnx_settings, monkeypatch) -> None:
+    from copilot.retrieval.onnx_embedder import OnnxEmbedder
+
+    monkeypatch.setattr(embedder_mod, "_CACHE", {})
+    one = build_embedder(onnx_settings)
+    model_dir = embedder_mod.bundled_embedder_path()
+    two = OnnxEmbedder(model_dir, one.onnx_file, name="two", batch_size=4, sessions=2)
+    texts = [f"{t} (variant {i})" * (1 + i % 3) for i, t in enumerate(TEXTS * 5)]  # 20 > the small-call size
+    a, b = one.embed(texts), two.embed(texts)
+    assert b.shape == (20, 384)
+    # Activations are quantised per batch, so batch composition moves the vectors a little, never the row order.
+    assert ((a * b).sum(axis=1)).min() > 0.97
