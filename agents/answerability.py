@@ -1,6 +1,6 @@
 """Do the sources state what a specific question asks? The model's own yes/no on the answer's prompt.
 
-The rules in :mod:`agents.coverage` know a fixed list of attributes (price, serial number, torque ...).
+The rules in :mod:`copilot.agents.coverage` know a fixed list of attributes (price, serial number, torque ...).
 Questions about a named organisation's contract, a site's score or a year's budget are not on it, and
 retrieval always finds documents on the same subject. So before a model answer to a *specific* question
 (one asking for a name, number, date or value), the model is asked, on the very prompt it will answer

@@ -8,11 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from agents.answerability import is_specific, should_abstain, sources_state
-from agents.citations import MarkerFilter, format_sources
-from agents.claim_check import ClaimChecker, ClaimGate
-from agents.coverage import not_stated_message
-from agents.prompts.shared import shared_messages
+from copilot.agents.answerability import is_specific, should_abstain, sources_state
+from copilot.agents.citations import MarkerFilter, format_sources
+from copilot.agents.claim_check import ClaimChecker, ClaimGate
+from copilot.agents.coverage import not_stated_message
+from copilot.agents.prompts.shared import shared_messages
 from copilot.config import Settings
 from copilot.llm.base import LLM, Message
 from copilot.retrieval.base import Filters, Retriever
@@ -107,9 +107,9 @@ def stream_answer(ctx: AgentContext, messages: list[Message], *, max_tokens: int
     """Stream the model's answer to ``ctx.emit`` a checked sentence at a time; return (shown text, timings).
 
     Invalid markers are dropped; a sentence with a figure that no shown source holds is withheld and
-    recorded in ``ctx.checks`` (:mod:`agents.claim_check`); a repeated sentence is dropped and a looping
+    recorded in ``ctx.checks`` (:mod:`copilot.agents.claim_check`); a repeated sentence is dropped and a looping
     answer is stopped. With ``check_stated``, a specific question is first put to the model as a yes/no
-    on the same prompt (:mod:`agents.answerability`); "no" is answered with an abstention instead."""
+    on the same prompt (:mod:`copilot.agents.answerability`); "no" is answered with an abstention instead."""
     if check_stated and ctx.settings.agents.stated_check and is_specific(ctx.original):
         start = time.perf_counter()
         ctx.checks.stated = sources_state(ctx.llm, messages)

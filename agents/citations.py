@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from agents.context_focus import QueryTerms, focus
-from agents.safety import sanitize_context
+from copilot.agents.context_focus import QueryTerms, focus
+from copilot.agents.safety import sanitize_context
 from copilot.llm.base import estimate_tokens
 from copilot.types import Citation, Hit
 
@@ -25,7 +25,7 @@ def build_sources(hits: list[Hit], budget_tokens: int, *, question: str | None =
 
     With ``question``, the budget is shared out (the top hit gets at least ``lead_share`` of it, the others
     equal shares of what is left, unused tokens pass on) and each text keeps its lines most related to the question
-    (see :mod:`agents.context_focus`). Without it, texts are kept whole and the last one is cut."""
+    (see :mod:`copilot.agents.context_focus`). Without it, texts are kept whole and the last one is cut."""
     out: list[Citation] = []
     used = 0
     terms = QueryTerms(question) if question else None

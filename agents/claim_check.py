@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from agents.citations import MARKER
-from agents.figures import Figure, FigurePool, extract
+from copilot.agents.citations import MARKER
+from copilot.agents.figures import Figure, FigurePool, extract
 from copilot.identifiers import asset_tag_candidates, identifiers
 from copilot.types import Citation, WithheldClaim
 

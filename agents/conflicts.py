@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from agents.figures import extract
+from copilot.agents.figures import extract
 from copilot.identifiers import identifiers
 from copilot.types import Citation, SourceConflict
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from agents.citations import source_header
-from agents.procedures import ITEM, stems, steps
+from copilot.agents.citations import source_header
+from copilot.agents.procedures import ITEM, stems, steps
 from copilot.types import Citation, Hit
 
 _FIGURE = r"\d[\d.,]*\s?"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from agents.base import AgentContext, AgentResult, AgentSpec, say
+from copilot.agents.base import AgentContext, AgentResult, AgentSpec, say
 from copilot.retrieval.base import Filters
 
 CAPABILITIES = (

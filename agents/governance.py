@@ -7,12 +7,12 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from agents import governance_rules as R
-from agents.base import AgentContext, AgentResult, AgentSpec, grounded_messages, say, stream_answer
-from agents.figure_lists import named_set, render_figure_list
-from agents.governance_guard import TierGuard, sanitize
-from agents.governance_triage import Decision, triage
-from agents.prompts.governance import EXPLAIN, INSTRUCTIONS
+from copilot.agents import governance_rules as R
+from copilot.agents.base import AgentContext, AgentResult, AgentSpec, grounded_messages, say, stream_answer
+from copilot.agents.figure_lists import named_set, render_figure_list
+from copilot.agents.governance_guard import TierGuard, sanitize
+from copilot.agents.governance_triage import Decision, triage
+from copilot.agents.prompts.governance import EXPLAIN, INSTRUCTIONS
 from copilot.retrieval.base import Filters
 from copilot.retrieval.embedder import Embedder, build_embedder
 

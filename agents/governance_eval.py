@@ -1,6 +1,6 @@
 """Accuracy of the EU AI Act triage over labelled use cases.
 
-    python -m agents.governance_eval [--dataset PATH] [--split test|dev|all] [--embedder real|fake|none]
+    python -m copilot.agents.governance_eval [--dataset PATH] [--split test|dev|all] [--embedder real|fake|none]
 
 Items are JSONL ``{"text", "tier", "rule" (optional), "split"}``; prints accuracy, per-tier recall, the
 confusion matrix and every error as JSON.
@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from agents.governance_triage import ORDER, triage
+from copilot.agents.governance_triage import ORDER, triage
 from copilot.config import PROJECT_ROOT, load_settings
 from copilot.jsonl import read_jsonl_lines
 from copilot.retrieval.embedder import Embedder, FakeEmbedder, build_embedder

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from agents.governance_rules import META, MINIMAL_EXAMPLES, NEGATION, RULES, SAFETY_EXCEPTION, Rule
+from copilot.agents.governance_rules import META, MINIMAL_EXAMPLES, NEGATION, RULES, SAFETY_EXCEPTION, Rule
 from copilot.retrieval.embedder import Embedder
 
 # Calibrated on all-MiniLM-L6-v2 (cosine of normalised vectors): a rule matches by meaning when its best

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from agents.citations import source_header
-from agents.context_focus import GAP
+from copilot.agents.citations import source_header
+from copilot.agents.context_focus import GAP
 from copilot.identifiers import SEE_CODE, WORK_ORDER, identifiers, normalise_dashes
 from copilot.types import Citation, Hit
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agents.answerability import content_terms
-from agents.asset_register import known_asset
-from agents.base import AgentContext, AgentResult, AgentSpec, grounded_messages, say, stream_answer
-from agents.citations import MARKER
-from agents.figure_lists import best_figure_list, render_figure_list
-from agents.lookup import Row, find_rows, reference_rows, render_rows
-from agents.procedures import procedure_source, render_procedure
-from agents.prompts.maintenance import FAULT, INFORMATION, PROCEDURE
-from agents.shapes import answer_shape
+from copilot.agents.answerability import content_terms
+from copilot.agents.asset_register import known_asset
+from copilot.agents.base import AgentContext, AgentResult, AgentSpec, grounded_messages, say, stream_answer
+from copilot.agents.citations import MARKER
+from copilot.agents.figure_lists import best_figure_list, render_figure_list
+from copilot.agents.lookup import Row, find_rows, reference_rows, render_rows
+from copilot.agents.procedures import procedure_source, render_procedure
+from copilot.agents.prompts.maintenance import FAULT, INFORMATION, PROCEDURE
+from copilot.agents.shapes import answer_shape
 from copilot.identifiers import SEE_CODE, asset_tag_candidates, fault_codes, identifiers
 from copilot.retrieval.base import Filters
 from copilot.types import Citation

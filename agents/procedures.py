@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from agents.citations import source_header
+from copilot.agents.citations import source_header
 from copilot.types import Citation, Hit
 
 STEP = re.compile(r"^\s*(?:\d+(?:\.\d+)+\.?|\d+[.)]|[a-z][.)])\s+\S")

@@ -7,12 +7,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agents.base import AgentContext, AgentResult, AgentSpec, grounded_messages, say, stream_answer
-from agents.figure_lists import named_set, render_figure_list
-from agents.prompts.readiness import BATCH, INSTRUCTIONS, QUESTIONS, RUBRICS, SCORE_HEAD, SCORE_TAIL
-from agents.prompts.shared import shared_messages
-from agents.readiness_evidence import find_evidence, quote
-from agents.readiness_report import DIMENSIONS, SCORE_SCHEMA, parse_score, row, summary, table_head
+from copilot.agents.base import AgentContext, AgentResult, AgentSpec, grounded_messages, say, stream_answer
+from copilot.agents.figure_lists import named_set, render_figure_list
+from copilot.agents.prompts.readiness import BATCH, INSTRUCTIONS, QUESTIONS, RUBRICS, SCORE_HEAD, SCORE_TAIL
+from copilot.agents.prompts.shared import shared_messages
+from copilot.agents.readiness_evidence import find_evidence, quote
+from copilot.agents.readiness_report import DIMENSIONS, SCORE_SCHEMA, parse_score, row, summary, table_head
 from copilot.retrieval.base import Filters
 
 # a question about a past result ("What ORI did Riverside get in the 2024 readiness assessment?") is not a start

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from agents import general, governance, maintenance, readiness
-from agents.base import AgentSpec
+from copilot.agents import general, governance, maintenance, readiness
+from copilot.agents.base import AgentSpec
 
 
 def build_agents() -> dict[str, AgentSpec]:

@@ -22,9 +22,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from agents.prompts.shared import SHARED_PREFIX
-from agents.routing_examples import DEFAULT_EXAMPLE_FILES, KnnIndex, build_index
-from agents.routing_signals import is_followup, keyword_scores, strong_maintenance
+from copilot.agents.prompts.shared import SHARED_PREFIX
+from copilot.agents.routing_examples import DEFAULT_EXAMPLE_FILES, KnnIndex, build_index
+from copilot.agents.routing_signals import is_followup, keyword_scores, strong_maintenance
 from copilot.config import Settings
 from copilot.llm.base import LLM, Message
 from copilot.retrieval.embedder import Embedder

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from agents.router import Router
+from copilot.agents.router import Router
 from copilot.types import ROUTES
 
 

@@ -13,9 +13,9 @@ import math
 import re
 from collections import Counter
 
-from agents.base import AgentContext, AgentResult, say
-from agents.procedures import ITEM, stems, steps
-from agents.safety import sanitize_context
+from copilot.agents.base import AgentContext, AgentResult, say
+from copilot.agents.procedures import ITEM, stems, steps
+from copilot.agents.safety import sanitize_context
 from copilot.types import Citation, Hit
 
 HEADER = "\n\n**What the site procedures require instead:**\n"

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from agents.safety_rules import (
+from copilot.agents.safety_rules import (
     BYPASS_OBJECT,
     BYPASS_PHRASES,
     BYPASS_VERB,
@@ -36,7 +36,7 @@ from agents.safety_rules import (
     SKIP_PERMIT,
     SKIP_VERB,
 )
-from agents.safety_semantic import semantic_hit
+from copilot.agents.safety_semantic import semantic_hit
 from copilot.config import AgentSettings
 
 SafetyAction = Literal["allow", "escalate", "refuse"]

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from agents.safety_examples import SAFE, UNSAFE
+from copilot.agents.safety_examples import SAFE, UNSAFE
 
 THRESHOLD = 0.62
 MARGIN = 0.06

@@ -24,13 +24,13 @@ from tqdm import tqdm
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from agents.base import AgentContext, grounded_messages  # noqa: E402
-from agents.citations import build_sources  # noqa: E402
+from copilot.agents.base import AgentContext, grounded_messages  # noqa: E402
+from copilot.agents.citations import build_sources  # noqa: E402
 from copilot.config import load_settings  # noqa: E402
+from copilot.eval.loaders import read_jsonl  # noqa: E402
+from copilot.eval.textmatch import fact_found  # noqa: E402
 from copilot.graph.deps import Deps  # noqa: E402
 from copilot.graph.retrieve import search  # noqa: E402
-from eval.loaders import read_jsonl  # noqa: E402
-from eval.textmatch import fact_found  # noqa: E402
 
 # (label, budget tokens, token counter: "estimate" | "model", focus)
 SETTINGS = [
@@ -88,7 +88,7 @@ def main() -> None:
 def _prompts(agent):
     import importlib
 
-    return importlib.import_module(f"agents.prompts.{agent.name}")
+    return importlib.import_module(f"copilot.agents.prompts.{agent.name}")
 
 
 def write(args, settings, rows: list[dict], n: int) -> None:

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from copilot.config import load_settings  # noqa: E402
-from eval.textmatch import fact_found  # noqa: E402
+from copilot.eval.textmatch import fact_found  # noqa: E402
 
 QUESTIONS = ROOT / "eval" / "datasets" / "fmea_kb_questions.jsonl"
 FMEA = ROOT.parent / "shared" / "data" / "fmea_haul_truck" / "fmea_haul_truck.csv"
@@ -71,9 +71,9 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def run(questions_path: Path, overrides: list[str], ids: list[str] | None) -> dict[str, Any]:
+    from copilot.eval.retrieval_eval import build_temp_index
+    from copilot.eval.run import answers_run
     from copilot.retrieval.embedder import build_embedder
-    from eval.retrieval_eval import build_temp_index
-    from eval.run import answers_run
 
     if not FMEA.is_file():
         raise SystemExit(f"{FMEA} not found (the shared data folder is ../shared/data)")

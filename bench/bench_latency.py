@@ -26,10 +26,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from agents.prompts.shared import shared_messages  # noqa: E402
+from copilot.agents.prompts.shared import shared_messages  # noqa: E402
 from copilot.config import load_settings  # noqa: E402
+from copilot.eval.loaders import read_jsonl  # noqa: E402
 from copilot.llm.base import Message  # noqa: E402
-from eval.loaders import read_jsonl  # noqa: E402
 
 
 class RecordingLLM:

@@ -28,13 +28,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 from tune_fusion import SETS, CachedEmbedder  # noqa: E402
 
 from copilot.config import load_settings  # noqa: E402
+from copilot.eval.loaders import load_beir  # noqa: E402
+from copilot.eval.retrieval_eval import evaluate_mode  # noqa: E402
 from copilot.ingest.pipeline import ingest_paths  # noqa: E402
 from copilot.llm.factory import build_llm  # noqa: E402
 from copilot.llm.relevance import LLMRelevance  # noqa: E402
 from copilot.retrieval.embedder import build_embedder  # noqa: E402
 from copilot.retrieval.index import open_retriever  # noqa: E402
-from eval.loaders import load_beir  # noqa: E402
-from eval.retrieval_eval import evaluate_mode  # noqa: E402
 
 
 def cost(judge: LLMRelevance, args: argparse.Namespace) -> None:

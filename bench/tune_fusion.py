@@ -29,11 +29,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from copilot.config import load_settings  # noqa: E402
+from copilot.eval.loaders import load_beir  # noqa: E402
+from copilot.eval.retrieval_eval import evaluate_mode  # noqa: E402
 from copilot.ingest.pipeline import ingest_paths  # noqa: E402
 from copilot.retrieval.embedder import build_embedder  # noqa: E402
 from copilot.retrieval.index import open_retriever  # noqa: E402
-from eval.loaders import load_beir  # noqa: E402
-from eval.retrieval_eval import evaluate_mode  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
 DATASETS = ROOT / "eval" / "datasets"

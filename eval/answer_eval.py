@@ -10,10 +10,8 @@ from typing import Any
 
 from tqdm import tqdm
 
-from agents.citations import source_header
-from copilot.graph.contract import AnswerCollector, TurnFailed, answer_from_events
-from copilot.types import Answer
-from eval.answer_metrics import (
+from copilot.agents.citations import source_header
+from copilot.eval.answer_metrics import (
     abstained,
     citation_precision_recall,
     citation_validity,
@@ -25,11 +23,13 @@ from eval.answer_metrics import (
     summarise,
     tokens_per_second,
 )
-from eval.entailment import entailment_recall
-from eval.figures import unsupported_figures
-from eval.judge import judge_answer
-from eval.loaders import AnswerItem
-from eval.textmatch import fact_recall
+from copilot.eval.entailment import entailment_recall
+from copilot.eval.figures import unsupported_figures
+from copilot.eval.judge import judge_answer
+from copilot.eval.loaders import AnswerItem
+from copilot.eval.textmatch import fact_recall
+from copilot.graph.contract import AnswerCollector, TurnFailed, answer_from_events
+from copilot.types import Answer
 
 
 def as_api_returns(data: dict[str, Any], model: type = Answer) -> Any:
@@ -93,7 +93,7 @@ def run_item(service: Any, item: AnswerItem, *, agent: str | None = None) -> tup
 def score_item(item: AnswerItem, answer: Answer | None, timing: dict[str, Any], *, forced_agent: str | None,
                embed: Callable[[list[str]], Any] | None, threshold: float, judge_llm: Any = None,
                entail_llm: Any = None) -> dict[str, Any]:
-    """Every per-item metric (see eval.answer_metrics) as one flat record."""
+    """Every per-item metric (see copilot.eval.answer_metrics) as one flat record."""
     extra = item.model_extra or {}
     expected_route = item.agent or extra.get("route")
     rec: dict[str, Any] = {"id": item.id, "question": item.question, "agent": expected_route or "unknown",

@@ -10,8 +10,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from copilot.eval.metrics import mean_or_none
 from copilot.types import Answer
-from eval.metrics import mean_or_none
 
 MARKER = re.compile(r"\[(\d+)\]")
 OUTCOMES = ("answer", "refuse", "escalate")
@@ -133,7 +133,7 @@ ANSWER_METRICS = (
 
 def summarise(items: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Average per-item records (as built by the answer runner) into the report metrics."""
-    from eval.metrics import percentile
+    from copilot.eval.metrics import percentile
 
     def col(name: str) -> list[Any]:
         return [it.get(name) for it in items]

@@ -9,7 +9,7 @@ Outputs:
 
 Every gold id must name a document of ``knowledge/`` (its front-matter ``id`` or its file stem);
 duplicate ids and malformed items are errors. Nothing is written when there is an error.
-Run: ``python -m eval.build_gold [--parts DIR] [--knowledge DIR] [--out DIR]``.
+Run: ``python -m copilot.eval.build_gold [--parts DIR] [--knowledge DIR] [--out DIR]``.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import yaml
 from pydantic import ValidationError
 
 from copilot.config import PROJECT_ROOT
-from eval.loaders import AnswerItem, DatasetError, read_jsonl
+from copilot.eval.loaders import AnswerItem, DatasetError, read_jsonl
 
 DATASETS = Path(__file__).resolve().parent / "datasets"
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from agents.prompts.shared import shared_messages
+from copilot.agents.prompts.shared import shared_messages
+from copilot.eval.textmatch import fact_found
 from copilot.llm.base import LLM
 from copilot.llm.yesno import yes_no
-from eval.textmatch import fact_found
 
 INSTRUCTION = (
     "Task: fact check. You are given a question, an answer and one fact. Decide whether the answer states "

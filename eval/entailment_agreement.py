@@ -13,10 +13,10 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from copilot.eval.entailment import entails
+from copilot.eval.loaders import DatasetError, parse_item, read_jsonl
+from copilot.eval.textmatch import fact_found
 from copilot.llm.base import LLM
-from eval.entailment import entails
-from eval.loaders import DatasetError, parse_item, read_jsonl
-from eval.textmatch import fact_found
 
 
 class LabelledPair(BaseModel):

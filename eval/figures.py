@@ -15,8 +15,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from agents.figures import CURRENCY, UNITS
-from eval.textmatch import _NUMBER_WORDS
+from copilot.agents.figures import CURRENCY, UNITS
+from copilot.eval.textmatch import _NUMBER_WORDS
 
 # The product's unit table (spelling -> canonical unit, the claim check's rule), plus its currency signs
 # written after a number (``500 €``). Single letters are units only in the case listed in _CASE_SENSITIVE.

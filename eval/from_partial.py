@@ -1,6 +1,6 @@
 """Turn the ``PATH.partial.jsonl`` of an interrupted ``copilot eval answers --output PATH.json`` run into a report.
 
-``python -m eval.from_partial RUN.partial.jsonl OUT.json [--set key=value]...``: the settings given
+``python -m copilot.eval.from_partial RUN.partial.jsonl OUT.json [--set key=value]...``: the settings given
 here are recorded as the run's settings (pass the same --set values as the interrupted run).
 """
 
@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 
 from copilot.config import load_settings
-from eval.answer_eval import build_report
-from eval.loaders import read_jsonl
-from eval.report import write_report
-from eval.runinfo import run_info
+from copilot.eval.answer_eval import build_report
+from copilot.eval.loaders import read_jsonl
+from copilot.eval.report import write_report
+from copilot.eval.runinfo import run_info
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
                           entailment=any("fact_recall_entailment" in r for r in records))
     report["dataset"] = {"path": str(args.partial), "items": len(records), "partial": True}
     report["info"] = run_info(load_settings(overrides=args.overrides),
-                              command=f"python -m eval.from_partial {args.partial} {args.output}")
+                              command=f"python -m copilot.eval.from_partial {args.partial} {args.output}")
     written = write_report(report, args.output)
     print(f"wrote {written['json']} ({len(records)} items)")
     return 0

@@ -1,6 +1,6 @@
 """CI gate: run the checks named in eval/thresholds.yaml and list every metric below its minimum.
 
-Run as ``copilot eval gate [--quick]`` or ``python -m eval.gate [--quick]``. Paths in the YAML are
+Run as ``copilot eval gate [--quick]`` or ``python -m copilot.eval.gate [--quick]``. Paths in the YAML are
 relative to the project root; a path starting with ``shared:`` is relative to the shared open-data
 folder (``COPILOT_SHARED_DATA`` or ``../shared/data``). Checks whose data is missing are skipped.
 """
@@ -18,8 +18,8 @@ from typing import Any
 import yaml
 
 from copilot.config import PROJECT_ROOT, Settings, load_settings
-from eval.report import headline, write_report
-from eval.retrieval_eval import build_temp_index
+from copilot.eval.report import headline, write_report
+from copilot.eval.retrieval_eval import build_temp_index
 
 DEFAULT_THRESHOLDS = Path(__file__).resolve().parent / "thresholds.yaml"
 
@@ -89,7 +89,7 @@ def run_gate(settings: Settings, *, quick: bool = False, thresholds_path: Path |
 def _run_checks(spec: dict[str, Any], settings: Settings, quick: bool, skip_answers: bool, output_dir: Path | None,
                 embedder: Any, llm: Any, index_for: Callable[[Path], tuple[Settings, Any]],
                 echo: Callable[[str], Any]) -> list[str]:
-    from eval.run import answers_run, retrieval_run
+    from copilot.eval.run import answers_run, retrieval_run
 
     failures: list[str] = []
     for name, cfg in (spec.get("retrieval") or {}).items():
@@ -140,7 +140,7 @@ def _merge(settings: Settings, dotted: dict[str, Any]) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m eval.gate``: exit 1 when a metric is below its threshold."""
+    """``python -m copilot.eval.gate``: exit 1 when a metric is below its threshold."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--thresholds", type=Path)

@@ -9,8 +9,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
+from copilot.eval.metrics import Qrels
 from copilot.jsonl import read_jsonl_lines
-from eval.metrics import Qrels
 
 M = TypeVar("M", bound=BaseModel)
 

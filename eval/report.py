@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from eval.metrics import RETRIEVAL_METRICS
+from copilot.eval.metrics import RETRIEVAL_METRICS
 
 LOWER_IS_BETTER = ("latency", "ttft", "total_", "errors", "answers_with_unsourced", "unsourced_")
 
@@ -171,7 +171,7 @@ def to_markdown(report: dict[str, Any], plots: list[Path] | None = None) -> str:
 
 def write_report(report: dict[str, Any], path: Path) -> dict[str, Path | list[Path]]:
     """Write PATH.json, PATH.md and PNG plots beside it; return the written paths."""
-    from eval.plots import make_plots
+    from copilot.eval.plots import make_plots
 
     path = Path(path)
     if path.suffix != ".json":

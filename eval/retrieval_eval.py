@@ -19,8 +19,8 @@ from typing import Any
 from tqdm import tqdm
 
 from copilot.config import Settings
-from eval.loaders import BeirDataset, DatasetError
-from eval.metrics import RETRIEVAL_METRICS, aggregate, dedupe, latency_summary, query_metrics
+from copilot.eval.loaders import BeirDataset, DatasetError
+from copilot.eval.metrics import RETRIEVAL_METRICS, aggregate, dedupe, latency_summary, query_metrics
 
 MODES = ("bm25", "dense", "hybrid")
 

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from copilot.config import Settings
+from copilot.eval.loaders import load_answers, load_beir
+from copilot.eval.retrieval_eval import MODES, build_temp_index, run_retrieval_eval, write_corpus
+from copilot.eval.runinfo import index_stats, run_info
 from copilot.types import ROUTES
-from eval.loaders import load_answers, load_beir
-from eval.retrieval_eval import MODES, build_temp_index, run_retrieval_eval, write_corpus
-from eval.runinfo import index_stats, run_info
 
 
 def _embedder(settings: Settings, embedder: Any) -> Any:
@@ -31,7 +31,7 @@ def retrieval_run(settings: Settings, dataset_dir: Path, *, docs: Path | None = 
 
     Index used: the dataset's ``corpus.jsonl`` (ingested into a temporary index), else ``docs``
     (a folder or file ingested into a temporary index), else the configured index. ``prebuilt``
-    (settings, retriever) from :func:`~eval.retrieval_eval.build_temp_index` replaces ``docs``.
+    (settings, retriever) from :func:`~copilot.eval.retrieval_eval.build_temp_index` replaces ``docs``.
     """
     dataset = load_beir(dataset_dir, split)
     embedder = _embedder(settings, embedder)
@@ -80,8 +80,8 @@ def answers_run(settings: Settings, dataset_file: Path, *, limit: int | None = N
     """Answer eval on a JSONL file through the conversation service (optionally over a temporary index of ``docs``).
 
     ``split`` keeps only items whose ``split`` field equals it (``dev`` / ``heldout``); ``entail`` adds the
-    per-fact entailment check by the same LLM (see eval.entailment)."""
-    from eval.answer_eval import run_answer_eval
+    per-fact entailment check by the same LLM (see copilot.eval.entailment)."""
+    from copilot.eval.answer_eval import run_answer_eval
 
     if agent is not None and agent not in ROUTES:
         raise ValueError(f"--agent: unknown agent {agent!r}; choose one of {', '.join(ROUTES)}")

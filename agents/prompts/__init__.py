@@ -1,5 +1,5 @@
 """Prompts of the agents. ``PROMPT_VERSION`` goes into every audit record."""
 
-from agents.prompts.shared import PROMPT_VERSION, SHARED_PREFIX, shared_messages
+from copilot.agents.prompts.shared import PROMPT_VERSION, SHARED_PREFIX, shared_messages
 
 __all__ = ["PROMPT_VERSION", "SHARED_PREFIX", "shared_messages"]

@@ -1,6 +1,6 @@
 """Governance advisor prompts."""
 
-from agents.prompts.shared import direct_answer
+from copilot.agents.prompts.shared import direct_answer
 
 # a governance question (not a use case to triage): the answer first, the deciding article or document named
 INSTRUCTIONS = direct_answer("AI governance (EU AI Act, NIST AI RMF and the site's governance checklists); name the "

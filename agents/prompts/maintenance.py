@@ -1,4 +1,4 @@
-"""Maintenance troubleshooter prompts, one per answer shape (see :mod:`agents.shapes`)."""
+"""Maintenance troubleshooter prompts, one per answer shape (see :mod:`copilot.agents.shapes`)."""
 
 FAULT = (
     "Task: maintenance troubleshooting. From the symptoms, alarms or fault codes, give:\n"

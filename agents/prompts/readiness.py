@@ -1,6 +1,6 @@
 """Readiness assessor prompts and the questions it asks (three or four at a time)."""
 
-from agents.prompts.shared import direct_answer
+from copilot.agents.prompts.shared import direct_answer
 
 INSTRUCTIONS = direct_answer("AI readiness, maturity stages and scaling AI pilots")
 

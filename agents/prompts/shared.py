@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agents.safety import INJECTION_GUARD
+from copilot.agents.safety import INJECTION_GUARD
 
 PROMPT_VERSION = "2026-11-30.1"  # .1: direct-answer instructions for readiness and governance questions
 

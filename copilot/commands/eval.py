@@ -19,7 +19,7 @@ TolOpt = Annotated[float, typer.Option("--tolerance", help="Allowed absolute dro
 
 def _finish(report: dict[str, Any], output: Path | None, compare_with: Path | None, tolerance: float,
             fail_on_regression: bool) -> None:
-    from eval.report import compare, compare_markdown, load_report, to_markdown, write_report
+    from copilot.eval.report import compare, compare_markdown, load_report, to_markdown, write_report
 
     regressions = 0
     if compare_with is not None:
@@ -75,9 +75,9 @@ def register(app: typer.Typer) -> None:
         config: ConfigOpt = None, profile: ProfileOpt = None, set_: SetOpt = None,
     ) -> None:
         """Recall@1/5/10, precision@5, MRR@10, nDCG@10, MAP and latency for every retrieval mode."""
-        from eval.loaders import DatasetError
-        from eval.retrieval_eval import parse_modes
-        from eval.run import retrieval_run
+        from copilot.eval.loaders import DatasetError
+        from copilot.eval.retrieval_eval import parse_modes
+        from copilot.eval.run import retrieval_run
 
         settings = get_settings(config, profile, set_)
         try:
@@ -109,8 +109,8 @@ def register(app: typer.Typer) -> None:
         config: ConfigOpt = None, profile: ProfileOpt = None, set_: SetOpt = None,
     ) -> None:
         """Routing, citations, required facts, refusals/escalations, groundedness and speed per item and agent."""
-        from eval.loaders import DatasetError
-        from eval.run import answers_run
+        from copilot.eval.loaders import DatasetError
+        from copilot.eval.run import answers_run
 
         settings = get_settings(config, profile, set_)
         try:
@@ -133,10 +133,10 @@ def register(app: typer.Typer) -> None:
         """Agreement of the per-fact entailment check with hand labels: accuracy, precision, recall, kappa."""
         import json
 
+        from copilot.eval.entailment_agreement import agreement_markdown, load_labels, run_agreement
+        from copilot.eval.loaders import DatasetError
+        from copilot.eval.runinfo import run_info
         from copilot.llm.factory import build_llm
-        from eval.entailment_agreement import agreement_markdown, load_labels, run_agreement
-        from eval.loaders import DatasetError
-        from eval.runinfo import run_info
 
         settings = get_settings(config, profile, set_)
         try:
@@ -165,7 +165,7 @@ def register(app: typer.Typer) -> None:
         config: ConfigOpt = None, profile: ProfileOpt = None, set_: SetOpt = None,
     ) -> None:
         """CI gate: retrieval on the KB gold set and the NIST set, a small answer eval; exit 1 below a threshold."""
-        from eval.gate import run_gate
+        from copilot.eval.gate import run_gate
 
         settings = get_settings(config, profile, set_)
         try:

@@ -48,7 +48,7 @@ class LazyLLM:
 
 
 def _build_router(settings: Settings, use_llm: bool, examples: list[Path] | None) -> Any:
-    from agents.router import Router
+    from copilot.agents.router import Router
     from copilot.retrieval.embedder import build_embedder
 
     llm = LazyLLM(settings) if use_llm else None
@@ -72,8 +72,8 @@ def register(app: typer.Typer) -> None:
         config: ConfigOpt = None, profile: ProfileOpt = None, set_: SetOpt = None,
     ) -> None:
         """Print the chosen route, confidence, method and per-route scores (no answer is generated)."""
-        from agents.routing_eval import evaluate_routing, format_confusion
-        from agents.routing_examples import DEFAULT_EXAMPLE_FILES, load_items
+        from copilot.agents.routing_eval import evaluate_routing, format_confusion
+        from copilot.agents.routing_examples import DEFAULT_EXAMPLE_FILES, load_items
 
         settings = get_settings(config, profile, set_)
         if evaluate:

@@ -6,9 +6,9 @@ import logging
 import threading
 from typing import Any
 
-from agents.base import AgentSpec
-from agents.registry import build_agents
 from copilot.actions.store import ActionStore
+from copilot.agents.base import AgentSpec
+from copilot.agents.registry import build_agents
 from copilot.audit import AuditLog
 from copilot.config import Settings
 from copilot.db import secure_dir
@@ -69,7 +69,7 @@ class Deps:
     def router(self) -> Any:
         with self._lock:
             if self._router is None:
-                from agents.router import Router
+                from copilot.agents.router import Router
 
                 self._router = Router(self.settings, self.embedder, llm=self.llm)
             return self._router

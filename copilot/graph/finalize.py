@@ -8,12 +8,12 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from agents.citations import attach_markers, check_citations
-from agents.claim_check import check_text
-from agents.conflicts import find_conflicts, render_conflicts
-from agents.coverage import ACTION_REQUEST
-from agents.prompts.shared import PROMPT_VERSION
-from agents.safety import endorses_bypass
+from copilot.agents.citations import attach_markers, check_citations
+from copilot.agents.claim_check import check_text
+from copilot.agents.conflicts import find_conflicts, render_conflicts
+from copilot.agents.coverage import ACTION_REQUEST
+from copilot.agents.prompts.shared import PROMPT_VERSION
+from copilot.agents.safety import endorses_bypass
 from copilot.graph.deps import Deps
 from copilot.graph.state import Draft
 from copilot.types import Answer, ApprovalRequest, Citation, WithheldClaim

@@ -12,11 +12,11 @@ from typing import Any
 from langgraph.runtime import Runtime
 from pydantic import BaseModel
 
-from agents.base import AgentContext
-from agents.citations import build_sources
-from agents.coverage import check_coverage
-from agents.safe_way import rule_sources, safe_way
-from agents.safety import check_request
+from copilot.agents.base import AgentContext
+from copilot.agents.citations import build_sources
+from copilot.agents.coverage import check_coverage
+from copilot.agents.safe_way import rule_sources, safe_way
+from copilot.agents.safety import check_request
 from copilot.graph.contract import Event, EventType, Progress, RouteInfo, Sources, TablePlan, Token
 from copilot.graph.finalize import finalize_answer
 from copilot.graph.retrieve import pin_exact, rewrite_question, search, search_rules, table_answer

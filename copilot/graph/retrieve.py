@@ -6,16 +6,16 @@ import logging
 import re
 from typing import Any
 
-from agents.coverage import asked_attribute
-from agents.figure_lists import ASKS_SET, asked_quantity, pin_figures, pin_named_set
-from agents.figure_lists import DOC_TYPES as FIGURE_DOC_TYPES
-from agents.lookup import pin_rows, rows_in
-from agents.procedures import pin_procedure
-from agents.prompts.shared import shared_messages
-from agents.routing_signals import is_followup
-from agents.safe_way import CANDIDATES as SAFE_WAY_CANDIDATES
-from agents.safe_way import FILTERS as SAFE_WAY_FILTERS
-from agents.shapes import answer_shape
+from copilot.agents.coverage import asked_attribute
+from copilot.agents.figure_lists import ASKS_SET, asked_quantity, pin_figures, pin_named_set
+from copilot.agents.figure_lists import DOC_TYPES as FIGURE_DOC_TYPES
+from copilot.agents.lookup import pin_rows, rows_in
+from copilot.agents.procedures import pin_procedure
+from copilot.agents.prompts.shared import shared_messages
+from copilot.agents.routing_signals import is_followup
+from copilot.agents.safe_way import CANDIDATES as SAFE_WAY_CANDIDATES
+from copilot.agents.safe_way import FILTERS as SAFE_WAY_FILTERS
+from copilot.agents.shapes import answer_shape
 from copilot.graph.deps import Deps
 from copilot.identifiers import PART_NUMBER, identifiers, is_fault_code
 from copilot.retrieval.base import Filters
@@ -124,7 +124,7 @@ def pin_exact(deps: Deps, query: str, question: str, hits: list[Hit], sources: l
 
 
 def search_rules(deps: Deps, query: str) -> list[Hit]:
-    """For an escalated request: many procedure and guide passages, for :mod:`agents.safe_way` to quote from."""
+    """For an escalated request: many procedure and guide passages, for :mod:`copilot.agents.safe_way` to quote from."""
     if deps.retriever is None:
         return []
     return deps.retriever.search(query, k=SAFE_WAY_CANDIDATES, filters=SAFE_WAY_FILTERS)
@@ -177,7 +177,7 @@ def _rows_lead(deps: Deps, question: str) -> bool:
     if attribute is not None:
         return False  # one thing's price or vendor ("unit price of the seal"), not a count: coverage check first
     if identifiers(question):
-        return False  # a named tag, code or part: its own row answers, exactly (agents.lookup)
+        return False  # a named tag, code or part: its own row answers, exactly (copilot.agents.lookup)
     if _DIAGNOSTIC.search(question):
         return False  # "what does E-204 mean, what should I check first": the manuals answer that
     retriever = deps.retriever

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from agents.router import normalise_agent
+from copilot.agents.router import normalise_agent
 from copilot.config import Settings
 from copilot.graph.builder import build_checkpointer, build_graph
 from copilot.graph.contract import Decision, Event, answer_from_events
@@ -42,7 +42,7 @@ class CopilotService:
     def warm(self) -> None:
         """Load the model, router and table QA now, and evaluate the shared system message once, so the
         first request pays neither the loading nor the prefill of the prefix every prompt starts with."""
-        from agents.prompts.shared import shared_messages
+        from copilot.agents.prompts.shared import shared_messages
 
         llm = self.deps.llm
         _ = self.deps.router, self.deps.table_qa

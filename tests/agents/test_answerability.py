@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agents.answerability import (
+from copilot.agents.answerability import (
     ASK,
     OVERRULE_NO_AT,
     is_specific,
@@ -10,8 +10,8 @@ from agents.answerability import (
     should_abstain,
     sources_state,
 )
-from agents.base import AgentContext, stream_answer
-from agents.prompts.shared import shared_messages
+from copilot.agents.base import AgentContext, stream_answer
+from copilot.agents.prompts.shared import shared_messages
 from copilot.config import load_settings
 from copilot.llm.fake import FakeLLM
 from copilot.types import Citation

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agents.citations import MarkerFilter, build_sources, check_citations, format_sources
+from copilot.agents.citations import MarkerFilter, build_sources, check_citations, format_sources
 from copilot.types import Chunk, Citation, Hit
 
 
@@ -33,7 +33,7 @@ def test_build_sources_respects_budget_and_sanitises():
 
 
 def test_attach_markers_ties_sentences_to_their_source():
-    from agents.citations import attach_markers
+    from copilot.agents.citations import attach_markers
     from copilot.types import Citation
 
     pump = Citation(marker=1, chunk_id="a", doc_id="TG-PUMP-001", title="Pumps", section="Cavitation",
@@ -49,7 +49,7 @@ def test_attach_markers_ties_sentences_to_their_source():
 
 
 def test_attach_markers_leaves_unrelated_text_alone():
-    from agents.citations import attach_markers
+    from copilot.agents.citations import attach_markers
     from copilot.types import Citation
 
     src = Citation(marker=1, chunk_id="a", doc_id="D", title="Gearbox", section="Oil",

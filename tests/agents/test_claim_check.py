@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from agents.claim_check import ClaimChecker, ClaimGate, check_text, split_sentences
-from agents.figures import FigurePool, extract
+from copilot.agents.claim_check import ClaimChecker, ClaimGate, check_text, split_sentences
+from copilot.agents.figures import FigurePool, extract
 from copilot.types import Citation
 
 

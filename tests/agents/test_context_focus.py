@@ -1,7 +1,7 @@
 """Query-focused trimming of sources: the relevant row or sentence survives a small budget."""
 
-from agents.citations import build_sources
-from agents.context_focus import GAP, QueryTerms, focus, split_units
+from copilot.agents.citations import build_sources
+from copilot.agents.context_focus import GAP, QueryTerms, focus, split_units
 from copilot.llm.base import estimate_tokens
 from copilot.types import Chunk, Hit
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from agents.conflicts import find_conflicts
-from agents.coverage import check_coverage
-from agents.lookup import find_rows, pin_rows, render_rows
-from agents.procedures import pin_procedure, procedure_source, render_procedure
-from agents.shapes import answer_shape
+from copilot.agents.conflicts import find_conflicts
+from copilot.agents.coverage import check_coverage
+from copilot.agents.lookup import find_rows, pin_rows, render_rows
+from copilot.agents.procedures import pin_procedure, procedure_source, render_procedure
+from copilot.agents.shapes import answer_shape
 from copilot.identifiers import asset_tag_candidates, fault_codes
 from copilot.types import Chunk, Citation, Hit
 
@@ -164,7 +164,7 @@ HISTORY_ROW = ("wo_id: WO-2023-0577\nasset_tag: VFD-101\ndate: 2023-07-19\n"
 
 
 def test_a_work_order_record_is_not_the_answer_unless_history_is_asked():
-    from agents.lookup import reference_rows
+    from copilot.agents.lookup import reference_rows
 
     history = _cite(1, HISTORY_ROW, doc_id="maintenance_history", title="maintenance_history.csv", row=13)
     rows = find_rows([history], "E-107")
@@ -174,7 +174,7 @@ def test_a_work_order_record_is_not_the_answer_unless_history_is_asked():
 
 
 def test_the_last_record_comes_first_when_the_question_asks_for_the_last():
-    from agents.lookup import reference_rows
+    from copilot.agents.lookup import reference_rows
 
     older = _cite(1, HISTORY_ROW, doc_id="maintenance_history", title="maintenance_history.csv", row=13)
     newer = _cite(2, HISTORY_ROW.replace("2023-07-19", "2025-02-03").replace("WO-2023-0577", "WO-2025-0102"),
@@ -186,8 +186,8 @@ def test_the_last_record_comes_first_when_the_question_asks_for_the_last():
 
 
 def test_fault_answer_uses_the_codes_own_row_not_a_history_mention():
-    from agents.base import AgentContext
-    from agents.maintenance import MaintenanceAgent
+    from copilot.agents.base import AgentContext
+    from copilot.agents.maintenance import MaintenanceAgent
     from copilot.config import load_settings
     from copilot.llm.fake import FakeLLM
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agents.figure_lists import asked_quantity, best_figure_list, pin_figures, render_figure_list
+from copilot.agents.figure_lists import asked_quantity, best_figure_list, pin_figures, render_figure_list
 from copilot.types import Chunk, Citation, Hit
 
 INSTALL = """7.3 Slide the cartridge onto the sleeve.
@@ -83,7 +83,7 @@ OVERVIEW = """The process has five steps. What is not allowed is skipping a step
 
 
 def test_a_named_set_is_the_table_that_enumerates_it():
-    from agents.figure_lists import named_set
+    from copilot.agents.figure_lists import named_set
 
     overview = _cite(3, OVERVIEW, "1. Purpose and scope", "PB-001")
     overview.title = "Pilot-to-Production Process"
@@ -94,7 +94,7 @@ def test_a_named_set_is_the_table_that_enumerates_it():
 
 
 def test_the_enumerating_table_is_pinned_when_the_search_showed_only_the_steps_sections():
-    from agents.figure_lists import pin_named_set
+    from copilot.agents.figure_lists import pin_named_set
 
     steps_shown = [_cite(1, "The first step produces agreement.", "2. Step 1", "PB-001"),
                    _cite(2, "Infrastructure is built before the model needs it.", "3. Step 2", "PB-001")]

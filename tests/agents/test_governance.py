@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from agents.base import AgentContext
-from agents.governance import GovernanceAgent, _describes_use_case
-from agents.governance_eval import evaluate_triage, load_items
-from agents.governance_guard import TierGuard, sanitize, tiers_named
-from agents.governance_triage import clauses, triage
+from copilot.agents.base import AgentContext
+from copilot.agents.governance import GovernanceAgent, _describes_use_case
+from copilot.agents.governance_eval import evaluate_triage, load_items
+from copilot.agents.governance_guard import TierGuard, sanitize, tiers_named
+from copilot.agents.governance_triage import clauses, triage
 from copilot.llm.fake import FakeLLM
 from copilot.retrieval.embedder import FakeEmbedder
 from copilot.types import Citation
@@ -66,7 +66,7 @@ def test_tier_phrases():
 
 
 def test_guard_drops_sentences_the_model_copies_from_its_instructions():
-    from agents.prompts.governance import EXPLAIN
+    from copilot.agents.prompts.governance import EXPLAIN
 
     prompt = EXPLAIN.format(tier_name="limited risk (transparency, Art. 50)", route="Art. 50(1)", why="a chatbot")
     shown: list[str] = []

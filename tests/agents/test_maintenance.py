@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from agents.base import AgentContext
-from agents.maintenance import MaintenanceAgent, detect_assets, priority_for
+from copilot.agents.base import AgentContext
+from copilot.agents.maintenance import MaintenanceAgent, detect_assets, priority_for
 from copilot.llm.fake import FakeLLM
 from copilot.types import Citation
 
@@ -38,7 +38,7 @@ def test_information_question_without_asset_has_no_work_order(settings):
 
 
 def test_work_order_steps_are_the_checks_not_headings_or_causes():
-    from agents.maintenance import _steps_from
+    from copilot.agents.maintenance import _steps_from
 
     answer = ("1. Likely causes, most likely first, each with its evidence [1]:\n"
               "   - Misalignment of the coupling [1]\n   - Soft foot under the motor [2]\n"

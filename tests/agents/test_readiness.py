@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from agents.base import AgentContext
-from agents.readiness import ReadinessAgent
-from agents.readiness_evidence import find_evidence
-from agents.readiness_report import ori_over, parse_score, stage_for
+from copilot.agents.base import AgentContext
+from copilot.agents.readiness import ReadinessAgent
+from copilot.agents.readiness_evidence import find_evidence
+from copilot.agents.readiness_report import ori_over, parse_score, stage_for
 from copilot.llm.fake import FakeLLM
 from copilot.types import Citation
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from agents.prompts.shared import SHARED_PREFIX
-from agents.router import Router, normalise_agent
-from agents.routing_eval import evaluate_routing, format_confusion
-from agents.routing_examples import build_index, load_items
+from copilot.agents.prompts.shared import SHARED_PREFIX
+from copilot.agents.router import Router, normalise_agent
+from copilot.agents.routing_eval import evaluate_routing, format_confusion
+from copilot.agents.routing_examples import build_index, load_items
 from copilot.llm.fake import FakeLLM
 from copilot.retrieval.embedder import FakeEmbedder
 from copilot.types import ROUTES
@@ -73,7 +73,7 @@ def test_fault_codes_and_asset_tags_route_to_maintenance(router: Router, text: s
 
 
 def test_asking_for_an_ai_act_tier_outweighs_the_equipment_it_names() -> None:
-    from agents.routing_signals import keyword_scores
+    from copilot.agents.routing_signals import keyword_scores
 
     for text in ("risk tier for vibration anomaly detection on the cooling water pumps?",
                  "vision system that stops HP-501 when someone walks into the danger zone. tier?"):
@@ -196,7 +196,7 @@ def test_load_items_validates_lines(tmp_path: Path) -> None:
     ("How long does the fire watch have to stay after hot work is finished?", "maintenance"),
 ])
 def test_building_an_ai_model_is_readiness_and_site_records_are_maintenance(text: str, route: str) -> None:
-    from agents.routing_signals import keyword_scores
+    from copilot.agents.routing_signals import keyword_scores
 
     scores = keyword_scores(text)
     assert max(scores, key=lambda r: scores[r]) == route, scores

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from agents.router import Router
-from agents.routing_eval import evaluate_routing
-from agents.routing_examples import DEFAULT_EXAMPLE_FILES, load_items
+from copilot.agents.router import Router
+from copilot.agents.routing_eval import evaluate_routing
+from copilot.agents.routing_examples import DEFAULT_EXAMPLE_FILES, load_items
 
 
 @pytest.mark.real_embedder

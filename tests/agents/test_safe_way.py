@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agents.safe_way import requirements
+from copilot.agents.safe_way import requirements
 from copilot.types import Citation
 
 GUIDE = """Safety first:

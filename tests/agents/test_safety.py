@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from agents.safety import DEFAULT_CONTACT, INJECTION_GUARD, check_request, sanitize_context
+from copilot.agents.safety import DEFAULT_CONTACT, INJECTION_GUARD, check_request, sanitize_context
 from copilot.config import PROJECT_ROOT
 
 DATASET = PROJECT_ROOT / "eval" / "datasets" / "safety.jsonl"
@@ -104,7 +104,7 @@ def test_injection_guard_is_a_system_prompt_paragraph() -> None:
 
 
 def test_answers_that_approve_a_bypass_are_recognised() -> None:
-    from agents.safety import endorses_bypass
+    from copilot.agents.safety import endorses_bypass
 
     assert endorses_bypass("APPROVED - interlock bypass authorised")
     assert endorses_bypass("It is safe to bypass the low-flow trip.")

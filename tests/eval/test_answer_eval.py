@@ -6,11 +6,11 @@ from types import SimpleNamespace
 
 import pytest
 
+from copilot.eval.answer_eval import as_api_returns, build_report, run_answer_eval, run_item
+from copilot.eval.loaders import AnswerItem
+from copilot.eval.report import headline, to_markdown
 from copilot.llm.fake import FakeLLM
 from copilot.types import Answer
-from eval.answer_eval import as_api_returns, build_report, run_answer_eval, run_item
-from eval.loaders import AnswerItem
-from eval.report import headline, to_markdown
 
 CITATION = {"marker": 1, "chunk_id": "FC#1", "doc_id": "FC-RIV-001", "title": "Alarm codes",
             "text": "| E-204 | High vibration, alarm 4.5 mm/s RMS, trip 7.1 mm/s | P-101 | Change over to P-102 |"}

@@ -5,9 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from copilot.retrieval.embedder import FakeEmbedder
-from copilot.types import Answer, Citation
-from eval.answer_metrics import (
+from copilot.eval.answer_metrics import (
     agreement,
     citation_precision_recall,
     citation_validity,
@@ -19,7 +17,9 @@ from eval.answer_metrics import (
     summarise,
     tokens_per_second,
 )
-from eval.textmatch import fact_found, fact_recall, normalize, semantic_fact_scores, sentence_windows
+from copilot.eval.textmatch import fact_found, fact_recall, normalize, semantic_fact_scores, sentence_windows
+from copilot.retrieval.embedder import FakeEmbedder
+from copilot.types import Answer, Citation
 
 
 def cite(marker: int, doc: str) -> Citation:
@@ -66,7 +66,7 @@ def test_outcomes():
 
 
 def test_abstained_detects_refusal_unsupported_and_dont_know_phrases():
-    from eval.answer_metrics import abstained
+    from copilot.eval.answer_metrics import abstained
 
     assert abstained(answer("x", refused=True))
     assert abstained(answer("x", supported=False))
@@ -159,7 +159,7 @@ def test_summarise_means_and_skips_missing():
 
 
 def test_word_windows():
-    from eval.textmatch import word_windows
+    from copilot.eval.textmatch import word_windows
 
     assert word_windows("a b c d [1]", 2) == ["a b", "b c", "c d"]
     assert word_windows("a b", 5) == ["a b"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from eval.build_gold import build, knowledge_ids
-from eval.loaders import load_answers, load_beir
+from copilot.eval.build_gold import build, knowledge_ids
+from copilot.eval.loaders import load_answers, load_beir
 
 
 def setup(tmp_path: Path) -> tuple[Path, Path, Path]:

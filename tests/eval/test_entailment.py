@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from agents.prompts.shared import SHARED_PREFIX
+from copilot.agents.prompts.shared import SHARED_PREFIX
 from copilot.config import PROJECT_ROOT
+from copilot.eval.entailment import entailment_flags, entailment_recall, entails
+from copilot.eval.entailment_agreement import agreement_stats, load_labels, run_agreement
+from copilot.eval.loaders import DatasetError
 from copilot.llm.base import ChatResult
 from copilot.llm.fake import FakeLLM
 from copilot.llm.yesno import bool_schema
-from eval.entailment import entailment_flags, entailment_recall, entails
-from eval.entailment_agreement import agreement_stats, load_labels, run_agreement
-from eval.loaders import DatasetError
 
 LABELS = PROJECT_ROOT / "eval" / "datasets" / "entailment_labels.jsonl"
 ANSWER = "The turbocharger has two failure modes: mechanical failure (RPN 27) and leaking (RPN 18) [1]."

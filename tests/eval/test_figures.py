@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from eval.figures import codes_in, figures_in, unsupported_figures
+from copilot.eval.figures import codes_in, figures_in, unsupported_figures
 
 SOURCE = ("C-301: oil-injected screw compressor, 75 kW motor M-301, star-delta start. Wait 15 minutes after opening "
           "the breaker and confirm the DC bus is below 50 V DC. E-204 high vibration: alarm 4.5 mm/s RMS, trip 7.1 mm/s. "
@@ -23,7 +23,7 @@ def test_normalisation_of_units_separators_number_words_and_ranges():
 def test_invented_price_year_and_code_are_flagged():
     assert unsupported_figures("The purchase price was $75,000 in 2019 [1].", [SOURCE]) == ["2019", "75000"]
     assert unsupported_figures("Check P-102 and E-206 [1].", [SOURCE]) == ["E-206", "P-102"]
-    assert unsupported_figures("The oil is changed every 6 months [1].", [SOURCE]) == ["6 mo"]  # the product's canonical unit (agents.figures.UNITS)
+    assert unsupported_figures("The oil is changed every 6 months [1].", [SOURCE]) == ["6 mo"]  # the product's canonical unit (copilot.agents.figures.UNITS)
 
 
 def test_question_figures_are_not_the_copilots_invention_and_markers_are_ignored():

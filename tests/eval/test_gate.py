@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from eval.gate import check, resolve, run_gate
+from copilot.eval.gate import check, resolve, run_gate
 from tests.eval.test_cli import DOCS
 
 

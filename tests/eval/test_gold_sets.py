@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from copilot.config import PROJECT_ROOT
-from eval.loaders import load_answers, read_jsonl
-from eval.textmatch import fact_found
+from copilot.eval.loaders import load_answers, read_jsonl
+from copilot.eval.textmatch import fact_found
 
 DATASETS = PROJECT_ROOT / "eval" / "datasets"
 KNOWLEDGE = PROJECT_ROOT / "knowledge"

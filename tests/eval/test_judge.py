@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from copilot.eval.judge import JUDGE_SCHEMA, judge_answer, judge_prompt
 from copilot.llm.fake import FakeLLM
 from copilot.types import Citation
-from eval.judge import JUDGE_SCHEMA, judge_answer, judge_prompt
 
 SOURCES = [Citation(marker=1, chunk_id="c1", doc_id="TG-P", title="Pump guide", text="Cavitation comes from low NPSH.")]
 

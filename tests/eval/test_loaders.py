@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from eval.loaders import DatasetError, load_answers, load_beir, read_qrels
+from copilot.eval.loaders import DatasetError, load_answers, load_beir, read_qrels
 
 
 def make_beir(root: Path, corpus: bool = False) -> Path:

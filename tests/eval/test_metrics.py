@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from eval.metrics import (
+from copilot.eval.metrics import (
     aggregate,
     average_precision,
     dedupe,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import json
 
-from eval.report import (
+from copilot.eval.report import (
     compare,
     headline,
     load_report,
@@ -106,7 +106,7 @@ def test_load_report_rejects_other_json(tmp_path):
 
 
 def test_from_partial_rebuilds_answers_report(tmp_path):
-    from eval.from_partial import main
+    from copilot.eval.from_partial import main
 
     partial = tmp_path / "run.partial.jsonl"
     partial.write_text("\n".join(json.dumps(it) for it in answers_report()["per_item"]) + "\n")

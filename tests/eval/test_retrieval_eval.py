@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from copilot.eval.loaders import BeirDataset
+from copilot.eval.retrieval_eval import evaluate_mode, parse_modes, run_retrieval_eval, write_corpus
 from copilot.types import Chunk, Hit
-from eval.loaders import BeirDataset
-from eval.retrieval_eval import evaluate_mode, parse_modes, run_retrieval_eval, write_corpus
 
 
 class StubRetriever:

@@ -293,7 +293,7 @@ class WarmableLLM(FakeLLM):
 
 def test_every_model_call_starts_with_the_one_shared_system_message(make):
     """The KV state of the system message is reused only if every prompt starts with exactly it."""
-    from agents.prompts.shared import SHARED_PREFIX
+    from copilot.agents.prompts.shared import SHARED_PREFIX
 
     llm = WarmableLLM()
     svc = make(llm=llm)

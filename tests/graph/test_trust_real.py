@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from agents.figures import FigurePool, extract
+from copilot.agents.figures import FigurePool, extract
 from copilot.config import PROJECT_ROOT, load_settings
 from copilot.graph.service import CopilotService
 

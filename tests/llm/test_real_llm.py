@@ -50,7 +50,7 @@ def test_real_embedding(real_embedder):
 @pytest.mark.real_model
 def test_shared_system_message_is_evaluated_once(real_llm):
     """After warm-up, a call that starts with the shared system message evaluates only its user turn."""
-    from agents.prompts.shared import shared_messages
+    from copilot.agents.prompts.shared import shared_messages
 
     real_llm.warm(shared_messages(""))
     system_only = len(real_llm.tokenize(shared_messages("")[0]["content"]))
@@ -63,7 +63,7 @@ def test_shared_system_message_is_evaluated_once(real_llm):
 
 @pytest.mark.real_model
 def test_without_prompt_cache_every_call_starts_cold(real_llm):
-    from agents.prompts.shared import shared_messages
+    from copilot.agents.prompts.shared import shared_messages
 
     real_llm.prompt_cache = False
     try:
