@@ -10,9 +10,11 @@ asks for a named set: the table that enumerates it (first column "Step", five ro
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from copilot.agents.citations import source_header
+from copilot.agents.lookup import TABLE_LINE
 from copilot.agents.procedures import ITEM, stems, steps
 from copilot.types import Citation, Hit
 
@@ -30,7 +32,6 @@ QUANTITIES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
 ]
 DOC_TYPES = ("sop", "manual", "troubleshooting")  # where a section states figures (not records or tables)
 MIN_FIGURES = 2  # a set: one figure is an ordinary lookup, answered as one
-_TABLE_LINE = re.compile(r"^\s*\|.*\|\s*$")
 
 
 @dataclass
@@ -52,7 +53,7 @@ def _tables(text: str) -> list[tuple[str, list[str]]]:
     out: list[tuple[str, list[str]]] = []
     lead, rows = "", []
     for line in text.splitlines():
-        if _TABLE_LINE.match(line):
+        if TABLE_LINE.match(line):
             rows.append(line.strip())
             continue
         if rows:
@@ -78,7 +79,7 @@ def figure_list(cite: Citation, question: str, unit: re.Pattern[str]) -> FigureL
             return FigureList(cite, ([lead] if lead else []) + rows[:2] + (named or rows[2:]), is_table=True)
     generic = unit is QUANTITIES[-1][1]
     found = [s for s in steps(cite.text, ITEM)
-             if unit.search(s) and not _TABLE_LINE.match(s) and (not generic or about & stems(s))]
+             if unit.search(s) and not TABLE_LINE.match(s) and (not generic or about & stems(s))]
     return FigureList(cite, found, is_table=False) if len(found) >= MIN_FIGURES else None
 
 
@@ -133,6 +134,18 @@ def render_figure_list(found: FigureList) -> str:
     return f"{head}\n{body}"
 
 
+def _restored_and_unseen(sources: list[Citation], hits: list[Hit], count: Callable[[str], int]) -> list[Citation]:
+    """Give each source its chunk's full text back when that holds more of what ``count`` counts (the context
+    budget trimmed it); return the hits not shown, as citations that would take the last source's place."""
+    chunks = {h.chunk.id: h.chunk for h in hits}
+    for c in sources:
+        chunk = chunks.get(c.chunk_id)
+        if chunk is not None and count(chunk.text) > count(c.text):
+            c.text = chunk.text
+    shown = {c.chunk_id for c in sources}
+    return [Citation.from_chunk(sources[-1].marker, h.chunk) for h in hits if h.chunk.id not in shown]
+
+
 def pin_figures(sources: list[Citation], hits: list[Hit], question: str) -> list[Citation]:
     """For a question asking for a set of figures: every source gets its chunk's full text back when the context
     budget trimmed some of those figures away, and the passage among ``hits`` (which may hold other sections of
@@ -140,19 +153,9 @@ def pin_figures(sources: list[Citation], hits: list[Hit], question: str) -> list
     unit = asked_quantity(question)
     if unit is None or not sources:
         return sources
-    chunks = {h.chunk.id: h.chunk for h in hits}
-
-    def count(text: str) -> int:
-        return len(unit.findall(text))
-
-    for c in sources:
-        chunk = chunks.get(c.chunk_id)
-        if chunk is not None and count(chunk.text) > count(c.text):
-            c.text = chunk.text
-    shown = {c.chunk_id for c in sources}
-    unseen = [Citation.from_chunk(sources[-1].marker, h.chunk) for h in hits if h.chunk.id not in shown]
+    unseen = _restored_and_unseen(sources, hits, lambda text: len(unit.findall(text)))
     best = best_figure_list([*sources, *unseen], question)
-    if best is not None and best.cite.chunk_id not in shown:
+    if best is not None and best.cite.chunk_id in {c.chunk_id for c in unseen}:
         sources = [*sources[:-1], best.cite]
     return sources
 
@@ -163,18 +166,8 @@ def pin_named_set(sources: list[Citation], hits: list[Hit], question: str) -> li
     sections of the document) with the table that enumerates the set replaces the last source when none shows it."""
     if not ASKS_SET.search(question) or not sources:
         return sources
-    chunks = {h.chunk.id: h.chunk for h in hits}
-
-    def table_lines(text: str) -> int:
-        return sum(len(rows) for _lead, rows in _tables(text))
-
-    for c in sources:
-        chunk = chunks.get(c.chunk_id)
-        if chunk is not None and table_lines(chunk.text) > table_lines(c.text):
-            c.text = chunk.text
+    unseen = _restored_and_unseen(sources, hits, lambda text: sum(len(rows) for _lead, rows in _tables(text)))
     if named_set(sources, question) is not None:
         return sources
-    shown = {c.chunk_id for c in sources}
-    unseen = [Citation.from_chunk(sources[-1].marker, h.chunk) for h in hits if h.chunk.id not in shown]
     found = named_set(unseen, question)
     return [*sources[:-1], found.cite] if found is not None else sources

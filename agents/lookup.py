@@ -16,7 +16,7 @@ from copilot.agents.context_focus import GAP
 from copilot.identifiers import SEE_CODE, WORK_ORDER, identifiers, normalise_dashes
 from copilot.types import Citation, Hit
 
-_TABLE_LINE = re.compile(r"^\s*\|.*\|\s*$")
+TABLE_LINE = re.compile(r"^\s*\|.*\|\s*$")
 _SEPARATOR = re.compile(r"^\s*\|[\s:|-]+\|\s*$")
 _FIELD = re.compile(r"^([A-Za-z][\w /()%.-]{0,60}):\s?(.*)$")
 
@@ -77,7 +77,7 @@ def markdown_rows(text: str, key: str) -> list[Row]:
     header: list[str] | None = None
     head_lines: list[str] = []
     for i, line in enumerate(lines):
-        if not _TABLE_LINE.match(line):
+        if not TABLE_LINE.match(line):
             if line.strip() != GAP:  # a focused source elides rows between header and row: same table
                 header = None
             continue

@@ -95,13 +95,18 @@ def search(deps: Deps, query: str, filters: Filters | None, extra: list[tuple[st
     return hits, rel
 
 
+def top_document(hits: list[Hit], doc_types: tuple[str, ...] | None = ("sop",)) -> str | None:
+    """The best-ranked document of ``doc_types`` among ``hits`` (None: of any type)."""
+    return next((h.chunk.doc_id for h in hits if doc_types is None or h.chunk.doc_type in doc_types), None)
+
+
 def procedure_sections(deps: Deps, query: str, hits: list[Hit], k: int = 16,
                        doc_types: tuple[str, ...] | None = ("sop",)) -> list[Hit]:
     """The sections of the procedure (SOP) the search ranked first, so the one that answers a "how do I" question
     can be shown even when its words differ from the question ("removing" the seal: section "5. Removal").
     ``doc_types`` widens it to guides and manuals (the section that lists the asked figures), None to the
     first hit's document whatever its type (the overview table that enumerates a playbook's steps)."""
-    doc = next((h.chunk.doc_id for h in hits if doc_types is None or h.chunk.doc_type in doc_types), None)
+    doc = top_document(hits, doc_types)
     if doc is None or deps.retriever is None:
         return []
     return deps.retriever.search(query, k=k, filters={"doc_id": doc})
@@ -111,15 +116,22 @@ def pin_exact(deps: Deps, query: str, question: str, hits: list[Hit], sources: l
     """What must be shown whole for the question, whatever the context budget trimmed: the rows of the codes and
     tags it names, the procedure section that answers "how do I", the table that enumerates a named set ("the five
     steps of ..."), the section that lists a set of figures ("the torques"); the last three may come from other
-    sections of the top document."""
+    sections of the top document, searched once per document."""
+    searched: dict[str | None, list[Hit]] = {}
+
+    def with_sections(doc_types: tuple[str, ...] | None) -> list[Hit]:
+        doc = top_document(hits, doc_types)
+        if doc not in searched:
+            searched[doc] = procedure_sections(deps, query, hits, doc_types=doc_types)
+        return hits + searched[doc]
+
     sources = pin_rows(sources, hits, f"{question}\n{query}")
     if answer_shape(question) == "procedure":
-        sources = pin_procedure(sources, hits + procedure_sections(deps, query, hits), question)
+        sources = pin_procedure(sources, with_sections(("sop",)), question)
     if ASKS_SET.search(question):
-        sources = pin_named_set(sources, hits + procedure_sections(deps, query, hits, doc_types=None), question)
+        sources = pin_named_set(sources, with_sections(None), question)
     if asked_quantity(question) is not None:
-        sources = pin_figures(sources, hits + procedure_sections(deps, query, hits, doc_types=FIGURE_DOC_TYPES),
-                              question)
+        sources = pin_figures(sources, with_sections(FIGURE_DOC_TYPES), question)
     return sources
 
 
