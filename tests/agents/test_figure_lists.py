@@ -102,3 +102,9 @@ def test_the_enumerating_table_is_pinned_when_the_search_showed_only_the_steps_s
                             section="1. Purpose and scope"), score=0.3)]
     sources = pin_named_set(steps_shown, hits, "List the five steps of our pilot-to-production process.")
     assert [c.chunk_id for c in sources] == [steps_shown[0].chunk_id, "PB-001#1"] and sources[1].marker == 2
+
+
+def test_clearances_are_not_vibration_velocities():
+    faults = ("| Code | Description | Asset |\n|---|---|---|\n| E-204 | High vibration, alarm 4.5 mm/s, trip 7.1 mm/s | P-101 "
+              "impeller |\n| E-207 | High vibration, alarm 4.5 mm/s, trip 7.1 mm/s | P-102 impeller |")
+    assert best_figure_list([_cite(1, faults, "E-2xx", "FC-RIV-001")], "what are the clearances for the impeller?") is None
