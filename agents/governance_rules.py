@@ -99,6 +99,7 @@ RULES: tuple[Rule, ...] = (
       r"based on (?:their |each \w+'s )?(?:past |individual )?(?:sick days|sickness|absences?|attendance|performance|productivity)|"
       r"(?:rank|score|rate|evaluat|monitor|track)\w* (?:the |our |individual )?(?:workers?|employees?|staff|operators?|technicians?|drivers?)(?:'s?)? (?:by |on |for )?(?:performance|productivity|behaviou?r)|"
       r"(?:performance|productivity|behaviou?r) (?:of|per) (?:individual )?(?:workers?|employees?|staff|operators?|technicians?)|"
+      r"predict\w* (?:which |who |whether )?(?:\w+ ){0,3}(?:will |might |may )?(?:quit|leave|resign)\b|\battrition\b|"
       r"reports? (?:on )?(?:who\b|which (?:workers?|employees?|staff|operators?|technicians?)|(?:the )?names? of)|"
       r"(?:names?|identif\w+|flags?) (?:the |each )?(?:individual )?(?:workers?|employees?|staff|operators?|people|persons?) who|"
       r"(?:allocat|assign)\w* (?:of )?(?:\w+ ){0,2}(?:tasks?|shifts?|work|jobs?|rosters?)\b.{0,60}"
@@ -107,7 +108,8 @@ RULES: tuple[Rule, ...] = (
        "decides on promotion or termination of employees",
        "allocates tasks or shifts to workers based on their individual behaviour or personal traits",
        "tracks each technician's productivity and flags low performers to their manager",
-       "identifies and reports the individual workers who break a safety rule")),
+       "identifies and reports the individual workers who break a safety rule",
+       "predicts which employees will quit or resign")),
     R("essential_services", "high", "Art. 6(2) + Annex III point 5", "access to essential services: credit scoring, life and health insurance pricing, public benefits, emergency calls",
       r"credit ?(?:scor\w*|worth\w*)|creditworth\w*|loan (?:applica\w+|decisions?)|(?:life|health) insurance|"
       r"insurance pric\w*|(?:public |social )?benefits? eligib\w*|emergency calls?",
