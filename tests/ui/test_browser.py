@@ -155,8 +155,14 @@ def test_done_when_operator_and_approver(tmp_path: Path) -> None:
             _ask(op, "What about the seal leak?")
             expect(op.get_by_text("Sources", exact=True)).to_have_count(footers + 1, timeout=30000)
             assert len(service.history(thread_id)) == before + 2
+            # The operator's own requests, newest first; the first one's card says it was approved. (Found by
+            # its id: the follow-up may have proposed a second, pending work order whose card can arrive late.)
+            first_cards = op.locator(f'.approval-card[data-approval-id="{decided.id}"]')
+            shown = first_cards.count()
             _ask(op, "Show me my requests")
-            expect(op.locator(".approval-card .approval-status").last).to_have_text("approved", timeout=20000)
+            expect(op.get_by_text("Your requests:").first).to_be_visible(timeout=30000)
+            expect(first_cards).to_have_count(shown + 1, timeout=30000)
+            expect(first_cards.last.locator(".approval-status")).to_have_text("approved")
             _shot(op, "08_operator_request_status")
             op_ctx.close()
         finally:
