@@ -49,6 +49,12 @@ def content_terms(text: str) -> set[str]:
     return {w for w in tokenize(text) if w not in _GENERIC and not w.isdigit()}
 
 
+def shared_terms(asked: set[str], held: set[str]) -> set[str]:
+    """The asked terms ``held`` also has, a stem matching its longer form ("greas" of "greased" and "grease")."""
+    return {t for t in asked if t in held or (len(t) >= 4 and any(u.startswith(t) or (len(u) >= 4 and t.startswith(u))
+                                                                  for u in held))}
+
+
 def lexical_support(question: str, sources: list[Citation]) -> float:
     """The largest share of the question's content words that one source (title, section, text) holds."""
     asked = content_terms(question)

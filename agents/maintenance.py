@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from copilot.agents.answerability import content_terms
-from copilot.agents.asset_register import known_asset
+from copilot.agents.answerability import content_terms, shared_terms
+from copilot.agents.asset_register import annotated_parts, known_asset
 from copilot.agents.base import AgentContext, AgentResult, AgentSpec, grounded_messages, say, stream_answer
 from copilot.agents.citations import MARKER
 from copilot.agents.figure_lists import best_figure_list, render_figure_list
@@ -135,6 +135,10 @@ class MaintenanceAgent:
         else:
             return []
         rows = reference_rows([r for k in keys for r in find_rows(ctx.sources, k)], ctx.original)
+        parts = [r for r in reference_rows([r for k in annotated_parts(ctx.question) for r in find_rows(ctx.sources, k)],
+                                           ctx.original) if r.keyed]
+        if shape == "lookup" and parts:  # "the motor bearings on P-101": M-101's rows, not the pump's
+            rows = parts
         if shape == "fault":  # the code's own row; "As E-204" in a cell: the referenced row is shown too
             rows = [r for r in rows if r.keyed]
             refs = [code for r in rows for _c, v in r.cells for code in SEE_CODE.findall(v) if code not in keys]
@@ -146,7 +150,7 @@ class MaintenanceAgent:
 
         def held(r: Row) -> set[str]:
             c = by_marker[r.marker]
-            return asked & content_terms(f"{c.title} {c.doc_id} {r.text}".replace("_", " "))
+            return shared_terms(asked, content_terms(f"{c.title} {c.doc_id} {r.text}".replace("_", " ")))
 
         best = max(rows, key=lambda r: len(held(r)))
         doc = by_marker[best.marker].doc_id

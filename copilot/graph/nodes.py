@@ -12,6 +12,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 from pydantic import BaseModel
 
+from copilot.agents.asset_register import annotate_components, component_tags
 from copilot.agents.base import AgentContext
 from copilot.agents.citations import build_sources
 from copilot.agents.coverage import check_coverage
@@ -21,6 +22,7 @@ from copilot.graph.contract import Event, EventType, Progress, RouteInfo, Source
 from copilot.graph.finalize import finalize_answer
 from copilot.graph.retrieve import pin_exact, rewrite_question, search, search_rules, table_answer
 from copilot.graph.state import CopilotState, Draft, RunContext
+from copilot.identifiers import asset_tag_candidates
 from copilot.types import Citation
 
 
@@ -97,6 +99,9 @@ def prepare_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str,
         if _escalated(state):
             sources = rule_sources(search_rules(deps, query), state["question"])
         else:
+            query = annotate_components(query, component_tags(deps.retriever, state["question"],
+                                                              asset_tag_candidates(state["question"])))
+            update["search_query"] = query  # "the motor on P-101" names M-101 for the search and the agent
             hits, rel = search(deps, query, agent.filters(query), agent.extra_queries(query))
             cfg = deps.settings.agents
             sources = build_sources(hits, cfg.context_budget_tokens, count=deps.count_tokens,

@@ -6,6 +6,7 @@ import logging
 import re
 from typing import Any
 
+from copilot.agents.asset_register import annotated_parts, strip_part_notes
 from copilot.agents.coverage import asked_attribute
 from copilot.agents.figure_lists import ASKS_SET, asked_quantity, pin_figures, pin_named_set
 from copilot.agents.figure_lists import DOC_TYPES as FIGURE_DOC_TYPES
@@ -17,7 +18,7 @@ from copilot.agents.safe_way import CANDIDATES as SAFE_WAY_CANDIDATES
 from copilot.agents.safe_way import FILTERS as SAFE_WAY_FILTERS
 from copilot.agents.shapes import answer_shape
 from copilot.graph.deps import Deps
-from copilot.identifiers import PART_NUMBER, identifiers, is_fault_code
+from copilot.identifiers import PART_NUMBER, asset_tag_candidates, identifiers, is_fault_code
 from copilot.retrieval.base import Filters
 from copilot.types import Citation, Hit
 
@@ -82,7 +83,8 @@ def search(deps: Deps, query: str, filters: Filters | None, extra: list[tuple[st
     if not hits or (rel is not None and rel < min_rel):
         return [], rel
     hits = [h for h in hits if (_dense(h) is None or _dense(h) >= min_rel * 0.8)]
-    hits = keyed_hits(retriever, query, hits, filters) + hits
+    keyed = keyed_hits(retriever, query, hits, filters)
+    hits = keyed + [h for h in hits if all(h.chunk.id != x.chunk.id for x in keyed)]
     for q, f in extra:
         try:
             found = retriever.search(q, k=1, filters=f)
@@ -151,7 +153,8 @@ def keyed_hits(retriever: Any, query: str, hits: list[Hit], filters: Filters | N
     it: "E-205 came up on the pump panel" finds guides and work orders that mention E-205 ahead of the alarm
     table's own E-205 row. Looked up by the identifier alone (lexical, no embedding). Only codes and part
     numbers, which have one defining row: an asset tag has many (register, lubrication, spares), and forcing
-    one in would push a guide out of the context."""
+    one in would push a guide out of the context. A part named by its parent ("the motor on P-101", annotated
+    M-101 by :func:`copilot.agents.asset_register.annotate_components`) gets its rows that best match the question."""
     found: list[Hit] = []
     for key in [k for k in identifiers(query) if is_fault_code(k) or PART_NUMBER.fullmatch(k)][:_MAX_KEYS]:
         if any(_holds_keyed_row(h, key) for h in hits + found):
@@ -160,10 +163,19 @@ def keyed_hits(retriever: Any, query: str, hits: list[Hit], filters: Filters | N
                       if _holds_keyed_row(h, key)), None)
         if match is not None and all(match.chunk.id != h.chunk.id for h in found):
             found.append(match)
+    words = strip_part_notes(query)
+    for tag in asset_tag_candidates(words):
+        words = words.replace(tag, " ")
+    words = " ".join(words.split())
+    for part in annotated_parts(query)[:_MAX_KEYS]:  # "the motor on P-101": M-101's rows that hold the asked words
+        rows = [h for h in retriever.search(f"{part} {words}", k=_KEY_CANDIDATES, mode="bm25", filters=filters)
+                if _holds_keyed_row(h, part)]
+        found += [h for h in rows[:_PART_ROWS] if all(h.chunk.id != x.chunk.id for x in found)]  # first, even if ranked
     return found
 
 
 _MAX_KEYS = 3
+_PART_ROWS = 2
 _KEY_CANDIDATES = 12
 
 _DIAGNOSTIC = re.compile(

@@ -50,3 +50,24 @@ def test_an_asset_tag_is_not_forced_in_it_has_many_rows():
     index = LexicalIndex([register])
     assert keyed_hits(index, "P-101 keeps tripping on high discharge pressure", [], None) == []
     assert index.calls == []
+
+
+class WordIndex(LexicalIndex):
+    """Returns the chunks sharing a word with the query, most shared words first (a toy BM25)."""
+
+    def search(self, query, *, k=None, mode=None, filters=None):
+        self.calls.append((query, mode, filters))
+        words = set(query.lower().split())
+        scored = [(len(words & set(h.chunk.text.lower().replace("\n", " ").split())), h) for h in self.hits]
+        return [h for n, h in sorted(scored, key=lambda x: -x[0]) if n][:k]
+
+
+def test_a_part_named_by_its_parent_gets_its_own_rows_first_even_when_already_ranked():
+    pump = _hit("lubrication#1", "asset_tag: P-101\ncomponent: Pump bearing frame\nlubricant: oil", row=1)
+    de = _hit("lubrication#3", "asset_tag: M-101\ncomponent: Motor DE bearings\nlubricant: grease", row=3)
+    register = _hit("asset_register#3", "asset_tag: M-101\ndescription: Motor for P-101", row=3)
+    index = WordIndex([pump, register, de])
+    query = "grease for the motor bearings on P-101 (motor of P-101 is M-101)"
+    found = keyed_hits(index, query, [pump, register, de], None)
+    assert [h.chunk.id for h in found] == ["lubrication#3", "asset_register#3"]
+    assert index.calls == [("M-101 grease for the motor bearings on", "bm25", None)]  # the parent's tag left out
