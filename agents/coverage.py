@@ -139,13 +139,34 @@ def asked_periods(question: str) -> list[tuple[str, re.Pattern[str]]]:
     return out
 
 
+ASKED_YEAR = re.compile(r"\b(?:in|during|for|throughout|over)\s+(?:the\s+year\s+)?((?:19|20)\d{2})\b(?!\s*[-/])", re.I)
+
+
+def asked_years(question: str) -> list[str]:
+    """Calendar years the question asks about ("the 2026 IR test" is not asked this way; "in 2026" is)."""
+    return list(dict.fromkeys(m.group(1) for m in ASKED_YEAR.finditer(question)))
+
+
 def named_sites(question: str) -> list[str]:
     """Sites the question names ("the pilot at our Rotterdam plant" -> Rotterdam)."""
     return [m.group(1) for m in NAMED_SITE.finditer(question) if m.group(1).split()[0] not in _NOT_NAMES]
 
 
 def check_coverage(question: str, sources: list[Citation], contact: str) -> Coverage:
-    """Whether the sources hold the asked attribute for the asked entity (see module docstring)."""
+    """Whether the sources hold the asked attribute for the asked entity (see module docstring), and the year
+    the question asks about ("the IR test in 2026": M-102's records are of 2023 and 2025)."""
+    coverage = _attribute_coverage(question, sources, contact)
+    named = [c for c in sources if any(_mentions(c, e) for e in identifiers(question))] or sources
+    years = [y for y in asked_years(question) if not any(re.search(rf"\b{y}\b", c.text) for c in named)]
+    if coverage.covered and years and sources:
+        about = f" for {coverage.entity}" if coverage.entity else ""
+        return Coverage(False, coverage.attribute, years[0],
+                        f"The documents I found have no record of {' or '.join(years)}{about}, so I cannot answer "
+                        f"this from them. What they do cover: {what_they_cover(named)}. Please ask {contact}.")
+    return coverage
+
+
+def _attribute_coverage(question: str, sources: list[Citation], contact: str) -> Coverage:
     attribute = asked_attribute(question)
     sites = [s for s in named_sites(question) if not any(_mentions(c, s) for c in sources)]
     sites += [name for name, written in asked_periods(question) if not any(written.search(c.text) for c in sources)]

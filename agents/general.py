@@ -16,7 +16,10 @@ CAPABILITIES = (
     "a proposed work order.\n"
     "Every answer cites the plant documents it uses, and nothing is recorded without a person's approval."
 )
-LIST_DOCS = re.compile(r"\b(documents?|docs|sources|knowledge base|what do you know|which files|manuals)\b", re.I)
+# asks for the list of documents ("which documents do you have?"), not how the copilot uses them ("how does it cite
+# its sources?": the capabilities, which say that every answer cites its documents)
+LIST_DOCS = re.compile(r"\b(?:(?:which|what|list|show)\b[^?]{0,30}\b(?:documents?|docs|sources|files|manuals)\b(?! work)|"
+                       r"knowledge base|what do you know)\b", re.I)
 
 
 class GeneralAgent:
@@ -36,7 +39,8 @@ class GeneralAgent:
                 lines = [f"- {d.get('title') or d.get('doc_id')} ({d.get('doc_type') or 'document'}"
                          + (f", rev {d['revision']}" if d.get("revision") else "") + ")" for d in docs[:60]]
                 more = f"\n... and {len(docs) - 60} more." if len(docs) > 60 else ""
-                text = f"The knowledge base holds {len(docs)} documents:\n" + "\n".join(lines) + more
+                noun = "document" if len(docs) == 1 else "documents"
+                text = f"The knowledge base holds {len(docs)} {noun}:\n" + "\n".join(lines) + more
             else:
                 text = "The knowledge base is empty: add documents with `copilot ingest PATH`."
         say(ctx, text)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from copilot.agents.asset_register import annotate_components, annotated_parts, component_tags, strip_part_notes
+from copilot.agents.asset_register import (
+    annotate_components,
+    annotated_parts,
+    component_tags,
+    strip_part_notes,
+)
 from copilot.identifiers import asset_tag_candidates
 from copilot.types import Chunk, Hit
 

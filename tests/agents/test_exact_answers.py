@@ -226,3 +226,14 @@ def test_the_section_named_by_the_question_is_swapped_in_whole_and_definitions_a
     best = procedure_source(sources, question)
     assert best.section == "5. Removal" and "5.4 Loosen the drive collar set screws." in render_procedure(best)
     assert procedure_source(shown, "how do I fit a new seal?").section == "7. Installation"  # parts list is no procedure
+
+
+def test_coverage_abstains_on_a_year_no_record_of_the_asset_has():
+    ir = _cite(1, "wo_number: WO-2025-0170\nasset_tag: M-102\ndate: 2025-03-25\nfindings: IR 540 MOhm; PI 2.6",
+               doc_id="maintenance_history", row=50)
+    other = _cite(2, "wo_number: WO-2026-0031\nasset_tag: M-101\ndate: 2026-01-20\nfindings: IR 680 MOhm",
+                  doc_id="maintenance_history", row=68)
+    cov = check_coverage("what did M-102 megger at in the annual IR test in 2026", [ir, other], "x")
+    assert not cov.covered and "2026" in cov.message  # M-101's 2026 record is not M-102's
+    assert check_coverage("what did M-102 megger at in the annual IR test in 2025", [ir, other], "x").covered
+    assert check_coverage("what did M-102 megger at in its 2025-03 test", [ir], "x").covered  # no year asked
