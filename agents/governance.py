@@ -91,7 +91,7 @@ def _compose(d: Decision) -> str:
     tier = d.tier
     why = "; ".join(d.reasons)
     if tier == "minimal" and d.closest is not None:
-        why += f" (closest rule: {d.closest.label}, similarity {d.closest.score:.2f})"
+        why += f" (closest rule, not matched: {d.closest.label})"  # no score: it reads as a figure of the law
     lines = [
         "",
         "Why: " + why,
