@@ -18,6 +18,7 @@ from copilot.types import Citation
 
 MAX_AGG_CITATIONS = 8
 MAX_LISTED = 15
+WHOLE_ROWS = 3  # an aggregate over this many rows or fewer lists them whole
 
 
 def fmt_value(v: Any) -> str:
@@ -126,18 +127,25 @@ def compose(conn: sqlite3.Connection, plan: TablePlan, profile: TableProfile,
             word = {"avg": "average", "sum": "total", "min": "minimum", "max": "maximum"}[fn]
             text = (f"The {word} {col} over {count} {plural(what, int(count))} in {profile.name}{cond} is "
                     f"{fmt_value(value)}. {refs}")
-        if n <= MAX_LISTED and full:
-            key = [c for c in profile.column_names[:4]]
-            lines = [f"- {', '.join(fmt_value(r[k]) for k in key if r.get(k) not in (None, ''))} "
-                     f"[{marker[int(r[ROW_COL])]}]" for r in full]
-            text += "\n\n" + "\n".join(lines)
-        elif n > len(citations):
-            text += f"\n(First {len(citations)} of {n} rows cited.)"
-        return text.strip(), citations
+        return (text + _listing(full, marker, profile, n, len(citations))).strip(), citations
     fn, col = plan.aggregate.fn, plan.aggregate.column
+    if fn == "count" and len(result.rows) == n and all(r[1] == 1 for r in result.rows):  # one row per group: a count
+        text = f"{n} {plural(what, n)} in {profile.name}{cond}. {refs}"
+        return (text + _listing(full, marker, profile, n, len(citations))).strip(), citations
     label = "count" if fn == "count" else f"{ {'avg': 'average', 'sum': 'total'}.get(fn, fn)} {col}".strip()
     lead = f"{label.capitalize()} per {plan.group_by} over {head}:"
     rows = [[r[0], r[1], r[2]] for r in result.rows]
     table = markdown_table([plan.group_by or "", label, "rows"], rows)
     more = "\n(More groups not shown.)" if result.truncated else ""
     return f"{lead}\n\n{table}{more}\n\nRows cited: {refs}", citations
+
+
+def _listing(full: list[dict[str, Any]], marker: dict[int, int], profile: TableProfile, n: int, cited: int) -> str:
+    """The rows behind an aggregate, cited: every column of up to ``WHOLE_ROWS`` rows (GB-401's oil row with its
+    interval), the first four columns of up to ``MAX_LISTED``; a note when only some rows are cited."""
+    if n <= MAX_LISTED and full:
+        key = profile.column_names if n <= WHOLE_ROWS else profile.column_names[:4]
+        lines = [f"- {', '.join(fmt_value(r[k]) for k in key if r.get(k) not in (None, ''))} "
+                 f"[{marker[int(r[ROW_COL])]}]" for r in full]
+        return "\n\n" + "\n".join(lines)
+    return f"\n(First {cited} of {n} rows cited.)" if n > cited else ""

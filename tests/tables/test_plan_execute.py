@@ -126,3 +126,30 @@ def test_superlatives_return_the_rows_holding_the_extreme_value(settings, tmp_pa
     finally:
         conn.close()
     assert sorted(r[res.columns.index("asset_tag")] for r in res.rows) == tags
+
+
+def _compose(settings, profile, raw):
+    from copilot.tables.answer import compose
+
+    plan, res = run(settings, profile, raw)
+    conn = connect(settings)
+    try:
+        return compose(conn, plan, profile, res)[0]
+    finally:
+        conn.close()
+
+
+def test_a_count_over_a_few_rows_lists_them_whole(loaded):
+    settings, p = loaded
+    text = _compose(settings, p, {"filters": [{"column": "Component", "op": "=", "value": "Engine"}],
+                                  "aggregate": {"fn": "count", "column": "RPN"}})
+    assert text.startswith("1 ") and "Turbocharger, Wearing, 3, 3, 3, 27 [1]" in text  # every column, not four
+
+
+def test_a_count_per_unique_key_is_a_plain_count(loaded):
+    settings, p = loaded
+    text = _compose(settings, p, {"filters": [{"column": "Component", "op": "=", "value": "Fuel System"}],
+                                  "aggregate": {"fn": "count", "column": "RPN"}, "group_by": "Sub-Component"})
+    assert text.startswith("3 ") and "per Sub-Component" not in text and "Fuel Cooler" in text
+    grouped = _compose(settings, p, {"aggregate": {"fn": "count", "column": "RPN"}, "group_by": "Subsystem"})
+    assert "Count per Subsystem" in grouped  # real groups stay a table
