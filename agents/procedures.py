@@ -36,6 +36,18 @@ _SKIP = frozenset("what when where which with from that this they them have does
                   "before after safely safe steps step procedure".split())
 
 
+# how people say what a procedure's headings say: "get the lock off" is its removal, "he's gone home" an abandoned lock
+_INFORMAL = ((re.compile(r"\b(?:get|take|cut|pull)\s+(?:\w+\s+){0,2}off\b|\bunlock\b", re.I), "removal"),
+             (re.compile(r"\b(?:gone|went)\s+home|\bleft\s+(?:the\s+)?(?:site|plant|for the day)|\boff\s+shift\b|"
+                         r"\bon\s+(?:holiday|leave)\b|\bcan'?t\s+(?:be\s+)?(?:found|reached|find)", re.I), "abandoned"))
+
+
+def in_procedure_words(question: str) -> str:
+    """``question`` with the words a procedure heading uses for its informal phrases appended."""
+    extra = [word for pattern, word in _INFORMAL if pattern.search(question)]
+    return " ".join([question, *extra])
+
+
 def stems(text: str) -> set[str]:
     """Five-letter stems of the content words of ``text`` (question words and procedure filler left out)."""
     return {w[:5] for w in _WORD.findall(text.lower()) if w not in _SKIP}
@@ -48,7 +60,7 @@ def procedure_source(sources: list[Citation], question: str = "", min_steps: int
     candidates = [c for c in candidates if not NOT_STEPS.search(c.section)] or candidates
     if not candidates:
         return None
-    asked = stems(question)
+    asked = stems(in_procedure_words(question))
 
     def score(c: Citation) -> tuple[int, int]:
         return 3 * len(asked & stems(c.section)) + len(asked & stems(c.text)), -c.marker
@@ -79,7 +91,7 @@ def pin_procedure(sources: list[Citation], hits: list[Hit], question: str = "") 
     if not question or not sources:
         return sources
     shown = {c.chunk_id for c in sources}
-    titled = {w for w in stems(question) if len(w) >= 5}  # "removing" -> "remov" (Removal); not "lock"
+    titled = {w for w in stems(in_procedure_words(question)) if len(w) >= 5}  # "removing" -> "remov" (Removal); not "lock"
     unseen = [Citation.from_chunk(1000 + i, h.chunk) for i, h in enumerate(hits)  # shown sources win ties
               if h.chunk.id not in shown and titled & stems(h.chunk.section)]
     best = procedure_source([c for c in sources if c.chunk_id in chunks] + unseen, question)

@@ -15,6 +15,8 @@ from copilot.identifiers import fault_codes, identifiers
 PROCEDURE = re.compile(
     r"\bhow (?:do|should|can|must|would) (?:i|we|you|one)\b(?! (?:know|tell))|\bhow to\b|\bprocedure\b|\bsteps?\b"
     r"|\bwhat (?:is|are) the (?:steps|sequence)\b|\bin what order\b|\bwalk me through\b", re.I)
+# a situation, then "what now?" (no fault, no symptom): the procedure for that situation
+WHAT_NOW = re.compile(r"\bwhat (?:now|do (?:i|we) do(?: now)?)\s*\??\s*$", re.I)
 SYMPTOM = re.compile(
     r"\b(tripp?\w*|alarm\w*|fault\w*|vibrat\w*|leak\w*|overheat\w*|noisy|noise|hot|smok\w*|won'?t start|"
     r"keeps? stopping|cavitat\w*|seized|stuck|failed|failing|broken|what should i check|check first|"
@@ -29,6 +31,8 @@ def answer_shape(question: str) -> str:
         return "procedure"
     if SYMPTOM.search(question):
         return "fault"
+    if WHAT_NOW.search(question):
+        return "procedure"
     if identifiers(question):
         return "lookup"
     return "information"

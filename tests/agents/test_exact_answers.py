@@ -39,6 +39,9 @@ def _hit(cite: Citation, text: str) -> Hit:
     ("What is the lubrication interval for gearbox GB-401?", "lookup"),
     ("P-101 is vibrating badly", "fault"),
     ("Who owns the readiness playbook?", "information"),
+    ("a fitter left site with his padlock still on the P-101 breaker. what now", "procedure"),
+    ("E-204 on P-101, what do we do?", "fault"),
+    ("P-101 is leaking what now?", "fault"),
 ])
 def test_answer_shapes(question, shape):
     assert answer_shape(question) == shape
@@ -237,3 +240,17 @@ def test_coverage_abstains_on_a_year_no_record_of_the_asset_has():
     assert not cov.covered and "2026" in cov.message  # M-101's 2026 record is not M-102's
     assert check_coverage("what did M-102 megger at in the annual IR test in 2025", [ir, other], "x").covered
     assert check_coverage("what did M-102 megger at in its 2025-03 test", [ir], "x").covered  # no year asked
+
+
+def test_informal_words_find_the_procedure_section_that_answers():
+    defs = _cite(1, "2.1 Authorised person: trained.\n2.2 Affected person: works nearby.\n2.4 Personal lock: red padlock "
+                    "at the MCC-01 lock station.", doc_id="SOP-LOTO-001", title="SOP LOTO", section="2. Definitions")
+    removal = _cite(2, "10.1 Removed only by the Maintenance Manager with HSE.\n10.2 Try to contact the owner.\n"
+                       "10.3 Inspect the equipment.\n10.4 Record on form F-LOTO-03.", doc_id="SOP-LOTO-001",
+                    title="SOP LOTO", section="10. Removal of an abandoned lock")
+    question = "someones lock is still on the MCC-01 isolator and he's gone home, how do we get it off"
+    assert procedure_source([defs, removal], question) is removal
+    hits = [Hit(chunk=Chunk(id=c.chunk_id, doc_id=c.doc_id, title=c.title, section=c.section, text=c.text), score=1.0)
+            for c in (defs, removal)]
+    sources = pin_procedure([defs.model_copy()], hits, question)
+    assert [c.section for c in sources] == ["10. Removal of an abandoned lock"]
