@@ -15,6 +15,7 @@ from copilot.agents.governance_triage import Decision, triage
 from copilot.agents.prompts.governance import EXPLAIN, INSTRUCTIONS
 from copilot.retrieval.base import Filters
 from copilot.retrieval.embedder import Embedder, build_embedder
+from copilot.types import Citation
 
 RECORD_WORDS = re.compile(r"\b(decision record|record (?:the|this|a) decision|draft (?:a|the) record|classify|classification|"
                           r"risk tier|risk level|risk category|which tier|is (?:it|this) high[- ]risk|"
@@ -27,6 +28,13 @@ class GovernanceAgent:
     def filters(self, question: str) -> Filters | None:
         return {"doc_type": ["checklist", "playbook", "regulation", "standard", "policy", "framework"]}
 
+    def extra_queries(self, question: str) -> list[tuple[str, Filters | None]]:
+        """A use case to classify: the triage checklist too, so the rule-decided tier can cite it."""
+        if RECORD_WORDS.search(question) or _describes_use_case(question):
+            return [("EU AI Act risk triage: prohibited practices, high-risk areas of Annex III, Annex I products, "
+                     "transparency obligations", {"doc_type": "checklist"})]
+        return []
+
     def run(self, ctx: AgentContext) -> AgentResult:
         if not RECORD_WORDS.search(ctx.original) and not _describes_use_case(ctx.original):
             listed = named_set(ctx.sources, ctx.original)
@@ -37,7 +45,7 @@ class GovernanceAgent:
             raw, timings = stream_answer(ctx, grounded_messages(INSTRUCTIONS, ctx), check_stated=True)
             return AgentResult(text=raw.strip(), model_text=raw, timings=timings, model_called=True)
         decision = triage(ctx.question, _embedder(ctx))
-        head = first_line(decision)
+        head = first_line(decision, rule_source(ctx.sources))
         say(ctx, head)
         prompt = EXPLAIN.format(tier_name=decision.tier_name, route=decision.route, why="; ".join(decision.reasons))
         guard = TierGuard(decision.tier, decision.transparency, ctx.emit, decision.route, prompt=prompt)
@@ -81,10 +89,20 @@ def _describes_use_case(text: str) -> bool:
     return bool(USE_CASE.search(text))
 
 
-def first_line(d: Decision) -> str:
-    """The deterministic opening line: the one tier of this answer."""
+def first_line(d: Decision, source: Citation | None = None) -> str:
+    """The deterministic opening line: the one tier of this answer, cited to the triage checklist when shown."""
     review = " Close call: refer to Group Legal before the AIRB decides (CL-005)." if d.needs_review else ""
-    return f"**EU AI Act risk tier: {d.tier_name}** ({d.route}; decided by the triage rules).{review}\n\n"
+    cite = f" [{source.marker}]" if source is not None else ""
+    return f"**EU AI Act risk tier: {d.tier_name}** ({d.route}; decided by the triage rules){cite}.{review}\n\n"
+
+
+TRIAGE_DOC = re.compile(r"\b(?:triage|AI Act|risk classification)\b", re.I)
+TIER_TEXT = re.compile(r"\b(?:Annex III|Annex I|Article 5|Art\. ?5|Article 50|Art\. ?50|high-risk|prohibited)\b", re.I)
+
+
+def rule_source(sources: list[Citation]) -> Citation | None:
+    """The shown source the triage rules restate: an AI Act triage checklist or guide that names the tiers."""
+    return next((c for c in sources if TRIAGE_DOC.search(f"{c.title} {c.doc_id}") and TIER_TEXT.search(c.text)), None)
 
 
 def _compose(d: Decision) -> str:
@@ -136,4 +154,5 @@ def _payload(ctx: AgentContext, d: Decision) -> dict:
 def spec() -> AgentSpec:
     """Grounded on the governance documents."""
     agent = GovernanceAgent()
-    return AgentSpec(name=agent.name, run=agent.run, grounded=True, needs_retrieval=True, filters=agent.filters)
+    return AgentSpec(name=agent.name, run=agent.run, grounded=True, needs_retrieval=True, filters=agent.filters,
+                     extra_queries=agent.extra_queries)

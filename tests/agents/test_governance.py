@@ -97,12 +97,14 @@ def test_agent_states_one_tier_and_records_it(settings):
     tokens: list[str] = []
     llm = FakeLLM(["The use case is minimal risk because it only ranks. Recruitment and selection is listed in "
                    "Annex III area 5 [1]. Limited risk (Art. 50) may also apply."])
-    src = [Citation(marker=1, chunk_id="c", doc_id="CL-005", title="EU AI Act Risk-Triage Questionnaire", text="t")]
+    src = [Citation(marker=1, chunk_id="c", doc_id="CL-005", title="EU AI Act Risk-Triage Questionnaire",
+                    text="4. Annex III areas: employment, recruitment and selection are high-risk.")]
     ctx = AgentContext(settings=settings, llm=llm, question=APPLICANTS, original=APPLICANTS, thread_id="t",
                        sources=src, emit=tokens.append)
     result = GovernanceAgent().run(ctx)
     assert "".join(tokens) == result.text
     assert result.text.startswith("**EU AI Act risk tier: high-risk** (Art. 6(2) + Annex III point 4(a)")
+    assert result.text.splitlines()[0].endswith("decided by the triage rules) [1].")  # the decision cites CL-005
     assert {t for line in result.text.splitlines() for t in tiers_named(line)} == {"high"}
     assert "listed in Annex III area 4 [1]" in result.text and len(result.structured["withheld_other_tier"]) == 2
     payload = result.proposal["payload"]
@@ -181,3 +183,16 @@ def test_real_model_explains_high_risk_for_ranking_applicants(settings, real_llm
 ])
 def test_a_described_system_is_triaged_and_a_general_question_is_not(question, triaged):
     assert _describes_use_case(question) is triaged
+
+
+def test_the_decision_cites_only_a_triage_source_that_names_the_tiers():
+    from copilot.agents.governance import rule_source
+
+    policy = Citation(marker=1, chunk_id="a", doc_id="PB-008", title="AI Operating Model", text="The AIRB approves.")
+    empty = Citation(marker=2, chunk_id="b", doc_id="CL-005", title="EU AI Act Risk-Triage Questionnaire", text="Owner: Legal")
+    triage_text = Citation(marker=3, chunk_id="c", doc_id="CL-005", title="EU AI Act Risk-Triage Questionnaire",
+                           text="Step 2: prohibited practices (Article 5).")
+    assert rule_source([policy, empty, triage_text]) is triage_text
+    assert rule_source([policy, empty]) is None
+    assert GovernanceAgent().extra_queries("we want AI to rank job applicants") != []
+    assert GovernanceAgent().extra_queries("Which NIST AI RMF function covers incident response?") == []
