@@ -116,7 +116,7 @@ def _quantity_gap(question: str, about: list[Citation], entities: list[str]) -> 
 
 # a named site: "our Rotterdam plant", "the Marlow Bay site", "at Halden"; generic words are not names
 NAMED_SITE = re.compile(r"\b(?:at|in|from|for|of) (?:our |the )?((?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+) "
-                        r"(?:plant|site|factory|mill|works|facility|refinery)\b")
+                        r"(?i:plant|site|factory|mill|works|facility|refinery)\b")
 _NOT_NAMES = frozenset("The This That Our Your Their Each Every Whole Which Typical Pilot Main New Old Receiving".split())
 
 

@@ -114,6 +114,9 @@ def test_coverage_abstains_on_a_site_no_source_mentions():
     gap = check_coverage("What ROI did the predictive maintenance pilot at our Rotterdam plant achieve?", [roi], "x")
     assert not gap.covered and "do not mention Rotterdam" in gap.message
     assert check_coverage("What payback did the pilot at the Riverside plant show?", [roi], "x").covered
+    table = _cite(2, FAULTS, title="PLC Alarm and Fault Code Table - Riverside Plant")
+    halden = check_coverage("what's the E-204 vibration trip setpoint on the pumps at Halden Works", [table], "x")
+    assert not halden.covered and "do not mention Halden" in halden.message  # "Works", capitalised, is a site too
 
 
 def test_coverage_abstains_on_a_period_no_source_gives():
