@@ -112,13 +112,40 @@ def rows_in(text: str, key: str, *, is_sheet_row: bool) -> list[Row]:
     return markdown_rows(text, key)
 
 
+_COMMON_CELLS = frozenset("none total other yes all any notes note".split())
+MAX_NAMED_ROWS = 3
+
+
+def named_row_keys(question: str, texts: list[str]) -> list[str]:
+    """First cells of Markdown table rows in ``texts`` that the question names in words: "how long is the Align
+    stage" names the roadmap table's "Align" row, "who is accountable for monitoring and drift response" the RACI
+    row "Monitoring and drift response" (at most ``MAX_NAMED_ROWS``, longest first)."""
+    found: set[str] = set()
+    for text in texts:
+        header = None
+        for line in normalise_dashes(text).splitlines():
+            if not TABLE_LINE.match(line) or _SEPARATOR.match(line):
+                header = header if TABLE_LINE.match(line) else None
+                continue
+            if header is None:
+                header = line
+                continue
+            cell = _cells(line)[0] if _cells(line) else ""
+            if sum(ch.isalpha() for ch in cell) >= 4 and cell.lower() not in _COMMON_CELLS and \
+                    re.search(rf"(?<![\w-]){re.escape(cell)}(?![\w-])", question, re.I):
+                found.add(cell)
+    return sorted(found, key=len, reverse=True)[:MAX_NAMED_ROWS]
+
+
 def pin_rows(sources: list[Citation], hits: list[Hit], question: str) -> list[Citation]:
-    """Make sure the full row of every identifier the question names is in the sources shown.
+    """Make sure the full row of every identifier the question names is in the sources shown, and of every
+    table row it names in words (:func:`named_row_keys`).
 
     A source whose chunk holds the row but whose (trimmed) text lost it gets the header + row back
     at its top. Rows are looked up in the hits' full chunk texts."""
-    keys = identifiers(question)
     chunks = {h.chunk.id: h.chunk for h in hits}
+    shown = [chunks[c.chunk_id].text for c in sources if c.chunk_id in chunks and chunks[c.chunk_id].row is None]
+    keys = identifiers(question) + named_row_keys(question, shown)
     for key in keys:  # grows: a keyed row's "As E-205" brings the E-205 row of the same table
         for cite in sources:
             chunk = chunks.get(cite.chunk_id)
@@ -133,6 +160,24 @@ def pin_rows(sources: list[Citation], hits: list[Hit], question: str) -> list[Ci
                         keys += [c for _col, v in row.cells for c in SEE_CODE.findall(v) if c not in keys]
             elif rows and len(cite.text) < len(chunk.text):
                 cite.text = chunk.text
+    return sources
+
+
+def pin_named_rows(sources: list[Citation], hits: list[Hit], question: str) -> list[Citation]:
+    """A table row the question names in words ("the Align stage") that no shown source holds, taken from another
+    chunk of the same document among ``hits`` (the overview table cut off into the section's second chunk) and put
+    at the top of the shown source of the same section, else of that document's best-ranked source."""
+    texts = [h.chunk.text for h in hits if h.chunk.row is None]
+    for key in named_row_keys(question, texts):
+        if any(markdown_rows(c.text, key) for c in sources):
+            continue
+        for hit in hits:
+            rows = markdown_rows(hit.chunk.text, key) if hit.chunk.row is None else []
+            home = next((c for c in sources if c.doc_id == hit.chunk.doc_id and c.section == hit.chunk.section),
+                        next((c for c in sources if c.doc_id == hit.chunk.doc_id), None))  # its own section's first
+            if rows and home is not None:
+                home.text = f"{rows[0].text}\n{home.text}"
+                break
     return sources
 
 

@@ -10,7 +10,7 @@ from copilot.agents.asset_register import annotated_parts, strip_part_notes
 from copilot.agents.coverage import asked_attribute
 from copilot.agents.figure_lists import ASKS_SET, asked_quantity, pin_figures, pin_named_set
 from copilot.agents.figure_lists import DOC_TYPES as FIGURE_DOC_TYPES
-from copilot.agents.lookup import pin_rows, rows_in
+from copilot.agents.lookup import pin_named_rows, pin_rows, rows_in
 from copilot.agents.procedures import pin_procedure
 from copilot.agents.prompts.shared import shared_messages
 from copilot.agents.routing_signals import is_followup
@@ -128,6 +128,8 @@ def pin_exact(deps: Deps, query: str, question: str, hits: list[Hit], sources: l
         return hits + searched[doc]
 
     sources = pin_rows(sources, hits, f"{question}\n{query}")
+    if not identifiers(question):  # a row named in words may sit in another chunk of the top document
+        sources = pin_named_rows(sources, with_sections(None), question)
     if answer_shape(question) == "procedure":
         sources = pin_procedure(sources, with_sections(("sop",)), question)
     if ASKS_SET.search(question):

@@ -257,3 +257,37 @@ def test_informal_words_find_the_procedure_section_that_answers():
             for c in (defs, removal)]
     sources = pin_procedure([defs.model_copy()], hits, question)
     assert [c.section for c in sources] == ["10. Removal of an abandoned lock"]
+
+
+ROADMAP = """| Stage | Core question | Typical duration | Accountable owner |
+|---|---|---|---|
+| Assess | Where are we? | 6-8 weeks | Head of the AI CoE |
+| Align | Do we agree on priorities? | 3-4 months | AI Steering Committee (chair: Chief Operating Officer) |"""
+RACI = """| Activity | Model owner | MLOps eng. |
+|---|---|---|
+| Monitoring and drift response | A | R |
+| None | - | - |"""
+
+
+def test_a_table_row_named_in_words_is_pinned():
+    from copilot.agents.lookup import named_row_keys
+
+    assert named_row_keys("how long is the Align stage and who owns it", [ROADMAP]) == ["Align"]
+    assert named_row_keys("who is accountable for a model's monitoring and drift response", [RACI]) == [
+        "Monitoring and drift response"]
+    assert named_row_keys("none of the stages apply", [RACI, ROADMAP]) == []  # headers and common cells are not keys
+    trimmed = _cite(1, "The stages are Assess, Align, Advance and Amplify.", doc_id="PB-003")
+    sources = pin_rows([trimmed], [_hit(trimmed, trimmed.text + "\n\n" + ROADMAP)], "how long is the Align stage")
+    assert "| Align | Do we agree on priorities? | 3-4 months |" in sources[0].text
+    assert sources[0].text.startswith("| Stage | Core question")  # with its header
+
+
+def test_a_named_row_in_another_chunk_of_the_document_goes_to_its_own_section():
+    from copilot.agents.lookup import pin_named_rows
+
+    anti = _cite(1, "1. Running ten pilots in Align.", doc_id="PB-003", section="7. Anti-patterns")
+    overview = _cite(2, "The stages are Assess, Align, Advance and Amplify.", doc_id="PB-003", section="1. Overview")
+    second = Hit(chunk=Chunk(id="PB-003#overview#2", doc_id="PB-003", title="Roadmap", section="1. Overview",
+                             text=ROADMAP), score=1.0)
+    sources = pin_named_rows([anti, overview], [second], "how long is the Align stage and who owns it")
+    assert "3-4 months" in sources[1].text and "3-4 months" not in sources[0].text
