@@ -152,9 +152,15 @@ def named_sites(question: str) -> list[str]:
     return [m.group(1) for m in NAMED_SITE.finditer(question) if m.group(1).split()[0] not in _NOT_NAMES]
 
 
-def check_coverage(question: str, sources: list[Citation], contact: str) -> Coverage:
-    """Whether the sources hold the asked attribute for the asked entity (see module docstring), and the year
+def check_coverage(question: str, sources: list[Citation], contact: str, original: str | None = None) -> Coverage:
+    """Whether the sources hold the asked attribute for the asked entity (see module docstring), every code, tag
+    or part the user's own words name (``original``: "P-101 showing E-999": no source lists E-999), and the year
     the question asks about ("the IR test in 2026": M-102's records are of 2023 and 2025)."""
+    unknown = [e for e in identifiers(original or "") if not any(_mentions(c, e) for c in sources)]
+    if unknown and sources and not ACTION_REQUEST.search(original or ""):  # a work order for P-777: flagged there
+        return Coverage(False, asked_attribute(question), unknown[0],
+                        f"The documents I found do not mention {', '.join(unknown)}, so I cannot say what it is or "
+                        f"what to do about it from them. Please check the code or tag, or ask {contact}.")
     coverage = _attribute_coverage(question, sources, contact)
     named = [c for c in sources if any(_mentions(c, e) for e in identifiers(question))] or sources
     years = [y for y in asked_years(question) if not any(re.search(rf"\b{y}\b", c.text) for c in named)]

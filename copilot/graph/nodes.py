@@ -159,7 +159,7 @@ def draft_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str, A
         return {"draft": Draft(text=text, dont_know=True).model_dump()}
     if agent.grounded and sources and not continues:
         coverage = check_coverage(f"{state['question']}\n{state.get('search_query') or ''}", sources,
-                                  deps.settings.agents.escalation_contact)
+                                  deps.settings.agents.escalation_contact, original=state["question"])
         if not coverage.covered:
             emit(coverage.message)
             return {"draft": Draft(text=coverage.message, dont_know=True, abstained=True, coverage={

@@ -38,6 +38,10 @@ _STRONG = re.compile(
 # ("as per SOP", "vibration above 7.1 mm/s"): they do not send a question to a table.
 _WEAK = re.compile(r"\b(which|list|show|is there|are there|any|what)\b", re.I)
 MIN_TABLE_SCORE = 2.0
+# long one-word column names that are everyday words in manual questions too (not a sign of a table question);
+# other long ones ("criticality", "manufacturer") are: "which assets are criticality A?"
+_PLAIN = frozenset("description component equipment components location responsible operation condition "
+                   "procedure frequency quantity".split())
 
 
 def is_aggregate_question(question: str) -> bool:
@@ -107,7 +111,7 @@ class TableQA:
         for p in profiles:
             for n in [p.name.replace("_", " "), *(c.name.replace("_", " ") for c in p.columns)]:
                 s = " ".join(stems(n))
-                distinctive = " " in s or (n.isupper() and len(n) >= 2)
+                distinctive = " " in s or (n.isupper() and len(n) >= 2) or (len(n) >= 9 and n.lower() not in _PLAIN)
                 if distinctive and f" {s} " in q:
                     return True
             if any(" " in v and f" {v} " in qlow for v in self._vocabulary([p]).get(p.name, ())):

@@ -291,3 +291,15 @@ def test_a_named_row_in_another_chunk_of_the_document_goes_to_its_own_section():
                              text=ROADMAP), score=1.0)
     sources = pin_named_rows([anti, overview], [second], "how long is the Align stage and who owns it")
     assert "3-4 months" in sources[1].text and "3-4 months" not in sources[0].text
+
+
+def test_coverage_abstains_on_a_code_the_user_names_that_no_source_lists():
+    table = _cite(1, FAULTS)
+    question = "P-101 showing E-999, what is it"
+    gap = check_coverage(question, [table], "x", original=question)
+    assert not gap.covered and gap.entity == "E-999" and "do not mention E-999" in gap.message
+    known = "P-101 tripped on E-204"
+    assert check_coverage(known, [table], "x", original=known).covered
+    # a follow-up's search rewrite may carry an earlier code no procedure mentions: only the user's words count
+    assert check_coverage("And how do I isolate it?\nP-101 E-777 isolate", [table], "x",
+                          original="And how do I isolate it?").covered

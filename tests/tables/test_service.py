@@ -25,6 +25,8 @@ def test_needs_table_requires_a_loaded_table(settings, fmea_csv):
     assert qa.needs_table("How many failure modes have an RPN above 10?")
     assert qa.needs_table("show the severity of the fuel tank")  # column name mentioned
     assert not qa.needs_table("Explain the EU AI Act risk tiers")
+    assert qa.needs_table("which failure modes are occurrence 3?")  # a long one-word column name: a listing
+    assert not qa.needs_table("which component is in the description?")  # long, but everyday words
 
 
 def test_numeric_filter_answer_cites_rows(loaded):
