@@ -114,6 +114,10 @@ def compose(conn: sqlite3.Connection, plan: TablePlan, profile: TableProfile,
     if result.kind == "rows":
         cols = result.columns[1:]
         rows = [[*r[1:], f"[{marker[int(r[0])]}]"] for r in result.rows]
+        if len(full) <= WHOLE_ROWS and len(full) == len(result.rows):  # a few rows: every column that has a value
+            cols = [c for c in profile.column_names if any(r.get(c) not in (None, "") for r in full)]
+            by_id = {int(r[ROW_COL]): r for r in full}
+            rows = [[*(by_id[i].get(c) for c in cols), f"[{marker[i]}]"] for i in ids]  # in the ranking's order
         order = plan.order_by.column
         lead = f"{head}" + (f", by {order} ({plan.order_by.direction})" if order else "") + ":"
         more = f"\nShowing {len(rows)} of {n}." if len(rows) < n else ""

@@ -177,9 +177,10 @@ def correct(plan: TablePlan, question: str, p: TableProfile) -> TablePlan:
             plan.aggregate.fn, plan.aggregate.column = "avg", col
     high, low = _HIGH.search(question), _LOW.search(question)
     agg = plan.aggregate
-    if (high or low) and _WHICH.search(question) and agg.fn in ("max", "min") and not plan.group_by:
-        # "which X has the highest Y" asks for the rows, not just the value
-        plan.order_by.column, agg.fn, agg.column = agg.column, "none", None
+    if (high or low) and _WHICH.search(question) and agg.fn in ("max", "min") and agg.column and \
+            (not plan.group_by or not _PER.search(question)):
+        # "which X has the highest Y" asks for the rows, not just the value (nor the maximum per failure mode)
+        plan.order_by.column, agg.fn, agg.column, plan.group_by = agg.column, "none", None, None
     if plan.order_by.column or plan.group_by:
         if high and not low:
             plan.order_by.direction = "desc"

@@ -153,3 +153,25 @@ def test_a_count_per_unique_key_is_a_plain_count(loaded):
     assert text.startswith("3 ") and "per Sub-Component" not in text and "Fuel Cooler" in text
     grouped = _compose(settings, p, {"aggregate": {"fn": "count", "column": "RPN"}, "group_by": "Subsystem"})
     assert "Count per Subsystem" in grouped  # real groups stay a table
+
+
+def test_which_rows_have_the_highest_value_is_a_ranking_with_ties_not_a_maximum_per_group(loaded):
+    from copilot.tables.answer import compose
+    from copilot.tables.planner import correct
+
+    settings, p = loaded
+    question = "Which fuel system failure modes have the highest RPN?"
+    model_plan = {"filters": [{"column": "Component", "op": "=", "value": "Fuel System"}],
+                  "aggregate": {"fn": "max", "column": "RPN"}, "group_by": "Failure Mode"}
+    plan = correct(validate_plan({"table": p.name, **model_plan}, p), question, p)
+    assert plan.group_by is None and plan.aggregate.fn == "none" and plan.order_by.column == "RPN"
+    conn = connect(settings)
+    try:
+        res = execute_plan(conn, plan, p, ValueMatcher(settings), max_rows=50)
+        text = compose(conn, plan, p, res)[0]
+    finally:
+        conn.close()
+    assert [r[0] for r in res.rows] == [3]  # Fuel Filter, RPN 27
+    assert "| Power Unit | Fuel System | Fuel Filter | Blocked | 3 | 3 | 3 | 27 |" in text  # the whole row
+    per = correct(validate_plan({"table": p.name, **model_plan}, p), "highest RPN per failure mode?", p)
+    assert per.group_by == "Failure Mode"  # asked per group: stays grouped
