@@ -9,11 +9,10 @@ import re
 
 from copilot.agents import governance_rules as R
 from copilot.agents.base import AgentContext, AgentResult, AgentSpec, grounded_messages, say, stream_answer
-from copilot.agents.figure_lists import named_set, render_figure_list
 from copilot.agents.governance_guard import TierGuard, sanitize
 from copilot.agents.governance_triage import Decision, triage
 from copilot.agents.prompts.governance import EXPLAIN, INSTRUCTIONS
-from copilot.agents.raci import raci_row, render_raci
+from copilot.agents.quoted import quoted_answer
 from copilot.retrieval.base import Filters
 from copilot.retrieval.embedder import Embedder, build_embedder
 from copilot.types import Citation
@@ -38,16 +37,9 @@ class GovernanceAgent:
 
     def run(self, ctx: AgentContext) -> AgentResult:
         if not RECORD_WORDS.search(ctx.original) and not _describes_use_case(ctx.original):
-            raci = raci_row(ctx.sources, ctx.original)
-            if raci is not None:  # "who is accountable for ...": the RACI letters, read
-                text = render_raci(*raci, ctx.original)
-                say(ctx, text)
-                return AgentResult(text=text, model_text=text)
-            listed = named_set(ctx.sources, ctx.original)
-            if listed is not None:  # "what are the four functions of the NIST AI RMF": the table, quoted
-                text = render_figure_list(listed)
-                say(ctx, text)
-                return AgentResult(text=text, model_text=text)
+            quoted = quoted_answer(ctx)  # "what are the four functions of the NIST AI RMF": the table, quoted
+            if quoted is not None:
+                return quoted
             raw, timings = stream_answer(ctx, grounded_messages(INSTRUCTIONS, ctx), check_stated=True)
             return AgentResult(text=raw.strip(), model_text=raw, timings=timings, model_called=True)
         decision = triage(ctx.question, _embedder(ctx))

@@ -8,10 +8,9 @@ import re
 from typing import Any
 
 from copilot.agents.base import AgentContext, AgentResult, AgentSpec, grounded_messages, say, stream_answer
-from copilot.agents.figure_lists import named_set, render_figure_list
 from copilot.agents.prompts.readiness import BATCH, INSTRUCTIONS, QUESTIONS, RUBRICS, SCORE_HEAD, SCORE_TAIL
 from copilot.agents.prompts.shared import shared_messages
-from copilot.agents.raci import raci_row, render_raci
+from copilot.agents.quoted import quoted_answer
 from copilot.agents.readiness_evidence import find_evidence, quote
 from copilot.agents.readiness_report import DIMENSIONS, SCORE_SCHEMA, parse_score, row, summary, table_head
 from copilot.retrieval.base import Filters
@@ -43,16 +42,9 @@ class ReadinessAgent:
             say(ctx, "Let's assess your AI readiness across six dimensions. I will ask a few questions at a "
                      "time (or paste a description of your situation and I will score it in one go).\n\n")
             return self._ask(ctx, {"active": True, "asked": 0, "answers": []}, prefix_said=True)
-        raci = raci_row(ctx.sources, ctx.original)
-        if raci is not None:  # "who is accountable for monitoring and drift response": the RACI letters, read
-            text = render_raci(*raci, ctx.original)
-            say(ctx, text)
-            return AgentResult(text=text, model_text=text)
-        listed = named_set(ctx.sources, ctx.original)
-        if listed is not None:  # "list the five steps of ...": the table that enumerates them, quoted
-            text = render_figure_list(listed)
-            say(ctx, text)
-            return AgentResult(text=text, model_text=text)
+        quoted = quoted_answer(ctx)
+        if quoted is not None:
+            return quoted
         raw, timings = stream_answer(ctx, grounded_messages(INSTRUCTIONS, ctx), check_stated=True)
         return AgentResult(text=raw.strip(), timings=timings, model_called=True)
 
