@@ -21,7 +21,7 @@ from copilot.config import Settings
 from copilot.retrieval import faiss_store
 from copilot.retrieval.base import Filters
 from copilot.retrieval.bm25 import BM25Index
-from copilot.retrieval.candidates import score_candidates
+from copilot.retrieval.candidates import Lexical, score_candidates
 from copilot.retrieval.embedder import Embedder, build_embedder
 from copilot.retrieval.fields import TermIndex
 from copilot.retrieval.ranking import aggregate_documents, top_ids
@@ -131,7 +131,7 @@ class HybridRetriever:
 
     # -- retrievers ----------------------------------------------------------
     def _score(self, gen: _Generation, query: str, mode: str, n: int,
-               allowed: np.ndarray | None) -> tuple[dict[int, float], np.ndarray | None, np.ndarray, dict[int, int]]:
+               allowed: np.ndarray | None) -> tuple[dict[int, float], np.ndarray | None, Lexical, dict[int, int]]:
         qvec = None
         if mode in ("hybrid", "dense"):
             self._check_embedder(gen)
@@ -213,7 +213,7 @@ class HybridRetriever:
         return gen, allowed
 
     def _hits(self, gen: _Generation, final: list[tuple[int, float]], qvec: np.ndarray | None,
-              bm25_scores: np.ndarray, matched: dict[int, int], mode: str) -> list[Hit]:
+              bm25_scores: Lexical, matched: dict[int, int], mode: str) -> list[Hit]:
         if not final:
             return []
         ids = [i for i, _ in final]
