@@ -33,9 +33,9 @@ def exact(gen: Any, codes: list[str], n: int, allowed: np.ndarray | None,
     marks = ",".join("?" * len(codes))
     rows = gen.query(f"SELECT idx, COUNT(DISTINCT code) FROM codes WHERE code IN ({marks}) GROUP BY idx", codes)
     matched = {int(i): int(c) for i, c in rows}
-    if allowed is not None:
-        allowed_set = set(allowed.tolist())
-        matched = {i: c for i, c in matched.items() if i in allowed_set}
+    if allowed is not None and matched:
+        keep = np.isin(np.fromiter(matched, dtype=np.int64), allowed)
+        matched = {i: c for (i, c), ok in zip(matched.items(), keep, strict=True) if ok}
     rows = sorted(matched)
     lex = dict(zip(rows, lexical.at(rows).tolist(), strict=True)) if rows else {}
     ranked = sorted(matched, key=lambda i: (-matched[i], -lex[i], i))[:n]
@@ -71,7 +71,7 @@ def score_candidates(gen: Any, cfg: RetrievalSettings, query: str, qvec: np.ndar
         return dict(zip(ids, lexical.at(ids).tolist(), strict=True)), None, lexical, {}
     if qvec is None:
         raise ValueError(f"mode {mode} needs a query vector")
-    cos, ids = faiss_store.search(gen.faiss, qvec, n, allowed)
+    cos, ids = faiss_store.search(gen.faiss, qvec, n, allowed, gen.vectors)
     dense = {int(i): float(c) for c, i in zip(cos, ids, strict=True)}
     if mode == "dense":
         return dense, qvec, DenseLexical(np.zeros(0, dtype=np.float32)), {}
@@ -80,8 +80,8 @@ def score_candidates(gen: Any, cfg: RetrievalSettings, query: str, qvec: np.ndar
     exact_ids, matched = exact(gen, codes_in_query(query), n, allowed, lexical)
     terms = gen.terms.match(query) if cfg.weight_terms > 0 else {}
     if allowed is not None and terms:
-        allowed_set = set(allowed.tolist())
-        terms = {i: v for i, v in terms.items() if i in allowed_set}
+        keep = np.isin(np.fromiter(terms, dtype=np.int64), allowed)
+        terms = {i: v for (i, v), ok in zip(terms.items(), keep, strict=True) if ok}
     weights = {"dense": cfg.weight_dense, "bm25": cfg.weight_bm25, "exact": cfg.weight_exact,
                "terms": cfg.weight_terms}
     if cfg.fusion == "rrf":

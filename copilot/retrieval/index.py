@@ -126,8 +126,13 @@ class HybridRetriever:
                              [key, *values])
             found = {r[0] for r in rows}
             docs = found if docs is None else docs & found
-        ids = np.nonzero(np.isin(gen.chunk_doc, np.fromiter(docs or (), dtype=np.int32)))[0]
-        return ids if gen.alive is None else np.intersect1d(ids, gen.alive)
+        doc_mask = np.zeros(int(gen.chunk_doc.max(initial=0)) + 1, dtype=bool)
+        doc_mask[[d for d in docs or () if d < len(doc_mask)]] = True
+        ids = np.flatnonzero(doc_mask[gen.chunk_doc])  # O(chunks), no sort
+        if gen.alive is not None:
+            ids = np.intersect1d(ids, gen.alive, assume_unique=True)
+        # A filter that every live chunk passes is no filter (a facet all documents share).
+        return gen.alive if len(ids) == (gen.count if gen.alive is None else len(gen.alive)) else ids
 
     # -- retrievers ----------------------------------------------------------
     def _score(self, gen: _Generation, query: str, mode: str, n: int,
