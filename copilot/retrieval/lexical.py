@@ -135,6 +135,12 @@ class SparseLexical:
 
     def top(self, n: int, allowed: np.ndarray | None) -> list[int]:
         """Rows of the ``n`` best positive scores (restricted to ``allowed`` rows when given)."""
+        rows = self._top(n, allowed)
+        if allowed is None and self._max is None:  # the best row overall: max() needs no second pass
+            self._max = self[rows[0]] if rows else 0.0
+        return rows
+
+    def _top(self, n: int, allowed: np.ndarray | None) -> list[int]:
         if self._dense is not None:
             return self._dense.top(n, allowed)
         if not self.lists or n <= 0:
@@ -159,7 +165,9 @@ class SparseLexical:
         """Rows of ``lists`` (ascending, within ``allowed``) and the scores of those lists alone, added per
         field in query order as bm25s does (so with every list they are the full scores, bit for bit)."""
         total = sum(len(x.rows) for x in lists)
-        if total > self.count // 32:  # long lists: one array over all rows is cheaper than sorting
+        if len(lists) == 1 and lists[0].field == 0:  # one body list: its rows are unique and sorted
+            rows, body, head = lists[0].rows.astype(np.int64), lists[0].data, None
+        elif total > self.count // 32:  # long lists: one array over all rows is cheaper than sorting
             sums = [np.zeros(self.count, dtype=np.float32) for _ in range(2)]
             for x in lists:
                 np.add.at(sums[x.field], x.rows, x.data)
@@ -170,7 +178,7 @@ class SparseLexical:
             body, head = np.zeros(len(rows), dtype=np.float32), np.zeros(len(rows), dtype=np.float32)
             for x in lists:
                 (head if x.field else body)[np.searchsorted(rows, x.rows)] += x.data
-        vals = body + self.weight_head * head if any(x.field for x in lists) else body
+        vals = body + self.weight_head * head if head is not None and any(x.field for x in lists) else body
         if allowed is not None:
             keep = self._mask(allowed)[rows]
             rows, vals = rows[keep], vals[keep]
