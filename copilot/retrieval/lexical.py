@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 FREQUENT = 1 / 16  # share of the chunks above which a list is not summed in full
+MAX_LOOKUPS = 5_000  # rows completed by binary search before the full array is cheaper
 _SLACK = 1e-4  # relative margin on the pruning test (partial sums are added in another order)
 
 
@@ -76,6 +77,7 @@ class _List:
 
     def at(self, rows: np.ndarray) -> np.ndarray:
         """Contribution of this list to each of ``rows`` (0 where the word does not occur)."""
+        rows = rows.astype(self.rows.dtype, copy=False)  # else numpy casts the whole list to int64
         pos = np.searchsorted(self.rows, rows)
         pos[pos >= len(self.rows)] = 0
         return np.where(self.rows[pos] == rows, self.data[pos], np.float32(0))
@@ -149,6 +151,8 @@ class SparseLexical:
         if len(frequent) == len(self.lists):  # keep the rarest list as the one summed in full
             frequent.remove(min(frequent, key=lambda x: len(x.rows)))
         rare = [x for x in self.lists if all(x is not f for f in frequent)]
+        if frequent and sum(len(x.rows) for x in rare) > self.count // 4:  # every word common: no gain
+            return self.dense().top(n, allowed)
         rows, partial = self._partial(rare, allowed)
         if not frequent:  # the partial sums are the full scores
             return _best(rows, partial, n)
@@ -159,6 +163,8 @@ class SparseLexical:
         if bound * (1 + _SLACK) >= theta * (1 - _SLACK):
             return self.dense().top(n, allowed)
         rows = rows[partial + bound * (1 + _SLACK) >= theta * (1 - _SLACK)]
+        if len(rows) > MAX_LOOKUPS:  # many near-ties: binary searches would cost more than the array
+            return self.dense().top(n, allowed)
         return _best(rows, self._combine(rows), n)
 
     def _partial(self, lists: list[_List], allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
