@@ -76,6 +76,7 @@ class HybridRetriever:
         self._gen: _Generation | None = None
         self._pointer_sig: tuple[int, int, int] | None = None
         self._lock = threading.Lock()
+        self._facets: dict[tuple[str, str, tuple[str, ...]], np.ndarray] = {}
         self._refresh()
 
     # -- loading -------------------------------------------------------------
@@ -118,21 +119,33 @@ class HybridRetriever:
     def _allowed(self, gen: _Generation, filters: Filters | None) -> np.ndarray | None:
         if not filters:
             return gen.alive
-        docs: set[int] | None = None
+        doc_mask = np.ones(int(gen.chunk_doc.max(initial=0)) + 1, dtype=bool)
         for key, value in filters.items():
-            values = [str(v).strip().lower() for v in (value if isinstance(value, list | tuple) else [value])]
-            marks = ",".join("?" * len(values))
-            rows = gen.query(f"SELECT DISTINCT doc_ord FROM facets WHERE key = ? AND value IN ({marks})",
-                             [key, *values])
-            found = {r[0] for r in rows}
-            docs = found if docs is None else docs & found
-        doc_mask = np.zeros(int(gen.chunk_doc.max(initial=0)) + 1, dtype=bool)
-        doc_mask[[d for d in docs or () if d < len(doc_mask)]] = True
+            values = tuple(sorted({str(v).strip().lower() for v in (value if isinstance(value, list | tuple)
+                                                                     else [value])}))
+            doc_mask &= self._facet_docs(gen, key, values, len(doc_mask))
         ids = np.flatnonzero(doc_mask[gen.chunk_doc])  # O(chunks), no sort
         if gen.alive is not None:
             ids = np.intersect1d(ids, gen.alive, assume_unique=True)
         # A filter that every live chunk passes is no filter (a facet all documents share).
         return gen.alive if len(ids) == (gen.count if gen.alive is None else len(gen.alive)) else ids
+
+    def _facet_docs(self, gen: _Generation, key: str, values: tuple[str, ...], size: int) -> np.ndarray:
+        """Mask of the documents having ``key`` in ``values``; a generation never changes, so the
+        mask is kept (a facet shared by 50k documents costs ~20-60 ms of SQLite per query at 1M chunks)."""
+        cache_key = (str(gen.path), key, values)
+        mask = self._facets.get(cache_key)
+        if mask is None:
+            marks = ",".join("?" * len(values))
+            rows = gen.query(f"SELECT DISTINCT doc_ord FROM facets WHERE key = ? AND value IN ({marks})",
+                             [key, *values])
+            ords = np.fromiter((r[0] for r in rows), dtype=np.int64)
+            mask = np.zeros(size, dtype=bool)
+            mask[ords[ords < size]] = True
+            if len(self._facets) >= 256:
+                self._facets.clear()
+            self._facets[cache_key] = mask
+        return mask
 
     # -- retrievers ----------------------------------------------------------
     def _score(self, gen: _Generation, query: str, mode: str, n: int,
