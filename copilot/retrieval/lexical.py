@@ -10,8 +10,9 @@ Top rows, exactly (MaxScore, Turtle & Flood 1995): the query's (field, word) lis
 list scores at most ``bound`` = the sum of the frequent lists' largest entries. The rare lists are
 summed (``partial``); if the n-th best partial score ``theta`` exceeds ``bound``, no other row can
 enter the top n, and among the rare rows only those with ``partial + bound >= theta`` can; their
-full scores are completed by binary search in the frequent lists. Otherwise (every word frequent,
-or too few rare rows) it falls back to the full array. Scores of single rows (fusion candidates,
+full scores are completed by binary search in the frequent lists. Otherwise (the rare lists cover
+more than a quarter of the chunks, too few rare rows, the bound not below ``theta``, or more than
+``MAX_LOOKUPS`` rows left) it computes the full array, at the old cost. Scores of single rows (fusion candidates,
 hits) are looked up the same way.
 """
 
