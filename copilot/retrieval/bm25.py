@@ -35,6 +35,18 @@ class BM25Index:
             return cls(None, 0)
         return cls(bm25s.BM25.load(str(directory), show_progress=False, mmap=False), size)
 
+    def sparse_ready(self) -> bool:
+        """Whether copilot.retrieval.lexical can read the posting lists directly (bm25s's eager
+        scores, a variant without a non-occurrence term)."""
+        return self.model is not None and getattr(self.model, "nonoccurrence_array", None) is None
+
+    def token_ids(self, query: str) -> list[int]:
+        """Vocabulary ids of the query's tokens, in query order (repeats kept, as bm25s scores them)."""
+        if self.model is None:
+            return []
+        vocab = self.model.vocab_dict
+        return [int(vocab[t]) for t in tokenize(query) if t in vocab]
+
     def scores(self, query: str) -> np.ndarray:
         if self.model is None:
             return np.zeros(self.size, dtype=np.float32)

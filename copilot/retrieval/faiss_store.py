@@ -97,22 +97,43 @@ def load(path: Path) -> faiss.Index:
     return index
 
 
-def search(index: faiss.Index, query: np.ndarray, k: int,
-           allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Top ``k`` (scores, ids) for one query vector; ``allowed`` restricts the ids searched."""
+# A filter allowing at most this many rows is searched exactly over those rows' vectors (a pre-filter:
+# 20k x 384 floats is ~3 ms); a broader one through the index with a bitmap of the allowed rows.
+EXACT_BELOW = 20_000
+
+
+def search(index: faiss.Index, query: np.ndarray, k: int, allowed: np.ndarray | None = None,
+           vectors: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Top ``k`` (scores, ids) for one query vector; ``allowed`` (ascending row ids) restricts the ids
+    searched. With ``vectors`` (the index's rows, e.g. memory-mapped) a narrow filter is searched exactly."""
     if index.ntotal == 0 or k <= 0:
         return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
     q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
     k = min(k, index.ntotal)
+    if allowed is not None and isinstance(vectors, np.ndarray) and len(allowed) <= EXACT_BELOW:
+        return _exact_over(vectors, q[0], k, allowed)
     if allowed is None:
         scores, ids = index.search(q, k)
     else:
-        sel = faiss.IDSelectorBatch(np.ascontiguousarray(allowed, dtype=np.int64))
+        mask = np.zeros(index.ntotal, dtype=bool)
+        mask[allowed] = True
+        bitmap = np.packbits(mask, bitorder="little")  # faiss reads bit i of byte i >> 3, low bit first
+        sel = faiss.IDSelectorBitmap(index.ntotal, faiss.swig_ptr(bitmap))
         params = (faiss.SearchParametersHNSW(sel=sel, efSearch=max(EF_SEARCH, k))  # type: ignore[attr-defined]
                   if isinstance(index, faiss.IndexHNSW)
                   else faiss.SearchParametersIVF(sel=sel, nprobe=index.nprobe)  # type: ignore[attr-defined]
                   if isinstance(index, faiss.IndexIVF)
                   else faiss.SearchParameters(sel=sel))  # type: ignore[call-arg]
         scores, ids = index.search(q, k, params=params)
+        del bitmap  # kept alive until the search has returned (the selector holds a raw pointer)
     keep = ids[0] >= 0
     return scores[0][keep], ids[0][keep]
+
+
+def _exact_over(vectors: np.ndarray, q: np.ndarray, k: int, allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    rows = np.asarray(allowed, dtype=np.int64)
+    sims = np.asarray(vectors[rows], dtype=np.float32) @ q
+    k = min(k, len(rows))
+    part = np.argpartition(-sims, k - 1)[:k] if k < len(rows) else np.arange(len(rows))
+    order = part[np.argsort(-sims[part], kind="stable")]
+    return sims[order], rows[order]

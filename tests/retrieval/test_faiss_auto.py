@@ -42,3 +42,28 @@ def test_approximate_recall_at_10_against_exact(kind: str, cls: str, tmp_path: P
     allowed = np.arange(0, 3000, 2)
     _, ids = faiss_store.search(approx, vecs[4], 5, allowed)
     assert len(ids) == 5 and all(i % 2 == 0 for i in ids.tolist())
+
+
+@pytest.mark.parametrize("kind", ["flat", "hnsw", "ivf"])
+def test_filtered_search_narrow_exact_and_broad_bitmap(kind: str) -> None:
+    """A narrow filter is searched exactly over the allowed rows' vectors; a broad one through the
+    index with a bitmap selector; both return only allowed rows, best first."""
+    rng = np.random.default_rng(5)
+    vecs = rng.standard_normal((3000, 32)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    index = faiss_store.build(vecs, kind)
+    q = vecs[7] + 0.1 * rng.standard_normal(32).astype(np.float32)
+    narrow = np.sort(rng.choice(3000, 60, replace=False))
+    scores, ids = faiss_store.search(index, q, 5, narrow, vecs)
+    truth = narrow[np.argsort(-(vecs[narrow] @ q))[:5]]
+    assert ids.tolist() == truth.tolist()  # exact, whatever the index kind
+    assert np.allclose(scores, vecs[ids] @ q, atol=1e-5)
+    broad = np.flatnonzero(np.arange(3000) % 3 != 0)
+    old, faiss_store.EXACT_BELOW = faiss_store.EXACT_BELOW, 100  # force the bitmap path at this size
+    try:
+        _, ids = faiss_store.search(index, q, 10, broad, vecs)
+    finally:
+        faiss_store.EXACT_BELOW = old
+    assert len(ids) == 10 and all(i % 3 != 0 for i in ids.tolist())
+    best = broad[np.argsort(-(vecs[broad] @ q))[:10]]
+    assert len(set(ids.tolist()) & set(best.tolist())) >= 8

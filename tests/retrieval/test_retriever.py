@@ -168,3 +168,13 @@ def test_hnsw_index(settings: Settings, tmp_path: Path) -> None:
     ret = open_retriever(settings)
     assert ret.search("condenser fouling", k=1, mode="dense")[0].chunk.doc_id == "chiller-guide"
     assert ret.search("condenser", k=3, mode="dense", filters={"doc_type": "sop"})[0].chunk.doc_id == "pump-sop"
+
+
+def test_filter_every_document_passes_is_no_filter(index: Settings) -> None:
+    ret = open_retriever(index, FakeEmbedder(index.embedder.fake_dim))
+    gen = ret._gen
+    docs = [r[0] for r in gen.query("SELECT DISTINCT value FROM facets WHERE key = 'doc_id'")]
+    assert ret._allowed(gen, {"doc_id": docs}) is None  # nothing to restrict: searched unfiltered
+    some = ret._allowed(gen, {"doc_id": docs[0]})
+    assert some is not None and 0 < len(some) < gen.count
+    assert ret.search("pump", k=5, filters={"doc_id": docs}) == ret.search("pump", k=5)
