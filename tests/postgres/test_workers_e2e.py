@@ -27,10 +27,11 @@ from tests.faults.harness import propose_work_order
 # On by default (`make test`, `.ci/run`); COPILOT_E2E=0 opts out. History: on the loaded development VM
 # (load 10-19 on 2 cores, the test at nice 19) runs 1-2 never got past the 20 concurrent chats (the niced
 # model servers were too slow for their deadline), run 3b stopped at a model server that had loaded but did
-# not answer within 300 s (now 900 s); run 3c passed (17 min session, load 9-12), then it passed twice more
-# (docs/DEPLOY.md). The model servers load in parallel, the index is built meanwhile, and the three
+# not answer within 300 s (now 900 s); run 3c passed (17 min session, load 9-12). Fourth pass (load 7-12):
+# passed (7.3 min), then one of the three workers starting together was up but not ready after 900 s
+# (load 10-12, three other niced jobs of ours); the bound is now 1800 s (docs/DEPLOY.md). The model servers load in parallel, the index is built meanwhile, and the three
 # workers start together. Timeouts here are upper bounds only: everything waits by polling.
-pytestmark = [pytest.mark.postgres, pytest.mark.real_model, pytest.mark.timeout(2400),
+pytestmark = [pytest.mark.postgres, pytest.mark.real_model, pytest.mark.timeout(3600),
               pytest.mark.skipif(os.environ.get("COPILOT_E2E") == "0", reason="COPILOT_E2E=0 opts out")]
 CHAT_TIMEOUT_S = 1200  # a chat's server-side deadline; the client waits a little longer
 
@@ -76,7 +77,7 @@ class Cluster:
                                        cwd=ROOT)
         for port in ports:
             wait_http(f"http://127.0.0.1:{port}/readyz", self.workers[port], what="copilot serve",
-                      log=self.tmp / f"worker-{port}.log", timeout=900)
+                      log=self.tmp / f"worker-{port}.log", timeout=1800)
         return [f"http://127.0.0.1:{port}" for port in ports]
 
     def api(self, base: str, method: str, path: str, role: str = "admin", **kw) -> httpx.Response:
