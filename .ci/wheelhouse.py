@@ -6,8 +6,13 @@ whenever the package index reset connections. The host's `make install` has alre
 versions the image needs, so each installed distribution is written back as a wheel (its installed files
 are the wheel's files: RECORD lists them with their sha256) and the build installs with `--no-index`.
 
-Usage: python .ci/wheelhouse.py OUTDIR. Wheels already in OUTDIR are kept (a cache across runs); the
-editable project itself is skipped (the image installs it from its own source). Entries are stored, not
+Usage: python .ci/wheelhouse.py OUTDIR [--python X.Y.Z]. Wheels already in OUTDIR are kept (a cache across
+runs); the editable project itself is skipped (the image installs it from its own source).
+
+--python: the image's interpreter version (Debian bookworm: 3.11.2, the host venv here: 3.11.7). A packed
+wheel whose Requires-Python excludes it (soupsieve 4.1.3 wants >= 3.11.5) is replaced by the newest
+version that accepts it, fetched by pip itself (`pip download --python-version`), so the image's pip
+resolves the same tree with one older leaf instead of failing; `--ignore-requires-python` would hide it. Entries are stored, not
 deflated: most of the bytes are model weights and shared libraries, and the wheels never leave the machine.
 """
 
@@ -18,6 +23,7 @@ import csv
 import hashlib
 import io
 import json
+import subprocess
 import sys
 import zipfile
 from importlib.metadata import Distribution, distributions
@@ -97,9 +103,45 @@ def pack(dist: Distribution, out: Path) -> Path | None:
     return target
 
 
-def main(out: Path) -> int:
+def requires_python(wheel: Path) -> str:
+    """The Requires-Python of a wheel file ('' when it has none)."""
+    with zipfile.ZipFile(wheel) as zf:
+        meta = next(n for n in zf.namelist() if n.count("/") == 1 and n.endswith(".dist-info/METADATA"))
+        for line in zf.read(meta).decode("utf-8", "replace").splitlines():
+            if not line:
+                break
+            if line.startswith("Requires-Python:"):
+                return line.split(":", 1)[1].strip()
+    return ""
+
+
+def fit_python(packed: set[Path], out: Path, python: str) -> set[Path]:
+    """Swap every wheel that refuses Python ``python`` for the newest release of it that accepts it."""
+    from packaging.specifiers import SpecifierSet
+    from packaging.utils import parse_wheel_filename
+
+    for wheel in sorted(packed):
+        spec = requires_python(wheel)
+        if not spec or SpecifierSet(spec).contains(python, prereleases=True):
+            continue
+        name = parse_wheel_filename(wheel.name)[0]
+        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
+                        "--python-version", python, "--dest", str(out), name], check=True)
+        fits = [w for w in out.glob("*.whl") if parse_wheel_filename(w.name)[0] == name
+                and SpecifierSet(requires_python(w) or ">=0").contains(python, prereleases=True)]
+        if not fits:
+            raise SystemExit(f"{wheel.name} needs Python {spec}; pip found no {name} for {python}")
+        best = max(fits, key=lambda w: parse_wheel_filename(w.name)[1])
+        print(f"{wheel.name} needs Python {spec}, the image has {python}: using {best.name}")
+        packed = (packed - {wheel}) | {best}
+    return packed
+
+
+def main(out: Path, python: str | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     packed = {w for d in distributions() if (w := pack(d, out)) is not None}
+    if python:
+        packed = fit_python(packed, out, python)
     for stale in set(out.glob("*.whl")) - packed:  # an older version would compete with the installed one
         stale.unlink()
     print(f"{len(packed)} wheels in {out}")
@@ -107,4 +149,6 @@ def main(out: Path) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1])))
+    args = sys.argv[1:]
+    target = args[args.index("--python") + 1] if "--python" in args else None
+    sys.exit(main(Path(args[0]), target))

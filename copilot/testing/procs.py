@@ -42,7 +42,9 @@ def wait_http(url: str, proc: subprocess.Popen, *, what: str = "server", log: Pa
         if proc.poll() is not None:
             raise RuntimeError(f"{what} exited with {proc.returncode}{_tail(log)}")
         try:
-            if httpx.get(url, timeout=2).status_code == 200:
+            # 10 s: a server still importing in a background thread under CPU starvation can take > 2 s to
+            # answer even a 503, and a timed-out poll must not count as "not ready" for ever.
+            if httpx.get(url, timeout=10).status_code == 200:
                 return
         except httpx.HTTPError:
             pass

@@ -68,7 +68,7 @@ class Plant:
             os.kill(self.server.pid, signal.SIGKILL)
             self.server.wait(timeout=30)
 
-    def wait_dead(self, timeout: float = 30) -> int:
+    def wait_dead(self, timeout: float = 120) -> int:
         assert self.server is not None
         return self.server.wait(timeout=timeout)
 
@@ -95,7 +95,8 @@ class Plant:
         """Ask for a work order in-process (fake model), as the operator; return the pending approval."""
         return propose_work_order(self.settings())
 
-    def wait_for(self, check, timeout: float = 40.0, what: str = "condition") -> Any:
+    def wait_for(self, check, timeout: float = 180.0, what: str = "condition") -> Any:
+        """Poll ``check`` until it returns something truthy (an upper bound: it returns at once when it does)."""
         deadline = time.monotonic() + timeout
         last = None
         while time.monotonic() < deadline:

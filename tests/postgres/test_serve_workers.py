@@ -36,7 +36,7 @@ def test_two_workers_serve_one_port(tmp_path, pg_url):
                  log=log, env=child_env(), cwd=ROOT)
     try:
         base = f"http://127.0.0.1:{port}"
-        wait_http(f"{base}/readyz", proc, what="copilot serve --workers 2", log=log, timeout=600)
+        wait_http(f"{base}/readyz", proc, what="copilot serve --workers 2", log=log, timeout=900)  # upper bound
         deadline = time.monotonic() + 600
         while log.read_text().count("Application startup complete") < 2:  # both workers are up
             assert proc.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]

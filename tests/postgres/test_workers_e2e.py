@@ -24,16 +24,15 @@ from tests.actions.receiver import receiver
 from tests.api.conftest import write_corpus
 from tests.faults.harness import propose_work_order
 
-# Opt-in until it has passed twice. On the loaded development VM (load 10-19 on 2 cores, the test at nice 19)
-# it never got past the 20 concurrent chats: run 1, each llama.cpp server finished 2 completions in 5 min and
-# a chat outlived the 300 s client timeout; run 2 (1200 s deadline), 4 answered, 14 x 429 and 2 x 503
-# (queued chats that passed the 1200 s deadline). Run 3 (third pass, load 12-14 from nice-0 jobs): the
-# first llama.cpp server had loaded the model but was not answering /v1/models after 300 s (now 900 s);
-# pytest needed 22 min just to collect. Run 3c passed (17 min session, load 9-12); opt-in until a second
-# pass. The store tests and `serve --workers 2` in this folder run by
-# default. Timeouts here are upper bounds only.
-pytestmark = [pytest.mark.postgres, pytest.mark.real_model, pytest.mark.timeout(2400),
-              pytest.mark.skipif(os.environ.get("COPILOT_E2E") != "1", reason="set COPILOT_E2E=1 to run (see above)")]
+# On by default (`make test`, `.ci/run`); COPILOT_E2E=0 opts out. History: on the loaded development VM
+# (load 10-19 on 2 cores, the test at nice 19) runs 1-2 never got past the 20 concurrent chats (the niced
+# model servers were too slow for their deadline), run 3b stopped at a model server that had loaded but did
+# not answer within 300 s (now 900 s); run 3c passed (17 min session, load 9-12). Fourth pass (load 7-12):
+# passed (7.3 min), then one of the three workers starting together was up but not ready after 900 s
+# (load 10-12, three other niced jobs of ours); the bound is now 1800 s (docs/DEPLOY.md). The model servers load in parallel, the index is built meanwhile, and the three
+# workers start together. Timeouts here are upper bounds only: everything waits by polling.
+pytestmark = [pytest.mark.postgres, pytest.mark.real_model, pytest.mark.timeout(3600),
+              pytest.mark.skipif(os.environ.get("COPILOT_E2E") == "0", reason="COPILOT_E2E=0 opts out")]
 CHAT_TIMEOUT_S = 1200  # a chat's server-side deadline; the client waits a little longer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,14 +68,17 @@ class Cluster:
                                *self.sets()], cwd=ROOT, capture_output=True, text=True, timeout=300,
                               stdin=subprocess.DEVNULL, env=child_env())
 
-    def start_worker(self) -> str:
-        port = free_port()
-        log = self.tmp / f"worker-{port}.log"
-        self.workers[port] = start(serve_cmd("--no-ui", "--skip-index", "--port", str(port), *self.sets()), log=log,
-                                   env=child_env(COPILOT_PG_POOL="4"), cwd=ROOT)
-        url = f"http://127.0.0.1:{port}"
-        wait_http(f"{url}/readyz", self.workers[port], what="copilot serve", log=log, timeout=600)
-        return url
+    def start_workers(self, n: int = 1) -> list[str]:
+        """Start ``n`` API workers at once and wait until each is ready; their base URLs."""
+        ports = [free_port() for _ in range(n)]
+        for port in ports:
+            self.workers[port] = start(serve_cmd("--no-ui", "--skip-index", "--port", str(port), *self.sets()),
+                                       log=self.tmp / f"worker-{port}.log", env=child_env(COPILOT_PG_POOL="4"),
+                                       cwd=ROOT)
+        for port in ports:
+            wait_http(f"http://127.0.0.1:{port}/readyz", self.workers[port], what="copilot serve",
+                      log=self.tmp / f"worker-{port}.log", timeout=1800)
+        return [f"http://127.0.0.1:{port}" for port in ports]
 
     def api(self, base: str, method: str, path: str, role: str = "admin", **kw) -> httpx.Response:
         return httpx.request(method, f"{base}{path}", headers={"Authorization": f"Bearer {self.keys[role]}"},
@@ -96,29 +98,31 @@ def cluster(tmp_path, pg_url):
     from copilot.services.auth import AuthStore, keys_path
 
     write_corpus(tmp_path / "knowledge")
-    servers = []
+    # The model servers load in parallel, and the index is built while they do.
+    servers = [start_llama_server(n_ctx=3072, n_threads=1, log=tmp_path / f"llama-{i}.log", wait=False)
+               for i in range(N_MODEL_SERVERS)]
     try:
-        for i in range(N_MODEL_SERVERS):
-            servers.append(start_llama_server(n_ctx=3072, n_threads=1, log=tmp_path / f"llama-{i}.log", timeout=900))
-    except RuntimeError:
+        with receiver() as (hook_url, received):
+            c = Cluster(tmp_path, pg_url, hook_url, [u for u, _ in servers])
+            c.received = received  # type: ignore[attr-defined]
+            c.model_procs = [p for _, p in servers]  # type: ignore[attr-defined]
+            settings = c.settings()
+            ensure_index(settings, progress=False)
+            c.keys = {u: cr["api_key"] for u, cr in (AuthStore(keys_path(settings)).bootstrap() or {}).items()}
+            for i, (url, proc) in enumerate(servers):
+                wait_http(f"{url}/models", proc, what="llama_cpp.server", log=tmp_path / f"llama-{i}.log",
+                          timeout=900)
+            try:
+                yield c
+            finally:
+                c.stop()
+    finally:
         stop(p for _, p in servers)
-        raise
-    with receiver() as (hook_url, received):
-        c = Cluster(tmp_path, pg_url, hook_url, [u for u, _ in servers])
-        c.received = received  # type: ignore[attr-defined]
-        c.model_procs = [p for _, p in servers]  # type: ignore[attr-defined]
-        settings = c.settings()
-        ensure_index(settings, progress=False)
-        c.keys = {u: cr["api_key"] for u, cr in (AuthStore(keys_path(settings)).bootstrap() or {}).items()}
-        try:
-            yield c
-        finally:
-            c.stop()
-            stop(p for _, p in servers)
 
 
 def test_two_workers_on_postgres(cluster):
-    a, b = cluster.start_worker(), cluster.start_worker()
+    # A third worker (c) starts with them: it is used for the ingest at the end.
+    a, b, c = cluster.start_workers(3)
 
     # 20 concurrent chats over both workers: each answered or refused with 429 (Retry-After), never a 5xx.
     def chat(i: int) -> httpx.Response:
@@ -182,7 +186,6 @@ def test_two_workers_on_postgres(cluster):
     assert cluster.api(b, "POST", f"/v1/approvals/{pending['id']}/approve", role="admin").status_code == 200
 
     # An ingest started through one worker is searchable from another without a restart.
-    c = cluster.start_worker()
     doc = b"# Gearbox G-42\n\nThe gearbox G-42 zorbulator seal is replaced every 4000 hours with kit ZX-9.\n"
     up = cluster.api(c, "POST", "/v1/documents", role="admin", files={"file": ("gearbox_g42.md", doc, "text/markdown")})
     assert up.status_code == 201, up.text
