@@ -20,8 +20,9 @@ ATTRIBUTES: dict[str, tuple[str, str, str]] = {
     "price": (r"\b(price|prices|cost|costs|costed|how much (?:did|does|do|was|is|will) .{0,40}\b(?:cost|pay|paid)|paid|"
               r"purchase value|budget|invoice|quotation)\b",
               r"[$€£]|\b(?:price|cost|costs|eur|usd|gbp|budget|invoice)\b", "purchasing or finance"),
-    "vendor": (r"\b(vendor|supplier|supplied by|bought from|purchased from|distributor|reseller|contractor name|"
-               r"which company (?:supplied|sold|installed))\b",
+    "vendor": (r"\b((?:which|what|who(?:'s| is| was)?)\b[^?.]{0,30}\b(?:vendor|supplier|distributor|reseller)|"
+               r"(?:vendor|supplier|distributor)(?:'s)? (?:name|contact)|supplied by|bought from|purchased from|"
+               r"contractor name|(?:which company|who) (?:supplied|sold|installed))\b",
                r"\b(?:vendor|supplier|supplied by|distributor)\b", "purchasing"),
     "serial number": (r"\bserial(?: number| no\.?)?\b", r"\bserial\b", "the asset records owner"),
     "warranty": (r"\bwarrant(?:y|ies)\b|\bguarantee\b", r"\bwarrant(?:y|ies)\b|\bguarantee\b", "purchasing"),
@@ -37,6 +38,10 @@ ATTRIBUTES: dict[str, tuple[str, str, str]] = {
                   r"\b(?:headcount|employees)\b", "HR"),
     "salary": (r"\b(?:salary|salaries|pay (?:band|grade|scale|rate)|wage|wages|hourly rate|compensation)\b",
                r"\b(?:salary|salaries|pay (?:band|grade|scale)|wage|wages)\b", "HR"),
+    "person's name": (r"\b(?:name of (?:the|our|their) (?:\w+ ){0,3}(?:manager|engineer|supervisor|chair|officer|owner|"
+                      r"lead|head|director|champion|technician|electrician)|(?:manager|engineer|supervisor|chair|officer|"
+                      r"director|champion)(?:'s)? name|who exactly is|name and (?:e-?mail|phone|number|contact))\b",
+                      r"\b(?:Mr|Mrs|Ms|Dr)\.? [A-Z][a-z]+|\b[A-Z]\. [A-Z][a-z]{2,}\b", "the site directory"),
     "contact person": (r"\b(?:account manager|sales (?:rep|representative|contact)|contact person|who(?:'s| is) our "
                        r"(?:contact|rep)|their (?:phone |mobile )?number)\b",
                        r"\b(?:account manager|sales (?:rep|representative|contact)|contact person|tel\.?|phone)\b",

@@ -103,7 +103,9 @@ RULES: tuple[Rule, ...] = (
       r"reports? (?:on )?(?:who\b|which (?:workers?|employees?|staff|operators?|technicians?)|(?:the )?names? of)|"
       r"(?:names?|identif\w+|flags?) (?:the |each )?(?:individual )?(?:workers?|employees?|staff|operators?|people|persons?) who|"
       r"(?:allocat|assign)\w* (?:of )?(?:\w+ ){0,2}(?:tasks?|shifts?|work|jobs?|rosters?)\b.{0,60}"
-      r"(?:performance|behaviou?r|personal|traits?|history|reliability|scores?)",
+      r"(?:performance|behaviou?r|personal|traits?|history|reliability|scores?)|"
+      r"(?:individual|personal|each (?:worker|employee|operator|technician)'s|employees?'|workers?') "
+      r"(?:performance|productivity) (?:history|data|scores?|records?)",
       ("monitors and evaluates the performance and behaviour of individual workers",
        "decides on promotion or termination of employees",
        "allocates tasks or shifts to workers based on their individual behaviour or personal traits",

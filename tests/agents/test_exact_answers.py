@@ -303,3 +303,21 @@ def test_coverage_abstains_on_a_code_the_user_names_that_no_source_lists():
     # a follow-up's search rewrite may carry an earlier code no procedure mentions: only the user's words count
     assert check_coverage("And how do I isolate it?\nP-101 E-777 isolate", [table], "x",
                           original="And how do I isolate it?").covered
+
+
+def test_a_vendor_in_the_story_is_not_a_vendor_asked_for():
+    from copilot.agents.coverage import asked_attribute
+
+    assert asked_attribute("vendor is pitching cameras that read operators' facial expressions. can we use it?") is None
+    assert asked_attribute("when did we buy GB-402 and from which distributor?") == "vendor"
+    assert asked_attribute("who supplied the CV-401 belt") == "vendor"
+
+
+def test_coverage_abstains_on_a_persons_name_no_source_gives():
+    loto = _cite(1, "10.1 An abandoned lock may be removed only by the Maintenance Manager with an HSE representative.",
+                 doc_id="SOP-LOTO-001")
+    gap = check_coverage("whats the name of the maintenance manager at riverside, need him to sign off", [loto], "x")
+    assert not gap.covered and gap.attribute == "person's name"  # a role is not a name ("HSE Manager" had been said)
+    record = _cite(2, "wo_number: WO-2023-0210\nasset_tag: M-101\ntechnician: A. Brennan", doc_id="maintenance_history")
+    assert check_coverage("name of the technician who did the M-101 IR test", [record], "x").covered
+    assert check_coverage("What is the name of the procedure for hot work?", [loto], "x").covered

@@ -196,3 +196,14 @@ def test_the_decision_cites_only_a_triage_source_that_names_the_tiers():
     assert rule_source([policy, empty]) is None
     assert GovernanceAgent().extra_queries("we want AI to rank job applicants") != []
     assert GovernanceAgent().extra_queries("Which NIST AI RMF function covers incident response?") == []
+
+
+def test_a_date_question_from_legal_is_not_a_use_case_and_a_roster_on_performance_is_high_risk():
+    from copilot.agents.governance import _describes_use_case
+    from copilot.agents.governance_triage import triage
+
+    assert not _describes_use_case("legal asked when the annex III high risk rules actually start applying")
+    assert _describes_use_case("is it legal to use AI cameras on staff?")
+    roster = triage("were building a shift roster optimiser using individual performance history. tier?", None)
+    assert roster.tier == "high" and "4(b)" in roster.route
+    assert triage("shift rota tool that uses the pumps' performance history - tier?", None).tier != "high"
