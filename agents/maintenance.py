@@ -135,10 +135,10 @@ class MaintenanceAgent:
         else:
             return []
         rows = reference_rows([r for k in keys for r in find_rows(ctx.sources, k)], ctx.original)
-        parts = [r for r in reference_rows([r for k in annotated_parts(ctx.question) for r in find_rows(ctx.sources, k)],
-                                           ctx.original) if r.keyed]
-        if shape == "lookup" and parts:  # "the motor bearings on P-101": M-101's rows, not the pump's
-            rows = parts
+        if shape == "lookup":  # "the motor bearings on P-101": M-101's rows, not the pump's
+            parts = reference_rows([r for k in annotated_parts(ctx.question) for r in find_rows(ctx.sources, k)],
+                                   ctx.original)
+            rows = [r for r in parts if r.keyed] or rows
         if shape == "fault":  # the code's own row; "As E-204" in a cell: the referenced row is shown too
             rows = [r for r in rows if r.keyed]
             refs = [code for r in rows for _c, v in r.cells for code in SEE_CODE.findall(v) if code not in keys]
