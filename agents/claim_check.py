@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from copilot.agents.citations import MARKER
-from copilot.agents.figures import Figure, FigurePool, extract
+from copilot.agents.figures import Figure, FigurePool, extract, logical_lines
 from copilot.agents.row_binding import wrong_row
 from copilot.identifiers import asset_tag_candidates, identifiers
 from copilot.types import Citation, WithheldClaim
@@ -99,7 +99,7 @@ def _about(text: str, tags: list[str], asked: list[str]) -> str:
         return text
     families = {_family(t) for t in tags}
     kept = []
-    for line in text.splitlines():
+    for line in logical_lines(text):  # a wrapped paragraph is one line: its asset may be named on another
         if any(a in identifiers(line) for a in asked):
             kept.append(line)
             continue

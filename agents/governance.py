@@ -30,13 +30,13 @@ class GovernanceAgent:
 
     def extra_queries(self, question: str) -> list[tuple[str, Filters | None]]:
         """A use case to classify: the triage checklist too, so the rule-decided tier can cite it."""
-        if RECORD_WORDS.search(question) or _describes_use_case(question):
+        if wants_triage(question):
             return [("EU AI Act risk triage: prohibited practices, high-risk areas of Annex III, Annex I products, "
                      "transparency obligations", {"doc_type": "checklist"})]
         return []
 
     def run(self, ctx: AgentContext) -> AgentResult:
-        if not RECORD_WORDS.search(ctx.original) and not _describes_use_case(ctx.original):
+        if not wants_triage(ctx.original):
             quoted = quoted_answer(ctx)  # "what are the four functions of the NIST AI RMF": the table, quoted
             if quoted is not None:
                 return quoted
@@ -78,10 +78,21 @@ USE_CASE = re.compile(
     r"synthetic|generative)|uses? an? (?:ai|llm|model|chat ?bot)|"
     r"use case|deploy\w*|roll(?:ing)? out|"
     r"an? (?:ai|ml)(?: (?:system|tool|model))? (?:that|to|which)|an? (?:\w+ )?(?:model|system|tool) (?:that|which)|"
-    r"\w+ wants? to|(?:is (?:it|this|that) |are we )?(?:allowed|permitted|banned)|is (?:it|this|that) (?:legal|lawful)|"
+    r"\w+ wants? to(?! (?:know|check|see|understand|confirm|find out|ask|hear))|(?:is (?:it|this|that) |are we )?(?:allowed|permitted|banned)|is (?:it|this|that) (?:legal|lawful)|"
     r"(?:is|be|are|count as|classed as|classified as) (?:an? |this |it |that )?(?:high|minimal|limited)[- ]risk|"
     r"(?:high|minimal|limited)[- ]risk(?=\s*\?)|"
     r"risk (?:tier|class|level|category)|tier|can we (?:use|deploy|run|install))\b", re.I)
+
+
+# a question about a decision already taken ("on what date did the AIRB approve ..., and the record number"): the
+# records answer it, not a new classification
+ASKS_PAST_DECISION = re.compile(r"\b(?:on )?(?:what|which) (?:date|day|year)\b|\bwhen (?:did|was|were)\b|"
+                                r"\brecord (?:number|no\b|id\b)|\bwho (?:approved|signed|decided)\b", re.I)
+
+
+def wants_triage(text: str) -> bool:
+    """A request to classify or record a use case, or a described use of AI; not a question about a past decision."""
+    return bool(RECORD_WORDS.search(text) or _describes_use_case(text)) and not ASKS_PAST_DECISION.search(text)
 
 
 def _describes_use_case(text: str) -> bool:

@@ -77,6 +77,11 @@ def _steps_from(answer: str) -> list[str]:
     return steps[:8]
 
 
+# quantities a question may ask of an asset; a row that does not name the asked one does not answer it
+MEASURED = frozenset("flow head pressure speed rpm weight mass capacity voltage current amps efficiency temperature "
+                     "price cost budget diameter size length volume torque clearance".split())
+
+
 class MaintenanceAgent:
     name = "maintenance"
 
@@ -158,8 +163,11 @@ class MaintenanceAgent:
         best = max(rows, key=lambda r: len(held(r)))
         doc = by_marker[best.marker].doc_id
         chosen = [r for r in rows if by_marker[r.marker].doc_id == doc][:4]
-        if asked and len(set().union(*(held(r) for r in chosen))) < ROW_ANSWER_SHARE * len(asked):
+        got = set().union(*(held(r) for r in chosen))
+        if asked and len(got) < ROW_ANSWER_SHARE * len(asked):
             return []  # the rows do not hold what is asked about the tag: the manuals answer (model, information)
+        if shared_terms(asked, MEASURED) - got:
+            return []  # "what flow and head is P-601 rated for": its register row has power, not flow or head
         return chosen
 
     @staticmethod

@@ -48,7 +48,7 @@ def check_answer(text: str, sources: list[Citation], contact: str,
         return clean, cited or list(sources), invalid, True
     note = (f"\n\nNote: I could not link this answer to the knowledge base sources, so treat it as unverified "
             f"and check with {contact}.")
-    return clean + note, [], invalid, False
+    return clean + note, cited, invalid, False  # only what a deterministic part cites (a rule block's checklist)
 
 
 def _check_claims(text: str, draft: Draft, sources: list[Citation], state: dict[str, Any],

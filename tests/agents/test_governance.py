@@ -276,3 +276,15 @@ def test_a_shown_part_of_the_obligations_section_is_given_whole_under_its_marker
                        original=APPLICANTS, thread_id="t", sources=src, retriever=index)
     (whole,) = GovernanceAgent().run(ctx).added_sources
     assert whole.marker == 2 and whole.text == "High-risk: ...\n- **Sign-offs:** Use-case owner"
+
+
+@pytest.mark.parametrize("question, triaged", [
+    ("auditor wants to know which NIST AI RMF subcategory covers fairness/bias evaluation", False),
+    ("on what date did the AIRB approve the plant copilot's risk tier, and what's the decision record number", False),
+    ("HR wants to use AI to rank applicants. which tier?", True),
+    ("draft a decision record for the leak detection model", True),
+])
+def test_questions_about_past_decisions_or_knowledge_are_not_triaged(question, triaged):
+    from copilot.agents.governance import wants_triage
+
+    assert wants_triage(question) is triaged
