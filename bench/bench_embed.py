@@ -48,6 +48,12 @@ VARIANTS: dict[str, tuple[dict, int, tuple[int, int]]] = {
     "ort_int8_pc_rr_2x1_seq192": ({"reduce_range": True}, 192, (2, 1)),
     "ort_int8_pc_rr_2x1_seq128": ({"reduce_range": True}, 128, (2, 1)),
     "ort_int8_pc_2x1": ({}, 256, (2, 1)),
+    # issue 14, fifth pass: quantise only some operator types (the embedding tables stay float32 for
+    # quality; MatMul alone also keeps the fused attention's QKV projection in float32).
+    "ort_int8_pc_mm_attn": ({"ops": ("MatMul", "Attention")}, 256, (1, 2)),
+    "ort_int8_pc_rr_mm_attn": ({"reduce_range": True, "ops": ("MatMul", "Attention")}, 256, (1, 2)),
+    "ort_int8_pc_mm": ({"ops": ("MatMul",)}, 256, (1, 2)),
+    "ort_int8_pc_rr_mm_attn_seq128": ({"reduce_range": True, "ops": ("MatMul", "Attention")}, 128, (1, 2)),
 }
 
 
