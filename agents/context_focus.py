@@ -54,6 +54,29 @@ def group_small_tables(units: list[str], max_tokens: int, count: Callable[[str],
     return out
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
+
+
+def group_lead_in_lists(units: list[str], max_tokens: int, count: Callable[[str], int]) -> list[str]:
+    """Join a lead-in ending in ":" with the list items under it into one unit when they fit ``max_tokens``:
+    "A retrain is started when any of the following occurs:" says what its items are, and items cut from it
+    leave the model a dangling list (the 1.5B model then repeats the lead-in until the token limit)."""
+    out: list[str] = []
+    i = 0
+    while i < len(units):
+        j = i + 1
+        if units[i].rstrip().endswith(":") and not _is_table(units[i]):
+            while j < len(units) and _LIST_ITEM.match(units[j]):
+                j += 1
+        if j - i >= 2 and count("\n".join(units[i:j])) <= max_tokens:
+            out.append("\n".join(units[i:j]))
+            i = j
+        else:
+            out.append(units[i])
+            i += 1
+    return out
+
+
 def _is_table(unit: str) -> bool:
     return unit.lstrip().startswith("|")
 
@@ -93,7 +116,8 @@ def focus(text: str, terms: QueryTerms, max_tokens: int, count: Callable[[str], 
     """``text`` when it fits ``max_tokens``; else its most question-related units, in order, within it."""
     if count(text) <= max_tokens:
         return text
-    units = group_small_tables(split_units(text), max_tokens * 2 // 3, count)
+    units = group_lead_in_lists(group_small_tables(split_units(text), max_tokens * 2 // 3, count),
+                                max_tokens * 2 // 3, count)
     scores = terms.scorer(units)
     header_of = _table_headers(units)
     cost = [count(u) + 1 for u in units]

@@ -17,6 +17,11 @@ TIER_PHRASES = {
 # "Tier: high", "classified as minimal", "falls in the limited category".
 GENERIC = r"\b(?:tier|classif\w+|categor\w+|falls? (?:in|into|under))\b\W{0,3}(?:\w+\W+){0,4}?(prohibited|high|limited|minimal|low)\b"
 ALIASES = {"low": "minimal"}
+# A sentence that lets the use go ahead ("Yes, we can use it", "it is allowed"): false when the use is prohibited.
+PERMITS = re.compile(r"\byes\b|\b(?:can|could|may) (?:be )?(?:use[ds]?|deploy\w*|proceed|go ahead|install\w*|run|adopt\w*)\b|"
+                     r"\b(?:is|are|be|remains?) (?:\w+ )?(?:allowed|permitted|lawful|legal|acceptable|fine|ok(?:ay)?)\b|"
+                     r"\bnot (?:prohibited|banned|forbidden)\b", re.I)
+NEGATES = re.compile(r"\b(?:not|no|never|cannot|nor|neither|without|only|except|unless|exceptions?)\b|n't\b", re.I)
 ANNEX_POINT = re.compile(r"(Annex III,? (?:area|point|no\.?|section) )\d\b", re.I)
 SENTENCE_END = re.compile(r"(?<!\bArt\.)(?<!\bart\.)(?<!e\.g\.)(?<!i\.e\.)(?<!\bNo\.)(?<!\bvs\.)(?<=[.!?])[ \t]+|\n+")
 
@@ -31,8 +36,21 @@ def tiers_named(sentence: str) -> set[str]:
 
 def keep(sentence: str, tier: str, transparency: bool) -> bool:
     """A sentence stays when it names no tier other than the decided one. Art. 50 duties on top of a high or
-    minimal tier may be described, but not as a second tier ("limited risk")."""
+    minimal tier may be described, but not as a second tier ("limited risk"). A prohibited use is never said to be
+    allowed."""
+    if tier == "prohibited" and permits(sentence):
+        return False
     return not (tiers_named(sentence) - {tier})
+
+
+def permits(sentence: str) -> bool:
+    """The sentence says the use may go ahead ("Yes, we can use it"; "is not prohibited" counts, "cannot" does not)."""
+    m = PERMITS.search(sentence)
+    if m is None:
+        return False
+    if m.group().lower().startswith("not "):
+        return True
+    return not NEGATES.search(sentence)
 
 
 def _plain(text: str) -> str:
