@@ -17,9 +17,10 @@ faiss.omp_set_num_threads(1)
 
 # Above this many vectors "auto" switches from exact search to HNSW: exact search costs about
 # 1 ms per 10k vectors per query on one core, so 200k chunks is where it nears a 20 ms budget.
-# HNSW is the measured choice (recall@10 1.000 at 100k). IVF-flat (``ivf``) builds far faster at 1M
-# (k-means on 40 points per list, then one assignment pass) but its recall at scale is not measured
-# yet (docs/benchmarks/retrieval.md), so it is opt-in.
+# HNSW is the measured choice (recall@10 1.000 at 100k, 0.989 at 1M). IVF-flat (``ivf``) builds ~7x
+# faster at 1M (k-means on 40 points per list, then one assignment pass) and costs the same per hybrid
+# query, but its recall@10 fell to 0.86 at 1M when topics overlap (docs/benchmarks/retrieval.md, issue 14
+# fifth pass), so it is opt-in.
 APPROX_ABOVE = 200_000
 EF_SEARCH = 128
 NPROBE = 48  # IVF lists visited per query
