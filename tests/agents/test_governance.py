@@ -249,3 +249,13 @@ def test_the_rule_block_cites_the_obligations_section_of_the_decided_tier(settin
     bare = AgentContext(settings=settings, llm=FakeLLM(["Recruitment is listed in Annex III [1]."]),
                         question=APPLICANTS, original=APPLICANTS, thread_id="t", sources=src)
     assert GovernanceAgent().run(bare).added_sources == []
+
+
+def test_a_prohibited_answer_explains_the_decided_practice_only():
+    text = ("Emotion recognition at the workplace is banned under Art. 5(1)(f). It involves subliminal, manipulative "
+            "or deceptive techniques that distort behaviour. Detecting mood from faces is emotion recognition, not "
+            "manipulation.")
+    shown, withheld = sanitize(text, "prohibited", False, "Art. 5(1)(f)")
+    assert withheld == ["It involves subliminal, manipulative or deceptive techniques that distort behaviour."]
+    assert "not manipulation" in shown  # names the decided practice too: kept
+    assert sanitize(text, "prohibited", False, "")[1] == []  # no decided practice known: nothing withheld for it
