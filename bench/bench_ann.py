@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_ann.py --sizes 100000 1000000 [--queries 200] [--kind hnsw|ivf|auto]
         [--nprobe 16 32 48 64]   # IVF only: also report recall and latency at these nprobe values
-        [--centres-from IDX/index/gen-*/vectors.npy ...] [--noise 0.055]
+        [--centres-from IDX/index/gen-*/vectors.npy ...] [--noise 0.055] [--efsearch 256 512]  # HNSW sweep
 
 Vectors are synthetic but shaped like sentence embeddings: 2,000 topic centres on the unit sphere,
 each vector a centre plus Gaussian noise (cosine to its centre about 0.6), normalised; queries are
@@ -69,7 +69,7 @@ def real_centres(files: list[Path]) -> np.ndarray:
 
 
 def run(n: int, dim: int, queries: int, kind: str, nprobes: list[int], centres_from: list[Path] | None = None,
-        noise: float = 0.055) -> dict:
+        noise: float = 0.055, efsearch: list[int] | None = None) -> dict:
     rng = np.random.default_rng(0)
     if centres_from:
         centres = real_centres(centres_from)
@@ -92,6 +92,14 @@ def run(n: int, dim: int, queries: int, kind: str, nprobes: list[int], centres_f
            **measure(exact, approx, qs),
            "build_s": round(build_s, 1), "index_mb": round(size_mb, 1), "vectors_mb": round(vecs.nbytes / 2**20, 1),
            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+    if hasattr(approx, "hnsw") and efsearch:
+        default = approx.hnsw.efSearch
+        row["sweep_efsearch"] = {}
+        for e in efsearch:
+            approx.hnsw.efSearch = e
+            m = measure(exact, approx, qs)
+            row["sweep_efsearch"][e] = {k: m[k] for k in ("recall@10", "approx_p50_ms", "approx_p95_ms")}
+        approx.hnsw.efSearch = default
     if hasattr(approx, "nprobe"):
         row["nprobe"] = approx.nprobe
         row["nlist"] = approx.nlist
@@ -115,9 +123,11 @@ def main() -> None:
     ap.add_argument("--centres-from", type=Path, nargs="*", help="vectors.npy files of real indexes: their "
                     "chunk embeddings are the topic centres (instead of 2,000 random ones)")
     ap.add_argument("--noise", type=float, default=0.055, help="per-dimension Gaussian noise around a centre")
+    ap.add_argument("--efsearch", type=int, nargs="*", default=[], help="HNSW only: also at these efSearch values")
     args = ap.parse_args()
     for n in args.sizes:
-        print(json.dumps(run(n, args.dim, args.queries, args.kind, args.nprobe, args.centres_from, args.noise)),
+        print(json.dumps(run(n, args.dim, args.queries, args.kind, args.nprobe, args.centres_from, args.noise,
+                             args.efsearch)),
               flush=True)
 
 
