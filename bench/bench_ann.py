@@ -2,10 +2,13 @@
 
     .venv/bin/python bench/bench_ann.py --sizes 100000 1000000 [--queries 200] [--kind hnsw|ivf|auto]
         [--nprobe 16 32 48 64]   # IVF only: also report recall and latency at these nprobe values
+        [--centres-from IDX/index/gen-*/vectors.npy ...] [--noise 0.055] [--efsearch 256 512]  # HNSW sweep
 
 Vectors are synthetic but shaped like sentence embeddings: 2,000 topic centres on the unit sphere,
 each vector a centre plus Gaussian noise (cosine to its centre about 0.6), normalised; queries are
-drawn the same way. ``copilot.retrieval.faiss_store`` builds the indexes exactly as ingestion does
+drawn the same way. ``--centres-from`` takes the centres from real MiniLM chunk embeddings instead
+(correlated, fewer than the IVF lists at 1M, so the lists do not line up with the topics).
+``copilot.retrieval.faiss_store`` builds the indexes exactly as ingestion does
 (``auto`` picks HNSW above 200k vectors; ``ivf`` is IVF-flat). Recall@10 = share of the exact top 10 that the approximate
 search returns. Memory is the serialised index size (what ``faiss.index`` occupies on disk and,
 once loaded, in RAM) besides ``vectors.npy`` which is memory-mapped; ``peak_rss_mb`` is the process's
@@ -31,11 +34,11 @@ sys.path.insert(0, str(ROOT))
 from copilot.retrieval import faiss_store  # noqa: E402
 
 
-def clustered(n: int, dim: int, rng: np.random.Generator, centres: np.ndarray) -> np.ndarray:
+def clustered(n: int, dim: int, rng: np.random.Generator, centres: np.ndarray, noise: float = 0.055) -> np.ndarray:
     out = np.empty((n, dim), dtype=np.float32)
     for start in range(0, n, 100_000):
         m = min(100_000, n - start)
-        v = centres[rng.integers(0, len(centres), m)] + rng.standard_normal((m, dim)).astype(np.float32) * 0.055
+        v = centres[rng.integers(0, len(centres), m)] + rng.standard_normal((m, dim)).astype(np.float32) * noise
         out[start:start + m] = v / np.linalg.norm(v, axis=1, keepdims=True)
     return out
 
@@ -59,12 +62,23 @@ def measure(exact, approx, qs: np.ndarray) -> dict:
             "exact_p95_ms": p95(t_exact)}
 
 
-def run(n: int, dim: int, queries: int, kind: str, nprobes: list[int]) -> dict:
+def real_centres(files: list[Path]) -> np.ndarray:
+    """Real chunk embeddings (``vectors.npy`` of ingested indexes) to use as the topic centres."""
+    c = np.concatenate([np.load(f) for f in files]).astype(np.float32)
+    return c / np.linalg.norm(c, axis=1, keepdims=True)
+
+
+def run(n: int, dim: int, queries: int, kind: str, nprobes: list[int], centres_from: list[Path] | None = None,
+        noise: float = 0.055, efsearch: list[int] | None = None) -> dict:
     rng = np.random.default_rng(0)
-    centres = rng.standard_normal((2000, dim)).astype(np.float32)
-    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
-    vecs = clustered(n, dim, rng, centres)
-    qs = clustered(queries, dim, rng, centres)
+    if centres_from:
+        centres = real_centres(centres_from)
+        dim = centres.shape[1]
+    else:
+        centres = rng.standard_normal((2000, dim)).astype(np.float32)
+        centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    vecs = clustered(n, dim, rng, centres, noise)
+    qs = clustered(queries, dim, rng, centres, noise)
     exact = faiss_store.build(vecs, "flat")
     t0 = time.perf_counter()
     approx = faiss_store.build(vecs, kind)
@@ -73,9 +87,19 @@ def run(n: int, dim: int, queries: int, kind: str, nprobes: list[int]) -> dict:
         faiss_store.save(approx, Path(tmp) / "a.index")
         size_mb = (Path(tmp) / "a.index").stat().st_size / 2**20
         approx = faiss_store.load(Path(tmp) / "a.index")
-    row = {"vectors": n, "kind": faiss_store.resolve_kind(kind, n), **measure(exact, approx, qs),
+    row = {"vectors": n, "kind": faiss_store.resolve_kind(kind, n), "centres": len(centres), "noise": noise,
+           "cos_to_centre": round(float(np.mean(np.max(vecs[:2000] @ centres.T, axis=1))), 3),
+           **measure(exact, approx, qs),
            "build_s": round(build_s, 1), "index_mb": round(size_mb, 1), "vectors_mb": round(vecs.nbytes / 2**20, 1),
            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+    if hasattr(approx, "hnsw") and efsearch:
+        default = approx.hnsw.efSearch
+        row["sweep_efsearch"] = {}
+        for e in efsearch:
+            approx.hnsw.efSearch = e
+            m = measure(exact, approx, qs)
+            row["sweep_efsearch"][e] = {k: m[k] for k in ("recall@10", "approx_p50_ms", "approx_p95_ms")}
+        approx.hnsw.efSearch = default
     if hasattr(approx, "nprobe"):
         row["nprobe"] = approx.nprobe
         row["nlist"] = approx.nlist
@@ -96,9 +120,15 @@ def main() -> None:
     ap.add_argument("--dim", type=int, default=384)
     ap.add_argument("--kind", default="hnsw", choices=["hnsw", "ivf", "auto"])
     ap.add_argument("--nprobe", type=int, nargs="*", default=[])
+    ap.add_argument("--centres-from", type=Path, nargs="*", help="vectors.npy files of real indexes: their "
+                    "chunk embeddings are the topic centres (instead of 2,000 random ones)")
+    ap.add_argument("--noise", type=float, default=0.055, help="per-dimension Gaussian noise around a centre")
+    ap.add_argument("--efsearch", type=int, nargs="*", default=[], help="HNSW only: also at these efSearch values")
     args = ap.parse_args()
     for n in args.sizes:
-        print(json.dumps(run(n, args.dim, args.queries, args.kind, args.nprobe)), flush=True)
+        print(json.dumps(run(n, args.dim, args.queries, args.kind, args.nprobe, args.centres_from, args.noise,
+                             args.efsearch)),
+              flush=True)
 
 
 if __name__ == "__main__":

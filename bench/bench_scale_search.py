@@ -5,6 +5,7 @@ versions can be timed against the same index in one session (issue 14: hybrid p9
     .venv/bin/python bench/bench_scale_search.py time --workdir /tmp/s1m --queries 200
     .venv/bin/python bench/bench_scale_search.py time --workdir /tmp/s1m --code /tmp/old-tree  # older code
     .venv/bin/python bench/bench_scale_search.py profile --workdir /tmp/s1m --queries 40
+    nice -n 19 .venv/bin/python bench/bench_scale_search.py reindex --workdir /tmp/s1m --to /tmp/s1m-ivf --faiss ivf
 
 Chunks are bench_retrieval.synthetic's (60 Zipf words of 20,000, an asset code, a `site` facet that
 half the documents have per value, three doc types). Vectors: ``clustered`` (default; 2,000 topic
@@ -70,6 +71,30 @@ def build(workdir: Path, size: int, vectors: str, faiss_kind: str) -> None:
                       "build_s": round(time.perf_counter() - t0, 1)}), flush=True)
 
 
+def reindex(workdir: Path, to: Path, faiss_kind: str) -> None:
+    """A copy of ``workdir``'s generation (hard links) whose FAISS index is rebuilt as ``faiss_kind`` from the
+    same vectors: two indexes over identical chunks, to time one against the other in one session."""
+    from copilot.retrieval import faiss_store
+
+    src = store.current_generation(_settings(workdir).index_dir)
+    if src is None:
+        raise SystemExit(f"no index generation in {workdir}")
+    dst_index = _settings(to).index_dir
+    dst = dst_index / src.name
+    dst.mkdir(parents=True)
+    for f in src.rglob("*"):
+        if f.is_dir() or f.name == "faiss.index":
+            continue
+        (dst / f.relative_to(src)).parent.mkdir(parents=True, exist_ok=True)
+        os.link(f, dst / f.relative_to(src))
+    t0 = time.perf_counter()
+    vecs = np.load(src / "vectors.npy", mmap_mode="r")
+    faiss_store.save(faiss_store.build(np.asarray(vecs), faiss_kind), dst / "faiss.index")
+    (dst_index / store.POINTER).write_text((src.parent / store.POINTER).read_text())
+    print(json.dumps({"reindexed": len(vecs), "faiss": faiss_kind, "build_s": round(time.perf_counter() - t0, 1),
+                      "index_mb": round((dst / "faiss.index").stat().st_size / 2**20, 1)}), flush=True)
+
+
 def queries(n: int) -> list[str]:
     rng = np.random.default_rng(1)
     qs = [" ".join(f"w{int(x)}" for x in rng.zipf(1.3, 4) if x < 20000) or "w1" for _ in range(n)]
@@ -129,8 +154,9 @@ def profile(workdir: Path, n: int, mode: str) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("cmd", choices=["build", "time", "profile"])
+    ap.add_argument("cmd", choices=["build", "time", "profile", "reindex"])
     ap.add_argument("--workdir", type=Path, required=True)
+    ap.add_argument("--to", type=Path, help="reindex: the copy's workdir")
     ap.add_argument("--size", type=int, default=1_000_000)
     ap.add_argument("--vectors", choices=["clustered", "random"], default="clustered")
     ap.add_argument("--faiss", choices=["flat", "hnsw", "ivf", "auto"], default="auto")
@@ -141,6 +167,8 @@ def main() -> None:
     args = ap.parse_args()
     if args.cmd == "build":
         build(args.workdir, args.size, args.vectors, args.faiss)
+    elif args.cmd == "reindex":
+        reindex(args.workdir, args.to, args.faiss)
     elif args.cmd == "profile":
         profile(args.workdir, args.queries, args.mode)
     else:

@@ -45,16 +45,27 @@ def cache_dir_for(model_dir: Path, root: Path) -> Path:
     return root / f"onnx-{model_dir.name}-{_fingerprint(model_dir)}"
 
 
+def export_name(per_channel: bool = True, reduce_range: bool = False, weight_type: str = "qint8",
+                opt_level: int = 1, quantize: bool = True, ops: tuple[str, ...] = ()) -> str:
+    """File name of an export variant: ``model-int8.onnx`` for the defaults, otherwise one naming every option
+    (so an export made with other options is never reused by mistake)."""
+    if (per_channel, reduce_range, weight_type, opt_level, quantize, ops) == (True, False, "qint8", 1, True, ()):
+        return FILE
+    only = f"-{'+'.join(ops)}" if ops else ""
+    return (f"model-{'int8' if quantize else 'fp32'}-pc{int(per_channel)}-rr{int(reduce_range)}-{weight_type}"
+            f"-o{opt_level}{only}.onnx")
+
+
 def export_int8(model_dir: Path, out_dir: Path, *, per_channel: bool = True, reduce_range: bool = False,
                 weight_type: str = "qint8", opt_level: int = 1, quantize: bool = True,
-                keep_export: bool = False) -> Path:
+                ops: tuple[str, ...] = (), keep_export: bool = False) -> Path:
     """Export ``model_dir`` to ``out_dir/model-int8.onnx`` (idempotent; atomic rename at the end).
 
     The keyword options (quantisation variants, measured in bench/bench_embed.py) change the file name
-    unless they are the defaults; ``keep_export`` keeps (and reuses) the plain torch export in ``out_dir``."""
-    variant = (per_channel, reduce_range, weight_type, opt_level, quantize)
-    name = FILE if variant == (True, False, "qint8", 1, True) else (
-        f"model-{'int8' if quantize else 'fp32'}-pc{int(per_channel)}-rr{int(reduce_range)}-{weight_type}-o{opt_level}.onnx")
+    unless they are the defaults (:func:`export_name`); ``ops`` limits quantisation to these operator types
+    (e.g. ``("MatMul",)``: the feed-forward and output projections, not the fused attention nor the
+    embedding tables); ``keep_export`` keeps (and reuses) the plain torch export in ``out_dir``."""
+    name = export_name(per_channel, reduce_range, weight_type, opt_level, quantize, tuple(ops))
     target = out_dir / name
     if target.is_file():
         return target
@@ -94,7 +105,8 @@ def export_int8(model_dir: Path, out_dir: Path, *, per_channel: bool = True, red
         if quantize:
             wtype = QuantType.QUInt8 if weight_type == "quint8" else QuantType.QInt8
             quantize_dynamic(str(tmp / "opt.onnx"), str(tmp / name), weight_type=wtype, per_channel=per_channel,
-                             reduce_range=reduce_range, extra_options={"DefaultTensorType": 1})
+                             reduce_range=reduce_range, op_types_to_quantize=list(ops) or None,
+                             extra_options={"DefaultTensorType": 1})
         else:
             os.replace(tmp / "opt.onnx", tmp / name)
         os.replace(tmp / name, target)

@@ -72,3 +72,25 @@ def test_parallel_one_thread_sessions_give_the_same_vectors(onnx_settings, monke
     assert b.shape == (20, 384)
     # Activations are quantised per batch, so batch composition moves the vectors a little, never the row order.
     assert ((a * b).sum(axis=1)).min() > 0.97
+
+
+@pytest.mark.real_embedder
+def test_export_quantising_only_chosen_operators(tmp_path, real_embedder) -> None:
+    """``ops`` limits int8 to those operator types: the word-embedding table stays float32 and the
+    vectors stay as close to the float model as the full int8 export's."""
+    import onnx
+
+    from copilot.retrieval.onnx_embedder import OnnxEmbedder, export_int8
+
+    model_dir = embedder_mod.bundled_embedder_path()
+    f = export_int8(model_dir, tmp_path, ops=("MatMul", "Attention"))
+    assert f.name == "model-int8-pc1-rr0-qint8-o1-MatMul+Attention.onnx"
+    graph = onnx.load(str(f)).graph
+    kinds = {n.op_type for n in graph.node}
+    assert "MatMulInteger" in kinds or "DynamicQuantizeMatMul" in kinds  # the feed-forward layers are int8
+    word = next(t for t in graph.initializer if t.name.endswith("word_embeddings.weight"))
+    assert word.data_type == onnx.TensorProto.FLOAT  # not quantised
+    emb = OnnxEmbedder(model_dir, f, name="ops")
+    cos = (emb.embed(TEXTS) * real_embedder.embed(TEXTS)).sum(axis=1)
+    assert cos.min() > 0.97, cos
+    assert export_int8(model_dir, tmp_path, ops=("MatMul", "Attention")) == f  # reused, not re-made
