@@ -62,6 +62,8 @@ class AgentResult:
     timings: dict[str, float] = field(default_factory=dict)
     model_called: bool = False
     abstained: bool = False  # the answer says the documents do not hold what was asked
+    # sources a deterministic part of the text rests on, found after the prompt was built (numbered after ctx.sources)
+    added_sources: list[Citation] = field(default_factory=list)
 
 
 def _no_filters(question: str) -> Filters | None:

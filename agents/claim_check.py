@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from copilot.agents.citations import MARKER
 from copilot.agents.figures import Figure, FigurePool, extract
+from copilot.agents.row_binding import wrong_row
 from copilot.identifiers import asset_tag_candidates, identifiers
 from copilot.types import Citation, WithheldClaim
 
@@ -58,6 +59,12 @@ class ClaimChecker:
             return sentence
         cited = [int(n) for m in MARKER.finditer(sentence) for n in m.group(1).split(",")]
         cited = [n for n in cited if n in self.pools]
+        misread = [f for f in figures if self._misread(sentence, f)]
+        if misread:
+            self.withheld.append(WithheldClaim(sentence=MARKER.sub("", sentence).strip(),
+                                               figures=[f.raw or f.value for f in misread], cited=cited,
+                                               reason="wrong_row"))
+            return None
         if cited and all(any(self.pools[n].supports(f) for n in cited) for f in figures):
             return sentence
         support = {n: sum(p.supports(f) for f in figures) for n, p in self.pools.items()}
@@ -74,6 +81,11 @@ class ClaimChecker:
         self.withheld.append(WithheldClaim(sentence=MARKER.sub("", sentence).strip(), figures=missing,
                                            cited=cited))
         return None
+
+    def _misread(self, sentence: str, fig: Figure) -> bool:
+        """Every source holding ``fig`` holds it in a table row other than the one the sentence is about."""
+        holding = [n for n, p in self.pools.items() if p.supports(fig)]
+        return bool(holding) and all(wrong_row(MARKER.sub("", sentence), fig, self.sources[n].text) for n in holding)
 
 
 def _family(tag: str) -> str:

@@ -36,22 +36,49 @@ def split_units(text: str) -> list[str]:
     return units
 
 
-def group_small_tables(units: list[str], max_tokens: int, count: Callable[[str], int]) -> list[str]:
-    """Join each markdown table of at most ``max_tokens`` into one unit: a short table (four oversight
-    levels, a parameter list) answers as a whole, while rows of a long one are chosen one by one."""
+def _group_runs(units: list[str], run_end: Callable[[int], int], min_units: int, max_tokens: int,
+                count: Callable[[str], int]) -> list[str]:
+    """Join ``units[i:run_end(i)]`` into one unit where the run has ``min_units`` or more and fits ``max_tokens``."""
     out: list[str] = []
     i = 0
     while i < len(units):
-        j = i
-        while j < len(units) and _is_table(units[j]):
-            j += 1
-        if j - i >= 3 and count("\n".join(units[i:j])) <= max_tokens:
+        j = run_end(i)
+        if j - i >= min_units and count("\n".join(units[i:j])) <= max_tokens:
             out.append("\n".join(units[i:j]))
             i = j
         else:
             out.append(units[i])
             i += 1
     return out
+
+
+def group_small_tables(units: list[str], max_tokens: int, count: Callable[[str], int]) -> list[str]:
+    """Join each markdown table of at most ``max_tokens`` into one unit: a short table (four oversight
+    levels, a parameter list) answers as a whole, while rows of a long one are chosen one by one."""
+    def table_end(i: int) -> int:
+        j = i
+        while j < len(units) and _is_table(units[j]):
+            j += 1
+        return j
+
+    return _group_runs(units, table_end, 3, max_tokens, count)
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
+
+
+def group_lead_in_lists(units: list[str], max_tokens: int, count: Callable[[str], int]) -> list[str]:
+    """Join a lead-in ending in ":" with the list items under it into one unit when they fit ``max_tokens``:
+    "A retrain is started when any of the following occurs:" says what its items are, and items cut from it
+    leave the model a dangling list (the 1.5B model then repeats the lead-in until the token limit)."""
+    def list_end(i: int) -> int:
+        j = i + 1
+        if units[i].rstrip().endswith(":") and not _is_table(units[i]):
+            while j < len(units) and _LIST_ITEM.match(units[j]):
+                j += 1
+        return j
+
+    return _group_runs(units, list_end, 2, max_tokens, count)
 
 
 def _is_table(unit: str) -> bool:
@@ -93,7 +120,8 @@ def focus(text: str, terms: QueryTerms, max_tokens: int, count: Callable[[str], 
     """``text`` when it fits ``max_tokens``; else its most question-related units, in order, within it."""
     if count(text) <= max_tokens:
         return text
-    units = group_small_tables(split_units(text), max_tokens * 2 // 3, count)
+    units = group_lead_in_lists(group_small_tables(split_units(text), max_tokens * 2 // 3, count),
+                                max_tokens * 2 // 3, count)
     scores = terms.scorer(units)
     header_of = _table_headers(units)
     cost = [count(u) + 1 for u in units]

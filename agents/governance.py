@@ -49,14 +49,16 @@ class GovernanceAgent:
         guard = TierGuard(decision.tier, decision.transparency, ctx.emit, decision.route, prompt=prompt)
         raw, timings = stream_answer(dataclasses.replace(ctx, emit=guard.feed), grounded_messages(prompt, ctx))
         guard.flush()
-        block = _compose(decision)
+        obligations = obligations_source(ctx, decision.tier)
+        added = [obligations] if obligations is not None and obligations not in ctx.sources else []
+        block = _compose(decision, obligations)
         say(ctx, block)
         model_text, _ = sanitize(raw, decision.tier, decision.transparency, decision.route)
         structured = _structured(decision, guard.withheld)
         proposal = {"kind": "decision_record", "payload": _payload(ctx, decision),
                     "summary": f"Governance decision record: {decision.tier_name} ({decision.route})"}
         return AgentResult(text=head + guard.text + block, model_text=model_text, proposal=proposal,
-                           structured=structured, timings=timings, model_called=True)
+                           structured=structured, timings=timings, model_called=True, added_sources=added)
 
 
 def _embedder(ctx: AgentContext) -> Embedder | None:
@@ -103,21 +105,42 @@ def rule_source(sources: list[Citation]) -> Citation | None:
     return next((c for c in sources if TRIAGE_DOC.search(f"{c.title} {c.doc_id}") and TIER_TEXT.search(c.text)), None)
 
 
-def _compose(d: Decision) -> str:
+OBLIGATIONS_DOC = "CL-007"  # the checklist that publishes what each tier requires (the rule set below, kept equal)
+TIER_SECTION = {"prohibited": "prohibited", "high": "high-risk", "limited": "limited risk", "minimal": "minimal risk"}
+
+
+def obligations_source(ctx: AgentContext, tier: str) -> Citation | None:
+    """The section of the obligations checklist (CL-007) for ``tier``: the source of the rule block's articles,
+    NIST subcategories, controls and sign-offs. A shown source when the search already found it, else a new one
+    numbered after the shown sources; None when the knowledge base has no such checklist."""
+    want = TIER_SECTION[tier]
+    shown = next((c for c in ctx.sources if c.doc_id == OBLIGATIONS_DOC and want in (c.section or "").lower()), None)
+    if shown is not None or ctx.retriever is None:
+        return shown
+    try:
+        hits = ctx.retriever.search(f"{want} tier obligations", k=8, filters={"doc_id": OBLIGATIONS_DOC})
+    except Exception:  # noqa: BLE001 - the block is still shown, uncited
+        return None
+    hit = next((h for h in hits if want in (h.chunk.section or "").lower()), None)
+    return Citation.from_chunk(len(ctx.sources) + 1, hit.chunk) if hit is not None else None
+
+
+def _compose(d: Decision, source: Citation | None = None) -> str:
     tier = d.tier
     why = "; ".join(d.reasons)
     if tier == "minimal" and d.closest is not None:
         why += f" (closest rule, not matched: {d.closest.label})"  # no score: it reads as a figure of the law
+    cite = f" [{source.marker}]" if source is not None else ""
     lines = [
         "",
         "Why: " + why,
-        "**Deciding / applicable articles:** " + ", ".join(_articles(d)),
-        "**NIST AI RMF:** " + ", ".join(R.NIST[tier]),
-        "**Controls:** " + "; ".join(R.CONTROLS[tier]),
-        "**Documentation:** " + "; ".join(R.DOCUMENTATION[tier]),
-        "**Tests:** " + ("; ".join(R.TESTS[tier]) or "none"),
-        "**Human oversight:** " + R.OVERSIGHT[tier],
-        "**Sign-offs:** " + ", ".join(R.SIGN_OFFS[tier]),
+        "**Deciding / applicable articles:** " + ", ".join(_articles(d)) + cite,
+        "**NIST AI RMF:** " + ", ".join(R.NIST[tier]) + cite,
+        "**Controls:** " + "; ".join(R.CONTROLS[tier]) + cite,
+        "**Documentation:** " + "; ".join(R.DOCUMENTATION[tier]) + cite,
+        "**Tests:** " + ("; ".join(R.TESTS[tier]) or "none") + cite,
+        "**Human oversight:** " + R.OVERSIGHT[tier] + cite,
+        "**Sign-offs:** " + ", ".join(R.SIGN_OFFS[tier]) + cite,
         "The tier is provisional until the AI Review Board confirms it. A draft decision record awaits approval "
         "before it is recorded.",
     ]

@@ -17,6 +17,23 @@ TIER_PHRASES = {
 # "Tier: high", "classified as minimal", "falls in the limited category".
 GENERIC = r"\b(?:tier|classif\w+|categor\w+|falls? (?:in|into|under))\b\W{0,3}(?:\w+\W+){0,4}?(prohibited|high|limited|minimal|low)\b"
 ALIASES = {"low": "minimal"}
+# A sentence that lets the use go ahead ("Yes, we can use it", "it is allowed"): false when the use is prohibited.
+PERMITS = re.compile(r"\byes\b|\b(?:can|could|may) (?:be )?(?:use[ds]?|deploy\w*|proceed|go ahead|install\w*|run|adopt\w*)\b|"
+                     r"\b(?:is|are|be|remains?) (?:\w+ )?(?:allowed|permitted|lawful|legal|acceptable|fine|ok(?:ay)?)\b|"
+                     r"\bnot (?:prohibited|banned|forbidden)\b", re.I)
+NEGATES = re.compile(r"\b(?:not|no|never|cannot|nor|neither|without|only|except|unless|exceptions?)\b|n't\b", re.I)
+# What each prohibited practice of Art. 5(1) is called; a prohibited answer explains the one the rules decided.
+PRACTICES = {
+    "a": r"\bsubliminal|\bmanipulat\w*|\bdeceptive",
+    "b": r"\bexploit\w* (?:\w+ )?vulnerabilit",
+    "c": r"\bsocial scor",
+    "d": r"\bpredict\w* (?:\w+ )?(?:crime|criminal|offen)",
+    "e": r"\buntargeted scraping|\bscrap\w* (?:of )?facial",
+    "f": r"\bemotion",
+    "g": r"\bbiometric categori",
+    "h": r"\breal[- ]time (?:remote )?biometric",
+}
+DECIDED_PRACTICE = re.compile(r"Art\. 5\(1\)\(([a-h])\)")
 ANNEX_POINT = re.compile(r"(Annex III,? (?:area|point|no\.?|section) )\d\b", re.I)
 SENTENCE_END = re.compile(r"(?<!\bArt\.)(?<!\bart\.)(?<!e\.g\.)(?<!i\.e\.)(?<!\bNo\.)(?<!\bvs\.)(?<=[.!?])[ \t]+|\n+")
 
@@ -29,10 +46,33 @@ def tiers_named(sentence: str) -> set[str]:
     return found
 
 
+def other_practice(sentence: str, practice: str | None) -> bool:
+    """The sentence names another Art. 5 practice than the decided one, and not the decided one ("it uses
+    subliminal techniques" in an answer on emotion recognition at work)."""
+    if practice is None:
+        return False
+    low = sentence.lower()
+    named = {p for p, pattern in PRACTICES.items() if re.search(pattern, low)}
+    return bool(named) and practice not in named
+
+
 def keep(sentence: str, tier: str, transparency: bool) -> bool:
     """A sentence stays when it names no tier other than the decided one. Art. 50 duties on top of a high or
-    minimal tier may be described, but not as a second tier ("limited risk")."""
+    minimal tier may be described, but not as a second tier ("limited risk"). A prohibited use is never said to be
+    allowed."""
+    if tier == "prohibited" and permits(sentence):
+        return False
     return not (tiers_named(sentence) - {tier})
+
+
+def permits(sentence: str) -> bool:
+    """The sentence says the use may go ahead ("Yes, we can use it"; "is not prohibited" counts, "cannot" does not)."""
+    m = PERMITS.search(sentence)
+    if m is None:
+        return False
+    if m.group().lower().startswith("not "):
+        return True
+    return not NEGATES.search(sentence)
 
 
 def _plain(text: str) -> str:
@@ -48,6 +88,8 @@ class TierGuard:
         self.tier, self.transparency, self._emit = tier, transparency, emit
         self._prompt = _plain(prompt)  # a sentence the model copies from its instructions is dropped
         # The deciding Annex III point: a model sentence citing another point for it is corrected.
+        practice = DECIDED_PRACTICE.findall(route)
+        self.practice = practice[0] if len(set(practice)) == 1 else None
         point = re.search(r"Annex III point (\d)", route)
         self.point = point.group(1) if point and len(set(re.findall(r"Annex III point (\d)", route))) == 1 else None
         self._buf = ""
@@ -75,7 +117,8 @@ class TierGuard:
             plain = _plain(sentence)
             if len(plain) >= 12 and plain in self._prompt:
                 out.append("\n" if "\n" in sep else "")
-            elif sentence.strip() and not keep(sentence, self.tier, self.transparency):
+            elif sentence.strip() and (not keep(sentence, self.tier, self.transparency) or
+                                       other_practice(sentence, self.practice)):
                 self.withheld.append(sentence.strip())
                 out.append("\n" if "\n" in sep else "")
             else:

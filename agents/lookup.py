@@ -52,6 +52,30 @@ ASKS_HISTORY = re.compile(r"\b(?:last|latest|previous|history|historical|past|re
                           r"how many times|work[- ]?orders?|WO-\d|happened|records?)\b", re.I)
 
 
+# a reference value (a limit, tolerance, torque, interval): what a record measured once does not answer it
+ASKS_SPEC = re.compile(r"\b(?:tolerances?|limits?|spec(?:ification)?s?|allowed|allowable|acceptable|permissible|maximum|"
+                       r"minimum|max|min|torques?|intervals?|clearances?|set ?points?|settings?|rated|rating)\b", re.I)
+
+
+def is_event_record(cite: Citation) -> bool:
+    """A spreadsheet row that records something that happened (a dated work order), not reference data."""
+    if cite.row is None:
+        return False
+    fields = [m.group(1).strip().lower() for m in (_FIELD.match(line.strip()) for line in cite.text.splitlines()) if m]
+    first = cite.text.split(":", 1)[1].strip() if ":" in cite.text else ""
+    return any(f in _EVENT_COLUMNS for f in fields) or bool(WORK_ORDER.match(first))
+
+
+def reference_sources(sources: list[Citation], question: str) -> list[Citation]:
+    """For a question asking a reference value (not history): the sources without work-order records, when any
+    other source is left ("alignment tolerance after a coupling change" had been answered with a record's as-found
+    0.03 mm); else all of them."""
+    if not ASKS_SPEC.search(question) or ASKS_HISTORY.search(question):
+        return sources
+    kept = [c for c in sources if not is_event_record(c)]
+    return kept or sources
+
+
 ASKS_LATEST = re.compile(r"\b(?:last|latest|most recent|newest)\b", re.I)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -10,7 +11,7 @@ from copilot.agents.asset_register import annotated_parts, known_asset
 from copilot.agents.base import AgentContext, AgentResult, AgentSpec, grounded_messages, say, stream_answer
 from copilot.agents.citations import MARKER
 from copilot.agents.figure_lists import best_figure_list, render_figure_list
-from copilot.agents.lookup import Row, find_rows, reference_rows, render_rows
+from copilot.agents.lookup import Row, find_rows, reference_rows, reference_sources, render_rows
 from copilot.agents.procedures import procedure_source, render_procedure
 from copilot.agents.prompts.maintenance import FAULT, INFORMATION, PROCEDURE
 from copilot.agents.shapes import answer_shape
@@ -105,7 +106,9 @@ class MaintenanceAgent:
             say(ctx, text)
         else:
             prompt = {"fault": FAULT, "procedure": PROCEDURE}.get(shape, INFORMATION)
-            model_text, timings = stream_answer(ctx, grounded_messages(prompt, ctx), check_stated=prompt is INFORMATION)
+            asked = dataclasses.replace(ctx, sources=reference_sources(ctx.sources, ctx.original))
+            model_text, timings = stream_answer(asked, grounded_messages(prompt, asked),
+                                                check_stated=prompt is INFORMATION)
             text = model_text.strip()
         hands_on = shape in ("fault", "procedure") and bool(HANDS_ON.search(ctx.question) or HANDS_ON.search(text))
         wants_wo = bool(WANTS_WORK_ORDER.search(ctx.original))

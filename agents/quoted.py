@@ -1,18 +1,24 @@
-"""Answers read from a table the question names, no model: a RACI row's roles, or the set a table enumerates."""
+"""Answers read from a table the question names, no model: a RACI row's roles, a timeline row's date, or the set
+a table enumerates."""
 
 from __future__ import annotations
 
 from copilot.agents.base import AgentContext, AgentResult, say
 from copilot.agents.figure_lists import named_set, render_figure_list
 from copilot.agents.raci import raci_row, render_raci
+from copilot.agents.timeline import dated_row, render_dated_row
 
 
 def quoted_answer(ctx: AgentContext) -> AgentResult | None:
     """"Who is accountable for <activity>": that RACI row's letters, read; "list the five steps of ...": the table
-    that enumerates them, quoted. None when neither applies (the model answers)."""
+    that enumerates them, quoted; "when do the Annex III rules apply": the timeline row, read. None when none
+    applies (the model answers)."""
     raci = raci_row(ctx.sources, ctx.original)
+    dated = dated_row(ctx.sources, ctx.original) if raci is None else None
     if raci is not None:
         text = render_raci(*raci, ctx.original)
+    elif dated is not None:
+        text = render_dated_row(*dated)
     else:
         listed = named_set(ctx.sources, ctx.original)
         if listed is None:

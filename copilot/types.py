@@ -103,11 +103,14 @@ class ApprovalRequest(BaseModel):
 
 
 class WithheldClaim(BaseModel):
-    """An answer sentence not shown because a figure in it is in none of the shown sources."""
+    """An answer sentence not shown because a figure in it is in none of the shown sources, or is another table
+    row's figure than the row the sentence is about."""
 
     sentence: str
     figures: list[str] = Field(default_factory=list)  # the figures no shown source holds
     cited: list[int] = Field(default_factory=list)  # the markers the sentence cited
+    # unsourced: a figure in no shown source; wrong_row: the figure is another table row's than the one named
+    reason: Literal["unsourced", "wrong_row"] = "unsourced"
 
 
 class SourceConflict(BaseModel):

@@ -38,3 +38,21 @@ def test_readiness_baseline_ori_is_the_weighted_mean_of_its_scores():
     for site in range(4):
         mean = sum(float(r[site]) * w for r, w in zip(rows, weights, strict=True))
         assert abs(mean - stated[site]) <= 0.05 + 1e-9, (site, mean, stated[site])
+
+
+def test_cl007_publishes_exactly_what_the_governance_rules_require_per_tier():
+    """The governance advisor cites CL-007's section for the decided tier beside its rule block: each item the
+    block shows must be written in that section (and no other tier's section is cited)."""
+    from copilot.agents import governance_rules as R
+    from copilot.agents.governance import TIER_SECTION
+
+    text = _doc("checklists/CL-007*.md", flat=False)
+    sections = {h.lower(): body for h, body in re.findall(r"^## (.+?)\n(.*?)(?=^## |\Z)", text, re.M | re.S)}
+    for tier, want in TIER_SECTION.items():
+        (body,) = [b for h, b in sections.items() if h.startswith(want)]
+        items = [*R.ARTICLES[tier], *R.NIST[tier], *R.CONTROLS[tier], *R.DOCUMENTATION[tier], *R.TESTS[tier],
+                 R.OVERSIGHT[tier], *R.SIGN_OFFS[tier]]
+        missing = [i for i in items if i not in body]
+        assert not missing, (tier, missing)
+        nist_line = re.search(r"NIST AI RMF subcategories:\*\* (.+)", body).group(1)
+        assert nist_line.split(", ") == R.NIST[tier]

@@ -102,13 +102,22 @@ def top_document(hits: list[Hit], doc_types: tuple[str, ...] | None = ("sop",)) 
     return next((h.chunk.doc_id for h in hits if doc_types is None or h.chunk.doc_type in doc_types), None)
 
 
+def leading_documents(hits: list[Hit], doc_types: tuple[str, ...], n: int = 2) -> list[str]:
+    """The first ``n`` distinct documents of ``doc_types`` among ``hits``, in rank order."""
+    return list(dict.fromkeys(h.chunk.doc_id for h in hits if h.chunk.doc_type in doc_types))[:n]
+
+
 def procedure_sections(deps: Deps, query: str, hits: list[Hit], k: int = 16,
                        doc_types: tuple[str, ...] | None = ("sop",)) -> list[Hit]:
     """The sections of the procedure (SOP) the search ranked first, so the one that answers a "how do I" question
     can be shown even when its words differ from the question ("removing" the seal: section "5. Removal").
     ``doc_types`` widens it to guides and manuals (the section that lists the asked figures), None to the
     first hit's document whatever its type (the overview table that enumerates a playbook's steps)."""
-    doc = top_document(hits, doc_types)
+    return document_sections(deps, query, top_document(hits, doc_types), k)
+
+
+def document_sections(deps: Deps, query: str, doc: str | None, k: int = 16) -> list[Hit]:
+    """The passages of document ``doc`` that best match ``query`` (none without a document or an index)."""
     if doc is None or deps.retriever is None:
         return []
     return deps.retriever.search(query, k=k, filters={"doc_id": doc})
@@ -121,10 +130,10 @@ def pin_exact(deps: Deps, query: str, question: str, hits: list[Hit], sources: l
     sections of the top document, searched once per document."""
     searched: dict[str | None, list[Hit]] = {}
 
-    def with_sections(doc_types: tuple[str, ...] | None) -> list[Hit]:
-        doc = top_document(hits, doc_types)
+    def with_sections(doc_types: tuple[str, ...] | None, doc: str | None = None) -> list[Hit]:
+        doc = doc or top_document(hits, doc_types)
         if doc not in searched:
-            searched[doc] = procedure_sections(deps, query, hits, doc_types=doc_types)
+            searched[doc] = document_sections(deps, query, doc)
         return hits + searched[doc]
 
     sources = pin_rows(sources, hits, f"{question}\n{query}")
@@ -135,7 +144,10 @@ def pin_exact(deps: Deps, query: str, question: str, hits: list[Hit], sources: l
     if ASKS_SET.search(question):
         sources = pin_named_set(sources, with_sections(None), question)
     if asked_quantity(question) is not None:
-        sources = pin_figures(sources, with_sections(FIGURE_DOC_TYPES), question)
+        # the two leading guides or procedures: "what gas readings before entering the wet well" ranks the pump
+        # guide first (it names the wet well); the confined-space SOP's testing section lists the readings
+        found = [h for doc in leading_documents(hits, FIGURE_DOC_TYPES) for h in with_sections(None, doc)]
+        sources = pin_figures(sources, list({h.chunk.id: h for h in found}.values()), question)
     return sources
 
 

@@ -16,6 +16,7 @@ from copilot.tables.matching import ValueMatcher
 from copilot.tables.plan import RESULT, Filter, PlanError, TablePlan
 from copilot.tables.profile import TableProfile
 from copilot.tables.store import ROW_COL, quote_ident
+from copilot.tables.subject import row_has
 
 _SQL_OPS = {"=": "=", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _SQL_FNS = {"count": "COUNT", "sum": "SUM", "avg": "AVG", "min": "MIN", "max": "MAX"}
@@ -73,6 +74,17 @@ def _where(conn: sqlite3.Connection, plan: TablePlan, profile: TableProfile,
         else:
             clauses.append("0")
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params, resolved
+
+
+def _with_subject(conn: sqlite3.Connection, profile: TableProfile, where: str, params: list[Any],
+                  subject: list[tuple[str, frozenset[str]]]) -> tuple[str, list[Any]]:
+    """``where`` narrowed to the rows whose text columns hold every subject word."""
+    text_cols = [c.name for c in profile.columns if not c.numeric]
+    sel = ", ".join(quote_ident(c) for c in text_cols)
+    rows = conn.execute(f"SELECT {ROW_COL}, {sel} FROM {quote_ident(profile.name)}{where}", params).fetchall()
+    keep = sorted(r[0] for r in rows if row_has(subject, "\n".join(str(v) for v in r[1:] if v is not None)))
+    clause = f"{ROW_COL} IN ({', '.join('?' * len(keep))})" if keep else "0"
+    return (f"{where} AND {clause}" if where else f" WHERE {clause}"), [*params, *keep]
 
 
 def _distinct(conn: sqlite3.Connection, table: str, column: str) -> list[str]:
@@ -134,10 +146,15 @@ def _default_select(plan: TablePlan, profile: TableProfile) -> list[str]:
 
 
 def execute_plan(conn: sqlite3.Connection, plan: TablePlan, profile: TableProfile, matcher: ValueMatcher,
-                 max_rows: int = 50) -> QueryResult:
-    """Execute a plan already checked by ``validate_plan`` against ``profile``."""
+                 max_rows: int = 50, subject: list[tuple[str, frozenset[str]]] | None = None) -> QueryResult:
+    """Execute a plan already checked by ``validate_plan`` against ``profile``. ``subject``: words every matched
+    row's text must hold as well (:mod:`copilot.tables.subject`)."""
     t = quote_ident(profile.name)
     where, params, resolved = _where(conn, plan, profile, matcher)
+    if subject:
+        where, params = _with_subject(conn, profile, where, params, subject)
+        resolved.append(ResolvedFilter(column="record text", op="contains", value=" + ".join(w for w, _a in subject),
+                                       method="words"))
     ids = [r[0] for r in conn.execute(f"SELECT {ROW_COL} FROM {t}{where} ORDER BY {ROW_COL}", params).fetchall()]
     base = {"table": profile.name, "row_ids": ids[:MAX_CITED_ROWS], "n_matched": len(ids), "filters": resolved}
     agg, order = plan.aggregate, plan.order_by

@@ -52,6 +52,20 @@ def _signature(p: TableProfile, values: set[str]) -> tuple[set[str], set[str]]:
     return name, words
 
 
+# a question about what happened and when: tables with an event date column (work-order history) fit it
+_HISTORY = re.compile(r"\b(?:when (?:did|was|were) (?:\w+ )?last|last time|latest|most recent|history|how many times|"
+                      r"(?:happened|occurred) (?:on|in))\b", re.I)
+_EVENT_DATE = re.compile(r"date|datetime|timestamp|opened|closed|completed|event_date|work_date", re.I)
+HISTORY_BONUS = 3.0
+
+
+def asks_latest_event(question: str, plan: TablePlan) -> bool:
+    """A "when did we last ..." question planned as the newest rows of an event table (by its date column)."""
+    order = plan.order_by.column or ""
+    return bool(_HISTORY.search(question)) and plan.aggregate.fn == "none" and plan.limit is not None and \
+        bool(_EVENT_DATE.fullmatch(order))
+
+
 def score_tables(question: str, profiles: list[TableProfile], embedder: Any | None,
                  cache: dict[str, np.ndarray], vocab: dict[str, set[str]] | None = None) -> list[tuple[float, TableProfile]]:
     """Score every table for the question.
@@ -78,6 +92,8 @@ def score_tables(question: str, profiles: list[TableProfile], embedder: Any | No
                 s += 2.0
         hits = [v for v in values[p.name] if " " in v and len(v) > 3 and f" {v} " in qlow]
         s += min(8.0, 3.0 * len(hits))
+        if _HISTORY.search(question) and any(_EVENT_DATE.fullmatch(c.name) for c in p.columns):
+            s += HISTORY_BONUS  # "when did we last change the seal": a table of dated events, not a schedule
         if qvec is not None:
             if p.name not in cache:
                 cache[p.name] = embedder.embed([table_card(p)])[0]  # type: ignore[union-attr]
@@ -136,7 +152,8 @@ _TOPN = re.compile(r"\btop (\d{1,3})\b", re.I)
 # "oldest", "longest": a superlative of one dimension; the rows holding it answer, ordered by that dimension's column
 _SUPERLATIVES = [
     (re.compile(r"\b(?:oldest|earliest)\b", re.I), "asc", re.compile(r"year|date|install|commission|built", re.I)),
-    (re.compile(r"\b(?:newest|most recent(?:ly)?)\b", re.I), "desc", re.compile(r"year|date|install|commission", re.I)),
+    (re.compile(r"\b(?:newest|most recent(?:ly)?|latest|last time|when (?:did|was|were) (?:\w+ )?last)\b", re.I), "desc",
+     re.compile(r"year|date|install|commission", re.I)),
     (re.compile(r"\blongest\b", re.I), "desc", re.compile(r"downtime|duration|hours|_h$|length|time", re.I)),
     (re.compile(r"\bshortest\b", re.I), "asc", re.compile(r"downtime|duration|hours|_h$|length|time", re.I)),
     (re.compile(r"\b(?:largest|biggest)\b", re.I), "desc", re.compile(r"power|kw|capacity|size|rating", re.I)),

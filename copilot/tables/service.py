@@ -22,9 +22,10 @@ from copilot.tables.answer import compose
 from copilot.tables.execute import execute_plan, repair_filter_columns
 from copilot.tables.matching import ValueMatcher, stems
 from copilot.tables.plan import PlanError
-from copilot.tables.planner import make_plan, score_tables
+from copilot.tables.planner import asks_latest_event, make_plan, score_tables
 from copilot.tables.profile import TableProfile
 from copilot.tables.store import connect, list_profiles, quote_ident
+from copilot.tables.subject import subject_terms
 from copilot.types import Citation
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,8 @@ log = logging.getLogger(__name__)
 _STRONG = re.compile(
     r"\b(how many|number of|count|average|mean (of|value|time)|sum of|highest|lowest|top \d+|"
     r"greater than|more than|less than|fewer than|at least|at most|equal to|for each|"
-    r"list (all|every)|rank|ranked|sorted|oldest|newest|longest|shortest|earliest|largest|biggest|smallest)\b", re.I)
+    r"list (all|every)|rank|ranked|sorted|oldest|newest|longest|shortest|earliest|largest|biggest|smallest|"
+    r"latest|most recent|last time|when (?:did|was|were) (?:\w+ )?last)\b", re.I)
 # A bare "mean" is not an average: "what does E-204 mean?" is a manual question.
 # Words such as "per", "above" or "maximum" are everywhere in manual questions
 # ("as per SOP", "vibration above 7.1 mm/s"): they do not send a question to a table.
@@ -42,6 +44,16 @@ MIN_TABLE_SCORE = 2.0
 # other long ones ("criticality", "manufacturer") are: "which assets are criticality A?"
 _PLAIN = frozenset("description component equipment components location responsible operation condition "
                    "procedure frequency quantity".split())
+
+
+def _text_values(conn: Any, profile: TableProfile, limit: int = 20000) -> list[str]:
+    """The text cells of ``profile``'s table (first ``limit`` rows), for the subject words of a question."""
+    cols = [c.name for c in profile.columns if not c.numeric]
+    if not cols:
+        return []
+    sel = ", ".join(quote_ident(c) for c in cols)
+    rows = conn.execute(f"SELECT {sel} FROM {quote_ident(profile.name)} LIMIT ?", [limit]).fetchall()
+    return [str(v) for r in rows for v in r if v is not None]
 
 
 def is_aggregate_question(question: str) -> bool:
@@ -139,7 +151,9 @@ class TableQA:
         conn = connect(self.settings)
         try:
             repair_filter_columns(conn, plan, profile, self.matcher)
-            result = execute_plan(conn, plan, profile, self.matcher, self.settings.tables.max_rows)
+            subject = subject_terms(question, profile.column_names, _text_values(conn, profile)) \
+                if asks_latest_event(question, plan) else None
+            result = execute_plan(conn, plan, profile, self.matcher, self.settings.tables.max_rows, subject=subject)
             text, citations = compose(conn, plan, profile, result)
         finally:
             conn.close()

@@ -111,3 +111,36 @@ def test_another_pumps_line_cannot_support_the_asked_pumps_figure():
     # lines naming no pump, or another kind of asset, still support (a procedure's general steps)
     loto = cite(2, "Isolate at MCC-01.\nWait 15 min for the DC bus to discharge.", doc_id="SOP-LOTO-001")
     assert ClaimChecker([loto], "How do I isolate P-101?").check("Wait 15 min [2].") is not None
+
+
+TIMELINE = cite(3, "## Timeline\n\n| Date | What applies |\n|---|---|\n"
+                   "| 2 February 2025 | Prohibited practices (Article 5) and AI literacy |\n"
+                   "| 2 August 2025 | Rules for general-purpose AI models, governance and penalties |\n"
+                   "| 2 August 2026 | Most remaining obligations, including Annex III high-risk systems |\n",
+                doc_id="CL-005", title="EU AI Act risk triage")
+
+
+def test_a_date_from_the_neighbouring_row_is_withheld_as_wrong_row():
+    report = check_text("The Annex III high-risk rules start applying on 2 August 2025 [3].", [TIMELINE],
+                        "when do Annex III high-risk rules start applying")
+    assert report.text == "" and report.withheld[0].reason == "wrong_row"
+    assert report.withheld[0].figures == ["2025"]  # the year is the checked figure of a date
+
+
+def test_the_date_of_the_row_the_sentence_names_stays():
+    ok = "The Annex III high-risk obligations apply from 2 August 2026 [3]."
+    assert check_text(ok, [TIMELINE]).text == ok
+    # a sentence that shares few words with any row is judged by the plain check only
+    assert check_text("That changes on 2 August 2025 [3].", [TIMELINE]).text.startswith("That changes")
+
+
+def test_a_figure_also_written_in_prose_is_not_a_wrong_row():
+    both = cite(4, TIMELINE.text + "\nAnnex III high-risk rules: see 2 August 2025 for the GPAI part.", doc_id="X")
+    assert check_text("The Annex III high-risk rules start applying on 2 August 2025 [4].", [both]).text
+
+
+def test_wrong_row_holds_across_rows_that_context_focus_elided():
+    focused = cite(5, TIMELINE.text.replace("| 2 February 2025 | Prohibited practices (Article 5) and AI literacy |",
+                                           "..."), doc_id="CL-005")
+    report = check_text("Annex III high-risk rules actually start applying on August 2, 2025 [5].", [focused])
+    assert report.text == "" and report.withheld[0].reason == "wrong_row"

@@ -79,3 +79,18 @@ def test_a_table_header_is_never_kept_without_a_row() -> None:
     text = "\n".join(["| Code | First response |", "|---|---|", *[f"| E-1{i:02d} | reset relay {i} |" for i in range(12)]])
     out = focus(text, QueryTerms("what should I check first?"), 12, estimate_tokens)
     assert "| Code | First response |" not in out or "| E-1" in out
+
+
+def test_a_lead_in_keeps_its_list_items() -> None:
+    text = "\n".join([
+        "## 5. Retraining",
+        *[f"Models drift for many reasons, paragraph {i} about catalysts, suppliers and instruments." for i in range(8)],
+        "A retrain is started when any of the following occurs:",
+        "- PSI above 0.25 on any top-10 feature for two consecutive weeks",
+        "- precision or recall below the G4 floor for 14 days",
+        "- a process change approved by the change board",
+        *[f"Unrelated closing paragraph {i} on rollback and versioning of models." for i in range(8)],
+    ])
+    out = focus(text, QueryTerms("when do we have to retrain a model"), 90, estimate_tokens)
+    assert "A retrain is started when any of the following occurs:\n- PSI above 0.25" in out
+    assert "- a process change approved by the change board" in out

@@ -321,3 +321,20 @@ def test_coverage_abstains_on_a_persons_name_no_source_gives():
     record = _cite(2, "wo_number: WO-2023-0210\nasset_tag: M-101\ntechnician: A. Brennan", doc_id="maintenance_history")
     assert check_coverage("name of the technician who did the M-101 IR test", [record], "x").covered
     assert check_coverage("What is the name of the procedure for hot work?", [loto], "x").covered
+
+
+def test_a_reference_value_is_not_answered_from_a_work_order_record():
+    from copilot.agents.lookup import is_event_record, reference_sources
+
+    record = Citation(marker=1, chunk_id="mh#61", doc_id="maintenance_history", title="maintenance_history.csv", row=61,
+                      text="wo_number: WO-2025-0590\nasset_tag: P-101\ndate: 2025-11-04\naction: Laser aligned to 0.03 mm")
+    guide = Citation(marker=2, chunk_id="tg#5", doc_id="TG-PUMP-001", title="Pumps",
+                     text="6. Laser-align to offset <= 0.05 mm and angularity <= 0.05 mm per 100 mm.")
+    spare = Citation(marker=3, chunk_id="sp#7", doc_id="spare_parts", title="spare_parts.csv", row=7,
+                     text="part_number: SP-1007\ndescription: Coupling flexible element")
+    assert is_event_record(record) and not is_event_record(guide) and not is_event_record(spare)
+    asked = "alignment tolerance for P-101 after changing the coupling element?"
+    assert reference_sources([record, guide, spare], asked) == [guide, spare]
+    assert reference_sources([record], asked) == [record]  # nothing else to answer from: left to the checks
+    history = "what alignment did we get last time on P-101?"
+    assert reference_sources([record, guide], history) == [record, guide]

@@ -207,3 +207,55 @@ def test_a_date_question_from_legal_is_not_a_use_case_and_a_roster_on_performanc
     roster = triage("were building a shift roster optimiser using individual performance history. tier?", None)
     assert roster.tier == "high" and "4(b)" in roster.route
     assert triage("shift rota tool that uses the pumps' performance history - tier?", None).tier != "high"
+
+
+def test_a_prohibited_use_is_never_said_to_be_allowed():
+    text = ("Yes, we can use it to monitor the operators' moods. Emotion recognition in the workplace is prohibited "
+            "under Article 5(1)(f). It may be used only for medical or safety reasons. It is not allowed at work.")
+    shown, withheld = sanitize(text, "prohibited", False)
+    assert withheld == ["Yes, we can use it to monitor the operators' moods."]
+    assert "only for medical or safety reasons" in shown and "not allowed at work" in shown
+    # the same sentence under another tier is left to the tier rules
+    assert "Yes, we can use it" in sanitize(text.split(" Emotion")[0], "high", False)[0]
+
+
+class _ObligationsIndex:
+    """A retriever holding the CL-007 checklist's tier sections (as the bundled knowledge base does)."""
+
+    def __init__(self):
+        from copilot.types import Chunk, Hit
+        self.calls = []
+        self.hits = [Hit(chunk=Chunk(id=f"CL-007#{i}", doc_id="CL-007", title="EU AI Act Obligations by Risk Tier",
+                                     section=f"EU AI Act Obligations by Risk Tier > {name} tier", text=f"{name}: ..."),
+                         score=1.0) for i, name in enumerate(["Prohibited (Article 5)", "High-risk", "Minimal risk"])]
+
+    def search(self, query, k=5, filters=None, mode=None):
+        self.calls.append(filters)
+        return [h for h in self.hits if filters and h.chunk.doc_id == filters.get("doc_id")]
+
+
+def test_the_rule_block_cites_the_obligations_section_of_the_decided_tier(settings):
+    src = [Citation(marker=1, chunk_id="c", doc_id="CL-005", title="EU AI Act Risk-Triage Questionnaire",
+                    text="4. Annex III areas: employment, recruitment and selection are high-risk.")]
+    index = _ObligationsIndex()
+    ctx = AgentContext(settings=settings, llm=FakeLLM(["Recruitment is listed in Annex III [1]."]), question=APPLICANTS,
+                       original=APPLICANTS, thread_id="t", sources=src, retriever=index)
+    result = GovernanceAgent().run(ctx)
+    (added,) = result.added_sources
+    assert added.marker == 2 and added.section.endswith("High-risk tier") and index.calls == [{"doc_id": "CL-007"}]
+    assert "**NIST AI RMF:** GOVERN 1.1" in result.text and "MANAGE 4.1 [2]" in result.text
+    assert "(Art. 14); no automatic action on people or safety functions without review. [2]" in result.text
+    # without the checklist in the index, the block is shown uncited and nothing is added
+    bare = AgentContext(settings=settings, llm=FakeLLM(["Recruitment is listed in Annex III [1]."]),
+                        question=APPLICANTS, original=APPLICANTS, thread_id="t", sources=src)
+    assert GovernanceAgent().run(bare).added_sources == []
+
+
+def test_a_prohibited_answer_explains_the_decided_practice_only():
+    text = ("Emotion recognition at the workplace is banned under Art. 5(1)(f). It involves subliminal, manipulative "
+            "or deceptive techniques that distort behaviour. Detecting mood from faces is emotion recognition, not "
+            "manipulation.")
+    shown, withheld = sanitize(text, "prohibited", False, "Art. 5(1)(f)")
+    assert withheld == ["It involves subliminal, manipulative or deceptive techniques that distort behaviour."]
+    assert "not manipulation" in shown  # names the decided practice too: kept
+    assert sanitize(text, "prohibited", False, "")[1] == []  # no decided practice known: nothing withheld for it

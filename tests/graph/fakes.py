@@ -54,6 +54,8 @@ class StaticRetriever:
                 allowed = [allowed] if isinstance(allowed, str) else allowed
                 if c.doc_type not in allowed:
                     continue
+            if filters and "doc_id" in filters and c.doc_id != filters["doc_id"]:
+                continue
             hits.append(Hit(chunk=c, score=float(sims[i]), rank=len(hits) + 1, scores={"dense": float(sims[i])}))
         return hits[: k or 6]
 

@@ -324,3 +324,18 @@ def test_a_draft_that_forbids_a_bypass_is_kept(make):
     svc = make(llm=FakeLLM(responses=["Do not bypass or jumper the low-flow trip [1]. Check the suction [1]."]))
     answer = svc.ask("Pump P-101 trips on the low-flow interlock, what should I check?", agent="maintenance")
     assert "Do not bypass" in answer.text and not answer.escalated
+
+
+def test_the_governance_rule_block_cites_the_obligations_checklist_in_the_answer(make):
+    """The section added by the agent after the prompt was built is a numbered, shown source of the Answer."""
+    from tests.graph.fakes import DEFAULT_CHUNKS, StaticRetriever, chunk
+
+    cl7 = chunk("CL-007#2", "EU AI Act Obligations by Risk Tier", "- **NIST AI RMF subcategories:** GOVERN 1.1, "
+                "GOVERN 2.1", doc_type="checklist", section="EU AI Act Obligations by Risk Tier > High-risk tier")
+    svc = make(llm=FakeLLM(responses=["Worker management is listed in Annex III [1]."]),
+               retriever=StaticRetriever([*DEFAULT_CHUNKS, cl7]))
+    answer = svc.ask("Is our AI system that monitors worker productivity high-risk under the EU AI Act?",
+                     agent="governance")
+    added = [c for c in answer.citations if c.doc_id == "CL-007"]
+    assert len(added) == 1 and f"MANAGE 4.1 [{added[0].marker}]" in answer.text
+    assert added[0].marker > max(c.marker for c in answer.citations if c.doc_id != "CL-007")

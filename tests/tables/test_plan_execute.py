@@ -175,3 +175,56 @@ def test_which_rows_have_the_highest_value_is_a_ranking_with_ties_not_a_maximum_
     assert "| Power Unit | Fuel System | Fuel Filter | Blocked | 3 | 3 | 3 | 27 |" in text  # the whole row
     per = correct(validate_plan({"table": p.name, **model_plan}, p), "highest RPN per failure mode?", p)
     assert per.group_by == "Failure Mode"  # asked per group: stays grouped
+
+
+HISTORY = ("wo_number,asset_tag,date,problem,action,downtime_h\n"
+           "WO-1,P-101,2023-01-17,Seal leaking,Replaced cartridge seal,6.5\n"
+           "WO-2,P-101,2024-09-18,Planned overhaul,Replaced impeller; checked seal faces,26\n"
+           "WO-3,P-101,2026-03-01,Oil analysis,Sampled oil; no action,0\n"
+           "WO-4,CV-401,2025-11-18,Inspection,Replaced 4 idlers; belt sway tested,3\n"
+           "WO-5,CV-401,2025-02-19,Belt torn,Replaced belt and vulcanised splice,28\n")
+
+
+@pytest.mark.parametrize("question, tag, expected", [
+    ("when did we last change the mech seal on P-101", "P-101", ["WO-1"]),  # not the newest P-101 record (WO-3)
+    ("when did we last replace the belt on CV-401", "CV-401", ["WO-5"]),  # idlers replaced, belt only tested: no
+    ("when was the last coupling change on P-101", "P-101", []),  # no record holds 'coupling': none, not WO-3
+])
+def test_the_latest_record_of_what_was_asked_not_of_the_asset(settings, tmp_path, question, tag, expected):
+    from copilot.tables.answer import compose
+    from copilot.tables.planner import asks_latest_event, correct
+    from copilot.tables.service import _text_values
+    from copilot.tables.store import register_table_file
+    from copilot.tables.subject import subject_terms
+
+    path = tmp_path / "history.csv"
+    path.write_text(HISTORY, encoding="utf-8")
+    [profile] = register_table_file(settings, path, "history")
+    model_plan = {"filters": [{"column": "asset_tag", "op": "=", "value": tag}], "select": ["date"]}
+    plan = correct(validate_plan({"table": profile.name, **model_plan}, profile), question, profile)
+    assert asks_latest_event(question, plan)
+    conn = connect(settings)
+    try:
+        subject = subject_terms(question, profile.column_names, _text_values(conn, profile))
+        res = execute_plan(conn, plan, profile, ValueMatcher(settings), max_rows=50, subject=subject)
+        text = compose(conn, plan, profile, res)[0]
+    finally:
+        conn.close()
+    shown = [w for w in ("WO-1", "WO-2", "WO-3", "WO-4", "WO-5") if f"| {w} |" in text]
+    assert shown == expected and res.n_matched == len(expected)
+    assert "record text contains" in text
+    if not expected:
+        assert text.startswith("No ") and "WO-3" not in text
+
+
+def test_a_history_question_prefers_the_table_of_dated_events(settings, tmp_path):
+    from copilot.tables.planner import score_tables
+    from copilot.tables.store import register_table_file
+
+    (tmp_path / "history.csv").write_text(HISTORY, encoding="utf-8")
+    (tmp_path / "lube.csv").write_text("asset_tag,component,lubricant,method,interval\n"
+                                       "P-101,Bearings,Oil ISO VG 68,Change oil,4000 h\n", encoding="utf-8")
+    [hist] = register_table_file(settings, tmp_path / "history.csv", "history")
+    [lube] = register_table_file(settings, tmp_path / "lube.csv", "lube")
+    best = score_tables("when did we last change the oil on P-101", [lube, hist], None, {})[0][1]
+    assert best.name == hist.name

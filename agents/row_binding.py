@@ -1,0 +1,73 @@
+"""A figure copied from the wrong row of a table.
+
+The claim check asks whether a sentence's figure is in its source. A small model reading a table often copies a
+figure that *is* in the source, but from the neighbouring row: "Annex III high-risk rules apply from 2 August
+2025" takes the date of the general-purpose-AI row of the timeline, two lines above the Annex III row. Such a
+sentence names the other row's subject far better than the row its figure comes from; that is what is tested
+here, row against row of the same table, on the words of the sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from copilot.agents.answerability import content_terms, shared_terms
+from copilot.agents.context_focus import GAP
+from copilot.agents.figures import Figure, FigurePool, extract
+from copilot.agents.lookup import _SEPARATOR, TABLE_LINE
+from copilot.identifiers import normalise_dashes
+
+# the other row must share this many of the sentence's words, and this many more than the figure's own row
+MIN_OTHER = 3
+MARGIN = 2
+
+
+@dataclass
+class TableRow:
+    text: str
+    terms: set[str]
+    pool: FigurePool
+    kinds: set[str]
+
+
+def tables(text: str) -> list[list[TableRow]]:
+    """The body rows of each Markdown table in ``text`` (header and separator lines left out; rows on both sides of
+    a ``...`` that context focus left are one table)."""
+    out: list[list[TableRow]] = []
+    current: list[str] | None = None
+    for line in [*normalise_dashes(text).splitlines(), ""]:
+        if TABLE_LINE.match(line):
+            if current is None:
+                current = []  # the header line
+            elif not _SEPARATOR.match(line):
+                current.append(line)
+            continue
+        if current is not None and line.strip() == GAP:  # a focused source elides rows: still the same table
+            continue
+        if current:
+            out.append([TableRow(r, content_terms(r), FigurePool.of([r]), {f.kind for f in extract(r, min_bare=0)})
+                        for r in current])
+        current = None
+    return out
+
+
+def wrong_row(sentence: str, figure: Figure, text: str) -> bool:
+    """True when every table row of ``text`` holding ``figure`` loses, on the sentence's words, to another row of
+    its table that holds a figure of the same kind (the sentence is about that row, the figure about another).
+    False when the figure is also in the text outside tables, or in no table row at all."""
+    prose = "\n".join(line for line in normalise_dashes(text).splitlines() if not TABLE_LINE.match(line))
+    if FigurePool.of([prose]).supports(figure):
+        return False
+    words = content_terms(sentence.replace(figure.raw, " ") if figure.raw else sentence)
+    found = False
+    for rows in tables(text):
+        holders = [r for r in rows if r.pool.supports(figure)]
+        if not holders:
+            continue
+        found = True
+        best_holder = max(len(shared_terms(words, r.terms)) for r in holders)
+        best_other = max((len(shared_terms(words, r.terms)) for r in rows
+                          if r not in holders and figure.kind in r.kinds), default=0)
+        if best_other < MIN_OTHER or best_other < best_holder + MARGIN:
+            return False
+    return found
