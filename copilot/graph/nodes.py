@@ -177,10 +177,9 @@ def draft_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str, A
                               "timings": {**state.get("timings", {}), "agent": time.perf_counter() - t0}}
     if result.agent_state is not None:
         update["agent_state"] = {name: result.agent_state}
-    if result.added_sources:  # e.g. the obligations checklist section a governance rule block quotes
-        shown = [*sources, *result.added_sources]
-        update["sources"] = [c.model_dump() for c in shown]
-        _emit(runtime, "sources", Sources(citations=shown))
+    if result.added_sources:  # e.g. the obligations checklist section a governance rule block quotes; clients
+        # get it with the answer's citations (the "sources" event announced the passages the model was shown)
+        update["sources"] = [c.model_dump() for c in [*sources, *result.added_sources]]
     return update
 
 

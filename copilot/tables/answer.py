@@ -127,6 +127,8 @@ def compose(conn: sqlite3.Connection, plan: TablePlan, profile: TableProfile,
         fn, col = plan.aggregate.fn, plan.aggregate.column
         if fn == "count":
             text = f"{fmt_value(value)} {plural(what, int(value or 0))} in {profile.name}{cond}. {refs}"
+        elif count == 1:  # "RPN of the turbocharger leaking failure mode": one row's value, not an average
+            text = f"{col} is {fmt_value(value)} for the one {what} in {profile.name}{cond}. {refs}"
         else:
             word = {"avg": "average", "sum": "total", "min": "minimum", "max": "maximum"}[fn]
             text = (f"The {word} {col} over {count} {plural(what, int(count))} in {profile.name}{cond} is "

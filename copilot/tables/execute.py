@@ -115,6 +115,30 @@ def repair_filter_columns(conn: sqlite3.Connection, plan: TablePlan, profile: Ta
             _split_value(conn, plan, profile, matcher, f, contains)
 
 
+def refit_empty(conn: sqlite3.Connection, plan: TablePlan, profile: TableProfile, matcher: ValueMatcher,
+                max_rows: int, subject: list[tuple[str, frozenset[str]]] | None = None) -> tuple[TablePlan, QueryResult]:
+    """Execute ``plan``; when its filters together match no row, move one text filter to another text column
+    that holds its value and where the filters then match ("radiator leaks": "leak" on the failure mode, not
+    on the effect column the model chose). The first such plan in column order, else the plan as it was."""
+    result = execute_plan(conn, plan, profile, matcher, max_rows, subject)
+    if result.n_matched or len(plan.filters) < 2:
+        return plan, result
+    for i, f in enumerate(plan.filters):
+        col = profile.column(f.column)
+        if col is None or col.numeric or f.op == "!=":
+            continue
+        for other in profile.columns:
+            if other.numeric or other.name == f.column or \
+                    not matcher.exact(str(f.value), _distinct(conn, profile.name, other.name), f.op == "contains"):
+                continue
+            moved = plan.model_copy(deep=True)
+            moved.filters[i].column = other.name
+            tried = execute_plan(conn, moved, profile, matcher, max_rows, subject)
+            if tried.n_matched:
+                return moved, tried
+    return plan, result
+
+
 def _split_value(conn: sqlite3.Connection, plan: TablePlan, profile: TableProfile, matcher: ValueMatcher,
                  f: Filter, contains: bool) -> None:
     """"Chiller Expansion Valve" on Failure Mode -> Equipment = "Chiller" and Failure Mode = "Expansion Valve",

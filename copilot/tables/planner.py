@@ -176,8 +176,18 @@ def superlative(question: str, p: TableProfile) -> tuple[str, str] | None:
     return None
 
 
+def _as_number(value: object) -> float | None:
+    try:
+        return float(str(value))
+    except ValueError:
+        return None
+
+
 def correct(plan: TablePlan, question: str, p: TableProfile) -> TablePlan:
     """Cheap deterministic fixes for frequent small-model slips."""
+    asked = {float(n) for n in re.findall(r"\d+(?:\.\d+)?", question.replace(",", ""))}
+    plan.filters = [f for f in plan.filters if not ((c := p.column(f.column)) is not None and c.numeric and
+                                                    _as_number(f.value) not in asked)]  # a threshold nobody asked
     ranked = superlative(question, p)
     if ranked is not None and (not plan.group_by or not _PER.search(question)):  # the rows holding the extreme
         plan.group_by = None  # value, ties kept ("oldest piece of kit": not an average per equipment type)

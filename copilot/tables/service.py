@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from copilot.config import Settings
 from copilot.llm.base import LLM, LLMError
 from copilot.tables.answer import compose
-from copilot.tables.execute import execute_plan, repair_filter_columns
+from copilot.tables.execute import refit_empty, repair_filter_columns
 from copilot.tables.matching import ValueMatcher, stems
 from copilot.tables.plan import PlanError
 from copilot.tables.planner import asks_latest_event, make_plan, score_tables
@@ -114,18 +114,25 @@ class TableQA:
             return False
         if _STRONG.search(question):
             return True
-        return bool(_WEAK.search(question)) and self._mentions_table(question, profiles)
+        return bool(_WEAK.search(question)) and self._mentions_table(question, profiles) or \
+            self._mentions_table(question, profiles, numeric_only=True)
 
-    def _mentions_table(self, question: str, profiles: list[TableProfile]) -> bool:
-        """A multi-word or acronym column/table name, or a multi-word cell value, appears in the question."""
+    def _mentions_table(self, question: str, profiles: list[TableProfile], numeric_only: bool = False) -> bool:
+        """A multi-word or acronym column/table name, or a multi-word cell value, appears in the question.
+        ``numeric_only``: a distinctive numeric column ("RPN of the turbocharger leaking failure mode"), which
+        asks for a value of a row whatever the question's form."""
         q = " " + " ".join(stems(question)) + " "
         qlow = " " + re.sub(r"[^0-9a-z]+", " ", question.lower()) + " "
         for p in profiles:
-            for n in [p.name.replace("_", " "), *(c.name.replace("_", " ") for c in p.columns)]:
+            names = [(c.name, c.numeric) for c in p.columns]
+            for n, numeric in ([] if numeric_only else [(p.name, False)]) + names:
+                n = n.replace("_", " ")
                 s = " ".join(stems(n))
                 distinctive = " " in s or (n.isupper() and len(n) >= 2) or (len(n) >= 9 and n.lower() not in _PLAIN)
-                if distinctive and f" {s} " in q:
+                if distinctive and f" {s} " in q and (numeric or not numeric_only):
                     return True
+            if numeric_only:
+                continue
             if any(" " in v and f" {v} " in qlow for v in self._vocabulary([p]).get(p.name, ())):
                 return True
         return False
@@ -153,7 +160,7 @@ class TableQA:
             repair_filter_columns(conn, plan, profile, self.matcher)
             subject = subject_terms(question, profile.column_names, _text_values(conn, profile)) \
                 if asks_latest_event(question, plan) else None
-            result = execute_plan(conn, plan, profile, self.matcher, self.settings.tables.max_rows, subject=subject)
+            plan, result = refit_empty(conn, plan, profile, self.matcher, self.settings.tables.max_rows, subject)
             text, citations = compose(conn, plan, profile, result)
         finally:
             conn.close()

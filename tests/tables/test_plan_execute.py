@@ -228,3 +228,30 @@ def test_a_history_question_prefers_the_table_of_dated_events(settings, tmp_path
     [lube] = register_table_file(settings, tmp_path / "lube.csv", "lube")
     best = score_tables("when did we last change the oil on P-101", [lube, hist], None, {})[0][1]
     assert best.name == hist.name
+
+
+def test_one_rows_value_is_stated_as_its_value_not_an_average(loaded):
+    settings, p = loaded
+    text = _compose(settings, p, {"filters": [{"column": "Sub-Component", "op": "=", "value": "Turbocharger"}],
+                                  "aggregate": {"fn": "avg", "column": "RPN"}})
+    assert text.startswith("RPN is 27 for the one ") and "average" not in text
+
+
+def test_an_invented_threshold_is_dropped_and_an_empty_filter_moves_to_the_column_that_holds_it(loaded):
+    from copilot.tables.execute import refit_empty
+    from copilot.tables.planner import correct
+
+    settings, p = loaded
+    raw = {"filters": [{"column": "Sub-Component", "op": "=", "value": "Fuel Cooler"},
+                       {"column": "Notes", "op": "contains", "value": "leaking"},
+                       {"column": "Occurrence", "op": "=", "value": 5}]}
+    plan = correct(validate_plan({"table": p.name, **raw}, p), "Occurrence of fuel cooler leaking?", p)
+    assert [f.column for f in plan.filters] == ["Sub-Component", "Notes"]  # nobody asked for occurrence 5
+    conn = connect(settings)
+    try:
+        moved, res = refit_empty(conn, plan, p, ValueMatcher(settings), 50)
+    finally:
+        conn.close()
+    assert moved.filters[1].column == "Failure Mode" and res.n_matched == 1
+    plan = correct(validate_plan({"table": p.name, **raw}, p), "which rows have occurrence 5?", p)
+    assert len(plan.filters) == 3  # asked for: kept

@@ -27,6 +27,8 @@ def test_needs_table_requires_a_loaded_table(settings, fmea_csv):
     assert not qa.needs_table("Explain the EU AI Act risk tiers")
     assert qa.needs_table("which failure modes are occurrence 3?")  # a long one-word column name: a listing
     assert not qa.needs_table("which component is in the description?")  # long, but everyday words
+    assert qa.needs_table("RPN of the turbocharger wearing failure mode?")  # a numeric column asked, no 'what'
+    assert not qa.needs_table("Subsystem of the turbocharger?")  # a text column alone needs 'what/which/show'
 
 
 def test_numeric_filter_answer_cites_rows(loaded):
