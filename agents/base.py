@@ -13,6 +13,7 @@ from copilot.agents.citations import MarkerFilter, format_sources
 from copilot.agents.claim_check import ClaimChecker, ClaimGate
 from copilot.agents.coverage import not_stated_message
 from copilot.agents.prompts.shared import shared_messages
+from copilot.agents.shapes import FOLLOW_ON, follow_on_asks
 from copilot.config import Settings
 from copilot.llm.base import LLM, Message
 from copilot.retrieval.base import Filters, Retriever
@@ -62,7 +63,8 @@ class AgentResult:
     timings: dict[str, float] = field(default_factory=dict)
     model_called: bool = False
     abstained: bool = False  # the answer says the documents do not hold what was asked
-    # sources a deterministic part of the text rests on, found after the prompt was built (numbered after ctx.sources)
+    # sources a deterministic part of the text rests on, found after the prompt was built: numbered after ctx.sources,
+    # or with a shown source's marker to give that passage in full
     added_sources: list[Citation] = field(default_factory=list)
 
 
@@ -101,6 +103,11 @@ class AgentSpec:
 def grounded_messages(instructions: str, ctx: AgentContext, extra: str = "") -> list[Message]:
     """The shared system message, then one user turn: agent instructions, numbered sources, the question."""
     user = f"{instructions.strip()}\n\nSources:\n{format_sources(ctx.sources)}\n\n{extra}Question: {ctx.question}"
+    asks = follow_on_asks(ctx.question)
+    if asks:  # "how far ... and how long ...": the small model answered the first part only
+        first = FOLLOW_ON.split(ctx.question)[0].strip(" ?,")
+        user += "\nThis asks " + str(1 + len(asks)) + " things. Answer each on its own line:\n" + "\n".join(
+            f"{i}. {a}?" for i, a in enumerate([first, *asks], start=1))
     return shared_messages(user)
 
 
@@ -112,7 +119,9 @@ def stream_answer(ctx: AgentContext, messages: list[Message], *, max_tokens: int
     recorded in ``ctx.checks`` (:mod:`copilot.agents.claim_check`); a repeated sentence is dropped and a looping
     answer is stopped. With ``check_stated``, a specific question is first put to the model as a yes/no
     on the same prompt (:mod:`copilot.agents.answerability`); "no" is answered with an abstention instead."""
-    if check_stated and ctx.settings.agents.stated_check and is_specific(ctx.original):
+    # several questions in one: a "no" for one part would hide the others (the claim check still guards figures)
+    if check_stated and ctx.settings.agents.stated_check and is_specific(ctx.original) and \
+            not follow_on_asks(ctx.original):
         start = time.perf_counter()
         ctx.checks.stated = sources_state(ctx.llm, messages)
         if should_abstain(ctx.checks.stated, ctx.original, ctx.sources):

@@ -101,6 +101,22 @@ def extract(text: str, *, min_bare: float = 10.0) -> list[Figure]:
     return out
 
 
+_STARTS_ITEM = re.compile(r"^\s*(?:[|#>*•-]|\d+(?:\.\d+)*[.)]?\s|[A-Za-z][\w ()/%.-]{0,60}:\s)")
+
+
+def logical_lines(text: str) -> list[str]:
+    """The lines of ``text`` with hard-wrapped prose joined: "... for at least 60" + "minutes after it ends" is one
+    line, so "60 minutes" is found; table rows, list items, headings and "field: value" lines stay lines."""
+    out: list[str] = []
+    for line in text.splitlines():
+        if out and line.strip() and out[-1].strip() and not _STARTS_ITEM.match(line) and \
+                not out[-1].lstrip().startswith("|"):
+            out[-1] = f"{out[-1].rstrip()} {line.strip()}"
+        else:
+            out.append(line)
+    return out
+
+
 @dataclass
 class FigurePool:
     """The figures of a set of texts, for membership tests that tolerate a unit written in a
@@ -116,7 +132,7 @@ class FigurePool:
         values: set[str] = set()
         lines: list[tuple[set[str], str]] = []
         for text in texts:
-            for line in normalise_dashes(text).splitlines():
+            for line in logical_lines(normalise_dashes(text)):
                 figs = extract(line, min_bare=0)
                 if not figs:
                     continue

@@ -50,7 +50,7 @@ class GovernanceAgent:
         raw, timings = stream_answer(dataclasses.replace(ctx, emit=guard.feed), grounded_messages(prompt, ctx))
         guard.flush()
         obligations = obligations_source(ctx, decision.tier)
-        added = [obligations] if obligations is not None and obligations not in ctx.sources else []
+        added = [obligations] if obligations is not None and obligations not in ctx.sources else []  # new or whole
         block = _compose(decision, obligations)
         say(ctx, block)
         model_text, _ = sanitize(raw, decision.tier, decision.transparency, decision.route)
@@ -110,19 +110,29 @@ TIER_SECTION = {"prohibited": "prohibited", "high": "high-risk", "limited": "lim
 
 
 def obligations_source(ctx: AgentContext, tier: str) -> Citation | None:
-    """The section of the obligations checklist (CL-007) for ``tier``: the source of the rule block's articles,
-    NIST subcategories, controls and sign-offs. A shown source when the search already found it, else a new one
-    numbered after the shown sources; None when the knowledge base has no such checklist."""
+    """The section of the obligations checklist (CL-007) for ``tier``, whole (all its passages, not the part the
+    context budget kept): the source of the rule block's articles, NIST subcategories, controls and sign-offs.
+    It keeps the marker of a shown passage of that section, else takes the next one; None when the knowledge
+    base has no such checklist."""
     want = TIER_SECTION[tier]
     shown = next((c for c in ctx.sources if c.doc_id == OBLIGATIONS_DOC and want in (c.section or "").lower()), None)
-    if shown is not None or ctx.retriever is None:
+    if ctx.retriever is None:
         return shown
     try:
         hits = ctx.retriever.search(f"{want} tier obligations", k=8, filters={"doc_id": OBLIGATIONS_DOC})
-    except Exception:  # noqa: BLE001 - the block is still shown, uncited
-        return None
-    hit = next((h for h in hits if want in (h.chunk.section or "").lower()), None)
-    return Citation.from_chunk(len(ctx.sources) + 1, hit.chunk) if hit is not None else None
+    except Exception:  # noqa: BLE001 - the block is still shown, cited to what was shown if anything
+        return shown
+    parts = sorted((h.chunk for h in hits if want in (h.chunk.section or "").lower()), key=lambda c: _part(c.id))
+    if not parts:
+        return shown
+    whole = Citation.from_chunk(shown.marker if shown is not None else len(ctx.sources) + 1, parts[0])
+    whole.text = "\n".join(dict.fromkeys(c.text for c in parts))
+    return whole
+
+
+def _part(chunk_id: str) -> int:
+    tail = chunk_id.rsplit("#", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
 
 
 def _compose(d: Decision, source: Citation | None = None) -> str:

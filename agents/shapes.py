@@ -36,3 +36,14 @@ def answer_shape(question: str) -> str:
     if identifiers(question):
         return "lookup"
     return "information"
+
+
+# "how far do I move combustibles and how long is the fire watch after": a second question joined by "and"
+FOLLOW_ON = re.compile(r"(?:,|\s)\s*(?:and|&|\+|also|plus)\s+(?=(?:how|what|when|who|which|where|whats|what's)\b)", re.I)
+
+
+def follow_on_asks(question: str) -> list[str]:
+    """The questions joined to the first one ("... and how long is the fire watch after"), each searched on its
+    own so its passage is shown too; [] for a single question."""
+    parts = FOLLOW_ON.split(question)
+    return [p.strip(" ?,") for p in parts[1:] if len(p.split()) >= 3]

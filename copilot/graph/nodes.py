@@ -177,9 +177,10 @@ def draft_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str, A
                               "timings": {**state.get("timings", {}), "agent": time.perf_counter() - t0}}
     if result.agent_state is not None:
         update["agent_state"] = {name: result.agent_state}
-    if result.added_sources:  # e.g. the obligations checklist section a governance rule block quotes; clients
-        # get it with the answer's citations (the "sources" event announced the passages the model was shown)
-        update["sources"] = [c.model_dump() for c in [*sources, *result.added_sources]]
+    if result.added_sources:  # e.g. the obligations checklist section a governance rule block quotes (replacing a
+        # shown passage of it by marker); clients get it with the answer's citations
+        by_marker = {c.marker: c for c in [*sources, *result.added_sources]}
+        update["sources"] = [by_marker[m].model_dump() for m in sorted(by_marker)]
     return update
 
 

@@ -16,7 +16,7 @@ from copilot.agents.prompts.shared import shared_messages
 from copilot.agents.routing_signals import is_followup
 from copilot.agents.safe_way import CANDIDATES as SAFE_WAY_CANDIDATES
 from copilot.agents.safe_way import FILTERS as SAFE_WAY_FILTERS
-from copilot.agents.shapes import answer_shape
+from copilot.agents.shapes import answer_shape, follow_on_asks
 from copilot.graph.deps import Deps
 from copilot.identifiers import PART_NUMBER, asset_tag_candidates, identifiers, is_fault_code
 from copilot.retrieval.base import Filters
@@ -85,6 +85,10 @@ def search(deps: Deps, query: str, filters: Filters | None, extra: list[tuple[st
     hits = [h for h in hits if (_dense(h) is None or _dense(h) >= min_rel * 0.8)]
     keyed = keyed_hits(retriever, query, hits, filters)
     hits = keyed + [h for h in hits if all(h.chunk.id != x.chunk.id for x in keyed)]
+    for ask in follow_on_asks(query)[:_MAX_KEYS]:  # its best passage second, so the context budget keeps it
+        best = next(iter(retriever.search(ask, k=1, filters=filters)), None)
+        if best is not None and (_dense(best) or 0) >= min_rel and all(best.chunk.id != h.chunk.id for h in hits):
+            hits.insert(1, best)
     for q, f in extra:
         try:
             found = retriever.search(q, k=1, filters=f)

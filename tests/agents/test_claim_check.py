@@ -144,3 +144,10 @@ def test_wrong_row_holds_across_rows_that_context_focus_elided():
                                            "..."), doc_id="CL-005")
     report = check_text("Annex III high-risk rules actually start applying on August 2, 2025 [5].", [focused])
     assert report.text == "" and report.withheld[0].reason == "wrong_row"
+
+
+def test_a_figure_wrapped_over_two_lines_is_found():
+    sop = cite(6, "5.2 The fire watch stays at the work for the whole time hot work is going on, and for at least 60\n"
+                  "minutes after it ends.\n| Gas | Limit |\n|---|---|\n| CO | 25\nppm |", doc_id="SOP-HW-001")
+    assert check_text("The fire watch stays for at least 60 minutes after the work ends [6].", [sop]).text
+    assert not check_text("CO must stay below 25 ppm [6].", [sop]).text  # a table row is not joined to prose

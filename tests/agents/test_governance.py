@@ -259,3 +259,20 @@ def test_a_prohibited_answer_explains_the_decided_practice_only():
     assert withheld == ["It involves subliminal, manipulative or deceptive techniques that distort behaviour."]
     assert "not manipulation" in shown  # names the decided practice too: kept
     assert sanitize(text, "prohibited", False, "")[1] == []  # no decided practice known: nothing withheld for it
+
+
+def test_a_shown_part_of_the_obligations_section_is_given_whole_under_its_marker(settings):
+    from copilot.types import Chunk, Hit
+
+    index = _ObligationsIndex()
+    index.hits.append(Hit(chunk=Chunk(id="CL-007#high-risk-tier#2", doc_id="CL-007", title="Obligations",
+                                      section="High-risk tier", text="- **Sign-offs:** Use-case owner"), score=0.9))
+    index.hits[1] = Hit(chunk=index.hits[1].chunk.model_copy(update={"id": "CL-007#high-risk-tier#1"}), score=1.0)
+    focused = Citation(marker=2, chunk_id="CL-007#high-risk-tier#2", doc_id="CL-007", title="Obligations",
+                       section="High-risk tier", text="...")
+    src = [Citation(marker=1, chunk_id="c", doc_id="CL-005", title="EU AI Act Risk-Triage Questionnaire",
+                    text="4. Annex III areas: employment, recruitment and selection are high-risk."), focused]
+    ctx = AgentContext(settings=settings, llm=FakeLLM(["Recruitment is listed in Annex III [1]."]), question=APPLICANTS,
+                       original=APPLICANTS, thread_id="t", sources=src, retriever=index)
+    (whole,) = GovernanceAgent().run(ctx).added_sources
+    assert whole.marker == 2 and whole.text == "High-risk: ...\n- **Sign-offs:** Use-case owner"
