@@ -18,7 +18,7 @@ from copilot.types import Citation
 # attribute -> (how a question asks for it, what a source that gives it contains, who to ask)
 ATTRIBUTES: dict[str, tuple[str, str, str]] = {
     "price": (r"\b(price|prices|cost|costs|costed|how much (?:did|does|do|was|is|will) .{0,40}\b(?:cost|pay|paid)|paid|"
-              r"purchase value|budget|invoice|quotation)\b",
+              r"purchase value|budget(?:ed|s)?|invoice|quotation)\b",
               r"[$€£]|\b(?:price|cost|costs|eur|usd|gbp|budget|invoice)\b", "purchasing or finance"),
     "vendor": (r"\b((?:which|what|who(?:'s| is| was)?)\b[^?.]{0,30}\b(?:vendor|supplier|distributor|reseller)|"
                r"(?:vendor|supplier|distributor)(?:'s)? (?:name|contact)|supplied by|bought from|purchased from|"

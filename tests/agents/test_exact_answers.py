@@ -338,3 +338,14 @@ def test_a_reference_value_is_not_answered_from_a_work_order_record():
     assert reference_sources([record], asked) == [record]  # nothing else to answer from: left to the checks
     history = "what alignment did we get last time on P-101?"
     assert reference_sources([record, guide], history) == [record, guide]
+
+
+def test_a_budgeted_amount_is_a_price_the_sources_must_hold():
+    from copilot.agents.coverage import asked_attribute
+
+    question = "how much is budgeted for the Riverside historian retention upgrade and when does it go live"
+    assert asked_attribute(question) == "price"
+    retention = Citation(marker=1, chunk_id="dr#26", doc_id="CL-003", title="Data Readiness Checklist",
+                         text="Raw one-second data kept 13 months; one-minute aggregates kept 7 years.")
+    result = check_coverage(question, [retention], "the site reliability engineer")
+    assert not result.covered and result.attribute == "price"
