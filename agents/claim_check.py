@@ -92,6 +92,9 @@ def _family(tag: str) -> str:
     return tag.split("-", 1)[0]
 
 
+_FIGURE_CLAUSE = re.compile(r"[,;]\s+(?=\d)")
+
+
 def _about(text: str, tags: list[str], asked: list[str]) -> str:
     """``text`` without the lines that name another asset of the asked kind and nothing asked
     ("95 N·m on P-201 and P-601" cannot support a figure asked for P-101)."""
@@ -99,7 +102,10 @@ def _about(text: str, tags: list[str], asked: list[str]) -> str:
         return text
     families = {_family(t) for t in tags}
     kept = []
-    for line in logical_lines(text):  # a wrapped paragraph is one line: its asset may be named on another
+    # a wrapped paragraph is one line (its asset may be named on another); "150 N·m on P-101/P-102, 95 N·m on
+    # P-201" is two clauses, each figure with its own assets
+    clauses = [c for line in logical_lines(text) for c in _FIGURE_CLAUSE.split(line)]
+    for line in clauses:
         if any(a in identifiers(line) for a in asked):
             kept.append(line)
             continue

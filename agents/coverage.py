@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from copilot.identifiers import identifiers, normalise_dashes
+from copilot.tables.planner import EVENT_DATE_COLUMN
 from copilot.types import Citation
 
 # attribute -> (how a question asks for it, what a source that gives it contains, who to ask)
@@ -147,6 +148,20 @@ def asked_periods(question: str) -> list[tuple[str, re.Pattern[str]]]:
 ASKED_YEAR = re.compile(r"\b(?:in|during|for|throughout|over)\s+(?:the\s+year\s+)?((?:19|20)\d{2})\b(?!\s*[-/])", re.I)
 
 
+# a count of events in a year: only an event record's own date is a record of that year (P-201's register row
+# shows its last overhaul in 2022; that is no record of its seal failures in 2022)
+ASKS_EVENT_COUNT = re.compile(r"\b(?:how many|number of|count)\b.{0,50}\b(?:failures?|trips?|breakdowns?|faults?|alarms?|"
+                              r"work[- ]?orders?|WOs?|jobs?|repairs?|times|leaks?|stoppages?|call-?outs?)\b", re.I)
+
+
+def _dated_text(c: Citation, events: bool) -> str:
+    """The text of ``c`` a year is looked for in: for a count of events, a table row's date fields only."""
+    if not events or c.row is None:
+        return c.text
+    return "\n".join(line for line in c.text.splitlines()
+                     if EVENT_DATE_COLUMN.fullmatch(line.split(":", 1)[0].strip()))
+
+
 def asked_years(question: str) -> list[str]:
     """Calendar years the question asks about ("the 2026 IR test" is not asked this way; "in 2026" is)."""
     return list(dict.fromkeys(m.group(1) for m in ASKED_YEAR.finditer(question)))
@@ -168,7 +183,8 @@ def check_coverage(question: str, sources: list[Citation], contact: str, origina
                         f"what to do about it from them. Please check the code or tag, or ask {contact}.")
     coverage = _attribute_coverage(question, sources, contact)
     named = [c for c in sources if any(_mentions(c, e) for e in identifiers(question))] or sources
-    years = [y for y in asked_years(question) if not any(re.search(rf"\b{y}\b", c.text) for c in named)]
+    events = bool(ASKS_EVENT_COUNT.search(question))
+    years = [y for y in asked_years(question) if not any(re.search(rf"\b{y}\b", _dated_text(c, events)) for c in named)]
     if coverage.covered and years and sources:
         about = f" for {coverage.entity}" if coverage.entity else ""
         return Coverage(False, coverage.attribute, years[0],

@@ -101,7 +101,8 @@ def extract(text: str, *, min_bare: float = 10.0) -> list[Figure]:
     return out
 
 
-_STARTS_ITEM = re.compile(r"^\s*(?:[|#>*•-]|\d+(?:\.\d+)*[.)]?\s|[A-Za-z][\w ()/%.-]{0,60}:\s)")
+# a list item starts "3. ", "2) " or "7.4 "; "95 N·m on P-201" continues the line before it
+_STARTS_ITEM = re.compile(r"^\s*(?:[|#>*•-]|\d+(?:\.\d+)*[.)]\s|\d+(?:\.\d+)+\s|[A-Za-z][\w ()/%.-]{0,60}:\s)")
 
 
 def logical_lines(text: str) -> list[str]:

@@ -8,13 +8,21 @@ from typing import Any
 
 from copilot.agents.answerability import content_terms, shared_terms
 from copilot.agents.asset_register import annotated_parts, known_asset
-from copilot.agents.base import AgentContext, AgentResult, AgentSpec, grounded_messages, say, stream_answer
+from copilot.agents.base import (
+    AgentContext,
+    AgentResult,
+    AgentSpec,
+    TurnChecks,
+    grounded_messages,
+    say,
+    stream_answer,
+)
 from copilot.agents.citations import MARKER
 from copilot.agents.figure_lists import best_figure_list, render_figure_list
 from copilot.agents.lookup import Row, find_rows, reference_rows, reference_sources, render_rows
 from copilot.agents.procedures import procedure_source, render_procedure
 from copilot.agents.prompts.maintenance import FAULT, INFORMATION, PROCEDURE
-from copilot.agents.shapes import answer_shape
+from copilot.agents.shapes import ASKS_PAST, FOLLOW_ON, answer_shape, follow_on_asks
 from copilot.identifiers import SEE_CODE, asset_tag_candidates, fault_codes, identifiers
 from copilot.retrieval.base import Filters
 from copilot.types import Citation
@@ -52,6 +60,40 @@ def priority_for(text: str) -> str:
     if HIGH.search(text):
         return "high"
     return "medium"
+
+
+# what a fault code's row answers, whatever words it uses: its meaning, causes and first checks
+ROW_ANSWERS = re.compile(r"\b(?:mean\w*|cause\w*|why|check\w*|first|what (?:do|should) (?:i|we) do|fix\w*)\b", re.I)
+
+
+def answer_follow_ons(ctx: AgentContext, shown: str, fault_row: bool = False) -> tuple[str, dict[str, float]]:
+    """The model's answers to the questions joined to the first one that ``shown`` (a row, a figure list or a
+    procedure, quoted) does not answer (most of its words are not in it); each checked like any model answer. A part the sources do not state is
+    said so for that part, without hiding the quoted answer to the first part."""
+    held = content_terms(shown)
+    asks = [a for a in follow_on_asks(ctx.original)
+            if len(shared_terms(content_terms(a), held)) < ROW_ANSWER_SHARE * len(content_terms(a))
+            and not (fault_row and ROW_ANSWERS.search(a))]
+    named = identifiers(FOLLOW_ON.split(ctx.original)[0])
+    out, timings = "", {}
+    for ask in asks:
+        keys = identifiers(ask) or named
+        events = [r for k in keys for r in find_rows(ctx.sources, k) if r.is_event] if ASKS_PAST.search(ask) else []
+        if events:  # "has that one come up before": the work-order records that name it, verbatim
+            text = f"**Records naming {', '.join(keys)}:**\n\n{render_rows(events, ctx.sources)}"
+            say(ctx, "\n\n" + text)
+            out += "\n\n" + text
+            continue
+        question = ask if identifiers(ask) or not named else f"{ask} ({', '.join(named)})"
+        sub = dataclasses.replace(ctx, question=question, original=question, checks=TurnChecks())
+        say(ctx, "\n\n")
+        text, took = stream_answer(sub, grounded_messages(INFORMATION, sub))
+        out += "\n\n" + text.strip()
+        ctx.checks.withheld.extend(sub.checks.withheld)
+        ctx.checks.looped = ctx.checks.looped or sub.checks.looped
+        ctx.checks.invalid_markers += sub.checks.invalid_markers
+        timings = {k: timings.get(k, 0.0) + v for k, v in took.items()}
+    return out, timings
 
 
 _LIST_ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*])\s+(.*\S)")
@@ -115,6 +157,11 @@ class MaintenanceAgent:
             model_text, timings = stream_answer(asked, grounded_messages(prompt, asked),
                                                 check_stated=prompt is INFORMATION)
             text = model_text.strip()
+        deterministic = bool(rows) or figures is not None or procedure is not None
+        if deterministic:  # "whats E-208 mean? and has that one come up before": the row answers the first part only
+            more, timings = answer_follow_ons(ctx, text, fault_row=bool(rows) and shape == "fault")
+            text += more
+            model_text = text
         hands_on = shape in ("fault", "procedure") and bool(HANDS_ON.search(ctx.question) or HANDS_ON.search(text))
         wants_wo = bool(WANTS_WORK_ORDER.search(ctx.original))
         safety = self._safety_requirements(ctx.sources)
@@ -128,7 +175,7 @@ class MaintenanceAgent:
         if wants_wo or (diagnosed and assets):
             proposal = self._work_order(ctx, text, assets, safety, rows)
         return AgentResult(text=text, model_text=model_text, proposal=proposal, timings=timings,
-                           model_called=not rows and figures is None and procedure is None,
+                           model_called=not deterministic or bool(timings),
                            structured={"assets": assets, "hands_on": hands_on, "shape": shape,
                                        "rows": [r.key for r in rows]})
 

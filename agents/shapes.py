@@ -39,7 +39,10 @@ def answer_shape(question: str) -> str:
 
 
 # "how far do I move combustibles and how long is the fire watch after": a second question joined by "and"
-FOLLOW_ON = re.compile(r"(?:,|\s)\s*(?:and|&|\+|also|plus)\s+(?=(?:how|what|when|who|which|where|whats|what's)\b)", re.I)
+# "whats E-208 mean? and has that one ever come up before", "... and do we need the tripod": a yes/no question joined
+FOLLOW_ON = re.compile(r"(?:,|\s)\s*(?:and|&|\+|also|plus)\s+(?=(?:how|what|when|who|which|where|whats|what's)\b|"
+                       r"(?:do|does|did|is|are|has|have|can|should|must|was|were)\s+(?:we|i|you|it|that|this|there|they|"
+                       r"the|a|an|any)\b)", re.I)
 
 
 def follow_on_asks(question: str) -> list[str]:
@@ -47,3 +50,8 @@ def follow_on_asks(question: str) -> list[str]:
     own so its passage is shown too; [] for a single question."""
     parts = FOLLOW_ON.split(question)
     return [p.strip(" ?,") for p in parts[1:] if len(p.split()) >= 3]
+
+
+# "has that one ever come up before", "did we see it last time": asks the records, not the manuals
+ASKS_PAST = re.compile(r"\bever\b|\b(?:come up|happened|occurred|seen|had|failed) (?:\w+ )?before\b|\bprevious(?:ly)?\b|"
+                       r"\blast time\b|\bin the past\b|\bhistory\b", re.I)

@@ -8,6 +8,7 @@ agents, the claim check and the work-order validation agree.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # Any code-like identifier: letters, a dash, digits (and more dash groups): E-204, P-101A, SOP-LOTO-001.
 IDENTIFIER = re.compile(r"\b[A-Z]{1,5}(?:-[A-Z]{2,8})*-\d{2,5}[A-Z]?(?:-\d{2,5})?\b")
@@ -57,3 +58,18 @@ def asset_tag_candidates(text: str) -> list[str]:
 
 def fault_codes(text: str) -> list[str]:
     return [t for t in identifiers(text) if FAULT_CODE.fullmatch(t)]
+
+
+# A tag or code typed without its dash or in lower case, as users type on a phone: "P201", "cv401", "e204".
+LOOSE_IDENTIFIER = re.compile(r"\b([A-Za-z]{1,4})(-?)(\d{2,5})([A-Za-z]?)\b")
+
+
+def canonical_identifiers(text: str, known: Callable[[str], bool]) -> str:
+    """``text`` with each loosely typed identifier written the way the documents write it ("P201" ->
+    "P-201"), only where ``known`` confirms the dashed form exists ("VG220" stays: no document has VG-220)."""
+    def fix(m: re.Match[str]) -> str:
+        canonical = f"{m.group(1).upper()}-{m.group(3)}{m.group(4).upper()}"
+        if m.group(0) == canonical:
+            return canonical
+        return canonical if known(canonical) else m.group(0)
+    return LOOSE_IDENTIFIER.sub(fix, text)

@@ -20,7 +20,14 @@ from copilot.agents.safe_way import rule_sources, safe_way
 from copilot.agents.safety import check_request
 from copilot.graph.contract import Event, EventType, Progress, RouteInfo, Sources, TablePlan, Token
 from copilot.graph.finalize import finalize_answer
-from copilot.graph.retrieve import pin_exact, rewrite_question, search, search_rules, table_answer
+from copilot.graph.retrieve import (
+    canonical_question,
+    pin_exact,
+    rewrite_question,
+    search,
+    search_rules,
+    table_answer,
+)
 from copilot.graph.state import CopilotState, Draft, RunContext
 from copilot.identifiers import asset_tag_candidates
 from copilot.types import Citation
@@ -35,9 +42,10 @@ def _emit(runtime: Runtime[RunContext], type_: EventType, payload: BaseModel) ->
 def safety_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str, Any]:
     """Record the user turn and stop requests to defeat safety measures or to hijack the copilot."""
     deps = runtime.context.deps
-    question = state["question"]
+    question = canonical_question(deps, state["question"])  # "P201" -> "P-201" for every later step
     verdict = check_request(question, contact=deps.settings.agents.escalation_contact, embedder=deps.embedder)
     update: dict[str, Any] = {
+        "question": question,
         "messages": [{"role": "user", "content": question, "turn_id": state["turn_id"], "user": state.get("user")}],
         "safety": verdict.model_dump(), "draft": None, "answer": None, "proposal": None, "outcome": None,
         "sources": [], "table": None, "best_relevance": None, "timings": {"start": time.time()},

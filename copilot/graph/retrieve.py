@@ -16,9 +16,15 @@ from copilot.agents.prompts.shared import shared_messages
 from copilot.agents.routing_signals import is_followup
 from copilot.agents.safe_way import CANDIDATES as SAFE_WAY_CANDIDATES
 from copilot.agents.safe_way import FILTERS as SAFE_WAY_FILTERS
-from copilot.agents.shapes import answer_shape, follow_on_asks
+from copilot.agents.shapes import ASKS_PAST, FOLLOW_ON, answer_shape, follow_on_asks
 from copilot.graph.deps import Deps
-from copilot.identifiers import PART_NUMBER, asset_tag_candidates, identifiers, is_fault_code
+from copilot.identifiers import (
+    PART_NUMBER,
+    asset_tag_candidates,
+    canonical_identifiers,
+    identifiers,
+    is_fault_code,
+)
 from copilot.retrieval.base import Filters
 from copilot.types import Citation, Hit
 
@@ -33,6 +39,23 @@ REWRITE_PROMPT = (
 
 def last_user_turns(messages: list[dict[str, Any]], n: int) -> list[str]:
     return [m["content"] for m in messages if m.get("role") == "user"][-n:] if n else []
+
+
+def canonical_question(deps: Deps, question: str) -> str:
+    """The question with tags and codes typed loosely ("P201", "cv401") written as the documents write them,
+    so that every later step (coverage, row lookups, the claim check) recognises them."""
+    retriever = deps.retriever
+    if retriever is None:
+        return question
+
+    def known(tag: str) -> bool:
+        try:
+            hits = retriever.search(tag, k=3, mode="bm25")
+        except Exception:  # noqa: BLE001 - a spelling help must never fail the turn
+            return False
+        return any(tag in identifiers(h.chunk.text) for h in hits)
+
+    return canonical_identifiers(question, known)
 
 
 def rewrite_question(deps: Deps, question: str, messages: list[dict[str, Any]]) -> tuple[str, str]:
@@ -85,9 +108,17 @@ def search(deps: Deps, query: str, filters: Filters | None, extra: list[tuple[st
     hits = [h for h in hits if (_dense(h) is None or _dense(h) >= min_rel * 0.8)]
     keyed = keyed_hits(retriever, query, hits, filters)
     hits = keyed + [h for h in hits if all(h.chunk.id != x.chunk.id for x in keyed)]
+    named = identifiers(FOLLOW_ON.split(query)[0])
     for ask in follow_on_asks(query)[:_MAX_KEYS]:  # its best passage second, so the context budget keeps it
-        best = next(iter(retriever.search(ask, k=1, filters=filters)), None)
-        if best is not None and (_dense(best) or 0) >= min_rel and all(best.chunk.id != h.chunk.id for h in hits):
+        if not identifiers(ask) and named:  # "and has that one come up before": the code the first part names
+            ask = f"{ask} {' '.join(named)}"
+        records = {"doc_type": "table"} if ASKS_PAST.search(ask) else filters  # the work-order history
+        best = next(iter(retriever.search(ask, k=1, filters=records)), None)
+        if best is None or (_dense(best) or 0) < min_rel:
+            continue
+        at = next((i for i, h in enumerate(hits) if h.chunk.id == best.chunk.id), None)
+        if at is None or at > 1:  # found further down: moved up, so the context budget keeps it
+            hits = [h for h in hits if h.chunk.id != best.chunk.id]
             hits.insert(1, best)
     for q, f in extra:
         try:

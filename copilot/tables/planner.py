@@ -55,7 +55,7 @@ def _signature(p: TableProfile, values: set[str]) -> tuple[set[str], set[str]]:
 # a question about what happened and when: tables with an event date column (work-order history) fit it
 _HISTORY = re.compile(r"\b(?:when (?:did|was|were) (?:\w+ )?last|last time|latest|most recent|history|how many times|"
                       r"(?:happened|occurred) (?:on|in))\b", re.I)
-_EVENT_DATE = re.compile(r"date|datetime|timestamp|opened|closed|completed|event_date|work_date", re.I)
+EVENT_DATE_COLUMN = re.compile(r"date|datetime|timestamp|opened|closed|completed|event_date|work_date", re.I)
 HISTORY_BONUS = 3.0
 
 
@@ -63,7 +63,7 @@ def asks_latest_event(question: str, plan: TablePlan) -> bool:
     """A "when did we last ..." question planned as the newest rows of an event table (by its date column)."""
     order = plan.order_by.column or ""
     return bool(_HISTORY.search(question)) and plan.aggregate.fn == "none" and plan.limit is not None and \
-        bool(_EVENT_DATE.fullmatch(order))
+        bool(EVENT_DATE_COLUMN.fullmatch(order))
 
 
 def score_tables(question: str, profiles: list[TableProfile], embedder: Any | None,
@@ -92,7 +92,7 @@ def score_tables(question: str, profiles: list[TableProfile], embedder: Any | No
                 s += 2.0
         hits = [v for v in values[p.name] if " " in v and len(v) > 3 and f" {v} " in qlow]
         s += min(8.0, 3.0 * len(hits))
-        if _HISTORY.search(question) and any(_EVENT_DATE.fullmatch(c.name) for c in p.columns):
+        if _HISTORY.search(question) and any(EVENT_DATE_COLUMN.fullmatch(c.name) for c in p.columns):
             s += HISTORY_BONUS  # "when did we last change the seal": a table of dated events, not a schedule
         if qvec is not None:
             if p.name not in cache:

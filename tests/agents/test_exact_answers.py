@@ -245,6 +245,17 @@ def test_coverage_abstains_on_a_year_no_record_of_the_asset_has():
     assert check_coverage("what did M-102 megger at in its 2025-03 test", [ir], "x").covered  # no year asked
 
 
+def test_a_count_of_events_in_a_year_needs_an_event_record_of_that_year():
+    register = _cite(1, "asset_tag: P-201\ndescription: Caustic soda transfer pump\ninstall_year: 2016\n"
+                        "last_overhaul: 2022-05-17", doc_id="asset_register", row=9)
+    history = _cite(2, "wo_number: WO-2024-0398\nasset_tag: P-201\ndate: 2024-07-09\nproblem: E-210 caustic seal leak",
+                    doc_id="maintenance_history", row=34)
+    cov = check_coverage("how many seal failures did the caustic pump P-201 have in 2022", [register, history], "x")
+    assert not cov.covered and "2022" in cov.message  # the register's overhaul date is no seal-failure record
+    assert check_coverage("how many seal failures did P-201 have in 2024", [register, history], "x").covered
+    assert check_coverage("was P-201 overhauled in 2022", [register, history], "x").covered  # not a count: the row says
+
+
 def test_informal_words_find_the_procedure_section_that_answers():
     defs = _cite(1, "2.1 Authorised person: trained.\n2.2 Affected person: works nearby.\n2.4 Personal lock: red padlock "
                     "at the MCC-01 lock station.", doc_id="SOP-LOTO-001", title="SOP LOTO", section="2. Definitions")
@@ -349,3 +360,26 @@ def test_a_budgeted_amount_is_a_price_the_sources_must_hold():
                          text="Raw one-second data kept 13 months; one-minute aggregates kept 7 years.")
     result = check_coverage(question, [retention], "the site reliability engineer")
     assert not result.covered and result.attribute == "price"
+
+
+def test_a_yes_no_question_joined_to_the_first_is_a_follow_on_ask():
+    from copilot.agents.shapes import ASKS_PAST, follow_on_asks
+
+    assert follow_on_asks("whats E-208 mean? and has that one ever come up before on the standby pump") == [
+        "has that one ever come up before on the standby pump"]
+    assert follow_on_asks("what gas readings do we need before entry and do we need the tripod+winch") == [
+        "do we need the tripod+winch"]
+    assert follow_on_asks("P-101 tripped and is making noise, what do I check") == []  # one question
+    assert ASKS_PAST.search("has that one ever come up before") and not ASKS_PAST.search("do we need it before entry")
+
+
+def test_a_wrapped_figure_continues_its_line_and_each_clause_keeps_its_own_assets():
+    from copilot.agents.claim_check import ClaimChecker
+    from copilot.agents.figures import logical_lines
+
+    text = "7.4 Torque the impeller nut: 150 N·m on P-101/P-102,\n95 N·m on P-201 and P-601/P-602.\n7.5 Next step."
+    assert logical_lines(text)[0].endswith("95 N·m on P-201 and P-601/P-602.") and logical_lines(text)[1] == "7.5 Next step."
+    seal = _cite(1, text, doc_id="SOP-SEAL-001")
+    checker = ClaimChecker([seal], "impeller nut torque on P-201?")
+    assert checker.check("Torque it to 95 N·m [1].") is not None
+    assert checker.check("Torque it to 150 N·m [1].") is None  # P-101/P-102's clause

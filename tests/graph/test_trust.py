@@ -103,3 +103,35 @@ def test_looping_model_is_stopped_and_trimmed(make):
     loop = "Check the oil level. " * 40
     answer = make(FakeLLM([f"Likely causes on P-101 [1]. {loop}"])).ask("P-101 is noisy, why?", agent="maintenance")
     assert answer.text.count("Check the oil level") == 1
+
+
+HISTORY = chunk("maintenance_history#row7", "maintenance_history.csv",
+                "wo_number: WO-2024-0722\nasset_tag: P-101\ndate: 2024-12-17\nproblem: E-204 vibration 5.1 mm/s\n"
+                "cause: Soft foot\naction: Shimmed the feet", doc_type="table")
+HISTORY.row = 7
+
+
+def test_a_tag_typed_without_its_dash_is_read_as_the_tag(make):
+    answer = make(FakeLLM(["The pump cost $12,000 [1]."])).ask("what did p101 cost us", agent="maintenance")
+    assert answer.abstained and "P-101" in answer.text  # the coverage check knew the tag: no price for P-101
+
+
+def test_a_question_joined_to_a_fault_code_gets_the_records_that_name_it(make, settings):
+    CHUNKS.append(HISTORY)
+    try:
+        llm = FakeLLM(["It happened once [1]."])
+        answer = make(llm).ask("whats E-204 mean? and has that one ever come up before", agent="maintenance")
+    finally:
+        CHUNKS.remove(HISTORY)
+    assert answer.text.startswith("**E-204** - High vibration")
+    assert "**Records naming E-204:**" in answer.text and "Shimmed the feet" in answer.text
+    assert "It happened once" not in answer.text and answer.timings.get("llm_total") is None
+
+
+def test_a_second_question_the_row_does_not_answer_is_answered_by_the_model_and_checked(make):
+    llm = FakeLLM(["Lock the breaker and verify zero energy [2]. Then wait 45 minutes [2]."])
+    answer = make(llm).ask("P-101 tripped on E-204, what does it mean and do we need a permit to work on it?",
+                           agent="maintenance")
+    assert answer.text.startswith("**E-204** - High vibration")
+    assert "Lock the breaker and verify zero energy" in answer.text and "45 minutes" not in answer.text
+    assert [w.figures for w in answer.withheld_claims] == [["45 minutes"]] and not answer.abstained
