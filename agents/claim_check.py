@@ -44,6 +44,10 @@ class ClaimChecker:
         usable = [c for c in sources if c.row is None or not entities or any(e in c.text for e in entities)]
         tags = asset_tag_candidates(question)
         self.pools = {c.marker: FigurePool.of([c.title, c.section, c.doc_id, _about(c.text, tags, entities)]) for c in usable}
+        # each clause of each source with the assets it names (see _asset_binding)
+        self.named_clauses = [(set(asset_tag_candidates(cl)), FigurePool.of([cl])) for c in sources
+                              for line in logical_lines(c.text) for cl in _FIGURE_CLAUSE.split(line)
+                              if asset_tag_candidates(cl)]
         self.asked = {f.key for f in extract(question, min_bare=0)} | {
             ("code", f.value, "") for f in extract(question) if f.kind == "code"}
         self.withheld: list[WithheldClaim] = []
@@ -54,12 +58,13 @@ class ClaimChecker:
 
     def check(self, sentence: str) -> str | None:
         """The sentence to show (possibly re-cited), or None when it is withheld."""
-        figures = self.claims(sentence)
+        bound = {f.key: self._asset_binding(sentence, f) for f in self.claims(sentence)}
+        figures = [f for f in self.claims(sentence) if not bound[f.key]]
         if not figures:
             return sentence
         cited = [int(n) for m in MARKER.finditer(sentence) for n in m.group(1).split(",")]
         cited = [n for n in cited if n in self.pools]
-        misread = [f for f in figures if self._misread(sentence, f)]
+        misread = [f for f in figures if bound[f.key] is False or self._misread(sentence, f)]
         if misread:
             self.withheld.append(WithheldClaim(sentence=MARKER.sub("", sentence).strip(),
                                                figures=[f.raw or f.value for f in misread], cited=cited,
@@ -80,6 +85,18 @@ class ClaimChecker:
         missing = [f.raw or f.value for f in figures if not any(p.supports(f) for p in self.pools.values())]
         self.withheld.append(WithheldClaim(sentence=MARKER.sub("", sentence).strip(), figures=missing,
                                            cited=cited))
+        return None
+
+    def _asset_binding(self, sentence: str, fig: Figure) -> bool | None:
+        """Whether the sources give ``fig`` for the assets the sentence's own clause names: True ("150 N·m on
+        P-101/P-102" copied from the procedure is true whatever the question asked), False (the sources give it
+        only for other assets: "on P-101 the nut takes 95 N·m" when 95 N·m is P-201's), None (the clause names no
+        asset, or no source ties the figure to one)."""
+        for clause in _FIGURE_CLAUSE.split(MARKER.sub("", sentence)):
+            named = set(asset_tag_candidates(clause))
+            if named and FigurePool.of([clause]).supports(fig):
+                holders = [tags for tags, pool in self.named_clauses if pool.supports(fig)]
+                return any(named & tags for tags in holders) if holders else None
         return None
 
     def _misread(self, sentence: str, fig: Figure) -> bool:

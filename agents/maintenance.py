@@ -66,16 +66,17 @@ def priority_for(text: str) -> str:
 ROW_ANSWERS = re.compile(r"\b(?:mean\w*|cause\w*|why|check\w*|first|what (?:do|should) (?:i|we) do|fix\w*)\b", re.I)
 
 
-def answer_follow_ons(ctx: AgentContext, shown: str, fault_row: bool = False) -> tuple[str, dict[str, float]]:
+def answer_follow_ons(ctx: AgentContext, shown: str, fault_row: bool = False) -> tuple[str, str | None, dict[str, float]]:
     """The model's answers to the questions joined to the first one that ``shown`` (a row, a figure list or a
     procedure, quoted) does not answer (most of its words are not in it); each checked like any model answer. A part the sources do not state is
-    said so for that part, without hiding the quoted answer to the first part."""
+    said so for that part, without hiding the quoted answer to the first part. Returns (text to append, the
+    model-written part or None, model timings)."""
     held = content_terms(shown)
     asks = [a for a in follow_on_asks(ctx.original)
             if len(shared_terms(content_terms(a), held)) < ROW_ANSWER_SHARE * len(content_terms(a))
             and not (fault_row and ROW_ANSWERS.search(a))]
     named = identifiers(FOLLOW_ON.split(ctx.original)[0])
-    out, timings = "", {}
+    out, written, timings = "", "", {}
     for ask in asks:
         keys = identifiers(ask) or named
         events = [r for k in keys for r in find_rows(ctx.sources, k) if r.is_event] if ASKS_PAST.search(ask) else []
@@ -89,11 +90,12 @@ def answer_follow_ons(ctx: AgentContext, shown: str, fault_row: bool = False) ->
         say(ctx, "\n\n")
         text, took = stream_answer(sub, grounded_messages(INFORMATION, sub))
         out += "\n\n" + text.strip()
+        written += ("\n\n" if written else "") + text.strip()
         ctx.checks.withheld.extend(sub.checks.withheld)
         ctx.checks.looped = ctx.checks.looped or sub.checks.looped
         ctx.checks.invalid_markers += sub.checks.invalid_markers
         timings = {k: timings.get(k, 0.0) + v for k, v in took.items()}
-    return out, timings
+    return out, written or None, timings
 
 
 _LIST_ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*])\s+(.*\S)")
@@ -159,9 +161,8 @@ class MaintenanceAgent:
             text = model_text.strip()
         deterministic = bool(rows) or figures is not None or procedure is not None
         if deterministic:  # "whats E-208 mean? and has that one come up before": the row answers the first part only
-            more, timings = answer_follow_ons(ctx, text, fault_row=bool(rows) and shape == "fault")
+            more, model_text, timings = answer_follow_ons(ctx, text, fault_row=bool(rows) and shape == "fault")
             text += more
-            model_text = text
         hands_on = shape in ("fault", "procedure") and bool(HANDS_ON.search(ctx.question) or HANDS_ON.search(text))
         wants_wo = bool(WANTS_WORK_ORDER.search(ctx.original))
         safety = self._safety_requirements(ctx.sources)

@@ -109,7 +109,8 @@ class WithheldClaim(BaseModel):
     sentence: str
     figures: list[str] = Field(default_factory=list)  # the figures no shown source holds
     cited: list[int] = Field(default_factory=list)  # the markers the sentence cited
-    # unsourced: a figure in no shown source; wrong_row: the figure is another table row's than the one named
+    # unsourced: a figure in no shown source; wrong_row: the sources give the figure for another table row or
+    # another asset than the one the sentence names
     reason: Literal["unsourced", "wrong_row"] = "unsourced"
 
 

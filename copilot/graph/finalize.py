@@ -64,7 +64,8 @@ def _check_claims(text: str, draft: Draft, sources: list[Citation], state: dict[
     central = draft.central_withheld or report.central_withheld
     if ACTION_REQUEST.search(question) and report.text.strip():
         central = False  # a request to act keeps its proposal; the unsupported sentences are already dropped
-    if central or (withheld and not report.text.strip()):
+    partial = model_text.strip() != text.strip()  # a quoted row or rule block answers part of the question
+    if not partial and (central or (withheld and not report.text.strip())):
         covered = "; ".join(dict.fromkeys(c.title for c in sources[:3]))
         text = (f"The documents I found do not state this, so I will not give a figure for it"
                 f"{f' (I searched: {covered})' if covered else ''}. Please check the records or ask {contact}.")

@@ -383,3 +383,13 @@ def test_a_wrapped_figure_continues_its_line_and_each_clause_keeps_its_own_asset
     checker = ClaimChecker([seal], "impeller nut torque on P-201?")
     assert checker.check("Torque it to 95 N·m [1].") is not None
     assert checker.check("Torque it to 150 N·m [1].") is None  # P-101/P-102's clause
+
+
+def test_a_figure_given_for_the_assets_its_own_clause_names_is_supported():
+    from copilot.agents.claim_check import ClaimChecker
+
+    seal = _cite(1, "7.4 Torque the impeller nut: 150 N·m on P-101/P-102,\n95 N·m on P-201 and P-601/P-602.",
+                 doc_id="SOP-SEAL-001")
+    checker = ClaimChecker([seal], "impeller nut torque on P-201?")
+    assert checker.check("150 N·m on P-101/P-102, 95 N·m on P-201 and P-601/P-602 [1].") is not None
+    assert checker.check("On P-101 the nut takes 95 N·m [1].") is None  # 95 N·m is P-201's, not P-101's
