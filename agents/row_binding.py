@@ -9,6 +9,7 @@ here, row against row of the same table, on the words of the sentence.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from copilot.agents.answerability import content_terms, shared_terms
@@ -51,10 +52,35 @@ def tables(text: str) -> list[list[TableRow]]:
     return out
 
 
+def _key(row: str) -> str:
+    """A row's first cell, without Markdown emphasis: the thing the row is about ("ORI", "Data")."""
+    return row.strip().strip("|").split("|")[0].strip().strip("*").strip()
+
+
+def _names(sentence: str, key: str) -> bool:
+    return len(key) >= 3 and not key.replace(".", "").isdigit() and \
+        re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", sentence, re.I) is not None
+
+
+def names_other_row(sentence: str, figure: Figure, text: str) -> bool:
+    """The sentence gives ``figure`` for a row it names by its key ("Riverside's ORI is 1.8"), that row's figures
+    do not include it, and the sentence names no row that does (1.8 is the Data row's): the table contradicts it,
+    whatever the prose around the table says."""
+    for rows in tables(text):
+        holders = [r for r in rows if r.pool.supports(figure)]
+        if not holders or any(_names(sentence, _key(r.text)) for r in holders):
+            continue
+        if any(_names(sentence, _key(r.text)) and figure.kind in r.kinds for r in rows if r not in holders):
+            return True
+    return False
+
+
 def wrong_row(sentence: str, figure: Figure, text: str) -> bool:
     """True when every table row of ``text`` holding ``figure`` loses, on the sentence's words, to another row of
     its table that holds a figure of the same kind (the sentence is about that row, the figure about another).
     False when the figure is also in the text outside tables, or in no table row at all."""
+    if names_other_row(sentence, figure, text):
+        return True
     prose = "\n".join(line for line in normalise_dashes(text).splitlines() if not TABLE_LINE.match(line))
     if FigurePool.of([prose]).supports(figure):
         return False

@@ -393,3 +393,16 @@ def test_a_figure_given_for_the_assets_its_own_clause_names_is_supported():
     checker = ClaimChecker([seal], "impeller nut torque on P-201?")
     assert checker.check("150 N·m on P-101/P-102, 95 N·m on P-201 and P-601/P-602 [1].") is not None
     assert checker.check("On P-101 the nut takes 95 N·m [1].") is None  # 95 N·m is P-201's, not P-101's
+
+
+def test_a_figure_given_for_a_row_named_by_its_key_must_be_that_rows():
+    from copilot.agents.claim_check import ClaimChecker
+
+    baseline = _cite(2, "| Dimension | Halden Works | Riverside |\n|---|---|---|\n| Data | 2.5 | 1.8 |\n"
+                        "| Measurement | 2.3 | 1.7 |\n| **ORI** | **2.7** | **2.2** |\n\n"
+                        "Riverside's data score of 1.8 reflects a short historian.", doc_id="PB-002")
+    checker = ClaimChecker([baseline], "whats riverside's overall score and weakest dimension")
+    assert checker.check("Riverside's ORI is 1.8 [2].") is None  # 1.8 is the Data row's, ORI is 2.2
+    assert checker.withheld[-1].reason == "wrong_row"
+    assert checker.check("Riverside's ORI is 2.2 [2].") is not None
+    assert checker.check("Its Data score is 1.8 [2].") is not None
