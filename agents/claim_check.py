@@ -58,6 +58,10 @@ class ClaimChecker:
 
     def check(self, sentence: str) -> str | None:
         """The sentence to show (possibly re-cited), or None when it is withheld."""
+        if _LEADING_MARKERS.match(sentence) and MARKER.sub("", sentence).strip():  # "[2] The tier is ...": cite at the end
+            lead = sentence[:len(sentence) - len(sentence.lstrip())]
+            marks = [int(n) for m in MARKER.finditer(sentence) for n in m.group(1).split(",")]
+            sentence = lead + _recite(MARKER.sub("", sentence).strip(), list(dict.fromkeys(marks)))
         bound = {f.key: self._asset_binding(sentence, f) for f in self.claims(sentence)}
         figures = [f for f in self.claims(sentence) if not bound[f.key]]
         if not figures:
@@ -109,6 +113,7 @@ def _family(tag: str) -> str:
     return tag.split("-", 1)[0]
 
 
+_LEADING_MARKERS = re.compile(r"\s*\[\d+(?:,\s*\d+)*\]")
 _FIGURE_CLAUSE = re.compile(r"[,;]\s+(?=\d)")
 
 

@@ -151,3 +151,9 @@ def test_a_figure_wrapped_over_two_lines_is_found():
                   "minutes after it ends.\n| Gas | Limit |\n|---|---|\n| CO | 25\nppm |", doc_id="SOP-HW-001")
     assert check_text("The fire watch stays for at least 60 minutes after the work ends [6].", [sop]).text
     assert not check_text("CO must stay below 25 ppm [6].", [sop]).text  # a table row is not joined to prose
+
+
+def test_a_marker_written_before_the_sentence_is_moved_to_its_end():
+    rule = cite(2, "Recruitment and selection is high-risk.", doc_id="CL-005")
+    checker = ClaimChecker([rule], "what tier is CV screening")
+    assert checker.check("[2] The tier for this use case is high-risk.") == "The tier for this use case is high-risk [2]."
