@@ -166,8 +166,9 @@ def onnx_embedder(settings: Settings) -> Embedder:
 
 
 def prepare_onnx(settings: Settings) -> Path | None:
-    """Make the int8 ONNX export of the configured model now (``make install`` runs this), so the first
-    ingest does not pay for it; returns the file, or None (with a warning) when it cannot be made."""
+    """Make the int8 ONNX export of the configured model now (``python -m copilot.retrieval.embedder``;
+    ``make install`` does not run it), so the first ingest does not pay for it; returns the file, or None
+    (with a warning) when it cannot be made."""
     try:
         emb = onnx_embedder(settings)
     except Exception as exc:  # noqa: BLE001 - the torch path still works without it
