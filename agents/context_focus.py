@@ -116,13 +116,46 @@ class QueryTerms:
         return [sum(weight[t] for t in terms) for terms in found]
 
 
+def _cells(row: str) -> list[str]:
+    return [c.strip() for c in row.strip().strip("|").split("|")]
+
+
+def project_named_columns(units: list[str], terms: QueryTerms) -> list[str]:
+    """Each wide table (four columns or more) with a column the question names by its header ("Riverside" of a
+    table with one column per site) keeps only its first column and the named ones: the asked site's values, labelled, in a fraction of the room,
+    instead of rows that name nothing the question says. The projected table is one unit, labelled by its header."""
+    out: list[str] = []
+    i = 0
+    while i < len(units):
+        if not (_is_table(units[i]) and i + 1 < len(units) and _is_separator(units[i + 1])):
+            out.append(units[i])
+            i += 1
+            continue
+        j = i + 2
+        while j < len(units) and _is_table(units[j]) and "\n" not in units[j]:
+            j += 1
+        header = _cells(units[i])
+        named = [k for k, h in enumerate(header) if k and terms.words and set(tokenize(h)) and
+                 set(tokenize(h)) <= terms.words]
+        rows = [_cells(u) for u in units[i:j]]
+        if len(header) >= 4 and named and len(named) < len(header) - 1 and all(len(r) == len(header) for r in rows):
+            out.append("\n".join("| " + " | ".join(r[k] for k in [0, *named]) + " |" for r in rows))  # one unit
+        else:
+            out.extend(units[i:j])
+        i = j
+    return out
+
+
 def focus(text: str, terms: QueryTerms, max_tokens: int, count: Callable[[str], int]) -> str:
     """``text`` when it fits ``max_tokens``; else its most question-related units, in order, within it."""
     if count(text) <= max_tokens:
         return text
-    units = group_lead_in_lists(group_small_tables(split_units(text), max_tokens * 2 // 3, count),
-                                max_tokens * 2 // 3, count)
+    projected = project_named_columns(split_units(text), terms)
+    named_tables = {u for u in projected if "\n" in u and _is_table(u)}
+    units = group_lead_in_lists(group_small_tables(projected, max_tokens * 2 // 3, count), max_tokens * 2 // 3, count)
     scores = terms.scorer(units)
+    top = max(scores, default=0.0)
+    scores = [top + 1.0 if u in named_tables else s for u, s in zip(units, scores, strict=True)]  # the asked column
     header_of = _table_headers(units)
     cost = [count(u) + 1 for u in units]
     headers = {h for pair in header_of.values() for h in pair}  # kept only together with one of their rows

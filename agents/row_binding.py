@@ -52,6 +52,9 @@ def tables(text: str) -> list[list[TableRow]]:
     return out
 
 
+_CLAUSE = re.compile(r"[,;]\s+|\s+(?:and|while|whereas|but)\s+")  # "ORI is 2.2, and Data is 1.8": one clause each
+
+
 def _key(row: str) -> str:
     """A row's first cell, without Markdown emphasis: the thing the row is about ("ORI", "Data")."""
     return row.strip().strip("|").split("|")[0].strip().strip("*").strip()
@@ -63,14 +66,15 @@ def _names(sentence: str, key: str) -> bool:
 
 
 def names_other_row(sentence: str, figure: Figure, text: str) -> bool:
-    """The sentence gives ``figure`` for a row it names by its key ("Riverside's ORI is 1.8"), that row's figures
+    """The sentence's clause gives ``figure`` for a row it names by its key ("Riverside's ORI is 1.8"), that row's figures
     do not include it, and the sentence names no row that does (1.8 is the Data row's): the table contradicts it,
     whatever the prose around the table says."""
+    clause = next((c for c in _CLAUSE.split(sentence) if FigurePool.of([c]).supports(figure)), sentence)
     for rows in tables(text):
         holders = [r for r in rows if r.pool.supports(figure)]
-        if not holders or any(_names(sentence, _key(r.text)) for r in holders):
+        if not holders or any(_names(clause, _key(r.text)) for r in holders):
             continue
-        if any(_names(sentence, _key(r.text)) and figure.kind in r.kinds for r in rows if r not in holders):
+        if any(_names(clause, _key(r.text)) and figure.kind in r.kinds for r in rows if r not in holders):
             return True
     return False
 

@@ -406,3 +406,13 @@ def test_a_figure_given_for_a_row_named_by_its_key_must_be_that_rows():
     assert checker.withheld[-1].reason == "wrong_row"
     assert checker.check("Riverside's ORI is 2.2 [2].") is not None
     assert checker.check("Its Data score is 1.8 [2].") is not None
+
+
+def test_each_clause_is_read_for_the_row_it_names():
+    from copilot.agents.claim_check import ClaimChecker
+
+    table = _cite(1, "| Dimension | Riverside |\n|---|---|\n| People | 2.2 |\n| Governance | 2.9 |\n| **ORI** | **2.2** |",
+                  doc_id="PB-002")
+    checker = ClaimChecker([table], "overall score")
+    assert checker.check("The overall score is 2.2, and Governance is 2.9 [1].") is not None
+    assert checker.check("Governance is 2.2 [1].") is None
