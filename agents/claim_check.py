@@ -45,9 +45,8 @@ class ClaimChecker:
         tags = asset_tag_candidates(question)
         self.pools = {c.marker: FigurePool.of([c.title, c.section, c.doc_id, _about(c.text, tags, entities)]) for c in usable}
         # each clause of each source with the assets it names (see _asset_binding)
-        self.named_clauses = [(set(asset_tag_candidates(cl)), FigurePool.of([cl])) for c in sources
-                              for line in logical_lines(c.text) for cl in _FIGURE_CLAUSE.split(line)
-                              if asset_tag_candidates(cl)]
+        self.named_clauses = [(set(tags), FigurePool.of([cl])) for c in sources for cl, tags in asset_clauses(c.text)
+                              if tags]
         self.asked = {f.key for f in extract(question, min_bare=0)} | {
             ("code", f.value, "") for f in extract(question) if f.kind == "code"}
         self.withheld: list[WithheldClaim] = []
@@ -62,6 +61,10 @@ class ClaimChecker:
             lead = sentence[:len(sentence) - len(sentence.lstrip())]
             marks = [int(n) for m in MARKER.finditer(sentence) for n in m.group(1).split(",")]
             sentence = lead + _recite(MARKER.sub("", sentence).strip(), list(dict.fromkeys(marks)))
+        blank = PLACEHOLDER.search(sentence)
+        if blank:  # "approved on [date]": a template, not an answer
+            self.withheld.append(WithheldClaim(sentence=MARKER.sub("", sentence).strip(), figures=[blank.group(0)]))
+            return None
         bound = {f.key: self._asset_binding(sentence, f) for f in self.claims(sentence)}
         figures = [f for f in self.claims(sentence) if not bound[f.key]]
         if not figures:
@@ -113,6 +116,9 @@ def _family(tag: str) -> str:
     return tag.split("-", 1)[0]
 
 
+# a blank the model left to fill: "[date]", "[number]", "[insert name]", "<value>", "XX.X"
+PLACEHOLDER = re.compile(r"\[(?:date|number|name|value|amount|figure|time|year|insert[^\]]{0,30}|tbd|x+|n)\]|"
+                         r"<(?:date|number|name|value)>|\bX{2,}(?:\.X+)?\b", re.I)
 _LEADING_MARKERS = re.compile(r"\s*\[\d+(?:,\s*\d+)*\]")
 _FIGURE_CLAUSE = re.compile(r"[,;]\s+(?=\d)")
 
@@ -126,15 +132,25 @@ def _about(text: str, tags: list[str], asked: list[str]) -> str:
     kept = []
     # a wrapped paragraph is one line (its asset may be named on another); "150 N·m on P-101/P-102, 95 N·m on
     # P-201" is two clauses, each figure with its own assets
-    clauses = [c for line in logical_lines(text) for c in _FIGURE_CLAUSE.split(line)]
-    for line in clauses:
-        if any(a in identifiers(line) for a in asked):
+    for line, named in asset_clauses(text):
+        if any(a in named or a in identifiers(line) for a in asked):
             kept.append(line)
             continue
-        named = asset_tag_candidates(line)
         if not any(_family(n) in families for n in named):
             kept.append(line)
     return "\n".join(kept)
+
+
+def asset_clauses(text: str) -> list[tuple[str, list[str]]]:
+    """Each clause of each logical line with the asset tags it is about: its own, else those of the clause before
+    it on the line ("Design data for P-101: 350 m³/h at 45 m head, 1480 rpm" - the rpm is P-101's too)."""
+    out: list[tuple[str, list[str]]] = []
+    for line in logical_lines(text):
+        current: list[str] = []
+        for clause in _FIGURE_CLAUSE.split(line):
+            current = asset_tag_candidates(clause) or current
+            out.append((clause, current))
+    return out
 
 
 def _recite(sentence: str, markers: list[int]) -> str:

@@ -157,3 +157,11 @@ def test_a_marker_written_before_the_sentence_is_moved_to_its_end():
     rule = cite(2, "Recruitment and selection is high-risk.", doc_id="CL-005")
     checker = ClaimChecker([rule], "what tier is CV screening")
     assert checker.check("[2] The tier for this use case is high-risk.") == "The tier for this use case is high-risk [2]."
+
+
+def test_a_blank_left_to_fill_is_no_answer():
+    rule = cite(1, "The AIRB reviews every high-risk use case.", doc_id="PB-008")
+    checker = ClaimChecker([rule], "on what date did the AIRB approve it")
+    assert checker.check("The AIRB approved the plant copilot's risk tier on [date] [1].") is None
+    assert checker.withheld[-1].figures == ["[date]"]
+    assert checker.check("The AIRB reviews every high-risk use case [1].") is not None

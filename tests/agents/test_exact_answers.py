@@ -416,3 +416,13 @@ def test_each_clause_is_read_for_the_row_it_names():
     checker = ClaimChecker([table], "overall score")
     assert checker.check("The overall score is 2.2, and Governance is 2.9 [1].") is not None
     assert checker.check("Governance is 2.2 [1].") is None
+
+
+def test_a_clause_without_its_own_tag_is_about_the_asset_named_before_it():
+    from copilot.agents.claim_check import ClaimChecker
+
+    guide = _cite(1, "Design data for P-101 and P-102: 350 m³/h at 45 m head, 1480 rpm. NPSH required is 4.2 m at\n"
+                     "rated flow, 6.0 m at 420 m³/h. Minimum continuous stable flow is 90 m³/h.", doc_id="TG-PUMP-001")
+    checker = ClaimChecker([guide], "what flow and head is cooling water pump P-601 rated for")
+    assert checker.check("P-601 is rated for 90 m³/h and a head of 4.2 m [1].") is None  # P-101/P-102's data
+    assert ClaimChecker([guide], "P-101 head").check("P-101 needs 4.2 m NPSH at rated flow [1].") is not None
