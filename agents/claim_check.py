@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from copilot.agents.answerability import content_terms, shared_terms
 from copilot.agents.citations import MARKER
 from copilot.agents.figures import Figure, FigurePool, extract, logical_lines
 from copilot.agents.row_binding import wrong_row
@@ -65,13 +66,15 @@ class ClaimChecker:
         if blank:  # "approved on [date]": a template, not an answer
             self.withheld.append(WithheldClaim(sentence=MARKER.sub("", sentence).strip(), figures=[blank.group(0)]))
             return None
-        bound = {f.key: self._asset_binding(sentence, f) for f in self.claims(sentence)}
-        figures = [f for f in self.claims(sentence) if not bound[f.key]]
+        claims = self.claims(sentence)
+        bound = {f.key: self._asset_binding(sentence, f) for f in claims}
+        other = {f.key for f in claims if self._other_topic(sentence, f)}
+        figures = [f for f in claims if not bound[f.key] or f.key in other]
         if not figures:
             return sentence
         cited = [int(n) for m in MARKER.finditer(sentence) for n in m.group(1).split(",")]
         cited = [n for n in cited if n in self.pools]
-        misread = [f for f in figures if bound[f.key] is False or self._misread(sentence, f)]
+        misread = [f for f in figures if bound[f.key] is False or f.key in other or self._misread(sentence, f)]
         if misread:
             self.withheld.append(WithheldClaim(sentence=MARKER.sub("", sentence).strip(),
                                                figures=[f.raw or f.value for f in misread], cited=cited,
@@ -106,6 +109,26 @@ class ClaimChecker:
                 return any(named & tags for tags in holders) if holders else None
         return None
 
+    def _other_topic(self, sentence: str, fig: Figure) -> bool:
+        """Every passage that holds ``fig`` is about something else than the sentence that gives it: "the fire watch
+        is 47 seconds" when 47 s is only "one full belt revolution of CV-401 takes about 47 s". Judged on the
+        sentence's clause when it has three or more content words ("tighten it to 95 N·m" says too little), and only
+        against prose: table rows and records name their subject in a header or a field name the sentence rarely repeats."""
+        text = MARKER.sub("", sentence)
+        clause = next((c for c in _TOPIC_CLAUSE.split(text) if FigurePool.of([c]).supports(fig)), text)
+        tag_parts = {t for tag in identifiers(clause) for t in content_terms(tag)}  # "CV-401" says which asset, not what
+        words = {w for w in content_terms(clause) if not any(ch.isdigit() for ch in w)} - _UNIT_WORDS - tag_parts
+        if len(words) < 3:
+            return False
+        lines = [(c, line) for c in self.sources.values() for line in logical_lines(c.text)
+                 if FigurePool.of([line]).supports(fig)]
+        holders = [f"{c.title} {c.section} {line}" for c, line in lines]
+        prose = [f"{c.title} {c.section} {line}" for c, line in lines if "|" not in line and not _FIELD.match(line)]
+        if len(prose) < len(holders) or any(c.row is not None for c in self.sources.values()
+                                            if FigurePool.of([c.text]).supports(fig)):
+            return False  # a table row or a record holds it: the row binding judges those
+        return bool(prose) and not any(shared_terms(words, content_terms(h)) for h in prose)
+
     def _misread(self, sentence: str, fig: Figure) -> bool:
         """Every source holding ``fig`` holds it in a table row other than the one the sentence is about."""
         holding = [n for n, p in self.pools.items() if p.supports(fig)]
@@ -119,6 +142,10 @@ def _family(tag: str) -> str:
 # a blank the model left to fill: "[date]", "[number]", "[insert name]", "<value>", "XX.X"
 PLACEHOLDER = re.compile(r"\[(?:date|number|name|value|amount|figure|time|year|insert[^\]]{0,30}|tbd|x+|n)\]|"
                          r"<(?:date|number|name|value)>|\bX{2,}(?:\.X+)?\b", re.I)
+_TOPIC_CLAUSE = re.compile(r"[;]\s+|,\s+(?:and|but|while)\s+|\s+(?:and then|whereas)\s+")
+_FIELD = re.compile(r"^\s*[a-z][a-z0-9_ ]{0,40}:\s")  # "quantity: 18 L", a record's field
+_UNIT_WORDS = frozenset("mm m s min minute minutes h hour hours day days week weeks month months year years bar kw nm "
+                        "g kg l litre litres percent ppm".split())
 _LEADING_MARKERS = re.compile(r"\s*\[\d+(?:,\s*\d+)*\]")
 _FIGURE_CLAUSE = re.compile(r"[,;]\s+(?=\d)")
 

@@ -22,7 +22,7 @@ from copilot.agents.figure_lists import best_figure_list, render_figure_list
 from copilot.agents.lookup import Row, find_rows, reference_rows, reference_sources, render_rows
 from copilot.agents.procedures import procedure_source, render_procedure
 from copilot.agents.prompts.maintenance import FAULT, INFORMATION, PROCEDURE
-from copilot.agents.shapes import ASKS_PAST, FOLLOW_ON, answer_shape, follow_on_asks
+from copilot.agents.shapes import ASKS_PAST, FOLLOW_ON, REFERS_BACK, answer_shape, follow_on_asks
 from copilot.identifiers import SEE_CODE, asset_tag_candidates, fault_codes, identifiers
 from copilot.retrieval.base import Filters
 from copilot.types import Citation
@@ -78,14 +78,14 @@ def answer_follow_ons(ctx: AgentContext, shown: str, fault_row: bool = False) ->
     named = identifiers(FOLLOW_ON.split(ctx.original)[0])
     out, written, timings = "", "", {}
     for ask in asks:
-        keys = identifiers(ask) or named
+        keys = identifiers(ask) or (named if REFERS_BACK.search(ask) else [])
         events = [r for k in keys for r in find_rows(ctx.sources, k) if r.is_event] if ASKS_PAST.search(ask) else []
         if events:  # "has that one come up before": the work-order records that name it, verbatim
             text = f"**Records naming {', '.join(keys)}:**\n\n{render_rows(events, ctx.sources)}"
             say(ctx, "\n\n" + text)
             out += "\n\n" + text
             continue
-        question = ask if identifiers(ask) or not named else f"{ask} ({', '.join(named)})"
+        question = f"{ask} ({', '.join(keys)})" if keys and not identifiers(ask) else ask
         sub = dataclasses.replace(ctx, question=question, original=question, checks=TurnChecks())
         say(ctx, "\n\n")
         text, took = stream_answer(sub, grounded_messages(INFORMATION, sub))

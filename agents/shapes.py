@@ -55,3 +55,6 @@ def follow_on_asks(question: str) -> list[str]:
 # "has that one ever come up before", "did we see it last time": asks the records, not the manuals
 ASKS_PAST = re.compile(r"\bever\b|\b(?:come up|happened|occurred|seen|had|failed) (?:\w+ )?before\b|\bprevious(?:ly)?\b|"
                        r"\blast time\b|\bin the past\b|\bhistory\b", re.I)
+
+# a joined question that points back at what the first part named: "has that one come up before", "is it in stores"
+REFERS_BACK = re.compile(r"\b(?:it|its|that|this|those|these|they|them|the same|that one|this one)\b", re.I)

@@ -165,3 +165,14 @@ def test_a_blank_left_to_fill_is_no_answer():
     assert checker.check("The AIRB approved the plant copilot's risk tier on [date] [1].") is None
     assert checker.withheld[-1].figures == ["[date]"]
     assert checker.check("The AIRB reviews every high-risk use case [1].") is not None
+
+
+def test_a_figure_only_a_passage_about_something_else_holds_is_withheld():
+    hot = cite(1, "3.3 Move all combustible material at least 11 m away.\n5.2 The fire watch stays for at least "
+                  "60 minutes after hot work ends.", doc_id="SOP-HW-001", title="Hot work permit")
+    belt = cite(2, "One full belt revolution of CV-401 takes about 47 s.", doc_id="TG-CONV-001", title="Belt conveyors")
+    checker = ClaimChecker([hot, belt], "welding near CV-401, how long is the fire watch after")
+    assert checker.check("The fire watch after welding near CV-401 is 47 s [2].") is None
+    assert checker.withheld[-1].reason == "wrong_row"
+    assert checker.check("The fire watch stays for 60 minutes after the welding [1].") is not None
+    assert checker.check("A belt revolution takes 47 s [2].") is not None
