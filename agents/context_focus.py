@@ -14,6 +14,7 @@ import math
 import re
 from collections.abc import Callable
 
+from copilot.agents.figures import logical_lines
 from copilot.retrieval.tokenize import CODE_PATTERN, norm_code, tokenize
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9(\"'])")
@@ -23,9 +24,10 @@ CODE_QUERY = re.compile(CODE_PATTERN, re.IGNORECASE)
 
 
 def split_units(text: str) -> list[str]:
-    """Lines, with long prose lines split into sentences; table rows stay whole."""
+    """Lines (hard-wrapped prose joined, so "Foot bolts M20 class 8.8," keeps its "370 N·m." from the next line),
+    with long prose lines split into sentences; table rows stay whole."""
     units: list[str] = []
-    for line in text.splitlines():
+    for line in logical_lines(text):
         line = line.rstrip()
         if not line.strip():
             continue

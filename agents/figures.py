@@ -105,13 +105,18 @@ def extract(text: str, *, min_bare: float = 10.0) -> list[Figure]:
 _STARTS_ITEM = re.compile(r"^\s*(?:[|#>*•-]|\d+(?:\.\d+)*[.)]\s|\d+(?:\.\d+)+\s|[A-Za-z][\w ()/%.-]{0,60}:\s)")
 
 
+_BULLET = re.compile(r"^\s*[-*•]\s")
+
+
 def logical_lines(text: str) -> list[str]:
     """The lines of ``text`` with hard-wrapped prose joined: "... for at least 60" + "minutes after it ends" is one
-    line, so "60 minutes" is found; table rows, list items, headings and "field: value" lines stay lines."""
+    line, so "60 minutes" is found; table rows, list items, headings and "field: value" lines stay lines (a heading
+    or a table row takes no continuation; a bullet only indented ones)."""
     out: list[str] = []
     for line in text.splitlines():
         if out and line.strip() and out[-1].strip() and not _STARTS_ITEM.match(line) and \
-                not out[-1].lstrip().startswith("|"):
+                not out[-1].lstrip().startswith(("|", "#")) and \
+                (line[:1].isspace() or not _BULLET.match(out[-1])):  # a bullet's own lines are indented
             out[-1] = f"{out[-1].rstrip()} {line.strip()}"
         else:
             out.append(line)

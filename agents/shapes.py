@@ -39,16 +39,20 @@ def answer_shape(question: str) -> str:
 
 
 # "how far do I move combustibles and how long is the fire watch after": a second question joined by "and"
+_JOINED = r"(?:,|\s)\s*(?:and|&|\+|also|plus)\s+"
+_WH = r"(?:how|what|when|who|which|where|whats|what's)\b"
+FOLLOW_ON = re.compile(_JOINED + r"(?=" + _WH + r")", re.I)
 # "whats E-208 mean? and has that one ever come up before", "... and do we need the tripod": a yes/no question joined
-FOLLOW_ON = re.compile(r"(?:,|\s)\s*(?:and|&|\+|also|plus)\s+(?=(?:how|what|when|who|which|where|whats|what's)\b|"
-                       r"(?:do|does|did|is|are|has|have|can|should|must|was|were)\s+(?:we|i|you|it|that|this|there|they|"
-                       r"the|a|an|any)\b)", re.I)
+FOLLOW_ON_ANY = re.compile(_JOINED + r"(?=" + _WH + r"|(?:do|does|did|is|are|has|have|can|should|must|was|were)\s+"
+                           r"(?:we|i|you|it|that|this|there|they|the|a|an|any)\b)", re.I)
 
 
-def follow_on_asks(question: str) -> list[str]:
+def follow_on_asks(question: str, yes_no: bool = False) -> list[str]:
     """The questions joined to the first one ("... and how long is the fire watch after"), each searched on its
-    own so its passage is shown too; [] for a single question."""
-    parts = FOLLOW_ON.split(question)
+    own so its passage is shown too; [] for a single question. ``yes_no`` also splits off a joined yes/no
+    question ("... and do we need the tripod"), for the parts a quoted answer leaves open; the model's prompt
+    keeps those in one question (asked as a separate line, it answered a bare "Yes")."""
+    parts = (FOLLOW_ON_ANY if yes_no else FOLLOW_ON).split(question)
     return [p.strip(" ?,") for p in parts[1:] if len(p.split()) >= 3]
 
 

@@ -365,10 +365,11 @@ def test_a_budgeted_amount_is_a_price_the_sources_must_hold():
 def test_a_yes_no_question_joined_to_the_first_is_a_follow_on_ask():
     from copilot.agents.shapes import ASKS_PAST, follow_on_asks
 
-    assert follow_on_asks("whats E-208 mean? and has that one ever come up before on the standby pump") == [
+    assert follow_on_asks("whats E-208 mean? and has that one ever come up before on the standby pump", yes_no=True) == [
         "has that one ever come up before on the standby pump"]
-    assert follow_on_asks("what gas readings do we need before entry and do we need the tripod+winch") == [
+    assert follow_on_asks("what gas readings do we need before entry and do we need the tripod+winch", yes_no=True) == [
         "do we need the tripod+winch"]
+    assert follow_on_asks("how long can a pilot run, and can we get more time if its close") == []  # the prompt's split
     assert follow_on_asks("P-101 tripped and is making noise, what do I check") == []  # one question
     assert ASKS_PAST.search("has that one ever come up before") and not ASKS_PAST.search("do we need it before entry")
 
