@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from copilot.agents.answerability import content_terms, shared_terms
 from copilot.agents.citations import MARKER
-from copilot.agents.figures import Figure, FigurePool, extract, logical_lines
+from copilot.agents.figures import FIGURE_CLAUSE, Figure, FigurePool, asset_clauses, extract, logical_lines
 from copilot.agents.row_binding import wrong_row
 from copilot.identifiers import asset_tag_candidates, identifiers
 from copilot.types import Citation, WithheldClaim
@@ -102,7 +102,7 @@ class ClaimChecker:
         P-101/P-102" copied from the procedure is true whatever the question asked), False (the sources give it
         only for other assets: "on P-101 the nut takes 95 N·m" when 95 N·m is P-201's), None (the clause names no
         asset, or no source ties the figure to one)."""
-        for clause in _FIGURE_CLAUSE.split(MARKER.sub("", sentence)):
+        for clause in FIGURE_CLAUSE.split(MARKER.sub("", sentence)):
             named = set(asset_tag_candidates(clause))
             if named and FigurePool.of([clause]).supports(fig):
                 holders = [tags for tags, pool in self.named_clauses if pool.supports(fig)]
@@ -147,7 +147,6 @@ _FIELD = re.compile(r"^\s*[a-z][a-z0-9_ ]{0,40}:\s")  # "quantity: 18 L", a reco
 _UNIT_WORDS = frozenset("mm m s min minute minutes h hour hours day days week weeks month months year years bar kw nm "
                         "g kg l litre litres percent ppm".split())
 _LEADING_MARKERS = re.compile(r"\s*\[\d+(?:,\s*\d+)*\]")
-_FIGURE_CLAUSE = re.compile(r"[,;]\s+(?=\d)")
 
 
 def _about(text: str, tags: list[str], asked: list[str]) -> str:
@@ -166,18 +165,6 @@ def _about(text: str, tags: list[str], asked: list[str]) -> str:
         if not any(_family(n) in families for n in named):
             kept.append(line)
     return "\n".join(kept)
-
-
-def asset_clauses(text: str) -> list[tuple[str, list[str]]]:
-    """Each clause of each logical line with the asset tags it is about: its own, else those of the clause before
-    it on the line ("Design data for P-101: 350 m³/h at 45 m head, 1480 rpm" - the rpm is P-101's too)."""
-    out: list[tuple[str, list[str]]] = []
-    for line in logical_lines(text):
-        current: list[str] = []
-        for clause in _FIGURE_CLAUSE.split(line):
-            current = asset_tag_candidates(clause) or current
-            out.append((clause, current))
-    return out
 
 
 def _recite(sentence: str, markers: list[int]) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from copilot.agents.figures import asset_clauses, logical_lines
 from copilot.identifiers import identifiers, normalise_dashes
 from copilot.tables.planner import EVENT_DATE_COLUMN
 from copilot.types import Citation
@@ -102,12 +103,20 @@ def _mentions(c: Citation, entity: str) -> bool:
 
 def _near(c: Citation, entities: list[str]) -> str:
     """The part of a source that speaks about ``entities``: a table's rows that name one (with its
-    header), the whole text otherwise (prose about an asset rarely repeats its tag on every line)."""
-    lines = c.text.splitlines()
-    if c.row is not None or sum(line.lstrip().startswith("|") for line in lines) < 3:
+    header); in prose, the clauses about one of them or about no asset at all ("GB-401: ... Foot bolts M20,
+    370 N·m" gives no torque for GB-402, named in the next bullet)."""
+    if c.row is not None:
         return c.text
-    return "\n".join(line for line in lines
-                     if not line.lstrip().startswith("|") or any(_names(line, e) for e in entities))
+    lines = logical_lines(c.text)
+    table = sum(line.lstrip().startswith("|") for line in lines) >= 3
+    out: list[str] = []
+    for line in lines:
+        if line.lstrip().startswith("|"):
+            if not table or any(_names(line, e) for e in entities):
+                out.append(line)
+        else:
+            out.extend(clause for clause, tags in asset_clauses(line) if not tags or set(tags) & set(entities))
+    return "\n".join(out)
 
 
 def _quantity_gap(question: str, about: list[Citation], entities: list[str]) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from copilot.identifiers import IDENTIFIER, normalise_dashes
+from copilot.identifiers import IDENTIFIER, asset_tag_candidates, normalise_dashes
 
 # unit spelling -> canonical unit (longest spellings first in the regex); the answer eval reads the same table
 UNITS: dict[str, str] = {
@@ -120,6 +120,22 @@ def logical_lines(text: str) -> list[str]:
             out[-1] = f"{out[-1].rstrip()} {line.strip()}"
         else:
             out.append(line)
+    return out
+
+
+# "150 N·m on P-101/P-102, 95 N·m on P-201": a new clause starts where a figure follows a comma or semicolon
+FIGURE_CLAUSE = re.compile(r"[,;]\s+(?=\d)")
+
+
+def asset_clauses(text: str) -> list[tuple[str, list[str]]]:
+    """Each clause of each logical line with the asset tags it is about: its own, else those of the clause before
+    it on the line ("Design data for P-101: 350 m³/h at 45 m head, 1480 rpm" - the rpm is P-101's too)."""
+    out: list[tuple[str, list[str]]] = []
+    for line in logical_lines(text):
+        current: list[str] = []
+        for clause in FIGURE_CLAUSE.split(line):
+            current = asset_tag_candidates(clause) or current
+            out.append((clause, current))
     return out
 
 

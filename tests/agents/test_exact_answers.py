@@ -427,3 +427,11 @@ def test_a_clause_without_its_own_tag_is_about_the_asset_named_before_it():
     checker = ClaimChecker([guide], "what flow and head is cooling water pump P-601 rated for")
     assert checker.check("P-601 is rated for 90 m³/h and a head of 4.2 m [1].") is None  # P-101/P-102's data
     assert ClaimChecker([guide], "P-101 head").check("P-101 needs 4.2 m NPSH at rated flow [1].") is not None
+
+
+def test_a_quantity_given_for_a_sibling_asset_does_not_cover_the_asked_one():
+    scope = _cite(1, "- GB-401: three-stage gearbox driving CV-401. Splash lubricated, 18 L gear oil. Foot bolts M20,\n"
+                     "  370 N·m.\n- GB-402: shaft-mounted helical gearbox on CV-402, 6 L ISO VG 220.", doc_id="TG-GBX-001")
+    cov = check_coverage("what torque for the GB-402 mounting bolts?", [scope], "x")
+    assert not cov.covered and cov.attribute == "torque" and cov.entity == "GB-402"
+    assert check_coverage("GB-401 foot bolt torque?", [scope], "x").covered
