@@ -67,10 +67,10 @@ ROW_ANSWERS = re.compile(r"\b(?:mean\w*|cause\w*|why|check\w*|first|what (?:do|s
 
 
 def answer_follow_ons(ctx: AgentContext, shown: str, fault_row: bool = False) -> tuple[str, str | None, dict[str, float]]:
-    """The model's answers to the questions joined to the first one that ``shown`` (a row, a figure list or a
-    procedure, quoted) does not answer (most of its words are not in it); each checked like any model answer. A part the sources do not state is
-    said so for that part, without hiding the quoted answer to the first part. Returns (text to append, the
-    model-written part or None, model timings)."""
+    """Answers to the questions joined to the first one that ``shown`` (a quoted row, figure list or procedure)
+    does not answer (most of their words are not in it): the work-order records naming the code for "has it come
+    up before", else the model, checked like any model answer, without hiding the quoted first part.
+    Returns (text to append, the model-written part or None, model timings)."""
     held = content_terms(shown)
     asks = [a for a in follow_on_asks(ctx.original, yes_no=True)
             if len(shared_terms(content_terms(a), held)) < ROW_ANSWER_SHARE * len(content_terms(a))
