@@ -19,20 +19,21 @@ from copilot.retrieval.tokenize import CODE_PATTERN, norm_code, tokenize
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9(\"'])")
 CODE_WEIGHT = 3.0
+_NAMED_BULLET = re.compile(r"^\s*[-*•]\s+\**[A-Z]{1,5}-\d{2,5}[A-Z]?\b")
 GAP = "..."
 CODE_QUERY = re.compile(CODE_PATTERN, re.IGNORECASE)
 
 
 def split_units(text: str) -> list[str]:
     """Lines (hard-wrapped prose joined, so "Foot bolts M20 class 8.8," keeps its "370 N·m." from the next line),
-    with long prose lines split into sentences; table rows stay whole."""
+    with long prose lines split into sentences; table rows and bullets about a named asset stay whole."""
     units: list[str] = []
     for line in logical_lines(text):
         line = line.rstrip()
         if not line.strip():
             continue
-        if line.lstrip().startswith("|"):
-            units.append(line)
+        if line.lstrip().startswith("|") or _NAMED_BULLET.match(line):
+            units.append(line)  # "- GB-401: ... Foot bolts M20, 370 N·m.": a sentence cut from it loses its asset
         else:
             units.extend(s for s in _SENTENCE_END.split(line) if s.strip())
     return units

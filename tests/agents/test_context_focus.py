@@ -94,3 +94,13 @@ def test_a_lead_in_keeps_its_list_items() -> None:
     out = focus(text, QueryTerms("when do we have to retrain a model"), 90, estimate_tokens)
     assert "A retrain is started when any of the following occurs:\n- PSI above 0.25" in out
     assert "- a process change approved by the change board" in out
+
+
+def test_a_bullet_about_a_named_asset_stays_whole() -> None:
+    from copilot.agents.context_focus import split_units
+
+    text = ("- GB-401: three-stage gearbox. Splash lubricated, 18 L gear oil. Foot bolts M20 class 8.8,\n  370 N·m.\n"
+            "Plain prose. Second sentence.")
+    units = split_units(text)
+    assert units[0].startswith("- GB-401") and units[0].endswith("370 N·m.") and units[1:] == ["Plain prose.",
+                                                                                             "Second sentence."]
