@@ -119,7 +119,8 @@ class QueryTerms:
         return [sum(weight[t] for t in terms) for terms in found]
 
 
-def _cells(row: str) -> list[str]:
+def table_cells(row: str) -> list[str]:
+    """The cells of a Markdown table row, stripped."""
     return [c.strip() for c in row.strip().strip("|").split("|")]
 
 
@@ -137,10 +138,10 @@ def project_named_columns(units: list[str], terms: QueryTerms) -> list[str]:
         j = i + 2
         while j < len(units) and _is_table(units[j]) and "\n" not in units[j]:
             j += 1
-        header = _cells(units[i])
+        header = table_cells(units[i])
         named = [k for k, h in enumerate(header) if k and terms.words and set(tokenize(h)) and
                  set(tokenize(h)) <= terms.words]
-        rows = [_cells(u) for u in units[i:j]]
+        rows = [table_cells(u) for u in units[i:j]]
         if len(header) >= 4 and named and len(named) < len(header) - 1 and all(len(r) == len(header) for r in rows):
             out.append("\n".join("| " + " | ".join(r[k] for k in [0, *named]) + " |" for r in rows))  # one unit
         else:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from copilot.agents.citations import source_header
-from copilot.agents.context_focus import GAP
+from copilot.agents.context_focus import GAP, table_cells
 from copilot.identifiers import SEE_CODE, WORK_ORDER, identifiers, normalise_dashes
 from copilot.types import Citation, Hit
 
@@ -90,10 +90,6 @@ def reference_rows(rows: list[Row], question: str) -> list[Row]:
     return sorted(rows, key=lambda r: not r.keyed)
 
 
-def _cells(line: str) -> list[str]:
-    return [c.strip() for c in line.strip().strip("|").split("|")]
-
-
 def markdown_rows(text: str, key: str) -> list[Row]:
     """Rows of Markdown tables in ``text`` whose first cell is ``key``, each with its table header."""
     lines = normalise_dashes(text).splitlines()
@@ -108,9 +104,9 @@ def markdown_rows(text: str, key: str) -> list[Row]:
         if _SEPARATOR.match(line):
             continue
         if header is None:
-            header, head_lines = _cells(line), [line, lines[i + 1] if i + 1 < len(lines) else ""]
+            header, head_lines = table_cells(line), [line, lines[i + 1] if i + 1 < len(lines) else ""]
             continue
-        cells = _cells(line)
+        cells = table_cells(line)
         if cells and cells[0] == key:
             pairs = [(h, c) for h, c in zip(header, cells, strict=False) if c]
             out.append(Row(key, pairs, "\n".join([*head_lines, line])))
@@ -154,7 +150,7 @@ def named_row_keys(question: str, texts: list[str]) -> list[str]:
             if header is None:
                 header = line
                 continue
-            cell = _cells(line)[0] if _cells(line) else ""
+            cell = table_cells(line)[0] if table_cells(line) else ""
             if sum(ch.isalpha() for ch in cell) >= 4 and cell.lower() not in _COMMON_CELLS and \
                     re.search(rf"(?<![\w-]){re.escape(cell)}(?![\w-])", question, re.I):
                 found.add(cell)

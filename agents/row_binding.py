@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from copilot.agents.answerability import content_terms, shared_terms
-from copilot.agents.context_focus import GAP
+from copilot.agents.context_focus import GAP, table_cells
 from copilot.agents.figures import Figure, FigurePool, extract
 from copilot.agents.lookup import _SEPARATOR, TABLE_LINE
 from copilot.identifiers import normalise_dashes
@@ -57,7 +57,7 @@ _CLAUSE = re.compile(r"[,;]\s+|\s+(?:and|while|whereas|but)\s+")  # "ORI is 2.2,
 
 def _key(row: str) -> str:
     """A row's first cell, without Markdown emphasis: the thing the row is about ("ORI", "Data")."""
-    return row.strip().strip("|").split("|")[0].strip().strip("*").strip()
+    return table_cells(row)[0].strip("*").strip()
 
 
 def _names(sentence: str, key: str) -> bool:
