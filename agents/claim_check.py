@@ -48,6 +48,9 @@ class ClaimChecker:
         # each clause of each source with the assets it names (see _asset_binding)
         self.named_clauses = [(set(tags), FigurePool.of([cl])) for c in sources for cl, tags in asset_clauses(c.text)
                               if tags]
+        # every logical line of every source with its figures, for _other_topic (built once, not per sentence)
+        self.lines = [(c, line, FigurePool.of([line])) for c in sources for line in logical_lines(c.text)]
+        self.in_rows = FigurePool.of([c.text for c in sources if c.row is not None])
         self.asked = {f.key for f in extract(question, min_bare=0)} | {
             ("code", f.value, "") for f in extract(question) if f.kind == "code"}
         self.withheld: list[WithheldClaim] = []
@@ -120,14 +123,11 @@ class ClaimChecker:
         words = {w for w in content_terms(clause) if not any(ch.isdigit() for ch in w)} - _UNIT_WORDS - tag_parts
         if len(words) < 3:
             return False
-        lines = [(c, line) for c in self.sources.values() for line in logical_lines(c.text)
-                 if FigurePool.of([line]).supports(fig)]
-        holders = [f"{c.title} {c.section} {line}" for c, line in lines]
-        prose = [f"{c.title} {c.section} {line}" for c, line in lines if "|" not in line and not _FIELD.match(line)]
-        if len(prose) < len(holders) or any(c.row is not None for c in self.sources.values()
-                                            if FigurePool.of([c.text]).supports(fig)):
+        holders = [(c, line) for c, line, pool in self.lines if pool.supports(fig)]
+        if self.in_rows.supports(fig) or any("|" in line or _FIELD.match(line) for _c, line in holders):
             return False  # a table row or a record holds it: the row binding judges those
-        return bool(prose) and not any(shared_terms(words, content_terms(h)) for h in prose)
+        return bool(holders) and not any(shared_terms(words, content_terms(f"{c.title} {c.section} {line}"))
+                                         for c, line in holders)
 
     def _misread(self, sentence: str, fig: Figure) -> bool:
         """Every source holding ``fig`` holds it in a table row other than the one the sentence is about."""
