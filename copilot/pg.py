@@ -134,8 +134,25 @@ def migrate(url: str) -> None:
             return
         from copilot.migrations import upgrade
 
-        upgrade(key[1], MIGRATE_LOCK)
+        with schema_lock(key[1]):
+            upgrade(key[1])
         _migrated.add(key)
+
+
+@contextlib.contextmanager
+def schema_lock(url: str) -> Iterator[None]:
+    """The cluster-wide schema lock (migrations, checkpointer setup), waited for on a dedicated autocommit
+    connection. Waiting inside a transaction deadlocked two workers starting together: one held the lock and ran
+    the checkpointer's CREATE INDEX CONCURRENTLY, which waits for every open transaction, including the other's
+    wait for the lock (PostgreSQL does not detect that cycle)."""
+    import psycopg
+
+    with psycopg.connect(plain_url(url), autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATE_LOCK,))
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATE_LOCK,))
 
 
 @contextlib.contextmanager
@@ -162,7 +179,6 @@ def cluster_lock(url: str, name: str, timeout_s: float = 600.0) -> Iterator[None
 def postgres_checkpointer(url: str) -> Any:
     """LangGraph's PostgresSaver on a pool (autocommit, dict rows, as the library requires); its own
     versioned setup runs once, under the migration lock so that workers starting together do not race."""
-    import psycopg
     from langgraph.checkpoint.postgres import PostgresSaver
     from psycopg.rows import dict_row
     from psycopg_pool import ConnectionPool
@@ -172,10 +188,6 @@ def postgres_checkpointer(url: str) -> Any:
                         kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row},
                         name="copilot-checkpoints")
     saver = PostgresSaver(cp)
-    with psycopg.connect(plain, autocommit=True) as lock_conn:
-        lock_conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATE_LOCK,))
-        try:
-            saver.setup()
-        finally:
-            lock_conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATE_LOCK,))
+    with schema_lock(plain):
+        saver.setup()
     return saver

@@ -1,7 +1,7 @@
 """Versioned schema migrations of the PostgreSQL store (Alembic); applied by the product at start-up.
 
-``upgrade(url)`` runs every migration in ``versions/`` not yet applied, inside a session advisory
-lock so that several workers starting together migrate once. Add a change as a new file in
+``upgrade(url)`` runs every migration in ``versions/`` not yet applied; ``copilot.pg.migrate`` calls it under the
+schema lock (a session advisory lock) so that several workers starting together migrate once. Add a change as a new file in
 ``versions/`` with ``down_revision`` naming the previous one; never edit a published migration.
 """
 
@@ -22,22 +22,17 @@ def config(connection: object | None = None) -> object:
     return cfg
 
 
-def upgrade(url: str, lock_id: int, revision: str = "head") -> None:
-    """Apply the migrations up to ``revision`` on the database at ``url`` (libpq form)."""
+def upgrade(url: str, revision: str = "head") -> None:
+    """Apply the migrations up to ``revision`` on the database at ``url`` (libpq form). The caller holds the
+    schema lock (:func:`copilot.pg.schema_lock`), so concurrent workers apply each migration once."""
     from alembic import command
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import create_engine
 
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1), poolclass=None)
     try:
         with engine.connect() as conn:
-            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": lock_id})
+            command.upgrade(config(conn), revision)
             conn.commit()
-            try:
-                command.upgrade(config(conn), revision)
-                conn.commit()
-            finally:
-                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": lock_id})
-                conn.commit()
     finally:
         engine.dispose()
 
