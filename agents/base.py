@@ -87,7 +87,9 @@ class AgentSpec:
     ``grounded``: answers rest on retrieved sources, so with none the turn says "I don't know" and with
     some the coverage check runs first. ``continues(agent_state)``: this agent's per-thread state is an
     open conversation (e.g. the readiness interview) that the next turn continues without routing.
-    ``starts_without_sources(question)``: the question opens such a conversation, which needs no source."""
+    ``starts_without_sources(question)``: the question opens such a conversation, which needs no source.
+    ``about_assets``: questions are about plant assets, so a tag or code no source mentions is flagged; a
+    governance or readiness question names an asset only as context ("the HP-501 vendor's AI add-on")."""
 
     name: str
     run: Callable[[AgentContext], AgentResult]
@@ -98,6 +100,7 @@ class AgentSpec:
     extra_queries: Callable[[str], list[tuple[str, Filters | None]]] = _no_extra_queries
     continues: Callable[[dict[str, Any]], bool] = _never
     starts_without_sources: Callable[[str], bool] = _never
+    about_assets: bool = True
 
 
 def grounded_messages(instructions: str, ctx: AgentContext, extra: str = "") -> list[Message]:

@@ -17,6 +17,16 @@ from copilot.identifiers import identifiers, normalise_dashes
 from copilot.tables.planner import EVENT_DATE_COLUMN
 from copilot.types import Citation
 
+# a live value: asked outright ("current reading", "live data"), or a moment named together with a question for a
+# measured value ("what was the P-101 motor current at 03:00 last night"). A moment alone is a situation being
+# described ("slow building pressure this morning (E-245)", "what stage is Riverside in right now"), not a reading.
+_MOMENT = r"(?:right now|at the moment|now|at \d{1,2}:\d{2}|last night|yesterday|this morning|today)"
+_MEASURE = r"(?:reading|value|vibration|temperature|temp|pressure|flow|speed|load|level|current|amps?|rpm)"
+_LIVE_READING = (rf"\b(?:currently reading|current (?:reading|value|vibration|temperature|pressure|flow|speed|load)|"
+                 rf"live (?:value|reading|data)|today'?s (?:reading|value)|what is .{{0,30}} reading now)\b|"
+                 rf"\A(?=[\s\S]*\b{_MOMENT}\b)(?=[\s\S]*\b(?:what|how (?:high|hot|much|fast|many))(?:'s|s)?\b"
+                 rf"[^?.]{{0,40}}\b{_MEASURE}\b|[\s\S]*\bhow (?:hot|warm|cold|fast|loud)\b)")
+
 # attribute -> (how a question asks for it, what a source that gives it contains, who to ask)
 ATTRIBUTES: dict[str, tuple[str, str, str]] = {
     "price": (r"\b(price|prices|cost|costs|costed|how much (?:did|does|do|was|is|will) .{0,40}\b(?:cost|pay|paid)|paid|"
@@ -30,10 +40,7 @@ ATTRIBUTES: dict[str, tuple[str, str, str]] = {
     "warranty": (r"\bwarrant(?:y|ies)\b|\bguarantee\b", r"\bwarrant(?:y|ies)\b|\bguarantee\b", "purchasing"),
     "purchase date": (r"\b(?:when was .{0,40}\b(?:bought|purchased|ordered)|purchase date|date of purchase)\b",
                       r"\b(?:purchase(?:d)?|bought|ordered)\b", "purchasing"),
-    "live reading": (r"\b(?:right now|at the moment|currently reading|current (?:reading|value|vibration|"
-                     r"temperature|pressure|flow|speed|load)|live (?:value|reading|data)|today'?s (?:reading|value)|"
-                     r"what is .{0,30} reading now|at \d{1,2}:\d{2}|last night|yesterday|this morning)\b",
-                     r"(?!x)x", "the control room (HMI or historian)"),
+    "live reading": (_LIVE_READING, r"(?!x)x", "the control room (HMI or historian)"),
     "phone number": (r"\b(?:phone|telephone|mobile) (?:number|no\.?)\b|\bemail address\b",
                      r"\b(?:phone|tel\.?|mobile|@)\b|\bextension \d+", "the site directory"),
     "headcount": (r"\bhow many (?:people|staff|employees|technicians|operators) (?:work|are employed)\b|\bheadcount\b",
@@ -181,16 +188,19 @@ def named_sites(question: str) -> list[str]:
     return [m.group(1) for m in NAMED_SITE.finditer(question) if m.group(1).split()[0] not in _NOT_NAMES]
 
 
-def check_coverage(question: str, sources: list[Citation], contact: str, original: str | None = None) -> Coverage:
+def check_coverage(question: str, sources: list[Citation], contact: str, original: str | None = None,
+                   about_assets: bool = True) -> Coverage:
     """Whether the sources hold the asked attribute for the asked entity (see module docstring), every code, tag
     or part the user's own words name (``original``: "P-101 showing E-999": no source lists E-999), and the year
-    the question asks about ("the IR test in 2026": M-102's records are of 2023 and 2025)."""
-    unknown = [e for e in identifiers(original or "") if not any(_mentions(c, e) for c in sources)]
+    the question asks about ("the IR test in 2026": M-102's records are of 2023 and 2025). With ``about_assets``
+    False (governance, readiness) a tag is context, not the subject, and is not looked for."""
+    named = identifiers(original or "") if about_assets else []
+    unknown = [e for e in named if not any(_mentions(c, e) for c in sources)]
     if unknown and sources and not ACTION_REQUEST.search(original or ""):  # a work order for P-777: flagged there
         return Coverage(False, asked_attribute(question), unknown[0],
                         f"The documents I found do not mention {', '.join(unknown)}, so I cannot say what it is or "
                         f"what to do about it from them. Please check the code or tag, or ask {contact}.")
-    coverage = _attribute_coverage(question, sources, contact)
+    coverage = _attribute_coverage(question, sources, contact, about_assets)
     named = [c for c in sources if any(_mentions(c, e) for e in identifiers(question))] or sources
     events = bool(ASKS_EVENT_COUNT.search(question))
     years = [y for y in asked_years(question) if not any(re.search(rf"\b{y}\b", _dated_text(c, events)) for c in named)]
@@ -202,7 +212,7 @@ def check_coverage(question: str, sources: list[Citation], contact: str, origina
     return coverage
 
 
-def _attribute_coverage(question: str, sources: list[Citation], contact: str) -> Coverage:
+def _attribute_coverage(question: str, sources: list[Citation], contact: str, about_assets: bool = True) -> Coverage:
     attribute = asked_attribute(question)
     sites = [s for s in named_sites(question) if not any(_mentions(c, s) for c in sources)]
     sites += [name for name, written in asked_periods(question) if not any(written.search(c.text) for c in sources)]
@@ -213,7 +223,7 @@ def _attribute_coverage(question: str, sources: list[Citation], contact: str) ->
         return Coverage(False, attribute, sites[0], msg)
     if ACTION_REQUEST.search(question) and attribute is None:
         return Coverage(True)
-    entities = identifiers(question)
+    entities = identifiers(question) if about_assets else []
     about = [c for c in sources if any(_mentions(c, e) for e in entities)] if entities else list(sources)
     entity = entities[0] if entities else None
     if entities and sources and not about:

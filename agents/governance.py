@@ -196,5 +196,5 @@ def _payload(ctx: AgentContext, d: Decision) -> dict:
 def spec() -> AgentSpec:
     """Grounded on the governance documents."""
     agent = GovernanceAgent()
-    return AgentSpec(name=agent.name, run=agent.run, grounded=True, needs_retrieval=True, filters=agent.filters,
-                     extra_queries=agent.extra_queries)
+    return AgentSpec(name=agent.name, run=agent.run, grounded=True, needs_retrieval=True, about_assets=False,
+                     filters=agent.filters, extra_queries=agent.extra_queries)

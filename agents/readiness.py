@@ -100,6 +100,6 @@ class ReadinessAgent:
 def spec() -> AgentSpec:
     """Grounded; continues an open interview, and opens one without any retrieved source."""
     agent = ReadinessAgent()
-    return AgentSpec(name=agent.name, run=agent.run, grounded=True, needs_retrieval=True, filters=agent.filters,
-                     continues=lambda state: bool(state.get("active")),
+    return AgentSpec(name=agent.name, run=agent.run, grounded=True, needs_retrieval=True, about_assets=False,
+                     filters=agent.filters, continues=lambda state: bool(state.get("active")),
                      starts_without_sources=lambda question: bool(START.search(question)))

@@ -91,6 +91,10 @@ def prepare_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str,
     agent = deps.agents[state["route"]["route"]]
     t0 = time.perf_counter()
     query, how = rewrite_question(deps, state["question"], state.get("messages", []))
+    if agent.needs_retrieval and not _escalated(state):
+        # "the gear box on CV-401" names GB-401 for the tables, the search and the agent
+        parents = asset_tag_candidates(state["question"])
+        query = annotate_components(query, component_tags(deps.retriever, state["question"], parents))
     update: dict[str, Any] = {"search_query": query}
     if agent.uses_tables and not _escalated(state):
         table = table_answer(deps, query, on_table=lambda name: _emit(runtime, "progress", Progress(
@@ -107,9 +111,6 @@ def prepare_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str,
         if _escalated(state):
             sources = rule_sources(search_rules(deps, query), state["question"])
         else:
-            query = annotate_components(query, component_tags(deps.retriever, state["question"],
-                                                              asset_tag_candidates(state["question"])))
-            update["search_query"] = query  # "the motor on P-101" names M-101 for the search and the agent
             hits, rel = search(deps, query, agent.filters(query), agent.extra_queries(query))
             cfg = deps.settings.agents
             sources = build_sources(hits, cfg.context_budget_tokens, count=deps.count_tokens,
@@ -167,7 +168,8 @@ def draft_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str, A
         return {"draft": Draft(text=text, dont_know=True).model_dump()}
     if agent.grounded and sources and not continues:
         coverage = check_coverage(f"{state['question']}\n{state.get('search_query') or ''}", sources,
-                                  deps.settings.agents.escalation_contact, original=state["question"])
+                                  deps.settings.agents.escalation_contact, original=state["question"],
+                                  about_assets=agent.about_assets)
         if not coverage.covered:
             emit(coverage.message)
             return {"draft": Draft(text=coverage.message, dont_know=True, abstained=True, coverage={

@@ -143,6 +143,8 @@ def compose(conn: sqlite3.Connection, plan: TablePlan, profile: TableProfile,
     rows = [[r[0], r[1], r[2]] for r in result.rows]
     table = markdown_table([plan.group_by or "", label, "rows"], rows)
     more = "\n(More groups not shown.)" if result.truncated else ""
+    if n <= MAX_LISTED:  # "how many EM work orders and on what kit": the work orders themselves, not only per-group counts
+        return f"{lead}\n\n{table}{more}{_listing(full, marker, profile, n, len(citations))}", citations
     return f"{lead}\n\n{table}{more}\n\nRows cited: {refs}", citations
 
 

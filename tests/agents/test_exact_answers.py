@@ -107,6 +107,17 @@ def test_coverage_abstains_on_an_unknown_tag_and_on_live_readings():
     assert not check_coverage("What is the seal type on P-999?", [source], "x").covered
     assert not check_coverage("What is P-101 vibration reading right now?", [source], "x").covered
     assert not check_coverage("What was the P-101 motor current at 03:00 last night?", [source], "x").covered
+    assert not check_coverage("how hot is the P-101 bearing today", [source], "x").covered
+    # a moment that only describes the situation is no request for a reading
+    assert check_coverage("P-101 tripped this morning on vibration, what should I check?", [source], "x").covered
+    assert check_coverage("what stage is the P-101 pilot in right now", [source], "x").covered
+
+
+def test_a_tag_is_context_for_governance_and_readiness_questions():
+    source = _cite(1, "Safety components of machinery under the Machinery Regulation are high-risk (Annex I).")
+    question = "HP-501 vendor is pitching an AI vision add-on for the press safety system. how is that classed?"
+    assert not check_coverage(question, [source], "x", original=question).covered  # no source names HP-501
+    assert check_coverage(question, [source], "x", original=question, about_assets=False).covered
 
 
 def test_coverage_abstains_on_a_site_no_source_mentions():

@@ -194,6 +194,9 @@ def test_load_items_validates_lines(tmp_path: Path) -> None:
     ("longest single downtime in the maintenance history - what job was it", "maintenance"),
     ("what order do we do the gas tests in before going into a confined space", "maintenance"),
     ("How long does the fire watch have to stay after hot work is finished?", "maintenance"),
+    ("whats the name of the current AIRB chair? want to send our triage straight to them", "governance"),
+    ("how much did the marlow bay compressed air leak detection thing save after the redesign? need a € number for "
+     "the steerco deck", "readiness"),
 ])
 def test_building_an_ai_model_is_readiness_and_site_records_are_maintenance(text: str, route: str) -> None:
     from copilot.agents.routing_signals import keyword_scores

@@ -153,6 +153,9 @@ def test_a_count_per_unique_key_is_a_plain_count(loaded):
     assert text.startswith("3 ") and "per Sub-Component" not in text and "Fuel Cooler" in text
     grouped = _compose(settings, p, {"aggregate": {"fn": "count", "column": "RPN"}, "group_by": "Subsystem"})
     assert "Count per Subsystem" in grouped  # real groups stay a table
+    few = _compose(settings, p, {"filters": [{"column": "Component", "op": "=", "value": "Fuel System"}],
+                                 "aggregate": {"fn": "count", "column": "RPN"}, "group_by": "Subsystem"})
+    assert "Count per Subsystem" in few and "Fuel Cooler" in few and "Rows cited" not in few  # and the rows behind
 
 
 def test_which_rows_have_the_highest_value_is_a_ranking_with_ties_not_a_maximum_per_group(loaded):
