@@ -13,7 +13,7 @@ from copilot.agents.citations import MarkerFilter, format_sources
 from copilot.agents.claim_check import ClaimChecker, ClaimGate
 from copilot.agents.coverage import not_stated_message
 from copilot.agents.prompts.shared import shared_messages
-from copilot.agents.shapes import FOLLOW_ON, follow_on_asks
+from copilot.agents.shapes import follow_on_asks, split_asks
 from copilot.config import Settings
 from copilot.llm.base import LLM, Message
 from copilot.retrieval.base import Filters, Retriever
@@ -108,7 +108,7 @@ def grounded_messages(instructions: str, ctx: AgentContext, extra: str = "") -> 
     user = f"{instructions.strip()}\n\nSources:\n{format_sources(ctx.sources)}\n\n{extra}Question: {ctx.question}"
     asks = follow_on_asks(ctx.question)
     if asks:  # "how far ... and how long ...": the small model answered the first part only
-        first = FOLLOW_ON.split(ctx.question)[0].strip(" ?,")
+        first = split_asks(ctx.question)[0]
         user += "\nThis asks " + str(1 + len(asks)) + " things. Answer each on its own line:\n" + "\n".join(
             f"{i}. {a}?" for i, a in enumerate([first, *asks], start=1))
     return shared_messages(user)

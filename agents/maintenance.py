@@ -22,7 +22,7 @@ from copilot.agents.figure_lists import best_figure_list, render_figure_list
 from copilot.agents.lookup import Row, find_rows, reference_rows, reference_sources, render_rows
 from copilot.agents.procedures import procedure_source, render_procedure
 from copilot.agents.prompts.maintenance import FAULT, INFORMATION, PROCEDURE
-from copilot.agents.shapes import ASKS_PAST, FOLLOW_ON_ANY, REFERS_BACK, answer_shape, follow_on_asks
+from copilot.agents.shapes import ASKS_PAST, REFERS_BACK, answer_shape, follow_on_asks, split_asks
 from copilot.identifiers import SEE_CODE, asset_tag_candidates, fault_codes, identifiers
 from copilot.retrieval.base import Filters
 from copilot.types import Citation
@@ -75,7 +75,7 @@ def answer_follow_ons(ctx: AgentContext, shown: str, fault_row: bool = False) ->
     asks = [a for a in follow_on_asks(ctx.original, yes_no=True)
             if len(shared_terms(content_terms(a), held)) < ROW_ANSWER_SHARE * len(content_terms(a))
             and not (fault_row and ROW_ANSWERS.search(a))]
-    named = identifiers(FOLLOW_ON_ANY.split(ctx.original)[0])
+    named = identifiers(split_asks(ctx.original, yes_no=True)[0])
     out, written, timings = "", "", {}
     for ask in asks:
         keys = identifiers(ask) or (named if REFERS_BACK.search(ask) else [])

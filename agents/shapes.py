@@ -47,13 +47,34 @@ FOLLOW_ON_ANY = re.compile(_JOINED + r"(?=" + _WH + r"|(?:do|does|did|is|are|has
                            r"(?:we|i|you|it|that|this|there|they|the|a|an|any)\b)", re.I)
 
 
+# "what gas readings do we need before anyone goes in, how often do we retest": a question after a comma, when the
+# part before the comma is a question too ("P-101 tripped, what should I check" is one question)
+_COMMA_ASK = re.compile(r",\s+(?=" + _WH + r")", re.I)
+_ASKS = re.compile(r"\b" + _WH, re.I)
+
+
+def split_asks(question: str, yes_no: bool = False) -> list[str]:
+    """The question's parts: the first question, then each one joined to it (see :func:`follow_on_asks`)."""
+    parts: list[str] = []
+    for part in (FOLLOW_ON_ANY if yes_no else FOLLOW_ON).split(question):
+        pieces = _COMMA_ASK.split(part)
+        head = pieces[0]
+        for piece in pieces[1:]:
+            if _ASKS.search(head):
+                parts.append(head)
+                head = piece
+            else:
+                head = f"{head}, {piece}"
+        parts.append(head)
+    return [p.strip(" ?,") for p in parts]
+
+
 def follow_on_asks(question: str, yes_no: bool = False) -> list[str]:
-    """The questions joined to the first one ("... and how long is the fire watch after"), each searched on its
-    own so its passage is shown too; [] for a single question. ``yes_no`` also splits off a joined yes/no
-    question ("... and do we need the tripod"), for the parts a quoted answer leaves open; the model's prompt
-    keeps those in one question (asked as a separate line, it answered a bare "Yes")."""
-    parts = (FOLLOW_ON_ANY if yes_no else FOLLOW_ON).split(question)
-    return [p.strip(" ?,") for p in parts[1:] if len(p.split()) >= 3]
+    """The questions joined to the first one ("... and how long is the fire watch after", "..., how often do we
+    retest"), each searched on its own so its passage is shown too; [] for a single question. ``yes_no`` also
+    splits off a joined yes/no question ("... and do we need the tripod"), for the parts a quoted answer leaves
+    open; the model's prompt keeps those in one question (asked as a separate line, it answered a bare "Yes")."""
+    return [p for p in split_asks(question, yes_no)[1:] if len(p.split()) >= 3]
 
 
 # "has that one ever come up before", "did we see it last time": asks the records, not the manuals

@@ -16,7 +16,7 @@ from copilot.agents.prompts.shared import shared_messages
 from copilot.agents.routing_signals import is_followup
 from copilot.agents.safe_way import CANDIDATES as SAFE_WAY_CANDIDATES
 from copilot.agents.safe_way import FILTERS as SAFE_WAY_FILTERS
-from copilot.agents.shapes import ASKS_PAST, FOLLOW_ON_ANY, REFERS_BACK, answer_shape, follow_on_asks
+from copilot.agents.shapes import ASKS_PAST, REFERS_BACK, answer_shape, follow_on_asks, split_asks
 from copilot.graph.deps import Deps
 from copilot.identifiers import (
     PART_NUMBER,
@@ -108,7 +108,7 @@ def search(deps: Deps, query: str, filters: Filters | None, extra: list[tuple[st
     hits = [h for h in hits if (_dense(h) is None or _dense(h) >= min_rel * 0.8)]
     keyed = keyed_hits(retriever, query, hits, filters)
     hits = keyed + [h for h in hits if all(h.chunk.id != x.chunk.id for x in keyed)]
-    named = identifiers(FOLLOW_ON_ANY.split(query)[0])
+    named = identifiers(split_asks(query, yes_no=True)[0])
     for ask in follow_on_asks(query, yes_no=True)[:_MAX_KEYS]:  # its best passage second, so the context budget keeps it
         if not identifiers(ask) and named and REFERS_BACK.search(ask):  # "has that one come up before": the code
             ask = f"{ask} {' '.join(named)}"

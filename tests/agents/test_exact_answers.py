@@ -382,6 +382,9 @@ def test_a_yes_no_question_joined_to_the_first_is_a_follow_on_ask():
         "do we need the tripod+winch"]
     assert follow_on_asks("how long can a pilot run, and can we get more time if its close") == []  # the prompt's split
     assert follow_on_asks("P-101 tripped and is making noise, what do I check") == []  # one question
+    # a question after a comma, when the part before it asks something too
+    assert follow_on_asks("what gas readings do we need before anyone goes in, how often do we retest, and do they "
+                          "need the tripod?", yes_no=True) == ["how often do we retest", "do they need the tripod"]
     assert ASKS_PAST.search("has that one ever come up before") and not ASKS_PAST.search("do we need it before entry")
 
 
