@@ -16,6 +16,7 @@ from copilot.agents.asset_register import annotate_components, component_tags
 from copilot.agents.base import AgentContext
 from copilot.agents.citations import build_sources
 from copilot.agents.coverage import check_coverage
+from copilot.agents.jargon import expand_jargon
 from copilot.agents.safe_way import rule_sources, safe_way
 from copilot.agents.safety import check_request
 from copilot.graph.contract import Event, EventType, Progress, RouteInfo, Sources, TablePlan, Token
@@ -92,9 +93,10 @@ def prepare_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str,
     t0 = time.perf_counter()
     query, how = rewrite_question(deps, state["question"], state.get("messages", []))
     if agent.needs_retrieval and not _escalated(state):
-        # "the gear box on CV-401" names GB-401 for the tables, the search and the agent
+        # "the gear box on CV-401" names GB-401 for the tables, the search and the agent; "megger" is written
+        # "insulation resistance test" by the documents
         parents = asset_tag_candidates(state["question"])
-        query = annotate_components(query, component_tags(deps.retriever, state["question"], parents))
+        query = expand_jargon(annotate_components(query, component_tags(deps.retriever, state["question"], parents)))
     update: dict[str, Any] = {"search_query": query}
     if agent.uses_tables and not _escalated(state):
         table = table_answer(deps, query, on_table=lambda name: _emit(runtime, "progress", Progress(

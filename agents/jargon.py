@@ -1,0 +1,30 @@
+"""Shop-floor words the documents write otherwise: "megger" is an insulation resistance test.
+
+A technician asks "annual megger on M-102 came back at 45 meg, whats the limit"; the motor guide writes
+"Insulation resistance ... >= 100 MOhm". The embedder does not know the slang (best cosine 0.22, below the
+relevance floor, so the turn said the knowledge base does not cover it). The search query gets the documents'
+words in brackets after the slang, the way parts named by their parent are noted; the question shown is unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+
+# slang -> how the site's documents write it (only terms whose meaning is fixed in maintenance work)
+JARGON: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.I), words) for p, words in (
+    (r"\bmegg(?:er|ered|ing|ed)\b|\bmeg(?:ger)? test\b", "insulation resistance test"),
+    (r"\b\d+(?:[.,]\d+)?\s?megs?\b|\b\d+(?:[.,]\d+)?\s?meg(?:ohms?|-ohms?)\b", "MΩ"),
+    (r"\bmech\.? seals?\b", "mechanical seal"),
+    (r"\bIR (?:test|reading|value|result)s?\b", "insulation resistance"),
+    (r"\bVSDs?\b|\binverters?\b", "variable frequency drive VFD"),
+))
+
+
+def expand_jargon(query: str) -> str:
+    """``query`` with the documents' words after each slang term: "megger (insulation resistance test)"."""
+    out = query
+    for pattern, words in JARGON:
+        if " ".join(words.split()[:2]).lower() in out.lower():  # the documents' words are there already
+            continue
+        out = pattern.sub(lambda m, w=words: f"{m.group(0)} ({w})", out, count=1)
+    return out

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from copilot.agents.jargon import expand_jargon
+
+
+def test_slang_gets_the_documents_words_once():
+    q = "annual megger on m-102 came back at 45 meg. can it go back in service or not, whats the limit?"
+    out = expand_jargon(q)
+    assert "megger (insulation resistance test)" in out and "45 meg (MΩ)" in out
+    assert expand_jargon("mech seal on P-101 leaking") == "mech seal (mechanical seal) on P-101 leaking"
+    assert expand_jargon("the mechanical seal on P-101") == "the mechanical seal on P-101"  # already the documents' words
+    assert expand_jargon("what is the insulation resistance limit after a megger test") == \
+        "what is the insulation resistance limit after a megger test"
+
+
+def test_words_that_only_look_like_slang_stay():
+    for q in ("how many megawatts does the site use", "what does E-204 mean", "the IR camera survey of MCC-1"):
+        assert expand_jargon(q) == q
