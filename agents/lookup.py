@@ -57,11 +57,17 @@ ASKS_SPEC = re.compile(r"\b(?:tolerances?|limits?|spec(?:ification)?s?|allowed|a
                        r"minimum|max|min|torques?|intervals?|clearances?|set ?points?|settings?|rated|rating)\b", re.I)
 
 
+def sheet_fields(text: str) -> list[tuple[str, str]]:
+    """The ``column: value`` lines of a spreadsheet passage, in order."""
+    return [(m.group(1).strip(), m.group(2).strip()) for m in (_FIELD.match(line.strip()) for line in text.splitlines())
+            if m]
+
+
 def is_event_record(cite: Citation) -> bool:
     """A spreadsheet row that records something that happened (a dated work order), not reference data."""
     if cite.row is None:
         return False
-    fields = [m.group(1).strip().lower() for m in (_FIELD.match(line.strip()) for line in cite.text.splitlines()) if m]
+    fields = [col.lower() for col, _v in sheet_fields(cite.text)]
     first = cite.text.split(":", 1)[1].strip() if ":" in cite.text else ""
     return any(f in _EVENT_COLUMNS for f in fields) or bool(WORK_ORDER.match(first))
 
@@ -115,11 +121,7 @@ def markdown_rows(text: str, key: str) -> list[Row]:
 
 def spreadsheet_row(text: str, key: str) -> Row | None:
     """A spreadsheet passage ("column: value" lines) that holds ``key`` in one of its cells."""
-    pairs = []
-    for line in text.splitlines():
-        m = _FIELD.match(line.strip())
-        if m:
-            pairs.append((m.group(1).strip(), m.group(2).strip()))
+    pairs = sheet_fields(text)
     if not pairs or not any(re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", normalise_dashes(v)) for _, v in pairs):
         return None
     return Row(key, pairs, text)

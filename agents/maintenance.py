@@ -20,6 +20,7 @@ from copilot.agents.base import (
 from copilot.agents.citations import MARKER
 from copilot.agents.figure_lists import best_figure_list, render_figure_list
 from copilot.agents.lookup import Row, find_rows, reference_rows, reference_sources, render_rows
+from copilot.agents.past_records import ASKS_STOCK, sheet_row, similar_records, spare_for
 from copilot.agents.procedures import procedure_source, render_procedure
 from copilot.agents.prompts.maintenance import FAULT, INFORMATION, PROCEDURE
 from copilot.agents.shapes import ASKS_PAST, REFERS_BACK, answer_shape, follow_on_asks, split_asks
@@ -144,6 +145,7 @@ class MaintenanceAgent:
         figures = None if rows else best_figure_list(ctx.sources, ctx.original)
         procedure = procedure_source(ctx.sources, ctx.question) if shape == "procedure" and not figures else None
         timings: dict[str, float] = {}
+        added: list[Citation] = []  # sources the agent found itself (the spare for a past job)
         if rows:
             text = model_text = render_rows(rows, ctx.sources)
             say(ctx, text)
@@ -154,11 +156,14 @@ class MaintenanceAgent:
             text = model_text = render_procedure(procedure)
             say(ctx, text)
         else:
+            records, added = self._records_like_this(ctx)
+            if records:
+                say(ctx, records + "\n\n")
             prompt = {"fault": FAULT, "procedure": PROCEDURE}.get(shape, INFORMATION)
-            asked = dataclasses.replace(ctx, sources=reference_sources(ctx.sources, ctx.original))
+            asked = dataclasses.replace(ctx, sources=reference_sources([*ctx.sources, *added], ctx.original))
             model_text, timings = stream_answer(asked, grounded_messages(prompt, asked),
-                                                check_stated=prompt is INFORMATION)
-            text = model_text.strip()
+                                                check_stated=prompt is INFORMATION and not records)
+            text = (records + "\n\n" + model_text.strip()).strip()
         deterministic = bool(rows) or figures is not None or procedure is not None
         if deterministic:  # "whats E-208 mean? and has that one come up before": the row answers the first part only
             more, model_text, timings = answer_follow_ons(ctx, text, fault_row=bool(rows) and shape == "fault")
@@ -175,10 +180,27 @@ class MaintenanceAgent:
         diagnosed = shape == "fault" and (bool(rows) or bool(HANDS_ON.search(ctx.original)))
         if wants_wo or (diagnosed and assets):
             proposal = self._work_order(ctx, text, assets, safety, rows)
-        return AgentResult(text=text, model_text=model_text, proposal=proposal, timings=timings,
+        return AgentResult(text=text, model_text=model_text, proposal=proposal, timings=timings, added_sources=added,
                            model_called=not deterministic or bool(timings),
                            structured={"assets": assets, "hands_on": hands_on, "shape": shape,
                                        "rows": [r.key for r in rows]})
+
+    @staticmethod
+    def _records_like_this(ctx: AgentContext) -> tuple[str, list[Citation]]:
+        """For "has that happened before" naming no tag: the records describing the same trouble, quoted, and
+        for "do we have the part in stores" the spare row for the first record (added as a source when new)."""
+        if not ASKS_PAST.search(ctx.original) or identifiers(ctx.original):
+            return "", []
+        records = similar_records(ctx.sources, ctx.original)
+        if not records:
+            return "", []
+        text = "**Records like this in the maintenance history:**\n\n" + render_rows(records, ctx.sources)
+        spare = spare_for(ctx.retriever, records[0], ctx.sources) if ASKS_STOCK.search(ctx.original) else None
+        if spare is None:
+            return text, []
+        row = sheet_row(spare)
+        text += "\n\n**Spare part for that job:**\n\n" + render_rows([row] if row else [], [*ctx.sources, spare])
+        return text, [spare] if spare not in ctx.sources else []
 
     @staticmethod
     def _named_rows(ctx: AgentContext, shape: str) -> list[Row]:

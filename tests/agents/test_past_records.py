@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from copilot.agents.past_records import similar_records, spare_for
+from copilot.types import Chunk, Citation, Hit
+
+DRIFT = ("wo_number: WO-2025-0390\nasset_tag: HP-501\ndate: 2025-08-12\ntype: CM\nproblem: Ram drifting down 15 mm in "
+         "10 min when stopped at top\ncause: Pilot-operated check valve seat leaking\naction: Replaced POCV cartridge")
+SEAL = ("wo_number: WO-2024-0101\nasset_tag: P-101\ndate: 2024-02-01\ntype: CM\nproblem: Seal leaking at the top of "
+        "the gland\ncause: Worn faces\naction: Replaced seal")
+CARTRIDGE = ("part_number: SP-5003\ndescription: Pilot-operated check valve cartridge\nused_on: HP-501\n"
+             "stores_location: Main stores H-01-03\nmin_qty: 1")
+OTHER = "part_number: SP-5001\ndescription: Return line filter element\nused_on: HP-501\nstores_location: H-01-01"
+QUESTION = "press ram is creeping down when parked at the top, has that happened before + what fixed it?"
+
+
+def _row(marker: int, text: str, doc: str) -> Citation:
+    return Citation(marker=marker, chunk_id=f"{doc}#row{marker}", doc_id=doc, title=f"{doc}.csv", text=text, row=marker)
+
+
+class _Retriever:
+    def __init__(self, *texts: str) -> None:
+        self.chunks = [Chunk(id=f"spare_parts#row{i}", doc_id="spare_parts", text=t, row=i) for i, t in enumerate(texts)]
+
+    def search(self, query: str, k: int = 8, filters=None):
+        return [Hit(chunk=c, score=1.0) for c in self.chunks][:k]
+
+
+def test_the_record_describing_the_same_trouble_is_found_without_a_tag():
+    sources = [_row(1, SEAL, "maintenance_history"), _row(2, DRIFT, "maintenance_history")]
+    found = similar_records(sources, QUESTION)
+    assert [r.key for r in found] == ["WO-2025-0390"] and found[0].marker == 2
+    assert similar_records(sources, "the belt on the conveyor squeals, has it happened before") == []
+
+
+def test_the_spare_for_the_record_is_its_assets_part_sharing_the_records_words():
+    record = similar_records([_row(1, DRIFT, "maintenance_history")], QUESTION)[0]
+    spare = spare_for(_Retriever(OTHER, CARTRIDGE), record, [_row(1, DRIFT, "maintenance_history")])
+    assert spare is not None and "SP-5003" in spare.text and spare.marker == 2  # a new source, numbered next
+    assert spare_for(_Retriever(OTHER), record, []) is None  # shares no words with the job
+    assert spare_for(_Retriever(DRIFT), record, []) is None  # a work order is no spare-parts row
+
+
+def test_the_maintenance_agent_quotes_the_records_and_the_spare_before_the_model(settings):
+    from copilot.agents.base import AgentContext
+    from copilot.agents.maintenance import MaintenanceAgent
+    from copilot.llm.fake import FakeLLM
+
+    question = QUESTION + " do we have the part in stores"
+    ctx = AgentContext(settings=settings, llm=FakeLLM(["Yes: the check valve seat leaked [1]."]), question=question,
+                       original=question, thread_id="t", sources=[_row(1, DRIFT, "maintenance_history")],
+                       retriever=_Retriever(OTHER, CARTRIDGE))
+    result = MaintenanceAgent().run(ctx)
+    assert result.text.startswith("**Records like this in the maintenance history:**\n\n**WO-2025-0390**")
+    assert "- cause: Pilot-operated check valve seat leaking" in result.text and "**SP-5003**" in result.text
+    assert "- stores_location: Main stores H-01-03" in result.text and "the check valve seat leaked" in result.text
+    assert [c.marker for c in result.added_sources] == [2]
