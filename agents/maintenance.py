@@ -142,7 +142,7 @@ class MaintenanceAgent:
         for diagnosis and information; the LOTO block for hands-on work; a work order when one makes sense."""
         shape = answer_shape(ctx.original) if answer_shape(ctx.original) != "information" else answer_shape(ctx.question)
         rows = self._named_rows(ctx, shape)
-        figures = None if rows else best_figure_list(ctx.sources, ctx.original)
+        figures = None if rows else best_figure_list(ctx.sources, ctx.question)  # in the documents' words
         procedure = procedure_source(ctx.sources, ctx.question) if shape == "procedure" and not figures else None
         timings: dict[str, float] = {}
         added: list[Citation] = []  # sources the agent found itself (the spare for a past job)

@@ -51,6 +51,9 @@ def test_a_table_of_limits_is_quoted_with_its_lead_in():
 def test_generic_limits_quote_only_what_the_question_is_about():
     found = best_figure_list([_cite(1, GEARBOX, "Limits", "TG-GBX-001")], "what are the vibration limits for the gearboxes?")
     assert found.is_table and len(found.lines) == 3 and "4.5 mm/s" in found.lines[-1]
+    one = best_figure_list([_cite(1, GEARBOX, "Limits", "TG-GBX-001")], "GB-401 sump came back at 85C, whats the oil "
+                                                                        "temperature limit?")  # one limit asked: its row
+    assert one.is_table and len(one.lines) == 3 and "90 °C alarm" in one.lines[-1]
 
 
 def test_one_figure_or_no_plural_quantity_is_not_a_figure_list():
