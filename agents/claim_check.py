@@ -198,6 +198,9 @@ def check_text(text: str, sources: list[Citation], question: str = "") -> ClaimR
     return ClaimReport(out, checker.withheld, bool(central) or (bool(checker.withheld) and not out))
 
 
+NEAR_REPEAT_WORDS = 8
+
+
 def _norm(sentence: str) -> str:
     return _NOISE.sub(" ", MARKER.sub("", sentence).lower()).strip()
 
@@ -216,8 +219,17 @@ class ClaimGate:
         self.shown: list[str] = []
         self.first_claim: bool | None = None
 
+    def _repeat_of(self, key: str) -> str:
+        """``key``, or the key of a sentence seen before that holds every word of it (8 words or more): "The system
+        is high-risk because ..." after "The AI system is high-risk (route A) because ..." is a loop too, while
+        "check the oil level in the compressor ..." after "... in the gearbox ..." says something new."""
+        words = set(key.split())
+        if len(words) < NEAR_REPEAT_WORDS:
+            return key
+        return next((seen for seen in self.seen if words <= set(seen.split())), key)
+
     def _release(self, sentence: str, sep: str) -> str:
-        key = _norm(sentence)
+        key = self._repeat_of(_norm(sentence))
         if key and len(key) > 12:
             self.seen[key] = self.seen.get(key, 0) + 1
             if self.seen[key] > 1:

@@ -77,6 +77,19 @@ def test_gate_stops_a_looping_answer():
     assert gate.looping and out.count("Check the oil level") == 1
 
 
+def test_gate_drops_a_sentence_saying_less_than_one_shown_and_keeps_a_parallel_one():
+    gate = ClaimGate(ClaimChecker([C301]))
+    first = "The AI system is high-risk (route A) because it is a safety component of a machine covered by Annex I. "
+    shown = gate.feed(first) + gate.feed("The system is high-risk because it is a safety component of a machine "
+                                         "covered by Annex I. ") + gate.feed(first) + gate.flush()
+    assert shown.strip() == first.strip()
+    assert gate.looping  # the third time it is a loop: generation stops
+    gate = ClaimGate(ClaimChecker([C301]))
+    gear = "Check the oil level in the gearbox and top up to the mark. "
+    both = gate.feed(gear) + gate.feed(gear.replace("gearbox", "compressor")) + gate.flush()
+    assert "gearbox" in both and "compressor" in both
+
+
 def test_gate_trims_a_list_repeating_inside_one_sentence():
     gate = ClaimGate(ClaimChecker([C301]), max_sentence_chars=200)
     for _ in range(60):
