@@ -252,6 +252,9 @@ class ClaimGate:
         parts = split_sentences(self.buf)
         complete, self.buf = (parts, "") if parts and parts[-1][1] else (parts[:-1], parts[-1][0] if parts else "")
         out = "".join(self._release(s, sep) for s, sep in complete if not self.looping)
+        if self.looping:  # stopped on a repeat: the start of the next sentence is not shown either
+            self.buf = ""
+            return out
         if len(self.buf) > self.max_sentence_chars and _repeats_inside(self.buf):
             self.buf = _trim_repetition(self.buf)
             self.looping = True

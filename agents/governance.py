@@ -11,15 +11,18 @@ from copilot.agents import governance_rules as R
 from copilot.agents.base import AgentContext, AgentResult, AgentSpec, grounded_messages, say, stream_answer
 from copilot.agents.governance_guard import TierGuard, sanitize
 from copilot.agents.governance_triage import Decision, triage
+from copilot.agents.lookup import Row
 from copilot.agents.prompts.governance import EXPLAIN, INSTRUCTIONS
 from copilot.agents.quoted import quoted_answer
+from copilot.agents.timeline import ASKS_WHEN, dated_row, render_dated_row
 from copilot.retrieval.base import Filters
 from copilot.retrieval.embedder import Embedder, build_embedder
 from copilot.types import Citation
 
 RECORD_WORDS = re.compile(r"\b(decision record|record (?:the|this|a) decision|draft (?:a|the) record|classify|classification|"
                           r"risk tier|risk level|risk category|which tier|is (?:it|this) high[- ]risk|"
-                          r"(?:eu )?ai act (?:tier|category|class\w*|risk))\b", re.I)
+                          r"(?:eu )?ai act (?:tier|category|class\w*|risk)|(?:classed|classified) (?:under|by|in) (?:the )?"
+                          r"(?:eu )?ai act|how (?:is|would|will|should) (?:that|this|it) (?:be )?class(?:ed|ified))\b", re.I)
 
 
 class GovernanceAgent:
@@ -52,6 +55,11 @@ class GovernanceAgent:
         obligations = obligations_source(ctx, decision.tier)
         added = [obligations] if obligations is not None and obligations not in ctx.sources else []  # new or whole
         block = _compose(decision, obligations)
+        when = applies_from(ctx, decision, [*ctx.sources, *added]) if ASKS_WHEN.search(ctx.original) else None
+        if when is not None:  # "how is that classed, and from when?": the timeline row of the deciding route
+            row, cite = when
+            block += "\n\n**Applies from:** " + render_dated_row(row, cite)
+            added += [cite] if cite not in ctx.sources and cite not in added else []
         say(ctx, block)
         model_text, _ = sanitize(raw, decision.tier, decision.transparency, decision.route)
         structured = _structured(decision, guard.withheld)
@@ -139,6 +147,24 @@ def obligations_source(ctx: AgentContext, tier: str) -> Citation | None:
     whole = Citation.from_chunk(shown.marker if shown is not None else len(ctx.sources) + 1, parts[0])
     whole.text = "\n".join(dict.fromkeys(c.text for c in parts))
     return whole
+
+
+def applies_from(ctx: AgentContext, d: Decision, shown: list[Citation]) -> tuple[Row, Citation] | None:
+    """The row of the AI Act timeline (a dated table) for the deciding route, from the shown sources or found
+    by a search; None when no dated row clearly matches the route."""
+    about = f"when does it apply {d.route} {'; '.join(d.reasons)}"
+    found = dated_row(shown, about)
+    if found is not None or ctx.retriever is None:
+        return found
+    try:
+        hits = ctx.retriever.search(f"timeline dates obligations apply {d.route}", k=6, filters={"doc_type": "checklist"})
+    except Exception:  # noqa: BLE001 - the decision stands without its date
+        return None
+    found = dated_row([Citation.from_chunk(0, h.chunk) for h in hits], about)
+    if found is None:
+        return None
+    row, cite = found  # a new source, numbered after the shown ones
+    return row, cite.model_copy(update={"marker": max((c.marker for c in shown), default=0) + 1})
 
 
 def _part(chunk_id: str) -> int:

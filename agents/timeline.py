@@ -14,7 +14,7 @@ from copilot.agents.lookup import Row, markdown_rows
 from copilot.agents.row_binding import tables
 from copilot.types import Citation
 
-ASKS_WHEN = re.compile(r"^\s*(?:and |so )?(?:when|by when|from when|since when|until when)\b|"
+ASKS_WHEN = re.compile(r"^\s*(?:and |so )?(?:when|by when|from when|since when|until when)\b|\b(?:from|since|by) when\b|"
                        r"\b(?:what|which) (?:date|day|year|deadline)\b|\bwhen (?:do|does|did|will|is|are|must|should)\b|"
                        r"\b(?:asked|ask|know|tell (?:me|us)|find out|wondering|confirm) when\b|"
                        r"\bwhen\b.{0,60}\b(?:start\w*|appl(?:y|ies|ying)|come?s? into|tak(?:e|es) effect|in force|due|"

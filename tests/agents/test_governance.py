@@ -114,6 +114,21 @@ def test_agent_states_one_tier_and_records_it(settings):
     assert "Tier: high-risk" in prompt and "recruitment and selection" in prompt
 
 
+def test_from_when_adds_the_timeline_row_of_the_deciding_route(settings):
+    dates = ("| Date | What applies |\n|---|---|\n| 2 August 2026 | Annex III high-risk systems and Article 50 "
+             "transparency |\n| 2 August 2027 | High-risk classification through the product-safety route "
+             "(Article 6(1), Annex I) |")
+    src = [Citation(marker=1, chunk_id="c", doc_id="CL-005", title="EU AI Act Risk-Triage Questionnaire", text=dates)]
+    question = ("The press vendor sells an AI vision add-on that stops the press when someone enters the danger zone, "
+                "as part of the machine safety system. How is that classed under the AI Act, and from when?")
+    ctx = AgentContext(settings=settings, llm=FakeLLM(["It is a safety component [1]."]), question=question,
+                       original=question, thread_id="t", sources=src)
+    result = GovernanceAgent().run(ctx)
+    assert result.structured["tier"] == "high" and "Annex I" in result.structured["route"]
+    assert "**Applies from:** **2 August 2027**: High-risk classification through the product-safety route" in result.text
+    assert "2 August 2026" not in result.text
+
+
 def test_general_question_is_not_classified(settings):
     ctx = AgentContext(settings=settings, llm=FakeLLM(["NIST MANAGE covers incident response."]),
                        question="Which NIST AI RMF function covers incident response?",
@@ -183,6 +198,14 @@ def test_real_model_explains_high_risk_for_ranking_applicants(settings, real_llm
 ])
 def test_a_described_system_is_triaged_and_a_general_question_is_not(question, triaged):
     assert _describes_use_case(question) is triaged
+
+
+def test_how_is_that_classed_asks_for_the_triage():
+    from copilot.agents.governance import wants_triage
+
+    assert wants_triage("the vendor is pitching an AI vision add-on that stops the press if someone walks into the "
+                        "danger zone. how is that classed under the ai act?")
+    assert not wants_triage("What does the AI Act require from providers of high-risk systems?")
 
 
 def test_the_decision_cites_only_a_triage_source_that_names_the_tiers():
