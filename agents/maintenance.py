@@ -20,7 +20,7 @@ from copilot.agents.base import (
 from copilot.agents.citations import MARKER
 from copilot.agents.figure_lists import best_figure_list, render_figure_list
 from copilot.agents.lookup import Row, find_rows, reference_rows, reference_sources, render_rows
-from copilot.agents.past_records import ASKS_STOCK, sheet_row, similar_records, spare_for
+from copilot.agents.past_records import ASKS_STOCK, records_answer, sheet_row, similar_records, spare_for
 from copilot.agents.procedures import procedure_source, render_procedure
 from copilot.agents.prompts.maintenance import FAULT, INFORMATION, PROCEDURE
 from copilot.agents.shapes import ASKS_PAST, REFERS_BACK, answer_shape, follow_on_asks, split_asks
@@ -146,6 +146,7 @@ class MaintenanceAgent:
         procedure = procedure_source(ctx.sources, ctx.question) if shape == "procedure" and not figures else None
         timings: dict[str, float] = {}
         added: list[Citation] = []  # sources the agent found itself (the spare for a past job)
+        quoted_records = False
         if rows:
             text = model_text = render_rows(rows, ctx.sources)
             say(ctx, text)
@@ -157,13 +158,18 @@ class MaintenanceAgent:
             say(ctx, text)
         else:
             records, added = self._records_like_this(ctx)
-            if records:
-                say(ctx, records + "\n\n")
-            prompt = {"fault": FAULT, "procedure": PROCEDURE}.get(shape, INFORMATION)
-            asked = dataclasses.replace(ctx, sources=reference_sources([*ctx.sources, *added], ctx.original))
-            model_text, timings = stream_answer(asked, grounded_messages(prompt, asked),
-                                                check_stated=prompt is INFORMATION and not records)
-            text = (records + "\n\n" + model_text.strip()).strip()
+            if records and records_answer(ctx.original):  # happened before, what fixed it, part in stores: quoted
+                text = model_text = records
+                quoted_records = True
+                say(ctx, text)
+            else:
+                if records:
+                    say(ctx, records + "\n\n")
+                prompt = {"fault": FAULT, "procedure": PROCEDURE}.get(shape, INFORMATION)
+                asked = dataclasses.replace(ctx, sources=reference_sources([*ctx.sources, *added], ctx.original))
+                model_text, timings = stream_answer(asked, grounded_messages(prompt, asked),
+                                                    check_stated=prompt is INFORMATION and not records)
+                text = (records + "\n\n" + model_text.strip()).strip()
         deterministic = bool(rows) or figures is not None or procedure is not None
         if deterministic:  # "whats E-208 mean? and has that one come up before": the row answers the first part only
             more, model_text, timings = answer_follow_ons(ctx, text, fault_row=bool(rows) and shape == "fault")
@@ -181,7 +187,7 @@ class MaintenanceAgent:
         if wants_wo or (diagnosed and assets):
             proposal = self._work_order(ctx, text, assets, safety, rows)
         return AgentResult(text=text, model_text=model_text, proposal=proposal, timings=timings, added_sources=added,
-                           model_called=not deterministic or bool(timings),
+                           model_called=not (deterministic or quoted_records) or bool(timings),
                            structured={"assets": assets, "hands_on": hands_on, "shape": shape,
                                        "rows": [r.key for r in rows]})
 

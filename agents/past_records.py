@@ -15,15 +15,26 @@ from typing import Any
 
 from copilot.agents.answerability import content_terms, shared_terms
 from copilot.agents.lookup import Row, is_event_record, sheet_fields
+from copilot.agents.shapes import ASKS_PAST, split_asks
 from copilot.identifiers import normalise_dashes
 from copilot.types import Citation
 
 # "do we have the part in stores", "is there a spare", "in stock"
 ASKS_STOCK = re.compile(r"\b(?:in stores?|in stock|spares?|stock(?:ed)?|on the shelf|do we (?:have|hold|keep) "
                         r"(?:the |a |one |any )?(?:part|replacement|kit))\b", re.I)
+# "what fixed it", "what did we do last time", "how was it sorted": the record's action answers it
+ASKS_FIX = re.compile(r"\bwhat (?:fixed|cured|sorted|solved) it\b|\bwhat (?:did (?:we|they) do|was done)\b|"
+                      r"\bhow (?:was|did (?:we|they)) (?:it )?(?:fix|sort|solve|cure)\w*", re.I)
 MIN_SHARED = 2
 _STORES_FIELD = re.compile(r"stores|stock|bin|location|on[_ ]hand|qty", re.I)
 _RECORD_WORDS = ("problem", "cause", "action", "description", "symptom", "finding")
+
+
+def records_answer(question: str) -> bool:
+    """Every part of the question is answered by the quoted records and spare: whether it happened before, what
+    fixed it, whether the part is in stores (a part asking anything else, such as what to check, needs the model)."""
+    return all(ASKS_PAST.search(part) or ASKS_FIX.search(part) or ASKS_STOCK.search(part)
+               for part in split_asks(question, yes_no=True))
 
 
 def sheet_row(c: Citation) -> Row | None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import dataclasses
+
 from copilot.agents.past_records import similar_records, spare_for
 from copilot.types import Chunk, Citation, Hit
 
@@ -52,5 +54,8 @@ def test_the_maintenance_agent_quotes_the_records_and_the_spare_before_the_model
     result = MaintenanceAgent().run(ctx)
     assert result.text.startswith("**Records like this in the maintenance history:**\n\n**WO-2025-0390**")
     assert "- cause: Pilot-operated check valve seat leaking" in result.text and "**SP-5003**" in result.text
-    assert "- stores_location: Main stores H-01-03" in result.text and "the check valve seat leaked" in result.text
+    assert "- stores_location: Main stores H-01-03" in result.text and not result.model_called  # the records answer all
     assert [c.marker for c in result.added_sources] == [2]
+    asks_more = dataclasses.replace(ctx, original=QUESTION + " and what should I check first?")
+    more = MaintenanceAgent().run(asks_more)  # a part the records do not answer: the model answers after them
+    assert more.model_called and more.text.startswith("**Records like this") and "seat leaked" in more.text
