@@ -69,7 +69,7 @@ TIEBREAK_TASK = (
 
 KW_WEIGHT = 0.35  # how much one unit of keyword score adds to the kNN probabilities
 KNN_K = 10
-CONTENDER_SHARE = 0.3
+CONTENDER_SHARE = 0.5
 KNN_TEMPERATURE = 0.1
 
 
@@ -201,8 +201,7 @@ class Router:
         score): a route at 0.07 against 0.60 is not a tie to break, whatever equipment the request names."""
         ranked = sorted(ROUTES, key=lambda r: -scores.get(r, 0.0))
         floor = max(0.05, CONTENDER_SHARE * scores.get(ranked[0], 0.0))
-        picked = [r for r in ranked[:limit] if scores.get(r, 0.0) >= floor]
-        return picked if len(picked) >= 2 else ranked[:2]
+        return [r for r in ranked[:limit] if scores.get(r, 0.0) >= floor]
 
     def tiebreak_messages(self, text: str, candidates: list[str]) -> list[Message]:
         """The prompt for the LLM: route descriptions, disambiguation rules, nearest examples as few-shot turns.
@@ -225,6 +224,8 @@ class Router:
 
     def _ask_llm(self, text: str, scores: dict[str, float]) -> str | None:
         options = self.candidates(scores)
+        if len(options) < 2:  # one close contender: no tie to break (the model had picked a route at 0.25 of 0.56)
+            return None
         schema = {"type": "object", "properties": {"route": {"type": "string", "enum": options}},
                   "required": ["route"]}
         assert self.llm is not None
