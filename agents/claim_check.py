@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from copilot.agents.answerability import content_terms, shared_terms
 from copilot.agents.citations import MARKER
 from copilot.agents.figures import FIGURE_CLAUSE, Figure, FigurePool, asset_clauses, extract, logical_lines
-from copilot.agents.row_binding import wrong_row
+from copilot.agents.row_binding import cell_grids, other_rows_word, wrong_row
 from copilot.identifiers import asset_tag_candidates, identifiers
 from copilot.types import Citation, WithheldClaim
 
@@ -53,6 +53,7 @@ class ClaimChecker:
         self.in_rows = FigurePool.of([c.text for c in sources if c.row is not None])
         self.asked = {f.key for f in extract(question, min_bare=0)} | {
             ("code", f.value, "") for f in extract(question) if f.kind == "code"}
+        self.grids = cell_grids([c.text for c in sources])  # word cells of every table, for other_rows_word
         self.withheld: list[WithheldClaim] = []
 
     def claims(self, sentence: str) -> list[Figure]:
@@ -68,6 +69,11 @@ class ClaimChecker:
         blank = PLACEHOLDER.search(sentence)
         if blank:  # "approved on [date]": a template, not an answer
             self.withheld.append(WithheldClaim(sentence=MARKER.sub("", sentence).strip(), figures=[blank.group(0)]))
+            return None
+        swapped = other_rows_word(MARKER.sub("", sentence), self.grids)
+        if swapped:  # "Riverside is in the Align stage": Align is another row's cell (the table says Assess)
+            self.withheld.append(WithheldClaim(sentence=MARKER.sub("", sentence).strip(), figures=[swapped],
+                                               reason="wrong_row"))
             return None
         claims = self.claims(sentence)
         bound = {f.key: self._asset_binding(sentence, f) for f in claims}

@@ -101,3 +101,39 @@ def wrong_row(sentence: str, figure: Figure, text: str) -> bool:
         if best_other < MIN_OTHER or best_other < best_holder + MARGIN:
             return False
     return found
+
+
+_PLAIN_CELLS = frozenset("yes no none n/a na all any other total - tbd".split())
+
+
+def cell_grids(texts: list[str]) -> list[list[list[str]]]:
+    """The body rows of every Markdown table in ``texts``, each row as its cells (first cell without emphasis)."""
+    grids = []
+    for text in texts:
+        for rows in tables(text):
+            cells = [[c.strip().strip("*").strip() for c in table_cells(r.text)] for r in rows]
+            if len(cells) >= 2:
+                grids.append(cells)
+    return grids
+
+
+def other_rows_word(sentence: str, grids: list[list[list[str]]]) -> str | None:
+    """A word cell of another row that the sentence's clause gives for the row it names by its key: "Riverside is
+    in the Align stage" when Riverside's Stage cell is Assess and Align is Marlow Bay's. None when the clause also
+    gives the row's own cell, names the other row, or names more than one row (a comparison)."""
+    for clause in _CLAUSE.split(sentence):
+        for cells in grids:
+            named = [row for row in cells if _names(clause, row[0])]
+            if len(named) != 1:
+                continue
+            own = named[0]
+            for col in range(1, len(own)):
+                mine = own[col]
+                for row in cells:
+                    value = row[col] if col < len(row) else ""
+                    if row is own or value.lower() in _PLAIN_CELLS or value.lower() == mine.lower() or \
+                            len(value.split()) > 3 or not re.search(r"[A-Za-z]{3}", value) or re.search(r"\d", value):
+                        continue
+                    if _names(clause, value) and not (mine and _names(clause, mine)):
+                        return value
+    return None

@@ -189,3 +189,14 @@ def test_a_figure_only_a_passage_about_something_else_holds_is_withheld():
     assert checker.withheld[-1].reason == "wrong_row"
     assert checker.check("The fire watch stays for 60 minutes after the welding [1].") is not None
     assert checker.check("A belt revolution takes 47 s [2].") is not None
+
+
+def test_a_word_cell_of_another_row_is_withheld():
+    stages = cite(1, "| Site | Stage | Next milestone |\n|---|---|---|\n| Marlow Bay | Align | Chiller pilot to G3 |\n"
+                     "| Riverside | Assess | Gap register approval |", doc_id="PB-003", title="Roadmap")
+    checker = ClaimChecker([stages])
+    assert checker.check("Riverside is currently in the **Align** stage [1].") is None
+    assert checker.withheld[-1].reason == "wrong_row" and checker.withheld[-1].figures == ["Align"]
+    for true in ("Riverside is in the Assess stage [1].", "Marlow Bay is in Align and Riverside is in Assess [1].",
+                 "Riverside must finish Assess before it moves to Align [1]."):
+        assert checker.check(true) == true
