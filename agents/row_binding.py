@@ -137,3 +137,30 @@ def other_rows_word(sentence: str, grids: list[list[list[str]]]) -> str | None:
                     if _names(clause, value) and not (mine and _names(clause, mine)):
                         return value
     return None
+
+
+_ITEM = re.compile(r"[,;|]\s*|:\s+")  # the items of a line listing figures with their conditions
+
+
+def wrong_list_item(sentence: str, figure: Figure, text: str) -> bool:
+    """A line of ``text`` lists figures of one unit, each with its condition ("15 days after awareness in general,
+    2 days for ... a serious and irreversible disruption of critical infrastructure, 10 days where a person has
+    died"): True when, on every line holding ``figure``, its item shares none of the sentence's words while another
+    item with a figure of the same unit shares two or more ("a serious disruption to water supply ... within 10
+    days" took the death deadline)."""
+    words = content_terms(sentence.replace(figure.raw, " ") if figure.raw else sentence)
+    found = False
+    for line in normalise_dashes(text).splitlines():
+        items = [i for i in _ITEM.split(line) if i.strip()]
+        holders = [i for i in items if FigurePool.of([i]).supports(figure)]
+        if not holders:
+            continue
+        others = [i for i in items if i not in holders and any(
+            f.kind == figure.kind and f.unit == figure.unit for f in extract(i))]
+        if not others or figure.unit == "":
+            return False
+        if max(len(shared_terms(words, content_terms(i))) for i in holders) > 0 or \
+                max(len(shared_terms(words, content_terms(i))) for i in others) < 2:
+            return False
+        found = True
+    return found

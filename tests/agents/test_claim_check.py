@@ -200,3 +200,15 @@ def test_a_word_cell_of_another_row_is_withheld():
     for true in ("Riverside is in the Assess stage [1].", "Marlow Bay is in Align and Riverside is in Assess [1].",
                  "Riverside must finish Assess before it moves to Align [1]."):
         assert checker.check(true) == true
+
+
+def test_a_figure_from_another_item_of_a_listed_set_is_withheld():
+    deadlines = cite(1, "| GR-F3 | Serious-incident deadlines: no later than 15 days after awareness in general, 2 days "
+                        "for widespread infringements or a serious and irreversible disruption of critical "
+                        "infrastructure, 10 days where a person has died? |", doc_id="CL-004", title="Review")
+    checker = ClaimChecker([deadlines])
+    assert checker.check("A serious disruption to the water supply must be reported within 10 days [1].") is None
+    assert checker.withheld[-1].reason == "wrong_row"
+    for true in ("A serious disruption of critical infrastructure must be reported within 2 days [1].",
+                 "Where a person has died the deadline is 10 days [1].", "The general deadline is 15 days [1]."):
+        assert checker.check(true) == true
