@@ -149,7 +149,10 @@ def _family(tag: str) -> str:
 
 # a blank the model left to fill: "[date]", "[number]", "[insert name]", "<value>", "XX.X"
 PLACEHOLDER = re.compile(r"\[(?:date|number|name|value|amount|figure|time|year|insert[^\]]{0,30}|tbd|x+|n)\]|"
-                         r"<(?:date|number|name|value)>|\bX{2,}(?:\.X+)?\b", re.I)
+                         r"<(?:date|number|name|value)>|\bX{2,}(?:\.X+)?\b|"
+                         # a source marker standing where the date belongs: "the last review was conducted on [2]"
+                         r"\b(?:conducted|held|done|due|approved|signed|reviewed|completed|scheduled|dated|expires?|"
+                         r"expired|issued|published)\s+(?:on|by|at|in|for)\s+\[\d+\](?=\s*(?:and\b|[.,;]|$))", re.I)
 _TOPIC_CLAUSE = re.compile(r"[;]\s+|,\s+(?:and|but|while)\s+|\s+(?:and then|whereas)\s+")
 _FIELD = re.compile(r"^\s*[a-z][a-z0-9_ ]{0,40}:\s")  # "quantity: 18 L", a record's field
 _UNIT_WORDS = frozenset("mm m s min minute minutes h hour hours day days week weeks month months year years bar kw nm "

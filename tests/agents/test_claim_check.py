@@ -178,6 +178,9 @@ def test_a_blank_left_to_fill_is_no_answer():
     assert checker.check("The AIRB approved the plant copilot's risk tier on [date] [1].") is None
     assert checker.withheld[-1].figures == ["[date]"]
     assert checker.check("The AIRB reviews every high-risk use case [1].") is not None
+    # a source marker where the date belongs is a blank too
+    assert checker.check("The last review was conducted on [1] and the next one is due on [1].") is None
+    assert checker.check("The use case was approved by the AIRB [1].") is not None
 
 
 def test_a_figure_only_a_passage_about_something_else_holds_is_withheld():
