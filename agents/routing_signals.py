@@ -39,6 +39,8 @@ _GOVERNANCE = [
     (r"\b(?:risk )?tiers?\b|\bemotion recognition\b|\bsocial scoring\b|\bbiometric\w*", 4.0),
     # the site's AI Review Board (its chair, its sign-offs, its triage) is the governance body
     (r"\bAIRB\b|\bai (?:review|governance) board\b|\brisk triage\b", 2.5),
+    # the governance review's human-oversight levels H0-H3 ("which oversight level is that? could we run it at H3")
+    (r"\boversight levels?\b|\bH[0-3]\b", 2.5),
     (r"\b(?:eu )?ai act\b|\bnist\b|\bai rmf\b|\brmf\b|\biso/?(?:iec)? ?42001\b|\bgdpr\b", 2.5),
     (r"\bhigh-?risk\b|\brisk (?:tier|class\w*|level|categor\w*|management)\b|\bprohibited\b|\bconformity\b"
      r"|\bbias\w*|\bfairness\b|\bdiscriminat\w*|\b(?:human )?oversight\b|\bhuman[- ]in[- ]the[- ]loop\b"
@@ -55,7 +57,8 @@ _READINESS = [
      r"|\b(?:train|retrain)(?:s|ed|ing)?\b.{0,40}\bmodels?\b|\bsupervised\b|\bthe ai\b(?! act)|\bworked example\b"
      r"|\buse[- ]case intake\b|\bat intake\b|\bpriority score\b", 2.0),
     # what a use case saved, for the steering committee: its value, whatever equipment it ran on
-    (r"\bhow much did .{0,80}\bsave\b|\bsavings\b|\bsteer(?:ing)? ?co(?:mmittee)?\b|[€$£] (?:number|figure|value)", 2.5),
+    (r"\bhow much did .{0,80}\bsave\b|\bsavings\b|\bsteer(?:ing)? ?co(?:mmittee)?\b|[€$£] (?:number|figure|value)"
+     r"|\bpayback\b|\breference case\b", 2.5),
     (r"\bpilots?\b|\bscal(?:e|ing|able)\b|\binto production\b|\bin production\b|\brollout\b|\broll(?:ing)? out\b"
      r"|\bbusiness case\b|\broi\b|\bkpis?\b|\buse cases?\b|\bprioriti\w*|\bchange management\b|\bupskill\w*"
      r"|\bskills?\b|\btalent\b|\bdata (?:infrastructure|quality|platform|strategy|foundation|pipeline)s?\b"

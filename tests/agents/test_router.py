@@ -200,6 +200,8 @@ def test_load_items_validates_lines(tmp_path: Path) -> None:
     ("whats the name of the current AIRB chair? want to send our triage straight to them", "governance"),
     ("how much did the marlow bay compressed air leak detection thing save after the redesign? need a € number for "
      "the steerco deck", "readiness"),
+    ("that halden cooling water pump anomaly detector - what did it cost, roi and payback?", "readiness"),
+    ("our pdm model drafts work orders but a planner approves each one. which oversight level is that?", "governance"),
 ])
 def test_building_an_ai_model_is_readiness_and_site_records_are_maintenance(text: str, route: str) -> None:
     from copilot.agents.routing_signals import keyword_scores
