@@ -148,6 +148,8 @@ def wrong_list_item(sentence: str, figure: Figure, text: str) -> bool:
     died"): True when, on every line holding ``figure``, its item shares none of the sentence's words while another
     item with a figure of the same unit shares two or more ("a serious disruption to water supply ... within 10
     days" took the death deadline)."""
+    if not figure.unit:
+        return False  # a bare number has no unit to list by
     words = content_terms(sentence.replace(figure.raw, " ") if figure.raw else sentence)
     found = False
     for line in normalise_dashes(text).splitlines():
@@ -157,7 +159,7 @@ def wrong_list_item(sentence: str, figure: Figure, text: str) -> bool:
             continue
         others = [i for i in items if i not in holders and any(
             f.kind == figure.kind and f.unit == figure.unit for f in extract(i))]
-        if not others or figure.unit == "":
+        if not others:
             return False
         if max(len(shared_terms(words, content_terms(i))) for i in holders) > 0 or \
                 max(len(shared_terms(words, content_terms(i))) for i in others) < 2:
