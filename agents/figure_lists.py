@@ -27,7 +27,7 @@ QUANTITIES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (re.compile(r"\btemperatures\b", re.I), re.compile(_FIGURE + r"°\s?C\b")),
     (re.compile(r"\bpressures\b", re.I), re.compile(_FIGURE + r"bar\b")),
     (re.compile(r"\b(?:clearances|gaps|tolerances)\b", re.I), re.compile(_FIGURE + r"mm(?![\w/])")),  # not mm/s
-    (re.compile(r"\b(?:limits?|thresholds?|set ?points|settings|acceptance criteria)\b|"
+    (re.compile(r"\b(?:limits|thresholds|set ?points|settings|acceptance criteria)\b|"
                 r"\bgas (?:readings|levels|tests?|test results|values)\b|\breadings (?:do (?:we|i) need|needed|required)\b",
                 re.I),
      re.compile(_FIGURE + r"(?:%|ppm|mm/s|mm|bar|°\s?C|N\s?·?\s?m|kW|A|V|MΩ|MOhm|L|h|min|s)(?![\w/])")),

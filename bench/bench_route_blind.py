@@ -13,8 +13,8 @@ import json
 from pathlib import Path
 
 from copilot.agents import router as router_mod
-from copilot.graph.deps import Deps
 from copilot.commands.common import get_settings
+from copilot.graph.deps import Deps
 
 SETS = ("answers_blind2.jsonl", "answers_blind3.jsonl", "answers_fresh.jsonl", "answers_blind4.jsonl")
 
