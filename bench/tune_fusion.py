@@ -1,6 +1,6 @@
 """Choose the fusion weights and document aggregation on the development splits (never on test).
 
-    .venv/bin/python bench/tune_fusion.py [--split dev] [--grid small|full] [--workdir DIR] [--backend onnx]
+    .venv/bin/python bench/tune_fusion.py [--split dev] [--grid small|full] [--workdir DIR] [--backend sentence_transformers]
         [--max-seq 128]
         [--out docs/benchmarks/tune_fusion.json]
 
@@ -86,18 +86,26 @@ def main() -> None:
     ap.add_argument("--sets", nargs="+", default=sorted(SETS))
     ap.add_argument("--out", type=Path)
     ap.add_argument("--workdir", type=Path, help="keep the indexes here (re-runs reuse them)")
-    ap.add_argument("--backend", choices=["sentence_transformers", "onnx"], default="sentence_transformers",
+    ap.add_argument("--backend", choices=["sentence_transformers", "onnx"], default="onnx",
                     help="embedder backend the indexes and queries use")
     ap.add_argument("--max-seq", type=int, help="embedder.max_seq_length (default: the model's own, 256)")
     ap.add_argument("--reduce-range", action="store_true", help="onnx: embedder.onnx_reduce_range (7-bit weights)")
-    ap.add_argument("--sessions", type=int, default=1, help="onnx: embedder.onnx_sessions")
+    ap.add_argument("--sessions", type=int, default=2, help="onnx: embedder.onnx_sessions")
+    ap.add_argument("--keep-float", default="ffn", help="onnx: embedder.onnx_keep_float ('' = all int8)")
+    ap.add_argument("--query-backend", choices=["sentence_transformers", "onnx"],
+                    help="embed queries with this backend instead (documents keep --backend)")
+    ap.add_argument("--batch", type=int, help="embedder.batch_size (texts per model call; default 32)")
     args = ap.parse_args()
     base = load_settings(profile="default", overrides={"tables": {"enabled": False},
                                                        "embedder": {"backend": args.backend,
                                                                     "max_seq_length": args.max_seq,
                                                                     "onnx_reduce_range": args.reduce_range,
-                                                                    "onnx_sessions": args.sessions}})
+                                                                    "onnx_sessions": args.sessions,
+                                                                    "onnx_keep_float": args.keep_float,
+                                                                    **({"batch_size": args.batch} if args.batch else {})}})
     emb = CachedEmbedder(build_embedder(base))
+    qemb = emb if not args.query_backend else CachedEmbedder(build_embedder(base.model_copy(update={
+        "embedder": base.embedder.model_copy(update={"backend": args.query_backend})})))
     results: list[dict[str, Any]] = []
     seen: dict[tuple, float] = {}  # single modes depend on few parameters: evaluate each variant once
     with tempfile.TemporaryDirectory() as tmp:
@@ -109,7 +117,7 @@ def main() -> None:
             if docs not in built:
                 settings = base.model_copy(update={"data_dir": work / docs.parent.name / "data"})
                 ingest_paths(settings, [docs], embedder=emb, progress=False)
-                built[docs] = open_retriever(settings, emb)
+                built[docs] = open_retriever(settings, qemb)
             rets[name] = (built[docs], load_beir(folder, "test" if name == "kb" else args.split))
         for params in grid(args.grid):
             row: dict[str, Any] = {"params": params, "sets": {}}

@@ -35,7 +35,7 @@ def can_append(settings: Settings, prev: Path | None, n_new: int, embedder_name:
     have = resolve_kind(base.get("faiss", "flat"), count)
     if base.get("embedder") != embedder_name or count == 0 \
             or have != resolve_kind(settings.retrieval.faiss_index, count + later):
-        return False  # an "auto" index that outgrows exact search is rebuilt as HNSW
+        return False  # an "auto" index that outgrows exact search is rebuilt as IVF
     return len(segs) < MAX_SEGMENTS and later <= max(MIN_APPEND, int(base.get("count", 0)) // 4)
 
 

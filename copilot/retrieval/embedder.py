@@ -137,7 +137,8 @@ def build_embedder(settings: Settings) -> Embedder:
     cfg = settings.embedder
     if cfg.backend == "fake":
         return FakeEmbedder(cfg.fake_dim)
-    key = (cfg.backend, str(cfg.model_path), cfg.max_seq_length, cfg.onnx_reduce_range, cfg.onnx_sessions)
+    key = (cfg.backend, str(cfg.model_path), cfg.max_seq_length, cfg.onnx_reduce_range, cfg.onnx_sessions,
+           cfg.onnx_keep_float)
     if key not in _CACHE:
         emb: Embedder | None = None
         if cfg.backend == "onnx":
@@ -157,18 +158,20 @@ def onnx_embedder(settings: Settings) -> Embedder:
     path = Path(cfg.model_path) if cfg.model_path else bundled_embedder_path()
     if not path.exists():
         raise EmbedderError(f"embedder.model_path: {path} does not exist")
-    onnx_file = export_int8(path, cache_dir_for(path, settings.models_dir), reduce_range=cfg.onnx_reduce_range)
+    onnx_file = export_int8(path, cache_dir_for(path, settings.models_dir), reduce_range=cfg.onnx_reduce_range,
+                            keep_float=cfg.onnx_keep_float)
     base = "all-MiniLM-L6-v2" if cfg.model_path is None else str(path.resolve())
     seq = f"@{cfg.max_seq_length}" if cfg.max_seq_length else ""
-    variant = "-rr" if cfg.onnx_reduce_range else ""  # other vectors: the index must notice the change
-    return OnnxEmbedder(path, onnx_file, name=f"{base}+onnx-int8{variant}{seq}", batch_size=cfg.batch_size,
+    # other vectors: the index must notice the change (an all-int8 export, batched, was "+onnx-int8")
+    variant = ("-rr" if cfg.onnx_reduce_range else "") + (f"-f{cfg.onnx_keep_float}" if cfg.onnx_keep_float else "")
+    return OnnxEmbedder(path, onnx_file, name=f"{base}+onnx-int8{variant}{seq}",
                         max_seq_length=cfg.max_seq_length, sessions=cfg.onnx_sessions)
 
 
 def prepare_onnx(settings: Settings) -> Path | None:
-    """Make the int8 ONNX export of the configured model now (``python -m copilot.retrieval.embedder``;
-    ``make install`` does not run it), so the first ingest does not pay for it; returns the file, or None
-    (with a warning) when it cannot be made."""
+    """Make the int8 ONNX export of the configured model now (``python -m copilot.retrieval.embedder``, run
+    by ``make install``), so the first ingest does not pay for it; returns the file, or None (with a
+    warning) when it cannot be made."""
     try:
         emb = onnx_embedder(settings)
     except Exception as exc:  # noqa: BLE001 - the torch path still works without it

@@ -8,7 +8,7 @@ from copilot.config import SettingsError, load_settings, parse_overrides
 def test_defaults_select_real_backends():
     s = load_settings(profile="default")
     assert s.llm.backend == "llama_cpp"
-    assert s.embedder.backend == "sentence_transformers"
+    assert s.embedder.backend == "onnx" and s.embedder.onnx_keep_float == "ffn"
     assert s.server.host == "127.0.0.1"
 
 

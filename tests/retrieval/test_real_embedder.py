@@ -32,12 +32,15 @@ def test_semantic_query_without_shared_keywords(settings: Settings, tmp_path: Pa
 
 
 @pytest.mark.real_embedder
-def test_queries_embed_on_one_thread_and_batches_on_all(real_embedder, monkeypatch):
+def test_queries_embed_on_one_thread_and_batches_on_all(monkeypatch):
     """A two-thread torch call leaves a spinning OpenMP worker that slows llama.cpp down; queries use one."""
     import torch
 
-    from copilot.retrieval.embedder import SMALL_BATCH
+    from copilot.config import load_settings
+    from copilot.retrieval.embedder import SMALL_BATCH, build_embedder
 
+    real_embedder = build_embedder(load_settings(profile="default",
+                                                 overrides={"embedder": {"backend": "sentence_transformers"}}))
     seen: list[int] = []
     encode = real_embedder._model.encode
 
@@ -52,3 +55,23 @@ def test_queries_embed_on_one_thread_and_batches_on_all(real_embedder, monkeypat
     assert seen == [1, before]
     assert torch.get_num_threads() == before
     assert query.shape == (1, real_embedder.dim) and batch.shape == (SMALL_BATCH + 1, real_embedder.dim)
+
+
+@pytest.mark.real_embedder
+def test_onnx_queries_run_on_the_one_thread_session(real_embedder, monkeypatch):
+    """The default (ONNX) embedder: a query runs on its one-thread session, a batch on the parallel ones."""
+    from copilot.retrieval.embedder import SMALL_BATCH
+
+    used: list[object] = []
+    run = real_embedder._run
+
+    def spy(session, enc):  # noqa: ANN001, ANN202
+        used.append(session)
+        return run(session, enc)
+
+    monkeypatch.setattr(real_embedder, "_run", spy)
+    real_embedder.embed(["pump P-101 high vibration"])
+    assert used == [real_embedder._small]
+    used.clear()
+    real_embedder.embed([f"chunk {i} about pumps" for i in range(SMALL_BATCH + 4)])
+    assert set(map(id, used)) == {id(s) for s in real_embedder._parallel} and len(real_embedder._parallel) == 2
