@@ -73,6 +73,13 @@ def _where(conn: sqlite3.Connection, plan: TablePlan, profile: TableProfile,
             params.extend(m.values)
         else:
             clauses.append("0")
+    if plan.period is not None:
+        q = quote_ident(plan.period.column)
+        for op, value in ((">=", plan.period.start), ("<", plan.period.end)):
+            if value:
+                clauses.append(f"{q} {op} ?")
+                params.append(value)
+                resolved.append(ResolvedFilter(column=plan.period.column, op=op, value=value, method="period"))
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params, resolved
 
 

@@ -9,6 +9,7 @@ separate ``anyOf`` branches, and every nullable enum lists ``null`` inside the e
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
@@ -19,6 +20,7 @@ Op = Literal["=", "!=", "<", "<=", ">", ">=", "contains"]
 Match = Literal["exact", "fuzzy", "semantic"]
 AggFn = Literal["count", "sum", "avg", "min", "max", "none"]
 RESULT = "result"  # order_by target meaning "the aggregate value"
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 NUMERIC_OPS = ("=", "!=", "<", "<=", ">", ">=")
 TEXT_OPS = ("=", "!=", "contains")
 
@@ -44,6 +46,15 @@ class OrderBy(BaseModel):
     direction: Literal["asc", "desc"] = "desc"
 
 
+class DateRange(BaseModel):
+    """Rows whose ISO date ``column`` is in [start, end) (either may be open); set by rule from the question's
+    words (:mod:`copilot.tables.period`), never by the model."""
+
+    column: str
+    start: str | None = None
+    end: str | None = None
+
+
 class TablePlan(BaseModel):
     """One query over one ingested table."""
 
@@ -54,6 +65,7 @@ class TablePlan(BaseModel):
     order_by: OrderBy = Field(default_factory=OrderBy)
     limit: int | None = Field(None, ge=1, le=10000)
     select: list[str] = Field(default_factory=list)
+    period: DateRange | None = None
 
 
 def plan_schema(profile: TableProfile) -> dict[str, Any]:
@@ -137,6 +149,11 @@ def validate_plan(raw: dict[str, Any] | TablePlan, profile: TableProfile) -> Tab
             f.value = str(f.value).strip()
             if not f.value:
                 raise PlanError(f"filters[{i}].value: empty text value")
+    if plan.period is not None:
+        plan.period.column = _check_column(profile, plan.period.column, "period.column") or ""
+        for end in (plan.period.start, plan.period.end):
+            if end is not None and not _ISO.fullmatch(end):
+                raise PlanError(f"period: {end!r} is not an ISO date (YYYY-MM-DD)")
     plan.group_by = _check_column(profile, plan.group_by, "group_by")
     plan.select = [c for c in (_check_column(profile, s, "select") for s in plan.select) if c]
     agg = plan.aggregate

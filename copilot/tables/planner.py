@@ -17,7 +17,8 @@ import numpy as np
 
 from copilot.llm.base import LLM, Message
 from copilot.tables.matching import stems
-from copilot.tables.plan import PlanError, TablePlan, from_flat, plan_schema, validate_plan
+from copilot.tables.period import asked_period, date_column
+from copilot.tables.plan import DateRange, Filter, PlanError, TablePlan, from_flat, plan_schema, validate_plan
 from copilot.tables.profile import TableProfile
 
 STOP = set("a an the of in on for to and or is are was were be by with what which who how many much does do "
@@ -26,7 +27,8 @@ STOP = set("a an the of in on for to and or is are was were be by with what whic
 
 # Abbreviations common in CMMS and spreadsheet headers, expanded when naming tables and columns.
 ABBREV = {"wo": "work order", "qty": "quantity", "desc": "description", "pm": "preventive maintenance",
-          "temp": "temperature", "equip": "equipment"}
+          "temp": "temperature", "equip": "equipment", "cm": "corrective maintenance",
+          "pdm": "predictive maintenance", "em": "emergency maintenance"}
 
 
 def tokens(text: str, expand: bool = False) -> set[str]:
@@ -145,6 +147,7 @@ def plan_messages(question: str, p: TableProfile, error: str | None = None) -> l
 
 
 _COUNT = re.compile(r"\b(how many|number of|count)\b", re.I)
+_SUM = re.compile(r"\b(total|in total|sum of|altogether|combined|cumulative)\b", re.I)
 _AVG = re.compile(r"\b(average|mean)\b", re.I)
 _HIGH = re.compile(r"\b(?<!at )(highest|most|maximum|largest|biggest|top|worst)\b", re.I)
 _LOW = re.compile(r"\b(?<!at )(lowest|least|minimum|smallest|fewest)\b", re.I)
@@ -183,11 +186,45 @@ def _as_number(value: object) -> float | None:
         return None
 
 
+def _period(plan: TablePlan, question: str, p: TableProfile) -> None:
+    """The period the question names, on the table's date column, in place of the model's reading of it
+    (``date contains "2024"`` for "since 2024"); a year the model put on another text column goes too."""
+    period = asked_period(question)
+    column = date_column(p, question, EVENT_DATE_COLUMN) if period else None
+    if period is None or column is None:
+        return
+    years = set(re.findall(r"(?:19|20)\d{2}", period.phrase))
+
+    def reads_period(f: Filter) -> bool:
+        c = p.column(f.column)
+        return f.column == column or (c is not None and not c.numeric and str(f.value).strip() in years)
+
+    plan.filters = [f for f in plan.filters if not reads_period(f)]
+    plan.period = DateRange(column=column, start=period.start, end=period.end)
+
+
+def _coded_filters(plan: TablePlan, question: str, p: TableProfile) -> None:
+    """"corrective work orders" -> ``type = "CM"``: a code of a categorical column whose meaning (ABBREV) the
+    question names, when the plan has no filter on that column and the question names one code only."""
+    words = tokens(question)
+    for c in p.columns:
+        if c.numeric or not c.categorical or any(f.column == c.name for f in plan.filters) or \
+                plan.group_by == c.name and _PER.search(question):
+            continue
+        named = [v for v in c.values if v.lower() in ABBREV and tokens(ABBREV[v.lower()].split()[0]) <= words]
+        if len(named) == 1:  # "total downtime for corrective jobs" grouped by type: the CM rows, not every type
+            plan.filters.append(Filter(column=c.name, op="=", value=named[0], match="exact"))
+            if plan.group_by == c.name:
+                plan.group_by = None
+
+
 def correct(plan: TablePlan, question: str, p: TableProfile) -> TablePlan:
     """Cheap deterministic fixes for frequent small-model slips."""
     asked = {float(n) for n in re.findall(r"\d+(?:\.\d+)?", question.replace(",", ""))}
     plan.filters = [f for f in plan.filters if not ((c := p.column(f.column)) is not None and c.numeric and
                                                     _as_number(f.value) not in asked)]  # a threshold nobody asked
+    _period(plan, question, p)
+    _coded_filters(plan, question, p)
     ranked = superlative(question, p)
     if ranked is not None and (not plan.group_by or not _PER.search(question)):  # the rows holding the extreme
         plan.group_by = None  # value, ties kept ("oldest piece of kit": not an average per equipment type)
@@ -197,6 +234,11 @@ def correct(plan: TablePlan, question: str, p: TableProfile) -> TablePlan:
     if _COUNT.search(question) and plan.aggregate.fn == "none":
         plan.aggregate.fn, plan.aggregate.column = "count", None
         plan.order_by.column = None
+    elif _SUM.search(question) and plan.aggregate.fn in ("none", "count"):
+        named = [c.name for c in p.columns if c.numeric and tokens(c.name) and tokens(c.name) <= tokens(question)]
+        if len(named) == 1:  # "total downtime on P-101": the sum of the one numeric column the question names
+            plan.aggregate.fn, plan.aggregate.column = "sum", named[0]
+            plan.order_by.column = None
     if _AVG.search(question) and plan.aggregate.fn in ("none", "count", "sum"):
         col = plan.aggregate.column or next(
             (c.name for c in p.columns if c.numeric and c.name.lower() in question.lower()), None)

@@ -258,3 +258,90 @@ def test_an_invented_threshold_is_dropped_and_an_empty_filter_moves_to_the_colum
     assert moved.filters[1].column == "Failure Mode" and res.n_matched == 1
     plan = correct(validate_plan({"table": p.name, **raw}, p), "which rows have occurrence 5?", p)
     assert len(plan.filters) == 3  # asked for: kept
+
+
+CODED = ("wo_number,asset_tag,date,type,downtime_h\n"
+         "WO-1,P-101,2023-01-17,CM,6.5\n"
+         "WO-2,P-101,2024-09-18,PM,26\n"
+         "WO-3,P-101,2025-03-01,CM,4\n"
+         "WO-4,CV-401,2025-11-18,CM,3\n"
+         "WO-5,CV-401,2023-02-19,PM,28\n"
+         "WO-6,CV-401,2024-02-19,CM,9\n")
+
+
+@pytest.mark.parametrize("question, model_plan, expected", [
+    # the model read "since 2024" as date contains 2024: the 2025 record was dropped
+    ("how many corrective work orders on CV-401 since 2024?",
+     {"filters": [{"column": "asset_tag", "op": "=", "value": "CV-401"},
+                  {"column": "date", "op": "contains", "value": "2024"}]}, ["WO-4", "WO-6"]),
+    # "before 2024" read as the opposite
+    ("work orders on CV-401 before 2024", {"filters": [{"column": "asset_tag", "op": "=", "value": "CV-401"},
+                                                       {"column": "date", "op": "contains", "value": "2024"}]},
+     ["WO-5"]),
+    # "in 2025" read as date = "2025": no row, so "none recorded"; and a year put on the WO number
+    ("list the jobs on P-101 in 2025", {"filters": [{"column": "asset_tag", "op": "=", "value": "P-101"},
+                                                    {"column": "wo_number", "op": "contains", "value": "2025"}]},
+     ["WO-3"]),
+    ("P-101 work between March 2023 and 2024", {"filters": [{"column": "asset_tag", "op": "=", "value": "P-101"}]},
+     ["WO-2"]),
+])
+def test_a_named_period_is_a_date_range_on_the_date_column(settings, tmp_path, question, model_plan, expected):
+    from copilot.tables.answer import compose
+    from copilot.tables.planner import correct
+    from copilot.tables.store import register_table_file
+
+    (tmp_path / "wo.csv").write_text(CODED, encoding="utf-8")
+    [p] = register_table_file(settings, tmp_path / "wo.csv", "wo")
+    plan = correct(validate_plan({"table": p.name, **model_plan}, p), question, p)
+    assert plan.period is not None and plan.period.column == "date"
+    assert all(f.column not in ("date", "wo_number") for f in plan.filters)
+    conn = connect(settings)
+    try:
+        res = execute_plan(conn, plan, p, ValueMatcher(settings), max_rows=50)
+        text = compose(conn, plan, p, res)[0]
+    finally:
+        conn.close()
+    rows = [w for w in ("WO-1", "WO-2", "WO-3", "WO-4", "WO-5", "WO-6") if w in text]
+    assert rows == expected and res.n_matched == len(expected)
+    assert "date on or after" in text or "date before" in text
+
+
+def test_a_period_needs_a_date_column_the_question_is_about(settings, tmp_path):
+    """'installed in 2012' is about the install year, not the one ISO date column (last overhaul)."""
+    from copilot.tables.planner import correct
+    from copilot.tables.store import register_table_file
+
+    (tmp_path / "assets.csv").write_text("asset_tag,install_year,last_overhaul\nP-101,2012,2024-09-18\n"
+                                         "P-102,2015,2022-01-10\n", encoding="utf-8")
+    [p] = register_table_file(settings, tmp_path / "assets.csv", "assets")
+    plan = correct(validate_plan({"table": p.name}, p), "which assets were installed in 2012?", p)
+    assert plan.period is None
+    plan = correct(validate_plan({"table": p.name}, p), "which assets were overhauled since 2024?", p)
+    assert plan.period is not None and (plan.period.column, plan.period.start) == ("last_overhaul", "2024-01-01")
+    with pytest.raises(PlanError, match="ISO date"):
+        validate_plan({"table": p.name, "period": {"column": "last_overhaul", "start": "2024"}}, p)
+
+
+def test_a_named_work_type_is_a_filter_on_its_code_and_a_total_is_a_sum(settings, tmp_path):
+    from copilot.tables.planner import correct
+    from copilot.tables.store import register_table_file
+
+    (tmp_path / "wo.csv").write_text(CODED, encoding="utf-8")
+    [p] = register_table_file(settings, tmp_path / "wo.csv", "wo")
+    tag = {"filters": [{"column": "asset_tag", "op": "=", "value": "P-101"}]}
+    plan = correct(validate_plan({"table": p.name, **tag, "group_by": "type"}, p),
+                   "total downtime on P-101 for corrective jobs", p)
+    assert plan.group_by is None and [(f.column, f.value) for f in plan.filters] == [("asset_tag", "P-101"),
+                                                                                     ("type", "CM")]
+    assert (plan.aggregate.fn, plan.aggregate.column) == ("sum", "downtime_h")
+    conn = connect(settings)
+    try:
+        res = execute_plan(conn, plan, p, ValueMatcher(settings), max_rows=50)
+    finally:
+        conn.close()
+    assert res.rows[0][0] == 10.5  # WO-1 + WO-3
+    per = correct(validate_plan({"table": p.name, **tag, "group_by": "type"}, p),
+                  "total downtime per type on P-101, corrective and preventive", p)
+    assert per.group_by == "type" and all(f.column != "type" for f in per.filters)
+    count = correct(validate_plan({"table": p.name, **tag}, p), "total number of P-101 work orders", p)
+    assert count.aggregate.fn == "count"  # a total number is a count, not a sum
