@@ -19,7 +19,10 @@ from copilot.agents.row_binding import cell_grids, other_rows_word, wrong_list_i
 from copilot.identifiers import asset_tag_candidates, identifiers
 from copilot.types import Citation, WithheldClaim
 
-_BOUNDARY = re.compile(r"(?<=[.!?])[ \t]+(?=\S)|\n+")
+# a full stop after an abbreviation ("Art. 50", "e.g. a pump") ends no sentence ("No." does: it answers)
+_ABBREVIATION = "".join(rf"(?<!\b{a}\.)" for a in ("Art", "art", "Nr", "cf", "vs", "Fig", "Sec", "Para", "approx",
+                                                    "e.g", "i.e", "incl", "resp", "Rev", "rev"))
+_BOUNDARY = re.compile(rf"(?<=[.!?]){_ABBREVIATION}[ \t]+(?=\S)|\n+")
 _NOISE = re.compile(r"[\W\d_]+")
 
 

@@ -57,6 +57,9 @@ def test_split_sentences_round_trips_and_keeps_decimals():
     parts = split_sentences(text)
     assert "".join(s + sep for s, sep in parts) == text
     assert parts[0][0] == "Alarm at 4.5 mm/s."
+    abbreviated = split_sentences("Duties apply under Art. 50 of the Act. Stop it, e.g. isolate it. No. Never.")
+    assert [s for s, _ in abbreviated] == ["Duties apply under Art. 50 of the Act.", "Stop it, e.g. isolate it.",
+                                           "No.", "Never."]
 
 
 def test_gate_streams_checked_sentences_only():
