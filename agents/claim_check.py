@@ -202,6 +202,8 @@ def check_text(text: str, sources: list[Citation], question: str = "") -> ClaimR
     kept: list[str] = []
     central: bool | None = None
     for sentence, sep in split_sentences(text):
+        if _marker_run(sentence):
+            continue
         has_claims = bool(checker.claims(sentence))
         shown = checker.check(sentence)
         if has_claims and central is None:
@@ -213,10 +215,16 @@ def check_text(text: str, sources: list[Citation], question: str = "") -> ClaimR
 
 
 NEAR_REPEAT_WORDS = 8
+MARKER_RUN = 4  # a line of this many source markers and no words is a loop ("[3] [3] [3] [3] ...")
 
 
 def _norm(sentence: str) -> str:
     return _NOISE.sub(" ", MARKER.sub("", sentence).lower()).strip()
+
+
+def _marker_run(text: str) -> bool:
+    """Markers and nothing else, at least :data:`MARKER_RUN` of them."""
+    return not _norm(text) and len(MARKER.findall(text)) >= MARKER_RUN
 
 
 class ClaimGate:
@@ -243,6 +251,9 @@ class ClaimGate:
         return next((seen for seen in self.seen if words <= set(seen.split())), key)
 
     def _release(self, sentence: str, sep: str) -> str:
+        if _marker_run(sentence):
+            self.looping = True
+            return ""
         key = self._repeat_of(_norm(sentence))
         if key and len(key) > 12:
             self.seen[key] = self.seen.get(key, 0) + 1
@@ -271,6 +282,9 @@ class ClaimGate:
             return out
         if len(self.buf) > self.max_sentence_chars and _repeats_inside(self.buf):
             self.buf = _trim_repetition(self.buf)
+            self.looping = True
+        elif _marker_run(self.buf):  # markers with no words in between: nothing more is coming
+            self.buf = ""
             self.looping = True
         return out
 

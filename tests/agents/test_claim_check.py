@@ -93,6 +93,20 @@ def test_gate_drops_a_sentence_saying_less_than_one_shown_and_keeps_a_parallel_o
     assert "gearbox" in both and "compressor" in both
 
 
+def test_a_run_of_bare_markers_is_a_loop_and_is_not_shown():
+    """Seen on an unseen set: after a list, the model wrote " [3] [3] [3] ..." until the token limit."""
+    gate = ClaimGate(ClaimChecker([C301]))
+    out = gate.feed("The motor is 75 kW [1].\n")
+    for _ in range(50):
+        out += gate.feed(" [1]")
+        if gate.looping:
+            break
+    out += gate.flush()
+    assert gate.looping and out.strip() == "The motor is 75 kW [1]."
+    assert check_text("The motor is 75 kW [1].\n [1] [1] [1] [1] [1]", [C301]).text == "The motor is 75 kW [1]."
+    assert "[1]" in check_text("The motor is 75 kW.\n[1]", [C301]).text  # one marker on its own line stays
+
+
 def test_gate_trims_a_list_repeating_inside_one_sentence():
     gate = ClaimGate(ClaimChecker([C301]), max_sentence_chars=200)
     for _ in range(60):
