@@ -19,7 +19,17 @@ from copilot.retrieval.base import Filters
 START = re.compile(r"^(?!\s*(?:what|which|who|when)\b[^?]*\b(?:did|was|were|got|get)\b)[\s\S]*?(?:"
                    r"\b(assess|evaluate|score|rate)\b.*\b(us|our|my|readiness|maturity|organi[sz]ation|plant|site)\b|"
                    r"\bhow ready (?:are|is)\b|\breadiness (?:assessment|check)\b)", re.I)
+# "what stands between us and scaling, based on the latest readiness assessment": a question about an assessment
+# the documents hold, not a request for a new one ("let's start the readiness assessment" still starts one)
+PAST_ASSESSMENT = re.compile(r"\b(?:the|latest|last|previous|recent|existing|current|(?:19|20)\d\d)\s+(?:\w+\s+)?"
+                             r"(?:readiness )?assessment\b|\bbased on (?:the|our)\b|\baccording to\b", re.I)
+NEW_ASSESSMENT = re.compile(r"\b(?:start|begin|run|do|take|launch|redo|repeat)\b", re.I)
 FINISH = re.compile(r"\b(that'?s all|score (?:it|now|us)|finish|done|skip)\b", re.I)
+
+
+def starts_assessment(text: str) -> bool:
+    """A request to assess the user's organisation now, not a question about an assessment on record."""
+    return bool(START.search(text)) and not (PAST_ASSESSMENT.search(text) and not NEW_ASSESSMENT.search(text))
 
 
 class ReadinessAgent:
@@ -36,9 +46,9 @@ class ReadinessAgent:
             if state.get("asked", 0) < len(QUESTIONS) and not FINISH.search(ctx.original):
                 return self._ask(ctx, state)
             return self._score(ctx, "\n".join(state["answers"]), {})
-        if words >= 60 or (words >= 25 and START.search(ctx.original)):
+        if words >= 60 or (words >= 25 and starts_assessment(ctx.original)):
             return self._score(ctx, ctx.original, {})
-        if START.search(ctx.original):
+        if starts_assessment(ctx.original):
             say(ctx, "Let's assess your AI readiness across six dimensions. I will ask a few questions at a "
                      "time (or paste a description of your situation and I will score it in one go).\n\n")
             return self._ask(ctx, {"active": True, "asked": 0, "answers": []}, prefix_said=True)
@@ -102,4 +112,4 @@ def spec() -> AgentSpec:
     agent = ReadinessAgent()
     return AgentSpec(name=agent.name, run=agent.run, grounded=True, needs_retrieval=True, about_assets=False,
                      filters=agent.filters, continues=lambda state: bool(state.get("active")),
-                     starts_without_sources=lambda question: bool(START.search(question)))
+                     starts_without_sources=starts_assessment)

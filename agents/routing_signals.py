@@ -39,6 +39,10 @@ _GOVERNANCE = [
     (r"\b(?:risk )?tiers?\b|\bemotion recognition\b|\bsocial scoring\b|\bbiometric\w*", 4.0),
     # the site's AI Review Board (its chair, its sign-offs, its triage) is the governance body
     (r"\bAIRB\b|\bai (?:review|governance) board\b|\brisk triage\b", 2.5),
+    # how an AI function is classed and from when the rules apply, whatever machine it is part of
+    (r"\bhow (?:do|should|would|will|can) (?:we|i|you) (?:classify|class)\b(?! (?:the )?(?:defects?|failures?|faults?"
+     r"|images?|parts?|products?|alarms?|work orders?))|\bclassif\w+ (?:under|by) (?:the )?(?:law|act|regulation)"
+     r"|\b(?:which|what) (?:ai )?rules apply\b|\bwhen do the rules apply\b", 3.0),
     # the governance review's human-oversight levels H0-H3 ("which oversight level is that? could we run it at H3")
     (r"\boversight levels?\b|\bH[0-3]\b", 2.5),
     (r"\b(?:eu )?ai act\b|\bnist\b|\bai rmf\b|\brmf\b|\biso/?(?:iec)? ?42001\b|\bgdpr\b", 2.5),

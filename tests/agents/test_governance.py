@@ -106,7 +106,9 @@ def test_agent_states_one_tier_and_records_it(settings):
     assert result.text.startswith("**EU AI Act risk tier: high-risk** (Art. 6(2) + Annex III point 4(a)")
     assert result.text.splitlines()[0].endswith("decided by the triage rules) [1].")  # the decision cites CL-005
     assert {t for line in result.text.splitlines() for t in tiers_named(line)} == {"high"}
-    assert "listed in Annex III area 4 [1]" in result.text and len(result.structured["withheld_other_tier"]) == 2
+    assert "listed in Annex III area 4 [1]" in result.text and "imited risk" not in result.text
+    # "minimal" by the tier guard; "Limited risk (Art. 50) ..." by the claim check already (no source holds Art. 50)
+    assert result.structured["withheld_other_tier"] == ["The use case is minimal risk because it only ranks."]
     payload = result.proposal["payload"]
     assert payload["risk_tier"] == "high" and payload["matched_rules"] == ["recruitment"]
     assert "Art. 14 (human oversight)" in payload["articles"] and "MEASURE 2.11" in payload["nist_subcategories"]
@@ -206,6 +208,18 @@ def test_how_is_that_classed_asks_for_the_triage():
     assert wants_triage("the vendor is pitching an AI vision add-on that stops the press if someone walks into the "
                         "danger zone. how is that classed under the ai act?")
     assert not wants_triage("What does the AI Act require from providers of high-risk systems?")
+    assert wants_triage("We would like a chat assistant on the reception tablet that answers visitors' questions. "
+                        "What does the AI Act require of us for that?")
+
+
+def test_how_an_ai_function_of_a_machine_is_classed_is_a_governance_question():
+    from copilot.agents.routing_signals import keyword_scores
+
+    q = ("The press vendor offers an AI camera function for HP-501 that stops the press when someone steps into the "
+         "danger zone. How do we classify it, and from when do the rules apply?")
+    scores = keyword_scores(q)
+    assert scores["governance"] > scores["maintenance"]
+    assert "governance" not in keyword_scores("how do we classify failures on P-101 in the FMEA")
 
 
 def test_the_decision_cites_only_a_triage_source_that_names_the_tiers():

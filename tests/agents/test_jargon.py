@@ -16,3 +16,10 @@ def test_slang_gets_the_documents_words_once():
 def test_words_that_only_look_like_slang_stay():
     for q in ("how many megawatts does the site use", "what does E-204 mean", "the IR camera survey of MCC-1"):
         assert expand_jargon(q) == q
+
+
+def test_someone_elses_lock_left_on_asks_for_the_abandoned_lock_rule():
+    q = "daves red lock is still on the cv401 lockbox and hes gone home. can the shift sup just cut it off"
+    assert "(removal of an abandoned lock)" in expand_jargon(q)
+    assert "(removal of an abandoned lock)" in expand_jargon("the fitter went home, can we cut his lock off?")
+    assert expand_jargon("can i take the guard off the coupling") == "can i take the guard off the coupling"

@@ -20,6 +20,19 @@ DESCRIPTION = ("Please score our predictive maintenance use case. KPI: cut unpla
 ALL = ("strategy", "data", "infrastructure", "people", "governance", "measurement")
 
 
+@pytest.mark.parametrize("question, starts", [
+    ("can you assess our readiness?", True),
+    ("Let's start the readiness assessment for our plant", True),
+    ("As Riverside plant manager I need to know what stands between us and scaling AI use cases, based on the "
+     "latest readiness assessment.", False),  # about the assessment on record
+    ("What ORI did Riverside get in the 2024 readiness assessment?", False),
+])
+def test_a_question_about_an_assessment_on_record_does_not_start_a_new_one(question, starts):
+    from copilot.agents.readiness import starts_assessment
+
+    assert starts_assessment(question) is starts
+
+
 def test_evidence_quotes_the_description_and_leaves_silence_unknown():
     ev = find_evidence(DESCRIPTION)
     assert not ev["governance"] and not ev["measurement"]
