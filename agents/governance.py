@@ -81,7 +81,7 @@ def _embedder(ctx: AgentContext) -> Embedder | None:
 
 
 USE_CASE = re.compile(
-    r"\b(we (?:want|plan|intend|use|are (?:building|buying|deploying|considering|looking at))|we(?: would|'d) like|"
+    r"\b(we (?:want|plan|intend)(?= (?:to|an?|some|our)\b)|we (?:use|are (?:building|buying|deploying|considering|looking at))|we(?: would|'d) like|"
     r"we(?:'re| are)? (?:thinking (?:of|about)|considering) (?:using|buying|deploying|installing|adding|an?)|our (?:ai|model|system|tool)(?! (?:governance|board|polic|strateg|team|literacy|review|centre|center|coe))|"
     r"we(?:'re| are)? (?:\w+ ){0,2}(?:an? |the |our |some )?(?:ai|chat ?bots?|llms?|models?|cameras?|assistants?|"
     r"synthetic|generative)|uses? an? (?:ai|llm|model|chat ?bot)|"

@@ -203,19 +203,30 @@ def _period(plan: TablePlan, question: str, p: TableProfile) -> None:
     plan.period = DateRange(column=column, start=period.start, end=period.end)
 
 
+# unplanned work ("breakdown jobs") is every work-order type but the planned ones
+_UNPLANNED = re.compile(r"\b(?:breakdowns?|unplanned|reactive)\b", re.I)
+PLANNED_CODES = ("pm", "pdm")
+
+
 def _coded_filters(plan: TablePlan, question: str, p: TableProfile) -> None:
     """"corrective work orders" -> ``type = "CM"``: a code of a categorical column whose meaning (ABBREV) the
-    question names, when the plan has no filter on that column and the question names one code only."""
+    question names, when the plan has no filter on that column and the question names one code only;
+    "breakdown jobs" -> every code but the planned ones (PM, PdM)."""
     words = tokens(question)
     for c in p.columns:
         if c.numeric or not c.categorical or any(f.column == c.name for f in plan.filters) or \
                 plan.group_by == c.name and _PER.search(question):
             continue
         named = [v for v in c.values if v.lower() in ABBREV and tokens(ABBREV[v.lower()].split()[0]) <= words]
+        planned = [v for v in c.values if v.lower() in PLANNED_CODES] if not named and _UNPLANNED.search(question) else []
         if len(named) == 1:  # "total downtime for corrective jobs" grouped by type: the CM rows, not every type
             plan.filters.append(Filter(column=c.name, op="=", value=named[0], match="exact"))
-            if plan.group_by == c.name:
-                plan.group_by = None
+        elif planned and len(planned) < len(c.values):  # "breakdown jobs": every code but the planned ones
+            plan.filters += [Filter(column=c.name, op="!=", value=v, match="exact") for v in planned]
+        else:
+            continue
+        if plan.group_by == c.name:
+            plan.group_by = None
 
 
 def correct(plan: TablePlan, question: str, p: TableProfile) -> TablePlan:

@@ -345,3 +345,10 @@ def test_a_named_work_type_is_a_filter_on_its_code_and_a_total_is_a_sum(settings
     assert per.group_by == "type" and all(f.column != "type" for f in per.filters)
     count = correct(validate_plan({"table": p.name, **tag}, p), "total number of P-101 work orders", p)
     assert count.aggregate.fn == "count"  # a total number is a count, not a sum
+    broke = correct(validate_plan({"table": p.name, **tag}, p), "how many breakdown jobs on P-101 since 2024?", p)
+    assert [(f.column, f.op, f.value) for f in broke.filters] == [("asset_tag", "=", "P-101"), ("type", "!=", "PM")]
+    conn = connect(settings)
+    try:
+        assert execute_plan(conn, broke, p, ValueMatcher(settings), max_rows=50).rows[0][0] == 1  # WO-3 only
+    finally:
+        conn.close()
