@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from copilot.agents.base import AgentContext, AgentResult, AgentSpec, grounded_messages, say, stream_answer
+from copilot.agents.gate_outcome import gate_outcome
 from copilot.agents.prompts.readiness import BATCH, INSTRUCTIONS, QUESTIONS, RUBRICS, SCORE_HEAD, SCORE_TAIL
 from copilot.agents.prompts.shared import shared_messages
 from copilot.agents.quoted import quoted_answer
@@ -52,6 +53,10 @@ class ReadinessAgent:
             say(ctx, "Let's assess your AI readiness across six dimensions. I will ask a few questions at a "
                      "time (or paste a description of your situation and I will score it in one go).\n\n")
             return self._ask(ctx, {"active": True, "asked": 0, "answers": []}, prefix_said=True)
+        gate = gate_outcome(ctx.sources, ctx.original)
+        if gate is not None:
+            say(ctx, gate)
+            return AgentResult(text=gate, model_text=gate)
         quoted = quoted_answer(ctx)
         if quoted is not None:
             return quoted

@@ -1,0 +1,71 @@
+"""Is that a go? The go-live gate's outcome decided by the gate checklist's own rule, not by the model.
+
+Asked "every mandatory item is a yes, five advisory items are still open, is that a go?", the 1.5B model said
+"Yes, it is a go"; the checklist's Outcomes say more than three open advisory items make at best a conditional
+go. When the question states the mandatory items' status and how many advisory items are open, and a shown
+source holds the Outcomes lines, the outcome is read from them: a failed mandatory item is a no go; otherwise up
+to the Go line's "at most N advisory items open" it is a go, above it a conditional go. The deciding Outcomes
+line is quoted as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+from copilot.types import Citation
+
+NUMBERS = {"no": 0, "none": 0, "zero": 0, "one": 1, "a single": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+           "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+_N = r"\d{1,2}|" + "|".join(sorted(NUMBERS, key=len, reverse=True))
+ASKS_GO = re.compile(r"\b(?:is (?:that|this|it) (?:a )?(?:go|pass)|go or no[- ]go|(?:do|would|will|can|could) we "
+                     r"(?:pass|get a go|go live)|pass (?:the )?(?:g4|gate)|gate (?:outcome|decision|result)|"
+                     r"(?:can|could) (?:it|this|that|we) go live)\b", re.I)
+ADVISORY_OPEN = re.compile(rf"\b(?P<n>{_N}) (?:of the )?(?:\w+ )?advisory (?:items?|points?|criteria) (?:are |is )?"
+                           rf"(?:still )?(?:open|outstanding|not (?:yet )?closed)\b|"
+                           rf"\badvisory (?:items? )?(?:still )?(?:open|outstanding)\W{{1,3}}(?P<m>{_N})\b", re.I)
+MANDATORY_MET = re.compile(r"\b(?:every|all|each) (?:of the )?mandatory (?:items?|criteria|points?) (?:is |are )?"
+                           r"(?:a |an )?(?:yes|met|passed|ticked|green|done|closed)\b|"
+                           r"\bmandatory (?:items? )?(?:are )?all (?:met|yes|passed|green|closed)\b", re.I)
+MANDATORY_FAILED = re.compile(rf"\b(?:{_N}|some|a) mandatory (?:items?|criteria|points?) (?:is |are )?(?:still )?"
+                              r"(?:failed|not met|a no|no|open|red|missing)\b", re.I)
+OUTCOME = re.compile(r"^[ \t]*[-*][ \t]*\*\*(?P<name>Go|Conditional go|No go)\*\*:[ \t]*(?P<rule>.+)$", re.M)
+AT_MOST = re.compile(rf"\bat most (?P<n>{_N}) advisory items? open\b", re.I)
+
+
+def _number(text: str) -> int:
+    return int(text) if text.isdigit() else NUMBERS[text.lower()]
+
+
+def _outcomes(sources: list[Citation]) -> tuple[Citation, dict[str, str]] | None:
+    for c in sources:
+        lines = {m["name"].lower(): m.group(0).strip() for m in OUTCOME.finditer(c.text)}
+        if {"go", "conditional go", "no go"} <= set(lines):
+            return c, lines
+    return None
+
+
+def gate_outcome(sources: list[Citation], question: str) -> str | None:
+    """The answer to "is that a go?" by the Outcomes rule of a shown gate checklist, or None (the model answers)
+    when the question does not state the items' status or no shown source holds the Outcomes."""
+    if not ASKS_GO.search(question):
+        return None
+    failed = MANDATORY_FAILED.search(question)
+    met = MANDATORY_MET.search(question)
+    advisory = ADVISORY_OPEN.search(question)
+    found = _outcomes(sources)
+    if found is None or not (failed or (met and advisory)):
+        return None
+    source, lines = found
+    if failed:
+        name, why = "No go", "a mandatory item is not met"
+    else:
+        limit = AT_MOST.search(lines["go"])
+        if limit is None:
+            return None
+        n, most = _number(advisory["n"] or advisory["m"]), _number(limit["n"])
+        name = "Go" if n <= most else "Conditional go"
+        why = (f"all mandatory items are met and {n} advisory items are open, "
+               f"{'within' if n <= most else 'more than'} the {limit['n']} a plain go allows")
+    tag = f"[{source.marker}]"
+    return (f"**{name}**, by the gate's own rule {tag}: {why}.\n\n"
+            f"From the gate's outcomes ({source.title}):\n{lines[name.lower()]} {tag}")
