@@ -14,6 +14,7 @@ from copilot.agents.prompts.shared import shared_messages
 from copilot.agents.quoted import quoted_answer
 from copilot.agents.readiness_evidence import find_evidence, quote
 from copilot.agents.readiness_report import DIMENSIONS, SCORE_SCHEMA, parse_score, row, summary, table_head
+from copilot.agents.thresholds import threshold_answer
 from copilot.retrieval.base import Filters
 
 # a question about a past result ("What ORI did Riverside get in the 2024 readiness assessment?") is not a start
@@ -53,7 +54,7 @@ class ReadinessAgent:
             say(ctx, "Let's assess your AI readiness across six dimensions. I will ask a few questions at a "
                      "time (or paste a description of your situation and I will score it in one go).\n\n")
             return self._ask(ctx, {"active": True, "asked": 0, "answers": []}, prefix_said=True)
-        gate = gate_outcome(ctx.sources, ctx.original)
+        gate = gate_outcome(ctx.sources, ctx.original) or threshold_answer(ctx.sources, ctx.original)
         if gate is not None:
             say(ctx, gate)
             return AgentResult(text=gate, model_text=gate)
