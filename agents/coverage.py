@@ -161,7 +161,10 @@ def asked_periods(question: str) -> list[tuple[str, re.Pattern[str]]]:
     return out
 
 
-ASKED_YEAR = re.compile(r"\b(?:in|during|for|throughout|over)\s+(?:the\s+year\s+)?((?:19|20)\d{2})\b(?!\s*[-/])", re.I)
+# "in 2026", "during the year 2025", "in the 2024 readiness assessment" (an event of that year); "the 2026 IR test"
+# alone is not asked this way
+ASKED_YEAR = re.compile(r"\b(?:in|during|for|throughout|over)\s+(?:the\s+(?:year\s+)?)?((?:19|20)\d{2})\b(?!\s*[-/])",
+                        re.I)
 
 
 # a count of events in a year: only an event record's own date is a record of that year (P-201's register row

@@ -254,6 +254,10 @@ def test_coverage_abstains_on_a_year_no_record_of_the_asset_has():
     assert not cov.covered and "2026" in cov.message  # M-101's 2026 record is not M-102's
     assert check_coverage("what did M-102 megger at in the annual IR test in 2025", [ir, other], "x").covered
     assert check_coverage("what did M-102 megger at in its 2025-03 test", [ir], "x").covered  # no year asked
+    baseline = _cite(3, "| Site | Data |\n|---|---|\n| Riverside | 1.8 |", doc_id="PB-002", section="Baseline (January 2026)")
+    cov = check_coverage("What did Riverside score on Data in the 2024 readiness assessment? is the 1.8 an improvement",
+                         [baseline], "x", about_assets=False)
+    assert not cov.covered and "no record of 2024" in cov.message  # the user's 1.8 is not a 2024 score
 
 
 def test_a_count_of_events_in_a_year_needs_an_event_record_of_that_year():
