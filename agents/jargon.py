@@ -32,3 +32,9 @@ def expand_jargon(query: str) -> str:
             continue
         out = pattern.sub(lambda m, w=words: f"{m.group(0)} ({w})", out, count=1)
     return out
+
+
+def jargon_notes(query: str) -> list[str]:
+    """The documents' words :func:`expand_jargon` added to ``query`` (searched on their own as well: "cut his lock
+    off" is about the abandoned-lock rule, which a search on the whole question ranks below the asset's guides)."""
+    return [words for pattern, words in JARGON if f"({words})" in query]

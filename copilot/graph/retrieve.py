@@ -10,6 +10,7 @@ from copilot.agents.asset_register import annotated_parts, strip_part_notes
 from copilot.agents.coverage import asked_attribute
 from copilot.agents.figure_lists import ASKS_SET, asked_quantity, pin_figures, pin_named_set
 from copilot.agents.figure_lists import DOC_TYPES as FIGURE_DOC_TYPES
+from copilot.agents.jargon import jargon_notes
 from copilot.agents.lookup import pin_named_rows, pin_rows, rows_in
 from copilot.agents.procedures import pin_procedure
 from copilot.agents.prompts.shared import shared_messages
@@ -118,6 +119,11 @@ def search(deps: Deps, query: str, filters: Filters | None, extra: list[tuple[st
             continue
         at = next((i for i, h in enumerate(hits) if h.chunk.id == best.chunk.id), None)
         if at is None or at > 1:  # found further down: moved up, so the context budget keeps it
+            hits = [h for h in hits if h.chunk.id != best.chunk.id]
+            hits.insert(1, best)
+    for note in jargon_notes(query)[:_MAX_KEYS]:  # the slang's documented meaning, searched on its own
+        best = next(iter(retriever.search(note, k=1, filters=filters)), None)
+        if best is not None and (_dense(best) or 0) >= min_rel and all(h.chunk.id != best.chunk.id for h in hits[:2]):
             hits = [h for h in hits if h.chunk.id != best.chunk.id]
             hits.insert(1, best)
     for q, f in extra:

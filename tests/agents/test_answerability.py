@@ -25,6 +25,10 @@ def test_specific_questions_are_told_from_explanations():
     assert not is_specific("What does 'deployer' mean in the AI Act?")
     assert not is_specific("How do we move a pilot to production?")
     assert not is_specific("Explain the MAP function of the NIST AI RMF")
+    # whether something is allowed is a rule in words, not a value to find
+    assert not is_specific("daves red lock is still on the CV-401 lockbox. can the shift sup just cut it off")
+    assert not is_specific("is it ok to restart P-101 after E-204?")
+    assert is_specific("can i get the torque for the P-101 coupling bolts")
 
 
 def test_the_check_reuses_the_answer_prompt_and_reads_the_schema():

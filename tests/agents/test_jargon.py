@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from copilot.agents.jargon import expand_jargon
+from copilot.agents.jargon import expand_jargon, jargon_notes
 
 
 def test_slang_gets_the_documents_words_once():
@@ -23,3 +23,5 @@ def test_someone_elses_lock_left_on_asks_for_the_abandoned_lock_rule():
     assert "(removal of an abandoned lock)" in expand_jargon(q)
     assert "(removal of an abandoned lock)" in expand_jargon("the fitter went home, can we cut his lock off?")
     assert expand_jargon("can i take the guard off the coupling") == "can i take the guard off the coupling"
+    assert jargon_notes(expand_jargon("can we cut his lock off")) == ["removal of an abandoned lock"]
+    assert jargon_notes("can we cut his lock off") == []

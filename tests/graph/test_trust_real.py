@@ -82,3 +82,21 @@ def test_lubrication_lookup_is_exact(kb):
     assert "18 L" in answer.text, answer.text
     assert "6 L" not in answer.text
     _no_unsourced_figure(answer, q)
+
+
+def test_someone_elses_lock_is_answered_by_the_abandoned_lock_rule(kb):
+    """Slang for the rule ("cut it off") finds the procedure's section; a permission question is not a lookup."""
+    q = ("daves red lock is still on the cv401 lockbox and hes gone home, job's finished. can the shift sup just "
+         "cut it off so we can start up")
+    answer = kb.ask(q)
+    assert not answer.abstained, answer.text
+    assert "Maintenance Manager" in answer.text, answer.text
+    assert any(c.doc_id == "SOP-LOTO-001" and "abandoned" in (c.section or "").lower() for c in answer.citations)
+
+
+def test_is_that_a_go_is_decided_by_the_gate_rule(kb):
+    q = ("Gate pack for the compressor anomaly model: every mandatory item is a yes, but five advisory items are "
+         "still open, each with an owner and a date. Is that a go?")
+    answer = kb.ask(q)
+    assert answer.text.startswith("**Conditional go**"), answer.text
+    assert "within 30 days" in answer.text and any(c.doc_id == "CL-002" for c in answer.citations)
