@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from copilot.agents.shapes import PERMISSION
 from copilot.identifiers import identifiers
 from copilot.llm.base import LLM, Message
 from copilot.llm.yesno import yes_no
@@ -63,19 +64,12 @@ def lexical_support(question: str, sources: list[Citation]) -> float:
     return max((len(asked & content_terms(f"{c.title} {c.section} {c.text}")) / len(asked) for c in sources), default=0.0)
 
 
-# "can the shift sup just cut it off?", "may I grind without a permit": whether something is allowed is answered
-# by a rule the procedures state in words, not by a name or number the model could fail to find
-_PERMISSION = re.compile(r"\b(?:can|may|could|must|should) (?:i|we|he|she|they|you|(?:the|a|an|our|my) \w+(?: \w+)?)"
-                         r"(?: just| still| now)? (?!(?:get|have|see|find|know|check|tell|give|look)\b)[a-z]+|"
-                         r"\b(?:is it|are we|am i|is \w+) (?:ok(?:ay)?|allowed|permitted|fine)\b", re.I)
-
-
 def is_specific(question: str) -> bool:
     """A question asking for one specific fact (see the module docstring), not an explanation nor whether
     something is allowed."""
     if _EXPLAIN.search(question):
         return False
-    if _PERMISSION.search(question) and not _SPECIFIC.search(question):
+    if PERMISSION.search(question) and not _SPECIFIC.search(question):  # allowed or not: a rule in words
         return False
     return bool(_SPECIFIC.search(question)) or bool(identifiers(question))
 

@@ -23,7 +23,8 @@ from copilot.agents.lookup import Row, find_rows, reference_rows, reference_sour
 from copilot.agents.past_records import ASKS_STOCK, records_answer, sheet_row, similar_records, spare_for
 from copilot.agents.procedures import procedure_source, render_procedure
 from copilot.agents.prompts.maintenance import FAULT, INFORMATION, PROCEDURE
-from copilot.agents.shapes import ASKS_PAST, REFERS_BACK, answer_shape, follow_on_asks, split_asks
+from copilot.agents.safe_way import rule_answer
+from copilot.agents.shapes import ASKS_PAST, PERMISSION, REFERS_BACK, answer_shape, follow_on_asks, split_asks
 from copilot.identifiers import SEE_CODE, asset_tag_candidates, fault_codes, identifiers
 from copilot.retrieval.base import Filters
 from copilot.types import Citation
@@ -155,6 +156,10 @@ class MaintenanceAgent:
             say(ctx, text)
         elif procedure is not None:
             text = model_text = render_procedure(procedure)
+            say(ctx, text)
+        elif shape == "information" and PERMISSION.search(ctx.original) and \
+                (rule := rule_answer(ctx.sources, ctx.question)) is not None:  # allowed or required: the rule, quoted
+            text = model_text = rule
             say(ctx, text)
         else:
             records, added = self._records_like_this(ctx)

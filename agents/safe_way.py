@@ -68,3 +68,24 @@ def safe_way(ctx: AgentContext, refusal: str) -> AgentResult:
     block = HEADER + "\n".join(f"- {step} [{marker}]" for step, marker in found)
     say(ctx, block)
     return AgentResult(text=refusal + block, grounded=True)
+
+
+RULE_LEAD = "The site procedure decides this. In its own words:\n"
+
+
+def rule_answer(sources: list[Citation], question: str) -> str | None:
+    """"Can the shift sup just cut it off?", "do I need a hot work permit to grind a burr off the frame?": the
+    rules that decide it, quoted from the one procedure section sharing the most words with the question (no
+    model: given the hot work SOP's scope, the 1.5B model answered "No, you do not need a hot work permit", its
+    next sentence listing grinding as hot work). ``question`` may carry the documents' words for slang
+    ("cut it off (removal of an abandoned lock)"). None when no procedure step shares enough words with it."""
+    asked = stems(question)
+    noted = stems(" ".join(re.findall(r"\(([^()]{3,80})\)", question)))  # the documents' words for the slang
+    procedures = [c for c in sources if c.doc_id.upper().startswith("SOP")]
+    if not procedures:
+        return None
+    best = max(procedures, key=lambda c: len(asked & stems(f"{c.section} {c.text}")) + 3 * len(noted & stems(c.section)))
+    found = requirements([best], question, n=3)
+    if not found:
+        return None
+    return RULE_LEAD + "\n".join(f"- {step} [{marker}]" for step, marker in found)

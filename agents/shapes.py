@@ -18,9 +18,18 @@ PROCEDURE = re.compile(
 # a situation, then "what now?" (no fault, no symptom): the procedure for that situation
 WHAT_NOW = re.compile(r"\bwhat (?:now|do (?:i|we) do(?: now)?)\s*\??\s*$", re.I)
 SYMPTOM = re.compile(
-    r"\b(tripp?\w*|alarm\w*|fault\w*|vibrat\w*|leak\w*|overheat\w*|noisy|noise|hot|smok\w*|won'?t start|"
+    r"\b(tripp?\w*|alarm\w*|fault\w*|vibrat\w*|leak\w*|overheat\w*|noisy|noise|hot(?! work)|smok\w*|won'?t start|"
     r"keeps? stopping|cavitat\w*|seized|stuck|failed|failing|broken|what should i check|check first|"
     r"why (?:is|does|did|do)|what causes|root cause|troubleshoot\w*|diagnos\w*)\b", re.I)
+
+
+# "can the shift sup just cut it off?", "do I need a hot work permit to grind?": whether something is allowed or
+# required is answered by a rule the procedures state in words (a direct answer, not a diagnosis)
+PERMISSION = re.compile(r"(?<!\bwhat )(?<!\bhow )(?<!\bwho )(?<!\bwhy )(?<!\bwhen )(?<!\bwhere )(?<!\bwhich )"
+                        r"\b(?:can|may|could|must|should) (?:i|we|he|she|they|you|(?:the|a|an|our|my) \w+(?: \w+)?)"
+                        r"(?: just| still| now)? (?!(?:get|have|see|find|know|check|tell|give|look)\b)[a-z]+|"
+                        r"\b(?:is it|are we|am i|is \w+) (?:ok(?:ay)?|allowed|permitted|fine)\b|"
+                        r"\bdo (?:i|we|you) (?:need|have to)\b", re.I)
 
 
 def answer_shape(question: str) -> str:
@@ -29,6 +38,8 @@ def answer_shape(question: str) -> str:
         return "fault"
     if PROCEDURE.search(question):
         return "procedure"
+    if PERMISSION.search(question) and not re.search(r"\bwhat should i check|\bcheck first\b", question, re.I):
+        return "information"
     if SYMPTOM.search(question):
         return "fault"
     if WHAT_NOW.search(question):

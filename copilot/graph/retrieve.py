@@ -17,7 +17,7 @@ from copilot.agents.prompts.shared import shared_messages
 from copilot.agents.routing_signals import is_followup
 from copilot.agents.safe_way import CANDIDATES as SAFE_WAY_CANDIDATES
 from copilot.agents.safe_way import FILTERS as SAFE_WAY_FILTERS
-from copilot.agents.shapes import ASKS_PAST, REFERS_BACK, answer_shape, follow_on_asks, split_asks
+from copilot.agents.shapes import ASKS_PAST, PERMISSION, REFERS_BACK, answer_shape, follow_on_asks, split_asks
 from copilot.graph.deps import Deps
 from copilot.identifiers import (
     PART_NUMBER,
@@ -121,6 +121,10 @@ def search(deps: Deps, query: str, filters: Filters | None, extra: list[tuple[st
         if at is None or at > 1:  # found further down: moved up, so the context budget keeps it
             hits = [h for h in hits if h.chunk.id != best.chunk.id]
             hits.insert(1, best)
+    rule = _permission_rule(retriever, query, filters)
+    if rule is not None and (_dense(rule) or 0) >= min_rel and all(h.chunk.id != rule.chunk.id for h in hits[:2]):
+        hits = [h for h in hits if h.chunk.id != rule.chunk.id]
+        hits.insert(1, rule)
     for note in jargon_notes(query)[:_MAX_KEYS]:  # the slang's documented meaning, searched on its own
         best = next(iter(retriever.search(note, k=1, filters=filters)), None)
         if best is not None and (_dense(best) or 0) >= min_rel and all(h.chunk.id != best.chunk.id for h in hits[:2]):
@@ -190,6 +194,20 @@ def pin_exact(deps: Deps, query: str, question: str, hits: list[Hit], sources: l
         found = [h for doc in leading_documents(hits, FIGURE_DOC_TYPES) for h in with_sections(None, doc)]
         sources = pin_figures(sources, list({h.chunk.id: h for h in found}.values()), question)
     return sources
+
+
+def _permission_rule(retriever: Any, query: str, filters: Filters | None) -> Hit | None:
+    """For "do I need a hot work permit to grind a burr off the CV-401 frame?", "can an apprentice change the seal":
+    the procedure passage that says what needs the permit or who may do the work, searched among the procedures
+    without the asset tags (which pull the equipment's guides ahead of it: the hot work SOP's scope, "grinding ...
+    needs a hot work permit", was not among the six sources, and the model answered "No, you do not need one")."""
+    allowed = (filters or {}).get("doc_type")
+    if not PERMISSION.search(query) or (allowed and "sop" not in (allowed if isinstance(allowed, list) else [allowed])):
+        return None
+    bare = query
+    for e in identifiers(query):
+        bare = re.sub(rf"\b{re.escape(e)}\b", " ", bare, flags=re.I)
+    return next(iter(retriever.search(bare, k=1, filters={"doc_type": "sop"})), None)
 
 
 def search_rules(deps: Deps, query: str) -> list[Hit]:

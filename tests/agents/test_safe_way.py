@@ -30,3 +30,23 @@ def test_rules_are_quoted_whole_and_a_step_sharing_one_word_is_not():
 
 def test_nothing_is_quoted_when_no_step_shares_two_words():
     assert requirements([_cite(1, GUIDE)], "Can I skip the hot work permit?") == []
+
+
+def test_a_permission_question_is_answered_by_the_deciding_section_quoted():
+    from copilot.agents.safe_way import RULE_LEAD, rule_answer
+
+    shift = Citation(marker=1, chunk_id="L#7", doc_id="SOP-LOTO-001", title="LOTO", section="7. Shift change and long "
+                     "jobs", text="7.1 Locks stay on across a shift change only while their owner is on site.\n"
+                                  "7.2 The isolator re-verifies zero energy at the start of each shift.")
+    abandoned = Citation(marker=2, chunk_id="L#10", doc_id="SOP-LOTO-001", title="LOTO",
+                         section="10. Removal of an abandoned lock",
+                         text="10.1 An abandoned lock may be removed only by the Maintenance Manager together with an "
+                              "HSE representative, never by a single person.\n10.4 The removal is recorded on form "
+                              "F-LOTO-03.")
+    guide = _cite(3, GUIDE)
+    q = "daves red lock is still on (removal of an abandoned lock) the lockbox, can the shift sup just cut the lock off"
+    text = rule_answer([shift, abandoned, guide], q)
+    assert text is not None and text.startswith(RULE_LEAD)
+    assert "10.1 An abandoned lock may be removed only by the Maintenance Manager" in text and "[2]" in text
+    assert "7.1" not in text  # one section: the one the documents' words for the slang name
+    assert rule_answer([guide], q) is None  # no procedure among the sources: the model answers
