@@ -58,6 +58,9 @@ def describe_filters(result: QueryResult) -> str:
         if f.method == "number":
             parts.append(f"{f.column} {f.op} {fmt_value(f.value)}")
             continue
+        if f.method == "missing":
+            parts.append(f"no {f.column}")
+            continue
         if f.method == "period":
             parts.append(f"{f.column} {'on or after' if f.op == '>=' else 'before'} {f.value}")
             continue

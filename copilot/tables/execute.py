@@ -73,6 +73,9 @@ def _where(conn: sqlite3.Connection, plan: TablePlan, profile: TableProfile,
             params.extend(m.values)
         else:
             clauses.append("0")
+    for name in plan.missing:
+        clauses.append(f"({quote_ident(name)} IS NULL OR trim({quote_ident(name)}) = '')")
+        resolved.append(ResolvedFilter(column=name, op="is empty", value="", method="missing"))
     if plan.period is not None:
         q = quote_ident(plan.period.column)
         for op, value in ((">=", plan.period.start), ("<", plan.period.end)):

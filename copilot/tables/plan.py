@@ -66,6 +66,7 @@ class TablePlan(BaseModel):
     limit: int | None = Field(None, ge=1, le=10000)
     select: list[str] = Field(default_factory=list)
     period: DateRange | None = None
+    missing: list[str] = Field(default_factory=list)  # columns that must be empty ("no last overhaul date"), by rule
 
 
 def plan_schema(profile: TableProfile) -> dict[str, Any]:
@@ -147,13 +148,18 @@ def validate_plan(raw: dict[str, Any] | TablePlan, profile: TableProfile) -> Tab
             if f.op not in TEXT_OPS:
                 raise PlanError(f"filters[{i}].op: {f.op!r} needs a numeric column, {col.name!r} is text")
             f.value = str(f.value).strip()
-            if not f.value:
+            if not f.value and f.op != "=":
                 raise PlanError(f"filters[{i}].value: empty text value")
+    for f in [f for f in plan.filters if f.value == ""]:  # column = "": the rows where it is empty
+        plan.filters.remove(f)
+        if f.column not in plan.missing:
+            plan.missing.append(f.column)
     if plan.period is not None:
         plan.period.column = _check_column(profile, plan.period.column, "period.column") or ""
         for end in (plan.period.start, plan.period.end):
             if end is not None and not _ISO.fullmatch(end):
                 raise PlanError(f"period: {end!r} is not an ISO date (YYYY-MM-DD)")
+    plan.missing = [c for c in (_check_column(profile, m, "missing") for m in plan.missing) if c]
     plan.group_by = _check_column(profile, plan.group_by, "group_by")
     plan.select = [c for c in (_check_column(profile, s, "select") for s in plan.select) if c]
     agg = plan.aggregate

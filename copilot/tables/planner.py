@@ -92,6 +92,8 @@ def score_tables(question: str, profiles: list[TableProfile], embedder: Any | No
         for c in p.columns:
             if c.numeric and tokens(c.name) and tokens(c.name) <= q:
                 s += 2.0
+            elif len(tokens(c.name)) >= 2 and tokens(c.name) <= q:  # "last overhaul": the register's column
+                s += 2.0
         hits = [v for v in values[p.name] if " " in v and len(v) > 3 and f" {v} " in qlow]
         s += min(8.0, 3.0 * len(hits))
         if _HISTORY.search(question) and any(EVENT_DATE_COLUMN.fullmatch(c.name) for c in p.columns):
@@ -229,6 +231,24 @@ def _coded_filters(plan: TablePlan, question: str, p: TableProfile) -> None:
             plan.group_by = None
 
 
+_MISSING = re.compile(r"\b(?:no|without|missing|blank|empty|lacking)\s+(?:an?\s+|any\s+)?(?P<words>(?:[\w-]+\s+){0,3}[\w-]+)",
+                      re.I)
+
+
+def _missing(plan: TablePlan, question: str, p: TableProfile) -> None:
+    """"which assets have no last overhaul date recorded?": the rows whose column named after "no / without /
+    missing" is empty (the model had filtered on a date of its own, 0000-00-00). The column whose every name word
+    is among the few words that follow; its filters from the model go."""
+    for m in _MISSING.finditer(question):
+        words = tokens(m["words"], expand=True)
+        named = [c.name for c in p.columns if (t := tokens(c.name, expand=True)) and t <= words]
+        if len(named) == 1 and named[0] not in plan.missing:
+            plan.missing.append(named[0])
+            plan.filters = [f for f in plan.filters if f.column != named[0]]
+            if plan.period is not None and plan.period.column == named[0]:
+                plan.period = None
+
+
 def correct(plan: TablePlan, question: str, p: TableProfile) -> TablePlan:
     """Cheap deterministic fixes for frequent small-model slips."""
     asked = {float(n) for n in re.findall(r"\d+(?:\.\d+)?", question.replace(",", ""))}
@@ -236,6 +256,7 @@ def correct(plan: TablePlan, question: str, p: TableProfile) -> TablePlan:
                                                     _as_number(f.value) not in asked)]  # a threshold nobody asked
     _period(plan, question, p)
     _coded_filters(plan, question, p)
+    _missing(plan, question, p)
     ranked = superlative(question, p)
     if ranked is not None and (not plan.group_by or not _PER.search(question)):  # the rows holding the extreme
         plan.group_by = None  # value, ties kept ("oldest piece of kit": not an average per equipment type)

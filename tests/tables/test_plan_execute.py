@@ -352,3 +352,27 @@ def test_a_named_work_type_is_a_filter_on_its_code_and_a_total_is_a_sum(settings
         assert execute_plan(conn, broke, p, ValueMatcher(settings), max_rows=50).rows[0][0] == 1  # WO-3 only
     finally:
         conn.close()
+
+
+def test_no_value_in_a_named_column_finds_the_rows_where_it_is_empty(settings, tmp_path):
+    from copilot.tables.answer import compose
+    from copilot.tables.planner import correct
+    from copilot.tables.store import register_table_file
+
+    (tmp_path / "assets.csv").write_text("asset_tag,install_year,last_overhaul\nP-101,2012,2024-09-18\nP-102,2012,\n"
+                                         "M-402,2019,\n", encoding="utf-8")
+    [p] = register_table_file(settings, tmp_path / "assets.csv", "assets")
+    q = "which assets have no last overhaul date recorded?"
+    invented = {"filters": [{"column": "last_overhaul", "op": "=", "value": "0000-00-00"}]}
+    for model_plan in (invented, {"filters": [{"column": "last_overhaul", "op": "=", "value": ""}]}, {}):
+        plan = correct(validate_plan({"table": p.name, **model_plan}, p), q, p)
+        assert plan.missing == ["last_overhaul"] and not plan.filters and plan.period is None
+        conn = connect(settings)
+        try:
+            res = execute_plan(conn, plan, p, ValueMatcher(settings), max_rows=50)
+            text = compose(conn, plan, p, res)[0]
+        finally:
+            conn.close()
+        assert res.n_matched == 2 and "P-102" in text and "M-402" in text and "P-101" not in text
+        assert "no last_overhaul" in text
+    assert correct(validate_plan({"table": p.name}, p), "which assets were installed in 2012?", p).missing == []
