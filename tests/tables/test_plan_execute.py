@@ -139,6 +139,18 @@ def _compose(settings, profile, raw):
         conn.close()
 
 
+def _execute_and_compose(settings, plan, profile):
+    """(QueryResult, answer text) of an already corrected plan."""
+    from copilot.tables.answer import compose
+
+    conn = connect(settings)
+    try:
+        res = execute_plan(conn, plan, profile, ValueMatcher(settings), max_rows=50)
+        return res, compose(conn, plan, profile, res)[0]
+    finally:
+        conn.close()
+
+
 def test_a_count_over_a_few_rows_lists_them_whole(loaded):
     settings, p = loaded
     text = _compose(settings, p, {"filters": [{"column": "Component", "op": "=", "value": "Engine"}],
@@ -286,7 +298,6 @@ CODED = ("wo_number,asset_tag,date,type,downtime_h\n"
      ["WO-2"]),
 ])
 def test_a_named_period_is_a_date_range_on_the_date_column(settings, tmp_path, question, model_plan, expected):
-    from copilot.tables.answer import compose
     from copilot.tables.planner import correct
     from copilot.tables.store import register_table_file
 
@@ -295,12 +306,7 @@ def test_a_named_period_is_a_date_range_on_the_date_column(settings, tmp_path, q
     plan = correct(validate_plan({"table": p.name, **model_plan}, p), question, p)
     assert plan.period is not None and plan.period.column == "date"
     assert all(f.column not in ("date", "wo_number") for f in plan.filters)
-    conn = connect(settings)
-    try:
-        res = execute_plan(conn, plan, p, ValueMatcher(settings), max_rows=50)
-        text = compose(conn, plan, p, res)[0]
-    finally:
-        conn.close()
+    res, text = _execute_and_compose(settings, plan, p)
     rows = [w for w in ("WO-1", "WO-2", "WO-3", "WO-4", "WO-5", "WO-6") if w in text]
     assert rows == expected and res.n_matched == len(expected)
     assert "date on or after" in text or "date before" in text
@@ -334,12 +340,7 @@ def test_a_named_work_type_is_a_filter_on_its_code_and_a_total_is_a_sum(settings
     assert plan.group_by is None and [(f.column, f.value) for f in plan.filters] == [("asset_tag", "P-101"),
                                                                                      ("type", "CM")]
     assert (plan.aggregate.fn, plan.aggregate.column) == ("sum", "downtime_h")
-    conn = connect(settings)
-    try:
-        res = execute_plan(conn, plan, p, ValueMatcher(settings), max_rows=50)
-    finally:
-        conn.close()
-    assert res.rows[0][0] == 10.5  # WO-1 + WO-3
+    assert _execute_and_compose(settings, plan, p)[0].rows[0][0] == 10.5  # WO-1 + WO-3
     per = correct(validate_plan({"table": p.name, **tag, "group_by": "type"}, p),
                   "total downtime per type on P-101, corrective and preventive", p)
     assert per.group_by == "type" and all(f.column != "type" for f in per.filters)
@@ -347,15 +348,10 @@ def test_a_named_work_type_is_a_filter_on_its_code_and_a_total_is_a_sum(settings
     assert count.aggregate.fn == "count"  # a total number is a count, not a sum
     broke = correct(validate_plan({"table": p.name, **tag}, p), "how many breakdown jobs on P-101 since 2024?", p)
     assert [(f.column, f.op, f.value) for f in broke.filters] == [("asset_tag", "=", "P-101"), ("type", "!=", "PM")]
-    conn = connect(settings)
-    try:
-        assert execute_plan(conn, broke, p, ValueMatcher(settings), max_rows=50).rows[0][0] == 1  # WO-3 only
-    finally:
-        conn.close()
+    assert _execute_and_compose(settings, broke, p)[0].rows[0][0] == 1  # WO-3 only
 
 
 def test_no_value_in_a_named_column_finds_the_rows_where_it_is_empty(settings, tmp_path):
-    from copilot.tables.answer import compose
     from copilot.tables.planner import correct
     from copilot.tables.store import register_table_file
 
@@ -367,12 +363,7 @@ def test_no_value_in_a_named_column_finds_the_rows_where_it_is_empty(settings, t
     for model_plan in (invented, {"filters": [{"column": "last_overhaul", "op": "=", "value": ""}]}, {}):
         plan = correct(validate_plan({"table": p.name, **model_plan}, p), q, p)
         assert plan.missing == ["last_overhaul"] and not plan.filters and plan.period is None
-        conn = connect(settings)
-        try:
-            res = execute_plan(conn, plan, p, ValueMatcher(settings), max_rows=50)
-            text = compose(conn, plan, p, res)[0]
-        finally:
-            conn.close()
+        res, text = _execute_and_compose(settings, plan, p)
         assert res.n_matched == 2 and "P-102" in text and "M-402" in text and "P-101" not in text
         assert "no last_overhaul" in text
     assert correct(validate_plan({"table": p.name}, p), "which assets were installed in 2012?", p).missing == []
