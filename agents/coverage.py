@@ -145,7 +145,9 @@ _NOT_NAMES = frozenset("The This That Our Your Their Each Every Whole Which Typi
 _ORDINALS = {"first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "1st": "1", "2nd": "2", "3rd": "3",
              "4th": "4", "5th": "5"}
 _WORDS = {v: k for k, v in _ORDINALS.items() if k.isalpha()}
-ASKED_PERIOD = re.compile(r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th) (year|month|quarter)\b|"
+# "a 2nd year apprentice", "first-year trainees": a person's year of training, not a period of the figures asked
+ASKED_PERIOD = re.compile(r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th) (year|month|quarter)\b"
+                          r"(?![- ](?:apprentices?|students?|trainees?|technicians?|engineers?|fitters?|operators?))|"
                           r"\b(year|month|quarter) ([1-5])\b", re.I)
 
 

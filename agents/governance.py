@@ -87,7 +87,8 @@ USE_CASE = re.compile(
     r"synthetic|generative)|uses? an? (?:ai|llm|model|chat ?bot)|"
     r"use case|deploy\w*|roll(?:ing)? out|"
     r"an? (?:ai|ml)(?: (?:system|tool|model))? (?:that|to|which)|an? (?:\w+ )?(?:model|system|tool) (?:that|which)|"
-    r"\w+ wants? to(?! (?:know|check|see|understand|confirm|find out|ask|hear))|(?:is (?:it|this|that) |are we )?(?:allowed|permitted|banned)|is (?:it|this|that) (?:legal|lawful)|"
+    r"\w+ wants? to(?! (?:know|check|see|understand|confirm|find out|ask|hear))|\w+ wants? an? (?:\w+ )?(?:model|ai|tool|system)|"
+    r"how (?:would|should|do|will) we class(?:ify)? (?:that|this|it)|(?:is (?:it|this|that) |are we )?(?:allowed|permitted|banned)|is (?:it|this|that) (?:legal|lawful)|"
     r"(?:is|be|are|count as|classed as|classified as) (?:an? |this |it |that )?(?:high|minimal|limited)[- ]risk|"
     r"(?:high|minimal|limited)[- ]risk(?=\s*\?)|"
     r"risk (?:tier|class|level|category)|tier|can we (?:use|deploy|run|install))\b", re.I)

@@ -9,6 +9,7 @@ from typing import Any
 
 from copilot.agents.base import AgentContext, AgentResult, AgentSpec, grounded_messages, say, stream_answer
 from copilot.agents.gate_outcome import gate_outcome
+from copilot.agents.ori_check import ori_answer
 from copilot.agents.prompts.readiness import BATCH, INSTRUCTIONS, QUESTIONS, RUBRICS, SCORE_HEAD, SCORE_TAIL
 from copilot.agents.prompts.shared import shared_messages
 from copilot.agents.quoted import quoted_answer
@@ -54,7 +55,8 @@ class ReadinessAgent:
             say(ctx, "Let's assess your AI readiness across six dimensions. I will ask a few questions at a "
                      "time (or paste a description of your situation and I will score it in one go).\n\n")
             return self._ask(ctx, {"active": True, "asked": 0, "answers": []}, prefix_said=True)
-        gate = gate_outcome(ctx.sources, ctx.original) or threshold_answer(ctx.sources, ctx.original)
+        gate = (ori_answer(ctx.sources, ctx.original) or gate_outcome(ctx.sources, ctx.original)
+                or threshold_answer(ctx.sources, ctx.original))
         if gate is not None:
             say(ctx, gate)
             return AgentResult(text=gate, model_text=gate)

@@ -29,7 +29,7 @@ PERMISSION = re.compile(r"(?<!\bwhat )(?<!\bhow )(?<!\bwho )(?<!\bwhy )(?<!\bwhe
                         r"\b(?:can|may|could|must|should) (?:i|we|he|she|they|you|(?:the|a|an|our|my) \w+(?: \w+)?)"
                         r"(?: just| still| now)? (?!(?:get|have|see|find|know|check|tell|give|look)\b)[a-z]+|"
                         r"\b(?:is it|are we|am i|is \w+) (?:ok(?:ay)?|allowed|permitted|fine)\b|"
-                        r"\bdo (?:i|we|you) (?:need|have to)\b", re.I)
+                        r"\bdo (?:i|we|you) (?:really |actually |still |even )?(?:need|have to)\b", re.I)
 
 
 def answer_shape(question: str) -> str:

@@ -29,6 +29,7 @@ def test_specific_questions_are_told_from_explanations():
     assert not is_specific("daves red lock is still on the CV-401 lockbox. can the shift sup just cut it off")
     assert not is_specific("is it ok to restart P-101 after E-204?")
     assert is_specific("can i get the torque for the P-101 coupling bolts")
+    assert not is_specific("quick grind on a bracket on the CV-401 frame, do i really need a hot work permit?")
 
 
 def test_the_check_reuses_the_answer_prompt_and_reads_the_schema():

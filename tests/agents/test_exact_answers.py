@@ -138,6 +138,7 @@ def test_coverage_abstains_on_a_period_no_source_gives():
     assert "second year or" not in check_coverage(again, [roi], "x").message
     assert check_coverage("how much did it save in its 1st year?", [roi], "x").covered
     assert check_coverage("how much did it save in year 1?", [roi], "x").covered
+    assert check_coverage("can our 2nd year apprentice read the Halden savings?", [roi], "x").covered  # a trainee's year
 
 
 def test_conflicting_figures_name_the_governing_document():

@@ -210,6 +210,8 @@ def test_how_is_that_classed_asks_for_the_triage():
     assert not wants_triage("What does the AI Act require from providers of high-risk systems?")
     assert wants_triage("We would like a chat assistant on the reception tablet that answers visitors' questions. "
                         "What does the AI Act require of us for that?")
+    assert wants_triage("payroll want a model that looks at staff pay and attendance history to decide who gets a "
+                        "salary advance. how would we class that")
 
 
 def test_how_an_ai_function_of_a_machine_is_classed_is_a_governance_question():
@@ -220,6 +222,17 @@ def test_how_an_ai_function_of_a_machine_is_classed_is_a_governance_question():
     scores = keyword_scores(q)
     assert scores["governance"] > scores["maintenance"]
     assert "governance" not in keyword_scores("how do we classify failures on P-101 in the FMEA")
+
+
+def test_running_a_model_in_production_is_a_readiness_question():
+    from copilot.agents.routing_signals import keyword_scores
+
+    for q in ("how long does shadow mode have to run before go-live, and whats the most false alarms we're allowed?",
+              "monitoring flagged PSI 0.27 on one of the top-10 features of the soft sensor. what do we do"):
+        scores = keyword_scores(q)
+        assert scores["readiness"] > scores.get("maintenance", 0), q
+    for q in ("HP-501 ram drifting down 15 mm when parked", "discharge pressure is 80 psi on P-101"):
+        assert "readiness" not in keyword_scores(q), q
 
 
 def test_the_decision_cites_only_a_triage_source_that_names_the_tiers():

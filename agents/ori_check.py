@@ -1,0 +1,56 @@
+"""ORI from the six dimension scores a question gives, and the scale-out rule applied to it, computed.
+
+"our site self-assessment came out S 3.0, D 2.5, I 3.0, P 3.0, G 3.5, M 2.0. whats the ORI and are we eligible to
+scale?" The 1.5B model answered "3.0, eligible"; the weighted mean with the playbook's weights is 2.825 and the
+scale-out rule (a shown source's "ORI of at least 3.0 and no dimension below 2.5") says no. The ORI is the
+weighted mean with the weights of :data:`copilot.agents.readiness_report.DIMENSIONS` (PB-002 section 2); the
+rule's two thresholds are read from the shown source and its row quoted.
+"""
+
+from __future__ import annotations
+
+import re
+
+from copilot.agents.readiness_report import DIMENSIONS
+from copilot.types import Citation
+
+# how a question names each dimension: its code letter or its name
+NAMES = {"strategy": r"s|strategy(?: and kpis)?", "data": r"d|data", "infrastructure": r"i|infra(?:structure)?(?: and mlops)?",
+         "people": r"p|people(?: and change)?", "governance": r"g|governance", "measurement": r"m|measurement"}
+_SCORE = r"\s*(?:=|:|-)?\s*(?P<v>[1-5](?:\.\d)?)\b"
+ASKS = re.compile(r"\bori\b|\breadiness index\b|\beligib\w*|\bscale[- ]?out\b|\bscale\b", re.I)
+RULE = re.compile(r"ORI of at least (?P<ori>\d(?:\.\d+)?) and no dimension below (?P<low>\d(?:\.\d+)?)", re.I)
+
+
+def given_scores(question: str) -> dict[str, float] | None:
+    """All six dimension scores the question states ("S 3.0, D 2.5, ..." or "strategy 3, data 2.5, ..."), else None."""
+    out: dict[str, float] = {}
+    for key, name in NAMES.items():
+        m = re.search(rf"(?<![\w.])(?:{name}){_SCORE}", question, re.I)
+        if m is None:
+            return None
+        out[key] = float(m["v"])
+    return out
+
+
+def ori_answer(sources: list[Citation], question: str) -> str | None:
+    """The ORI of the stated scores and, when a shown source holds the scale-out rule, whether it is met."""
+    if not ASKS.search(question):
+        return None
+    scores = given_scores(question)
+    if scores is None:
+        return None
+    ori = sum(scores[k] * DIMENSIONS[k][1] for k in scores)
+    terms = " + ".join(f"{DIMENSIONS[k][1]:.2f} x {scores[k]:g}" for k in scores)
+    text = f"**ORI {round(ori, 3):g}** ({round(ori, 1):.1f} to one decimal): the weighted mean of your six scores, {terms}."
+    rule = next(((c, m) for c in sources for m in [RULE.search(c.text)] if m), None)
+    if rule is None:
+        return text
+    source, m = rule
+    need, floor = float(m["ori"]), float(m["low"])
+    low = [f"{DIMENSIONS[k][0]} {v:g}" for k, v in scores.items() if v < floor]
+    short = ([f"ORI {round(ori, 3):g} is below {m['ori']}"] if ori < need else []) + \
+        ([f"{', '.join(low)} below {m['low']}"] if low else [])
+    verdict = ("**Not eligible to scale out**: " + "; ".join(short) if short else "**Eligible to scale out**")
+    line = next((ln.strip() for ln in source.text.splitlines() if RULE.search(ln)), m.group(0))
+    return f"{text}\n\n{verdict} [{source.marker}]. The rule: {line} [{source.marker}]"

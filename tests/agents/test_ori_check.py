@@ -1,0 +1,26 @@
+"""The ORI of stated dimension scores, computed, and the scale-out rule read from the shown source."""
+
+from __future__ import annotations
+
+from copilot.agents.ori_check import given_scores, ori_answer
+from copilot.types import Citation
+
+RULES = Citation(marker=1, chunk_id="c", doc_id="PB-002", title="AI Readiness Dimensions and Maturity Model",
+                 text="| Decision | Rule | Consequence |\n|---|---|---|\n| Scale-out eligibility | ORI of at least 3.0 and "
+                      "no dimension below 2.5 | A use case may pass G5 |")
+Q = "our site self-assessment came out S 3.0, D 2.5, I 3.0, P 3.0, G 3.5, M {}. whats the ORI and are we eligible to scale?"
+
+
+def test_the_ori_is_computed_and_the_rule_applied():
+    text = ori_answer([RULES], Q.format("2.0"))
+    assert text is not None and text.startswith("**ORI 2.825** (2.8 to one decimal)")
+    assert "**Not eligible to scale out**: ORI 2.825 is below 3.0; Measurement 2 below 2.5 [1]" in text
+    assert "ORI of at least 3.0 and no dimension below 2.5" in text
+    high = "strategy 3.5, data 3, infrastructure 3, people 3, governance 3, measurement 3 - are we eligible to scale out?"
+    assert "**Eligible to scale out** [1]" in ori_answer([RULES], high)
+
+
+def test_no_computed_answer_without_all_six_scores():
+    assert given_scores("S 3.0, D 2.5, I 3.0 - what is our ORI?") is None
+    assert ori_answer([RULES], "what ORI do we need to scale out?") is None
+    assert ori_answer([], Q.format("2.0")).startswith("**ORI 2.825**")  # no rule shown: the ORI alone
