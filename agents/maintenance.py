@@ -20,7 +20,15 @@ from copilot.agents.base import (
 from copilot.agents.citations import MARKER
 from copilot.agents.figure_lists import best_figure_list, render_figure_list
 from copilot.agents.lookup import Row, find_rows, reference_rows, reference_sources, render_rows
-from copilot.agents.past_records import ASKS_STOCK, records_answer, sheet_row, similar_records, spare_for
+from copilot.agents.past_records import (
+    ASKS_PART,
+    ASKS_STOCK,
+    records_answer,
+    sheet_row,
+    similar_records,
+    spare_for,
+    spare_row,
+)
 from copilot.agents.procedures import procedure_source, render_procedure
 from copilot.agents.prompts.maintenance import FAULT, INFORMATION, PROCEDURE
 from copilot.agents.safe_way import rule_answer
@@ -68,19 +76,30 @@ def priority_for(text: str) -> str:
 ROW_ANSWERS = re.compile(r"\b(?:mean\w*|cause\w*|why|check\w*|first|what (?:do|should) (?:i|we) do|fix\w*)\b", re.I)
 
 
-def answer_follow_ons(ctx: AgentContext, shown: str, fault_row: bool = False) -> tuple[str, str | None, dict[str, float]]:
+def answer_follow_ons(ctx: AgentContext, shown: str,
+                      fault_row: bool = False) -> tuple[str, str | None, dict[str, float], list[Citation]]:
     """Answers to the questions joined to the first one that ``shown`` (a quoted row, figure list or procedure)
     does not answer (most of their words are not in it): the work-order records naming the code for "has it come
-    up before", else the model, checked like any model answer, without hiding the quoted first part.
-    Returns (text to append, the model-written part or None, model timings)."""
+    up before", the spare-parts row of the asset for "whats the stores number for a new seal", else the model,
+    checked like any model answer, without hiding the quoted first part.
+    Returns (text to append, the model-written part or None, model timings, sources found here)."""
     held = content_terms(shown)
     asks = [a for a in follow_on_asks(ctx.original, yes_no=True)
             if len(shared_terms(content_terms(a), held)) < ROW_ANSWER_SHARE * len(content_terms(a))
             and not (fault_row and ROW_ANSWERS.search(a))]
     named = identifiers(split_asks(ctx.original, yes_no=True)[0])
-    out, written, timings = "", "", {}
+    out, written, timings, added = "", "", {}, []
     for ask in asks:
         keys = identifiers(ask) or (named if REFERS_BACK.search(ask) else [])
+        tags = keys or [t for t in named if not fault_codes(t)]
+        spare = spare_row(ctx.retriever, tags[0], ask, [*ctx.sources, *added]) if tags and ASKS_PART.search(ask) else None
+        row = sheet_row(spare) if spare is not None else None
+        if spare is not None and row is not None:  # the part asked for, from the spare-parts table (the model wrote
+            text = f"**Spare part for {tags[0]}:**\n\n{render_rows([row], [*ctx.sources, *added, spare])}"  # the tag)
+            say(ctx, "\n\n" + text)
+            out += "\n\n" + text
+            added += [spare] if spare not in ctx.sources and spare not in added else []
+            continue
         events = [r for k in keys for r in find_rows(ctx.sources, k) if r.is_event] if ASKS_PAST.search(ask) else []
         if events:  # "has that one come up before": the work-order records that name it, verbatim
             text = f"**Records naming {', '.join(keys)}:**\n\n{render_rows(events, ctx.sources)}"
@@ -97,7 +116,7 @@ def answer_follow_ons(ctx: AgentContext, shown: str, fault_row: bool = False) ->
         ctx.checks.looped = ctx.checks.looped or sub.checks.looped
         ctx.checks.invalid_markers += sub.checks.invalid_markers
         timings = {k: timings.get(k, 0.0) + v for k, v in took.items()}
-    return out, written or None, timings
+    return out, written or None, timings, added
 
 
 _LIST_ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*])\s+(.*\S)")
@@ -177,7 +196,8 @@ class MaintenanceAgent:
                 text = (records + "\n\n" + model_text.strip()).strip()
         deterministic = bool(rows) or figures is not None or procedure is not None
         if deterministic:  # "whats E-208 mean? and has that one come up before": the row answers the first part only
-            more, model_text, timings = answer_follow_ons(ctx, text, fault_row=bool(rows) and shape == "fault")
+            more, model_text, timings, found = answer_follow_ons(ctx, text, fault_row=bool(rows) and shape == "fault")
+            added += found
             text += more
         hands_on = shape in ("fault", "procedure") and bool(HANDS_ON.search(ctx.question) or HANDS_ON.search(text))
         wants_wo = bool(WANTS_WORK_ORDER.search(ctx.original))

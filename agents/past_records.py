@@ -22,6 +22,8 @@ from copilot.types import Citation
 # "do we have the part in stores", "is there a spare", "in stock"
 ASKS_STOCK = re.compile(r"\b(?:in stores?|in stock|spares?|stock(?:ed)?|on the shelf|do we (?:have|hold|keep) "
                         r"(?:the |a |one |any )?(?:part|replacement|kit))\b", re.I)
+# "whats the stores number for a new seal", "part number of the filter", or whether it is in stock
+ASKS_PART = re.compile(ASKS_STOCK.pattern + r"|\b(?:stores|stock|part|order|catalogue) (?:number|no\b|code)", re.I)
 # "what fixed it", "what did we do last time", "how was it sorted": the record's action answers it
 ASKS_FIX = re.compile(r"\bwhat (?:fixed|cured|sorted|solved) it\b|\bwhat (?:did (?:we|they) do|was done)\b|"
                       r"\bhow (?:was|did (?:we|they)) (?:it )?(?:fix|sort|solve|cure)\w*", re.I)
@@ -65,13 +67,19 @@ def similar_records(sources: list[Citation], question: str, limit: int = 2) -> l
 def spare_for(retriever: Any, record: Row, sources: list[Citation]) -> Citation | None:
     """The spare-parts row for ``record``'s asset whose text shares the most words (>= 2) with what the record
     says was wrong and done: the shown source when it is one, else a new numbered source; None without one."""
-    if retriever is None:
-        return None
     asset = record.value("asset_tag") or record.value("asset") or record.value("tag")
     done = f"{record.value('cause')} {record.value('action')}".strip() or _described(record)
+    return spare_row(retriever, asset, done, sources)
+
+
+def spare_row(retriever: Any, asset: str | None, wanted: str, sources: list[Citation]) -> Citation | None:
+    """The spare-parts row (a row with a stores field) naming ``asset`` that shares the most words (>= 2) with
+    ``wanted`` ("new mechanical seal"): the shown source when it is one, else a new numbered source."""
+    if retriever is None:
+        return None
     try:
-        hits = retriever.search(f"spare part {done} {asset}", k=8)
-    except Exception:  # noqa: BLE001 - the record is still quoted
+        hits = retriever.search(f"spare part {wanted} {asset or ''}".strip(), k=8)
+    except Exception:  # noqa: BLE001 - the answer goes on without it
         return None
     best, most = None, MIN_SHARED - 1
     for h in hits:
@@ -82,7 +90,7 @@ def spare_for(retriever: Any, record: Row, sources: list[Citation]) -> Citation 
             continue
         if asset and not re.search(rf"(?<![\w-]){re.escape(asset)}(?![\w-])", normalise_dashes(chunk.text)):
             continue
-        shared = len(shared_terms(content_terms(done), content_terms(chunk.text)))
+        shared = len(shared_terms(content_terms(wanted), content_terms(chunk.text)))
         if shared > most:
             best, most = chunk, shared
     if best is None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from copilot.agents.past_records import similar_records, spare_for
+from copilot.agents.past_records import ASKS_PART, similar_records, spare_for, spare_row
 from copilot.types import Chunk, Citation, Hit
 
 DRIFT = ("wo_number: WO-2025-0390\nasset_tag: HP-501\ndate: 2025-08-12\ntype: CM\nproblem: Ram drifting down 15 mm in "
@@ -40,6 +40,17 @@ def test_the_spare_for_the_record_is_its_assets_part_sharing_the_records_words()
     assert spare is not None and "SP-5003" in spare.text and spare.marker == 2  # a new source, numbered next
     assert spare_for(_Retriever(OTHER), record, []) is None  # shares no words with the job
     assert spare_for(_Retriever(DRIFT), record, []) is None  # a work order is no spare-parts row
+
+
+def test_the_part_asked_after_a_fault_is_the_assets_spare_row():
+    seal = ("part_number: SP-1021\ndescription: Cartridge mechanical seal 35 mm with quench\nused_on: P-201\n"
+            "stores_location: Main stores A-02-01")
+    other_asset = seal.replace("SP-1021", "SP-1001").replace("P-201", "P-101")
+    ask = "whats the stores number for a new seal"
+    assert ASKS_PART.search(ask) and ASKS_PART.search("part number of the filter") and not ASKS_PART.search("what now")
+    found = spare_row(_Retriever(other_asset, seal), "P-201", ask, [])
+    assert found is not None and "SP-1021" in found.text  # P-101's seal is another asset's part
+    assert spare_row(_Retriever(other_asset), "P-201", ask, []) is None
 
 
 def test_the_maintenance_agent_quotes_the_records_and_the_spare_before_the_model(settings):
