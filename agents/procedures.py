@@ -18,11 +18,16 @@ def steps(text: str, start: re.Pattern[str] = STEP) -> list[str]:
     """The numbered steps of ``text`` as written (continuation lines joined to their step); ``start=ITEM``
     takes bullet points too."""
     out: list[str] = []
+    open_step = False  # a bullet after the numbered steps ends the last one ("- Oil trapped under the POCV ...")
     for line in text.splitlines():
         if start.match(line):
             out.append(line.strip())
-        elif out and line.strip() and not line.lstrip().startswith(("#", "|")):
-            out[-1] += " " + line.strip()
+            open_step = True
+        elif open_step and line.strip() and not line.lstrip().startswith(("#", "|")):
+            if start is STEP and ITEM.match(line):
+                open_step = False
+            else:
+                out[-1] += " " + line.strip()
         elif line.lstrip().startswith("#") and out:
             break
     return out
@@ -68,10 +73,15 @@ def procedure_source(sources: list[Citation], question: str = "", min_steps: int
     return max(candidates, key=score)
 
 
+# a guide's own numbered sequence: "Isolate all of them under SOP-LOTO-001:" then 1. 2. 3. 4.
+_LEADS_STEPS = re.compile(r"^.*\b(?:isolat\w*|procedure|sequence|in this order)\b[^\n]*:[ \t]*$", re.I | re.M)
+
+
 def is_procedure(c: Citation) -> bool:
-    """A standard operating procedure, or a section that says it is a procedure."""
+    """A standard operating procedure, a section that says it is a procedure, or a passage that introduces its
+    numbered steps as an isolation sequence or procedure."""
     return "sop" in (c.doc_id or "").lower() or c.title.lower().startswith(("sop", "procedure")) \
-        or "procedure" in c.section.lower()
+        or "procedure" in c.section.lower() or bool(_LEADS_STEPS.search(c.text))
 
 
 def render_procedure(cite: Citation) -> str:

@@ -50,3 +50,20 @@ def test_a_permission_question_is_answered_by_the_deciding_section_quoted():
     assert "10.1 An abandoned lock may be removed only by the Maintenance Manager" in text and "[2]" in text
     assert "7.1" not in text  # one section: the one the documents' words for the slang name
     assert rule_answer([guide], q) is None  # no procedure among the sources: the model answers
+
+
+def test_a_guides_isolation_sequence_is_a_procedure_quoted_whole():
+    from copilot.agents.procedures import procedure_source, render_procedure
+
+    guide = Citation(marker=1, chunk_id="H#1", doc_id="TG-HYD-001", title="Press guide", section="Safety first", text=(
+        "- The press stores energy in four ways. Isolate all of them under SOP-LOTO-001:\n"
+        "  1. Lower the ram fully onto the bed or insert the ram safety blocks and\n     engage the lock pin.\n"
+        "  2. Stop the pump and lock M-501's isolator.\n"
+        "  3. Dump the accumulator: also open manual\n     valve HV-503. Confirm PI-503 reads 0 bar.\n"
+        "  4. Try to start from the operator panel to verify isolation.\n"
+        "- Oil trapped under the POCV can hold pressure.\n- Never look for leaks with a hand."))
+    found = procedure_source([guide], "what is the full isolation sequence for HP-501 before working under the ram")
+    assert found is guide
+    text = render_procedure(guide)
+    assert "3. Dump the accumulator: also open manual valve HV-503. Confirm PI-503 reads 0 bar." in text
+    assert text.rstrip().endswith("4. Try to start from the operator panel to verify isolation.")  # bullets after: not steps
