@@ -83,7 +83,11 @@ def _embedder(ctx: AgentContext) -> Embedder | None:
 USE_CASE = re.compile(
     r"\b(we (?:want|plan|intend)(?= (?:to|an?|some|our)\b)|we (?:use|are (?:building|buying|deploying|considering|looking at))|we(?: would|'d) like|"
     r"we(?:'re| are)? (?:thinking (?:of|about)|considering) (?:using|buying|deploying|installing|adding|an?)|our (?:ai|model|system|tool)(?! (?:governance|board|polic|strateg|team|literacy|review|centre|center|coe))|"
-    r"we(?:'re| are)? (?:\w+ ){0,2}(?:an? |the |our |some )?(?:ai|chat ?bots?|llms?|models?|cameras?|assistants?|"
+    r"we(?:'re| are|'d| would)? (?:(?:like|love|need|to|now|also|just|already|use|using|run|running|have|get|got|deploy\w*|"
+    r"buy\w*|bought|build\w*|built|install\w*|introduc\w*|pilot\w*|trial\w*|test\w*|adopt\w*|add\w*|want\w*|plan\w*|"
+    r"consider\w*|look\w* at|thinking of|evaluat\w*|roll\w* out|put\w*|generat\w*|creat\w*|mak\w*|train\w*|"
+    r"develop\w*|offer\w*|provid\w*|launch\w*|sell\w*|integrat\w*) ){1,2}(?:an? |the |our |some )?"
+    r"(?:ai|chat ?bots?|llms?|models?|cameras?|assistants?|"
     r"synthetic|generative)|uses? an? (?:ai|llm|model|chat ?bot)|"
     r"use case|deploy\w*|roll(?:ing)? out|"
     r"an? (?:ai|ml)(?: (?:system|tool|model))? (?:that|to|which)|an? (?:\w+ )?(?:model|system|tool) (?:that|which)|"

@@ -212,6 +212,8 @@ def test_how_is_that_classed_asks_for_the_triage():
                         "What does the AI Act require of us for that?")
     assert wants_triage("payroll want a model that looks at staff pay and attendance history to decide who gets a "
                         "salary advance. how would we class that")
+    assert not wants_triage("For our NIST AI RMF mapping, under which function should we file the AI system inventory "
+                            "and the documented roles and oversight responsibilities?")  # "we file the AI ...": no use
 
 
 def test_how_an_ai_function_of_a_machine_is_classed_is_a_governance_question():
