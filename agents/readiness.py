@@ -55,11 +55,12 @@ class ReadinessAgent:
             say(ctx, "Let's assess your AI readiness across six dimensions. I will ask a few questions at a "
                      "time (or paste a description of your situation and I will score it in one go).\n\n")
             return self._ask(ctx, {"active": True, "asked": 0, "answers": []}, prefix_said=True)
-        gate = (ori_answer(ctx.sources, ctx.original) or gate_outcome(ctx.sources, ctx.original)
-                or threshold_answer(ctx.sources, ctx.original))
-        if gate is not None:
-            say(ctx, gate)
-            return AgentResult(text=gate, model_text=gate)
+        # decided by a rule of the shown sources: the ORI of stated scores, a gate outcome, stated minimums
+        ruled = (ori_answer(ctx.sources, ctx.original) or gate_outcome(ctx.sources, ctx.original)
+                 or threshold_answer(ctx.sources, ctx.original))
+        if ruled is not None:
+            say(ctx, ruled)
+            return AgentResult(text=ruled, model_text=ruled)
         quoted = quoted_answer(ctx)
         if quoted is not None:
             return quoted

@@ -114,22 +114,10 @@ def search(deps: Deps, query: str, filters: Filters | None, extra: list[tuple[st
         if not identifiers(ask) and named and REFERS_BACK.search(ask):  # "has that one come up before": the code
             ask = f"{ask} {' '.join(named)}"
         records = {"doc_type": "table"} if ASKS_PAST.search(ask) else filters  # the work-order history
-        best = next(iter(retriever.search(ask, k=1, filters=records)), None)
-        if best is None or (_dense(best) or 0) < min_rel:
-            continue
-        at = next((i for i, h in enumerate(hits) if h.chunk.id == best.chunk.id), None)
-        if at is None or at > 1:  # found further down: moved up, so the context budget keeps it
-            hits = [h for h in hits if h.chunk.id != best.chunk.id]
-            hits.insert(1, best)
-    rule = _permission_rule(retriever, query, filters)
-    if rule is not None and (_dense(rule) or 0) >= min_rel and all(h.chunk.id != rule.chunk.id for h in hits[:2]):
-        hits = [h for h in hits if h.chunk.id != rule.chunk.id]
-        hits.insert(1, rule)
+        hits = _second(hits, next(iter(retriever.search(ask, k=1, filters=records)), None), min_rel)
+    hits = _second(hits, _permission_rule(retriever, query, filters), min_rel)
     for note in jargon_notes(query)[:_MAX_KEYS]:  # the slang's documented meaning, searched on its own
-        best = next(iter(retriever.search(note, k=1, filters=filters)), None)
-        if best is not None and (_dense(best) or 0) >= min_rel and all(h.chunk.id != best.chunk.id for h in hits[:2]):
-            hits = [h for h in hits if h.chunk.id != best.chunk.id]
-            hits.insert(1, best)
+        hits = _second(hits, next(iter(retriever.search(note, k=1, filters=filters)), None), min_rel)
     for q, f in extra:
         try:
             found = retriever.search(q, k=1, filters=f)
@@ -194,6 +182,15 @@ def pin_exact(deps: Deps, query: str, question: str, hits: list[Hit], sources: l
         found = [h for doc in leading_documents(hits, FIGURE_DOC_TYPES) for h in with_sections(None, doc)]
         sources = pin_figures(sources, list({h.chunk.id: h for h in found}.values()), question)
     return sources
+
+
+def _second(hits: list[Hit], best: Hit | None, min_rel: float) -> list[Hit]:
+    """``hits`` with ``best`` second, so the context budget keeps it; unchanged when it is missing, weak, or already
+    first or second."""
+    if best is None or (_dense(best) or 0) < min_rel or any(h.chunk.id == best.chunk.id for h in hits[:2]):
+        return hits
+    rest = [h for h in hits[1:] if h.chunk.id != best.chunk.id]
+    return [hits[0], best, *rest] if hits else [best]
 
 
 def _permission_rule(retriever: Any, query: str, filters: Filters | None) -> Hit | None:
