@@ -212,6 +212,7 @@ def test_how_is_that_classed_asks_for_the_triage():
                         "What does the AI Act require of us for that?")
     assert wants_triage("payroll want a model that looks at staff pay and attendance history to decide who gets a "
                         "salary advance. how would we class that")
+    assert not wants_triage("What is the maximum fine under the AI Act for deploying a prohibited practice?")
     assert not wants_triage("For our NIST AI RMF mapping, under which function should we file the AI system inventory "
                             "and the documented roles and oversight responsibilities?")  # "we file the AI ...": no use
 
