@@ -14,6 +14,7 @@ import re
 from collections import Counter
 
 from copilot.agents.base import AgentContext, AgentResult, say
+from copilot.agents.jargon import jargon_notes
 from copilot.agents.procedures import ITEM, stems, steps
 from copilot.agents.safety import sanitize_context
 from copilot.types import Citation, Hit
@@ -80,7 +81,7 @@ def rule_answer(sources: list[Citation], question: str) -> str | None:
     next sentence listing grinding as hot work). ``question`` may carry the documents' words for slang
     ("cut it off (removal of an abandoned lock)"). None when no procedure step shares enough words with it."""
     asked = stems(question)
-    noted = stems(" ".join(re.findall(r"\(([^()]{3,80})\)", question)))  # the documents' words for the slang
+    noted = stems(" ".join(jargon_notes(question)))  # the documents' words for the slang
     procedures = [c for c in sources if c.doc_id.upper().startswith("SOP")]
     if not procedures:
         return None

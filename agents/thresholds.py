@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from copilot.agents.answerability import content_terms, shared_terms
+from copilot.agents.context_focus import table_cells
 from copilot.types import Citation
 
 # unit word -> (kind, factor to the kind's base unit)
@@ -41,8 +42,8 @@ class Criterion:
 
 
 def _rows(c: Citation) -> list[list[str]]:
-    return [[cell.strip() for cell in line.strip().strip("|").split("|")]
-            for line in c.text.splitlines() if line.lstrip().startswith("|") and not set(line) <= set("|-: ")]
+    return [table_cells(line) for line in c.text.splitlines()
+            if line.lstrip().startswith("|") and not set(line) <= set("|-: ")]
 
 
 def _criteria(sources: list[Citation]) -> list[tuple[Criterion, set[str]]]:
