@@ -100,6 +100,8 @@ RULES: tuple[Rule, ...] = (
       r"(?:rank|score|rate|evaluat|monitor|track)\w* (?:the |our |individual )?(?:workers?|employees?|staff|operators?|technicians?|drivers?)(?:'s?)? (?:by |on |for )?(?:performance|productivity|behaviou?r)|"
       r"(?:performance|productivity|behaviou?r) (?:of|per) (?:individual )?(?:workers?|employees?|staff|operators?|technicians?)|"
       r"predict\w* (?:which |who |whether )?(?:\w+ ){0,3}(?:will |might |may )?(?:quit|leave|resign)\b|\battrition\b|"
+      r"(?:flag|spot|identify|find)\w* (?:who|which (?:workers?|employees?|staff|operators?)) (?:is |are )?(?:under|low|poor|best|top)[- ]?perform\w*|"
+      r"\bbonus(?:es)? (?:decisions?|allocation|awards?)|"
       r"reports? (?:on )?(?:who\b|which (?:workers?|employees?|staff|operators?|technicians?)|(?:the )?names? of)|"
       r"(?:names?|identif\w+|flags?) (?:the |each )?(?:individual )?(?:workers?|employees?|staff|operators?|people|persons?) who|"
       r"(?:allocat|assign)\w* (?:of )?(?:\w+ ){0,2}(?:tasks?|shifts?|work|jobs?|rosters?)\b.{0,60}"

@@ -32,6 +32,8 @@ FINISH = re.compile(r"\b(that'?s all|score (?:it|now|us)|finish|done|skip)\b", r
 
 def starts_assessment(text: str) -> bool:
     """A request to assess the user's organisation now, not a question about an assessment on record."""
+    if re.match(r"\s*(?:what|which|who|when) (?:is|are|was|were)\b", text, re.I):  # "what is the ORI threshold
+        return False  # ... to scale out a use case to another site": a question about the rules, not about us
     return bool(START.search(text)) and not (PAST_ASSESSMENT.search(text) and not NEW_ASSESSMENT.search(text))
 
 

@@ -217,6 +217,14 @@ def test_how_is_that_classed_asks_for_the_triage():
                             "and the documented roles and oversight responsibilities?")  # "we file the AI ...": no use
 
 
+def test_flagging_underperformers_for_bonus_decisions_is_worker_evaluation():
+    from copilot.agents.governance_triage import triage
+
+    d = triage("Our quality team wants an AI that reads operator shift logs to flag who is underperforming for bonus "
+               "decisions.", None)
+    assert d.tier == "high" and "4(b)" in d.route  # asked as a new user: it had been decided minimal risk
+
+
 def test_how_an_ai_function_of_a_machine_is_classed_is_a_governance_question():
     from copilot.agents.routing_signals import keyword_scores
 

@@ -26,6 +26,7 @@ ALL = ("strategy", "data", "infrastructure", "people", "governance", "measuremen
     ("As Riverside plant manager I need to know what stands between us and scaling AI use cases, based on the "
      "latest readiness assessment.", False),  # about the assessment on record
     ("What ORI did Riverside get in the 2024 readiness assessment?", False),
+    ("What is the ORI threshold and minimum dimension score to scale out a use case to another site?", False),
 ])
 def test_a_question_about_an_assessment_on_record_does_not_start_a_new_one(question, starts):
     from copilot.agents.readiness import starts_assessment
