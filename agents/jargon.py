@@ -15,7 +15,7 @@ JARGON: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.I), wo
     (r"\bmegg(?:er|ered|ing|ed)\b|\bmeg(?:ger)? test\b", "insulation resistance test"),
     (r"\b\d+(?:[.,]\d+)?\s?megs?\b|\b\d+(?:[.,]\d+)?\s?meg(?:ohms?|-ohms?)\b", "MΩ"),
     (r"\bmech\.? seals?\b", "mechanical seal"),
-    (r"\bIR (?:test|reading|value|result)s?\b", "insulation resistance"),
+    (r"\bIR (?:test|reading|value|result)s?\b|\bIR\b(?=\s*(?:[:=]|is|of|at|was)?\s*\d)", "insulation resistance"),
     (r"\bVSDs?\b|\binverters?\b", "variable frequency drive VFD"),
     # someone else's lock left on ("his red lock is still on ... can we cut it off"): the abandoned-lock rule
     (r"\b(?:cut|cutting|take|taking|pull|pulling|remove|removing|grind|grinding|bolt[- ]?crop\w*) (?:it |his |her |their "

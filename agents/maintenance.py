@@ -31,6 +31,7 @@ from copilot.agents.past_records import (
 )
 from copilot.agents.procedures import procedure_source, render_procedure
 from copilot.agents.prompts.maintenance import FAULT, INFORMATION, PROCEDURE
+from copilot.agents.reading_check import reading_answer
 from copilot.agents.safe_way import rule_answer
 from copilot.agents.shapes import ASKS_PAST, PERMISSION, REFERS_BACK, answer_shape, follow_on_asks, split_asks
 from copilot.identifiers import SEE_CODE, asset_tag_candidates, fault_codes, identifiers
@@ -161,14 +162,19 @@ class MaintenanceAgent:
         """Answer in the question's shape: rows for named codes and tags, steps for procedures, the model
         for diagnosis and information; the LOTO block for hands-on work; a work order when one makes sense."""
         shape = answer_shape(ctx.original) if answer_shape(ctx.original) != "information" else answer_shape(ctx.question)
-        rows = self._named_rows(ctx, shape)
-        figures = None if rows else best_figure_list(ctx.sources, ctx.question)  # in the documents' words
+        reading = reading_answer(ctx.sources, ctx.original) if shape != "procedure" else None  # "IR 80 MOhm ok?"
+        judged_only = reading is not None and shape in ("lookup", "information")  # the limit row is the answer
+        rows = [] if judged_only else self._named_rows(ctx, shape)
+        figures = None if rows or judged_only else best_figure_list(ctx.sources, ctx.question)  # in the documents' words
         procedure = procedure_source(ctx.sources, ctx.question) if shape == "procedure" and not figures else None
         timings: dict[str, float] = {}
         added: list[Citation] = []  # sources the agent found itself (the spare for a past job)
         quoted_records = False
-        if rows:
-            text = model_text = render_rows(rows, ctx.sources)
+        if judged_only:
+            text = model_text = reading
+            say(ctx, text)
+        elif rows:
+            text = model_text = render_rows(rows, ctx.sources) + (f"\n\n{reading}" if reading else "")
             say(ctx, text)
         elif figures is not None:
             text = model_text = render_figure_list(figures)
@@ -182,6 +188,8 @@ class MaintenanceAgent:
             say(ctx, text)
         else:
             records, added = self._records_like_this(ctx)
+            if reading:  # a symptom with a reading: where the reading stands, then the diagnosis
+                records = f"{reading}\n\n{records}".strip()
             if records and records_answer(ctx.original):  # happened before, what fixed it, part in stores: quoted
                 text = model_text = records
                 quoted_records = True
@@ -194,7 +202,7 @@ class MaintenanceAgent:
                 model_text, timings = stream_answer(asked, grounded_messages(prompt, asked),
                                                     check_stated=prompt is INFORMATION and not records)
                 text = (records + "\n\n" + model_text.strip()).strip()
-        deterministic = bool(rows) or figures is not None or procedure is not None
+        deterministic = bool(rows) or figures is not None or procedure is not None or judged_only
         if deterministic:  # "whats E-208 mean? and has that one come up before": the row answers the first part only
             more, model_text, timings, found = answer_follow_ons(ctx, text, fault_row=bool(rows) and shape == "fault")
             added += found

@@ -100,3 +100,12 @@ def test_is_that_a_go_is_decided_by_the_gate_rule(kb):
     answer = kb.ask(q)
     assert answer.text.startswith("**Conditional go**"), answer.text
     assert "within 30 days" in answer.text and any(c.doc_id == "CL-002" for c in answer.citations)
+
+
+def test_a_stated_reading_is_placed_in_its_limit_rows_bands(kb):
+    """The model had abstained on 80 MOhm and said "no" to 20.5 % oxygen; the limit rows decide both."""
+    answer = kb.ask("M-102 IR 80 MOhm ok?")
+    assert '"5-100 MΩ trend and investigate"' in answer.text and "outside" in answer.text, answer.text
+    assert any(c.doc_id == "TG-MOTOR-001" for c in answer.citations)
+    answer = kb.ask("is it ok to enter the wet well with 20.5% oxygen")
+    assert 'within the accepted "19.5 % to 23.5 % by volume"' in answer.text, answer.text

@@ -1,0 +1,241 @@
+"""Is my reading OK? A reading the user states, placed in the bands of the shown limit row, by rule.
+
+"M-102 IR 80 MOhm ok?", "is it ok to enter with 20.5% oxygen", "C301 at 106 deg, how close to trip": the
+guides give limits as bands ("≥ 100 MΩ | 5-100 MΩ trend and investigate; < 5 MΩ do not energise",
+"75-95 °C | warning 105 °C; trip 110 °C (E-221)"), and the 1.5B model compares numbers badly (it said
+"no" to 20.5 % oxygen against 19.5-23.5 %, and abstained on 80 MΩ). Each number-with-unit the question
+states is placed in the bands of the one limit row (a table row or a sentence) with that unit that shares
+the most words with the question; the answer says which bands hold it and quotes the row. No row for the
+unit, or two rows sharing as many words with different bands: None (the model answers).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from copilot.agents.answerability import content_terms, shared_terms
+from copilot.agents.context_focus import table_cells
+from copilot.agents.jargon import expand_jargon
+from copilot.identifiers import LOOSE_IDENTIFIER
+from copilot.types import Citation
+
+# unit as written -> canonical unit ("% LEL" is its own unit: 5 % LEL is not 5 % oxygen)
+_UNITS = [(r"%\s*LEL\b|%\s*of the lower explosive limit", "% LEL"), (r"%|percent\b", "%"), (r"ppm\b", "ppm"),
+          (r"M\s?Ω|M\s?ohms?\b|megs?\b|meg\s?ohms?\b|megohms?\b", "MΩ"), (r"mm/s\b", "mm/s"),
+          (r"°\s?C\b|deg(?:rees?)?(?:\s?C\b)?|degc\b|celsius\b", "°C"), (r"bar\s?\(?g\)?|barg?\b", "bar"),
+          (r"L/min\b|lpm\b", "L/min"), (r"m³/h\b|m3/h\b", "m³/h"), (r"mg/m³|mg/m3", "mg/m³"), (r"ms\b", "ms"),
+          (r"mm\b", "mm"), (r"V\b(?! ?DC)", "V")]
+UNIT = "|".join(f"(?:{pattern})" for pattern, _ in _UNITS)
+NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+READING = re.compile(rf"(?<![\w.-])(?P<n>{NUM})\s*(?P<unit>{UNIT})", re.I)
+RANGE = re.compile(rf"(?<![\w.-])(?P<a>{NUM})\s*(?:{UNIT})?\s*(?:-|–|to)\s*(?P<b>{NUM})\s*(?P<unit>{UNIT})", re.I)
+_AT_MOST = r"≤|<=|at most|no more than|not (?:more|higher) than|max(?:imum)?(?: of)?|up to"
+_BELOW = r"<|below|under|less than"
+_AT_LEAST = r"≥|>=|at least|no less than|min(?:imum)?(?: of)?|reach(?:es)?"
+_ABOVE = r">|above|over|more than|exceeds?"
+BOUND = re.compile(rf"(?P<op>{_AT_MOST}|{_BELOW}|{_AT_LEAST}|{_ABOVE}|must (?:be|stay at|read)|stay at)\s*"
+                   rf"(?P<n>{NUM})\s*(?P<unit>{UNIT})", re.I)
+BARE = re.compile(rf"(?<![\w.-])(?P<n>{NUM})\s*(?P<unit>{UNIT})", re.I)
+# a column (or clause) naming the band the plant accepts, against one naming an action or an alarm
+REQUIRES = re.compile(r"\b(?:must|only (?:when|if)|allowed|acceptable|within|never|do not|stop)\b", re.I)
+ACTING = re.compile(r"\b(?:alarm|warning|trip|action|stop|investigate|do not|never|change|replace|overhaul|caution|"
+                    r"find|repair|derate)\w*", re.I)
+# the question asks for a judgement of the reading, not for the limit itself
+ASKS_JUDGEMENT = re.compile(r"\b(?:ok(?:ay)?|fine|safe|normal|acceptable|good|bad|within|in spec|in range|too "
+                            r"(?:high|low)|worry\w*|concern\w*|pass|allowed|alright|how close|close to|high|low|"
+                            r"enter|go in|start|run|energi[sz]e|what now|what do i do)\b|\?\s*$", re.I)
+
+_JUDGING = {"ok", "okay", "fine", "safe", "normal", "acceptable", "good", "bad", "within", "high", "low", "close"}
+
+
+def canonical_unit(written: str) -> str:
+    for pattern, unit in _UNITS:
+        if re.fullmatch(pattern, written.strip(), re.I):
+            return unit
+    return written.strip()
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+@dataclass(frozen=True)
+class Band:
+    low: float | None
+    high: float | None
+    low_open: bool  # "> 500 ppm": 500 itself is not in the band
+    high_open: bool
+    unit: str
+    clause: str  # as written
+    accepting: bool  # the plant's normal / acceptable band, not an alarm or action band
+
+    def holds(self, value: float) -> bool:
+        above = self.low is None or value > self.low or (value == self.low and not self.low_open)
+        below = self.high is None or value < self.high or (value == self.high and not self.high_open)
+        return above and below
+
+
+@dataclass(frozen=True)
+class LimitRow:
+    source: Citation
+    label: str  # the row's first cell, or the sentence
+    header: list[str]
+    cells: list[str]
+    bands: list[Band]
+    words: set[str]
+
+
+def _clause_band(clause: str, acting_column: bool, reference: Band | None) -> Band | None:
+    """The band one clause states ("5-100 MΩ trend and investigate", "below 10 % LEL", "90 °C alarm (E-235)"):
+    an accepted band unless the clause or its column names an alarm or an action."""
+    accepting = not acting_column and not ACTING.search(clause)
+    if m := RANGE.search(clause):
+        return Band(_number(m["a"]), _number(m["b"]), False, False, canonical_unit(m["unit"]), clause, accepting)
+    if m := BOUND.search(clause):
+        op, n, unit = m["op"].lower(), _number(m["n"]), canonical_unit(m["unit"])
+        if re.fullmatch(_AT_MOST, op, re.I) or re.fullmatch(_BELOW, op, re.I):
+            return Band(None, n, False, bool(re.fullmatch(_BELOW, op, re.I)), unit, clause, accepting)
+        if op.startswith(("must", "stay")):  # "must be 0 % LEL": the one accepted value
+            return Band(n, n, False, False, unit, clause, True)
+        return Band(n, None, bool(re.fullmatch(_ABOVE, op, re.I)), False, unit, clause, accepting)
+    if (m := BARE.search(clause)) and not accepting and reference is not None:
+        # "warning 105 °C" beside a normal band of 75-95 °C: the alarm is at and beyond 105 on the normal band's far side
+        n, unit = _number(m["n"]), canonical_unit(m["unit"])
+        if unit != reference.unit:
+            return None
+        if reference.high is not None and reference.high <= n:
+            return Band(n, None, False, False, unit, clause, False)
+        if reference.low is not None and reference.low >= n:
+            return Band(None, n, False, False, unit, clause, False)
+    return None
+
+
+def _clauses(cell: str) -> list[str]:
+    return [c.strip() for c in re.split(r";\s*|,\s+(?=\D)|(?<=[a-z)])\.\s+(?=[A-Z])", cell) if c.strip()]
+
+
+def _words(text: str) -> set[str]:
+    return content_terms(text.replace("/", " "))
+
+
+def _table_rows(c: Citation) -> list[LimitRow]:
+    lines = c.text.splitlines()
+    out, header = [], []
+    for i, line in enumerate(lines):
+        if not line.lstrip().startswith("|") or set(line.strip()) <= set("|-: "):
+            if not line.lstrip().startswith("|") and line.strip() not in ("...", "…"):  # "...": rows left out
+                header = []
+            continue
+        cells = table_cells(line)
+        if i + 1 < len(lines) and set(lines[i + 1].strip()) <= set("|-: ") and lines[i + 1].strip():
+            header = cells
+            continue
+        bands: list[Band] = []
+        reference = None
+        for j, cell in enumerate(cells[1:], start=1):
+            column = header[j] if j < len(header) else ""
+            for clause in _clauses(cell):
+                band = _clause_band(clause, bool(ACTING.search(column)), reference)
+                if band is not None:
+                    bands.append(band)
+                    if band.accepting and reference is None:
+                        reference = band
+        if bands:
+            out.append(LimitRow(c, cells[0], header, cells, bands, _words(" ".join(header + cells))))
+    return out
+
+
+def _sentence_rows(c: Citation) -> list[LimitRow]:
+    prose = " ".join(line for line in c.text.splitlines() if not line.lstrip().startswith("|"))
+    out = []
+    for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9])", prose):
+        # a sentence states a limit when it requires or forbids ("entry only when", "stop if it reaches")
+        bands = [b for clause in _clauses(sentence) if REQUIRES.search(sentence)
+                 and (b := _clause_band(clause, False, None)) is not None and (BOUND.search(clause) or RANGE.search(clause))]
+        if bands:
+            out.append(LimitRow(c, sentence.strip(), [], [sentence.strip()], bands, _words(sentence)))
+    return out
+
+
+def limit_rows(sources: list[Citation]) -> list[LimitRow]:
+    """Every table row and sentence of the sources that states a band with a unit."""
+    return [row for c in sources for row in (*_table_rows(c), *_sentence_rows(c))]
+
+
+def stated_readings(question: str) -> list[tuple[float, str, str]]:
+    """(value, canonical unit, as written) for each number with a unit the question states."""
+    return [(_number(m["n"]), canonical_unit(m["unit"]), m.group(0).strip()) for m in READING.finditer(question)]
+
+
+def _asked_terms(question: str) -> set[str]:
+    """The question's content words, its slang in the documents' words and its tags written as the documents do."""
+    expanded = expand_jargon(question)
+    tags = {f"{letters}-{digits}".lower() for letters, _dash, digits, _suffix in LOOSE_IDENTIFIER.findall(expanded)}
+    words = {w for w in content_terms(READING.sub(" ", expanded)) if len(w) > 2 and w not in _JUDGING}
+    return words | tags
+
+
+def _bands_for(row: LimitRow, unit: str, asked: set[str]) -> list[Band]:
+    """The row's bands in ``unit``; in a row stating limits for several things (CL-006 V-7: entry, then hot work),
+    only the clauses about the asked thing."""
+    bands = [b for b in row.bands if b.unit == unit]
+    if sum(b.accepting for b in bands) < 2:
+        return bands
+    shared = [len(shared_terms(asked, content_terms(b.clause))) for b in bands]
+    return [b for b, n in zip(bands, shared) if n == max(shared)] if max(shared) else bands
+
+
+def _verdict(value: float, said: str, bands: list[Band]) -> tuple[str, tuple[object, ...]]:
+    """The sentence placing the reading, and what decides it (rows with the same signature agree)."""
+    accepted = [b for b in bands if b.accepting]
+    actions = [b for b in bands if not b.accepting]
+    inside = [b for b in actions if b.holds(value)]
+    ahead = [b for b in actions if b.low is not None and value < b.low]  # the next alarm or trip not reached yet
+    parts = []
+    ok = any(b.holds(value) for b in accepted) if accepted else None
+    if accepted:
+        parts.append(f"{'within' if ok else 'outside'} the accepted \"{accepted[0].clause}\"")
+    parts += [f"in the band \"{b.clause}\"" for b in inside]
+    nearest = min(ahead, key=lambda b: b.low or 0) if ahead and (ok is False or inside) else None
+    if nearest is not None:
+        parts.append(f"not yet at \"{nearest.clause}\"")
+    signature = (ok, tuple((b.low, b.high) for b in [*accepted[:1], *inside, *([nearest] if nearest else [])]))
+    return (f"**{said}** is " + ", ".join(parts) if parts and (accepted or inside) else "", signature)
+
+
+def _quote(row: LimitRow) -> str:
+    if row.header:
+        return "\n".join(["| " + " | ".join(row.header) + " |", "|" + "---|" * len(row.header),
+                          "| " + " | ".join(row.cells) + " |"])
+    return f"\"{row.label}\""
+
+
+def reading_answer(sources: list[Citation], question: str) -> str | None:
+    """Each stated reading placed in its limit row's bands, with the row quoted; None (the model answers) when a
+    reading has no row, the rows sharing most words with the question place it differently, or the question asks
+    for no judgement."""
+    readings = stated_readings(question)
+    if not readings or not ASKS_JUDGEMENT.search(question):
+        return None
+    rows = limit_rows(sources)
+    asked = _asked_terms(question)
+    lines, quoted = [], []
+    for value, unit, said in readings:
+        fits = [((len(shared_terms(asked, row.words)), bool(row.header),
+                  len(shared_terms(asked, _words(f"{row.source.title} {row.source.section}"))),
+                  len(shared_terms(asked, _words(row.source.text)))),
+                 row) for row in rows if any(b.unit == unit for b in row.bands)]
+        if not fits or max(score for score, _ in fits)[0] == 0 and len(fits) > 1:
+            return None  # no row for the unit, or none of several is about the asked thing
+        best = max(score for score, _ in fits)
+        verdicts = [(_verdict(value, said, _bands_for(row, unit, asked)), row) for score, row in fits if score == best]
+        if len({signature for (_text, signature), _row in verdicts}) > 1 or not verdicts[0][0][0]:
+            return None
+        (text, _signature), row = verdicts[0]
+        where = row.label if row.header else "in its words"
+        lines.append(f"- {text} ({row.source.title}, {where}) [{row.source.marker}]")
+        if row not in quoted:
+            quoted.append(row)
+    return ("Your reading against the documented limits:\n" + "\n".join(lines) + "\n\n" +
+            "\n\n".join(f"{_quote(row)} [{row.source.marker}]" for row in quoted))

@@ -1,0 +1,69 @@
+"""A stated reading placed in the bands of its limit row, by rule."""
+
+from __future__ import annotations
+
+from copilot.agents.reading_check import limit_rows, reading_answer, stated_readings
+from copilot.types import Citation
+
+MOTOR = Citation(marker=1, chunk_id="m", doc_id="TG-MOTOR-001", title="Induction motors", text=(
+    "| Parameter | Acceptable | Action |\n|---|---|---|\n...\n"
+    "| Insulation resistance, 500 V DC, 1 min, corrected to 40 °C | ≥ 100 MΩ | 5-100 MΩ trend and investigate; "
+    "< 5 MΩ do not energise |\n"
+    "| Vibration, RMS velocity (ISO 10816-3 group 2, rigid) | ≤ 2.8 mm/s | 4.5 mm/s alarm; plan repair in zone C |\n"
+    "| Bearing temperature (M-101/M-102 RTD) | ≤ 80 °C | 90 °C alarm (E-211 M-101, E-212 M-102); 100 °C trip |"))
+COMP = Citation(marker=2, chunk_id="c", doc_id="TG-COMP-001", title="Screw compressor", text=(
+    "| Parameter (C-301) | Normal | Alarm / trip |\n|---|---|---|\n"
+    "| Airend discharge temperature | 75-95 °C | warning 105 °C; trip 110 °C (E-221) |"))
+CSE = Citation(marker=3, chunk_id="s", doc_id="SOP-CSE-001", title="Confined Space Entry", text=(
+    "6.4 Entry is allowed only when all readings are within these limits:\n\n| Gas | Acceptable for entry |\n|---|---|\n"
+    "| Oxygen (O2) | 19.5 % to 23.5 % by volume |\n| Flammable gas | below 10 % LEL (10 % of the lower explosive limit) |\n"
+    "| Hydrogen sulphide (H2S) | below 5 ppm |"))
+V7 = Citation(marker=4, chunk_id="v", doc_id="CL-006", title="Pre-task safety", text=(
+    "| # | Check | Done |\n|---|---|---|\n| V-7 | Gas test before opening or entry: oxygen 19.5-23.5%, flammables below "
+    "10% of the lower explosive limit. Before hot work the flammable reading must be 0% LEL; stop hot work at once if "
+    "any reading reaches 5% LEL (SOP-HW-001 3.9 and 6.2) | |"))
+ALL = [MOTOR, COMP, CSE, V7]
+
+
+def test_readings_keep_their_unit_and_codes_are_not_readings():
+    assert stated_readings("p101 E-204, 4.6 mm/s at the outboard, IR 80 MOhm, 3% LEL, 1,200 ppm") == [
+        (4.6, "mm/s", "4.6 mm/s"), (80.0, "MΩ", "80 MOhm"), (3.0, "% LEL", "3% LEL"), (1200.0, "ppm", "1,200 ppm")]
+
+
+def test_a_reading_between_bands_is_placed_in_the_action_band():
+    text = reading_answer(ALL, "M-102 IR 80 MOhm ok?")
+    assert text is not None
+    assert '**80 MOhm** is outside the accepted "≥ 100 MΩ", in the band "5-100 MΩ trend and investigate"' in text
+    assert "| Parameter | Acceptable | Action |" in text and "[1]" in text  # the row is quoted under its header
+
+
+def test_an_alarm_given_as_a_bare_figure_points_away_from_the_normal_band():
+    text = reading_answer(ALL, "C301 at 106 deg on the display, how close to trip?")
+    assert 'in the band "warning 105 °C", not yet at "trip 110 °C (E-221)"' in text
+    assert "not yet" not in reading_answer(ALL, "C301 discharge 112 degC is that ok?").split("trip 110")[0].split("in the band")[-1]
+    assert 'within the accepted "75-95 °C"' in reading_answer(ALL, "C-301 discharge temp 80 °C ok?")
+
+
+def test_a_reading_is_judged_by_the_row_about_the_asked_thing():
+    assert 'within the accepted "19.5 % to 23.5 % by volume"' in reading_answer(ALL, "is it ok to enter with 20.5% oxygen")
+    assert 'outside the accepted "19.5 % to 23.5 % by volume"' in reading_answer(ALL, "oxygen 18% can we go in?")
+    assert 'within the accepted "below 5 ppm"' in reading_answer(ALL, "H2S 4 ppm in the wet well, can we go in?")
+    hot = reading_answer(ALL, "gas test shows 3% LEL, ok to start grinding (hot work)?")
+    assert 'outside the accepted "Before hot work the flammable reading must be 0% LEL"' in hot
+    assert "below 10" not in hot.split("\n\n")[0]  # the entry limit is not the hot-work limit
+
+
+def test_no_rule_without_a_row_a_judgement_or_one_reading_of_the_rows():
+    assert reading_answer(ALL, "what is the IR limit for M-102?") is None  # no reading stated
+    assert reading_answer(ALL, "flow is 200 m³/h, ok?") is None  # no row with that unit
+    assert reading_answer([MOTOR], "reading 3.5 mm/s ok?") is not None
+    two = Citation(marker=5, chunk_id="g", doc_id="TG-GBX-001", title="Gearboxes", text=(
+        "| Parameter | Normal | Alarm |\n|---|---|---|\n| Housing vibration, RMS velocity | ≤ 3.5 mm/s | 5.0 mm/s alarm |"))
+    assert reading_answer([MOTOR, two], "vibration RMS velocity 4.0 mm/s ok?") is None  # the two rows disagree
+    assert reading_answer([MOTOR, two], "gearbox vibration 4.0 mm/s ok?") is not None  # the title decides
+
+
+def test_limit_rows_skip_sentences_that_require_nothing():
+    prose = Citation(marker=6, chunk_id="p", doc_id="TG-X", title="x", text=(
+        "Dry the winding until IR ≥ 100 MΩ. Entry is allowed only when oxygen is 19.5 % to 23.5 %."))
+    assert [r.label for r in limit_rows([prose])] == ["Entry is allowed only when oxygen is 19.5 % to 23.5 %."]
