@@ -57,6 +57,7 @@ class ClaimChecker:
         self.asked = {f.key for f in extract(question, min_bare=0)} | {
             ("code", f.value, "") for f in extract(question) if f.kind == "code"}
         self.grids = cell_grids([c.text for c in sources])  # word cells of every table, for other_rows_word
+        self.question_terms = content_terms(question)
         self.withheld: list[WithheldClaim] = []
 
     def claims(self, sentence: str) -> list[Figure]:
@@ -135,8 +136,13 @@ class ClaimChecker:
         holders = [(c, line) for c, line, pool in self.lines if pool.supports(fig)]
         if self.in_rows.supports(fig) or any("|" in line or _FIELD.match(line) for _c, line in holders):
             return False  # a table row or a record holds it: the row binding judges those
-        return bool(holders) and not any(shared_terms(words, content_terms(f"{c.title} {c.section} {line}"))
-                                         for c, line in holders)
+        # what the question asks about, as the sentence names it ("the casing bolts" of "the torque on the impeller
+        # nut and on the casing bolts"): a passage holding the figure for another object ("coupling spacer ... bolts
+        # at 55 N·m") shares a word with the sentence but not the asked object
+        asked = shared_terms(words, self.question_terms) if len(shared_terms(words, self.question_terms)) >= 3 else words
+        return bool(holders) and not any(
+            shared_terms(words, held) and 2 * len(shared_terms(asked, held)) >= len(asked)
+            for held in (content_terms(f"{c.title} {c.section} {line}") for c, line in holders))
 
     def _misread(self, sentence: str, fig: Figure) -> bool:
         """Every source holding ``fig`` holds it in a table row other than the one the sentence is about."""
@@ -155,7 +161,9 @@ PLACEHOLDER = re.compile(r"\[(?:date|number|name|value|amount|figure|time|year|i
                          r"<(?:date|number|name|value)>|\bX{2,}(?:\.X+)?\b|"
                          # a source marker standing where the date belongs: "the last review was conducted on [2]"
                          r"\b(?:conducted|held|done|due|approved|signed|reviewed|completed|scheduled|dated|expires?|"
-                         r"expired|issued|published)\s+(?:on|by|at|in|for)\s+\[\d+\](?=\s*(?:and\b|[.,;]|$))", re.I)
+                         r"expired|issued|published)\s+(?:on|by|at|in|for)\s+\[\d+\](?=\s*(?:and\b|[.,;]|$))|"
+                         # a marker standing where the answer belongs: "the function that covers incident tracking is [4]."
+                         r"\b(?:is|are|was|were|be|called|named)\s+\[\d+(?:,\s*\d+)*\](?=\s*(?:[.;]|$))", re.I)
 _TOPIC_CLAUSE = re.compile(r"[;]\s+|,\s+(?:and|but|while)\s+|\s+(?:and then|whereas)\s+")
 _FIELD = re.compile(r"^\s*[a-z][a-z0-9_ ]{0,40}:\s")  # "quantity: 18 L", a record's field
 _UNIT_WORDS = frozenset("mm m s min minute minutes h hour hours day days week weeks month months year years bar kw nm "

@@ -89,7 +89,7 @@ USE_CASE = re.compile(
     r"develop\w*|offer\w*|provid\w*|launch\w*|sell\w*|integrat\w*) ){1,2}(?:an? |the |our |some )?"
     r"(?:ai|chat ?bots?|llms?|models?|cameras?|assistants?|"
     r"synthetic|generative)|uses? an? (?:ai|llm|model|chat ?bot)|"
-    r"use case|deploy\w* (?:an?|the|our|this|that|it|them)\b(?! prohibited\b)|deploy\w*(?=\s*\?)|roll(?:ing)? out|"
+    r"use case|deploy\w* (?:an?|the|our|this|that|it|them)\b(?! prohibited\b)|deploy(?:s|ed|ing)?(?=\s*\?)|roll(?:ing)? out|"
     r"an? (?:ai|ml)(?: (?:system|tool|model))? (?:that|to|which)|an? (?:\w+ )?(?:model|system|tool) (?:that|which)|"
     r"\w+ wants? to(?! (?:know|check|see|understand|confirm|find out|ask|hear))|\w+ wants? an? (?:\w+ )?(?:model|ai|tool|system)|"
     r"how (?:would|should|do|will) we class(?:ify)? (?:that|this|it)|(?:is (?:it|this|that) |are we )?(?:allowed|permitted|banned)|is (?:it|this|that) (?:legal|lawful)|"

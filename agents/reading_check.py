@@ -21,7 +21,7 @@ from copilot.identifiers import LOOSE_IDENTIFIER
 from copilot.types import Citation
 
 # unit as written -> canonical unit ("% LEL" is its own unit: 5 % LEL is not 5 % oxygen)
-_UNITS = [(r"%\s*LEL\b|%\s*of the lower explosive limit", "% LEL"), (r"%|percent\b", "%"), (r"ppm\b", "ppm"),
+_UNITS = [(r"drops?\s*(?:/|a|per)\s*min(?:ute)?\b", "drops/min"), (r"%\s*LEL\b|%\s*of the lower explosive limit", "% LEL"), (r"%|percent\b", "%"), (r"ppm\b", "ppm"),
           (r"M\s?Ω|M\s?ohms?\b|megs?\b|meg\s?ohms?\b|megohms?\b", "MΩ"), (r"mm/s\b", "mm/s"),
           (r"°\s?C\b|deg(?:rees?)?(?:\s?C\b)?|degc\b|celsius\b", "°C"), (r"bar\s?\(?g\)?|barg?\b", "bar"),
           (r"L/min\b|lpm\b", "L/min"), (r"m³/h\b|m3/h\b", "m³/h"), (r"mg/m³|mg/m3", "mg/m³"), (r"ms\b", "ms"),
@@ -29,6 +29,10 @@ _UNITS = [(r"%\s*LEL\b|%\s*of the lower explosive limit", "% LEL"), (r"%|percent
 UNIT = "|".join(f"(?:{pattern})" for pattern, _ in _UNITS)
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 READING = re.compile(rf"(?<![\w.-])(?P<n>{NUM})\s*(?P<unit>{UNIT})", re.I)
+# a gas test written the way it is read off the detector: "o2 19.8, h2s 3, lel 0, co 0" (the unit left out)
+GAS_READING = re.compile(rf"\b(?P<gas>o2|oxygen|lel|h2s|co|cl2|chlorine)\s*(?:[:=]|at|is|of|reads?)?\s*(?P<n>{NUM})"
+                         rf"(?!\s*(?:{UNIT}))", re.I)
+GAS_UNIT = {"o2": "%", "oxygen": "%", "lel": "% LEL"}  # the toxic gases in ppm
 RANGE = re.compile(rf"(?<![\w.-])(?P<a>{NUM})\s*(?:{UNIT})?\s*(?:-|–|to)\s*(?P<b>{NUM})\s*(?P<unit>{UNIT})", re.I)
 _AT_MOST = r"≤|<=|at most|no more than|not (?:more|higher) than|max(?:imum)?(?: of)?|up to"
 _BELOW = r"<|below|under|less than"
@@ -38,7 +42,7 @@ BOUND = re.compile(rf"(?P<op>{_AT_MOST}|{_BELOW}|{_AT_LEAST}|{_ABOVE}|must (?:be
                    rf"(?P<n>{NUM})\s*(?P<unit>{UNIT})", re.I)
 BARE = re.compile(rf"(?<![\w.-])(?P<n>{NUM})\s*(?P<unit>{UNIT})", re.I)
 # a column (or clause) naming the band the plant accepts, against one naming an action or an alarm
-REQUIRES = re.compile(r"\b(?:must|only (?:when|if)|allowed|acceptable|within|never|do not|stop)\b", re.I)
+REQUIRES = re.compile(r"\b(?:must|only (?:when|if)|allowed|accept(?:ed|able)|within|never|do not|stop)\b", re.I)
 ACTING = re.compile(r"\b(?:alarm|warning|trip|action|stop|investigate|do not|never|change|replace|overhaul|caution|"
                     r"find|repair|derate)\w*", re.I)
 # the question asks for a judgement of the reading, not for the limit itself
@@ -146,15 +150,35 @@ def _table_rows(c: Citation) -> list[LimitRow]:
     return out
 
 
+def _prose_items(text: str) -> list[str]:
+    """The paragraphs and list items of ``text`` outside tables, each as one line."""
+    items: list[list[str]] = [[]]
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith(("|", "#")) or re.match(r"\s*(?:\d+(?:\.\d+)*\.?|[-*])\s", line):
+            items.append([])
+        if line.strip() and not line.lstrip().startswith("|"):
+            items[-1].append(line.strip())
+    return [" ".join(item) for item in items if item]
+
+
 def _sentence_rows(c: Citation) -> list[LimitRow]:
-    prose = " ".join(line for line in c.text.splitlines() if not line.lstrip().startswith("|"))
+    """Each paragraph or list item stating limits in sentences, with the sentences that state them."""
     out = []
-    for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9])", prose):
-        # a sentence states a limit when it requires or forbids ("entry only when", "stop if it reaches")
-        bands = [b for clause in _clauses(sentence) if REQUIRES.search(sentence)
-                 and (b := _clause_band(clause, False, None)) is not None and (BOUND.search(clause) or RANGE.search(clause))]
+    for item in _prose_items(c.text):
+        bands, said = [], []
+        for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9])", item):
+            # a sentence states a limit when it requires or forbids ("entry only when", "stop if it reaches")
+            if not (REQUIRES.search(sentence) or ACTING.search(sentence)):
+                continue
+            # "Above 5 drops/min or a steady stream, plan replacement": the sentence's action is the clause's
+            found = [b for clause in _clauses(sentence) if (b := _clause_band(
+                clause, bool(ACTING.search(sentence)) and not REQUIRES.search(clause), None)) is not None
+                and (BOUND.search(clause) or RANGE.search(clause))]
+            if found:
+                bands += found
+                said.append(sentence.strip())
         if bands:
-            out.append(LimitRow(c, sentence.strip(), [], [sentence.strip()], bands, _words(sentence)))
+            out.append(LimitRow(c, " ".join(said), [], [" ".join(said)], bands, _words(item)))
     return out
 
 
@@ -163,16 +187,32 @@ def limit_rows(sources: list[Citation]) -> list[LimitRow]:
     return [row for c in sources for row in (*_table_rows(c), *_sentence_rows(c))]
 
 
-def stated_readings(question: str) -> list[tuple[float, str, str]]:
-    """(value, canonical unit, as written) for each number with a unit the question states."""
-    return [(_number(m["n"]), canonical_unit(m["unit"]), m.group(0).strip()) for m in READING.finditer(question)]
+@dataclass(frozen=True)
+class Stated:
+    value: float
+    unit: str
+    said: str  # as written
+    near: set[str]  # the words of its part of the question ("h2s" of "h2s 3 ppm, co 0")
+
+
+def stated_readings(question: str) -> list[Stated]:
+    """Each number with a unit the question states, in order (a gas test's bare numbers get the gas's unit)."""
+    found = [(m.start(), _number(m["n"]), canonical_unit(m["unit"]), m) for m in READING.finditer(question)]
+    found += [(m.start(), _number(m["n"]), GAS_UNIT.get(m["gas"].lower(), "ppm"), m)
+              for m in GAS_READING.finditer(question)]
+    out = []
+    for _start, value, unit, m in sorted(found, key=lambda f: f[0]):
+        part = next(p for p in re.finditer(r"(?:[^,;?!.]|\.(?=\d))+", question)
+                    if p.start() <= m.start() < p.end())  # the comma-separated part holding it
+        out.append(Stated(value, unit, m.group(0).strip(), _asked_terms(part.group(0))))
+    return out
 
 
 def _asked_terms(question: str) -> set[str]:
     """The question's content words, its slang in the documents' words and its tags written as the documents do."""
     expanded = expand_jargon(question)
     tags = {f"{letters}-{digits}".lower() for letters, _dash, digits, _suffix in LOOSE_IDENTIFIER.findall(expanded)}
-    words = {w for w in content_terms(READING.sub(" ", expanded)) if len(w) > 2 and w not in _JUDGING}
+    words = {w for w in content_terms(READING.sub(" ", expanded)) if len(w) > 1 and w not in _JUDGING}
     return words | tags
 
 
@@ -183,7 +223,7 @@ def _bands_for(row: LimitRow, unit: str, asked: set[str]) -> list[Band]:
     if sum(b.accepting for b in bands) < 2:
         return bands
     shared = [len(shared_terms(asked, content_terms(b.clause))) for b in bands]
-    return [b for b, n in zip(bands, shared) if n == max(shared)] if max(shared) else bands
+    return [b for b, n in zip(bands, shared, strict=True) if n == max(shared)] if max(shared) else bands
 
 
 def _verdict(value: float, said: str, bands: list[Band]) -> tuple[str, tuple[object, ...]]:
@@ -221,12 +261,13 @@ def reading_answer(sources: list[Citation], question: str) -> str | None:
     rows = limit_rows(sources)
     asked = _asked_terms(question)
     lines, quoted = [], []
-    for value, unit, said in readings:
-        fits = [((len(shared_terms(asked, row.words)), bool(row.header),
+    for reading in readings:
+        value, unit, said = reading.value, reading.unit, reading.said
+        fits = [((len(shared_terms(reading.near, row.words)), len(shared_terms(asked, row.words)), bool(row.header),
                   len(shared_terms(asked, _words(f"{row.source.title} {row.source.section}"))),
                   len(shared_terms(asked, _words(row.source.text)))),
                  row) for row in rows if any(b.unit == unit for b in row.bands)]
-        if not fits or max(score for score, _ in fits)[0] == 0 and len(fits) > 1:
+        if not fits or max(score for score, _ in fits)[:2] == (0, 0) and len(fits) > 1:
             return None  # no row for the unit, or none of several is about the asked thing
         best = max(score for score, _ in fits)
         verdicts = [(_verdict(value, said, _bands_for(row, unit, asked)), row) for score, row in fits if score == best]

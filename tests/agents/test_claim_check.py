@@ -232,3 +232,20 @@ def test_a_figure_from_another_item_of_a_listed_set_is_withheld():
     for true in ("A serious disruption of critical infrastructure must be reported within 2 days [1].",
                  "Where a person has died the deadline is 10 days [1].", "The general deadline is 15 days [1]."):
         assert checker.check(true) == true
+
+
+def test_a_figure_given_for_another_object_sharing_one_word_is_withheld():
+    seal = cite(1, "7.4 Torque the impeller nut: 150 N·m on P-101/P-102, 95 N·m on P-201.\n"
+                   "8.2 Fit the coupling spacer with M10 class 10.9 bolts at 55 N·m and refit the guard.",
+                doc_id="SOP-SEAL-001", title="Pump Mechanical Seal Replacement")
+    checker = ClaimChecker([seal], "whats the torque on the impeller nut and on the casing bolts?")
+    assert checker.check("The torque on the casing bolts is 55 N·m [1].") is None  # the spacer's bolts
+    assert checker.check("The torque on the impeller nut is 95 N·m on P-201 [1].") is not None
+    assert checker.check("The coupling spacer bolts take 55 N·m [1].") is not None
+
+
+def test_a_marker_where_the_answer_belongs_is_withheld():
+    guide = cite(1, "MANAGE covers incident response and tracking after deployment.", doc_id="PB-009", title="Guide")
+    checker = ClaimChecker([guide])
+    assert checker.check("The NIST AI RMF function that covers tracking incidents after deployment is [1].") is None
+    assert checker.check("Incident tracking after deployment is covered by MANAGE [1].") is not None

@@ -215,6 +215,8 @@ def test_how_is_that_classed_asks_for_the_triage():
     assert not wants_triage("What is the maximum fine under the AI Act for deploying a prohibited practice?")
     assert not wants_triage("For our NIST AI RMF mapping, under which function should we file the AI system inventory "
                             "and the documented roles and oversight responsibilities?")  # "we file the AI ...": no use
+    assert not wants_triage("which NIST AI RMF function covers tracking incidents after deployment?")
+    assert wants_triage("the vendor's fatigue camera for forklift drivers, can we deploy?")
 
 
 def test_flagging_underperformers_for_bonus_decisions_is_worker_evaluation():

@@ -26,7 +26,8 @@ ALL = [MOTOR, COMP, CSE, V7]
 
 
 def test_readings_keep_their_unit_and_codes_are_not_readings():
-    assert stated_readings("p101 E-204, 4.6 mm/s at the outboard, IR 80 MOhm, 3% LEL, 1,200 ppm") == [
+    assert [(r.value, r.unit, r.said) for r in stated_readings(
+        "p101 E-204, 4.6 mm/s at the outboard, IR 80 MOhm, 3% LEL, 1,200 ppm")] == [
         (4.6, "mm/s", "4.6 mm/s"), (80.0, "MΩ", "80 MOhm"), (3.0, "% LEL", "3% LEL"), (1200.0, "ppm", "1,200 ppm")]
 
 
@@ -67,3 +68,24 @@ def test_limit_rows_skip_sentences_that_require_nothing():
     prose = Citation(marker=6, chunk_id="p", doc_id="TG-X", title="x", text=(
         "Dry the winding until IR ≥ 100 MΩ. Entry is allowed only when oxygen is 19.5 % to 23.5 %."))
     assert [r.label for r in limit_rows([prose])] == ["Entry is allowed only when oxygen is 19.5 % to 23.5 %."]
+
+
+def test_a_gas_test_read_off_the_detector_gets_each_gas_its_row():
+    readings = stated_readings("gas test at ww-101: o2 19.8, h2s 3 ppm, lel 0, co 0. are we good?")
+    assert [(r.value, r.unit) for r in readings] == [(19.8, "%"), (3.0, "ppm"), (0.0, "% LEL"), (0.0, "ppm")]
+    co = Citation(marker=7, chunk_id="co", doc_id="SOP-CSE-001", title="Confined Space Entry", text=(
+        "| Gas | Acceptable for entry |\n|---|---|\n| Hydrogen sulphide (H2S) | below 5 ppm |\n"
+        "| Carbon monoxide (CO) | below 25 ppm |"))
+    text = reading_answer([CSE, co], "gas test at ww-101: o2 19.8, h2s 3 ppm, lel 0, co 0. are we good to go down?")
+    lines = text.split("\n\n")[0].splitlines()[1:]
+    assert [line.split('"')[1] for line in lines] == [
+        "19.5 % to 23.5 % by volume", "below 5 ppm", "below 10 % LEL (10 % of the lower explosive limit)", "below 25 ppm"]
+
+
+def test_a_limit_stated_in_a_sentence_keeps_its_action():
+    seal = Citation(marker=8, chunk_id="sl", doc_id="TG-PUMP-001", title="Centrifugal pumps", text=(
+        "1. Up to 5 drops/min is accepted only during the first 2 hours after a new seal is run in. Above 5 drops/min "
+        "or a steady stream, plan replacement."))
+    text = reading_answer([seal], "new seal in p102, running an hour, dripping 4 drops a minute. is that acceptable")
+    assert 'within the accepted "Up to 5 drops/min is accepted only during the first 2 hours' in text
+    assert 'in the band "Above 5 drops/min' in reading_answer([seal], "seal dripping 8 drops/min, ok?")
