@@ -136,7 +136,7 @@ def render_figure_list(found: FigureList) -> str:
     return f"{head}\n{body}"
 
 
-def _restored_and_unseen(sources: list[Citation], hits: list[Hit], count: Callable[[str], int]) -> list[Citation]:
+def restored_and_unseen(sources: list[Citation], hits: list[Hit], count: Callable[[str], int]) -> list[Citation]:
     """Give each source its chunk's full text back when that holds more of what ``count`` counts (the context
     budget trimmed it); return the hits not shown, as citations that would take the last source's place."""
     chunks = {h.chunk.id: h.chunk for h in hits}
@@ -155,7 +155,7 @@ def pin_figures(sources: list[Citation], hits: list[Hit], question: str) -> list
     unit = asked_quantity(question)
     if unit is None or not sources:
         return sources
-    unseen = _restored_and_unseen(sources, hits, lambda text: len(unit.findall(text)))
+    unseen = restored_and_unseen(sources, hits, lambda text: len(unit.findall(text)))
     best = best_figure_list([*sources, *unseen], question)
     if best is not None and best.cite.chunk_id in {c.chunk_id for c in unseen}:
         sources = [*sources[:-1], best.cite]
@@ -168,7 +168,7 @@ def pin_named_set(sources: list[Citation], hits: list[Hit], question: str) -> li
     sections of the document) with the table that enumerates the set replaces the last source when none shows it."""
     if not ASKS_SET.search(question) or not sources:
         return sources
-    unseen = _restored_and_unseen(sources, hits, lambda text: sum(len(rows) for _lead, rows in _tables(text)))
+    unseen = restored_and_unseen(sources, hits, lambda text: sum(len(rows) for _lead, rows in _tables(text)))
     if named_set(sources, question) is not None:
         return sources
     found = named_set(unseen, question)

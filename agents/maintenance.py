@@ -19,6 +19,7 @@ from copilot.agents.base import (
 )
 from copilot.agents.citations import MARKER
 from copilot.agents.figure_lists import best_figure_list, render_figure_list
+from copilot.agents.figure_quote import figure_quote
 from copilot.agents.lookup import Row, find_rows, reference_rows, reference_sources, render_rows
 from copilot.agents.past_records import (
     ASKS_PART,
@@ -164,8 +165,10 @@ class MaintenanceAgent:
         shape = answer_shape(ctx.original) if answer_shape(ctx.original) != "information" else answer_shape(ctx.question)
         reading = reading_answer(ctx.sources, ctx.original) if shape != "procedure" else None  # "IR 80 MOhm ok?"
         judged_only = reading is not None and shape in ("lookup", "information")  # the limit row is the answer
-        rows = [] if judged_only else self._named_rows(ctx, shape)
-        figures = None if rows or judged_only else best_figure_list(ctx.sources, ctx.question)  # in the documents' words
+        # "the torque on the impeller nut and on the casing bolts": each thing's sentence, quoted
+        quote = None if judged_only or shape == "fault" else figure_quote(ctx.sources, ctx.question)
+        rows = [] if judged_only or quote else self._named_rows(ctx, shape)
+        figures = None if rows or judged_only or quote else best_figure_list(ctx.sources, ctx.question)
         procedure = procedure_source(ctx.sources, ctx.question) if shape == "procedure" and not figures else None
         timings: dict[str, float] = {}
         added: list[Citation] = []  # sources the agent found itself (the spare for a past job)
@@ -175,6 +178,9 @@ class MaintenanceAgent:
             say(ctx, text)
         elif rows:
             text = model_text = render_rows(rows, ctx.sources) + (f"\n\n{reading}" if reading else "")
+            say(ctx, text)
+        elif quote is not None:
+            text = model_text = quote
             say(ctx, text)
         elif figures is not None:
             text = model_text = render_figure_list(figures)
@@ -202,7 +208,7 @@ class MaintenanceAgent:
                 model_text, timings = stream_answer(asked, grounded_messages(prompt, asked),
                                                     check_stated=prompt is INFORMATION and not records)
                 text = (records + "\n\n" + model_text.strip()).strip()
-        deterministic = bool(rows) or figures is not None or procedure is not None or judged_only
+        deterministic = bool(rows) or figures is not None or procedure is not None or judged_only or quote is not None
         if deterministic:  # "whats E-208 mean? and has that one come up before": the row answers the first part only
             more, model_text, timings, found = answer_follow_ons(ctx, text, fault_row=bool(rows) and shape == "fault")
             added += found

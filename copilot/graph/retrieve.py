@@ -10,6 +10,7 @@ from copilot.agents.asset_register import annotated_parts, strip_part_notes
 from copilot.agents.coverage import asked_attribute
 from copilot.agents.figure_lists import ASKS_SET, asked_quantity, pin_figures, pin_named_set
 from copilot.agents.figure_lists import DOC_TYPES as FIGURE_DOC_TYPES
+from copilot.agents.figure_quote import asked_figure, pin_asked_figure
 from copilot.agents.jargon import jargon_notes
 from copilot.agents.lookup import pin_named_rows, pin_rows, rows_in
 from copilot.agents.procedures import pin_procedure
@@ -176,6 +177,9 @@ def pin_exact(deps: Deps, query: str, question: str, hits: list[Hit], sources: l
         sources = pin_procedure(sources, with_sections(("sop",)), question)
     if ASKS_SET.search(question):
         sources = pin_named_set(sources, with_sections(None), question)
+    if asked_figure(question) is not None:  # "the torque on the impeller nut and on the casing bolts"
+        found = [h for doc in leading_documents(hits, FIGURE_DOC_TYPES) for h in with_sections(None, doc)]
+        sources = pin_asked_figure(sources, list({h.chunk.id: h for h in [*hits, *found]}.values()), question)
     if asked_quantity(question) is not None:
         # the two leading guides or procedures: "what gas readings before entering the wet well" ranks the pump
         # guide first (it names the wet well); the confined-space SOP's testing section lists the readings
