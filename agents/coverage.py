@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from copilot.agents.figure_quote import figure_gap
 from copilot.agents.figures import asset_clauses, logical_lines
 from copilot.identifiers import identifiers, normalise_dashes
 from copilot.tables.planner import EVENT_DATE_COLUMN
@@ -214,6 +215,13 @@ def check_coverage(question: str, sources: list[Citation], contact: str, origina
         return Coverage(False, coverage.attribute, years[0],
                         f"The documents I found have no record of {' or '.join(years)}{about}, so I cannot answer "
                         f"this from them. What they do cover: {what_they_cover(named)}. Please ask {contact}.")
+    gap = figure_gap(sources, original or question) if coverage.covered else None
+    if gap is not None:  # "can I torque the cover bolts to 370 same as the feet": 370 N·m is the feet's
+        kind, thing, near = gap
+        given = "; ".join(f"\"{text}\" [{marker}]" for text, marker in near)
+        return Coverage(False, kind, thing, f"The documents I found give no {kind} for the {thing}. What they do give: "
+                                            f"{given}. Please ask the maintenance engineer or the manufacturer's manual "
+                                            f"(or {contact}).")
     return coverage
 
 

@@ -16,19 +16,21 @@ from copilot.agents.context_focus import split_units
 from copilot.agents.figure_lists import restored_and_unseen
 from copilot.agents.lookup import TABLE_LINE
 from copilot.agents.procedures import stems
-from copilot.identifiers import asset_tag_candidates
+from copilot.identifiers import LOOSE_IDENTIFIER, asset_tag_candidates
 from copilot.types import Citation, Hit
 
 _FIGURE = r"\d[\d.,]*\s?"
 # the asked kind of figure (one of it, named by its noun) -> how a source writes one
-KINDS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
-    (re.compile(r"\btorque\b|\btightening (?:torque|value)\b", re.I), re.compile(_FIGURE + r"N\s?·?\s?m\b")),
-    (re.compile(r"\b(?:clearance|gap|end ?float|run-?out)\b", re.I), re.compile(_FIGURE + r"mm(?![\w/])")),
-    (re.compile(r"\b(?:oil (?:quantity|volume|capacity|fill)|how much oil)\b", re.I), re.compile(_FIGURE + r"L\b")),
+KINDS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
+    ("torque", re.compile(r"\btorque\b|\btightening (?:torque|value)\b", re.I), re.compile(_FIGURE + r"N\s?·?\s?m\b")),
+    ("clearance", re.compile(r"\b(?:clearance|gap|end ?float|run-?out)\b", re.I), re.compile(_FIGURE + r"mm(?![\w/])")),
+    ("oil quantity", re.compile(r"\b(?:oil (?:quantity|volume|capacity|fill)|how much oil)\b", re.I),
+     re.compile(_FIGURE + r"L\b")),
 ]
-# "the torque on the impeller nut and on the casing bolts": what follows the kind's noun, up to the question's end
-_OBJECTS = re.compile(r"^\s*(?:value\s+|setting\s+|spec\s+)?(?:on|for|of|to use on|to use for)\s+(?P<things>[^?;.!]+)",
-                      re.I)
+# "the torque on the impeller nut and on the casing bolts": what follows the kind's noun, up to the question's end;
+# "can I torque the cover bolts to 370": the thing between the verb and the figure
+_OBJECTS = re.compile(r"^\s*(?:value\s+|setting\s+|spec\s+)?(?:on|for|of|to use on|to use for)\s+(?P<things>[^?;.!]+)|"
+                      r"^\s+(?P<thing>(?:the|my|our|those|these)\s+[^?;.!]+?)\s+(?:up )?to\s+\d", re.I)
 _AND = re.compile(r"\s*(?:,|\band\b|&|\+)\s*(?:(?:on|for|of)\s+)?", re.I)
 _FILLER = re.compile(r"^(?:the|a|an|our|my|this|that|those|these)\s+", re.I)
 MAX_PER_THING = 1
@@ -36,6 +38,7 @@ MAX_PER_THING = 1
 
 @dataclass(frozen=True)
 class Asked:
+    kind: str  # "torque"
     unit: re.Pattern[str]
     things: list[str]  # as the question names them ("impeller nut", "casing bolts")
 
@@ -43,28 +46,35 @@ class Asked:
 def asked_figure(question: str) -> Asked | None:
     """The kind of figure and the things it is asked for; None when the question asks for no single kind of figure
     of named things (a set of figures, "the torques", is :mod:`figure_lists`' job)."""
-    for noun, unit in KINDS:
+    for kind, noun, unit in KINDS:
         m = noun.search(question)
         if m is None:
             continue
         objects = _OBJECTS.match(question[m.end():])
         if objects is None:
             return None
-        things = [_FILLER.sub("", t.strip()) for t in _AND.split(objects["things"]) if t.strip()]
-        things = [t for t in things if stems(t)]
-        return Asked(unit, things) if things else None
+        named = objects["things"] or objects["thing"]
+        things = [_FILLER.sub("", t.strip()) for t in _AND.split(named) if t.strip()]
+        things = [t for t in things if _thing_stems(t)]
+        return Asked(kind, unit, things) if things else None
     return None
 
 
+def _thing_stems(thing: str) -> set[str]:
+    """The words naming the thing; its asset tags are left to the ranking (a step rarely repeats P-101)."""
+    return stems(LOOSE_IDENTIFIER.sub(" ", thing))
+
+
 def _units(c: Citation) -> list[str]:
-    return [u for u in split_units(c.text) if not TABLE_LINE.match(u)]
+    units = (re.sub(r"^(?:\s*\.\.\.\s*)+|(?:\s*\.\.\.\s*)+$", "", u) for u in split_units(c.text))  # "...": cut
+    return [u for u in units if u and not TABLE_LINE.match(u)]
 
 
 def sentence_for(sources: list[Citation], unit: re.Pattern[str], thing: str, question: str) -> tuple[str, int] | None:
     """The step or sentence of ``sources`` that states a figure written as ``unit`` and names every word of
     ``thing``, with its source marker: of several, the one naming the question's asset tags and sharing most words
     with the question (then the better-ranked source)."""
-    wanted = stems(thing)
+    wanted = _thing_stems(thing)
     tags = set(asset_tag_candidates(question))
     asked = stems(question)
     found = [(bool(tags & set(asset_tag_candidates(u))), len(asked & stems(u)), -c.marker, u, c.marker)
@@ -99,6 +109,21 @@ def figure_quote(sources: list[Citation], question: str) -> str | None:
         text, marker = found
         lines.append(f"- **{thing}:** \"{text}\" [{marker}]")
     return "In the documents' words:\n" + "\n".join(lines)
+
+
+def figure_gap(sources: list[Citation], question: str, limit: int = 3) -> tuple[str, str, list[tuple[str, int]]] | None:
+    """(kind, thing, what the sources do state) for the first named thing no shown sentence gives the asked figure
+    for ("the torque for the inspection cover bolts": only the foot bolts' 370 N·m is stated), when the sources state
+    that kind of figure for something; None when every thing has its sentence or the question asks no such figure."""
+    asked = asked_figure(question)
+    if asked is None:
+        return None
+    for thing in asked.things:
+        if sentence_for(sources, asked.unit, thing, question) is None:
+            near = [(_shortened(u.strip(), asked.unit, set()), c.marker) for c in sources for u in _units(c)
+                    if asked.unit.search(u) and _thing_stems(thing) & stems(u)]
+            return (asked.kind, thing, near[:limit]) if near else None
+    return None
 
 
 def pin_asked_figure(sources: list[Citation], hits: list[Hit], question: str) -> list[Citation]:

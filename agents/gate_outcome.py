@@ -19,7 +19,9 @@ NUMBERS = {"no": 0, "none": 0, "zero": 0, "one": 1, "a single": 1, "two": 2, "th
 _N = r"\d{1,2}|" + "|".join(sorted(NUMBERS, key=len, reverse=True))
 ASKS_GO = re.compile(r"\b(?:is (?:that|this|it) (?:a )?(?:go|pass)|go or no[- ]go|(?:do|would|will|can|could) we "
                      r"(?:pass|get a go|go live)|pass (?:the )?(?:g4|gate)|gate (?:outcome|decision|result)|"
-                     r"(?:can|could) (?:it|this|that|we) go live)\b", re.I)
+                     r"(?:can|could) (?:it|this|that|we) go live|(?:what|which) (?:gate )?(?:outcome|result|decision) "
+                     r"(?:do|would|will|should) we get|what (?:is|would be|will be|'s) the (?:gate )?(?:outcome|result))\b",
+                     re.I)
 ADVISORY_OPEN = re.compile(rf"\b(?P<n>{_N}) (?:of the )?(?:\w+ )?advisory (?:items?|points?|criteria) (?:are |is )?"
                            rf"(?:still )?(?:open|outstanding|not (?:yet )?closed)\b|"
                            rf"\badvisory (?:items? )?(?:still )?(?:open|outstanding)\W{{1,3}}(?P<m>{_N})\b", re.I)

@@ -35,7 +35,7 @@ from copilot.agents.prompts.maintenance import FAULT, INFORMATION, PROCEDURE
 from copilot.agents.reading_check import reading_answer
 from copilot.agents.safe_way import rule_answer
 from copilot.agents.shapes import ASKS_PAST, PERMISSION, REFERS_BACK, answer_shape, follow_on_asks, split_asks
-from copilot.identifiers import SEE_CODE, asset_tag_candidates, fault_codes, identifiers
+from copilot.identifiers import LOOSE_IDENTIFIER, SEE_CODE, asset_tag_candidates, fault_codes, identifiers
 from copilot.retrieval.base import Filters
 from copilot.types import Citation
 
@@ -59,6 +59,12 @@ PARTS = re.compile(
 )
 EMERGENCY = re.compile(r"\b(fire|smoke|smoking|injur\w*|explosion|burning smell)\b", re.I)
 HIGH = re.compile(r"\b(trip\w*|leak\w*|seized|overheat\w*|no flow|high alarm|cavitat\w*|shut ?down)\b", re.I)
+
+
+def states_figure(text: str) -> bool:
+    """The question gives a number of its own ("can I torque the cover bolts to 370"): a figure question, which no
+    permission rule answers."""
+    return bool(re.search(r"\d", LOOSE_IDENTIFIER.sub(" ", text)))
 
 
 def detect_assets(text: str) -> list[str]:
@@ -93,7 +99,9 @@ def answer_follow_ons(ctx: AgentContext, shown: str,
     out, written, timings, added = "", "", {}, []
     for ask in asks:
         keys = identifiers(ask) or (named if REFERS_BACK.search(ask) else [])
-        tags = keys or [t for t in named if not fault_codes(t)]
+        # the part of the asset the first part named, or the asset of the quoted fault row ("E-223 ... the element")
+        tags = [k for k in keys if not fault_codes(k)] or [t for t in named if not fault_codes(t)] or \
+            [t for t in asset_tag_candidates(shown) if known_asset(ctx.retriever, t) is not False][:1]
         spare = spare_row(ctx.retriever, tags[0], ask, [*ctx.sources, *added]) if tags and ASKS_PART.search(ask) else None
         row = sheet_row(spare) if spare is not None else None
         if spare is not None and row is not None:  # the part asked for, from the spare-parts table (the model wrote
@@ -188,7 +196,7 @@ class MaintenanceAgent:
         elif procedure is not None:
             text = model_text = render_procedure(procedure)
             say(ctx, text)
-        elif shape == "information" and PERMISSION.search(ctx.original) and \
+        elif shape == "information" and PERMISSION.search(ctx.original) and not states_figure(ctx.original) and \
                 (rule := rule_answer(ctx.sources, ctx.question)) is not None:  # allowed or required: the rule, quoted
             text = model_text = rule
             say(ctx, text)

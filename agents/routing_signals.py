@@ -58,11 +58,11 @@ _READINESS = [
      r"|\bORI\b|\breadiness index\b", 2.0),
     # building, training and valuing an AI model is readiness, whatever equipment it watches
     (r"\b(?:ai|ml|machine[- ]learning|predictive|failure|anomaly[- ]detection) models?\b|\banomaly detectors?\b"
-     r"|\b(?:train|retrain)(?:s|ed|ing)?\b.{0,40}\bmodels?\b|\bsupervised\b|\bthe ai\b(?! act)|\bworked example\b"
+     r"|\b(?:train|retrain)(?:s|ed|ing)?\b.{0,40}\b(?:models?|classifiers?)\b|\bsupervised\b|\bclassifiers?\b|\bthe ai\b(?! act)|\bworked example\b"
      r"|\buse[- ]case intake\b|\bat intake\b|\bpriority score\b", 2.0),
     # running a model in production: shadow mode, false-alarm budget, drift monitoring, whatever it watches
     (r"\bshadow mode\b|\bgo-?live\b|\b(?:data|model|concept|feature) drift\b|\bdrift (?:alarm|monitor\w*|detect\w*)\b"
-     r"|\bPSI\s*(?:of\s*)?[=:]?\s*0\.\d+|\bsoft sensors?\b|\bretrain\w*|\bmodel monitoring\b|\btop-?\d+ features?\b", 2.5),
+     r"|\bPSI\s*(?:of\s*)?[=:]?\s*0\.\d+|\benough\b.{0,60}\bto train\b|\bsoft sensors?\b|\bretrain\w*|\bmodel monitoring\b|\btop-?\d+ features?\b", 2.5),
     # what a use case saved, for the steering committee: its value, whatever equipment it ran on
     (r"\bhow much did .{0,80}\bsave\b|\bsavings\b|\bsteer(?:ing)? ?co(?:mmittee)?\b|[€$£] (?:number|figure|value)"
      r"|\bpayback\b|\breference case\b", 2.5),

@@ -24,7 +24,7 @@ UNITS = {"month": ("months", 1), "months": ("months", 1), "year": ("months", 12)
          "examples": ("events", 1), "cases": ("events", 1), "label": ("labels", 1), "labels": ("labels", 1),
          "%": ("percent", 1), "percent": ("percent", 1)}
 _UNIT = r"%|percent|months?|years?|events?|failures?|examples|cases|labels?"
-STATED = re.compile(rf"\b(?P<n>\d+(?:\.\d+)?)\s*(?:[a-z-]+\s+){{0,2}}?(?P<unit>{_UNIT})(?![a-z])", re.I)
+STATED = re.compile(rf"\b(?P<n>\d+(?:\.\d+)?)\s*(?:[a-z-]+\s+){{0,4}}?(?P<unit>{_UNIT})(?![a-z])", re.I)
 MINIMUM = re.compile(rf"\b(?:at least|minimum(?: of)?|no fewer than|>=|≥)\s*(?P<n>\d+(?:\.\d+)?)\s*"
                      rf"(?:[a-z-]+\s+){{0,1}}?(?P<unit>{_UNIT})(?![a-z])", re.I)
 ASKS_PASS = re.compile(r"\b(?:does|do|would|will|is|are|can) (?:that|this|it|we|these|those)\b.{0,40}?\b(?:pass|meet|"

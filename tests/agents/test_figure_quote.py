@@ -41,3 +41,19 @@ def test_a_passage_stating_an_unshown_figure_takes_the_last_place():
     pinned = pin_asked_figure([shown, other], [hit], "torque on the casing bolts?")
     assert [c.chunk_id for c in pinned] == ["s5", "s7"] and pinned[1].marker == 2
     assert pin_asked_figure([shown, other], [], "torque on the casing bolts?") == [shown, other]
+
+
+def test_a_thing_no_sentence_gives_the_figure_for_is_a_gap_with_what_is_given():
+    from copilot.agents.coverage import check_coverage
+    from copilot.agents.figure_quote import figure_gap
+
+    q = "swapping the inspection cover gasket on gb401. can i just torque the cover bolts to 370 same as the feet?"
+    assert asked_figure(q).things == ["cover bolts"]
+    kind, thing, near = figure_gap([GBX], q)
+    assert (kind, thing) == ("torque", "cover bolts") and near == [("- GB-401: ... Foot bolts M20 class 8.8, 370 N·m.", 2)]
+    coverage = check_coverage(q, [GBX], "the shift supervisor", original=q)
+    assert not coverage.covered and "give no torque for the cover bolts" in coverage.message and "370 N·m" in coverage.message
+    assert figure_gap([SEAL], "whats the torque on the impeller nut and on the casing bolts?") is None
+    assert figure_gap([SEAL], "torque on the flux capacitor?") is None  # nothing near it: other checks decide
+    assert check_coverage("what torque for the GB-401 foot bolts?", [GBX], "x", original="what torque for the GB-401 "
+                          "foot bolts?").covered

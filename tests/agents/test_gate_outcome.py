@@ -32,3 +32,11 @@ def test_no_rule_answer_without_the_outcomes_or_the_facts():
     assert gate_outcome([], ASK.format("five")) is None  # no shown source holds the outcomes: the model answers
     assert gate_outcome([OUTCOMES], "what happens at the G4 gate?") is None  # not asked whether it is a go
     assert gate_outcome([OUTCOMES], "five advisory items are open. is that a go?") is None  # mandatory status unknown
+
+
+def test_what_outcome_do_we_get_asks_for_the_gate_decision():
+    from copilot.agents.gate_outcome import ASKS_GO
+
+    assert ASKS_GO.search("all mandatory items are yes, 5 advisory items open. what outcome do we get?")
+    assert ASKS_GO.search("what's the gate outcome then")
+    assert not ASKS_GO.search("what outcomes does the gate checklist list?")

@@ -192,6 +192,8 @@ def test_load_items_validates_lines(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("text, route", [
     ("How many confirmed failure events do we need to train a supervised failure model?", "readiness"),
+    ("we've got 12 confirmed outer race bearing failures on pumps across all sites in the cmms. is that enough to "
+     "train a supervised failure classifier?", "readiness"),
     ("what ROI did the pump anomaly detector show in the worked example", "readiness"),
     ("If a reliability programme runs on the same pumps as our AI model, how much can the AI claim?", "readiness"),
     ("longest single downtime in the maintenance history - what job was it", "maintenance"),

@@ -29,3 +29,9 @@ def test_no_rule_answer_without_a_row_for_every_quantity_or_a_pass_question():
     assert threshold_answer([DR], "We have 8 months of data. What does DR-02 ask for?") is None  # no pass question
     assert threshold_answer([DR], "We log 40 tags per second. Is that enough?") is None  # no quantity with a unit row
     assert threshold_answer([], Q.format(8, 12)) is None
+
+
+def test_a_count_named_by_several_words_is_still_a_stated_quantity():
+    text = threshold_answer([DR], "we've got 12 confirmed outer race bearing failures on pumps. is that enough to train a "
+                                  "supervised failure classifier?")
+    assert text is not None and "12 confirmed outer race bearing failures: below the minimum (DR-15)" in text
