@@ -18,6 +18,7 @@ from copilot.agents.base import (
     stream_answer,
 )
 from copilot.agents.citations import MARKER
+from copilot.agents.fault_guide import code_records, guide_checks
 from copilot.agents.figure_lists import best_figure_list, render_figure_list
 from copilot.agents.figure_quote import figure_quote
 from copilot.agents.lookup import Row, find_rows, reference_rows, reference_sources, render_rows
@@ -185,7 +186,8 @@ class MaintenanceAgent:
             text = model_text = reading
             say(ctx, text)
         elif rows:
-            text = model_text = render_rows(rows, ctx.sources) + (f"\n\n{reading}" if reading else "")
+            known, added = self._code_context(ctx, rows) if shape == "fault" else ("", [])
+            text = model_text = render_rows(rows, ctx.sources) + known + (f"\n\n{reading}" if reading else "")
             say(ctx, text)
         elif quote is not None:
             text = model_text = quote
@@ -218,7 +220,9 @@ class MaintenanceAgent:
                 text = (records + "\n\n" + model_text.strip()).strip()
         deterministic = bool(rows) or figures is not None or procedure is not None or judged_only or quote is not None
         if deterministic:  # "whats E-208 mean? and has that one come up before": the row answers the first part only
-            more, model_text, timings, found = answer_follow_ons(ctx, text, fault_row=bool(rows) and shape == "fault")
+            seen = dataclasses.replace(ctx, sources=sorted({c.marker: c for c in [*ctx.sources, *added]}.values(),
+                                                           key=lambda c: c.marker))  # with the guide and jobs quoted
+            more, model_text, timings, found = answer_follow_ons(seen, text, fault_row=bool(rows) and shape == "fault")
             added += found
             text += more
         hands_on = shape in ("fault", "procedure") and bool(HANDS_ON.search(ctx.question) or HANDS_ON.search(text))
@@ -254,6 +258,28 @@ class MaintenanceAgent:
         row = sheet_row(spare)
         text += "\n\n**Spare part for that job:**\n\n" + render_rows([row] if row else [], [*ctx.sources, spare])
         return text, [spare] if spare not in ctx.sources else []
+
+    @staticmethod
+    def _code_context(ctx: AgentContext, rows: list[Row]) -> tuple[str, list[Citation]]:
+        """For a fault code's row: the guide's numbered checks for the code and the latest jobs naming it, quoted
+        (the jobs are left to the follow-on when the question asks whether it happened before)."""
+        code = next((r.key for r in rows if r.keyed and fault_codes(r.key)), None)
+        if code is None:
+            return "", []
+        text, added = "", []
+        guide = guide_checks(ctx.retriever, ctx.sources, code)
+        if guide is not None:
+            cite, found = guide
+            heading = (cite.section or "").split(">")[-1].strip()
+            text += (f"\n\n**Checks in the guide for {code}** ({cite.title}, {heading}) [{cite.marker}]:\n" +
+                     "\n".join(found))
+            added.append(cite)
+        records = [] if ASKS_PAST.search(ctx.original) else code_records(ctx.retriever, [*ctx.sources, *added], code)
+        shown = [r for r in (sheet_row(c) for c in records) if r is not None]
+        if shown:
+            text += f"\n\n**Latest jobs naming {code}:**\n\n" + render_rows(shown, [*ctx.sources, *added, *records])
+            added += records
+        return text, added
 
     @staticmethod
     def _named_rows(ctx: AgentContext, shape: str) -> list[Row]:

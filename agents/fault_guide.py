@@ -1,0 +1,71 @@
+"""After a fault code's row: the guide's checks for that code and the site's past jobs naming it, quoted.
+
+The alarm table row gives a code's meaning, causes and first response in one line ("IR test cable and motor
+separately"). The equipment guides have a section per code ("### Low insulation resistance or ground fault
+(E-106)") with the checks in order and their figures (500 V DC, 5 MΩ, the job that found cable damage), and the
+maintenance history has the jobs that met the code before. A technician asking "E-106 came straight back, what
+now" needs both; the 1.5B model, asked to combine them, dropped or mixed the figures. Both are quoted verbatim.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from copilot.agents.lookup import is_event_record, sheet_fields
+from copilot.agents.procedures import STEP, steps
+from copilot.types import Citation
+
+GUIDE_TYPES = ("troubleshooting", "manual")
+CANDIDATES = 10
+MAX_RECORDS = 2
+
+
+def _names(section: str, code: str) -> bool:
+    """The section heading (its last part) names the code: "High vibration (E-204, E-207)"."""
+    return bool(re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", (section or "").split(">")[-1]))
+
+
+def _search(retriever: Any, query: str, k: int, filters: dict[str, Any] | None = None) -> list[Any]:
+    if retriever is None:
+        return []
+    try:
+        return list(retriever.search(query, k=k, filters=filters))
+    except Exception:  # noqa: BLE001 - the answer goes on without the extra block
+        return []
+
+
+def _numbered(sources: list[Citation], chunk: Any) -> Citation:
+    """The shown source holding ``chunk`` (its marker kept, its text made whole), else a new numbered source."""
+    shown = next((c for c in sources if c.chunk_id == chunk.id), None)
+    marker = shown.marker if shown is not None else max((c.marker for c in sources), default=0) + 1
+    return Citation.from_chunk(marker, chunk)
+
+
+def guide_checks(retriever: Any, sources: list[Citation], code: str) -> tuple[Citation, list[str]] | None:
+    """The guide passage whose heading names ``code``, with its numbered steps; None without one."""
+    for h in _search(retriever, f"{code} troubleshooting checks", CANDIDATES, {"doc_type": list(GUIDE_TYPES)}):
+        found = steps(h.chunk.text, STEP)
+        if _names(h.chunk.section, code) and len(found) >= 2:
+            return _numbered(sources, h.chunk), found
+    return None
+
+
+def _when(c: Citation) -> str:
+    return next((v for col, v in sheet_fields(c.text) if col.lower() == "date"), "")
+
+
+def code_records(retriever: Any, sources: list[Citation], code: str, limit: int = MAX_RECORDS) -> list[Citation]:
+    """The latest maintenance records whose text names ``code`` (newest first)."""
+    pattern = re.compile(rf"(?<![\w-]){re.escape(code)}(?![\w-])")
+    records, taken = [], set()
+    for h in _search(retriever, code, CANDIDATES):
+        cite = Citation.from_chunk(0, h.chunk)
+        if h.chunk.row is not None and is_event_record(cite) and pattern.search(h.chunk.text) and h.chunk.id not in taken:
+            records.append(h.chunk)
+            taken.add(h.chunk.id)
+    records.sort(key=lambda chunk: _when(Citation.from_chunk(0, chunk)), reverse=True)
+    out: list[Citation] = []
+    for chunk in records[:limit]:
+        out.append(_numbered([*sources, *out], chunk))
+    return out
