@@ -13,7 +13,7 @@ from copilot.agents.governance_guard import TierGuard, sanitize
 from copilot.agents.governance_triage import Decision, triage
 from copilot.agents.lookup import Row
 from copilot.agents.prompts.governance import EXPLAIN, INSTRUCTIONS
-from copilot.agents.quoted import quoted_answer
+from copilot.agents.quoted import model_answer, quoted_answer
 from copilot.agents.timeline import ASKS_WHEN, dated_row, render_dated_row
 from copilot.retrieval.base import Filters
 from copilot.retrieval.embedder import Embedder, build_embedder
@@ -43,8 +43,7 @@ class GovernanceAgent:
             quoted = quoted_answer(ctx)  # "what are the four functions of the NIST AI RMF": the table, quoted
             if quoted is not None:
                 return quoted
-            raw, timings = stream_answer(ctx, grounded_messages(INSTRUCTIONS, ctx), check_stated=True)
-            return AgentResult(text=raw.strip(), model_text=raw, timings=timings, model_called=True)
+            return model_answer(ctx, INSTRUCTIONS)
         decision = triage(ctx.question, _embedder(ctx))
         head = first_line(decision, rule_source(ctx.sources))
         say(ctx, head)

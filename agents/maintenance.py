@@ -17,6 +17,7 @@ from copilot.agents.base import (
     say,
     stream_answer,
 )
+from copilot.agents.cell_lookup import named_row, render_named_row
 from copilot.agents.citations import MARKER
 from copilot.agents.fault_guide import code_records, guide_checks
 from copilot.agents.figure_lists import best_figure_list, render_figure_list
@@ -204,8 +205,9 @@ class MaintenanceAgent:
             say(ctx, text)
         else:
             records, added = self._records_like_this(ctx)
-            if reading:  # a symptom with a reading: where the reading stands, then the diagnosis
-                records = f"{reading}\n\n{records}".strip()
+            lead = named_row(ctx.sources, ctx.original) if not reading else None  # "the normal separator dp"
+            if reading or lead:  # where the reading stands, or the named table row, then the model's answer
+                records = f"{reading or render_named_row(lead)}\n\n{records}".strip()
             if records and records_answer(ctx.original):  # happened before, what fixed it, part in stores: quoted
                 text = model_text = records
                 quoted_records = True

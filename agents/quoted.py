@@ -3,7 +3,8 @@ a table enumerates."""
 
 from __future__ import annotations
 
-from copilot.agents.base import AgentContext, AgentResult, say
+from copilot.agents.base import AgentContext, AgentResult, grounded_messages, say, stream_answer
+from copilot.agents.cell_lookup import named_row, render_named_row
 from copilot.agents.figure_lists import named_set, render_figure_list
 from copilot.agents.raci import raci_row, render_raci
 from copilot.agents.timeline import dated_row, render_dated_row
@@ -26,3 +27,14 @@ def quoted_answer(ctx: AgentContext) -> AgentResult | None:
         text = render_figure_list(listed)
     say(ctx, text)
     return AgentResult(text=text, model_text=text)
+
+
+def model_answer(ctx: AgentContext, instructions: str) -> AgentResult:
+    """The model's answer, after the table row the question names by row and column words, quoted
+    (:mod:`copilot.agents.cell_lookup`); with no such row, a specific question is first checked for being stated."""
+    row = named_row(ctx.sources, ctx.original)
+    lead = render_named_row(row) + "\n\n" if row is not None else ""
+    if lead:
+        say(ctx, lead)
+    raw, timings = stream_answer(ctx, grounded_messages(instructions, ctx), check_stated=not lead)
+    return AgentResult(text=(lead + raw.strip()).strip(), model_text=raw, timings=timings, model_called=True)

@@ -7,12 +7,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from copilot.agents.base import AgentContext, AgentResult, AgentSpec, grounded_messages, say, stream_answer
+from copilot.agents.base import AgentContext, AgentResult, AgentSpec, say
 from copilot.agents.gate_outcome import gate_outcome
 from copilot.agents.ori_check import ori_answer
 from copilot.agents.prompts.readiness import BATCH, INSTRUCTIONS, QUESTIONS, RUBRICS, SCORE_HEAD, SCORE_TAIL
 from copilot.agents.prompts.shared import shared_messages
-from copilot.agents.quoted import quoted_answer
+from copilot.agents.quoted import model_answer, quoted_answer
 from copilot.agents.readiness_evidence import find_evidence, quote
 from copilot.agents.readiness_report import DIMENSIONS, SCORE_SCHEMA, parse_score, row, summary, table_head
 from copilot.agents.thresholds import threshold_answer
@@ -66,8 +66,7 @@ class ReadinessAgent:
         quoted = quoted_answer(ctx)
         if quoted is not None:
             return quoted
-        raw, timings = stream_answer(ctx, grounded_messages(INSTRUCTIONS, ctx), check_stated=True)
-        return AgentResult(text=raw.strip(), timings=timings, model_called=True)
+        return model_answer(ctx, INSTRUCTIONS)
 
     def _ask(self, ctx: AgentContext, state: dict[str, Any], prefix_said: bool = False) -> AgentResult:
         start = state.get("asked", 0)

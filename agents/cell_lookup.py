@@ -1,0 +1,87 @@
+"""A table row the question names by its row and column words, quoted under its header before the model answers.
+
+"What PSI values count as watch vs action for drift?" names the monitoring table's row "Population Stability
+Index (PSI) ..." by a word of its first cell and two of its columns ("Watch level", "Action level") by theirs.
+The 1.5B model read that row's 0.10 / 0.25 the wrong way round. The row, with its header, is shown first and cited,
+so the figures reach the reader as written; the model then answers the rest of the question.
+A row qualifies when a word of its first cell that the question uses names no other row of its table, and the
+question names at least one of the table's other columns; of several, the row sharing most words wins, and a tie
+between two rows quotes none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from copilot.agents.answerability import content_terms, shared_terms
+from copilot.agents.context_focus import table_cells
+from copilot.agents.lookup import TABLE_LINE
+from copilot.types import Citation
+
+_SEPARATOR = set("|-: ")
+
+
+@dataclass(frozen=True)
+class NamedRow:
+    source: Citation
+    header: list[str]
+    cells: list[str]
+    score: tuple[int, int, int]  # row words, column words, words of its source's title, section and header
+
+
+def _tables(text: str) -> list[tuple[list[str], list[list[str]]]]:
+    """Each Markdown table of ``text``: its header cells and body rows ("..." lines left by trimming skipped)."""
+    out: list[tuple[list[str], list[list[str]]]] = []
+    header: list[str] | None = None
+    rows: list[list[str]] = []
+    for line in text.splitlines():
+        if line.strip() in ("...", "…") and header is not None:
+            continue
+        if not TABLE_LINE.match(line):
+            if header is not None:
+                out.append((header, rows))
+            header, rows = None, []
+            continue
+        if set(line.strip()) <= _SEPARATOR:
+            continue
+        if header is None:
+            header = table_cells(line)
+        else:
+            rows.append(table_cells(line))
+    if header is not None:
+        out.append((header, rows))
+    return out
+
+
+def named_row(sources: list[Citation], question: str) -> NamedRow | None:
+    """The one table row the question names by a distinctive word of its first cell and by a column (see module)."""
+    asked = content_terms(question)
+    found: list[NamedRow] = []
+    for c in sources:
+        for header, rows in _tables(c.text):
+            if len(header) < 2 or len(rows) < 2:
+                continue
+            # a short code first ("| D | Data | ... |"): the row is named by its second cell too
+            coded = all(len(r[0]) <= 3 for r in rows if r) and len(header) > 2
+            names = 2 if coded else 1
+            columns = set().union(*(content_terms(h) for h in header[names:])) - content_terms(" ".join(header[:names]))
+            named_columns = shared_terms(asked, columns)
+            if not named_columns:
+                continue
+            context = len(shared_terms(asked, content_terms(f"{c.title} {c.section} {' '.join(header)}")))
+            firsts = [content_terms(" ".join(r[:names])) for r in rows]
+            for i, (cells, first) in enumerate(zip(rows, firsts, strict=True)):
+                own = shared_terms(asked, first)
+                others = set().union(*(f for j, f in enumerate(firsts) if j != i))
+                if own - others and len(cells) == len(header):
+                    found.append(NamedRow(c, header, cells, (len(own), len(named_columns), context)))
+    if not found:
+        return None
+    best = max(r.score for r in found)
+    top = [r for r in found if r.score == best]
+    return top[0] if len({tuple(r.cells) for r in top}) == 1 else None
+
+
+def render_named_row(row: NamedRow) -> str:
+    return "\n".join(["| " + " | ".join(row.header) + " |", "|" + "---|" * len(row.header),
+                      "| " + " | ".join(row.cells) + f" | [{row.source.marker}]"])
