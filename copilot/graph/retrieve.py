@@ -298,11 +298,32 @@ def table_answer(deps: Deps, question: str, on_table: Any = None) -> dict[str, A
             return None
         if on_table is not None:
             on_table(", ".join(p.name for p in getattr(qa, "profiles", list)()[:3]) or "spreadsheet")
-        ans = qa.answer(question)
+        parts = table_parts(question)
+        answers = [qa.answer(part) for part in parts] if len(parts) > 1 and all(
+            qa.needs_table(p) and _rows_lead(deps, p) for p in parts[1:]) else [qa.answer(question)]
     except Exception as exc:  # noqa: BLE001 - missing tables never break an answer
         log.warning("table QA failed: %s", exc)
         return None
-    if ans is None or ans.empty:
+    if any(ans is None or ans.empty for ans in answers):
         return None
-    return {"text": ans.text, "citations": [c.model_dump() for c in ans.citations], "plan": ans.plan,
-            "rows": len(ans.rows)}
+    texts, citations, offset = [], [], 0
+    for ans in answers:  # each part's rows numbered after the previous part's
+        texts.append(re.sub(r"\[(\d+)\]", lambda m, o=offset: f"[{int(m.group(1)) + o}]", ans.text))
+        citations += [c.model_copy(update={"marker": c.marker + offset}) for c in ans.citations]
+        offset = max((c.marker for c in citations), default=offset)
+    return {"text": "\n\n".join(texts), "citations": [c.model_dump() for c in citations],
+            "plan": answers[0].plan if len(answers) == 1 else {"parts": [a.plan for a in answers]},
+            "rows": sum(len(a.rows) for a in answers)}
+
+
+_WHICH_NOUN = re.compile(r"\bwhich (?!one\b)(\w+)", re.I)
+
+
+def table_parts(question: str) -> list[str]:
+    """"Which asset has had the most work orders and which one has the most downtime hours": one table question per
+    part, "which one" given the first part's noun."""
+    parts = split_asks(question)
+    noun = _WHICH_NOUN.search(parts[0])
+    if noun is None:
+        return parts
+    return [parts[0], *(re.sub(r"\bwhich one\b", f"which {noun.group(1)}", p, flags=re.I) for p in parts[1:])]

@@ -249,6 +249,40 @@ def _missing(plan: TablePlan, question: str, p: TableProfile) -> None:
                 plan.period = None
 
 
+# "which asset has had the most work orders / the most downtime hours overall": a ranking of groups ("the highest
+# RPN" is one row's value: the rows holding the extreme answer, see correct)
+_WHICH_MOST = re.compile(r"\bwhich (?P<entity>[a-z_]+)\b(?P<between>.{0,30}?)\b(?P<dir>most|fewest|least)\b"
+                         r"(?P<rest>.*)$", re.I)
+_COUNTED = re.compile(r"\b(?:work ?orders?|wos?|jobs?|records?|entries|failures?|breakdowns?|events?|times|callouts?|"
+                      r"repairs?|trips?)\b", re.I)
+
+
+def _ranked_groups(plan: TablePlan, question: str, p: TableProfile) -> bool:
+    """"Which asset has had the most work orders" counts rows per asset; "... the most downtime hours overall" sums
+    the named numeric column per asset; either way the groups are ranked and the first kept (the model summed nothing,
+    or returned the one record with the longest downtime). True when the plan was set here."""
+    m = _WHICH_MOST.search(question)
+    if m is None or _PER.search(m["between"]):
+        return False
+    entity = tokens(m["entity"])
+    group = next((c.name for c in p.columns if not c.numeric and entity and entity <= tokens(c.name)), None)
+    if group is None:
+        return False
+    named = [c.name for c in p.columns if c.numeric and tokens(c.name) and tokens(c.name) <= tokens(m["rest"], expand=True)]
+    if len(named) == 1:
+        fn, column = "sum", named[0]
+    elif _COUNTED.search(m["rest"]):
+        fn, column = "count", None
+    else:
+        return False
+    plan.group_by, plan.select = group, []
+    plan.aggregate.fn, plan.aggregate.column = fn, column
+    plan.order_by.column = "result"
+    plan.order_by.direction = "asc" if m["dir"].lower() in ("fewest", "least") else "desc"
+    plan.limit = 1
+    return True
+
+
 def correct(plan: TablePlan, question: str, p: TableProfile) -> TablePlan:
     """Cheap deterministic fixes for frequent small-model slips."""
     asked = {float(n) for n in re.findall(r"\d+(?:\.\d+)?", question.replace(",", ""))}
@@ -257,6 +291,8 @@ def correct(plan: TablePlan, question: str, p: TableProfile) -> TablePlan:
     _period(plan, question, p)
     _coded_filters(plan, question, p)
     _missing(plan, question, p)
+    if _ranked_groups(plan, question, p):
+        return plan
     ranked = superlative(question, p)
     if ranked is not None and (not plan.group_by or not _PER.search(question)):  # the rows holding the extreme
         plan.group_by = None  # value, ties kept ("oldest piece of kit": not an average per equipment type)

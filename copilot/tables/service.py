@@ -34,7 +34,8 @@ _STRONG = re.compile(
     r"\b(how many|number of|count|average|mean (of|value|time)|sum of|highest|lowest|top \d+|"
     r"greater than|more than|less than|fewer than|at least|at most|equal to|for each|"
     r"list (all|every)|rank|ranked|sorted|oldest|newest|longest|shortest|earliest|largest|biggest|smallest|"
-    r"latest|most recent|last time|when (?:did|was|were) (?:\w+ )?last)\b", re.I)
+    r"latest|most recent|last time|when (?:did|was|were) (?:\w+ )?last|"
+    r"which \w+ (?:has|had|have|got|saw|needed|took)\b.{0,20}?\b(?:the )?(?:most|fewest|least))\b", re.I)
 # A bare "mean" is not an average: "what does E-204 mean?" is a manual question.
 # Words such as "per", "above" or "maximum" are everywhere in manual questions
 # ("as per SOP", "vibration above 7.1 mm/s"): they do not send a question to a table.

@@ -367,3 +367,29 @@ def test_no_value_in_a_named_column_finds_the_rows_where_it_is_empty(settings, t
         assert res.n_matched == 2 and "P-102" in text and "M-402" in text and "P-101" not in text
         assert "no last_overhaul" in text
     assert correct(validate_plan({"table": p.name}, p), "which assets were installed in 2012?", p).missing == []
+
+
+def test_which_asset_has_the_most_ranks_groups_by_count_or_by_the_named_sum(settings, tmp_path):
+    from copilot.tables.planner import correct
+    from copilot.tables.store import register_table_file
+
+    (tmp_path / "wo.csv").write_text(CODED, encoding="utf-8")
+    [p] = register_table_file(settings, tmp_path / "wo.csv", "wo")
+    longest = {"order_by": {"column": "downtime_h", "direction": "desc"}, "limit": 1}  # the model: one record
+    plan = correct(validate_plan({"table": p.name, **longest}, p), "which asset has the most downtime hours overall", p)
+    assert (plan.group_by, plan.aggregate.fn, plan.aggregate.column, plan.limit) == ("asset_tag", "sum", "downtime_h", 1)
+    assert _execute_and_compose(settings, plan, p)[0].rows[0][:2] == ["CV-401", 40.0]  # not WO-5's 28 h
+    plan = correct(validate_plan({"table": p.name}, p), "which asset has had the most work orders", p)
+    assert (plan.group_by, plan.aggregate.fn) == ("asset_tag", "count")
+    plan = correct(validate_plan({"table": p.name}, p), "which asset had the fewest work orders", p)
+    assert plan.order_by.direction == "asc"
+    per = correct(validate_plan({"table": p.name, **longest}, p), "which job had the longest downtime", p)
+    assert per.group_by is None  # one record's extreme: not a ranking of groups
+
+
+def test_a_two_part_table_question_is_asked_part_by_part():
+    from copilot.graph.retrieve import table_parts
+
+    assert table_parts("which asset has had the most work orders and which one has the most downtime hours?") == [
+        "which asset has had the most work orders", "which asset has the most downtime hours"]
+    assert table_parts("how many CM jobs did P-101 have in 2024") == ["how many CM jobs did P-101 have in 2024"]
