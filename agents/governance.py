@@ -14,6 +14,7 @@ from copilot.agents.governance_triage import Decision, triage
 from copilot.agents.lookup import Row
 from copilot.agents.prompts.governance import EXPLAIN, INSTRUCTIONS
 from copilot.agents.quoted import model_answer, quoted_answer
+from copilot.agents.reading_check import reading_answer
 from copilot.agents.timeline import ASKS_WHEN, dated_row, render_dated_row
 from copilot.retrieval.base import Filters
 from copilot.retrieval.embedder import Embedder, build_embedder
@@ -46,6 +47,8 @@ class GovernanceAgent:
             return model_answer(ctx, INSTRUCTIONS)
         decision = triage(ctx.question, _embedder(ctx))
         head = first_line(decision, rule_source(ctx.sources))
+        reading = reading_answer(ctx.sources, ctx.original)  # "selected at 0.75 times the rate": the review's limit
+        head += f"{reading}\n\n" if reading else ""
         say(ctx, head)
         prompt = EXPLAIN.format(tier_name=decision.tier_name, route=decision.route, why="; ".join(decision.reasons))
         guard = TierGuard(decision.tier, decision.transparency, ctx.emit, decision.route, prompt=prompt)

@@ -18,7 +18,7 @@ from copilot.agents.answerability import content_terms, shared_terms
 from copilot.agents.context_focus import table_cells
 from copilot.agents.jargon import expand_jargon
 from copilot.identifiers import LOOSE_IDENTIFIER
-from copilot.types import Citation
+from copilot.types import Citation, Hit
 
 # unit as written -> canonical unit ("% LEL" is its own unit: 5 % LEL is not 5 % oxygen)
 _UNITS = [(r"drops?\s*(?:/|a|per)\s*min(?:ute)?\b", "drops/min"), (r"%\s*LEL\b|%\s*of the lower explosive limit", "% LEL"), (r"%|percent\b", "%"), (r"ppm\b", "ppm"),
@@ -33,6 +33,9 @@ READING = re.compile(rf"(?<![\w.-])(?P<n>{NUM})\s*(?P<unit>{UNIT})", re.I)
 GAS_READING = re.compile(rf"\b(?P<gas>o2|oxygen|lel|h2s|co|cl2|chlorine)\s*(?:[:=]|at|is|of|reads?)?\s*(?P<n>{NUM})"
                          rf"(?!\s*(?:{UNIT}))", re.I)
 GAS_UNIT = {"o2": "%", "oxygen": "%", "lel": "% LEL"}  # the toxic gases in ppm
+# a ratio has no unit: "selected at 0.75 times the rate of", "a selection-rate ratio of 0.75"
+RATIO_READING = re.compile(rf"(?<![\w.-])(?P<n>{NUM})\s*(?:times|x)\s+(?:the\s+)?(?:\w+\s+)?rate\b|"
+                           rf"\bratio\s+(?:is\s+|of\s+|at\s+|=\s*)?(?P<m>{NUM})", re.I)
 RANGE = re.compile(rf"(?<![\w.-])(?P<a>{NUM})\s*(?:{UNIT})?\s*(?:-|–|to)\s*(?P<b>{NUM})\s*(?P<unit>{UNIT})", re.I)
 _AT_MOST = r"≤|<=|at most|no more than|not (?:more|higher) than|max(?:imum)?(?: of)?|up to"
 _BELOW = r"<|below|under|less than"
@@ -40,11 +43,13 @@ _AT_LEAST = r"≥|>=|at least|no less than|min(?:imum)?(?: of)?|reach(?:es)?"
 _ABOVE = r">|above|over|more than|exceeds?"
 BOUND = re.compile(rf"(?P<op>{_AT_MOST}|{_BELOW}|{_AT_LEAST}|{_ABOVE}|must (?:be|stay at|read)|stay at)\s*"
                    rf"(?P<n>{NUM})\s*(?P<unit>{UNIT})", re.I)
+RATIO_BOUND = re.compile(rf"\bratio\b.{{0,40}}?(?P<op>{_AT_MOST}|{_BELOW}|{_AT_LEAST}|{_ABOVE})\s*(?P<n>{NUM})(?!\s*(?:{UNIT}))",
+                         re.I)
 BARE = re.compile(rf"(?<![\w.-])(?P<n>{NUM})\s*(?P<unit>{UNIT})", re.I)
 # a column (or clause) naming the band the plant accepts, against one naming an action or an alarm
 REQUIRES = re.compile(r"\b(?:must|only (?:when|if)|allowed|accept(?:ed|able)|within|never|do not|stop)\b", re.I)
 ACTING = re.compile(r"\b(?:alarm|warning|trip|action|stop|investigate|do not|never|change|replace|overhaul|caution|"
-                    r"find|repair|derate)\w*", re.I)
+                    r"find|repair|derate|critical|finding|fail)\w*", re.I)
 # the question asks for a judgement of the reading, not for the limit itself
 ASKS_JUDGEMENT = re.compile(r"\b(?:ok(?:ay)?|fine|safe|normal|acceptable|good|bad|within|in spec|in range|too "
                             r"(?:high|low)|worry\w*|concern\w*|pass|allowed|alright|how close|close to|high|low|"
@@ -103,6 +108,11 @@ def _clause_band(clause: str, acting_column: bool, reference: Band | None) -> Ba
         if op.startswith(("must", "stay")):  # "must be 0 % LEL": the one accepted value
             return Band(n, n, False, False, unit, clause, True)
         return Band(n, None, bool(re.fullmatch(_ABOVE, op, re.I)), False, unit, clause, accepting)
+    if m := RATIO_BOUND.search(clause):  # "Selection-rate ratio below 0.8 ... is a Critical finding"
+        op, n = m["op"].lower(), _number(m["n"])
+        if re.fullmatch(_AT_MOST, op, re.I) or re.fullmatch(_BELOW, op, re.I):
+            return Band(None, n, False, bool(re.fullmatch(_BELOW, op, re.I)), "ratio", clause, accepting)
+        return Band(n, None, bool(re.fullmatch(_ABOVE, op, re.I)), False, "ratio", clause, accepting)
     if (m := BARE.search(clause)) and not accepting and reference is not None:
         # "warning 105 °C" beside a normal band of 75-95 °C: the alarm is at and beyond 105 on the normal band's far side
         n, unit = _number(m["n"]), canonical_unit(m["unit"])
@@ -200,6 +210,7 @@ def stated_readings(question: str) -> list[Stated]:
     found = [(m.start(), _number(m["n"]), canonical_unit(m["unit"]), m) for m in READING.finditer(question)]
     found += [(m.start(), _number(m["n"]), GAS_UNIT.get(m["gas"].lower(), "ppm"), m)
               for m in GAS_READING.finditer(question)]
+    found += [(m.start(), _number(m["n"] or m["m"]), "ratio", m) for m in RATIO_READING.finditer(question)]
     out = []
     for _start, value, unit, m in sorted(found, key=lambda f: f[0]):
         part = next(p for p in re.finditer(r"(?:[^,;?!.]|\.(?=\d))+", question)
@@ -245,10 +256,8 @@ def _verdict(value: float, said: str, bands: list[Band]) -> tuple[str, tuple[obj
 
 
 def _quote(row: LimitRow) -> str:
-    if row.header:
-        return "\n".join(["| " + " | ".join(row.header) + " |", "|" + "---|" * len(row.header),
-                          "| " + " | ".join(row.cells) + " |"])
-    return f"\"{row.label}\""
+    return "\n".join(["| " + " | ".join(row.header) + " |", "|" + "---|" * len(row.header),
+                      "| " + " | ".join(row.cells) + " |"])
 
 
 def reading_answer(sources: list[Citation], question: str) -> str | None:
@@ -278,5 +287,31 @@ def reading_answer(sources: list[Citation], question: str) -> str | None:
         lines.append(f"- {text} ({row.source.title}, {where}) [{row.source.marker}]")
         if row not in quoted:
             quoted.append(row)
-    return ("Your reading against the documented limits:\n" + "\n".join(lines) + "\n\n" +
-            "\n\n".join(f"{_quote(row)} [{row.source.marker}]" for row in quoted))
+    tables = [f"{_quote(row)} [{row.source.marker}]" for row in quoted if row.header]  # sentences: quoted above
+    return "Your reading against the documented limits:\n" + "\n".join(lines) + "".join(f"\n\n{t}" for t in tables)
+
+
+def limit_queries(question: str) -> list[tuple[str, str]]:
+    """(unit, search query) for each stated reading of a question asking for a judgement: the reading's words and
+    its unit, to find the limit row or sentence when the search on the whole question missed it ("4 drops a
+    minute, is that acceptable": the seal SOP's run-in leakage limit)."""
+    if not ASKS_JUDGEMENT.search(question):
+        return []
+    return [(r.unit, f"{' '.join(sorted(r.near))} {r.unit} limit acceptable") for r in stated_readings(question)]
+
+
+def pin_limit_rows(sources: list[Citation], found: list[tuple[str, list[Hit]]], question: str) -> list[Citation]:
+    """For each (unit, hits) of :func:`limit_queries` whose unit no shown source gives a limit for: the first hit
+    stating a band in that unit and sharing a word with the question takes the last source's place."""
+    asked = _asked_terms(question)
+    slot = len(sources) - 1
+    for unit, hits in found:
+        if slot < 1 or any(b.unit == unit for row in limit_rows(sources) for b in row.bands):
+            continue
+        for h in hits:
+            cite = Citation.from_chunk(sources[slot].marker, h.chunk)
+            if any(b.unit == unit for row in limit_rows([cite]) for b in row.bands if shared_terms(asked, row.words)):
+                sources = [*sources[:slot], cite, *sources[slot + 1:]]
+                slot -= 1
+                break
+    return sources

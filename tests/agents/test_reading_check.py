@@ -89,3 +89,30 @@ def test_a_limit_stated_in_a_sentence_keeps_its_action():
     text = reading_answer([seal], "new seal in p102, running an hour, dripping 4 drops a minute. is that acceptable")
     assert 'within the accepted "Up to 5 drops/min is accepted only during the first 2 hours' in text
     assert 'in the band "Above 5 drops/min' in reading_answer([seal], "seal dripping 8 drops/min, ok?")
+
+
+def test_a_limit_the_search_missed_is_pinned_by_the_readings_own_words():
+    from copilot.agents.reading_check import limit_queries, pin_limit_rows
+    from copilot.types import Chunk, Hit
+
+    q = "new seal in p102, running an hour, dripping 4 drops a minute. is that acceptable or do i pull it"
+    [(unit, query)] = limit_queries(q)
+    assert unit == "drops/min" and "drip" in query
+    run_in = Chunk(id="seal#8", doc_id="SOP-SEAL-001", title="Seal", section="8. Return to service",
+                   text="8.5 Leakage: up to 5 drops/min is acceptable during the first 2 hours of run-in.")
+    shown = [MOTOR, CSE]
+    pinned = pin_limit_rows(shown, [(unit, [Hit(chunk=run_in, score=1.0)])], q)
+    assert [c.chunk_id for c in pinned] == ["m", "seal#8"] and pinned[1].marker == CSE.marker
+    assert "within the accepted" in reading_answer(pinned, q)
+    assert pin_limit_rows(shown, [("mm/s", [Hit(chunk=run_in, score=1.0)])], q) == shown  # the motor row gives mm/s
+    assert limit_queries("what is the leakage limit after a seal change?") == []
+
+
+def test_a_selection_rate_ratio_is_placed_against_the_four_fifths_rule():
+    review = Citation(marker=2, chunk_id="r", doc_id="CL-004", title="AI Governance Review Checklist", text=(
+        "| # | Question | Threshold |\n|---|---|---|\n| GR-B2 | For systems that affect people, are outcomes compared "
+        "across relevant groups? | Selection-rate ratio below 0.8 between groups (four-fifths rule) is a Critical "
+        "finding pending investigation |"))
+    q = "In the bias test, part-time staff get selected at {} times the rate of full-timers. Is that acceptable?"
+    assert 'is in the band "Selection-rate ratio below 0.8' in reading_answer([review], q.format("0.75"))
+    assert reading_answer([review], q.format("0.85")) is None  # no band holds it and none is accepted: no verdict
