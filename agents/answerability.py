@@ -83,3 +83,17 @@ def sources_state(llm: LLM, messages: list[Message]) -> bool | None:
     """The model's yes/no on ``messages`` (the answer prompt) plus :data:`ASK`; None when it cannot tell."""
     *head, last = messages
     return yes_no(llm, [*head, {**last, "content": f"{last['content']}{ASK}"}], "stated")
+
+
+ASK_PART = (
+    "\n\nBefore answering, check only this part of the question: \"{part}\". Does a numbered source above give the "
+    "specific answer to it (the name, number, date, amount or value asked for, for the subject asked about)? Sources "
+    "on the same topic that do not give it mean false. Reply only with JSON: {{\"stated\": true}} or "
+    "{{\"stated\": false}}."
+)
+
+
+def part_stated(llm: LLM, messages: list[Message], part: str) -> bool | None:
+    """The model's yes/no for one part of a several-part question, on the same answer prompt (prefix reused)."""
+    *head, last = messages
+    return yes_no(llm, [*head, {**last, "content": f"{last['content']}{ASK_PART.format(part=part)}"}], "stated")

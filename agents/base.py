@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from copilot.agents.answerability import is_specific, should_abstain, sources_state
+from copilot.agents.answerability import is_specific, part_stated, should_abstain, sources_state
 from copilot.agents.citations import MarkerFilter, format_sources
 from copilot.agents.claim_check import ClaimChecker, ClaimGate
 from copilot.agents.coverage import not_stated_message
@@ -105,13 +105,43 @@ class AgentSpec:
 
 def grounded_messages(instructions: str, ctx: AgentContext, extra: str = "") -> list[Message]:
     """The shared system message, then one user turn: agent instructions, numbered sources, the question."""
-    user = f"{instructions.strip()}\n\nSources:\n{format_sources(ctx.sources)}\n\n{extra}Question: {ctx.question}"
-    asks = follow_on_asks(ctx.question)
-    if asks:  # "how far ... and how long ...": the small model answered the first part only
-        first = split_asks(ctx.question)[0]
-        user += "\nThis asks " + str(1 + len(asks)) + " things. Answer each on its own line:\n" + "\n".join(
-            f"{i}. {a}?" for i, a in enumerate([first, *asks], start=1))
+    user = f"{instructions.strip()}\n\nSources:\n{format_sources(ctx.sources)}\n\n{extra}{_question_block(ctx.question)}"
     return shared_messages(user)
+
+
+def _question_block(question: str, parts: list[str] | None = None) -> str:
+    """"Question: ...", and for several questions in one ("how far ... and how long ..."), each on its own line: the
+    small model answered the first part only. ``parts`` replaces the question by those of its parts."""
+    if parts is None:
+        listed = [split_asks(question)[0], *follow_on_asks(question)] if follow_on_asks(question) else []
+        text = f"Question: {question}"
+    else:
+        listed = parts if len(parts) > 1 else []
+        text = "Question: " + "? ".join(p.rstrip("?") for p in parts) + "?"
+    if listed:
+        text += "\nThis asks " + str(len(listed)) + " things. Answer each on its own line:\n" + "\n".join(
+            f"{i}. {a.rstrip('?')}?" for i, a in enumerate(listed, start=1))
+    return text
+
+
+def _asking_only(messages: list[Message], question: str, parts: list[str]) -> list[Message]:
+    """``messages`` with the question cut to ``parts`` (the sources and everything before them unchanged)."""
+    *head, last = messages
+    content = last["content"]
+    cut = content.rfind(_question_block(question))
+    if cut < 0:
+        return messages
+    return [*head, {**last, "content": content[:cut] + _question_block(question, parts)}]
+
+
+def _unstated_parts(ctx: AgentContext, messages: list[Message]) -> tuple[list[str], list[str]]:
+    """(parts, the specific parts no source states) of a several-part question, by the model's yes/no per part
+    (each on the answer prompt, prefix reused); ([], []) for a single question."""
+    if not follow_on_asks(ctx.original):
+        return [], []
+    parts = [split_asks(ctx.original)[0], *follow_on_asks(ctx.original)]
+    unstated = [p for p in parts if is_specific(p) and should_abstain(part_stated(ctx.llm, messages, p), p, ctx.sources)]
+    return parts, unstated
 
 
 def stream_answer(ctx: AgentContext, messages: list[Message], *, max_tokens: int | None = None,
@@ -121,18 +151,26 @@ def stream_answer(ctx: AgentContext, messages: list[Message], *, max_tokens: int
     Invalid markers are dropped; a sentence with a figure that no shown source holds is withheld and
     recorded in ``ctx.checks`` (:mod:`copilot.agents.claim_check`); a repeated sentence is dropped and a looping
     answer is stopped. With ``check_stated``, a specific question is first put to the model as a yes/no
-    on the same prompt (:mod:`copilot.agents.answerability`); "no" is answered with an abstention instead."""
-    # several questions in one: a "no" for one part would hide the others (the claim check still guards figures)
-    if check_stated and ctx.settings.agents.stated_check and is_specific(ctx.original) and \
-            not follow_on_asks(ctx.original):
-        start = time.perf_counter()
+    on the same prompt (:mod:`copilot.agents.answerability`); "no" is answered with an abstention instead. A question
+    in several parts is checked part by part: unstated parts are left out of the prompt and named after the answer,
+    and an abstention follows only when no part is stated."""
+    start = time.perf_counter()
+    note = ""
+    checked = check_stated and ctx.settings.agents.stated_check
+    if checked and follow_on_asks(ctx.original):
+        # several questions in one: each part is checked on its own; the parts no source states are left out of the
+        # prompt and named after the answer ("... and who is leading that project": the model had invented a team)
+        parts, unstated = _unstated_parts(ctx, messages)
+        ctx.checks.stated = len(unstated) < len(parts)  # at least one part is stated
+        if unstated and len(unstated) == len(parts):
+            return _abstain(ctx, start)
+        if unstated:
+            messages = _asking_only(messages, ctx.question, [p for p in parts if p not in unstated])
+            note = "\n\nThe documents I found do not state the answer to: " + "; ".join(p.rstrip("?") for p in unstated) + "."
+    elif checked and is_specific(ctx.original):
         ctx.checks.stated = sources_state(ctx.llm, messages)
         if should_abstain(ctx.checks.stated, ctx.original, ctx.sources):
-            ctx.checks.abstained = True
-            text = not_stated_message(ctx.sources, ctx.settings.agents.escalation_contact)
-            say(ctx, text)
-            took = time.perf_counter() - start
-            return text, {"llm_first_token": took, "llm_total": took, "stated_check": took}
+            return _abstain(ctx, start)
     filt = MarkerFilter({c.marker for c in ctx.sources})
     gate = ClaimGate(ClaimChecker(ctx.sources, f"{ctx.original}\n{ctx.question}"))
     start = time.perf_counter()
@@ -152,7 +190,7 @@ def stream_answer(ctx: AgentContext, messages: list[Message], *, max_tokens: int
         close = getattr(pieces, "close", None)
         if close is not None:
             close()  # stops decoding when the loop was cut short
-    tail = gate.feed(filt.flush()) + gate.flush()
+    tail = gate.feed(filt.flush()) + gate.flush() + note
     if tail:
         ctx.emit(tail)
     total = time.perf_counter() - start
@@ -160,7 +198,16 @@ def stream_answer(ctx: AgentContext, messages: list[Message], *, max_tokens: int
     ctx.checks.central_withheld = ctx.checks.central_withheld or bool(gate.first_claim)
     ctx.checks.looped = ctx.checks.looped or gate.looping
     ctx.checks.invalid_markers += filt.dropped
-    return gate.text, {"llm_first_token": first or total, "llm_total": total, "llm_pieces": float(n)}
+    return gate.text + note, {"llm_first_token": first or total, "llm_total": total, "llm_pieces": float(n)}
+
+
+def _abstain(ctx: AgentContext, start: float) -> tuple[str, dict]:
+    """The abstention naming what the sources cover, instead of a model answer."""
+    ctx.checks.abstained = True
+    text = not_stated_message(ctx.sources, ctx.settings.agents.escalation_contact)
+    say(ctx, text)
+    took = time.perf_counter() - start
+    return text, {"llm_first_token": took, "llm_total": took, "stated_check": took}
 
 
 def say(ctx: AgentContext, text: str) -> None:

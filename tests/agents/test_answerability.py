@@ -82,3 +82,19 @@ def test_a_no_is_overruled_when_one_source_holds_the_questions_words():
     budget = "What was the AI Centre of Excellence's total budget for 2025 in euros?"
     assert lexical_support(budget, [row]) < 0.2 and should_abstain(False, budget, [row])
     assert not should_abstain(True, budget, [row]) and not should_abstain(None, budget, [row])
+
+
+def test_a_part_no_source_states_is_left_out_and_named_and_all_parts_unstated_abstain():
+    from copilot.agents.base import grounded_messages
+
+    q = "When is the CoE review due and who is leading that project?"
+    llm = FakeLLM(['{"stated": true}', '{"stated": false}', "The review is due in March [1]."])
+    ctx, shown = _ctx(llm, q)
+    text, _ = stream_answer(ctx, grounded_messages("Answer.", ctx), check_stated=True)
+    assert "leading that project" not in llm.calls[-1][-1]["content"].split("Sources:")[1]  # not asked of the model
+    assert "due in March" in text and text.endswith("do not state the answer to: who is leading that project.")
+    assert ctx.checks.stated is True and not ctx.checks.abstained
+    llm = FakeLLM(['{"stated": false}', '{"stated": false}', "Invented [1]."])
+    ctx, shown = _ctx(llm, q)
+    text, _ = stream_answer(ctx, grounded_messages("Answer.", ctx), check_stated=True)
+    assert ctx.checks.abstained and "do not state this" in text and len(llm.calls) == 2
