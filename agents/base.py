@@ -145,7 +145,7 @@ def _unstated_parts(ctx: AgentContext, messages: list[Message]) -> tuple[list[st
 
 
 def stream_answer(ctx: AgentContext, messages: list[Message], *, max_tokens: int | None = None,
-                  check_stated: bool = False) -> tuple[str, dict]:
+                  check_stated: bool = False, lead: str = "") -> tuple[str, dict]:
     """Stream the model's answer to ``ctx.emit`` a checked sentence at a time; return (shown text, timings).
 
     Invalid markers are dropped; a sentence with a figure that no shown source holds is withheld and
@@ -153,7 +153,8 @@ def stream_answer(ctx: AgentContext, messages: list[Message], *, max_tokens: int
     answer is stopped. With ``check_stated``, a specific question is first put to the model as a yes/no
     on the same prompt (:mod:`copilot.agents.answerability`); "no" is answered with an abstention instead. A question
     in several parts is checked part by part: unstated parts are left out of the prompt and named after the answer,
-    and an abstention follows only when no part is stated."""
+    and an abstention follows only when no part is stated. ``lead`` (a quoted table row) is shown before the model's
+    text once the check has passed, and is part of the returned text."""
     start = time.perf_counter()
     note = ""
     checked = check_stated and ctx.settings.agents.stated_check
@@ -171,6 +172,8 @@ def stream_answer(ctx: AgentContext, messages: list[Message], *, max_tokens: int
         ctx.checks.stated = sources_state(ctx.llm, messages)
         if should_abstain(ctx.checks.stated, ctx.original, ctx.sources):
             return _abstain(ctx, start)
+    if lead:
+        say(ctx, lead)
     filt = MarkerFilter({c.marker for c in ctx.sources})
     gate = ClaimGate(ClaimChecker(ctx.sources, f"{ctx.original}\n{ctx.question}"))
     start = time.perf_counter()
@@ -198,7 +201,7 @@ def stream_answer(ctx: AgentContext, messages: list[Message], *, max_tokens: int
     ctx.checks.central_withheld = ctx.checks.central_withheld or bool(gate.first_claim)
     ctx.checks.looped = ctx.checks.looped or gate.looping
     ctx.checks.invalid_markers += filt.dropped
-    return gate.text + note, {"llm_first_token": first or total, "llm_total": total, "llm_pieces": float(n)}
+    return lead + gate.text + note, {"llm_first_token": first or total, "llm_total": total, "llm_pieces": float(n)}
 
 
 def _abstain(ctx: AgentContext, start: float) -> tuple[str, dict]:

@@ -11,6 +11,7 @@ between two rows quotes none.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from copilot.agents.answerability import content_terms, shared_terms
@@ -56,6 +57,9 @@ def _tables(text: str) -> list[tuple[list[str], list[list[str]]]]:
 def named_row(sources: list[Citation], question: str) -> NamedRow | None:
     """The one table row the question names by a distinctive word of its first cell and by a column (see module)."""
     asked = content_terms(question)
+    # a column is named by a plain word ("watch", "action"), not by a name that heads columns and fills documents alike
+    # ("Consequence at Northbridge")
+    proper = {w.lower() for w in re.findall(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z]+\b", question)}
     found: list[NamedRow] = []
     for c in sources:
         for header, rows in _tables(c.text):
@@ -65,7 +69,7 @@ def named_row(sources: list[Citation], question: str) -> NamedRow | None:
             coded = all(len(r[0]) <= 3 for r in rows if r) and len(header) > 2
             names = 2 if coded else 1
             columns = set().union(*(content_terms(h) for h in header[names:])) - content_terms(" ".join(header[:names]))
-            named_columns = shared_terms(asked, columns)
+            named_columns = {t for t in shared_terms(asked, columns) if t not in proper}
             if not named_columns:
                 continue
             context = len(shared_terms(asked, content_terms(f"{c.title} {c.section} {' '.join(header)}")))

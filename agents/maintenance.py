@@ -205,9 +205,9 @@ class MaintenanceAgent:
             say(ctx, text)
         else:
             records, added = self._records_like_this(ctx)
-            lead = named_row(ctx.sources, ctx.original) if not reading else None  # "the normal separator dp"
-            if reading or lead:  # where the reading stands, or the named table row, then the model's answer
-                records = f"{reading or render_named_row(lead)}\n\n{records}".strip()
+            if reading:  # a symptom with a reading: where the reading stands, then the diagnosis
+                records = f"{reading}\n\n{records}".strip()
+            named = named_row(ctx.sources, ctx.original) if not records else None  # "the normal separator dp"
             if records and records_answer(ctx.original):  # happened before, what fixed it, part in stores: quoted
                 text = model_text = records
                 quoted_records = True
@@ -218,7 +218,8 @@ class MaintenanceAgent:
                 prompt = {"fault": FAULT, "procedure": PROCEDURE}.get(shape, INFORMATION)
                 asked = dataclasses.replace(ctx, sources=reference_sources([*ctx.sources, *added], ctx.original))
                 model_text, timings = stream_answer(asked, grounded_messages(prompt, asked),
-                                                    check_stated=prompt is INFORMATION and not records)
+                                                    check_stated=prompt is INFORMATION and not records,
+                                                    lead=render_named_row(named) + "\n\n" if named else "")
                 text = (records + "\n\n" + model_text.strip()).strip()
         deterministic = bool(rows) or figures is not None or procedure is not None or judged_only or quote is not None
         if deterministic:  # "whats E-208 mean? and has that one come up before": the row answers the first part only

@@ -31,10 +31,8 @@ def quoted_answer(ctx: AgentContext) -> AgentResult | None:
 
 def model_answer(ctx: AgentContext, instructions: str) -> AgentResult:
     """The model's answer, after the table row the question names by row and column words, quoted
-    (:mod:`copilot.agents.cell_lookup`); with no such row, a specific question is first checked for being stated."""
+    (:mod:`copilot.agents.cell_lookup`) once the check that the sources state the answer has passed."""
     row = named_row(ctx.sources, ctx.original)
     lead = render_named_row(row) + "\n\n" if row is not None else ""
-    if lead:
-        say(ctx, lead)
-    raw, timings = stream_answer(ctx, grounded_messages(instructions, ctx), check_stated=not lead)
-    return AgentResult(text=(lead + raw.strip()).strip(), model_text=raw, timings=timings, model_called=True)
+    raw, timings = stream_answer(ctx, grounded_messages(instructions, ctx), check_stated=True, lead=lead)
+    return AgentResult(text=raw.strip(), model_text=raw, timings=timings, model_called=True)

@@ -98,3 +98,14 @@ def test_a_part_no_source_states_is_left_out_and_named_and_all_parts_unstated_ab
     ctx, shown = _ctx(llm, q)
     text, _ = stream_answer(ctx, grounded_messages("Answer.", ctx), check_stated=True)
     assert ctx.checks.abstained and "do not state this" in text and len(llm.calls) == 2
+
+
+def test_a_lead_row_is_shown_only_when_the_check_passes():
+    llm = FakeLLM(['{"stated": false}', "Invented [1]."])
+    ctx, shown = _ctx(llm, "What is the maximum fine for a prohibited practice?")
+    text, _ = stream_answer(ctx, shared_messages("x"), check_stated=True, lead="| Tier | Consequence |\n\n")
+    assert ctx.checks.abstained and "| Tier" not in "".join(shown)
+    llm = FakeLLM(['{"stated": true}', "Watch is 0.10 [1]."])
+    ctx, shown = _ctx(llm, "What PSI value is the watch level?")
+    text, _ = stream_answer(ctx, shared_messages("x"), check_stated=True, lead="| Signal | Watch |\n\n")
+    assert text.startswith("| Signal | Watch |\n\nWatch is 0.10") and "".join(shown) == text

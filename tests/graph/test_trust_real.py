@@ -109,3 +109,24 @@ def test_a_stated_reading_is_placed_in_its_limit_rows_bands(kb):
     assert any(c.doc_id == "TG-MOTOR-001" for c in answer.citations)
     answer = kb.ask("is it ok to enter the wet well with 20.5% oxygen")
     assert 'within the accepted "19.5 % to 23.5 % by volume"' in answer.text, answer.text
+
+
+def test_one_figure_for_two_named_things_quotes_each_things_sentence(kb):
+    answer = kb.ask("doing the seal on the caustic pump. whats the torque on the impeller nut and on the casing bolts?")
+    assert "**impeller nut:**" in answer.text and "95 N·m on P-201" in answer.text, answer.text
+    assert "**casing bolts:**" in answer.text and "180 N·m" in answer.text and "55 N·m" not in answer.text
+    gap = kb.ask("swapping the inspection cover gasket on gb401. can i just torque the cover bolts to 370 same as the feet?")
+    assert gap.abstained and "no torque for the cover bolts" in gap.text, gap.text
+
+
+def test_a_fault_code_row_is_followed_by_its_guide_checks_and_past_jobs(kb):
+    answer = kb.ask("VFD-102 threw E-106 ground fault on starting p-102, operator reset it once and it came straight "
+                    "back. what now")
+    assert "**Checks in the guide for E-106**" in answer.text and "500 V DC" in answer.text, answer.text
+    assert "WO-2024-0470" in answer.text and any(c.doc_id == "TG-MOTOR-001" for c in answer.citations)
+
+
+def test_a_two_part_ranking_over_the_history_is_computed_part_by_part(kb):
+    answer = kb.ask("going through the wo history - which asset has had the most work orders and which one has the "
+                    "most downtime hours overall?")
+    assert "| P-101 | 11 |" in answer.text and "| P-101 | 103.5 |" in answer.text, answer.text
