@@ -105,7 +105,7 @@ def test_a_lead_row_is_shown_only_when_the_check_passes():
     ctx, shown = _ctx(llm, "What is the maximum fine for a prohibited practice?")
     text, _ = stream_answer(ctx, shared_messages("x"), check_stated=True, lead="| Tier | Consequence |\n\n")
     assert ctx.checks.abstained and "| Tier" not in "".join(shown)
-    llm = FakeLLM(['{"stated": true}', "Watch is 0.10 [1]."])
+    llm = FakeLLM(['{"stated": true}', "Watch comes first [1]."])
     ctx, shown = _ctx(llm, "What PSI value is the watch level?")
     text, _ = stream_answer(ctx, shared_messages("x"), check_stated=True, lead="| Signal | Watch |\n\n")
-    assert text.startswith("| Signal | Watch |\n\nWatch is 0.10") and "".join(shown) == text
+    assert text.startswith("| Signal | Watch |\n\nWatch comes first") and "".join(shown) == text
