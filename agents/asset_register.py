@@ -28,7 +28,7 @@ def known_asset(retriever: Any, tag: str) -> bool | None:
 
 
 # A part named by its parent's tag: "the motor on P-101", "P-101's drive", "gearbox of CV-401".
-COMPONENT_WORD = re.compile(r"\b(motor|drive|vfd|inverter|gear ?box|gear reducer|fan|blower|coupling)s?\b", re.I)
+COMPONENT_WORD = re.compile(r"\b(motor|drive(?![- ]?(?:end|side)\b)|vfd|inverter|gear ?box|gear reducer|fan|blower|coupling)s?\b", re.I)  # "drive end": a bearing position
 _SYNONYMS = {"inverter": "vfd", "gear reducer": "gearbox", "gear box": "gearbox", "blower": "fan"}
 # how a resolved part is written into the search query, and read back by the agents (one home for the format)
 _NOTE = re.compile(r"\((?:[a-z]+ )+of ([A-Z]{1,5}-\d{1,5}[A-Z]?) is ([A-Z]{1,5}-\d{1,5}[A-Z]?)\)")

@@ -44,6 +44,10 @@ from copilot.types import Citation
 # a tag's rows answer a lookup only if they hold this share of the question's words ("what insulation resistance
 # reading is acceptable for M-101": the register row names the yearly IR test but gives no limit; the guide does)
 ROW_ANSWER_SHARE = 0.6
+# how a question asks for a schedule or register column: those rows answer it whatever else the question says
+ASKED_COLUMNS = [(re.compile(r"\bhow much\b|\bquantity\b", re.I), "quantity"),
+                 (re.compile(r"\bhow often\b|\binterval\b|\bfrequency\b", re.I), "interval"),
+                 (re.compile(r"\b(?:what|which) (?:kind of |type of |grade of )?(?:grease|oil|lubricant)\b", re.I), "lubricant")]
 WANTS_WORK_ORDER = re.compile(
     r"\b(work[- ]?order|\bWO\b|ticket|job card|raise (?:a|an) (?:job|request)|create (?:a|an) (?:job|order))", re.I
 )
@@ -312,10 +316,19 @@ class MaintenanceAgent:
             c = by_marker[r.marker]
             return shared_terms(asked, content_terms(f"{c.title} {c.doc_id} {r.text}".replace("_", " ")))
 
-        best = max(rows, key=lambda r: len(held(r)))
+        wanted = {col for pattern, col in ASKED_COLUMNS if pattern.search(ctx.original)}
+
+        def has_wanted(r: Row) -> bool:
+            return bool(wanted) and wanted <= {col.lower() for col, _v in r.cells}
+
+        # rows holding the columns asked for come first ("how much ... how often": the lubrication row, not the
+        # register row of the drive motor that names the conveyor)
+        best = max(rows, key=lambda r: (has_wanted(r), len(held(r))))
         doc = by_marker[best.marker].doc_id
         chosen = [r for r in rows if by_marker[r.marker].doc_id == doc][:4]
         got = set().union(*(held(r) for r in chosen))
+        if has_wanted(best) and shared_terms(asked, got):
+            return chosen  # "how much grease goes in the CV-402 drive end bearing and how often": quantity, interval
         if asked and len(got) < ROW_ANSWER_SHARE * len(asked):
             return []  # the rows do not hold what is asked about the tag: the manuals answer (model, information)
         if shared_terms(asked, MEASURED) - got:

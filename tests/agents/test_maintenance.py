@@ -70,3 +70,6 @@ def test_a_tags_row_answers_a_lookup_only_when_it_holds_what_is_asked(settings):
     lube = run("What is the lubrication interval for gearbox GB-401?", LUBE_ROW, "lubrication_schedule")
     assert not lube.model_called and lube.structured["rows"] == ["GB-401"]
     assert "- interval: 10000 h or 2 years" in lube.text
+    # "how much ... how often" asks the schedule's columns: its row answers, whatever else the question says
+    grease = run("how much oil goes in the GB-401 drive end and how often?", LUBE_ROW, "lubrication_schedule")
+    assert not grease.model_called and "- quantity: 18 L" in grease.text
