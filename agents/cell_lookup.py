@@ -68,7 +68,10 @@ def named_row(sources: list[Citation], question: str) -> NamedRow | None:
             # a short code first ("| D | Data | ... |"): the row is named by its second cell too
             coded = all(len(r[0]) <= 3 for r in rows if r) and len(header) > 2
             names = 2 if coded else 1
-            columns = set().union(*(content_terms(h) for h in header[names:])) - content_terms(" ".join(header[:names]))
+            # a word naming one column only ("watch" of "Watch level"; "score" of two "A score of ..." columns names none)
+            per_column = [content_terms(h) for h in header[names:]]
+            columns = {t for t in set().union(*per_column) if sum(t in c for c in per_column) == 1}
+            columns -= content_terms(" ".join(header[:names]))
             named_columns = {t for t in shared_terms(asked, columns) if t not in proper}
             if not named_columns:
                 continue

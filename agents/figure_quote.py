@@ -33,6 +33,9 @@ _OBJECTS = re.compile(r"^\s*(?:value\s+|setting\s+|spec\s+)?(?:on|for|of|to use 
                       r"^\s+(?P<thing>(?:the|my|our|those|these)\s+[^?;.!]+?)\s+(?:up )?to\s+\d", re.I)
 _AND = re.compile(r"\s*(?:,|\band\b|&|\+)\s*(?:(?:on|for|of)\s+)?", re.I)
 _FILLER = re.compile(r"^(?:the|a|an|our|my|this|that|those|these)\s+", re.I)
+# "the casing bolts on p101 when it goes back together": the thing ends where a clause about the job begins
+_CLAUSE = re.compile(r"\s+(?:when|after|before|during|while|if|once|because|so that|as part of|for the (?:job|seal job|"
+                     r"overhaul|rebuild))\b.*$", re.I)
 MAX_PER_THING = 1
 
 
@@ -54,7 +57,7 @@ def asked_figure(question: str) -> Asked | None:
         if objects is None:
             return None
         named = objects["things"] or objects["thing"]
-        things = [_FILLER.sub("", t.strip()) for t in _AND.split(named) if t.strip()]
+        things = [_FILLER.sub("", _CLAUSE.sub("", t.strip())) for t in _AND.split(_CLAUSE.sub("", named)) if t.strip()]
         things = [t for t in things if _thing_stems(t)]
         return Asked(kind, unit, things) if things else None
     return None

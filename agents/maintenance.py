@@ -37,7 +37,7 @@ from copilot.agents.prompts.maintenance import FAULT, INFORMATION, PROCEDURE
 from copilot.agents.reading_check import reading_answer
 from copilot.agents.safe_way import rule_answer
 from copilot.agents.shapes import ASKS_PAST, PERMISSION, REFERS_BACK, answer_shape, follow_on_asks, split_asks
-from copilot.identifiers import LOOSE_IDENTIFIER, SEE_CODE, asset_tag_candidates, fault_codes, identifiers
+from copilot.identifiers import SEE_CODE, asset_tag_candidates, fault_codes, identifiers
 from copilot.retrieval.base import Filters
 from copilot.types import Citation
 
@@ -65,12 +65,6 @@ PARTS = re.compile(
 )
 EMERGENCY = re.compile(r"\b(fire|smoke|smoking|injur\w*|explosion|burning smell)\b", re.I)
 HIGH = re.compile(r"\b(trip\w*|leak\w*|seized|overheat\w*|no flow|high alarm|cavitat\w*|shut ?down)\b", re.I)
-
-
-def states_figure(text: str) -> bool:
-    """The question gives a number of its own ("can I torque the cover bolts to 370"): a figure question, which no
-    permission rule answers."""
-    return bool(re.search(r"\d", LOOSE_IDENTIFIER.sub(" ", text)))
 
 
 def detect_assets(text: str) -> list[str]:
@@ -203,7 +197,7 @@ class MaintenanceAgent:
         elif procedure is not None:
             text = model_text = render_procedure(procedure)
             say(ctx, text)
-        elif shape == "information" and PERMISSION.search(ctx.original) and not states_figure(ctx.original) and \
+        elif shape == "information" and PERMISSION.search(ctx.original) and \
                 (rule := rule_answer(ctx.sources, ctx.question)) is not None:  # allowed or required: the rule, quoted
             text = model_text = rule
             say(ctx, text)
