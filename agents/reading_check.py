@@ -45,7 +45,6 @@ BOUND = re.compile(rf"(?P<op>{_AT_MOST}|{_BELOW}|{_AT_LEAST}|{_ABOVE}|must (?:be
                    rf"(?P<n>{NUM})\s*(?P<unit>{UNIT})", re.I)
 RATIO_BOUND = re.compile(rf"\bratio\b.{{0,40}}?(?P<op>{_AT_MOST}|{_BELOW}|{_AT_LEAST}|{_ABOVE})\s*(?P<n>{NUM})(?!\s*(?:{UNIT}))",
                          re.I)
-BARE = re.compile(rf"(?<![\w.-])(?P<n>{NUM})\s*(?P<unit>{UNIT})", re.I)
 # a column (or clause) naming the band the plant accepts, against one naming an action or an alarm
 REQUIRES = re.compile(r"\b(?:must|only (?:when|if)|allowed|accept(?:ed|able)|within|never|do not|stop)\b", re.I)
 ACTING = re.compile(r"\b(?:alarm|warning|trip|action|stop|investigate|do not|never|change|replace|overhaul|caution|"
@@ -102,18 +101,10 @@ def _clause_band(clause: str, acting_column: bool, reference: Band | None) -> Ba
     if m := RANGE.search(clause):
         return Band(_number(m["a"]), _number(m["b"]), False, False, canonical_unit(m["unit"]), clause, accepting)
     if m := BOUND.search(clause):
-        op, n, unit = m["op"].lower(), _number(m["n"]), canonical_unit(m["unit"])
-        if re.fullmatch(_AT_MOST, op, re.I) or re.fullmatch(_BELOW, op, re.I):
-            return Band(None, n, False, bool(re.fullmatch(_BELOW, op, re.I)), unit, clause, accepting)
-        if op.startswith(("must", "stay")):  # "must be 0 % LEL": the one accepted value
-            return Band(n, n, False, False, unit, clause, True)
-        return Band(n, None, bool(re.fullmatch(_ABOVE, op, re.I)), False, unit, clause, accepting)
+        return _bound(m["op"].lower(), _number(m["n"]), canonical_unit(m["unit"]), clause, accepting)
     if m := RATIO_BOUND.search(clause):  # "Selection-rate ratio below 0.8 ... is a Critical finding"
-        op, n = m["op"].lower(), _number(m["n"])
-        if re.fullmatch(_AT_MOST, op, re.I) or re.fullmatch(_BELOW, op, re.I):
-            return Band(None, n, False, bool(re.fullmatch(_BELOW, op, re.I)), "ratio", clause, accepting)
-        return Band(n, None, bool(re.fullmatch(_ABOVE, op, re.I)), False, "ratio", clause, accepting)
-    if (m := BARE.search(clause)) and not accepting and reference is not None:
+        return _bound(m["op"].lower(), _number(m["n"]), "ratio", clause, accepting)
+    if (m := READING.search(clause)) and not accepting and reference is not None:
         # "warning 105 °C" beside a normal band of 75-95 °C: the alarm is at and beyond 105 on the normal band's far side
         n, unit = _number(m["n"]), canonical_unit(m["unit"])
         if unit != reference.unit:
@@ -123,6 +114,15 @@ def _clause_band(clause: str, acting_column: bool, reference: Band | None) -> Ba
         if reference.low is not None and reference.low >= n:
             return Band(None, n, False, False, unit, clause, False)
     return None
+
+
+def _bound(op: str, n: float, unit: str, clause: str, accepting: bool) -> Band:
+    """The band one bound states: "below 10 % LEL", "≥ 100 MΩ", "must be 0 % LEL" (the one accepted value)."""
+    if re.fullmatch(_AT_MOST, op, re.I) or re.fullmatch(_BELOW, op, re.I):
+        return Band(None, n, False, bool(re.fullmatch(_BELOW, op, re.I)), unit, clause, accepting)
+    if op.startswith(("must", "stay")):
+        return Band(n, n, False, False, unit, clause, True)
+    return Band(n, None, bool(re.fullmatch(_ABOVE, op, re.I)), False, unit, clause, accepting)
 
 
 def _clauses(cell: str) -> list[str]:
