@@ -13,11 +13,13 @@ import re
 from typing import Any
 
 from copilot.agents.lookup import is_event_record, sheet_fields
-from copilot.agents.procedures import STEP, steps
+from copilot.agents.procedures import STEP, stems, steps
+from copilot.identifiers import FAULT_CODE, asset_tag_candidates
 from copilot.types import Citation
 
 GUIDE_TYPES = ("troubleshooting", "manual")
 CANDIDATES = 10
+SYMPTOM_CANDIDATES = 20  # a symptom's section can rank below the guide's scope and tables
 MAX_RECORDS = 2
 
 
@@ -49,6 +51,51 @@ def guide_checks(retriever: Any, sources: list[Citation], code: str) -> tuple[Ci
         if _names(h.chunk.section, code) and len(found) >= 2:
             return _numbered(sources, h.chunk), found
     return None
+
+
+# words of a symptom heading that say nothing about the symptom itself
+_PLAIN = frozenset(stems("high low or and the on when to of in a is"))
+
+
+def _covers(retriever: Any, doc_id: str, tags: list[str]) -> bool:
+    """The guide ``doc_id`` names one of the question's asset tags (in its scope or anywhere)."""
+    pattern = re.compile("|".join(rf"(?<![\w-]){re.escape(t)}(?![\w-])" for t in tags))
+    return any(pattern.search(h.chunk.text) for t in tags for h in _search(retriever, t, 4, {"doc_id": doc_id}))
+
+
+def symptom_checks(retriever: Any, sources: list[Citation], question: str) -> tuple[Citation, list[str]] | None:
+    """For a symptom named without a code ("P-101 is cavitating", "belt slipping on CV-401"): the guide section whose
+    heading names the symptom (at least half of the heading's own words are the question's, and one of them is not a
+    plain word like "high"), in a guide covering the question's asset, with its numbered steps; None when no heading
+    names it, or two guides' headings name it equally."""
+    asked = stems(FAULT_CODE.sub(" ", question))
+    tags = asset_tag_candidates(question)
+    found: list[tuple[tuple[float, int], Any, list[str]]] = []
+    covered: dict[str, bool] = {}
+    for h in _search(retriever, question, SYMPTOM_CANDIDATES, {"doc_type": list(GUIDE_TYPES)}):
+        if tags and not covered.setdefault(h.chunk.doc_id, _covers(retriever, h.chunk.doc_id, tags)):
+            continue  # a heading naming the symptom for other equipment ("Seal leaking" of the pumps, for GB-401)
+        heading = (h.chunk.section or "").split(">")[-1]
+        words = stems(re.sub(r"\([^)]*\)", " ", heading)) - _PLAIN
+        shared = {w for w in words if w in asked or any(min(len(a), len(w)) >= 4 and (a.startswith(w) or w.startswith(a))
+                                                       for a in asked)}  # "leaking" names "leak"
+        checks = steps(h.chunk.text, STEP)
+        if shared and 2 * len(shared) >= len(words) and len(checks) >= 2:
+            found.append(((len(shared) / len(words), len(shared)), h.chunk, checks))
+    if not found:
+        return None
+    best = max(score for score, _c, _s in found)
+    top = [(chunk, checks) for score, chunk, checks in found if score == best]
+    if len({chunk.id for chunk, _ in top}) > 1:
+        return None
+    chunk, checks = top[0]
+    return _numbered(sources, chunk), checks
+
+
+def render_checks(cite: Citation, checks: list[str], subject: str) -> str:
+    """"**Checks in the guide for <subject>** (title, heading) [n]:" and the steps, as written."""
+    heading = (cite.section or "").split(">")[-1].strip()
+    return f"**Checks in the guide for {subject}** ({cite.title}, {heading}) [{cite.marker}]:\n" + "\n".join(checks)
 
 
 def _when(c: Citation) -> str:

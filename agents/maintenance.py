@@ -19,7 +19,7 @@ from copilot.agents.base import (
 )
 from copilot.agents.cell_lookup import named_row, render_named_row
 from copilot.agents.citations import MARKER
-from copilot.agents.fault_guide import code_records, guide_checks
+from copilot.agents.fault_guide import code_records, guide_checks, render_checks, symptom_checks
 from copilot.agents.figure_lists import best_figure_list, render_figure_list
 from copilot.agents.figure_quote import figure_quote
 from copilot.agents.lookup import Row, find_rows, reference_rows, reference_sources, render_rows
@@ -175,6 +175,7 @@ class MaintenanceAgent:
         judged_only = reading is not None and shape in ("lookup", "information")  # the limit row is the answer
         # "the torque on the impeller nut and on the casing bolts": each thing's sentence, quoted
         quote = None if judged_only or shape == "fault" else figure_quote(ctx.sources, ctx.question)
+        symptom = None
         rows = [] if judged_only or quote else self._named_rows(ctx, shape)
         figures = None if rows or judged_only or quote else best_figure_list(ctx.sources, ctx.question)
         procedure = procedure_source(ctx.sources, ctx.question) if shape == "procedure" and not figures else None
@@ -196,6 +197,12 @@ class MaintenanceAgent:
             say(ctx, text)
         elif procedure is not None:
             text = model_text = render_procedure(procedure)
+            say(ctx, text)
+        elif shape == "fault" and (symptom := symptom_checks(ctx.retriever, ctx.sources, ctx.question)) is not None:
+            # "P-101 is cavitating, what do I check": the guide's section for the symptom, quoted
+            text = model_text = (f"{reading}\n\n" if reading else "") + render_checks(
+                *symptom, ", ".join(detect_assets(ctx.original)) or "this symptom")
+            added = [symptom[0]]
             say(ctx, text)
         elif shape == "information" and PERMISSION.search(ctx.original) and \
                 (rule := rule_answer(ctx.sources, ctx.question)) is not None:  # allowed or required: the rule, quoted
@@ -219,7 +226,8 @@ class MaintenanceAgent:
                                                     check_stated=prompt is INFORMATION and not records,
                                                     lead=render_named_row(named) + "\n\n" if named else "")
                 text = (records + "\n\n" + model_text.strip()).strip()
-        deterministic = bool(rows) or figures is not None or procedure is not None or judged_only or quote is not None
+        deterministic = bool(rows) or figures is not None or procedure is not None or judged_only or quote is not None \
+            or symptom is not None
         if deterministic:  # "whats E-208 mean? and has that one come up before": the row answers the first part only
             seen = dataclasses.replace(ctx, sources=sorted({c.marker: c for c in [*ctx.sources, *added]}.values(),
                                                            key=lambda c: c.marker))  # with the guide and jobs quoted
@@ -270,11 +278,8 @@ class MaintenanceAgent:
         text, added = "", []
         guide = guide_checks(ctx.retriever, ctx.sources, code)
         if guide is not None:
-            cite, found = guide
-            heading = (cite.section or "").split(">")[-1].strip()
-            text += (f"\n\n**Checks in the guide for {code}** ({cite.title}, {heading}) [{cite.marker}]:\n" +
-                     "\n".join(found))
-            added.append(cite)
+            text += "\n\n" + render_checks(*guide, code)
+            added.append(guide[0])
         records = [] if ASKS_PAST.search(ctx.original) else code_records(ctx.retriever, [*ctx.sources, *added], code)
         shown = [r for r in (sheet_row(c) for c in records) if r is not None]
         if shown:

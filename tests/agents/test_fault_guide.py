@@ -25,8 +25,9 @@ class _Retriever:
         self.chunks = list(chunks)
 
     def search(self, query: str, k: int = 8, filters=None):
-        allowed = (filters or {}).get("doc_type")
-        return [Hit(chunk=c, score=1.0) for c in self.chunks if not allowed or c.doc_type in allowed][:k]
+        allowed, doc = (filters or {}).get("doc_type"), (filters or {}).get("doc_id")
+        return [Hit(chunk=c, score=1.0) for c in self.chunks
+                if (not allowed or c.doc_type in allowed) and (not doc or c.doc_id == doc)][:k]
 
 
 def test_the_guide_section_headed_by_the_code_gives_its_numbered_checks():
@@ -45,3 +46,28 @@ def test_the_latest_jobs_naming_the_code_come_newest_first():
     found = code_records(_Retriever(OLD, OTHER, NEW, GUIDE), [], "E-106")
     assert [c.chunk_id for c in found] == ["mh#35", "mh#20"] and [c.marker for c in found] == [1, 2]
     assert code_records(_Retriever(OTHER), [], "E-106") == []
+
+
+def test_a_symptom_named_without_a_code_gets_the_section_its_heading_names_for_the_asked_asset():
+    from copilot.agents.fault_guide import symptom_checks
+
+    def section(i: str, doc: str, heading: str, text: str) -> Chunk:
+        return Chunk(id=i, doc_id=doc, title=doc, doc_type="troubleshooting", section=f"Symptoms table > {heading}",
+                     text=text)
+
+    steps = "1. Read wet-well level LT-100.\n2. Check the intake screen."
+    cav = section("p#cav", "TG-PUMP-001", "Cavitation", steps)
+    trips = section("p#trip", "TG-PUMP-001", "Trips on low flow (E-202) or high discharge pressure (E-203)",
+                    "1. Walk the line.\n2. Compare FT-101.")
+    scope = Chunk(id="p#scope", doc_id="TG-PUMP-001", title="Pumps", doc_type="troubleshooting", section="Scope",
+                  text="Pumps P-101 and P-102.")
+    q = "p-101 is cavitating, gravel noise and the discharge pressure is jumping around. what do i check"
+    cite, checks = symptom_checks(_Retriever(trips, cav, scope), [], q)
+    assert cite.chunk_id == "p#cav" and checks[0] == "1. Read wet-well level LT-100."  # the whole heading is named
+    seal = section("p#seal", "TG-PUMP-001", "Seal leaking (E-205)", steps)
+    leak = section("g#leak", "TG-GBX-001", "Oil leak or low level (E-237)", "1. Check the breather.\n2. Check the level.")
+    gbx = Chunk(id="g#scope", doc_id="TG-GBX-001", title="Gearboxes", doc_type="troubleshooting", section="Scope",
+                text="GB-401 drives CV-401.")
+    cite, _ = symptom_checks(_Retriever(seal, leak, scope, gbx), [], "GB-401 leaking oil from the output seal")
+    assert cite.chunk_id == "g#leak"  # the pump's "Seal leaking" is not about GB-401
+    assert symptom_checks(_Retriever(trips, scope), [], "P-101 is making a funny smell") is None

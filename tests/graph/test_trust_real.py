@@ -130,3 +130,9 @@ def test_a_two_part_ranking_over_the_history_is_computed_part_by_part(kb):
     answer = kb.ask("going through the wo history - which asset has had the most work orders and which one has the "
                     "most downtime hours overall?")
     assert "| P-101 | 11 |" in answer.text and "| P-101 | 103.5 |" in answer.text, answer.text
+
+
+def test_a_symptom_without_a_code_gets_its_guide_section(kb):
+    answer = kb.ask("p-101 is cavitating, gravel noise and the discharge pressure is jumping around. what do i check")
+    assert "**Checks in the guide for P-101**" in answer.text and "Cavitation" in answer.text, answer.text
+    assert "LT-100" in answer.text and "E-202" not in answer.text.split("**Safety")[0]
