@@ -11,6 +11,7 @@ between two rows quotes none.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ from copilot.agents.lookup import TABLE_LINE
 from copilot.types import Citation
 
 _SEPARATOR = set("|-: ")
+MIN_WEIGHT = 0.5  # the row's own words must be rare enough among the shown sources to name it
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,7 @@ class NamedRow:
     source: Citation
     header: list[str]
     cells: list[str]
-    score: tuple[int, int, int]  # row words, column words, words of its source's title, section and header
+    score: tuple[float, int, int]  # rarity of its own row words, column words, words of its title, section, header
 
 
 def _tables(text: str) -> list[tuple[list[str], list[list[str]]]]:
@@ -54,6 +56,12 @@ def _tables(text: str) -> list[tuple[list[str], list[list[str]]]]:
     return out
 
 
+def _is_raci(rows: list[list[str]]) -> bool:
+    """A responsibility matrix (cells R, A, C, I): read by :mod:`copilot.agents.raci`, not quoted here."""
+    cells = [c for r in rows for c in r[1:] if c]
+    return bool(cells) and sum(c.strip().upper() in ("R", "A", "C", "I", "A/R", "R/A") for c in cells) >= 0.6 * len(cells)
+
+
 def named_row(sources: list[Citation], question: str) -> NamedRow | None:
     """The one table row the question names by a distinctive word of its first cell and by a column (see module)."""
     asked = content_terms(question)
@@ -61,9 +69,14 @@ def named_row(sources: list[Citation], question: str) -> NamedRow | None:
     # ("Consequence at Northbridge")
     proper = {w.lower() for w in re.findall(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z]+\b", question)}
     found: list[NamedRow] = []
+    held = [content_terms(c.text) for c in sources]
+
+    def weight(words: set[str]) -> float:  # a word few sources hold names a row better ("psi" against "model")
+        return round(sum(math.log((1 + len(held)) / (1 + sum(w in h for h in held))) for w in words), 3)
+
     for c in sources:
         for header, rows in _tables(c.text):
-            if len(header) < 2 or len(rows) < 2:
+            if len(header) < 2 or len(rows) < 2 or _is_raci(rows):
                 continue
             # a short code first ("| D | Data | ... |"): the row is named by its second cell too
             coded = all(len(r[0]) <= 3 for r in rows if r) and len(header) > 2
@@ -81,7 +94,8 @@ def named_row(sources: list[Citation], question: str) -> NamedRow | None:
                 own = shared_terms(asked, first)
                 others = set().union(*(f for j, f in enumerate(firsts) if j != i))
                 if own - others and len(cells) == len(header):
-                    found.append(NamedRow(c, header, cells, (len(own), len(named_columns), context)))
+                    found.append(NamedRow(c, header, cells, (weight(own - others), len(named_columns), context)))
+    found = [r for r in found if r.score[0] >= MIN_WEIGHT]
     if not found:
         return None
     best = max(r.score for r in found)

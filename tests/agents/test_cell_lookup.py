@@ -36,3 +36,10 @@ def test_no_row_without_a_named_column_a_distinctive_word_or_with_a_tie():
     twin = Citation(marker=4, chunk_id="t", doc_id="PB-099", title="Other", text=(
         "| Signal | Watch level | Action level |\n|---|---|---|\n| PSI on any feature | 0.2 | 0.4 |\n| Bias | 1 | 2 |"))
     assert named_row([MLOPS, twin], "PSI watch level?") is None  # two rows, two answers
+
+
+def test_a_responsibility_matrix_is_left_to_the_raci_reader():
+    raci = Citation(marker=5, chunk_id="r", doc_id="PB-008", title="Roles and RACI", text=(
+        "| Activity | Sponsor | Model owner | AIRB |\n|---|---|---|---|\n| EU AI Act triage and governance review | I | R | A |\n"
+        "| Monitoring and drift response | I | A | C |"))
+    assert named_row([raci], "where in the governance review is the model's off switch tested?") is None
