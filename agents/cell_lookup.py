@@ -21,7 +21,7 @@ from copilot.agents.lookup import TABLE_LINE
 from copilot.types import Citation
 
 _SEPARATOR = set("|-: ")
-MIN_WEIGHT = 0.5  # the row's own words must be rare enough among the shown sources to name it
+MIN_WEIGHT = 0.2  # the row's own words must not be in (nearly) every shown source
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ def test_the_row_named_by_a_word_of_its_first_cell_and_a_column_is_quoted():
 
 
 def test_a_coded_row_is_named_by_its_second_cell_and_the_source_breaks_ties():
-    row = named_row([INTAKE, DIMS], "what is the weight of the data dimension in the ORI")
+    row = named_row([INTAKE, DIMS, MLOPS], "what is the weight of the data dimension in the ORI")
     assert row is not None and row.source.doc_id == "PB-002" and row.cells[-1] == "20%"
 
 
