@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from copilot.agents.answerability import content_terms, shared_terms
 from copilot.agents.citations import MARKER
 from copilot.agents.figures import FIGURE_CLAUSE, Figure, FigurePool, asset_clauses, extract, logical_lines
-from copilot.agents.row_binding import cell_grids, other_rows_word, wrong_list_item, wrong_row
+from copilot.agents.row_binding import cell_grids, other_rows_word, wrong_column, wrong_list_item, wrong_row
 from copilot.identifiers import asset_tag_candidates, identifiers
 from copilot.types import Citation, WithheldClaim
 
@@ -149,7 +149,8 @@ class ClaimChecker:
         holding = [n for n, p in self.pools.items() if p.supports(fig)]
         plain = MARKER.sub("", sentence)
         return bool(holding) and all(wrong_row(plain, fig, self.sources[n].text) or
-                                     wrong_list_item(plain, fig, self.sources[n].text) for n in holding)
+                                     wrong_list_item(plain, fig, self.sources[n].text) or
+                                     wrong_column(plain, fig, self.sources[n].text) for n in holding)
 
 
 def _family(tag: str) -> str:

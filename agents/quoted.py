@@ -7,6 +7,7 @@ from copilot.agents.base import AgentContext, AgentResult, grounded_messages, sa
 from copilot.agents.cell_lookup import named_row, render_named_row
 from copilot.agents.figure_lists import named_set, render_figure_list
 from copilot.agents.raci import raci_row, render_raci
+from copilot.agents.reading_check import reading_answer
 from copilot.agents.timeline import dated_row, render_dated_row
 
 
@@ -30,9 +31,11 @@ def quoted_answer(ctx: AgentContext) -> AgentResult | None:
 
 
 def model_answer(ctx: AgentContext, instructions: str) -> AgentResult:
-    """The model's answer, after the table row the question names by row and column words, quoted
-    (:mod:`copilot.agents.cell_lookup`) once the check that the sources state the answer has passed."""
-    row = named_row(ctx.sources, ctx.original)
-    lead = render_named_row(row) + "\n\n" if row is not None else ""
+    """The model's answer, after a stated reading placed in its limit row ("PSI 0.27": the action level,
+    :mod:`copilot.agents.reading_check`) or else the table row the question names by row and column words
+    (:mod:`copilot.agents.cell_lookup`), quoted once the check that the sources state the answer has passed."""
+    reading = reading_answer(ctx.sources, ctx.original)
+    row = named_row(ctx.sources, ctx.original) if reading is None else None
+    lead = f"{reading}\n\n" if reading else render_named_row(row) + "\n\n" if row is not None else ""
     raw, timings = stream_answer(ctx, grounded_messages(instructions, ctx), check_stated=True, lead=lead)
     return AgentResult(text=raw.strip(), model_text=raw, timings=timings, model_called=True)

@@ -33,6 +33,10 @@ READING = re.compile(rf"(?<![\w.-])(?P<n>{NUM})\s*(?P<unit>{UNIT})", re.I)
 GAS_READING = re.compile(rf"\b(?P<gas>o2|oxygen|lel|h2s|co|cl2|chlorine)\s*(?:[:=]|at|is|of|reads?)?\s*(?P<n>{NUM})"
                          rf"(?!\s*(?:{UNIT}))", re.I)
 GAS_UNIT = {"o2": "%", "oxygen": "%", "lel": "% LEL"}  # the toxic gases in ppm
+# an index read by its acronym, no unit: "PSI 0.27", "PSI of 0.12" (its unit is the acronym)
+INDEX_READING = re.compile(r"\b(?P<index>[A-Z]{2,5})\s*(?:of|=|:|at|is|was|reads?)?\s*(?P<n>\d*\.\d+|\d+)(?![\w.%/-])")
+# a column of a threshold table: "| Signal | Watch level | Action level |"
+LEVEL_COLUMN = re.compile(r"\b(?:level|threshold|limit|alarm|trip|warning|action)\b", re.I)
 # a ratio has no unit: "selected at 0.75 times the rate of", "a selection-rate ratio of 0.75"
 RATIO_READING = re.compile(rf"(?<![\w.-])(?P<n>{NUM})\s*(?:times|x)\s+(?:the\s+)?(?:\w+\s+)?rate\b|"
                            rf"\bratio\s+(?:is\s+|of\s+|at\s+|=\s*)?(?P<m>{NUM})", re.I)
@@ -52,7 +56,8 @@ ACTING = re.compile(r"\b(?:alarm|warning|trip|action|stop|investigate|do not|nev
 # the question asks for a judgement of the reading, not for the limit itself
 ASKS_JUDGEMENT = re.compile(r"\b(?:ok(?:ay)?|fine|safe|normal|acceptable|good|bad|within|in spec|in range|too "
                             r"(?:high|low)|worry\w*|concern\w*|pass|allowed|alright|how close|close to|high|low|"
-                            r"enter|go in|start|run|energi[sz]e|what now|what do i do)\b|\?\s*$", re.I)
+                            r"enter|go in|start|run|energi[sz]e|what now|what do (?:i|we) do|supposed to do|"
+                            r"what (?:should|must) (?:i|we) do)\b|\?\s*$", re.I)
 
 _JUDGING = {"ok", "okay", "fine", "safe", "normal", "acceptable", "good", "bad", "within", "high", "low", "close"}
 
@@ -145,7 +150,7 @@ def _table_rows(c: Citation) -> list[LimitRow]:
         if i + 1 < len(lines) and set(lines[i + 1].strip()) <= set("|-: ") and lines[i + 1].strip():
             header = cells
             continue
-        bands: list[Band] = []
+        bands: list[Band] = list(_level_bands(cells, header))
         reference = None
         for j, cell in enumerate(cells[1:], start=1):
             column = header[j] if j < len(header) else ""
@@ -158,6 +163,20 @@ def _table_rows(c: Citation) -> list[LimitRow]:
         if bands:
             out.append(LimitRow(c, cells[0], header, cells, bands, _words(" ".join(header + cells))))
     return out
+
+
+def _level_bands(cells: list[str], header: list[str]) -> list[Band]:
+    """"| Population Stability Index (PSI) ... | 0.10 | 0.25 |" under "Watch level | Action level": from each column's
+    figure up, in the unit of the acronym the row names (PSI); the last column reached is the one that applies."""
+    acronym = re.search(r"\(([A-Z]{2,5})\)|\b([A-Z]{2,5})\b", cells[0]) if cells else None
+    if acronym is None or len(header) != len(cells):
+        return []
+    unit = acronym.group(1) or acronym.group(2)
+    out = []
+    for cell, column in zip(cells[1:], header[1:], strict=True):
+        if LEVEL_COLUMN.search(column) and re.fullmatch(rf"\s*({NUM})\s*", cell):
+            out.append(Band(_number(cell), None, False, False, unit, f"{column}: {cell.strip()}", False))
+    return out if len(out) >= 2 and all(a.low < b.low for a, b in zip(out, out[1:], strict=False)) else []
 
 
 def _prose_items(text: str) -> list[str]:
@@ -211,6 +230,8 @@ def stated_readings(question: str) -> list[Stated]:
     found += [(m.start(), _number(m["n"]), GAS_UNIT.get(m["gas"].lower(), "ppm"), m)
               for m in GAS_READING.finditer(question)]
     found += [(m.start(), _number(m["n"] or m["m"]), "ratio", m) for m in RATIO_READING.finditer(question)]
+    found += [(m.start(), _number(m["n"]), m["index"].upper(), m) for m in INDEX_READING.finditer(question)
+              if not LOOSE_IDENTIFIER.fullmatch(m.group(0).replace(" ", ""))]  # "PSI 0.27", not a tag
     out = []
     for _start, value, unit, m in sorted(found, key=lambda f: f[0]):
         part = next(p for p in re.finditer(r"(?:[^,;?!.]|\.(?=\d))+", question)
@@ -242,6 +263,8 @@ def _verdict(value: float, said: str, bands: list[Band]) -> tuple[str, tuple[obj
     accepted = [b for b in bands if b.accepting]
     actions = [b for b in bands if not b.accepting]
     inside = [b for b in actions if b.holds(value)]
+    open_up = [b for b in inside if b.high is None and b.low is not None]  # "> 500 ppm", "Action level: 0.25"
+    inside = [b for b in inside if b not in open_up] + ([max(open_up, key=lambda b: b.low)] if open_up else [])
     ahead = [b for b in actions if b.low is not None and value < b.low]  # the next alarm or trip not reached yet
     parts = []
     ok = any(b.holds(value) for b in accepted) if accepted else None

@@ -103,6 +103,46 @@ def wrong_row(sentence: str, figure: Figure, text: str) -> bool:
     return found
 
 
+def _headed_rows(text: str) -> list[tuple[list[str], list[str]]]:
+    """(header cells, row cells) for each body row of each Markdown table in ``text``."""
+    out: list[tuple[list[str], list[str]]] = []
+    header: list[str] | None = None
+    for line in normalise_dashes(text).splitlines():
+        if not TABLE_LINE.match(line):
+            header = header if line.strip() == GAP else None
+            continue
+        if _SEPARATOR.match(line):
+            continue
+        if header is None:
+            header = table_cells(line)
+        else:
+            out.append((header, table_cells(line)))
+    return out
+
+
+def wrong_column(sentence: str, figure: Figure, text: str) -> bool:
+    """The sentence's clause gives ``figure`` for a column it names by the column's own words ("the watch level ...
+    is 0.25"), while every table cell holding the figure is in another column (0.25 is the Action level's) of a row
+    whose columns are told apart by those words."""
+    prose = "\n".join(line for line in normalise_dashes(text).splitlines() if not TABLE_LINE.match(line))
+    if FigurePool.of([prose]).supports(figure):
+        return False  # the prose around the table gives it too
+    clause = next((c for c in _CLAUSE.split(sentence) if FigurePool.of([c]).supports(figure)), sentence)
+    words = content_terms(clause)
+    verdicts = []
+    for header, cells in _headed_rows(text):
+        if len(header) != len(cells):
+            continue
+        own = [content_terms(h) for h in header]
+        # a column's own words: those of its header no other header of the table has
+        named = [j for j, terms in enumerate(own) if j and (terms - set().union(*(o for k, o in enumerate(own) if k != j)))
+                 & words]
+        holding = [j for j, cell in enumerate(cells) if j and FigurePool.of([cell]).supports(figure)]
+        if holding and named:
+            verdicts.append(not set(holding) & set(named))
+    return bool(verdicts) and all(verdicts)
+
+
 _PLAIN_CELLS = frozenset("yes no none n/a na all any other total - tbd".split())
 
 

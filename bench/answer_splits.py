@@ -3,7 +3,7 @@
 Usage: python bench/answer_splits.py P.json [P2.json ...]
 Prints, per report and split: answerable items, mean essential-fact recall (exact and, when run, entailment),
 unanswerable items abstained, answerable items abstained, answers with a figure no shown source holds, and the
-median time to first token.
+median time to first token over all answers and over the model-written ones (those with an LLM first-token timing).
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ def summary(path: str) -> dict[str, dict[str, object]]:
         entail = [r["essential_fact_recall_entailment"] for r in answerable
                   if r.get("essential_fact_recall_entailment") is not None]
         ttft = [r["ttft_s"] for r in rows if r.get("ttft_s") is not None]
+        model = [r["ttft_s"] for r in rows if r.get("ttft_s") is not None and
+                 "llm_first_token" in (r.get("service_timings") or {})]
         out[split] = {
             "answerable": len(answerable),
             "essential_exact": round(statistics.mean(exact), 3) if exact else None,
@@ -35,6 +37,8 @@ def summary(path: str) -> dict[str, dict[str, object]]:
             "abstained_answerable": sum(bool(r.get("abstained")) for r in answerable),
             "unsourced_figure_answers": sum(bool(r.get("has_unsourced_figure")) for r in rows),
             "ttft_median_s": round(statistics.median(ttft), 2) if ttft else None,
+            "model_written": len(model),
+            "ttft_model_median_s": round(statistics.median(model), 2) if model else None,
         }
     return out
 

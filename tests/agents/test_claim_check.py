@@ -249,3 +249,12 @@ def test_a_marker_where_the_answer_belongs_is_withheld():
     checker = ClaimChecker([guide])
     assert checker.check("The NIST AI RMF function that covers tracking incidents after deployment is [1].") is None
     assert checker.check("Incident tracking after deployment is covered by MANAGE [1].") is not None
+
+
+def test_a_figure_from_another_column_than_the_one_named_is_withheld():
+    levels = cite(1, "| Signal | Watch level | Action level |\n|---|---|---|\n| PSI on any top-10 feature | 0.10 | 0.25 |",
+                  doc_id="PB-005", title="MLOps")
+    checker = ClaimChecker([levels], "PSI 0.27, what do we do?")
+    assert checker.check("The watch level for the PSI signal is 0.25 [1].") is None
+    assert checker.check("The action level for the PSI signal is 0.25 [1].") is not None
+    assert checker.check("PSI has a watch level of 0.10 and an action level of 0.25 [1].") is not None

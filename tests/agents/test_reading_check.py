@@ -116,3 +116,14 @@ def test_a_selection_rate_ratio_is_placed_against_the_four_fifths_rule():
     q = "In the bias test, part-time staff get selected at {} times the rate of full-timers. Is that acceptable?"
     assert 'is in the band "Selection-rate ratio below 0.8' in reading_answer([review], q.format("0.75"))
     assert reading_answer([review], q.format("0.85")) is None  # no band holds it and none is accepted: no verdict
+
+
+def test_an_index_read_by_its_acronym_is_placed_in_the_threshold_tables_levels():
+    mlops = Citation(marker=1, chunk_id="p", doc_id="PB-005", title="MLOps", text=(
+        "| Signal | Watch level | Action level |\n|---|---|---|\n"
+        "| Population Stability Index (PSI) on any top-10 feature, 7-day window vs training | 0.10 | 0.25 |"))
+    q = "monitoring flagged PSI {} on one of the top-10 features of the soft sensor. what are we supposed to do"
+    assert '**PSI 0.27** is in the band "Action level: 0.25" (' in reading_answer([mlops], q.format("0.27"))
+    assert 'in the band "Watch level: 0.10", not yet at "Action level: 0.25"' in reading_answer([mlops], q.format("0.12"))
+    assert reading_answer([mlops], q.format("0.05")) is None  # below every level: the model answers
+    assert [r.unit for r in stated_readings("P-101 E-204 and GB401 at 3 bar, PSI of 0.2")] == ["bar", "PSI"]
