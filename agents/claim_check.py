@@ -136,12 +136,13 @@ class ClaimChecker:
         holders = [(c, line) for c, line, pool in self.lines if pool.supports(fig)]
         if self.in_rows.supports(fig) or any("|" in line or _FIELD.match(line) for _c, line in holders):
             return False  # a table row or a record holds it: the row binding judges those
-        # what the question asks about, as the sentence names it ("the casing bolts" of "the torque on the impeller
-        # nut and on the casing bolts"): a passage holding the figure for another object ("coupling spacer ... bolts
-        # at 55 N·m") shares a word with the sentence but not the asked object
-        asked = shared_terms(words, self.question_terms) if len(shared_terms(words, self.question_terms)) >= 3 else words
+        # the asked object the figure is given for, in the question's words just before the figure ("the casing
+        # bolts is 55 N·m" of "the torque on the impeller nut and on the casing bolts"): a passage holding the figure
+        # for another object ("coupling spacer ... bolts at 55 N·m") shares a word, but not half of those
+        before = clause[:clause.find(fig.raw)] if fig.raw and fig.raw in clause else clause
+        asked = shared_terms(content_terms(" ".join(before.split()[-OBJECT_WORDS:])) - tag_parts, self.question_terms)
         return bool(holders) and not any(
-            shared_terms(words, held) and 2 * len(shared_terms(asked, held)) >= len(asked)
+            shared_terms(words, held) and (len(asked) < 2 or 2 * len(shared_terms(asked, held)) >= len(asked))
             for held in (content_terms(f"{c.title} {c.section} {line}") for c, line in holders))
 
     def _misread(self, sentence: str, fig: Figure) -> bool:
@@ -165,6 +166,7 @@ PLACEHOLDER = re.compile(r"\[(?:date|number|name|value|amount|figure|time|year|i
                          r"expired|issued|published)\s+(?:on|by|at|in|for)\s+\[\d+\](?=\s*(?:and\b|[.,;]|$))|"
                          # a marker standing where the answer belongs: "the function that covers incident tracking is [4]."
                          r"\b(?:is|are|was|were|be|called|named)\s+\[\d+(?:,\s*\d+)*\](?=\s*(?:[.;]|$))", re.I)
+OBJECT_WORDS = 6  # the words before a figure that name what it is given for
 _TOPIC_CLAUSE = re.compile(r"[;]\s+|,\s+(?:and|but|while)\s+|\s+(?:and then|whereas)\s+")
 _FIELD = re.compile(r"^\s*[a-z][a-z0-9_ ]{0,40}:\s")  # "quantity: 18 L", a record's field
 _UNIT_WORDS = frozenset("mm m s min minute minutes h hour hours day days week weeks month months year years bar kw nm "
