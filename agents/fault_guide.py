@@ -55,6 +55,9 @@ def guide_checks(retriever: Any, sources: list[Citation], code: str) -> tuple[Ci
 
 # words of a symptom heading that say nothing about the symptom itself
 _PLAIN = frozenset(stems("high low or and the on when to of in a is"))
+# words of a heading that name equipment or a part, not what is wrong with it
+_EQUIPMENT = frozenset(stems("belt belts pump pumps motor motors gearbox bearing bearings seal press ram idler idlers "
+                             "pulley chute filter valve fan cooler compressor conveyor splice guard drive"))
 
 
 def _covers(retriever: Any, doc_id: str, tags: list[str]) -> bool:
@@ -80,7 +83,8 @@ def symptom_checks(retriever: Any, sources: list[Citation], question: str) -> tu
         shared = {w for w in words if w in asked or any(min(len(a), len(w)) >= 4 and (a.startswith(w) or w.startswith(a))
                                                        for a in asked)}  # "leaking" names "leak"
         checks = steps(h.chunk.text, STEP)
-        if shared and 2 * len(shared) >= len(words) and len(checks) >= 2:
+        # "Belt slip" is not named by "belt" alone (the equipment, not the symptom)
+        if shared - _EQUIPMENT and 2 * len(shared) >= len(words) and len(checks) >= 2:
             found.append(((len(shared) / len(words), len(shared)), h.chunk, checks))
     if not found:
         return None

@@ -198,10 +198,12 @@ class MaintenanceAgent:
         elif procedure is not None:
             text = model_text = render_procedure(procedure)
             say(ctx, text)
-        elif shape == "fault" and (symptom := symptom_checks(ctx.retriever, ctx.sources, ctx.question)) is not None:
-            # "P-101 is cavitating, what do I check": the guide's section for the symptom, quoted
-            text = model_text = (f"{reading}\n\n" if reading else "") + render_checks(
-                *symptom, ", ".join(detect_assets(ctx.original)) or "this symptom")
+        elif shape == "fault" and (symptom := (
+                guide_checks(ctx.retriever, ctx.sources, fault_codes(ctx.original)[0]) if fault_codes(ctx.original)
+                else symptom_checks(ctx.retriever, ctx.sources, ctx.question))) is not None:
+            # "P-101 is cavitating, what do I check", or a code whose row is not shown: the guide's section, quoted
+            subject = (fault_codes(ctx.original) or detect_assets(ctx.original) or ["this symptom"])[0]
+            text = model_text = (f"{reading}\n\n" if reading else "") + render_checks(*symptom, subject)
             added = [symptom[0]]
             say(ctx, text)
         elif shape == "information" and PERMISSION.search(ctx.original) and \

@@ -11,6 +11,7 @@ unit, or two rows sharing as many words with different bands: None (the model an
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -23,7 +24,8 @@ from copilot.types import Citation, Hit
 # unit as written -> canonical unit ("% LEL" is its own unit: 5 % LEL is not 5 % oxygen)
 _UNITS = [(r"drops?\s*(?:/|a|per)\s*min(?:ute)?\b", "drops/min"), (r"%\s*LEL\b|%\s*of the lower explosive limit", "% LEL"), (r"%|percent\b", "%"), (r"ppm\b", "ppm"),
           (r"M\s?Ω|M\s?ohms?\b|megs?\b|meg\s?ohms?\b|megohms?\b", "MΩ"), (r"mm/s\b", "mm/s"),
-          (r"°\s?C\b|deg(?:rees?)?(?:\s?C\b)?|degc\b|celsius\b", "°C"), (r"bar\s?\(?g\)?|barg?\b", "bar"),
+          (r"°\s?C\b|deg(?:rees?)?(?:\s?C\b)?|degc\b|celsius\b", "°C"),
+          (r"percentage points?\b|pp\b", "pp"), (r"min(?:utes?|s)?\b", "min"), (r"h(?:ours?|rs?)?\b", "h"), (r"bar\s?\(?g\)?|barg?\b", "bar"),
           (r"L/min\b|lpm\b", "L/min"), (r"m³/h\b|m3/h\b", "m³/h"), (r"mg/m³|mg/m3", "mg/m³"), (r"ms\b", "ms"),
           (r"mm\b", "mm"), (r"V\b(?! ?DC)", "V")]
 UNIT = "|".join(f"(?:{pattern})" for pattern, _ in _UNITS)
@@ -50,15 +52,18 @@ BOUND = re.compile(rf"(?P<op>{_AT_MOST}|{_BELOW}|{_AT_LEAST}|{_ABOVE}|must (?:be
 RATIO_BOUND = re.compile(rf"\bratio\b.{{0,40}}?(?P<op>{_AT_MOST}|{_BELOW}|{_AT_LEAST}|{_ABOVE})\s*(?P<n>{NUM})(?!\s*(?:{UNIT}))",
                          re.I)
 # a column (or clause) naming the band the plant accepts, against one naming an action or an alarm
-REQUIRES = re.compile(r"\b(?:must|only (?:when|if)|allowed|accept(?:ed|able)|within|never|do not|stop)\b", re.I)
+REQUIRES = re.compile(r"\b(?:must|only (?:when|if)|allowed|accept(?:ed|able)|within|never|do not|stop|at least|at most|"
+                      r"no (?:more|less|fewer) than)\b", re.I)
 ACTING = re.compile(r"\b(?:alarm|warning|trip|action|stop|investigate|do not|never|change|replace|overhaul|caution|"
-                    r"find|repair|derate|critical|finding|fail)\w*", re.I)
+                    r"find|repair|derate|critical|finding|fail|trigger)\w*", re.I)
 # the question asks for a judgement of the reading, not for the limit itself
 ASKS_JUDGEMENT = re.compile(r"\b(?:ok(?:ay)?|fine|safe|normal|acceptable|good|bad|within|in spec|in range|too "
                             r"(?:high|low)|worry\w*|concern\w*|pass|allowed|alright|how close|close to|high|low|"
                             r"enter|go in|start|run|energi[sz]e|what now|what do (?:i|we) do|supposed to do|"
                             r"what (?:should|must) (?:i|we) do)\b|\?\s*$", re.I)
 
+TIME_UNITS = ("min", "h")
+REVISIONS = re.compile(r"\b(?:rev(?:ision)?|approved by|changed?)\b", re.I)  # a document's revision history table
 _JUDGING = {"ok", "okay", "fine", "safe", "normal", "acceptable", "good", "bad", "within", "high", "low", "close"}
 
 
@@ -150,6 +155,8 @@ def _table_rows(c: Citation) -> list[LimitRow]:
         if i + 1 < len(lines) and set(lines[i + 1].strip()) <= set("|-: ") and lines[i + 1].strip():
             header = cells
             continue
+        if REVISIONS.search(" ".join(header)):
+            continue  # "Fire watch extended from 30 to 60 minutes": a change made, not a limit
         bands: list[Band] = list(_level_bands(cells, header))
         reference = None
         for j, cell in enumerate(cells[1:], start=1):
@@ -203,8 +210,8 @@ def _sentence_rows(c: Citation) -> list[LimitRow]:
             found = [b for clause in _clauses(sentence) if (b := _clause_band(
                 clause, bool(ACTING.search(sentence)) and not REQUIRES.search(clause), None)) is not None
                 and (BOUND.search(clause) or RANGE.search(clause))]
-            if found:
-                bands += found
+            if found:  # shown with their whole sentence ("... and for at least 60 minutes after it ends.")
+                bands += [dataclasses.replace(b, clause=sentence.strip()) for b in found]
                 said.append(sentence.strip())
         if bands:
             out.append(LimitRow(c, " ".join(said), [], [" ".join(said)], bands, _words(item)))
@@ -301,6 +308,8 @@ def reading_answer(sources: list[Citation], question: str) -> str | None:
                  row) for row in rows if any(b.unit == unit for b in row.bands)]
         if not fits or max(score for score, _ in fits)[:2] == (0, 0) and len(fits) > 1:
             return None  # no row for the unit, or none of several is about the asked thing
+        if unit in TIME_UNITS and max(score for score, _ in fits)[0] == 0:
+            return None  # "a 10 min job": a duration says what it is about in its own words ("30 min fire watch")
         best = max(score for score, _ in fits)
         verdicts = [(_verdict(value, said, _bands_for(row, unit, asked)), row) for score, row in fits if score == best]
         if len({signature for (_text, signature), _row in verdicts}) > 1 or not verdicts[0][0][0]:

@@ -14,7 +14,8 @@ from copilot.identifiers import fault_codes, identifiers
 
 PROCEDURE = re.compile(
     r"\bhow (?:do|should|can|must|would) (?:i|we|you|one)\b(?! (?:know|tell))|\bhow to\b|\bprocedure\b|\bsteps?\b"
-    r"|\bwhat (?:is|are) the (?:[\w-]+ ){0,2}(?:steps|sequence)\b|\bin what order\b|\bwalk me through\b", re.I)
+    r"|\bwhat (?:is|are) the (?:[\w-]+ ){0,2}(?:steps|sequence)\b|\bin what order\b|\bwalk me through\b"
+    r"|\bwhat(?:'s| is|s)? the (?:actual |proper |right |correct |official )?(?:process|procedure|way to)\b", re.I)
 # a situation, then "what now?" (no fault, no symptom): the procedure for that situation
 WHAT_NOW = re.compile(r"\bwhat (?:now|do (?:i|we) do(?: now)?)\s*\??\s*$", re.I)
 SYMPTOM = re.compile(

@@ -71,3 +71,12 @@ def test_a_symptom_named_without_a_code_gets_the_section_its_heading_names_for_t
     cite, _ = symptom_checks(_Retriever(seal, leak, scope, gbx), [], "GB-401 leaking oil from the output seal")
     assert cite.chunk_id == "g#leak"  # the pump's "Seal leaking" is not about GB-401
     assert symptom_checks(_Retriever(trips, scope), [], "P-101 is making a funny smell") is None
+
+
+def test_equipment_words_alone_do_not_name_a_symptom():
+    from copilot.agents.fault_guide import symptom_checks
+
+    slip = Chunk(id="c#slip", doc_id="TG-CONV-001", title="Conveyors", doc_type="troubleshooting",
+                 section="Symptoms table > Belt slip (E-233)", text="1. Check tension.\n2. Check lagging.")
+    assert symptom_checks(_Retriever(slip), [], "the belt on CV-401 is running hot, what do i check") is None
+    assert symptom_checks(_Retriever(slip), [], "belt slipping on the drive pulley, what do i check") is not None

@@ -127,3 +127,13 @@ def test_an_index_read_by_its_acronym_is_placed_in_the_threshold_tables_levels()
     assert 'in the band "Watch level: 0.10", not yet at "Action level: 0.25"' in reading_answer([mlops], q.format("0.12"))
     assert reading_answer([mlops], q.format("0.05")) is None  # below every level: the model answers
     assert [r.unit for r in stated_readings("P-101 E-204 and GB401 at 3 bar, PSI of 0.2")] == ["bar", "PSI"]
+
+
+def test_a_duration_is_judged_against_a_limit_about_the_same_thing_and_never_a_revision_entry():
+    hot = Citation(marker=1, chunk_id="h", doc_id="SOP-HW-001", title="Hot Work Permit", text=(
+        "5.2 The fire watch stays at the work for the whole time hot work is going on, and for at least 60 minutes "
+        "after it ends.\n\n| Rev | Date | Description | Approved by |\n|---|---|---|---|\n"
+        "| C | 2022-02-14 | Fire watch extended from 30 to 60 minutes after work ends | HSE Manager |"))
+    text = reading_answer([hot], "nfpa says 30 min fire watch after, so we're fine with 30 right?")
+    assert 'is outside the accepted "5.2 The fire watch stays' in text and "Rev" not in text
+    assert reading_answer([hot], "quick grind, a 10 min job, do i really need a permit?") is None  # not about the watch
