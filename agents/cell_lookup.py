@@ -16,11 +16,9 @@ import re
 from dataclasses import dataclass
 
 from copilot.agents.answerability import content_terms, shared_terms
-from copilot.agents.context_focus import table_cells
-from copilot.agents.lookup import TABLE_LINE
+from copilot.agents.lookup import markdown_tables
 from copilot.types import Citation
 
-_SEPARATOR = set("|-: ")
 MIN_WEIGHT = 0.2  # the row's own words must not be in (nearly) every shown source
 
 
@@ -30,30 +28,6 @@ class NamedRow:
     header: list[str]
     cells: list[str]
     score: tuple[float, int, int]  # rarity of its own row words, column words, words of its title, section, header
-
-
-def _tables(text: str) -> list[tuple[list[str], list[list[str]]]]:
-    """Each Markdown table of ``text``: its header cells and body rows ("..." lines left by trimming skipped)."""
-    out: list[tuple[list[str], list[list[str]]]] = []
-    header: list[str] | None = None
-    rows: list[list[str]] = []
-    for line in text.splitlines():
-        if line.strip() in ("...", "…") and header is not None:
-            continue
-        if not TABLE_LINE.match(line):
-            if header is not None:
-                out.append((header, rows))
-            header, rows = None, []
-            continue
-        if set(line.strip()) <= _SEPARATOR:
-            continue
-        if header is None:
-            header = table_cells(line)
-        else:
-            rows.append(table_cells(line))
-    if header is not None:
-        out.append((header, rows))
-    return out
 
 
 def _is_raci(rows: list[list[str]]) -> bool:
@@ -75,7 +49,7 @@ def named_row(sources: list[Citation], question: str) -> NamedRow | None:
         return round(sum(math.log((1 + len(held)) / (1 + sum(w in h for h in held))) for w in words), 3)
 
     for c in sources:
-        for header, rows in _tables(c.text):
+        for header, rows in markdown_tables(c.text):
             if len(header) < 2 or len(rows) < 2 or _is_raci(rows):
                 continue
             # a short code first ("| D | Data | ... |"): the row is named by its second cell too

@@ -18,6 +18,27 @@ from copilot.types import Citation, Hit
 
 TABLE_LINE = re.compile(r"^\s*\|.*\|\s*$")
 _SEPARATOR = re.compile(r"^\s*\|[\s:|-]+\|\s*$")
+
+
+def markdown_tables(text: str) -> list[tuple[list[str], list[list[str]]]]:
+    """Each Markdown table of ``text`` as (header cells, body rows' cells); rows on both sides of a ``...`` left by
+    context focus belong to the same table."""
+    out: list[tuple[list[str], list[list[str]]]] = []
+    header: list[str] | None = None
+    rows: list[list[str]] = []
+    for line in [*normalise_dashes(text).splitlines(), ""]:
+        if not TABLE_LINE.match(line):
+            if header is not None and line.strip() != GAP:
+                out.append((header, rows))
+                header, rows = None, []
+            continue
+        if _SEPARATOR.match(line):
+            continue
+        if header is None:
+            header = table_cells(line)
+        else:
+            rows.append(table_cells(line))
+    return out
 _FIELD = re.compile(r"^([A-Za-z][\w /()%.-]{0,60}):\s?(.*)$")
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from copilot.agents.answerability import content_terms, shared_terms
 from copilot.agents.context_focus import GAP, table_cells
 from copilot.agents.figures import Figure, FigurePool, extract
-from copilot.agents.lookup import _SEPARATOR, TABLE_LINE
+from copilot.agents.lookup import _SEPARATOR, TABLE_LINE, markdown_tables
 from copilot.identifiers import normalise_dashes
 
 # the other row must share this many of the sentence's words, and this many more than the figure's own row
@@ -103,23 +103,6 @@ def wrong_row(sentence: str, figure: Figure, text: str) -> bool:
     return found
 
 
-def _headed_rows(text: str) -> list[tuple[list[str], list[str]]]:
-    """(header cells, row cells) for each body row of each Markdown table in ``text``."""
-    out: list[tuple[list[str], list[str]]] = []
-    header: list[str] | None = None
-    for line in normalise_dashes(text).splitlines():
-        if not TABLE_LINE.match(line):
-            header = header if line.strip() == GAP else None
-            continue
-        if _SEPARATOR.match(line):
-            continue
-        if header is None:
-            header = table_cells(line)
-        else:
-            out.append((header, table_cells(line)))
-    return out
-
-
 def wrong_column(sentence: str, figure: Figure, text: str) -> bool:
     """The sentence's clause gives ``figure`` for a column it names by the column's own words ("the watch level ...
     is 0.25"), while every table cell holding the figure is in another column (0.25 is the Action level's) of a row
@@ -130,7 +113,7 @@ def wrong_column(sentence: str, figure: Figure, text: str) -> bool:
     clause = next((c for c in _CLAUSE.split(sentence) if FigurePool.of([c]).supports(figure)), sentence)
     words = content_terms(clause)
     verdicts = []
-    for header, cells in _headed_rows(text):
+    for header, cells in ((h, r) for h, rows in markdown_tables(text) for r in rows):
         if len(header) != len(cells):
             continue
         own = [content_terms(h) for h in header]
