@@ -9,6 +9,7 @@ from typing import Any
 
 from copilot.agents.base import AgentContext, AgentResult, AgentSpec, say
 from copilot.agents.gate_outcome import gate_outcome
+from copilot.agents.intake_check import intake_answer
 from copilot.agents.ori_check import ori_answer
 from copilot.agents.prompts.readiness import BATCH, INSTRUCTIONS, QUESTIONS, RUBRICS, SCORE_HEAD, SCORE_TAIL
 from copilot.agents.prompts.shared import shared_messages
@@ -57,9 +58,9 @@ class ReadinessAgent:
             say(ctx, "Let's assess your AI readiness across six dimensions. I will ask a few questions at a "
                      "time (or paste a description of your situation and I will score it in one go).\n\n")
             return self._ask(ctx, {"active": True, "asked": 0, "answers": []}, prefix_said=True)
-        # decided by a rule of the shown sources: the ORI of stated scores, a gate outcome, stated minimums
+        # decided by a rule of the shown sources: the ORI of stated scores, a gate outcome, an intake outcome, minimums
         ruled = (ori_answer(ctx.sources, ctx.original) or gate_outcome(ctx.sources, ctx.original)
-                 or threshold_answer(ctx.sources, ctx.original))
+                 or intake_answer(ctx.sources, ctx.original) or threshold_answer(ctx.sources, ctx.original))
         if ruled is not None:
             say(ctx, ruled)
             return AgentResult(text=ruled, model_text=ruled)

@@ -136,3 +136,9 @@ def test_a_symptom_without_a_code_gets_its_guide_section(kb):
     answer = kb.ask("p-101 is cavitating, gravel noise and the discharge pressure is jumping around. what do i check")
     assert "**Checks in the guide for P-101**" in answer.text and "Cavitation" in answer.text, answer.text
     assert "LT-100" in answer.text and "E-202" not in answer.text.split("**Safety")[0]
+
+
+def test_an_intake_idea_with_no_data_does_not_go_to_charter_whatever_its_total(kb):
+    answer = kb.ask("intake scoring for an idea came out: value 5, data availability 1, feasibility 5, workflow fit 5, "
+                    "reuse 5. priority score looks great - does it go forward to charter?")
+    assert "**Does not go to charter**" in answer.text and "data-capture action" in answer.text, answer.text
