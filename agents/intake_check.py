@@ -49,13 +49,16 @@ def _stated(question: str, criteria: list[str]) -> dict[str, float]:
     return out
 
 
-def _override(sources: list[Citation], scores: dict[str, float]) -> tuple[Citation, str] | None:
+STOP = re.compile(r"[^.\n]*\b(?P<criterion>[a-z]+ [a-z]+) score of (?P<n>[1-5]) cannot\b[^.\n]*\.", re.I)
+
+
+def _override(sources: list[Citation], question: str) -> tuple[Citation, str] | None:
     """The sentence that stops an idea for one criterion's score ("Any idea with a data availability score of 1
-    cannot go to charter regardless of its total; ..."), when the stated score is that one."""
+    cannot go to charter regardless of its total; ..."), when the question states that score for that criterion."""
     for c in sources:
-        for name, value in scores.items():
-            m = re.search(rf"[^.\n]*\b{re.escape(name)} score of {value:g} cannot\b[^.\n]*\.", c.text, re.I)
-            if m:
+        for m in STOP.finditer(c.text):
+            name = m["criterion"].lower()
+            if _stated(question, [name]).get(name) == float(m["n"]):
                 return c, m.group(0).strip()
     return None
 
@@ -81,15 +84,13 @@ def intake_answer(sources: list[Citation], question: str) -> str | None:
     if not ASKS.search(question):
         return None
     found = _weights(sources)
-    if found is None:
-        return None
-    matrix, weights = found
+    stop = _override(sources, question)
+    matrix, weights = found if found is not None else (None, {})
     scores = _stated(question, list(weights))
-    stop = _override(sources, scores)
-    if len(scores) < len(weights) and stop is None:
-        return None  # not every criterion is stated and none stops it: the model answers
+    if not (weights and len(scores) == len(weights)) and stop is None:
+        return None  # no weights or not every criterion stated, and nothing stops it: the model answers
     text = ""
-    if len(scores) == len(weights):
+    if matrix is not None and len(scores) == len(weights):
         score = round(sum(weights[k] * v for k, v in scores.items()), 2)
         terms = " + ".join(f"{weights[k]:.2f} x {v:g}" for k, v in scores.items())
         text = f"**Priority score {score:g}**: the weighted sum of your scores with the intake weights, {terms} [{matrix.marker}].\n\n"
