@@ -36,7 +36,6 @@ _FILLER = re.compile(r"^(?:the|a|an|our|my|this|that|those|these)\s+", re.I)
 # "the casing bolts on p101 when it goes back together": the thing ends where a clause about the job begins
 _CLAUSE = re.compile(r"\s+(?:when|after|before|during|while|if|once|because|so that|as part of|for the (?:job|seal job|"
                      r"overhaul|rebuild))\b.*$", re.I)
-MAX_PER_THING = 1
 
 
 @dataclass(frozen=True)
