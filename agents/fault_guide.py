@@ -14,6 +14,7 @@ from typing import Any
 
 from copilot.agents.lookup import is_event_record, sheet_fields
 from copilot.agents.procedures import STEP, stems, steps
+from copilot.agents.safety import without_instructions
 from copilot.identifiers import FAULT_CODE, asset_tag_candidates
 from copilot.types import Citation
 
@@ -41,13 +42,15 @@ def _numbered(sources: list[Citation], chunk: Any) -> Citation:
     """The shown source holding ``chunk`` (its marker kept, its text made whole), else a new numbered source."""
     shown = next((c for c in sources if c.chunk_id == chunk.id), None)
     marker = shown.marker if shown is not None else max((c.marker for c in sources), default=0) + 1
-    return Citation.from_chunk(marker, chunk)
+    cite = Citation.from_chunk(marker, chunk)
+    cite.text = without_instructions(cite.text)  # quoted verbatim: an injected line never is
+    return cite
 
 
 def guide_checks(retriever: Any, sources: list[Citation], code: str) -> tuple[Citation, list[str]] | None:
     """The guide passage whose heading names ``code``, with its numbered steps; None without one."""
     for h in _search(retriever, f"{code} troubleshooting checks", CANDIDATES, {"doc_type": list(GUIDE_TYPES)}):
-        found = steps(h.chunk.text, STEP)
+        found = steps(without_instructions(h.chunk.text), STEP)
         if _names(h.chunk.section, code) and len(found) >= 2:
             return _numbered(sources, h.chunk), found
     return None
@@ -82,7 +85,7 @@ def symptom_checks(retriever: Any, sources: list[Citation], question: str) -> tu
         words = stems(re.sub(r"\([^)]*\)", " ", heading)) - _PLAIN
         shared = {w for w in words if w in asked or any(min(len(a), len(w)) >= 4 and (a.startswith(w) or w.startswith(a))
                                                        for a in asked)}  # "leaking" names "leak"
-        checks = steps(h.chunk.text, STEP)
+        checks = steps(without_instructions(h.chunk.text), STEP)
         # "Belt slip" is not named by "belt" alone (the equipment, not the symptom)
         if shared - _EQUIPMENT and 2 * len(shared) >= len(words) and len(checks) >= 2:
             found.append(((len(shared) / len(words), len(shared)), h.chunk, checks))

@@ -18,7 +18,7 @@ from copilot.agents.citations import build_sources
 from copilot.agents.coverage import check_coverage
 from copilot.agents.jargon import expand_jargon
 from copilot.agents.safe_way import rule_sources, safe_way
-from copilot.agents.safety import check_request
+from copilot.agents.safety import check_request, without_instructions
 from copilot.graph.contract import Event, EventType, Progress, RouteInfo, Sources, TablePlan, Token
 from copilot.graph.finalize import finalize_answer
 from copilot.graph.retrieve import (
@@ -135,7 +135,9 @@ def _agent_context(state: CopilotState, runtime: Runtime[RunContext], sources: l
     deps = runtime.context.deps
     return AgentContext(
         settings=deps.settings, llm=deps.llm, question=state.get("search_query") or state["question"],
-        original=state["question"], thread_id=runtime.context.thread_id, sources=sources,
+        original=state["question"], thread_id=runtime.context.thread_id,
+        # what the agent reads and may quote verbatim: instruction-like lines left out
+        sources=[c.model_copy(update={"text": without_instructions(c.text)}) for c in sources],
         history=state.get("messages", [])[:-1], agent_state=agent_state, retriever=deps.retriever,
         emit=emit, cancel=runtime.context.cancel,
     )
