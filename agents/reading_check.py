@@ -36,7 +36,8 @@ GAS_READING = re.compile(rf"\b(?P<gas>o2|oxygen|lel|h2s|co|cl2|chlorine)\s*(?:[:
                          rf"(?!\s*(?:{UNIT}))", re.I)
 GAS_UNIT = {"o2": "%", "oxygen": "%", "lel": "% LEL"}  # the toxic gases in ppm
 # an index read by its acronym, no unit: "PSI 0.27", "PSI of 0.12" (its unit is the acronym)
-INDEX_READING = re.compile(r"\b(?P<index>[A-Z]{2,5})\s*(?:of|=|:|at|is|was|reads?)?\s*(?P<n>\d*\.\d+|\d+)(?![\w.%/-])")
+INDEX_READING = re.compile(rf"\b(?P<index>[A-Z]{{2,5}})\b(?!-\d)(?:\s*(?:of|=|:|at|is|was|reads?)?|[^.?!]{{0,60}}?\b(?:is|at|"
+                           rf"of|reads?|was|came (?:back|out) at)\b)\s*(?P<n>\d*\.\d+|\d+)(?![\w.%/-])(?!\s*(?i:{UNIT}))")
 # a column of a threshold table: "| Signal | Watch level | Action level |"
 LEVEL_COLUMN = re.compile(r"\b(?:level|threshold|limit|alarm|trip|warning|action)\b", re.I)
 # a ratio has no unit: "selected at 0.75 times the rate of", "a selection-rate ratio of 0.75"
@@ -237,8 +238,7 @@ def stated_readings(question: str) -> list[Stated]:
     found += [(m.start(), _number(m["n"]), GAS_UNIT.get(m["gas"].lower(), "ppm"), m)
               for m in GAS_READING.finditer(question)]
     found += [(m.start(), _number(m["n"] or m["m"]), "ratio", m) for m in RATIO_READING.finditer(question)]
-    found += [(m.start(), _number(m["n"]), m["index"].upper(), m) for m in INDEX_READING.finditer(question)
-              if not LOOSE_IDENTIFIER.fullmatch(m.group(0).replace(" ", ""))]  # "PSI 0.27", not a tag
+    found += [(m.start(), _number(m["n"]), m["index"].upper(), m) for m in INDEX_READING.finditer(question)]
     out = []
     for _start, value, unit, m in sorted(found, key=lambda f: f[0]):
         part = next(p for p in re.finditer(r"(?:[^,;?!.]|\.(?=\d))+", question)

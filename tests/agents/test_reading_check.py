@@ -127,6 +127,8 @@ def test_an_index_read_by_its_acronym_is_placed_in_the_threshold_tables_levels()
     assert 'in the band "Watch level: 0.10", not yet at "Action level: 0.25"' in reading_answer([mlops], q.format("0.12"))
     assert reading_answer([mlops], q.format("0.05")) is None  # below every level: the model answers
     assert [r.unit for r in stated_readings("P-101 E-204 and GB401 at 3 bar, PSI of 0.2")] == ["bar", "PSI"]
+    assert [r.value for r in stated_readings("PSI on a top-10 feature of the soft sensor is 0.14, what now?")] == [0.14]
+    assert stated_readings("VFD-102 is at 3") == []  # a tag, not an index
 
 
 def test_a_duration_is_judged_against_a_limit_about_the_same_thing_and_never_a_revision_entry():
