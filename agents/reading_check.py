@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from copilot.agents.answerability import content_terms, shared_terms
@@ -332,15 +333,16 @@ def limit_queries(question: str) -> list[tuple[str, str]]:
     return [(r.unit, f"{' '.join(sorted(r.near))} {r.unit} limit acceptable") for r in stated_readings(question)]
 
 
-def pin_limit_rows(sources: list[Citation], found: list[tuple[str, list[Hit]]], question: str) -> list[Citation]:
-    """For each (unit, hits) of :func:`limit_queries` whose unit no shown source gives a limit for: the first hit
-    stating a band in that unit and sharing a word with the question takes the last source's place."""
+def pin_limit_rows(sources: list[Citation], search: Callable[[str], list[Hit]], question: str) -> list[Citation]:
+    """For each reading of :func:`limit_queries` whose unit no shown source gives a limit for, its query is searched
+    (only then: most questions show their limit row already) and the first hit stating a band in that unit and
+    sharing a word with the question takes the last source's place."""
     asked = _asked_terms(question)
     slot = len(sources) - 1
-    for unit, hits in found:
+    for unit, query in limit_queries(question):
         if slot < 1 or any(b.unit == unit for row in limit_rows(sources) for b in row.bands):
             continue
-        for h in hits:
+        for h in search(query):
             cite = Citation.from_chunk(sources[slot].marker, h.chunk)
             if any(b.unit == unit for row in limit_rows([cite]) for b in row.bands if shared_terms(asked, row.words)):
                 sources = [*sources[:slot], cite, *sources[slot + 1:]]

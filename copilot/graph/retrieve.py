@@ -15,7 +15,7 @@ from copilot.agents.jargon import jargon_notes
 from copilot.agents.lookup import pin_named_rows, pin_rows, rows_in
 from copilot.agents.procedures import pin_procedure
 from copilot.agents.prompts.shared import shared_messages
-from copilot.agents.reading_check import limit_queries, pin_limit_rows
+from copilot.agents.reading_check import pin_limit_rows
 from copilot.agents.routing_signals import is_followup
 from copilot.agents.safe_way import CANDIDATES as SAFE_WAY_CANDIDATES
 from copilot.agents.safe_way import FILTERS as SAFE_WAY_FILTERS
@@ -178,9 +178,8 @@ def pin_exact(deps: Deps, query: str, question: str, hits: list[Hit], sources: l
         sources = pin_procedure(sources, with_sections(("sop",)), question)
     if ASKS_SET.search(question):
         sources = pin_named_set(sources, with_sections(None), question)
-    queries = limit_queries(question)
-    if queries and deps.retriever is not None:  # "dripping 4 drops a minute, is that acceptable"
-        sources = pin_limit_rows(sources, [(unit, deps.retriever.search(q, k=8)) for unit, q in queries], question)
+    if deps.retriever is not None:  # "dripping 4 drops a minute, is that acceptable": the limit the search missed
+        sources = pin_limit_rows(sources, lambda q: deps.retriever.search(q, k=8), question)
     if asked_figure(question) is not None:  # "the torque on the impeller nut and on the casing bolts"
         found = [h for doc in leading_documents(hits, FIGURE_DOC_TYPES) for h in with_sections(None, doc)]
         sources = pin_asked_figure(sources, list({h.chunk.id: h for h in [*hits, *found]}.values()), question)

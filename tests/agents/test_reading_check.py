@@ -101,10 +101,17 @@ def test_a_limit_the_search_missed_is_pinned_by_the_readings_own_words():
     run_in = Chunk(id="seal#8", doc_id="SOP-SEAL-001", title="Seal", section="8. Return to service",
                    text="8.5 Leakage: up to 5 drops/min is acceptable during the first 2 hours of run-in.")
     shown = [MOTOR, CSE]
-    pinned = pin_limit_rows(shown, [(unit, [Hit(chunk=run_in, score=1.0)])], q)
-    assert [c.chunk_id for c in pinned] == ["m", "seal#8"] and pinned[1].marker == CSE.marker
+    searched: list[str] = []
+
+    def search(query: str) -> list[Hit]:
+        searched.append(query)
+        return [Hit(chunk=run_in, score=1.0)]
+
+    pinned = pin_limit_rows(shown, search, q)
+    assert [c.chunk_id for c in pinned] == ["m", "seal#8"] and pinned[1].marker == CSE.marker and searched == [query]
     assert "within the accepted" in reading_answer(pinned, q)
-    assert pin_limit_rows(shown, [("mm/s", [Hit(chunk=run_in, score=1.0)])], q) == shown  # the motor row gives mm/s
+    searched.clear()
+    assert pin_limit_rows(shown, search, "M-102 IR 80 MOhm ok?") == shown and searched == []  # the motor row is shown
     assert limit_queries("what is the leakage limit after a seal change?") == []
 
 
