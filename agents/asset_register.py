@@ -39,10 +39,10 @@ def _kind(text: str) -> str:
     return _SYNONYMS.get(word, word)
 
 
-def _register_rows(retriever: Any, query: str) -> list[tuple[str, str, str]]:
+def _register_rows(retriever: Any, query: str, k: int = 10, filters: dict | None = None) -> list[tuple[str, str, str]]:
     """(tag, description, type) of the asset-register rows the search returns for ``query``."""
     out = []
-    for hit in retriever.search(query, k=10):
+    for hit in retriever.search(query, k=k, filters=filters):
         chunk = hit.chunk
         if chunk.row is None or not REGISTER.search(f"{chunk.doc_id} {chunk.title}"):
             continue
@@ -99,3 +99,59 @@ def annotated_parts(query: str) -> list[str]:
 def strip_part_notes(query: str) -> str:
     """The query without the notes :func:`annotate_components` added."""
     return _NOTE.sub(" ", query).strip()
+
+
+# Equipment named by what it is, not by its tag: "the caustic pump", "the baler press and its power pack".
+EQUIPMENT_WORD = re.compile(r"\b((?:[a-z0-9]+[ -]){0,3}?)(pump|compressor|dryer|receiver|conveyor|gear ?box|press|"
+                            r"power (?:unit|pack)|hpu|crane|fan|transformer|generator|agitator|tank|motor)s?\b", re.I)
+_EQUIPMENT_SYNONYMS = {"power pack": "power unit", "hpu": "power unit", "gear box": "gearbox"}
+_NOT_QUALIFIERS = frozenset("a an the our my your this that its their his her on for of to at in and or with from "
+                            "new old same other spare whole main".split())
+
+
+def _words(text: str) -> set[str]:
+    return {w[:5] for w in re.findall(r"[a-z]{3,}", text.lower())}
+
+
+def named_equipment(retriever: Any, question: str) -> list[tuple[str, str]]:
+    """(words, tag) for each piece of equipment the question names by what it is, which one asset-register row
+    is: "the caustic pump" -> P-201 (the one pump described as caustic), "the baler press" -> HP-501 (the one
+    press). A noun right after another ("caustic pump motor") is the first one's part, left to
+    :func:`component_tags`. Empty without a register, or when the words fit several rows equally (the two air
+    compressors)."""
+    mentions = list(EQUIPMENT_WORD.finditer(question))
+    if retriever is None or not mentions:
+        return []
+    try:
+        registers = [d["doc_id"] for d in retriever.documents()
+                     if REGISTER.search(f"{d.get('doc_id', '')} {d.get('title', '')}")]
+        rows = _register_rows(retriever, question, k=500, filters={"doc_id": registers}) if registers else []
+    except Exception:  # noqa: BLE001 - resolving a name is a help, never a failure
+        return []
+    found: list[tuple[str, str]] = []
+    previous_end = -10
+    for m in mentions:
+        follows_noun = not question[previous_end:m.start()].strip() and not m.group(1).strip()
+        previous_end = m.end()
+        if follows_noun:
+            continue  # "pump motor": the pump's motor
+        noun = _EQUIPMENT_SYNONYMS.get(m.group(2).lower(), m.group(2).lower())
+        named = re.compile(rf"\b{noun}s?\b", re.I)  # a press, not a compressor
+        kind = [(tag, desc) for tag, desc, typ in rows
+                if named.search(desc.split(",")[0]) or named.search(typ.replace("_", " "))]
+        words = [w for w in re.split(r"[ -]", m.group(1).lower()) if w and w not in _NOT_QUALIFIERS]
+        qualifiers = _words(" ".join(words))
+        scored = [(len(qualifiers & _words(desc)), tag, desc) for tag, desc in kind]
+        best = max((n for n, _tag, _desc in scored), default=0)
+        fits = [(tag, desc) for n, tag, desc in scored if n == best]
+        if len(fits) == 1 and (best or not qualifiers or len(kind) == 1):
+            tag, desc = fits[0]
+            said = [w for w in words if _words(w) & _words(desc)]  # "caustic pump", not "pressure does press"
+            found.append((" ".join([*said, m.group(2).lower()]), tag))
+    return list(dict.fromkeys(found))
+
+
+def annotate_named(query: str, named: list[tuple[str, str]]) -> str:
+    """The search query with each resolved name written next to it: "... (the caustic pump is P-201)"."""
+    notes = " ".join(f"(the {words} is {tag})" for words, tag in named if tag not in query)
+    return f"{query} {notes}" if notes else query

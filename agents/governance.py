@@ -98,12 +98,14 @@ USE_CASE = re.compile(
     r"how (?:would|should|do|will) we class(?:ify)? (?:that|this|it)|(?:is (?:it|this|that) |are we )?(?:allowed|permitted|banned)|is (?:it|this|that) (?:legal|lawful)|"
     r"(?:is|be|are|count as|classed as|classified as) (?:an? |this |it |that )?(?:high|minimal|limited)[- ]risk|"
     r"(?:high|minimal|limited)[- ]risk(?=\s*\?)|"
-    r"risk (?:tier|class|level|category)|tier|can we (?:use|deploy|run|install))\b", re.I)
+    r"risk (?:tier|class|level|category)|(?:what|which) tier(?! did)|tier (?:is|would|does) (?:it|this|that)|"
+    r"can we (?:use|deploy|run|install))\b", re.I)
 
 
 # a question about a decision already taken ("on what date did the AIRB approve ..., and the record number"): the
 # records answer it, not a new classification
 ASKS_PAST_DECISION = re.compile(r"\b(?:on )?(?:what|which) (?:date|day|year)\b|\bwhen (?:did|was|were)\b|"
+                                r"\bdid (?:the )?(?:airb|board|review board|committee) (?:give|assign|decide|approve|class)|"
                                 r"\brecord (?:number|no\b|id\b)|\bwho (?:approved|signed|decided)\b", re.I)
 
 

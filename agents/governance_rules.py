@@ -162,7 +162,8 @@ META = (r"\b(?:what(?:'s| is)?|which) (?:is )?(?:the |its |our )?(?:eu )?(?:ai a
         r"\bunder the (?:eu )?ai act\b|\beu ai act\b|\bclassify (?:it|this|that)\b|\b(?:draft|record|prepare) (?:a |the )?decision record\b|"
         r"\bis (?:it|this|that) (?:high[- ]risk|prohibited|allowed)\b|\bwhat (?:obligations|controls) apply\b|\brisk tier\b|"
         r"\bwhat does the (?:eu )?ai act (?:require|need|say)\w*\b|\banything the (?:eu )?ai act needs(?: from us)?|"
-        r"\bany obligations?\b")
+        r"\bany obligations?\b|\b(?:do|would|will) (?:we|i|they) (?:need|have) (?:to (?:go|run) through )?(?:the )?(?:full )?"
+        r"(?:high[- ]risk|conformity|ai act) (?:process|assessment|route|treatment|obligations)(?: for (?:that|this|it))?")
 NEGATION = r"\b(?:not|no|never|without|nor|none|neither|dont|doesnt|didnt|wont|cant|cannot|isnt|arent)\b|n't\b"
 SAFETY_EXCEPTION = r"\b(?:fatigue|drows\w+|medical|microsleep|falling asleep)\b"
 

@@ -116,6 +116,10 @@ def triage(use_case: str, embedder: Embedder | None) -> Decision:
     if len(parts) > 1:
         parts.append(" ".join(parts))  # meaning that spans sentences
     sims, minimal = _similarities(parts, embedder)
+    if parts and embedder is not None:  # "alert when someone isn't wearing a hard hat, without identifying who":
+        # the whole description, negations kept, is what the minimal examples are compared with too
+        whole = re.sub(r"\s+", " ", re.sub(META, " ", use_case, flags=re.I)).strip()
+        minimal = np.maximum(minimal, _similarities([whole], embedder)[1][0])
     allowed = [not r.requires or bool(re.search(r.requires, low)) for r in RULES]
     sims = np.where(np.array(allowed)[None, :], sims, -1.0) if len(parts) else sims
     keyword: list[RuleMatch] = []

@@ -22,6 +22,7 @@ from copilot.agents.citations import MARKER
 from copilot.agents.fault_guide import code_records, guide_checks, render_checks, symptom_checks
 from copilot.agents.figure_lists import best_figure_list, render_figure_list
 from copilot.agents.figure_quote import figure_quote
+from copilot.agents.implied_code import STATES_EVENT, implied_codes_in
 from copilot.agents.lookup import Row, find_rows, reference_rows, reference_sources, render_rows
 from copilot.agents.past_records import (
     ASKS_PART,
@@ -171,6 +172,8 @@ class MaintenanceAgent:
         """Answer in the question's shape: rows for named codes and tags, steps for procedures, the model
         for diagnosis and information; the LOTO block for hands-on work; a work order when one makes sense."""
         shape = answer_shape(ctx.original) if answer_shape(ctx.original) != "information" else answer_shape(ctx.question)
+        if shape in ("information", "lookup") and implied_codes_in(ctx.question) and STATES_EVENT.search(ctx.original):
+            shape = "fault"  # "gb-401 oil temp 91, do i stop it": the alarm the reading raises (E-235) answers it
         reading = reading_answer(ctx.sources, ctx.original) if shape != "procedure" else None  # "IR 80 MOhm ok?"
         judged_only = reading is not None and shape in ("lookup", "information")  # the limit row is the answer
         # "the torque on the impeller nut and on the casing bolts": each thing's sentence, quoted

@@ -14,6 +14,7 @@ from copilot.agents.conflicts import find_conflicts, render_conflicts
 from copilot.agents.coverage import ACTION_REQUEST
 from copilot.agents.prompts.shared import PROMPT_VERSION
 from copilot.agents.safety import endorses_bypass
+from copilot.agents.source_statement import source_statement
 from copilot.graph.deps import Deps
 from copilot.graph.state import Draft
 from copilot.types import Answer, ApprovalRequest, Citation, WithheldClaim
@@ -66,6 +67,11 @@ def _check_claims(text: str, draft: Draft, sources: list[Citation], state: dict[
         central = False  # a request to act keeps its proposal; the unsupported sentences are already dropped
     partial = model_text.strip() != text.strip()  # a quoted row or rule block answers part of the question
     if not partial and (central or (withheld and not report.text.strip())):
+        stated = source_statement(withheld, sources, question)
+        if stated is not None:  # the figure the model mis-typed, as the sources write it
+            quote, source = stated
+            text = f"The documents state ({source.title or source.doc_id}): \"{quote}\" [{source.marker}]"
+            return text, text, withheld, False
         covered = "; ".join(dict.fromkeys(c.title for c in sources[:3]))
         text = (f"The documents I found do not state this, so I will not give a figure for it"
                 f"{f' (I searched: {covered})' if covered else ''}. Please check the records or ask {contact}.")

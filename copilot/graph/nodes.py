@@ -12,10 +12,11 @@ from typing import Any
 from langgraph.runtime import Runtime
 from pydantic import BaseModel
 
-from copilot.agents.asset_register import annotate_components, component_tags
+from copilot.agents.asset_register import annotate_components, annotate_named, component_tags, named_equipment
 from copilot.agents.base import AgentContext
 from copilot.agents.citations import build_sources
 from copilot.agents.coverage import check_coverage
+from copilot.agents.implied_code import annotate_codes, implied_codes
 from copilot.agents.jargon import expand_jargon
 from copilot.agents.safe_way import rule_sources, safe_way
 from copilot.agents.safety import check_request, without_instructions
@@ -96,6 +97,10 @@ def prepare_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str,
         # "the gear box on CV-401" names GB-401 for the tables, the search and the agent; "megger" is written
         # "insulation resistance test" by the documents
         parents = asset_tag_candidates(state["question"])
+        if not parents:  # "the caustic pump" is P-201
+            named = named_equipment(deps.retriever, state["question"])
+            query, parents = annotate_named(query, named), [tag for _words, tag in named]
+        query = annotate_codes(query, implied_codes(deps.retriever, state["question"], parents))  # "p101 vib 7.8"
         query = expand_jargon(annotate_components(query, component_tags(deps.retriever, state["question"], parents)))
     update: dict[str, Any] = {"search_query": query}
     if agent.uses_tables and not _escalated(state):

@@ -69,7 +69,7 @@ def test_price_question_the_sources_cannot_answer_is_declined_without_the_model(
 
 def test_withheld_sentence_is_counted_but_the_rest_is_shown(make):
     svc = make(FakeLLM(["The vibration alarm on P-101 is at 4.5 mm/s [1]. It draws 75 amps at full load [1]."]))
-    answer = svc.ask("P-101 vibration and noise, what should I check?", agent="maintenance")
+    answer = svc.ask("P-101 is noisy, what should I check?", agent="maintenance")  # no quantity: no implied alarm
     assert "4.5 mm/s" in answer.text and "amps" not in answer.text and not answer.abstained
     assert [w.figures for w in answer.withheld_claims] == [["75 amps"]]
 
@@ -83,6 +83,14 @@ def test_fault_code_answer_is_the_row_without_the_model(make):
     wo = answer.approval.payload
     assert wo["asset"] == "P-101" and wo["asset_in_register"] is True
     assert "Change over to P-102" in wo["steps"] and wo["sources"][0].startswith("PLC Alarm")
+
+
+def test_a_trip_with_a_reading_but_no_code_is_answered_from_the_alarm_row_it_raised(make):
+    llm = FakeLLM(["The pump tripped on high temperature [1]."])
+    answer = make(llm).ask("night shift, p101 tripped, vib was 7.8 mm/s on the outboard bearing. what now?",
+                           agent="maintenance")
+    assert answer.text.startswith("**E-204** - High vibration, alarm 4.5 mm/s RMS, trip 7.1 mm/s")
+    assert "E-206" not in answer.text and answer.timings.get("llm_total") is None
 
 
 def test_procedure_question_quotes_the_steps_and_proposes_nothing(make):

@@ -1,0 +1,82 @@
+"""What the sources do say when the model's figure was withheld: the sentence on the question's subject, quoted."""
+
+from __future__ import annotations
+
+from copilot.agents.source_statement import figure_unit, source_statement
+from copilot.types import Citation, WithheldClaim
+
+BASELINE = Citation(marker=1, chunk_id="b", doc_id="PB-006", title="Measuring the Value of Industrial AI",
+                    section="3. Baselines > 3.1 Rules", text=(
+                        "1. The baseline is measured before the model influences any decision.\n"
+                        "2. Minimum baseline period is 12 weeks of normal operation."))
+GATE = Citation(marker=2, chunk_id="g", doc_id="CL-002", title="Production-Readiness Gate (G4 Go-Live) Checklist",
+                section="Section 2: Model performance", text=(
+                    "| # | Item | Type |\n|---|---|---|\n"
+                    "| PR-05 | Shadow mode completed for at least 4 weeks (and at least two campaigns for batch units) "
+                    "with results documented | M |"))
+RELEASE = Citation(marker=3, chunk_id="r", doc_id="PB-005", title="MLOps, Model Monitoring, Retraining and Rollback",
+                   section="3. Release patterns", text=(
+                       "- **Canary**: replication to a new line or site starts on one asset for 2 weeks before the "
+                       "rest."))
+COMPRESSOR = Citation(marker=4, chunk_id="c", doc_id="TG-COMP-001", title="Screw compressors", section="Scope",
+                      text="Duty compressor C-301 with a 75 kW motor M-301; standby C-302 with a 75 kW motor.")
+WRONG = [WithheldClaim(sentence="The minimum shadow-mode period before go-live is 12 weeks.", figures=["12 weeks"])]
+
+
+def test_the_subject_decides_not_the_frame_words():
+    # "minimum ... period" is the baseline sentence's wording; the question is about shadow mode before go-live
+    quote, source = source_statement(WRONG, [BASELINE, GATE, RELEASE], "What is the minimum shadow-mode period "
+                                                                         "before go-live?")
+    assert source is GATE
+    assert quote.startswith("PR-05 | Shadow mode completed for at least 4 weeks") and "|---" not in quote
+
+
+def test_no_statement_in_the_withheld_unit_or_on_the_subject_keeps_the_abstention():
+    assert source_statement(WRONG, [BASELINE, RELEASE], "What is the minimum shadow-mode period before go-live?") \
+        is None
+    price = [WithheldClaim(sentence="C-301 cost $75,000.", figures=["$75,000"])]
+    assert source_statement(price, [COMPRESSOR], "What was the purchase price of compressor C-301?") is None
+    power = [WithheldClaim(sentence="C-303 has a 90 kW motor.", figures=["90 kW"])]
+    # a figure for another asset is not the asked asset's
+    assert source_statement(power, [COMPRESSOR], "What motor power does compressor C-303 have?") is None
+    assert source_statement([], [GATE], "What is the minimum shadow-mode period before go-live?") is None
+
+
+def test_figure_units():
+    assert figure_unit("12 weeks") == "week"
+    assert figure_unit("15 min") == "min"
+    assert figure_unit("75 kW") == "kw"
+    assert figure_unit("2019-03-01") is None
+    assert figure_unit("E-204") is None
+
+
+OVERSIGHT = Citation(marker=1, chunk_id="d", doc_id="CL-004", title="AI Governance Review Checklist",
+                     section="Part D: Human oversight", text=(
+                         "| Level | Name | Meaning |\n|---|---|---|\n"
+                         "| H2 | Human approval | A person approves each action |\n"
+                         "| H3 | Supervised autonomy | System acts within limits; a person can stop it |\n"
+                         "| # | Question |\n|---|---|\n"
+                         "| GR-D3 | Is there a stop or override function that works without the model service? |\n"
+                         "| GR-D4 | For H3, has HSE approved the operating envelope? H3 is not permitted on safety "
+                         "instrumented functions. |"))
+ROLLOUT = Citation(marker=2, chunk_id="p", doc_id="PB-005", title="MLOps", section="Release", text=(
+    "Shadow mode must not be skipped unless the AIRB approves an exception in writing."))
+
+
+def test_a_use_the_documents_forbid_is_answered_no_with_the_rule():
+    from copilot.agents.prohibition import forbidding_rule, render_forbidden
+
+    # "supervised autonomy" is H3 by the table above the rule: the rule is about what the question asks
+    found = forbidding_rule([ROLLOUT, OVERSIGHT], "Could we let a model run one of our safety instrumented "
+                                                  "functions on its own under supervised autonomy, if HSE signs it off?")
+    assert found is not None and found[1] is OVERSIGHT and "H3 is not permitted on safety instrumented" in found[0]
+    assert render_forbidden(*found).startswith("**No.**") and found[0] in render_forbidden(*found)
+
+
+def test_no_rule_quoted_for_other_questions_or_conditional_rules():
+    from copilot.agents.prohibition import forbidding_rule
+
+    assert forbidding_rule([OVERSIGHT], "Which oversight level is supervised autonomy on safety instrumented "
+                                        "functions?") is None  # not asked whether it may be done
+    assert forbidding_rule([ROLLOUT], "can we skip shadow mode?") is None  # allowed with an exception
+    assert forbidding_rule([OVERSIGHT], "can we store the model's training data in the cloud?") is None
