@@ -20,7 +20,8 @@ from copilot.retrieval.base import Filters
 from copilot.retrieval.embedder import Embedder, build_embedder
 from copilot.types import Citation
 
-RECORD_WORDS = re.compile(r"\b(decision record|record (?:the|this|a) decision|draft (?:a|the) record|classify|classification|"
+RECORD_WORDS = re.compile(r"\b((?:draft|write|record|prepare|create|make|raise|fill in|generate|need)\b[^?.]{0,30}"
+                          r"decision record|decision record for|record (?:the|this|a) decision|draft (?:a|the) record|classify|classification|"
                           r"risk tier|risk level|risk category|which tier|is (?:it|this) high[- ]risk|"
                           r"(?:eu )?ai act (?:tier|category|class\w*|risk)|(?:classed|classified) (?:under|by|in) (?:the )?"
                           r"(?:eu )?ai act|how (?:is|would|will|should) (?:that|this|it) (?:be )?class(?:ed|ified))\b", re.I)

@@ -3,8 +3,11 @@ a table enumerates."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from copilot.agents.base import AgentContext, AgentResult, grounded_messages, say, stream_answer
 from copilot.agents.cell_lookup import named_row, render_named_row
+from copilot.agents.entity_compare import compared
 from copilot.agents.figure_lists import named_set, render_figure_list
 from copilot.agents.prohibition import forbidding_rule, render_forbidden
 from copilot.agents.raci import raci_row, render_raci
@@ -14,23 +17,20 @@ from copilot.agents.timeline import dated_row, render_dated_row
 
 
 def quoted_answer(ctx: AgentContext) -> AgentResult | None:
-    """"Could we ...?" where a shown rule forbids it: "No" and the rule, quoted; "who is accountable for <activity>": that RACI row's letters, read; "list the five steps of ...": the table
-    that enumerates them, quoted; "when do the Annex III rules apply": the timeline row, read. None when none
-    applies (the model answers)."""
-    forbidden = forbidding_rule(ctx.sources, ctx.original)  # "could we let a model run a SIF on its own?"
-    raci = raci_row(ctx.sources, ctx.original) if forbidden is None else None
-    dated = dated_row(ctx.sources, ctx.original) if raci is None and forbidden is None else None
-    if forbidden is not None:
-        text = render_forbidden(*forbidden)
-    elif raci is not None:
-        text = render_raci(*raci, ctx.original)
-    elif dated is not None:
-        text = render_dated_row(*dated)
-    else:
-        listed = named_set(ctx.sources, ctx.original)
-        if listed is None:
-            return None
-        text = render_figure_list(listed)
+    """The first of these that applies, read from the sources with no model; None when none applies (the model
+    answers): "could we ...?" where a shown rule forbids it: "No" and the rule; "how does Riverside compare with
+    Halden Works": their columns and rows; "who is accountable for <activity>": that RACI row's letters; "when do
+    the Annex III rules apply": the timeline row; "list the five steps of ...": the table that enumerates them."""
+    readers: list[Callable[[], str | None]] = [
+        lambda: (render_forbidden(*found) if (found := forbidding_rule(ctx.sources, ctx.original)) else None),
+        lambda: compared(ctx.sources, ctx.original),
+        lambda: (render_raci(*raci, ctx.original) if (raci := raci_row(ctx.sources, ctx.original)) else None),
+        lambda: (render_dated_row(*dated) if (dated := dated_row(ctx.sources, ctx.original)) else None),
+        lambda: (render_figure_list(listed) if (listed := named_set(ctx.sources, ctx.original)) else None),
+    ]
+    text = next((t for read in readers if (t := read()) is not None), None)
+    if text is None:
+        return None
     say(ctx, text)
     return AgentResult(text=text, model_text=text)
 

@@ -1,0 +1,58 @@
+"""Two or more named sites (or teams, lines, plants) compared: their own columns and rows, quoted.
+
+"How does Riverside compare with Halden Works on AI readiness, and where is each of them on the roadmap?" The
+1.5B model answered "Riverside has a higher readiness level than Halden Works" (PB-002: ORI 2.2 against 2.7).
+A comparison is read, not written: every shown table that has a column for at least two of the names the
+question uses gets those columns quoted (with its first column, the row names), and every table with a row for
+at least two of them gets those rows quoted, each cited. No model writes the comparison, so no figure or
+"higher" can be wrong. A question that compares nothing, or names fewer than two of a table's columns or rows,
+is answered as before.
+"""
+
+from __future__ import annotations
+
+import re
+
+from copilot.agents.lookup import markdown_tables
+from copilot.types import Citation
+
+COMPARES = re.compile(r"\bcompar\w*|\bvs\.?(?!\w)|\bversus\b|\bdifference between\b|\b(?:which|who) is (?:further|ahead|"
+                      r"behind|better|worse)\b|\beach of (?:them|the)\b", re.I)
+
+
+def _plain(cell: str) -> str:
+    return re.sub(r"[*_`]", "", cell).strip()
+
+
+def _named(cell: str, question: str) -> bool:
+    """A cell that is a name (capitalised, not a number) the question uses as written."""
+    name = _plain(cell)
+    return len(name) > 2 and name[:1].isupper() and not re.search(r"\d", name) and \
+        re.search(rf"(?<!\w){re.escape(name)}(?!\w)", question) is not None
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def compared(sources: list[Citation], question: str) -> str | None:
+    """The columns and rows of the shown tables for the names the question compares (see the module docstring);
+    None when the question compares nothing or no table has two of its names."""
+    if not COMPARES.search(question):
+        return None
+    blocks: list[str] = []
+    for c in sources:
+        for header, rows in markdown_tables(c.text):
+            columns = [i for i, h in enumerate(header) if i > 0 and _named(h, question)]
+            named_rows = [r for r in rows if r and len(r) == len(header) and _named(r[0], question)]
+            if len(columns) >= 2:
+                keep = [0, *columns]
+                lines = [_row([header[i] for i in keep]), "|" + "---|" * len(keep),
+                         *(_row([r[i] for i in keep]) for r in rows if len(r) == len(header))]
+            elif len(named_rows) >= 2:
+                lines = [_row(header), "|" + "---|" * len(header), *(_row(r) for r in named_rows)]
+            else:
+                continue
+            title = " - ".join(filter(None, [c.title, c.section]))
+            blocks.append(f"**{title}** [{c.marker}]\n\n" + "\n".join(lines))
+    return "In the documents' own figures:\n\n" + "\n\n".join(dict.fromkeys(blocks)) if blocks else None

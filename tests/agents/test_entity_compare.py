@@ -1,0 +1,28 @@
+"""Named sites compared: their own columns and rows, quoted (no model)."""
+
+from __future__ import annotations
+
+from copilot.agents.entity_compare import compared
+from copilot.types import Citation
+
+BASELINE = Citation(marker=1, chunk_id="b", doc_id="PB-002", title="Readiness", section="5. Baseline", text=(
+    "| Dimension | Halden Works | Marlow Bay | Riverside | Group |\n|---|---|---|---|---|\n"
+    "| Data | 2.5 | 2.0 | 1.8 | 2.1 |\n| **ORI** | **2.7** | **2.3** | **2.2** | **2.4** |"))
+POSITION = Citation(marker=2, chunk_id="p", doc_id="PB-003", title="Roadmap", section="6. Current position", text=(
+    "| Site | Stage | Next milestone |\n|---|---|---|\n| Halden Works | Advance | Second use case |\n"
+    "| Marlow Bay | Align | Pilot to G3 |\n| Riverside | Assess | Gap register approval |"))
+QUESTION = "How does Riverside compare with Halden Works on AI readiness, and where is each of them on the roadmap?"
+
+
+def test_the_compared_names_columns_and_rows_are_quoted():
+    text = compared([BASELINE, POSITION], QUESTION)
+    assert text is not None
+    assert "| Dimension | Halden Works | Riverside |" in text and "| **ORI** | **2.7** | **2.2** |" in text
+    assert "Marlow Bay" not in text  # not asked about
+    assert "| Halden Works | Advance | Second use case |" in text and "| Riverside | Assess |" in text
+    assert "[1]" in text and "[2]" in text
+
+
+def test_nothing_compared_or_one_name_only_is_left_to_the_model():
+    assert compared([BASELINE, POSITION], "What is Riverside's data score?") is None
+    assert compared([BASELINE], "How does Riverside compare with the group target of 3.0?") is None
