@@ -17,6 +17,7 @@ from copilot.agents.base import AgentContext, AgentResult, say
 from copilot.agents.jargon import jargon_notes
 from copilot.agents.procedures import ITEM, stems, steps
 from copilot.agents.safety import sanitize_context
+from copilot.agents.shapes import split_asks
 from copilot.types import Citation, Hit
 
 HEADER = "\n\n**What the site procedures require instead:**\n"
@@ -80,13 +81,16 @@ def rule_answer(sources: list[Citation], question: str) -> str | None:
     model: given the hot work SOP's scope, the 1.5B model answered "No, you do not need a hot work permit", its
     next sentence listing grinding as hot work). ``question`` may carry the documents' words for slang
     ("cut it off (removal of an abandoned lock)"). None when no procedure step shares enough words with it."""
-    asked = stems(question)
     noted = stems(" ".join(jargon_notes(question)))  # the documents' words for the slang
     procedures = [c for c in sources if c.doc_id.upper().startswith("SOP")]
     if not procedures:
         return None
-    best = max(procedures, key=lambda c: len(asked & stems(f"{c.section} {c.text}")) + 3 * len(noted & stems(c.section)))
-    found = requirements([best], question, n=3)
+    found: list[tuple[str, int]] = []
+    parts = split_asks(question, yes_no=True)
+    for part in parts:  # "do i need a permit and how long does the fire watch stay after": each part's rules
+        asked = stems(part)
+        best = max(procedures, key=lambda c: len(asked & stems(f"{c.section} {c.text}")) + 3 * len(noted & stems(c.section)))
+        found += [f for f in requirements([best], part, n=3 if len(parts) == 1 else 2) if f not in found]
     if not found:
         return None
     return RULE_LEAD + "\n".join(f"- {step} [{marker}]" for step, marker in found)
