@@ -11,6 +11,7 @@ for a criterion's score ("... a <criterion> score of 1 cannot go to charter rega
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from copilot.agents.lookup import markdown_tables
 from copilot.types import Citation
@@ -33,6 +34,24 @@ def _weights(sources: list[Citation]) -> tuple[Citation, dict[str, float]] | Non
                 if len(weights) >= 3:
                     return c, weights
     return None
+
+
+# "value 5, data availability 1, feasibility 5": three or more criterion scores stated
+_SCORES = re.compile(r"(?:\b[a-z][a-z ]{2,30}?\s*(?:=|:|of|-)?\s*[1-5](?:\.\d)?\b[,;]?\s*(?:and\s+)?){3,}", re.I)
+
+
+def weights_source(retriever: Any, sources: list[Citation], question: str) -> Citation | None:
+    """The scoring matrix (Criterion and Weight table), searched when the question states criterion scores for an
+    intake outcome and no shown source holds it; numbered after the shown sources. None when shown or not found."""
+    if retriever is None or not ASKS.search(question) or not _SCORES.search(question) or _weights(sources):
+        return None
+    try:
+        hits = retriever.search("intake scoring matrix criterion weight priority score", k=6)
+    except Exception:  # noqa: BLE001 - the stop rule or the model still answers
+        return None
+    marker = max((c.marker for c in sources), default=0) + 1
+    found = [Citation.from_chunk(marker, h.chunk) for h in hits]
+    return next((c for c in found if _weights([c])), None)
 
 
 def _stated(question: str, criteria: list[str]) -> dict[str, float]:
@@ -90,14 +109,17 @@ def intake_answer(sources: list[Citation], question: str) -> str | None:
     if not (weights and len(scores) == len(weights)) and stop is None:
         return None  # no weights or not every criterion stated, and nothing stops it: the model answers
     text = ""
+    outcome = None
     if matrix is not None and len(scores) == len(weights):
         score = round(sum(weights[k] * v for k, v in scores.items()), 2)
         terms = " + ".join(f"{weights[k]:.2f} x {v:g}" for k, v in scores.items())
-        text = f"**Priority score {score:g}**: the weighted sum of your scores with the intake weights, {terms} [{matrix.marker}].\n\n"
+        shown = f"{score:.1f}" if round(score, 1) == score else f"{score:g}"  # "4.0", "3.05"
+        text = f"**Priority score {shown}**: the weighted sum of your scores with the intake weights, {terms} [{matrix.marker}].\n\n"
+        outcome = _outcome(sources, score)
     if stop is not None:
         c, sentence = stop
-        return f"{text}**Does not go to charter**, whatever the total: \"{sentence}\" [{c.marker}]"
-    outcome = _outcome(sources, score)
+        band = f"By the total alone: {outcome[2]} (priority score {outcome[1]}) [{outcome[0].marker}]. " if outcome else ""
+        return f"{text}{band}**Does not go to charter**, whatever the total: \"{sentence}\" [{c.marker}]"
     if outcome is None:
         return text.strip()
     c, band, result = outcome

@@ -9,7 +9,7 @@ from typing import Any
 
 from copilot.agents.base import AgentContext, AgentResult, AgentSpec, say
 from copilot.agents.gate_outcome import gate_outcome
-from copilot.agents.intake_check import intake_answer
+from copilot.agents.intake_check import intake_answer, weights_source
 from copilot.agents.ori_check import ori_answer
 from copilot.agents.prompts.readiness import BATCH, INSTRUCTIONS, QUESTIONS, RUBRICS, SCORE_HEAD, SCORE_TAIL
 from copilot.agents.prompts.shared import shared_messages
@@ -59,11 +59,14 @@ class ReadinessAgent:
                      "time (or paste a description of your situation and I will score it in one go).\n\n")
             return self._ask(ctx, {"active": True, "asked": 0, "answers": []}, prefix_said=True)
         # decided by a rule of the shown sources: the ORI of stated scores, a gate outcome, an intake outcome, minimums
+        matrix = weights_source(ctx.retriever, ctx.sources, ctx.original)  # the intake weights, when not shown
+        added = [matrix] if matrix is not None else []
         ruled = (ori_answer(ctx.sources, ctx.original) or gate_outcome(ctx.sources, ctx.original)
-                 or intake_answer(ctx.sources, ctx.original) or threshold_answer(ctx.sources, ctx.original))
+                 or intake_answer([*ctx.sources, *added], ctx.original) or threshold_answer(ctx.sources, ctx.original))
         if ruled is not None:
             say(ctx, ruled)
-            return AgentResult(text=ruled, model_text=ruled)
+            used = [c for c in added if f"[{c.marker}]" in ruled]
+            return AgentResult(text=ruled, model_text=ruled, added_sources=used)
         quoted = quoted_answer(ctx)
         if quoted is not None:
             return quoted

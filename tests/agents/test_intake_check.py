@@ -23,7 +23,8 @@ def test_the_weighted_score_and_its_outcome_are_computed_from_the_tables():
 def test_a_criterion_score_that_stops_the_idea_overrides_the_total():
     text = intake_answer([INTAKE], "intake came out: value 5, data availability 1, feasibility 5, workflow fit 5, reuse "
                                    "5. priority score looks great - does it go forward to charter?")
-    assert "**Priority score 4**" in text and "**Does not go to charter**" in text and "data-capture action" in text
+    assert "**Priority score 4.0**" in text and "**Does not go to charter**" in text and "data-capture action" in text
+    assert "By the total alone: Candidate for charter in the next portfolio review (priority score 3.5 or above)" in text
     text = intake_answer([INTAKE], "An idea scored 3.8 overall but got a 1 for data availability. Can it go to charter?")
     assert text.startswith("**Does not go to charter**")
 
@@ -32,3 +33,20 @@ def test_no_answer_without_the_scores_or_the_tables():
     assert intake_answer([INTAKE], "value 4 and feasibility 3, does it go to charter?") is None  # not every score
     assert intake_answer([INTAKE], "what does the portfolio review decide?") is None
     assert intake_answer([], "value 4, data availability 3, feasibility 3, workflow fit 4, reuse 2 - charter?") is None
+
+
+def test_the_weights_table_is_searched_when_the_question_states_scores_and_it_is_not_shown():
+    from copilot.agents.intake_check import weights_source
+    from copilot.types import Chunk, Hit
+
+    class Index:
+        def search(self, query, k=10, **_kw):
+            return [Hit(chunk=Chunk(id="pb10#3", doc_id="PB-010", title="Use-case intake", text=INTAKE.text), score=1.0)]
+
+    stop_only = Citation(marker=1, chunk_id="s", doc_id="PB-010", title="Use-case intake", text=INTAKE.text[-160:])
+    question = "value 5, data availability 1, feasibility 5, workflow fit 5, reuse 5. does it go to charter?"
+    matrix = weights_source(Index(), [stop_only], question)
+    assert matrix is not None and matrix.marker == 2
+    assert intake_answer([stop_only, matrix], question).startswith("**Priority score 4.0**")
+    assert weights_source(Index(), [INTAKE], question) is None  # shown already
+    assert weights_source(Index(), [stop_only], "what does the portfolio review decide?") is None

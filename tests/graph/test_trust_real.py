@@ -142,3 +142,32 @@ def test_an_intake_idea_with_no_data_does_not_go_to_charter_whatever_its_total(k
     answer = kb.ask("intake scoring for an idea came out: value 5, data availability 1, feasibility 5, workflow fit 5, "
                     "reuse 5. priority score looks great - does it go forward to charter?")
     assert "**Does not go to charter**" in answer.text and "data-capture action" in answer.text, answer.text
+
+
+def test_equipment_named_in_words_and_a_reading_without_its_code_reach_the_right_rows(kb):
+    # "the caustic pump" is P-201 (asset register); its seal is SP-1021, not another pump's
+    answer = kb.ask("have we got a spare seal for the caustic pump in stores? need part no, bin location and lead time")
+    assert "SP-1021" in answer.text and "A-02-01" in answer.text and "42" in answer.text, answer.text
+    # a trip with a vibration reading on P-101 is E-204's row, answered without the model re-typing it
+    q = "night shift, p101 just tripped, portable showed vib 7.8 mm/s on the outboard brg. what now?"
+    answer = kb.ask(q)
+    assert answer.text.startswith("**E-204**") and "trip 7.1 mm/s" in answer.text, answer.text
+    assert "Change over to P-102" in answer.text
+    _no_unsourced_figure(answer, q)
+
+
+def test_a_use_the_documents_forbid_is_answered_no_and_sites_are_compared_from_their_columns(kb):
+    answer = kb.ask("Could we let a model run one of our safety instrumented functions on its own under supervised "
+                    "autonomy, if HSE signs it off?")
+    assert answer.text.startswith("**No.**") and "not permitted on safety instrumented functions" in answer.text, \
+        answer.text
+    answer = kb.ask("How does Riverside compare with Halden Works on AI readiness, and where is each of them on the "
+                    "roadmap?")
+    assert "| **ORI** | **2.7** | **2.2** |" in answer.text and "| Riverside | Assess |" in answer.text, answer.text
+
+
+def test_a_mistyped_figure_is_replaced_by_the_sentence_that_states_it(kb):
+    # the model wrote the baseline's "12 weeks"; the answer is the go-live checklist's (or playbook's) 4 weeks
+    answer = kb.ask("What is the minimum shadow-mode period before go-live?")
+    assert "4 weeks" in answer.text and "12 weeks" not in answer.text, answer.text
+    assert not answer.abstained
