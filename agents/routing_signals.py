@@ -62,7 +62,10 @@ _READINESS = [
      r"|\buse[- ]case intake\b|\bat intake\b|\bpriority score\b", 2.0),
     # running a model in production: shadow mode, false-alarm budget, drift monitoring, whatever it watches
     (r"\bshadow mode\b|\bgo-?live\b|\b(?:data|model|concept|feature) drift\b|\bdrift (?:alarm|monitor\w*|detect\w*)\b"
-     r"|\bPSI\s*(?:of\s*)?[=:]?\s*0\.\d+|\benough\b.{0,60}\bto train\b|\bsoft sensors?\b|\bretrain\w*|\bmodel monitoring\b|\btop-?\d+ features?\b", 2.5),
+     r"|\bPSI\s*(?:of\s*)?[=:]?\s*0\.\d+|\benough\b.{0,60}\bto train\b|\bsoft sensors?\b|\bretrain\w*|\bmodel monitoring\b|\btop-?\d+ features?\b"
+     # a stage gate of a model's rollout: "G4 gate next week ... 5 advisory items open", whatever it watches
+     r"|\bG[1-5] (?:gate|review|meeting)\b|\bgate (?:review|meeting|pack|chair)\b|\b(?:mandatory|advisory) items?\b"
+     r"|\banomaly models?\b", 2.5),
     # what a use case saved, for the steering committee: its value, whatever equipment it ran on
     (r"\bhow much did .{0,80}\bsave\b|\bsavings\b|\bsteer(?:ing)? ?co(?:mmittee)?\b|[€$£] (?:number|figure|value)"
      r"|\bpayback\b|\breference case\b", 2.5),
