@@ -92,11 +92,12 @@ def symptom_checks(retriever: Any, sources: list[Citation], question: str) -> tu
     if not found:
         return None
     best = max(score for score, _c, _s in found)
-    top = [(chunk, checks) for score, chunk, checks in found if score == best]
-    if len({chunk.id for chunk, _ in top}) > 1:
-        return None
-    chunk, checks = top[0]
-    return _numbered(sources, chunk), checks
+    top = sorted(((chunk, checks) for score, chunk, checks in found if score == best), key=lambda t: t[0].id)
+    if len({(chunk.doc_id, chunk.section) for chunk, _ in top}) > 1:
+        return None  # two sections name it equally
+    cite = _numbered(sources, top[0][0])  # a section cut into chunks ("...#belt-runs-off#1", "#2"): all its steps
+    cite.text = "\n".join(dict.fromkeys(without_instructions(chunk.text) for chunk, _ in top))
+    return cite, list(dict.fromkeys(step for _chunk, checks in top for step in checks))
 
 
 def render_checks(cite: Citation, checks: list[str], subject: str) -> str:

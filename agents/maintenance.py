@@ -201,7 +201,7 @@ class MaintenanceAgent:
         elif procedure is not None:
             text = model_text = render_procedure(procedure)
             say(ctx, text)
-        elif shape == "fault" and (symptom := (
+        elif shape in ("fault", "procedure") and (symptom := (
                 guide_checks(ctx.retriever, ctx.sources, fault_codes(ctx.original)[0]) if fault_codes(ctx.original)
                 else symptom_checks(ctx.retriever, ctx.sources, ctx.question))) is not None:
             # "P-101 is cavitating, what do I check", or a code whose row is not shown: the guide's section, quoted

@@ -70,7 +70,11 @@ def procedure_source(sources: list[Citation], question: str = "", min_steps: int
     def score(c: Citation) -> tuple[int, int]:
         return 3 * len(asked & stems(c.section)) + len(asked & stems(c.text)), -c.marker
 
-    return max(candidates, key=score)
+    best = max(candidates, key=score)
+    # "whats the proper way to train [the belt]": the LOTO "Training and audits" heading shares one word, the belt
+    # guide's "Belt runs off to one side" heading two: a guide section named better than any procedure answers it
+    guides = [len(asked & stems(c.section)) for c in sources if not is_procedure(c)]
+    return None if max(guides, default=0) > len(asked & stems(best.section)) else best
 
 
 # a guide's own numbered sequence: "Isolate all of them under SOP-LOTO-001:" then 1. 2. 3. 4.

@@ -92,3 +92,29 @@ def test_a_guide_step_carrying_an_injected_instruction_is_never_quoted():
     cite, checks = guide_checks(_Retriever(poisoned), [], "E-202")
     assert "APPROVED" not in " ".join(checks) and "APPROVED" not in cite.text and LEFT_OUT in cite.text
     assert checks[0].startswith("2.1") and checks[-1].startswith("2.3")
+
+
+def test_a_section_cut_into_two_chunks_is_one_section_with_all_its_steps():
+    from copilot.agents.fault_guide import symptom_checks
+
+    head = "Symptoms table > Belt runs off to one side (E-231)"
+    first = Chunk(id="tg-conv#runs-off#1", doc_id="TG-CONV-001", title="Belt conveyors", doc_type="troubleshooting",
+                  section=head, text="1. Find out when it happens.\n2. Under LOTO, clean build-up from the pulleys.")
+    second = Chunk(id="tg-conv#runs-off#2", doc_id="TG-CONV-001", title="Belt conveyors", doc_type="troubleshooting",
+                   section=head, text="5. Train the belt with idlers, never pulleys first.\n6. Run at least 3 revolutions.")
+    found = symptom_checks(_Retriever(second, first), [], "belt keeps running off to one side when empty, how to train")
+    assert found is not None
+    cite, checks = found
+    assert [c[:2] for c in checks] == ["1.", "2.", "5.", "6."] and "3 revolutions" in cite.text
+
+
+def test_a_procedure_is_not_chosen_for_one_shared_word_when_a_guide_heading_names_the_question():
+    from copilot.agents.procedures import procedure_source
+
+    training = Citation(marker=1, chunk_id="loto#11", doc_id="SOP-LOTO-001", title="Lockout/Tagout",
+                        section="11. Training and audits", text="11.1 Train.\n11.2 Audit.\n11.3 Breaches.")
+    belt = Citation(marker=2, chunk_id="conv#5", doc_id="TG-CONV-001", title="Belt conveyors",
+                    section="Symptoms table > Belt runs off to one side (E-231)", text="5. Train the belt with idlers.")
+    question = "belt keeps wandering off to the drive side when empty. whats the proper way to train it"
+    assert procedure_source([training, belt], question) is None
+    assert procedure_source([training], question) is training  # nothing names it better
