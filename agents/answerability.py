@@ -30,7 +30,7 @@ _SPECIFIC = re.compile(
     r"^\s*(?:who|whom|which|when|where)\b|\bhow (?:much|many|long|often)\b|"
     r"\bwhat\b[^?]{0,50}\b(?:name|number|date|year|budget|cost|price|fine|score|"
     r"rating|value|amount|figure|total|percentage|rate|limit|size|headcount|salary|contract|vendor|supplier|"
-    r"manager|owner|result|ori|get|tier|decision|outcome|verdict|status)\b|"
+    r"manager|owner|result|ori|get|tier|decision|outcome|verdict|status|roi|payback)\b|"
     r"\b(?:in|for|during) (?:19|20)\d\d\b", re.I)
 # explanations are not lookups ("what does X mean", "how do I", "why", "explain")
 _EXPLAIN = re.compile(r"\b(?:what does .{0,60} mean|how (?:do|should|can) (?:i|we)|why|explain|describe|difference|"

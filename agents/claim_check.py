@@ -58,6 +58,8 @@ class ClaimChecker:
             ("code", f.value, "") for f in extract(question) if f.kind == "code"}
         self.grids = cell_grids([c.text for c in sources])  # word cells of every table, for other_rows_word
         self.question_terms = content_terms(question)
+        # the places the sources name ("at Halden Works", "at Marlow Bay"), for _other_place
+        self.places = {m.group(1) for c in sources for m in _AT_PLACE.finditer(c.text) if m.group(1) not in _NOT_PLACES}
         self.withheld: list[WithheldClaim] = []
 
     def claims(self, sentence: str) -> list[Figure]:
@@ -81,7 +83,7 @@ class ClaimChecker:
             return None
         claims = self.claims(sentence)
         bound = {f.key: self._asset_binding(sentence, f) for f in claims}
-        other = {f.key for f in claims if self._other_topic(sentence, f)}
+        other = {f.key for f in claims if self._other_topic(sentence, f) or self._other_place(sentence, f)}
         figures = [f for f in claims if not bound[f.key] or f.key in other]
         if not figures:
             return sentence
@@ -145,6 +147,21 @@ class ClaimChecker:
             shared_terms(words, held) and (len(asked) < 2 or 2 * len(shared_terms(asked, held)) >= len(asked))
             for held in (content_terms(f"{c.title} {c.section} {line}") for c, line in holders))
 
+    def _other_place(self, sentence: str, fig: Figure) -> bool:
+        """The sentence gives ``fig`` for a place the sources name, and every passage holding it is about another
+        place: "the acoustic leak detection at Marlow Bay delivered EUR 612,000" when 612,000 is the Halden Works
+        detector's net benefit. Prose only (a table names its places in the header)."""
+        named = [p for p in self.places if re.search(rf"\b{re.escape(p)}\b", MARKER.sub("", sentence))]
+        if not named:
+            return False
+        holders = [(c, line) for c, line, pool in self.lines if pool.supports(fig)]
+        if not holders or any("|" in line or _FIELD.match(line) for _c, line in holders):
+            return False
+        # the line, or else the passage it is in, names the place ("A detector ... at Halden Works cost ...; three-year
+        # net benefit ... EUR 612,000")
+        return not any(p in f"{c.title} {c.section} {line}" for p in named for c, line in holders) and \
+            all(any(p in f"{c.title} {c.section} {c.text}" for p in self.places - set(named)) for c, _line in holders)
+
     def _misread(self, sentence: str, fig: Figure) -> bool:
         """Every source holding ``fig`` holds it in a table row other than the one the sentence is about."""
         holding = [n for n, p in self.pools.items() if p.supports(fig)]
@@ -152,6 +169,10 @@ class ClaimChecker:
         return bool(holding) and all(wrong_row(plain, fig, self.sources[n].text) or
                                      wrong_list_item(plain, fig, self.sources[n].text) or
                                      wrong_column(plain, fig, self.sources[n].text) for n in holding)
+
+
+_AT_PLACE = re.compile(r"\bat ((?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+)\b")
+_NOT_PLACES = frozenset("The This That Least Most First Last Level Stage Gate Step Part Annex Month Week".split())
 
 
 def _family(tag: str) -> str:

@@ -258,3 +258,17 @@ def test_a_figure_from_another_column_than_the_one_named_is_withheld():
     assert checker.check("The watch level for the PSI signal is 0.25 [1].") is None
     assert checker.check("The action level for the PSI signal is 0.25 [1].") is not None
     assert checker.check("PSI has a watch level of 0.10 and an action level of 0.25 [1].") is not None
+
+
+def test_a_figure_given_for_one_place_when_its_passage_is_about_another_is_withheld():
+    from copilot.agents.claim_check import ClaimChecker
+
+    roi = Citation(marker=1, chunk_id="r", doc_id="PB-006", title="Measuring value", section="6. ROI", text=(
+        "A vibration-based anomaly detector on six pumps at Halden Works cost EUR 180,000 to build.\n"
+        "Three-year net benefit is EUR 612,000 and payback was reached in month 9.\n\n"
+        "The 2023 pilot of acoustic leak detection at Marlow Bay reached 85% detection in a lab test."))
+    checker = ClaimChecker([roi], "What ROI did the acoustic leak detection at Marlow Bay deliver?")
+    assert checker.check("The acoustic leak detection at Marlow Bay delivered a net benefit of EUR 612,000 [1].") is None
+    assert checker.withheld[-1].reason == "wrong_row"
+    assert checker.check("The Halden Works detector delivered a net benefit of EUR 612,000 [1].") is not None
+    assert checker.check("The leak detection pilot at Marlow Bay reached 85% detection [1].") is not None
