@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from copilot.agents.lookup import markdown_tables
+from copilot.agents.lookup import markdown_tables, search_for
 from copilot.types import Citation
 
 ASKS = re.compile(r"\b(?:charter|go forward|go ahead|priority|outcome|portfolio|pass intake|through intake|shortlist)",
@@ -43,15 +43,10 @@ _SCORES = re.compile(r"(?:\b[a-z][a-z ]{2,30}?\s*(?:=|:|of|-)?\s*[1-5](?:\.\d)?\
 def weights_source(retriever: Any, sources: list[Citation], question: str) -> Citation | None:
     """The scoring matrix (Criterion and Weight table), searched when the question states criterion scores for an
     intake outcome and no shown source holds it; numbered after the shown sources. None when shown or not found."""
-    if retriever is None or not ASKS.search(question) or not _SCORES.search(question) or _weights(sources):
+    if not ASKS.search(question) or not _SCORES.search(question):
         return None
-    try:
-        hits = retriever.search("intake scoring matrix criterion weight priority score", k=6)
-    except Exception:  # noqa: BLE001 - the stop rule or the model still answers
-        return None
-    marker = max((c.marker for c in sources), default=0) + 1
-    found = [Citation.from_chunk(marker, h.chunk) for h in hits]
-    return next((c for c in found if _weights([c])), None)
+    return search_for(retriever, sources, "intake scoring matrix criterion weight priority score",
+                      lambda c: _weights([c]) is not None)
 
 
 def _stated(question: str, criteria: list[str]) -> dict[str, float]:

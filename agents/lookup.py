@@ -9,7 +9,9 @@ re-typed by the model.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from copilot.agents.citations import source_header
 from copilot.agents.context_focus import GAP, table_cells
@@ -253,3 +255,17 @@ def render_row(row: Row, cite: Citation | None = None) -> str:
 def render_rows(rows: list[Row], sources: list[Citation]) -> str:
     by_marker = {c.marker: c for c in sources}
     return "\n\n".join(render_row(r, by_marker.get(r.marker)) for r in rows)
+
+
+def search_for(retriever: Any, sources: list[Citation], query: str, accept: Callable[[Citation], bool],
+               k: int = 6) -> Citation | None:
+    """The passage ``accept`` wants (a weights table, the value hurdles), searched with ``query`` when no shown
+    source is one; numbered after the shown sources. None when shown already, not found, or no retriever."""
+    if retriever is None or any(accept(c) for c in sources):
+        return None
+    try:
+        hits = retriever.search(query, k=k)
+    except Exception:  # noqa: BLE001 - the answer goes on without it
+        return None
+    marker = max((c.marker for c in sources), default=0) + 1
+    return next((c for c in (Citation.from_chunk(marker, h.chunk) for h in hits) if accept(c)), None)

@@ -17,6 +17,7 @@ from copilot.agents.quoted import model_answer, quoted_answer
 from copilot.agents.readiness_evidence import find_evidence, quote
 from copilot.agents.readiness_report import DIMENSIONS, SCORE_SCHEMA, parse_score, row, summary, table_head
 from copilot.agents.thresholds import threshold_answer
+from copilot.agents.value_case import hurdles_source, value_answer
 from copilot.retrieval.base import Filters
 
 # a question about a past result ("What ORI did Riverside get in the 2024 readiness assessment?") is not a start
@@ -59,10 +60,13 @@ class ReadinessAgent:
                      "time (or paste a description of your situation and I will score it in one go).\n\n")
             return self._ask(ctx, {"active": True, "asked": 0, "answers": []}, prefix_said=True)
         # decided by a rule of the shown sources: the ORI of stated scores, a gate outcome, an intake outcome, minimums
-        matrix = weights_source(ctx.retriever, ctx.sources, ctx.original)  # the intake weights, when not shown
-        added = [matrix] if matrix is not None else []
+        # the intake weights or the value hurdles, when the question states scores or money and they are not shown
+        added = [c for c in (weights_source(ctx.retriever, ctx.sources, ctx.original),
+                             hurdles_source(ctx.retriever, ctx.sources, ctx.original)) if c is not None][:1]
+        shown = [*ctx.sources, *added]
         ruled = (ori_answer(ctx.sources, ctx.original) or gate_outcome(ctx.sources, ctx.original)
-                 or intake_answer([*ctx.sources, *added], ctx.original) or threshold_answer(ctx.sources, ctx.original))
+                 or intake_answer(shown, ctx.original) or value_answer(shown, ctx.original)
+                 or threshold_answer(ctx.sources, ctx.original))
         if ruled is not None:
             say(ctx, ruled)
             used = [c for c in added if f"[{c.marker}]" in ruled]
