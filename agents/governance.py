@@ -12,6 +12,7 @@ from copilot.agents.base import AgentContext, AgentResult, AgentSpec, grounded_m
 from copilot.agents.governance_guard import TierGuard, sanitize
 from copilot.agents.governance_triage import Decision, triage
 from copilot.agents.lookup import Row
+from copilot.agents.precedent import closest_precedent, examples_source, render_precedent
 from copilot.agents.prompts.governance import EXPLAIN, INSTRUCTIONS
 from copilot.agents.quoted import model_answer, quoted_answer
 from copilot.agents.reading_check import reading_answer
@@ -46,8 +47,13 @@ class GovernanceAgent:
             if quoted is not None:
                 return quoted
             return model_answer(ctx, INSTRUCTIONS)
-        decision = triage(ctx.question, _embedder(ctx))
+        embedder = _embedder(ctx)
+        decision = triage(ctx.question, embedder)
         head = first_line(decision, rule_source(ctx.sources))
+        examples = examples_source(ctx.retriever, ctx.sources)  # the site's worked examples, when not shown
+        precedent = closest_precedent([*ctx.sources, *([examples] if examples else [])], ctx.original,
+                                      decision.tier, embedder)
+        head += render_precedent(*precedent) if precedent else ""
         reading = reading_answer(ctx.sources, ctx.original)  # "selected at 0.75 times the rate": the review's limit
         head += f"{reading}\n\n" if reading else ""
         say(ctx, head)
@@ -57,6 +63,10 @@ class GovernanceAgent:
         guard.flush()
         obligations = obligations_source(ctx, decision.tier)
         added = [obligations] if obligations is not None and obligations not in ctx.sources else []  # new or whole
+        if precedent is not None and precedent[2] is examples:
+            if obligations is not None and obligations.marker == examples.marker:  # both numbered next: renumber
+                obligations.marker += 1
+            added.insert(0, examples)
         block = _compose(decision, obligations)
         when = applies_from(ctx, decision, [*ctx.sources, *added]) if ASKS_WHEN.search(ctx.original) else None
         if when is not None:  # "how is that classed, and from when?": the timeline row of the deciding route
