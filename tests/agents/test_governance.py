@@ -305,7 +305,7 @@ def test_the_rule_block_cites_the_obligations_section_of_the_decided_tier(settin
                        original=APPLICANTS, thread_id="t", sources=src, retriever=index)
     result = GovernanceAgent().run(ctx)
     (added,) = result.added_sources
-    assert added.marker == 2 and added.section.endswith("High-risk tier") and index.calls == [{"doc_id": "CL-007"}]
+    assert added.marker == 2 and added.section.endswith("High-risk tier") and {"doc_id": "CL-007"} in index.calls
     assert "**NIST AI RMF:** GOVERN 1.1" in result.text and "MANAGE 4.1 [2]" in result.text
     assert "(Art. 14); no automatic action on people or safety functions without review. [2]" in result.text
     # without the checklist in the index, the block is shown uncited and nothing is added
