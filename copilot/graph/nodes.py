@@ -97,10 +97,11 @@ def prepare_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str,
         # "the gear box on CV-401" names GB-401 for the tables, the search and the agent; "megger" is written
         # "insulation resistance test" by the documents
         parents = asset_tag_candidates(state["question"])
-        if not parents:  # "the caustic pump" is P-201
-            named = named_equipment(deps.retriever, state["question"])
-            query, parents = annotate_named(query, named), [tag for _words, tag in named]
-        query = annotate_codes(query, implied_codes(deps.retriever, state["question"], parents))  # "p101 vib 7.8"
+        if state["route"]["route"] == "maintenance":  # plant equipment, not a "press release" or a "model"
+            if not parents:  # "the caustic pump" is P-201
+                named = named_equipment(deps.retriever, state["question"])
+                query, parents = annotate_named(query, named), [tag for _words, tag in named]
+            query = annotate_codes(query, implied_codes(deps.retriever, state["question"], parents))  # "p101 vib 7.8"
         query = expand_jargon(annotate_components(query, component_tags(deps.retriever, state["question"], parents)))
     update: dict[str, Any] = {"search_query": query}
     if agent.uses_tables and not _escalated(state):
