@@ -12,7 +12,13 @@ from copilot.agents.base import AgentContext, AgentResult, AgentSpec, grounded_m
 from copilot.agents.governance_guard import TierGuard, sanitize
 from copilot.agents.governance_triage import Decision, triage
 from copilot.agents.lookup import Row
-from copilot.agents.precedent import closest_precedent, examples_source, render_precedent
+from copilot.agents.precedent import (
+    closest_precedent,
+    consequences_source,
+    examples_source,
+    render_precedent,
+    tier_consequence,
+)
 from copilot.agents.prompts.governance import EXPLAIN, INSTRUCTIONS
 from copilot.agents.quoted import model_answer, quoted_answer
 from copilot.agents.reading_check import reading_answer
@@ -67,7 +73,13 @@ class GovernanceAgent:
             if obligations is not None and obligations.marker == examples.marker:  # both numbered next: renumber
                 obligations.marker += 1
             added.insert(0, examples)
-        block = _compose(decision, obligations)
+        shown = [*ctx.sources, *added]
+        practice = consequences_source(ctx.retriever, shown)  # "| Minimal | Standard controls; CL-004 every 12 months |"
+        if practice is not None:
+            practice.marker = max(c.marker for c in shown) + 1 if shown else 1
+        consequence = tier_consequence([*shown, *([practice] if practice else [])], decision.tier)
+        added += [practice] if practice is not None and consequence and f"[{practice.marker}]" in consequence else []
+        block = _compose(decision, obligations, consequence)
         when = applies_from(ctx, decision, [*ctx.sources, *added]) if ASKS_WHEN.search(ctx.original) else None
         if when is not None:  # "how is that classed, and from when?": the timeline row of the deciding route
             row, cite = when
@@ -194,7 +206,7 @@ def _part(chunk_id: str) -> int:
     return int(tail) if tail.isdigit() else 0
 
 
-def _compose(d: Decision, source: Citation | None = None) -> str:
+def _compose(d: Decision, source: Citation | None = None, practice: str | None = None) -> str:
     tier = d.tier
     why = "; ".join(d.reasons)
     if tier == "minimal" and d.closest is not None:
@@ -210,6 +222,7 @@ def _compose(d: Decision, source: Citation | None = None) -> str:
         "**Tests:** " + ("; ".join(R.TESTS[tier]) or "none") + cite,
         "**Human oversight:** " + R.OVERSIGHT[tier] + cite,
         "**Sign-offs:** " + ", ".join(R.SIGN_OFFS[tier]) + cite,
+        *([practice] if practice else []),
         "The tier is provisional until the AI Review Board confirms it. A draft decision record awaits approval "
         "before it is recorded.",
     ]

@@ -1,4 +1,4 @@
-"""The site's own worked example closest to a described use case, quoted beside the rule-decided tier.
+"""The site's own practice beside the rule-decided tier: its closest worked example and what the tier means there.
 
 CL-005 lists worked examples from the inventory ("Camera-based PPE compliance alerts that do not identify
 individuals | Minimal, subject to GDPR review | No identification or emotion inference; re-triage if faces are
@@ -7,6 +7,9 @@ stored"). A compliance officer asking about loading-bay hard-hat cameras wants t
 cell naming the tier) whose system is most similar in meaning to the use case is quoted when it is similar enough
 (:data:`MIN_SIMILARITY`, all-MiniLM-L6-v2) and its tier is the decided one; a precedent of another tier is not
 shown (one tier per answer: the rules decide it).
+
+The same checklist says what each tier means at the site ("| Minimal | Standard controls; CL-004 every 12 months
+|"): the decided tier's row of that table (first header "Tier") is quoted too, so the review cadence is stated.
 """
 
 from __future__ import annotations
@@ -58,3 +61,24 @@ def closest_precedent(sources: list[Citation], use_case: str, tier: str,
 def render_precedent(header: list[str], row: list[str], c: Citation) -> str:
     cells = "; ".join(f"{h}: {v}" for h, v in zip(header, row, strict=True))
     return f"**Closest worked example** ({c.title or c.doc_id}): {cells} [{c.marker}]\n\n"
+
+
+def _consequences(c: Citation) -> list[tuple[list[str], list[str]]]:
+    """(header, row) of each row of a table whose first header is "Tier" (what each tier means at the site)."""
+    return [(header, row) for header, rows in markdown_tables(c.text)
+            if header and header[0].strip().lower() == "tier" and len(header) >= 2 for row in rows if len(row) == len(header)]
+
+
+def consequences_source(retriever: Any, sources: list[Citation]) -> Citation | None:
+    """The table of what each tier means at the site, searched when no shown source holds one."""
+    return search_for(retriever, sources, "tier consequence review every months AIRB approval",
+                      lambda c: bool(_consequences(c)))
+
+
+def tier_consequence(sources: list[Citation], tier: str) -> str | None:
+    """"**Minimal at <title>:** Standard controls; CL-004 every 12 months [n]", the decided tier's row; None without."""
+    for c in sources:
+        for header, row in _consequences(c):
+            if re.search(_TIER_WORDS[tier], row[0], re.I):
+                return f"**{row[0]}, {header[1][:1].lower() + header[1][1:]}:** {'; '.join(row[1:])} [{c.marker}]"
+    return None

@@ -32,3 +32,16 @@ def test_the_closest_example_of_the_decided_tier_is_quoted(real_embedder):
 def test_no_examples_or_no_embedder_no_precedent():
     assert closest_precedent([], "anything", "minimal", None) is None
     assert closest_precedent([EXAMPLES], "anything", "minimal", None) is None
+
+
+def test_the_decided_tier_row_of_the_site_consequences_table_is_quoted():
+    from copilot.agents.precedent import tier_consequence
+
+    table = Citation(marker=4, chunk_id="cl5#out", doc_id="CL-005", title="Risk-Triage Questionnaire", text=(
+        "| Tier | Consequence at Northbridge |\n|---|---|\n| High-risk | Full obligations; CL-004 review every 3 months |\n"
+        "| Transparency | Disclosure in the interface; CL-004 every 6 months |\n| Minimal | Standard controls; CL-004 every "
+        "12 months |"))
+    assert tier_consequence([table], "minimal") == ("**Minimal, consequence at Northbridge:** Standard controls; CL-004 "
+                                                    "every 12 months [4]")
+    assert "every 6 months" in tier_consequence([table], "limited")
+    assert tier_consequence([table], "prohibited") is None and tier_consequence([EXAMPLES], "minimal") is None
