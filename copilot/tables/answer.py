@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from copilot.tables.execute import QueryResult
-from copilot.tables.plan import TablePlan
+from copilot.tables.plan import ANY_OF, TablePlan
 from copilot.tables.profile import TableProfile
 from copilot.tables.store import ROW_COL, quote_ident
 from copilot.types import Citation
@@ -57,6 +57,10 @@ def describe_filters(result: QueryResult) -> str:
     for f in result.filters:
         if f.method == "number":
             parts.append(f"{f.column} {f.op} {fmt_value(f.value)}")
+            continue
+        if f.method == "any_of":
+            parts.append(f"{f.column} {'naming' if f.op == 'contains' else 'one of'} "
+                         f"{', '.join(str(f.value).split(ANY_OF))}")
             continue
         if f.method == "missing":
             parts.append(f"no {f.column}")

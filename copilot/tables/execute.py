@@ -12,8 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from copilot.tables.matching import ValueMatcher
-from copilot.tables.plan import RESULT, Filter, PlanError, TablePlan
+from copilot.tables.matching import MatchResult, ValueMatcher
+from copilot.tables.plan import ANY_OF, RESULT, Filter, PlanError, TablePlan
 from copilot.tables.profile import TableProfile
 from copilot.tables.store import ROW_COL, quote_ident
 from copilot.tables.subject import row_has
@@ -61,7 +61,12 @@ def _where(conn: sqlite3.Connection, plan: TablePlan, profile: TableProfile,
             params.append(f.value)
             resolved.append(ResolvedFilter(column=col.name, op=f.op, value=f.value))
             continue
-        m = matcher.resolve(str(f.value), _distinct(conn, profile.name, col.name), f.match, f.op)
+        if f.match == "any_of":  # several exact values (a question naming several tags): their rows together
+            parts = [matcher.resolve(v, _distinct(conn, profile.name, col.name), "exact", f.op)
+                     for v in str(f.value).split(ANY_OF)]
+            m = MatchResult(list(dict.fromkeys(v for part in parts for v in part.values)), "any_of")
+        else:
+            m = matcher.resolve(str(f.value), _distinct(conn, profile.name, col.name), f.match, f.op)
         resolved.append(ResolvedFilter(column=col.name, op=f.op, value=f.value, method=m.method, matched=m.values))
         marks = ", ".join("?" * len(m.values))
         if f.op == "!=":
@@ -109,7 +114,7 @@ def repair_filter_columns(conn: sqlite3.Connection, plan: TablePlan, profile: Ta
     exact value of exactly one other text column ("Fuel Cooler" put on Component instead of Sub-Component)."""
     for f in plan.filters:
         col = profile.column(f.column)
-        if col is None or col.numeric or f.op == "!=":
+        if col is None or col.numeric or f.op == "!=" or f.match == "any_of":
             continue
         contains = f.op == "contains"
         if matcher.exact(str(f.value), _distinct(conn, profile.name, col.name), contains):
@@ -135,7 +140,7 @@ def refit_empty(conn: sqlite3.Connection, plan: TablePlan, profile: TableProfile
         return plan, result
     for i, f in enumerate(plan.filters):
         col = profile.column(f.column)
-        if col is None or col.numeric or f.op == "!=":
+        if col is None or col.numeric or f.op == "!=" or f.match == "any_of":
             continue
         for other in profile.columns:
             if other.numeric or other.name == f.column or \

@@ -17,7 +17,10 @@ from pydantic import BaseModel, Field, ValidationError
 from copilot.tables.profile import TableProfile
 
 Op = Literal["=", "!=", "<", "<=", ">", ">=", "contains"]
-Match = Literal["exact", "fuzzy", "semantic"]
+# "any_of": the value is several exact values joined by ANY_OF ("HP-501 | HPU-501"), set by rule for a question
+# naming several tags (planner.correct), never offered to the model (plan_schema lists the other three)
+Match = Literal["exact", "fuzzy", "semantic", "any_of"]
+ANY_OF = " | "
 AggFn = Literal["count", "sum", "avg", "min", "max", "none"]
 RESULT = "result"  # order_by target meaning "the aggregate value"
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")

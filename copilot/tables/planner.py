@@ -15,10 +15,20 @@ from typing import Any
 
 import numpy as np
 
+from copilot.identifiers import asset_tag_candidates
 from copilot.llm.base import LLM, Message
 from copilot.tables.matching import stems
 from copilot.tables.period import asked_period, date_column
-from copilot.tables.plan import DateRange, Filter, PlanError, TablePlan, from_flat, plan_schema, validate_plan
+from copilot.tables.plan import (
+    ANY_OF,
+    DateRange,
+    Filter,
+    PlanError,
+    TablePlan,
+    from_flat,
+    plan_schema,
+    validate_plan,
+)
 from copilot.tables.profile import TableProfile
 
 STOP = set("a an the of in on for to and or is are was were be by with what which who how many much does do "
@@ -283,11 +293,28 @@ def _ranked_groups(plan: TablePlan, question: str, p: TableProfile) -> bool:
     return True
 
 
+def _several_tags(plan: TablePlan, question: str, p: TableProfile) -> None:
+    """"critical spares for HP-501 and HPU-501": the model filters one tag (or both, ANDed: no row); the filters of
+    one column on the question's tags become one filter matching any of them."""
+    tags = list(dict.fromkeys(asset_tag_candidates(question)))
+    if len(tags) < 2:
+        return
+    for column in dict.fromkeys(f.column for f in plan.filters):
+        col = p.column(column)
+        on_tags = [f for f in plan.filters if f.column == column and f.op in ("=", "contains")
+                   and str(f.value).strip().upper() in tags]
+        if col is None or col.numeric or not on_tags:
+            continue
+        plan.filters = [f for f in plan.filters if f not in on_tags]
+        plan.filters.append(Filter(column=column, op=on_tags[0].op, value=ANY_OF.join(tags), match="any_of"))
+
+
 def correct(plan: TablePlan, question: str, p: TableProfile) -> TablePlan:
     """Cheap deterministic fixes for frequent small-model slips."""
     asked = {float(n) for n in re.findall(r"\d+(?:\.\d+)?", question.replace(",", ""))}
     plan.filters = [f for f in plan.filters if not ((c := p.column(f.column)) is not None and c.numeric and
                                                     _as_number(f.value) not in asked)]  # a threshold nobody asked
+    _several_tags(plan, question, p)
     _period(plan, question, p)
     _coded_filters(plan, question, p)
     _missing(plan, question, p)

@@ -393,3 +393,29 @@ def test_a_two_part_table_question_is_asked_part_by_part():
     assert table_parts("which asset has had the most work orders and which one has the most downtime hours?") == [
         "which asset has had the most work orders", "which asset has the most downtime hours"]
     assert table_parts("how many CM jobs did P-101 have in 2024") == ["how many CM jobs did P-101 have in 2024"]
+
+
+SPARES = ("part_number,used_on,critical_spare,lead_time_days\nSP-5001,HPU-501,yes,14\nSP-5002,HPU-501,yes,28\n"
+          "SP-5003,HP-501,yes,28\nSP-5005,HPU-501,no,10\nSP-1021,P-201,yes,42\n")
+
+
+@pytest.mark.parametrize("filters", [
+    [{"column": "used_on", "op": "=", "value": "HP-501"}],  # the model kept one of the two tags
+    [{"column": "used_on", "op": "=", "value": "HP-501"}, {"column": "used_on", "op": "=", "value": "HPU-501"}],  # ANDed
+])
+def test_a_question_naming_several_tags_gets_the_rows_of_any_of_them(settings, tmp_path, filters):
+    from copilot.tables.planner import correct
+    from copilot.tables.store import register_table_file
+
+    path = tmp_path / "spares.csv"
+    path.write_text(SPARES, encoding="utf-8")
+    [profile] = register_table_file(settings, path, "spares")
+    question = "critical spares for HP-501 and HPU-501 with lead times"
+    model_plan = {"filters": [*filters, {"column": "critical_spare", "op": "=", "value": "yes"}]}
+    plan = correct(validate_plan({"table": profile.name, **model_plan}, profile), question, profile)
+    res, text = _execute_and_compose(settings, plan, profile)
+    assert sorted(r[res.columns.index("part_number")] for r in res.rows) == ["SP-5001", "SP-5002", "SP-5003"]
+    assert "used_on one of HP-501, HPU-501" in text
+    # one tag named: the plan is left as the model made it
+    one = correct(validate_plan({"table": profile.name, **model_plan}, profile), "critical spares for HP-501", profile)
+    assert all(f.match == "exact" for f in one.filters)
