@@ -51,6 +51,9 @@ class ClaimChecker:
         # each clause of each source with the assets it names (see _asset_binding)
         self.named_clauses = [(set(tags), FigurePool.of([cl])) for c in sources for cl, tags in asset_clauses(c.text)
                               if tags]
+        # clauses naming no asset: a figure one of them holds is general ("3.2 Wait 15 minutes after opening the
+        # breaker"), not another asset's
+        self.general = FigurePool.of([cl for c in sources for cl, tags in asset_clauses(c.text) if not tags])
         # every logical line of every source with its figures, for _other_topic (built once, not per sentence)
         self.lines = [(c, line, FigurePool.of([line])) for c in sources for line in logical_lines(c.text)]
         self.in_rows = FigurePool.of([c.text for c in sources if c.row is not None])
@@ -72,7 +75,7 @@ class ClaimChecker:
             lead = sentence[:len(sentence) - len(sentence.lstrip())]
             marks = [int(n) for m in MARKER.finditer(sentence) for n in m.group(1).split(",")]
             sentence = lead + _recite(MARKER.sub("", sentence).strip(), list(dict.fromkeys(marks)))
-        blank = PLACEHOLDER.search(sentence)
+        blank = PLACEHOLDER.search(sentence) or self._title_as_answer(sentence)
         if blank:  # "approved on [date]": a template, not an answer
             self.withheld.append(WithheldClaim(sentence=MARKER.sub("", sentence).strip(), figures=[blank.group(0)]))
             return None
@@ -112,6 +115,14 @@ class ClaimChecker:
                                            cited=cited))
         return None
 
+    def _title_as_answer(self, sentence: str) -> re.Match[str] | None:
+        """"The function that covers incident tracking is [4] Plant Copilot User Guide - ...": a source's marker and
+        title standing where the answer belongs."""
+        m = _MARKER_THEN_TITLE.search(sentence)
+        source = self.sources.get(int(m.group(1))) if m else None
+        title = (source.title or source.doc_id) if source else ""
+        return m if m and title and m.group(2).lower().startswith(title[:20].lower()) else None
+
     def _asset_binding(self, sentence: str, fig: Figure) -> bool | None:
         """Whether the sources give ``fig`` for the assets the sentence's own clause names: True ("150 N·m on
         P-101/P-102" copied from the procedure is true whatever the question asked), False (the sources give it
@@ -121,7 +132,9 @@ class ClaimChecker:
             named = set(asset_tag_candidates(clause))
             if named and FigurePool.of([clause]).supports(fig):
                 holders = [tags for tags, pool in self.named_clauses if pool.supports(fig)]
-                return any(named & tags for tags in holders) if holders else None
+                if any(named & tags for tags in holders):
+                    return True
+                return False if holders and not self.general.supports(fig) else None
         return None
 
     def _other_topic(self, sentence: str, fig: Figure) -> bool:
@@ -187,6 +200,7 @@ PLACEHOLDER = re.compile(r"\[(?:date|number|name|value|amount|figure|time|year|i
                          r"expired|issued|published)\s+(?:on|by|at|in|for)\s+\[\d+\](?=\s*(?:and\b|[.,;]|$))|"
                          # a marker standing where the answer belongs: "the function that covers incident tracking is [4]."
                          r"\b(?:is|are|was|were|be|called|named)\s+\[\d+(?:,\s*\d+)*\](?=\s*(?:[.;]|$))", re.I)
+_MARKER_THEN_TITLE = re.compile(r"\b(?:is|are|was|were|be|called|named)\s+\[(\d+)\]\s+(.{10,})", re.I)
 OBJECT_WORDS = 6  # the words before a figure that name what it is given for
 _TOPIC_CLAUSE = re.compile(r"[;]\s+|,\s+(?:and|but|while)\s+|\s+(?:and then|whereas)\s+")
 _FIELD = re.compile(r"^\s*[a-z][a-z0-9_ ]{0,40}:\s")  # "quantity: 18 L", a record's field

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from copilot.agents.answerability import content_terms
 from copilot.agents.context_focus import split_units
-from copilot.identifiers import identifiers
+from copilot.identifiers import asset_tag_candidates, identifiers
 from copilot.types import Citation, WithheldClaim
 
 MIN_SHARE = 0.6
@@ -56,6 +56,16 @@ def _uses(unit: str, code: str) -> bool:
     return bool(re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", re.sub(r"^\|[^|]*\|", "", unit.strip())))
 
 
+def _for_assets(text: str, c: Citation, tags: list[str]) -> bool:
+    """The sentence is about the asked assets: it names them all, or it names no asset and its passage names them
+    all ("3.2 Wait 15 minutes after opening the breaker" under "3.1 ... For P-101 ..."); a sentence naming another
+    asset ("- GB-401: ... 370 N·m" asked for FN-601) is not."""
+    own = asset_tag_candidates(text)
+    if own:
+        return all(t.lower() in text.lower() for t in tags)
+    return all(t.lower() in c.text.lower() for t in tags)
+
+
 def _states(unit: str) -> re.Pattern[str]:
     return re.compile(rf"\d[\d.,]*\s?{re.escape(unit)}s?(?![A-Za-z])", re.I)
 
@@ -90,7 +100,7 @@ def best_sentence(sources: list[Citation], question: str,
         return None
     best: tuple[float, int, str, Citation] | None = None
     for (c, text), terms in zip(found, held, strict=True):
-        if not keep(text) or (tags and not all(t.lower() in text.lower() for t in tags)):
+        if not keep(text) or (tags and not _for_assets(text, c, tags)):
             continue  # a figure for another asset is not this asset's
         share = sum(weight(t) for t in asked & terms) / total
         if share >= MIN_SHARE and asked & content_terms(text) and (best is None or (share, -c.marker) > best[:2]):

@@ -272,3 +272,23 @@ def test_a_figure_given_for_one_place_when_its_passage_is_about_another_is_withh
     assert checker.withheld[-1].reason == "wrong_row"
     assert checker.check("The Halden Works detector delivered a net benefit of EUR 612,000 [1].") is not None
     assert checker.check("The leak detection pilot at Marlow Bay reached 85% detection [1].") is not None
+
+
+def test_a_source_title_standing_where_the_answer_belongs_is_withheld():
+    from copilot.agents.claim_check import ClaimChecker
+
+    guide = Citation(marker=4, chunk_id="g", doc_id="PB-009", title="Plant Copilot User Guide", text="The assistants.")
+    checker = ClaimChecker([guide], "which NIST AI RMF function covers tracking incidents after deployment?")
+    assert checker.check("The function that covers it is [4] Plant Copilot User Guide - 2. What it can help with.") is None
+    assert checker.check("The user guide lists the three assistants [4].") is not None
+
+
+def test_a_figure_a_general_step_holds_is_not_another_assets():
+    from copilot.agents.claim_check import ClaimChecker
+
+    sop = Citation(marker=1, chunk_id="s", doc_id="SOP-SEAL-001", title="Seal replacement", text=(
+        "3.1 For P-101 the isolation points are the VFD-101 breaker and HV-101A.\n"
+        "3.2 Wait 15 minutes after opening the breaker, then confirm the DC bus is below 50 V DC.\n"
+        "3.6 On P-201 wait 15 minutes for the casing to drain."))
+    checker = ClaimChecker([sop], "how long do i wait after opening the breaker on the p-101 vfd")
+    assert checker.check("On P-101 you wait 15 minutes after opening the breaker [1].") is not None
