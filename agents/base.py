@@ -145,7 +145,7 @@ def _unstated_parts(ctx: AgentContext, messages: list[Message]) -> tuple[list[st
 
 
 def stream_answer(ctx: AgentContext, messages: list[Message], *, max_tokens: int | None = None,
-                  check_stated: bool = False, lead: str = "") -> tuple[str, dict]:
+                  check_stated: bool = False, lead: str = "", given: str = "") -> tuple[str, dict]:
     """Stream the model's answer to ``ctx.emit`` a checked sentence at a time; return (shown text, timings).
 
     Invalid markers are dropped; a sentence with a figure that no shown source holds is withheld and
@@ -154,7 +154,8 @@ def stream_answer(ctx: AgentContext, messages: list[Message], *, max_tokens: int
     on the same prompt (:mod:`copilot.agents.answerability`); "no" is answered with an abstention instead. A question
     in several parts is checked part by part: unstated parts are left out of the prompt and named after the answer,
     and an abstention follows only when no part is stated. ``lead`` (a quoted table row) is shown before the model's
-    text once the check has passed, and is part of the returned text."""
+    text once the check has passed, and is part of the returned text. The figures of ``given`` count as given,
+    like the user's (the rules' route of a decided tier: "Art. 50(1)")."""
     start = time.perf_counter()
     note = ""
     checked = check_stated and ctx.settings.agents.stated_check
@@ -175,7 +176,7 @@ def stream_answer(ctx: AgentContext, messages: list[Message], *, max_tokens: int
     if lead:
         say(ctx, lead)
     filt = MarkerFilter({c.marker for c in ctx.sources})
-    gate = ClaimGate(ClaimChecker(ctx.sources, f"{ctx.original}\n{ctx.question}"))
+    gate = ClaimGate(ClaimChecker(ctx.sources, f"{ctx.original}\n{ctx.question}\n{given}"))
     start = time.perf_counter()
     first: float | None = None
     n = 0

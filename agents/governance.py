@@ -65,7 +65,8 @@ class GovernanceAgent:
         say(ctx, head)
         prompt = EXPLAIN.format(tier_name=decision.tier_name, route=decision.route, why="; ".join(decision.reasons))
         guard = TierGuard(decision.tier, decision.transparency, ctx.emit, decision.route, prompt=prompt)
-        raw, timings = stream_answer(dataclasses.replace(ctx, emit=guard.feed), grounded_messages(prompt, ctx))
+        raw, timings = stream_answer(dataclasses.replace(ctx, emit=guard.feed), grounded_messages(prompt, ctx),
+                                     given=f"{decision.route} {first_line(decision)}")  # "Art. 50" is the rules'
         guard.flush()
         obligations = obligations_source(ctx, decision.tier)
         added = [obligations] if obligations is not None and obligations not in ctx.sources else []  # new or whole
