@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from copilot.agents.answerability import content_terms, shared_terms
-from copilot.agents.citations import MARKER
+from copilot.agents.citations import MARKER, source_header
 from copilot.agents.figures import FIGURE_CLAUSE, Figure, FigurePool, asset_clauses, extract, logical_lines
 from copilot.agents.row_binding import cell_grids, other_rows_word, wrong_column, wrong_list_item, wrong_row
 from copilot.identifiers import asset_tag_candidates, identifiers
@@ -75,7 +75,7 @@ class ClaimChecker:
             lead = sentence[:len(sentence) - len(sentence.lstrip())]
             marks = [int(n) for m in MARKER.finditer(sentence) for n in m.group(1).split(",")]
             sentence = lead + _recite(MARKER.sub("", sentence).strip(), list(dict.fromkeys(marks)))
-        blank = PLACEHOLDER.search(sentence) or self._title_as_answer(sentence)
+        blank = PLACEHOLDER.search(sentence) or self._title_as_answer(sentence) or self._header_fragment(sentence)
         if blank:  # "approved on [date]": a template, not an answer
             self.withheld.append(WithheldClaim(sentence=MARKER.sub("", sentence).strip(), figures=[blank.group(0)]))
             return None
@@ -122,6 +122,15 @@ class ClaimChecker:
         source = self.sources.get(int(m.group(1))) if m else None
         title = (source.title or source.doc_id) if source else ""
         return m if m and title and m.group(2).lower().startswith(title[:20].lower()) else None
+
+    def _header_fragment(self, sentence: str) -> re.Match[str] | None:
+        """A piece of a source's title and heading standing as a sentence ("What it can help with > The three
+        assistants (rev B)."): the model copied a source label, it states nothing."""
+        plain = re.sub(r"\s+", " ", MARKER.sub("", sentence)).strip(" .")
+        if len(plain) < 12:
+            return None
+        heads = [re.sub(r"\s+", " ", source_header(c)).lower() for c in self.sources.values()]
+        return re.match(r".+", plain) if any(plain.lower() in h for h in heads) else None
 
     def _asset_binding(self, sentence: str, fig: Figure) -> bool | None:
         """Whether the sources give ``fig`` for the assets the sentence's own clause names: True ("150 N·m on

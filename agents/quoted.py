@@ -12,6 +12,7 @@ from copilot.agents.figure_lists import named_set, render_figure_list
 from copilot.agents.prohibition import forbidding_rule, render_forbidden
 from copilot.agents.raci import raci_row, render_raci
 from copilot.agents.reading_check import reading_answer
+from copilot.agents.reverse_lookup import render_reverse, reverse_lookup
 from copilot.agents.shapes import PERMISSION
 from copilot.agents.timeline import dated_row, render_dated_row
 
@@ -19,11 +20,13 @@ from copilot.agents.timeline import dated_row, render_dated_row
 def quoted_answer(ctx: AgentContext) -> AgentResult | None:
     """The first of these that applies, read from the sources with no model; None when none applies (the model
     answers): "could we ...?" where a shown rule forbids it: "No" and the rule; "how does Riverside compare with
-    Halden Works": their columns and rows; "who is accountable for <activity>": that RACI row's letters; "when do
+    Halden Works": their columns and rows; "which NIST function covers tracking incidents": the definitions row;
+    "who is accountable for <activity>": that RACI row's letters; "when do
     the Annex III rules apply": the timeline row; "list the five steps of ...": the table that enumerates them."""
     readers: list[Callable[[], str | None]] = [
         lambda: (render_forbidden(*found) if (found := forbidding_rule(ctx.sources, ctx.original)) else None),
         lambda: compared(ctx.sources, ctx.original),
+        lambda: (render_reverse(*row) if (row := reverse_lookup(ctx.sources, ctx.original)) else None),
         lambda: (render_raci(*raci, ctx.original) if (raci := raci_row(ctx.sources, ctx.original)) else None),
         lambda: (render_dated_row(*dated) if (dated := dated_row(ctx.sources, ctx.original)) else None),
         lambda: (render_figure_list(listed) if (listed := named_set(ctx.sources, ctx.original)) else None),
