@@ -26,7 +26,7 @@ _MEASURE = r"(?:reading|value|vibration|temperature|temp|pressure|flow|speed|loa
 _LIVE_READING = (rf"\b(?:currently reading|current (?:reading|value|vibration|temperature|pressure|flow|speed|load)|"
                  rf"live (?:value|reading|data)|today'?s (?:reading|value)|what is .{{0,30}} reading now)\b|"
                  rf"\A(?=[\s\S]*\b{_MOMENT}\b)(?=[\s\S]*\b(?:what|how (?:high|hot|much|fast|many))(?:'s|s)?\b"
-                 rf"[^?.]{{0,40}}\b{_MEASURE}\b|[\s\S]*\bhow (?:hot|warm|cold|fast|loud)\b)")
+                 rf"[^?.(\n]{{0,40}}\b{_MEASURE}\b|[\s\S]*\bhow (?:hot|warm|cold|fast|loud)\b)")  # "(": a note the search added
 
 # attribute -> (how a question asks for it, what a source that gives it contains, who to ask)
 ATTRIBUTES: dict[str, tuple[str, str, str]] = {
@@ -189,6 +189,9 @@ def asked_years(question: str) -> list[str]:
     return list(dict.fromkeys(m.group(1) for m in ASKED_YEAR.finditer(question)))
 
 
+DOTTED_ITEM = re.compile(r"\b[A-Z]{3,10}\s+\d{1,2}\.\d{1,2}\b")
+
+
 def named_sites(question: str) -> list[str]:
     """Sites the question names ("the pilot at our Rotterdam plant" -> Rotterdam)."""
     return [m.group(1) for m in NAMED_SITE.finditer(question) if m.group(1).split()[0] not in _NOT_NAMES]
@@ -201,6 +204,8 @@ def check_coverage(question: str, sources: list[Citation], contact: str, origina
     the question asks about ("the IR test in 2026": M-102's records are of 2023 and 2025). With ``about_assets``
     False (governance, readiness) a tag is context, not the subject, and is not looked for."""
     named = identifiers(original or "") if about_assets else []
+    # a framework's numbered item ("MEASURE 2.9", "GOVERN 1.2") is named in any question, asset or not
+    named += [re.sub(r"\s+", " ", m) for m in DOTTED_ITEM.findall(original or "")]
     unknown = [e for e in named if not any(_mentions(c, e) for c in sources)]
     if unknown and sources and not ACTION_REQUEST.search(original or ""):  # a work order for P-777: flagged there
         return Coverage(False, asked_attribute(question), unknown[0],

@@ -28,6 +28,8 @@ ASKS_PART = re.compile(ASKS_STOCK.pattern + r"|\b(?:stores|stock|part|order|cata
 ASKS_FIX = re.compile(r"\bwhat (?:fixed|cured|sorted|solved) it\b|\bwhat (?:did (?:we|they) do|was done)\b|"
                       r"\bhow (?:was|did (?:we|they)) (?:it )?(?:fix|sort|solve|cure)\w*", re.I)
 MIN_SHARED = 2
+_STOCK_WORDS = frozenset("shelf shelves stores store stock stocked spare spares have hold keep order ordered "
+                         "number part parts replacement new what whats got need get".split())
 _STORES_FIELD = re.compile(r"stores|stock|bin|location|on[_ ]hand|qty", re.I)
 _RECORD_WORDS = ("problem", "cause", "action", "description", "symptom", "finding")
 
@@ -81,7 +83,9 @@ def spare_row(retriever: Any, asset: str | None, wanted: str, sources: list[Cita
         hits = retriever.search(f"spare part {wanted} {asset or ''}".strip(), k=8)
     except Exception:  # noqa: BLE001 - the answer goes on without it
         return None
-    best, most = None, MIN_SHARED - 1
+    # "do we have an element on the shelf": "element" names the part, "shelf" only asks whether it is stocked
+    subject = content_terms(wanted) - _STOCK_WORDS
+    best, most = None, max(0, min(MIN_SHARED, len(subject)) - 1)
     for h in hits:
         chunk = h.chunk
         fields = [col for col, _v in sheet_fields(chunk.text)]
@@ -90,7 +94,7 @@ def spare_row(retriever: Any, asset: str | None, wanted: str, sources: list[Cita
             continue
         if asset and not re.search(rf"(?<![\w-]){re.escape(asset)}(?![\w-])", normalise_dashes(chunk.text)):
             continue
-        shared = len(shared_terms(content_terms(wanted), content_terms(chunk.text)))
+        shared = len(shared_terms(subject, content_terms(chunk.text)))
         if shared > most:
             best, most = chunk, shared
     if best is None:

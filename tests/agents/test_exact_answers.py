@@ -454,3 +454,22 @@ def test_a_quantity_given_for_a_sibling_asset_does_not_cover_the_asked_one():
     cov = check_coverage("what torque for the GB-402 mounting bolts?", [scope], "x")
     assert not cov.covered and cov.attribute == "torque" and cov.entity == "GB-402"
     assert check_coverage("GB-401 foot bolt torque?", [scope], "x").covered
+
+
+def test_a_stated_reading_is_not_a_live_reading_asked_and_an_unknown_framework_item_is_named():
+    from copilot.agents.coverage import check_coverage
+
+    guide = Citation(marker=1, chunk_id="c", doc_id="TG-COMP-001", title="Screw compressors",
+                     text="| Airend discharge temperature | 75-95 °C | warning 105 °C; trip 110 °C (E-221) | C-301 |\n"
+                          "Standby C-302 takes over.")
+    original = "C-301 showing disch temp 107C warning, room is 36 deg today. swap to C-302? what do i check"
+    # the graph passes the user's words and the search query (with the notes it added) on two lines
+    question = f"{original}\n{original} (C-301 temperature alarm is E-221)"
+    assert check_coverage(question, [guide], "the supervisor", original).covered
+    nist = Citation(marker=1, chunk_id="n", doc_id="CL-007", title="Obligations",
+                    text="| MANAGE 2.4 | Means to switch off a system. |")
+    asked = "What does NIST AI RMF MEASURE 2.9 ask for?"
+    gap = check_coverage(asked, [nist], "the supervisor", asked, about_assets=False)
+    assert not gap.covered and "MEASURE 2.9" in gap.message
+    known = "What does NIST AI RMF MANAGE 2.4 ask for?"
+    assert check_coverage(known, [nist], "the supervisor", known, about_assets=False).covered

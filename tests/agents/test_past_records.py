@@ -70,3 +70,11 @@ def test_the_maintenance_agent_quotes_the_records_and_the_spare_before_the_model
     asks_more = dataclasses.replace(ctx, original=QUESTION + " and what should I check first?")
     more = MaintenanceAgent().run(asks_more)  # a part the records do not answer: the model answers after them
     assert more.model_called and more.text.startswith("**Records like this") and "seat leaked" in more.text
+
+
+def test_a_part_named_by_one_word_is_found_when_the_rest_asks_about_stock():
+    element = ("part_number: SP-3001\ndescription: Air/oil separator element\nused_on: C-301\n"
+               "stores_location: Main stores C-01-01")
+    found = spare_row(_Retriever(element), "C-301", "do we have an element on the shelf?", [])
+    assert found is not None and "SP-3001" in found.text
+    assert spare_row(_Retriever(element), "C-301", "do we have a belt on the shelf?", []) is None
