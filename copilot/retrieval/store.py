@@ -4,7 +4,7 @@ Layout of ``settings.index_dir``::
 
     CURRENT            JSON pointer {"generation": "gen-..."}; replaced atomically (os.replace)
     .lock              fcntl lock file taken exclusively by writers
-    gen-<time>-<rand>/ one immutable generation directory
+    gen-<time>-<rand>/ one immutable generation directory (time to the microsecond: names sort in creation order)
 
 A writer builds a new generation in a fresh directory, fsyncs it and only then swaps the pointer,
 so a crash at any point leaves the previous generation untouched and readers never see half an index.
@@ -106,7 +106,11 @@ def current_generation(index_dir: Path) -> Path | None:
 
 
 def new_generation_dir(index_dir: Path) -> Path:
-    gen = index_dir / f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
+    """A new generation directory whose name sorts in creation order (cleanup keeps the newest by name): to the
+    microsecond, so several generations made within one second (quick successive ingests) still sort right."""
+    now = time.time()
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.localtime(now)) + f".{int(now % 1 * 1_000_000):06d}"
+    gen = index_dir / f"gen-{stamp}-{secrets.token_hex(3)}"
     gen.mkdir(parents=True)
     return gen
 
