@@ -8,6 +8,8 @@ states a figure in the withheld figure's unit and holds most of the question's d
 verbatim and cited. Words weigh by how few sentences hold them ("shadow" names the subject, "period" does not),
 and the quote must hold at least :data:`MIN_SHARE` of the weight of the question's words the sources hold at all.
 When no sentence qualifies (an unanswerable price, a value for an unlisted asset), the abstention stands.
+:func:`best_sentence` (the subject-weighted choice of one sentence) also picks the rule that forbids what a
+permission question asks (:mod:`copilot.agents.prohibition`).
 """
 
 from __future__ import annotations
