@@ -155,3 +155,11 @@ def annotate_named(query: str, named: list[tuple[str, str]]) -> str:
     """The search query with each resolved name written next to it: "... (the caustic pump is P-201)"."""
     notes = " ".join(f"(the {words} is {tag})" for words, tag in named if tag not in query)
     return f"{query} {notes}" if notes else query
+
+
+_NAMED_NOTE = re.compile(r"\(the [a-z -]+ is ([A-Z]{1,5}-\d{1,5}[A-Z]?)\)")
+
+
+def named_tags(query: str) -> list[str]:
+    """The tags :func:`annotate_named` wrote into a query."""
+    return [m.group(1) for m in _NAMED_NOTE.finditer(query)]

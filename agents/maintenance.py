@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from copilot.agents.answerability import content_terms, shared_terms
-from copilot.agents.asset_register import annotated_parts, known_asset
+from copilot.agents.asset_register import annotated_parts, known_asset, named_tags
 from copilot.agents.base import (
     AgentContext,
     AgentResult,
@@ -261,7 +261,7 @@ class MaintenanceAgent:
         """For "has that happened before" naming no tag: the records describing the same trouble, quoted, and
         for "do we have the part in stores" the spare row for the first record (added as a source when new)."""
         if not ASKS_PAST.search(ctx.original) or identifiers(ctx.original):
-            return "", []
+            return MaintenanceAgent._asked_spare(ctx)
         records = similar_records(ctx.sources, ctx.original)
         if not records:
             return "", []
@@ -271,6 +271,21 @@ class MaintenanceAgent:
             return text, []
         row = sheet_row(spare)
         text += "\n\n**Spare part for that job:**\n\n" + render_rows([row] if row else [], [*ctx.sources, spare])
+        return text, [spare] if spare not in ctx.sources else []
+
+    @staticmethod
+    def _asked_spare(ctx: AgentContext) -> tuple[str, list[Citation]]:
+        """"the caustic pump seal is weeping, do we have a spare seal and where is it": the asset's spare-parts
+        row for the part asked, quoted (the asset named by its tag, or in words resolved by the prepare step)."""
+        tags = detect_assets(ctx.original) or named_tags(ctx.question)
+        if not tags or not ASKS_PART.search(ctx.original):
+            return "", []
+        asks = [a for a in [*split_asks(ctx.original, yes_no=True)] if ASKS_PART.search(a)] or [ctx.original]
+        spare = spare_row(ctx.retriever, tags[0], asks[0], ctx.sources)
+        row = sheet_row(spare) if spare is not None else None
+        if spare is None or row is None:
+            return "", []
+        text = f"**Spare part for {tags[0]}:**\n\n" + render_rows([row], [*ctx.sources, spare])
         return text, [spare] if spare not in ctx.sources else []
 
     @staticmethod

@@ -78,3 +78,20 @@ def test_a_part_named_by_one_word_is_found_when_the_rest_asks_about_stock():
     found = spare_row(_Retriever(element), "C-301", "do we have an element on the shelf?", [])
     assert found is not None and "SP-3001" in found.text
     assert spare_row(_Retriever(element), "C-301", "do we have a belt on the shelf?", []) is None
+
+
+def test_the_spare_of_equipment_named_in_words_is_quoted_before_the_model(settings):
+    from copilot.agents.base import AgentContext
+    from copilot.agents.maintenance import MaintenanceAgent
+    from copilot.llm.fake import FakeLLM
+
+    seal = ("part_number: SP-1021\ndescription: Cartridge mechanical seal 35 mm with quench\nused_on: P-201\n"
+            "manufacturer: Aldermoor Pumps\nstores_location: Main stores A-02-01")
+    original = "the caustic pump seal is weeping, do we have a spare seal and where is it?"
+    guide = Citation(marker=1, chunk_id="g", doc_id="TG-PUMP-001", title="Pumps", text="Seal leaking: count the drops.")
+    ctx = AgentContext(settings=settings, llm=FakeLLM(["It is in the main stores [2]."]), original=original,
+                       question=original + " (the caustic pump is P-201)", thread_id="t", sources=[guide],
+                       retriever=_Retriever(seal))
+    result = MaintenanceAgent().run(ctx)
+    assert result.text.startswith("**Spare part for P-201:**") and "Main stores A-02-01" in result.text
+    assert [c.marker for c in result.added_sources] == [2]
