@@ -76,8 +76,6 @@ class GovernanceAgent:
             added.insert(0, examples)
         shown = [*ctx.sources, *added]
         practice = consequences_source(ctx.retriever, shown)  # "| Minimal | Standard controls; CL-004 every 12 months |"
-        if practice is not None:
-            practice.marker = max(c.marker for c in shown) + 1 if shown else 1
         consequence = tier_consequence([*shown, *([practice] if practice else [])], decision.tier)
         added += [practice] if practice is not None and consequence and f"[{practice.marker}]" in consequence else []
         block = _compose(decision, obligations, consequence)

@@ -1,5 +1,6 @@
-"""Answers read from the sources, no model: the rule forbidding what is asked, a RACI row's roles, a timeline row's date, or the set
-a table enumerates."""
+"""Answers read from the sources, no model: the rule forbidding what is asked, the compared sites' columns, the
+definitions row that covers a description, a RACI row's roles, a timeline row's date, or the set a table
+enumerates."""
 
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ def quoted_answer(ctx: AgentContext) -> AgentResult | None:
     """The first of these that applies, read from the sources with no model; None when none applies (the model
     answers): "could we ...?" where a shown rule forbids it: "No" and the rule; "how does Riverside compare with
     Halden Works": their columns and rows; "which NIST function covers tracking incidents": the definitions row;
-    "who is accountable for <activity>": that RACI row's letters; "when do
-    the Annex III rules apply": the timeline row; "list the five steps of ...": the table that enumerates them."""
+    "who is accountable for <activity>": that RACI row's letters; "when do the Annex III rules apply": the timeline
+    row; "list the five steps of ...": the table that enumerates them."""
     readers: list[Callable[[], str | None]] = [
         lambda: (render_forbidden(*found) if (found := forbidding_rule(ctx.sources, ctx.original)) else None),
         lambda: compared(ctx.sources, ctx.original),

@@ -20,6 +20,7 @@ from collections.abc import Callable
 
 from copilot.agents.answerability import content_terms
 from copilot.agents.context_focus import split_units
+from copilot.agents.figures import extract
 from copilot.identifiers import asset_tag_candidates, identifiers
 from copilot.types import Citation, WithheldClaim
 
@@ -29,17 +30,13 @@ MIN_SHARE = 0.6
 _FRAME = frozenset("minimum maximum min max least most period duration interval limit required requirement need "
                    "needed before after long typical usual normal allowed permitted value level figure setting "
                    "recommended".split())
-# a figure's unit: the word after the number ("12 weeks" -> "week"); a bare number, date or code has none
-_UNIT = re.compile(r"^\s*[$€£]?\d[\d.,]*\s?([A-Za-z°%][A-Za-z°%·/]*)\s*$")
 
 
 def figure_unit(figure: str) -> str | None:
-    """The unit a withheld figure is written in, singular and lower case ("12 weeks" -> "week")."""
-    m = _UNIT.match(figure)
-    if m is None:
-        return None
-    unit = m.group(1).lower()
-    return unit[:-1] if len(unit) > 3 and unit.endswith("s") else unit
+    """The unit of a withheld figure as the figure extractor normalises it ("12 weeks" -> "wk", "15 minutes" ->
+    "min"); None for a figure without one (a price, a date, a code, a bare number)."""
+    found = [f.unit for f in extract(figure) if f.kind == "number" and f.unit]
+    return found[0] if found else None
 
 
 # words of a question that name nothing ("could we let a model run one of our ... if HSE signs it off")
@@ -68,8 +65,9 @@ def _for_assets(text: str, c: Citation, tags: list[str]) -> bool:
     return all(t.lower() in c.text.lower() for t in tags)
 
 
-def _states(unit: str) -> re.Pattern[str]:
-    return re.compile(rf"\d[\d.,]*\s?{re.escape(unit)}s?(?![A-Za-z])", re.I)
+def _states(text: str, units: list[str]) -> bool:
+    """The sentence states a number in one of ``units``."""
+    return any(f.kind == "number" and f.unit in units for f in extract(text))
 
 
 def _quoted(unit_text: str) -> str:
@@ -117,4 +115,4 @@ def source_statement(withheld: list[WithheldClaim], sources: list[Citation],
     units = list(dict.fromkeys(u for claim in withheld for f in claim.figures if (u := figure_unit(f))))
     if not units or not sources:
         return None
-    return best_sentence(sources, question, lambda text: any(_states(unit).search(text) for unit in units))
+    return best_sentence(sources, question, lambda text: _states(text, units))

@@ -43,7 +43,7 @@ def test_no_statement_in_the_withheld_unit_or_on_the_subject_keeps_the_abstentio
 
 
 def test_figure_units():
-    assert figure_unit("12 weeks") == "week"
+    assert figure_unit("12 weeks") == figure_unit("4 weeks") == "wk"  # the figure extractor's units
     assert figure_unit("15 min") == "min"
     assert figure_unit("75 kW") == "kw"
     assert figure_unit("2019-03-01") is None
