@@ -41,6 +41,12 @@ def _kind(text: str) -> str:
 
 def _register_rows(retriever: Any, query: str, k: int = 10, filters: dict | None = None) -> list[tuple[str, str, str]]:
     """(tag, description, type) of the asset-register rows the search returns for ``query``."""
+    return [(tag, desc, typ) for tag, desc, typ, _power in _register_records(retriever, query, k, filters)]
+
+
+def _register_records(retriever: Any, query: str, k: int = 10,
+                      filters: dict | None = None) -> list[tuple[str, str, str, float | None]]:
+    """(tag, description, type, rated power in kW or None) of the asset-register rows the search returns."""
     out = []
     for hit in retriever.search(query, k=k, filters=filters):
         chunk = hit.chunk
@@ -48,8 +54,10 @@ def _register_rows(retriever: Any, query: str, k: int = 10, filters: dict | None
             continue
         fields = dict(re.findall(r"^\s*([\w ]+?)\s*:\s*(.*?)\s*$", chunk.text, re.M))
         tag = fields.get("asset_tag") or fields.get("tag") or ""
+        power = re.match(r"\d+(?:\.\d+)?", fields.get("rated_power_kw") or fields.get("power_kw") or "")
         if tag:
-            out.append((tag, fields.get("description", ""), fields.get("equipment_type") or fields.get("type") or ""))
+            out.append((tag, fields.get("description", ""), fields.get("equipment_type") or fields.get("type") or "",
+                        float(power.group(0)) if power else None))
     return out
 
 
@@ -113,6 +121,21 @@ def _words(text: str) -> set[str]:
     return {w[:5] for w in re.findall(r"[a-z]{3,}", text.lower())}
 
 
+_LARGER = re.compile(r"\b(?:big|bigger|biggest|large|larger|largest|main|duty)\b", re.I)
+_SMALLER = re.compile(r"\b(?:small|smaller|smallest|little|standby|backup|spare)\b", re.I)
+
+
+def _by_size(words: str, fits: list[tuple[str, str]], power: dict[str, float | None]) -> list[tuple[str, str]]:
+    """The one of ``fits`` a size word picks ("big", "main" or "duty": the largest rated power; "small" or
+    "standby": the smallest), else ``fits`` unchanged (no size word, or a rating missing or tied)."""
+    larger, smaller = bool(_LARGER.search(words)), bool(_SMALLER.search(words))
+    ratings = [power.get(tag) for tag, _desc in fits]
+    if larger == smaller or any(r is None for r in ratings) or len(set(ratings)) < len(ratings):
+        return fits
+    pick = max if larger else min
+    return [pick(fits, key=lambda f: power[f[0]] or 0.0)]
+
+
 def named_equipment(retriever: Any, question: str) -> list[tuple[str, str]]:
     """(words, tag) for each piece of equipment the question names by what it is, which one asset-register row
     is: "the caustic pump" -> P-201 (the one pump described as caustic), "the baler press" -> HP-501 (the one
@@ -125,7 +148,7 @@ def named_equipment(retriever: Any, question: str) -> list[tuple[str, str]]:
     try:
         registers = [d["doc_id"] for d in retriever.documents()
                      if REGISTER.search(f"{d.get('doc_id', '')} {d.get('title', '')}")]
-        rows = _register_rows(retriever, question, k=500, filters={"doc_id": registers}) if registers else []
+        rows = _register_records(retriever, question, k=500, filters={"doc_id": registers}) if registers else []
     except Exception:  # noqa: BLE001 - resolving a name is a help, never a failure
         return []
     found: list[tuple[str, str]] = []
@@ -137,13 +160,15 @@ def named_equipment(retriever: Any, question: str) -> list[tuple[str, str]]:
             continue  # "pump motor": the pump's motor
         noun = _EQUIPMENT_SYNONYMS.get(m.group(2).lower(), m.group(2).lower())
         named = re.compile(rf"\b{noun}s?\b", re.I)  # a press, not a compressor
-        kind = [(tag, desc) for tag, desc, typ in rows
+        kind = [(tag, desc) for tag, desc, typ, _power in rows
                 if named.search(desc.split(",")[0]) or named.search(typ.replace("_", " "))]
         words = [w for w in re.split(r"[ -]", m.group(1).lower()) if w and w not in _NOT_QUALIFIERS]
         qualifiers = _words(" ".join(words))
         scored = [(len(qualifiers & _words(desc)), tag, desc) for tag, desc in kind]
         best = max((n for n, _tag, _desc in scored), default=0)
         fits = [(tag, desc) for n, tag, desc in scored if n == best]
+        if len(fits) > 1:  # "the big air compressor": of the two, the duty one with the larger motor
+            fits = _by_size(m.group(1), fits, {tag: power for tag, _d, _t, power in rows})
         if len(fits) == 1 and (best or not qualifiers or len(kind) == 1):
             tag, desc = fits[0]
             said = [w for w in words if _words(w) & _words(desc)]  # "caustic pump", not "pressure does press"

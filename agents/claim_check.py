@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 
 from copilot.agents.answerability import content_terms, shared_terms
 from copilot.agents.citations import MARKER, source_header
+from copilot.agents.comparison_check import STATED, false_comparison
 from copilot.agents.figures import FIGURE_CLAUSE, Figure, FigurePool, asset_clauses, extract, logical_lines
+from copilot.agents.places import places_in
 from copilot.agents.row_binding import cell_grids, other_rows_word, wrong_column, wrong_list_item, wrong_row
 from copilot.identifiers import asset_tag_candidates, identifiers
 from copilot.types import Citation, WithheldClaim
@@ -62,12 +64,16 @@ class ClaimChecker:
         self.grids = cell_grids([c.text for c in sources])  # word cells of every table, for other_rows_word
         self.question_terms = content_terms(question)
         # the places the sources name ("at Halden Works", "at Marlow Bay"), for _other_place
-        self.places = {m.group(1) for c in sources for m in _AT_PLACE.finditer(c.text) if m.group(1) not in _NOT_PLACES}
+        self.places = {p for c in sources for p in places_in(c.text)}
         self.withheld: list[WithheldClaim] = []
 
     def claims(self, sentence: str) -> list[Figure]:
         text = MARKER.sub("", sentence)
         return [f for f in extract(text) if f.key not in self.asked]
+
+    def states(self, sentence: str) -> bool:
+        """Whether the sentence claims something checkable: a figure, or one number compared with another."""
+        return bool(self.claims(sentence)) or bool(STATED.search(MARKER.sub("", sentence)))
 
     def check(self, sentence: str) -> str | None:
         """The sentence to show (possibly re-cited), or None when it is withheld."""
@@ -78,6 +84,11 @@ class ClaimChecker:
         blank = PLACEHOLDER.search(sentence) or self._title_as_answer(sentence) or self._header_fragment(sentence)
         if blank:  # "approved on [date]": a template, not an answer
             self.withheld.append(WithheldClaim(sentence=MARKER.sub("", sentence).strip(), figures=[blank.group(0)]))
+            return None
+        wrong = false_comparison(MARKER.sub("", sentence))
+        if wrong:  # "2.2, which is above the threshold of 3.0": the arithmetic says otherwise
+            self.withheld.append(WithheldClaim(sentence=MARKER.sub("", sentence).strip(), figures=[wrong],
+                                               reason="false_comparison"))
             return None
         swapped = other_rows_word(MARKER.sub("", sentence), self.grids)
         if swapped:  # "Riverside is in the Align stage": Align is another row's cell (the table says Assess)
@@ -193,8 +204,6 @@ class ClaimChecker:
                                      wrong_column(plain, fig, self.sources[n].text) for n in holding)
 
 
-_AT_PLACE = re.compile(r"\bat ((?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+)\b")
-_NOT_PLACES = frozenset("The This That Least Most First Last Level Stage Gate Step Part Annex Month Week".split())
 
 
 def _family(tag: str) -> str:
@@ -259,7 +268,7 @@ def check_text(text: str, sources: list[Citation], question: str = "") -> ClaimR
     for sentence, sep in split_sentences(text):
         if _marker_run(sentence):
             continue
-        has_claims = bool(checker.claims(sentence))
+        has_claims = checker.states(sentence)
         shown = checker.check(sentence)
         if has_claims and central is None:
             central = shown is None
@@ -316,7 +325,7 @@ class ClaimGate:
                 if self.seen[key] > self.max_repeats:
                     self.looping = True
                 return ""
-        has_claims = bool(self.checker.claims(sentence))
+        has_claims = self.checker.states(sentence)
         shown = self.checker.check(sentence)
         if has_claims and self.first_claim is None:
             self.first_claim = shown is None

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from copilot.agents.figure_quote import figure_gap
 from copilot.agents.figures import asset_clauses, logical_lines
+from copilot.agents.places import named_in, places_in
 from copilot.identifiers import identifiers, normalise_dashes
 from copilot.tables.planner import EVENT_DATE_COLUMN
 from copilot.types import Citation
@@ -30,7 +31,8 @@ _LIVE_READING = (rf"\b(?:currently reading|current (?:reading|value|vibration|te
 
 # attribute -> (how a question asks for it, what a source that gives it contains, who to ask)
 ATTRIBUTES: dict[str, tuple[str, str, str]] = {
-    "price": (r"\b(price|prices|cost|costs|costed|how much (?:did|does|do|was|is|will) .{0,40}\b(?:cost|pay|paid)|paid|"
+    "price": (r"\b(price|prices|cost(?:s|ed)?(?! (?:us |me |them )?(?:the )?(?:most |more |least )?(?:hours|downtime|time|"
+              r"production|uptime)\b)|how much (?:did|does|do|was|is|will) .{0,40}\b(?:cost|pay|paid)|paid|"
               r"purchase value|budget(?:ed|s)?|invoice|quotation)\b",
               r"[$€£]|\b(?:price|cost|costs|eur|usd|gbp|budget|invoice)\b", "purchasing or finance"),
     "vendor": (r"\b((?:which|what|who(?:'s| is| was)?)\b[^?.]{0,30}\b(?:vendor|supplier|distributor|reseller)|"
@@ -52,6 +54,18 @@ ATTRIBUTES: dict[str, tuple[str, str, str]] = {
                       r"lead|head|director|champion|technician|electrician)|(?:manager|engineer|supervisor|chair|officer|"
                       r"director|champion)(?:'s)? name|who exactly is|name and (?:e-?mail|phone|number|contact))\b",
                       r"\b(?:Mr|Mrs|Ms|Dr)\.? [A-Z][a-z]+|\b[A-Z]\. [A-Z][a-z]{2,}\b", "the site directory"),
+    # "did legal already clear it", "has the review board formally signed off the copilot yet": a record of a decision
+    # taken, which only a dated decision in a source gives (the checklists say how to decide, not what was decided)
+    "recorded decision": (r"\b(?:did|has|have|had)\b[^?.]{0,60}\b(?:already|formally|officially|ever)\b[^?.]{0,30}"
+                          r"\b(?:clear(?:ed)?|approv\w*|sign(?:ed)? (?:it |this |that )?off|decid\w*|confirm\w*|"
+                          r"accept\w*|reject\w*)\b|\b(?:signed|sign) (?:it |this |that )?off\b[^?.]{0,40}\byet\b|"
+                          r"\b(?:approved|cleared|decided)\b[^?.]{0,40}\byet\b|"
+                          r"\b(?:date|reference|number) of the (?:\w+ )?decision record\b|"
+                          r"\b(?:has|have|did)\s+(?:the\s+)?(?:AIRB|(?:AI )?(?:review|governance) board|legal|committee|"
+                          r"gate chair|works council)\b[^?.]{0,30}\b(?:approv|clear|sign|decid|confirm|accept|reject)\w*",
+                          r"\b(?:approved|cleared|signed off|confirmed|rejected|decided)\b[^.\n|]{0,60}\b(?:on|in)\s+"
+                          r"(?:\d{1,2}\s+[A-Z][a-z]+\s+)?(?:19|20)\d\d\b",
+                          "the AI Review Board secretary (the AI inventory holds the decision records)"),
     "contact person": (r"\b(?:account manager|sales (?:rep|representative|contact)|contact person|who(?:'s| is) our "
                        r"(?:contact|rep)|their (?:phone |mobile )?number)\b",
                        r"\b(?:account manager|sales (?:rep|representative|contact)|contact person|tel\.?|phone)\b",
@@ -125,6 +139,37 @@ def _near(c: Citation, entities: list[str]) -> str:
         else:
             out.extend(clause for clause, tags in asset_clauses(line) if not tags or set(tags) & set(entities))
     return "\n".join(out)
+
+
+# "what payback did the Marlow Bay redesign actually deliver": a result achieved, asked for a place the sources name
+ASKS_RESULT = re.compile(r"\b(?:actually|really|in the end|so far|to date|in practice)\b[^?.]{0,20}\b(?:deliver|achiev|"
+                         r"sav|return|yield|produc|gain|pa(?:id|y) back)\w*|\bwhat (?:\w+ ){0,4}(?:did|has|have) [^?]{0,80}"
+                         r"\b(?:deliver|achieve|save|return|yield)(?:ed)?\b", re.I)
+RESULT_MEASURE = re.compile(r"\b(payback|roi|return|saving|benefit|reduction|uptime|downtime|energy)", re.I)
+RESULT_GIVEN = re.compile(r"\b(?:delivered|achieved|saved|realised|realized|verified|was reached|reached|gave|yielded)\b",
+                          re.I)
+
+
+def _result_gap(question: str, sources: list[Citation]) -> str | None:
+    """The place whose achieved result the question asks when no passage naming that place reports a result with a
+    figure ("Payback was reached in month 9" is Halden Works', not Marlow Bay's), else None."""
+    if not ASKS_RESULT.search(question):
+        return None
+    places = named_in(question, {p for c in sources for p in places_in(c.text)})
+    if not places:
+        return None
+    asked = {w.lower() for w in RESULT_MEASURE.findall(question)}
+
+    def reports(sentence: str) -> bool:  # a result with a figure, of the measure asked when one is named
+        return bool(RESULT_GIVEN.search(sentence) and re.search(r"\d", sentence)) and \
+            (not asked or any(re.search(rf"\b{w}", sentence, re.I) for w in asked))
+
+    for c in sources:
+        for para in re.split(r"\n\s*\n", c.text):
+            if any(re.search(rf"\b{re.escape(p)}\b", para) for p in places) and \
+                    any(reports(s) for s in re.split(r"(?<=[.!?])\s+", para)):
+                return None
+    return places[0]
 
 
 def _quantity_gap(question: str, about: list[Citation], entities: list[str]) -> str | None:
@@ -241,6 +286,12 @@ def _attribute_coverage(question: str, sources: list[Citation], contact: str, ab
         return Coverage(False, attribute, sites[0], msg)
     if ACTION_REQUEST.search(question) and attribute is None:
         return Coverage(True)
+    place = _result_gap(question, sources)
+    if place is not None:
+        about = [c for c in sources if re.search(rf"\b{re.escape(place)}\b", c.text)]
+        return Coverage(False, "result", place, f"The documents do not record what was achieved at {place}. What they "
+                                                f"do cover about {place}: {what_they_cover(about)}. Please ask the "
+                                                f"use-case owner or the AI CoE value lead (or {contact}).")
     entities = identifiers(question) if about_assets else []
     about = [c for c in sources if any(_mentions(c, e) for e in entities)] if entities else list(sources)
     entity = entities[0] if entities else None

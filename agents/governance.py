@@ -116,6 +116,7 @@ USE_CASE = re.compile(
     r"use case|deploy\w* (?:an?|the|our|this|that|it|them)\b(?! prohibited\b)|deploy(?:s|ed|ing)?(?=\s*\?)|roll(?:ing)? out|"
     r"an? (?:ai|ml)(?: (?:system|tool|model))? (?:that|to|which)|an? (?:[\w-]+ ){0,2}(?:model|system|tool|function|feature|"
     r"add-on) (?:that|which)|how (?:does|would|will) (?:this|that|it) triage|"
+    r"(?:how|where) (?:does|would|will|do) (?:this|that|it|they) (?:land|sit|fall|fit|come out)|"
     r"\w+ wants? to(?! (?:know|check|see|understand|confirm|find out|ask|hear))|\w+ wants? an? (?:\w+ )?(?:model|ai|tool|system)|"
     r"how (?:would|should|do|will) we class(?:ify)? (?:that|this|it)|(?:is (?:it|this|that) |are we )?(?:allowed|permitted|banned)|is (?:it|this|that) (?:legal|lawful)|"
     r"(?:is|be|are|count as|classed as|classified as) (?:an? |this |it |that )?(?:high|minimal|limited)[- ]risk|"

@@ -97,7 +97,8 @@ RULES: tuple[Rule, ...] = (
       r"promot\w+ (?:decisions?|of (?:workers?|employees?|staff))|terminat\w+ (?:of )?(?:contracts?|employ\w*|workers?)|dismiss\w*|"
       r"\blet go\b|\blay ?offs?\b|laid off|redundanc\w+|"
       r"based on (?:their |each \w+'s )?(?:past |individual )?(?:sick days|sickness|absences?|attendance|performance|productivity)|"
-      r"(?:rank|score|rate|evaluat|monitor|track)\w* (?:the |our |individual )?(?:workers?|employees?|staff|operators?|technicians?|drivers?)(?:'s?)? (?:by |on |for )?(?:performance|productivity|behaviou?r)|"
+      r"(?:rank|score|rate|evaluat|monitor|track)\w* (?:the |our |individual |each )?(?:workers?|employees?|staff|operators?|technicians?|drivers?)(?:'s?)? (?:by |on |for )?(?:\w+ ){0,2}(?:performance|productivity|behaviou?r)|"
+      r"(?:decide|choose|pick|select)\w* who (?:gets?|is offered|works?) (?:the )?(?:overtime|shifts?|bonus(?:es)?|promot\w+|pay ?rises?)|"
       r"(?:performance|productivity|behaviou?r) (?:of|per) (?:individual )?(?:workers?|employees?|staff|operators?|technicians?)|"
       r"predict\w* (?:which |who |whether )?(?:\w+ ){0,3}(?:will |might |may )?(?:quit|leave|resign)\b|\battrition\b|"
       r"(?:flag|spot|identify|find)\w* (?:who|which (?:workers?|employees?|staff|operators?)) (?:is |are )?(?:under|low|poor|best|top)[- ]?perform\w*|"
@@ -112,6 +113,7 @@ RULES: tuple[Rule, ...] = (
        "decides on promotion or termination of employees",
        "allocates tasks or shifts to workers based on their individual behaviour or personal traits",
        "tracks each technician's productivity and flags low performers to their manager",
+       "scores each operator's shift performance and uses the score to decide who gets overtime",
        "identifies and reports the individual workers who break a safety rule",
        "predicts which employees will quit or resign")),
     R("essential_services", "high", "Art. 6(2) + Annex III point 5", "access to essential services: credit scoring, life and health insurance pricing, public benefits, emergency calls",

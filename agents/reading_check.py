@@ -26,7 +26,7 @@ from copilot.types import Citation, Hit
 _UNITS = [(r"drops?\s*(?:/|a|per)\s*min(?:ute)?\b", "drops/min"), (r"%\s*LEL\b|%\s*of the lower explosive limit", "% LEL"), (r"%|percent\b", "%"), (r"ppm\b", "ppm"),
           (r"M\s?Ω|M\s?ohms?\b|megs?\b|meg\s?ohms?\b|megohms?\b", "MΩ"), (r"mm/s\b", "mm/s"),
           (r"°\s?C\b|deg(?:rees?)?(?:\s?C\b)?|degc\b|celsius\b", "°C"),
-          (r"percentage points?\b|pp\b", "pp"), (r"min(?:utes?|s)?\b", "min"), (r"h(?:ours?|rs?)?\b", "h"), (r"bar\s?\(?g\)?|barg?\b", "bar"),
+          (r"percentage points?\b|pp\b|points?(?=\s+(?:[a-z]+\s+)?(?:gap|difference|drop|spread)\b)", "pp"), (r"min(?:utes?|s)?\b", "min"), (r"h(?:ours?|rs?)?\b", "h"), (r"bar\s?\(?g\)?|barg?\b", "bar"),
           (r"L/min\b|lpm\b", "L/min"), (r"m³/h\b|m3/h\b", "m³/h"), (r"mg/m³|mg/m3", "mg/m³"), (r"ms\b", "ms"),
           (r"mm\b", "mm"), (r"V\b(?! ?DC)", "V")]
 UNIT = "|".join(f"(?:{pattern})" for pattern, _ in _UNITS)
@@ -71,7 +71,7 @@ _JUDGING = {"ok", "okay", "fine", "safe", "normal", "acceptable", "good", "bad",
 
 def canonical_unit(written: str) -> str:
     for pattern, unit in _UNITS:
-        if re.fullmatch(pattern, written.strip(), re.I):
+        if re.fullmatch(pattern, written.strip(), re.I) or (unit == "pp" and re.fullmatch(r"points?", written.strip(), re.I)):
             return unit
     return written.strip()
 
@@ -137,8 +137,20 @@ def _bound(op: str, n: float, unit: str, clause: str, accepting: bool) -> Band:
     return Band(n, None, bool(re.fullmatch(_ABOVE, op, re.I)), False, unit, clause, accepting)
 
 
+_CLAUSE_END = re.compile(r";\s*|,\s+(?=\D)|(?<=[a-z)])\.\s+(?=[A-Z])")
+
+
 def _clauses(cell: str) -> list[str]:
-    return [c.strip() for c in re.split(r";\s*|,\s+(?=\D)|(?<=[a-z)])\.\s+(?=[A-Z])", cell) if c.strip()]
+    """The cell's clauses, split at semicolons, commas and full stops outside brackets ("zone C (restricted, plan a
+    repair) up to 4.5 mm/s" is one clause)."""
+    out, start, depth = [], 0, 0
+    for i, ch in enumerate(cell):
+        depth += (ch == "(") - (ch == ")")
+        if depth <= 0 and i >= start and (m := _CLAUSE_END.match(cell, i)):
+            out.append(cell[start:i])
+            start = m.end()
+    out.append(cell[start:])
+    return [c.strip() for c in out if c.strip()]
 
 
 def _words(text: str) -> set[str]:
@@ -212,8 +224,9 @@ def _sentence_rows(c: Citation) -> list[LimitRow]:
             found = [b for clause in _clauses(sentence) if (b := _clause_band(
                 clause, bool(ACTING.search(sentence)) and not REQUIRES.search(clause), None)) is not None
                 and (BOUND.search(clause) or RANGE.search(clause))]
-            if found:  # shown with their whole sentence ("... and for at least 60 minutes after it ends.")
-                bands += [dataclasses.replace(b, clause=sentence.strip()) for b in found]
+            if found:  # one band: shown with its whole sentence ("... and for at least 60 minutes after it ends.");
+                # several ("zone A up to 1.4 mm/s, zone B up to 2.8 mm/s, ..."): each with its own clause
+                bands += [dataclasses.replace(b, clause=sentence.strip()) for b in found] if len(found) == 1 else found
                 said.append(sentence.strip())
         if bands:
             out.append(LimitRow(c, " ".join(said), [], [" ".join(said)], bands, _words(item)))
@@ -272,7 +285,9 @@ def _verdict(value: float, said: str, bands: list[Band]) -> tuple[str, tuple[obj
     actions = [b for b in bands if not b.accepting]
     inside = [b for b in actions if b.holds(value)]
     open_up = [b for b in inside if b.high is None and b.low is not None]  # "> 500 ppm", "Action level: 0.25"
-    inside = [b for b in inside if b not in open_up] + ([max(open_up, key=lambda b: b.low)] if open_up else [])
+    capped = [b for b in inside if b.low is None and b.high is not None]  # "zone B up to 2.8", "zone C up to 4.5"
+    inside = [b for b in inside if b not in open_up and b not in capped] + \
+        ([max(open_up, key=lambda b: b.low)] if open_up else []) + ([min(capped, key=lambda b: b.high)] if capped else [])
     ahead = [b for b in actions if b.low is not None and value < b.low]  # the next alarm or trip not reached yet
     parts = []
     ok = any(b.holds(value) for b in accepted) if accepted else None

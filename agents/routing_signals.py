@@ -69,6 +69,8 @@ _READINESS = [
     # what a use case saved, for the steering committee: its value, whatever equipment it ran on
     (r"\bhow much did .{0,80}\bsave\b|\bsavings\b|\bsteer(?:ing)? ?co(?:mmittee)?\b|[€$£] (?:number|figure|value)"
      r"|\bpayback\b|\breference case\b", 2.5),
+    # the group's other sites appear in the programme playbooks only (the plant documents are Riverside's)
+    (r"\bhalden(?: works)?\b|\bmarlow bay\b", 2.0),
     (r"\bpilots?\b|\bscal(?:e|ing|able)\b|\binto production\b|\bin production\b|\brollout\b|\broll(?:ing)? out\b"
      r"|\bbusiness case\b|\broi\b|\bkpis?\b|\buse cases?\b|\bprioriti\w*|\bchange management\b|\bupskill\w*"
      r"|\bskills?\b|\btalent\b|\bdata (?:infrastructure|quality|platform|strategy|foundation|pipeline)s?\b"

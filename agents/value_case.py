@@ -29,7 +29,7 @@ _LABELS = [("build", re.compile(r"\b(?:build|develop\w*|implement\w*|one-?off|up
                                 re.I)),
            ("change", re.compile(r"\bchange (?:cost|management|budget)\b|\btraining cost", re.I)),
            ("run", re.compile(r"\b(?:run(?:ning)?|operat\w*|opex|licen[cs]\w*|support|maintenance cost)\b", re.I)),
-           ("benefit", re.compile(r"\b(?:benefit|saving|savings|save[sd]?|value|return|gain)\b", re.I))]
+           ("benefit", re.compile(r"\b(?:benefits?|savings?|save[sd]?|value|returns?|gains?)\b", re.I))]
 _HORIZON = re.compile(r"\bover (\d+|three|two|five) years\b|\b(\d+|three|two|five) years of run\b", re.I)
 _WORDS = {"two": 2, "three": 3, "five": 5}
 _RATIO = re.compile(r"\bratio of at least (\d+(?:\.\d+)?):1\b|\bat least (\d+(?:\.\d+)?):1\b", re.I)

@@ -110,8 +110,9 @@ class WithheldClaim(BaseModel):
     figures: list[str] = Field(default_factory=list)  # the figures no shown source holds
     cited: list[int] = Field(default_factory=list)  # the markers the sentence cited
     # unsourced: a figure in no shown source; wrong_row: the sources give the figure for another table row or
-    # another asset than the one the sentence names
-    reason: Literal["unsourced", "wrong_row"] = "unsourced"
+    # another asset than the one the sentence names; false_comparison: it puts one number above or below another and
+    # arithmetic says otherwise
+    reason: Literal["unsourced", "wrong_row", "false_comparison"] = "unsourced"
 
 
 class SourceConflict(BaseModel):

@@ -109,3 +109,30 @@ def test_a_lead_row_is_shown_only_when_the_check_passes():
     ctx, shown = _ctx(llm, "What PSI value is the watch level?")
     text, _ = stream_answer(ctx, shared_messages("x"), check_stated=True, lead="| Signal | Watch |\n\n")
     assert text.startswith("| Signal | Watch |\n\nWatch comes first") and "".join(shown) == text
+
+
+def test_a_recorded_decision_or_an_achieved_result_no_source_records_is_not_covered():
+    """"did legal already clear it", "what payback did the Marlow Bay redesign actually deliver": the checklists say
+    how to decide and the playbook what was tried; neither records the decision or the result, so no draft."""
+    from copilot.agents.coverage import asked_attribute, check_coverage
+
+    triage = Citation(marker=1, chunk_id="t", doc_id="CL-005", title="AI Act triage", text=(
+        "A drowsiness warning for drivers of site vehicles may fall under the safety exception; refer it to Group "
+        "Legal in every case."))
+    asked = "transport put a driver drowsiness alert on the forklifts. did legal already clear it under the exemption?"
+    c = check_coverage(asked, [triage], "the AIRB", about_assets=False)
+    assert not c.covered and c.attribute == "recorded decision"
+    dated = triage.model_copy(update={"text": "The AIRB approved the forklift drowsiness alert on 12 March 2025."})
+    assert check_coverage(asked, [dated], "the AIRB", about_assets=False).covered
+    assert asked_attribute("who has to sign off the decision record?") is None  # how to decide, not what was
+    assert asked_attribute("which bit of kit cost us the most hours in 2025?") is None  # hours, not a price
+    pilot = Citation(marker=2, chunk_id="p", doc_id="PB-007", title="Pilot design", text=(
+        "The 2023 pilot of leak detection at Marlow Bay reached 85% detection in a lab-style test.\n\n"
+        "The 2025 redesign at Marlow Bay passed G3 in week 11."))
+    value = Citation(marker=3, chunk_id="v", doc_id="PB-006", title="Value", text=(
+        "A detector on six pumps at Halden Works cost EUR 180,000. Payback was reached in month 9."))
+    c = check_coverage("what payback did the marlow bay leak detection redesign actually deliver?", [pilot, value], "X",
+                       about_assets=False)
+    assert not c.covered and c.entity == "Marlow Bay" and "Pilot design [2]" in c.message
+    assert check_coverage("what payback did the halden works detector actually deliver?", [pilot, value], "X",
+                          about_assets=False).covered

@@ -292,3 +292,20 @@ def test_a_figure_a_general_step_holds_is_not_another_assets():
         "3.6 On P-201 wait 15 minutes for the casing to drain."))
     checker = ClaimChecker([sop], "how long do i wait after opening the breaker on the p-101 vfd")
     assert checker.check("On P-101 you wait 15 minutes after opening the breaker [1].") is not None
+
+
+def test_a_comparison_that_arithmetic_contradicts_is_withheld_and_central():
+    """Both figures are in the source, but 2.2 is not above 3.0: the sentence is withheld and the answer abstains."""
+    from copilot.agents.comparison_check import false_comparison
+
+    gate = Citation(marker=1, chunk_id="g", doc_id="PB-002", title="Readiness dimensions", text=(
+        "Scale-out eligibility needs an ORI of at least 3.0 and no dimension below 2.5. Riverside: ORI 2.2."))
+    report = check_text("Yes, the ORI of Riverside is 2.2, which is above the scale-out threshold of 3.0 [1]. "
+                        "It can scale.", [gate], "our site index came out at 2.2 - are we allowed to scale?")
+    assert report.central_withheld and report.withheld[0].reason == "false_comparison"
+    assert "above the scale-out" not in report.text
+    assert check_text("The ORI of 2.2 is below the threshold of 3.0 [1].", [gate]).withheld == []
+    assert false_comparison("A reading of 3.9 mm/s exceeds the 4.5 mm/s alarm") == "3.9 mm/s exceeds the 4.5 mm/s"
+    assert false_comparison("It is 2.2, which is not above 3.0.") is None  # negation honoured: this one holds
+    assert false_comparison("Step 4 is above step 6 in the list.") is None  # labels, not quantities
+    assert false_comparison("12 °C is above 20 bar") is None  # different units are not compared

@@ -31,6 +31,8 @@ APPLICANTS = ("We want to use AI to rank job applicants for our maintenance tech
     ("HR wants to rate staff on their behaviour outside work for shift bonuses", "prohibited", "social_scoring"),
     ("A gate camera checks whether workers wear helmets and reports who doesn't. What AI Act tier is that?", "high",
      "worker_management"),
+    ("We want to score operators' shift performance from the DCS logs and use the score to decide who gets "
+     "overtime. What tier?", "high", "worker_management"),
     ("Our HR team wants to use AI to predict which operators will quit. Which tier?", "high", "worker_management"),
 ])
 def test_keyword_rules_decide_without_embedder(text, tier, rule):

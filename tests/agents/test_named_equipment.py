@@ -11,8 +11,8 @@ ROWS = {
     "P-101": "Raw water transfer pump A (duty), end-suction centrifugal|pump",
     "P-102": "Raw water transfer pump B (standby), end-suction centrifugal|pump",
     "P-201": "Caustic soda (50% NaOH) transfer pump, magnetic drive|pump",
-    "C-301": "Oil-injected rotary screw air compressor (duty)|compressor",
-    "C-302": "Oil-injected rotary screw air compressor (standby)|compressor",
+    "C-301": "Oil-injected rotary screw air compressor (duty)|compressor|75",
+    "C-302": "Oil-injected rotary screw air compressor (standby)|compressor|45",
     "HP-501": "Hydraulic compaction press 200 t, four-post downstroke|hydraulic_press",
     "HPU-501": "Hydraulic power unit for HP-501, 400 L tank|hydraulic_power_unit",
     "M-201": "Motor for P-201, 15 kW|motor",
@@ -40,7 +40,8 @@ class Index:
             return [Hit(chunk=Chunk(id="fc#1", doc_id="FC-RIV-001", title="Codes", text=ALARMS), score=1.0)]
         return [Hit(chunk=Chunk(id=f"asset_register#{i}", doc_id="asset_register", title="asset_register.csv", row=i,
                                 text=f"asset_tag: {tag}\ndescription: {row.split('|')[0]}\n"
-                                     f"equipment_type: {row.split('|')[1]}"), score=1.0)
+                                     f"equipment_type: {row.split('|')[1]}\n"
+                                     f"rated_power_kw: {(row.split('|') + [''])[2]}"), score=1.0)
                 for i, (tag, row) in enumerate(ROWS.items())]
 
 
@@ -50,6 +51,15 @@ def test_a_name_that_fits_one_register_row_is_its_tag():
     assert named_equipment(Index(), "critical spares for the baler press and its power pack") == [
         ("press", "HP-501"), ("power pack", "HPU-501")]
     assert named_equipment(Index(), "the standby compressor won't load") == [("standby compressor", "C-302")]
+
+
+def test_a_size_word_picks_the_larger_or_smaller_of_two_fitting_rows():
+    """"the big air compressor": of duty (75 kW) and standby (45 kW), the larger; a size word alone decides nothing
+    when the ratings are missing (the transfer pumps have none here)."""
+    assert named_equipment(Index(), "last megger reading on the big air compressor motor?") == [
+        ("air compressor", "C-301")]
+    assert named_equipment(Index(), "the small air compressor is tripping") == [("air compressor", "C-302")]
+    assert named_equipment(Index(), "the big transfer pump is noisy") == []
 
 
 def test_names_that_fit_several_rows_or_none_stay_unresolved():

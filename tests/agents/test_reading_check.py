@@ -146,3 +146,15 @@ def test_a_duration_is_judged_against_a_limit_about_the_same_thing_and_never_a_r
     text = reading_answer([hot], "nfpa says 30 min fire watch after, so we're fine with 30 right?")
     assert 'is outside the accepted "5.2 The fire watch stays' in text and "Rev" not in text
     assert reading_answer([hot], "quick grind, a 10 min job, do i really need a permit?") is None  # not about the watch
+
+
+def test_a_sentence_of_several_bands_quotes_the_band_that_holds_the_reading_not_the_whole_sentence():
+    """ISO zones in one sentence: 3.9 mm/s is in zone C (the tightest "up to" that holds it), zone D is next."""
+    zones = Citation(marker=3, chunk_id="z", doc_id="TG-PUMP-001", title="Pumps", text=(
+        "Vibration zones follow ISO 10816-3, group 2 machines (15-300 kW) on rigid foundations: zone A (new) up to "
+        "1.4 mm/s, zone B (unrestricted operation) up to 2.8 mm/s, zone C (restricted, plan a repair) up to 4.5 mm/s, "
+        "zone D (damage likely) above 4.5 mm/s."))
+    text = reading_answer([zones], "pump o/b bearing vibration at 3.9 mm/s, keep running or stop?")
+    assert text is not None
+    assert '**3.9 mm/s** is in the band "zone C (restricted, plan a repair) up to 4.5 mm/s", not yet at "zone D ' in text
+    assert "zone B" not in text and "Vibration zones follow" not in text

@@ -18,6 +18,8 @@ def test_stated_figures_are_labelled_by_the_word_before_or_after_them():
     assert stated_money("it cost EUR 180,000 to build and EUR 36,000 per year to run, benefit EUR 300,000 a year") == {
         "build": 180_000, "run": 36_000, "benefit": 300_000}
     assert stated_money("value 5, data 1, feasibility 4") == {}  # scores, not money
+    assert stated_money("build EUR 120k, run 24k a year, we expect 150k a year in benefits") == {  # plural label
+        "build": 120_000, "run": 24_000, "benefit": 150_000}
 
 
 def test_the_worked_example_figures_come_out_and_the_asked_hurdle_is_judged():

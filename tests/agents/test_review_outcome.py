@@ -1,0 +1,40 @@
+"""The governance review's outcome for a stated finding, read from the review checklist's outcome table."""
+
+from __future__ import annotations
+
+from copilot.agents.review_outcome import outcome_source, review_outcome
+from copilot.types import Chunk, Citation, Hit
+
+REVIEW = Citation(marker=1, chunk_id="r", doc_id="CL-004", title="Governance review", text=(
+    "| # | Question | Threshold |\n|---|---|---|\n"
+    "| GR-B1 | Is performance reported per shift? | Gap in recall or precision between any two groups of more than "
+    "10 percentage points is a Major finding |\n\n"
+    "## Review outcome\n\n| Outcome | Condition |\n|---|---|\n"
+    "| Approved | No Critical or Major findings |\n"
+    "| Approved with conditions | No Critical findings; Major findings have owners and 30-day dates |\n"
+    "| Not approved | Any Critical finding; system stays in shadow mode or is suspended |"))
+
+
+def test_a_stated_reading_graded_by_its_limit_row_decides_the_outcome_row():
+    text = review_outcome([REVIEW], "the review found a 14 point recall gap between night and day shift, nothing "
+                                    "else open. can it still go live?")
+    assert text is not None and "**Approved with conditions**" in text and "GR-B1" in text
+    assert "| Approved with conditions | No Critical findings; Major findings have owners and 30-day dates |" in text
+
+
+def test_a_named_grade_decides_too_and_without_a_grade_or_an_outcome_question_nothing_is_said():
+    assert "**Not approved**" in review_outcome([REVIEW], "the review raised one critical finding, can it go live?")
+    assert "**Approved**" in review_outcome([REVIEW], "only minor findings were raised, will it be approved?")
+    assert review_outcome([REVIEW], "can it go live?") is None  # no finding stated
+    assert review_outcome([REVIEW], "what does GR-B1 check for a 14 point recall gap?") is None  # no outcome asked
+
+
+def test_the_outcome_table_is_searched_when_not_shown():
+    class Retriever:
+        def search(self, query: str, k: int = 6, **_kw) -> list[Hit]:
+            return [Hit(chunk=Chunk(id="r", doc_id="CL-004", title="Governance review", text=REVIEW.text), score=1.0)]
+
+    shown = [Citation(marker=1, chunk_id="x", doc_id="PB-005", title="MLOps", text="Drift monitoring.")]
+    found = outcome_source(Retriever(), shown, "one major finding is open, can it go live?")
+    assert found is not None and found.marker == 2
+    assert outcome_source(Retriever(), [REVIEW], "one major finding is open, can it go live?") is None  # shown
