@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from copilot.agents.reading_check import Placed, placed_readings, quote_row
 from copilot.types import Citation
 
 NUMBERS = {"no": 0, "none": 0, "zero": 0, "one": 1, "a single": 1, "two": 2, "three": 3, "four": 4, "five": 5,
@@ -46,19 +47,35 @@ def _outcomes(sources: list[Citation]) -> tuple[Citation, dict[str, str]] | None
     return None
 
 
+def _failed_mandatory(sources: list[Citation], question: str) -> Placed | None:
+    """A stated reading outside the accepted band of a mandatory gate item ("only 82% of the operators have done
+    the user training": PR-24, type M, at least 90%)."""
+    for placed in placed_readings(sources, question) or []:
+        types = [v for h, v in zip(placed.row.header, placed.row.cells, strict=False) if h.strip().lower() == "type"]
+        if placed.accepted is False and types and types[0].strip().upper() == "M":
+            return placed
+    return None
+
+
 def gate_outcome(sources: list[Citation], question: str) -> str | None:
     """The answer to "is that a go?" by the Outcomes rule of a shown gate checklist, or None (the model answers)
-    when the question does not state the items' status or no shown source holds the Outcomes."""
+    when the question does not state the items' status or no shown source holds the Outcomes. A stated reading
+    that fails a mandatory item's criterion is a failed mandatory item."""
     if not ASKS_GO.search(question):
         return None
-    failed = MANDATORY_FAILED.search(question)
+    found = _outcomes(sources)
+    if found is None:
+        return None
+    reading = _failed_mandatory(sources, question)
+    failed = MANDATORY_FAILED.search(question) or reading
     met = MANDATORY_MET.search(question)
     advisory = ADVISORY_OPEN.search(question)
-    found = _outcomes(sources)
-    if found is None or not (failed or (met and advisory)):
+    if not (failed or (met and advisory)):
         return None
     source, lines = found
-    if failed:
+    if reading is not None:
+        name, why = "No go", f"a mandatory item is not met ({reading.row.label}, type M)"
+    elif failed:
         name, why = "No go", "a mandatory item is not met"
     else:
         limit = AT_MOST.search(lines["go"])
@@ -69,5 +86,7 @@ def gate_outcome(sources: list[Citation], question: str) -> str | None:
         why = (f"all mandatory items are met and {n} advisory items are open, "
                f"{'within' if n <= most else 'more than'} the {limit['n']} a plain go allows")
     tag = f"[{source.marker}]"
-    return (f"**{name}**, by the gate's own rule {tag}: {why}.\n\n"
-            f"From the gate's outcomes ({source.title}):\n{lines[name.lower()]} {tag}")
+    shown = [name.lower()] + (["conditional go"] if reading is not None else [])  # "as a conditional?": its rule too
+    detail = f"{reading.line}\n\n{quote_row(reading.row)} [{reading.row.source.marker}]\n" if reading else ""
+    return (f"**{name}**, by the gate's own rule {tag}: {why}.\n{detail}\n"
+            f"From the gate's outcomes ({source.title}):\n" + "\n".join(f"{lines[n]} {tag}" for n in shown))

@@ -39,7 +39,7 @@ def ori_answer(sources: list[Citation], question: str) -> str | None:
         return None
     scores = given_scores(question)
     if scores is None:
-        return None
+        return _stated_ori_answer(sources, question)
     ori = sum(scores[k] * DIMENSIONS[k][1] for k in scores)
     terms = " + ".join(f"{DIMENSIONS[k][1]:.2f} x {scores[k]:g}" for k in scores)
     text = f"**ORI {round(ori, 3):g}** ({round(ori, 1):.1f} to one decimal): the weighted mean of your six scores, {terms}."
@@ -54,3 +54,26 @@ def ori_answer(sources: list[Citation], question: str) -> str | None:
     verdict = ("**Not eligible to scale out**: " + "; ".join(short) if short else "**Eligible to scale out**")
     line = next((ln.strip() for ln in source.text.splitlines() if RULE.search(ln)), m.group(0))
     return f"{text}\n\n{verdict} [{source.marker}]. The rule: {line} [{source.marker}]"
+
+
+# "our site index came out at 2.2", "ORI of 2.9": the index itself, stated without the six scores
+STATED_ORI = re.compile(r"\b(?:ori|(?:overall )?readiness index|site index|index)\b[^0-9?.!]{0,30}?(?<![\w.])"
+                        r"(?P<v>[1-5](?:\.\d{1,3})?)(?![\w.])", re.I)
+
+
+def _stated_ori_answer(sources: list[Citation], question: str) -> str | None:
+    """A stated ORI against the scale-out rule's ORI threshold; the rule's dimension floor is named as still to
+    check (the scores are not stated). None without a stated ORI or a shown rule."""
+    stated = STATED_ORI.search(question)
+    rule = next(((c, m) for c in sources for m in [RULE.search(c.text)] if m), None)
+    if stated is None or rule is None:
+        return None
+    source, m = rule
+    ori, need = float(stated["v"]), float(m["ori"])
+    line = next((ln.strip() for ln in source.text.splitlines() if RULE.search(ln)), m.group(0))
+    if ori < need:
+        verdict = f"**Not eligible to scale out**: ORI {ori:g} is below {m['ori']}"
+    else:
+        verdict = (f"**The ORI part is met** (ORI {ori:g}, at least {m['ori']}); eligibility also needs no dimension "
+                   f"below {m['low']}, and your dimension scores are not stated")
+    return f"{verdict} [{source.marker}]. The rule: {line} [{source.marker}]"

@@ -301,21 +301,31 @@ def _verdict(value: float, said: str, bands: list[Band]) -> tuple[str, tuple[obj
     return (f"**{said}** is " + ", ".join(parts) if parts and (accepted or inside) else "", signature)
 
 
-def _quote(row: LimitRow) -> str:
+def quote_row(row: LimitRow) -> str:
+    """The limit row as a one-row Markdown table under its header."""
     return "\n".join(["| " + " | ".join(row.header) + " |", "|" + "---|" * len(row.header),
                       "| " + " | ".join(row.cells) + " |"])
 
 
-def reading_answer(sources: list[Citation], question: str) -> str | None:
-    """Each stated reading placed in its limit row's bands, with the row quoted; None (the model answers) when a
-    reading has no row, the rows sharing most words with the question place it differently, or the question asks
-    for no judgement."""
+@dataclass(frozen=True)
+class Placed:
+    """One stated reading placed in its limit row: the answer line, the row, and whether it is within the row's
+    accepted band (None when the row states only alarm or action bands)."""
+
+    line: str
+    row: LimitRow
+    accepted: bool | None
+
+
+def placed_readings(sources: list[Citation], question: str) -> list[Placed] | None:
+    """Each stated reading placed in its limit row's bands; None (the model answers) when a reading has no row, the
+    rows sharing most words with the question place it differently, or the question asks for no judgement."""
     readings = stated_readings(question)
     if not readings or not ASKS_JUDGEMENT.search(question):
         return None
     rows = limit_rows(sources)
     asked = _asked_terms(question)
-    lines, quoted = [], []
+    out: list[Placed] = []
     for reading in readings:
         value, unit, said = reading.value, reading.unit, reading.said
         fits = [((len(shared_terms(reading.near, row.words)), len(shared_terms(asked, row.words)), bool(row.header),
@@ -330,13 +340,24 @@ def reading_answer(sources: list[Citation], question: str) -> str | None:
         verdicts = [(_verdict(value, said, _bands_for(row, unit, asked)), row) for score, row in fits if score == best]
         if len({signature for (_text, signature), _row in verdicts}) > 1 or not verdicts[0][0][0]:
             return None
-        (text, _signature), row = verdicts[0]
+        (text, signature), row = verdicts[0]
         where = row.label if row.header else "in its words"
-        lines.append(f"- {text} ({row.source.title}, {where}) [{row.source.marker}]")
-        if row not in quoted:
-            quoted.append(row)
-    tables = [f"{_quote(row)} [{row.source.marker}]" for row in quoted if row.header]  # sentences: quoted above
-    return "Your reading against the documented limits:\n" + "\n".join(lines) + "".join(f"\n\n{t}" for t in tables)
+        out.append(Placed(f"- {text} ({row.source.title}, {where}) [{row.source.marker}]", row, signature[0]))
+    return out
+
+
+def reading_answer(sources: list[Citation], question: str) -> str | None:
+    """Each stated reading placed in its limit row's bands, with the row quoted (see :func:`placed_readings`)."""
+    placed = placed_readings(sources, question)
+    if not placed:
+        return None
+    quoted: list[LimitRow] = []  # sentences: quoted in the line
+    for p in placed:
+        if p.row.header and p.row not in quoted:
+            quoted.append(p.row)
+    tables = [f"{quote_row(row)} [{row.source.marker}]" for row in quoted]
+    return "Your reading against the documented limits:\n" + "\n".join(p.line for p in placed) + \
+        "".join(f"\n\n{t}" for t in tables)
 
 
 def limit_queries(question: str) -> list[tuple[str, str]]:

@@ -40,3 +40,20 @@ def test_what_outcome_do_we_get_asks_for_the_gate_decision():
     assert ASKS_GO.search("all mandatory items are yes, 5 advisory items open. what outcome do we get?")
     assert ASKS_GO.search("what's the gate outcome then")
     assert not ASKS_GO.search("what outcomes does the gate checklist list?")
+
+
+def test_a_stated_figure_below_a_mandatory_items_minimum_is_a_failed_mandatory_item():
+    """"passed everything except only 82% of the operators have done the user training": PR-24 (type M) asks for at
+    least 90%; the model said a conditional go was possible."""
+    items = Citation(marker=1, chunk_id="i", doc_id="CL-002", title="Production-Readiness Gate (G4 Go-Live) Checklist",
+                     text="| # | Item | Type |\n|---|---|---|\n"
+                          "| PR-24 | At least 90% of intended users have completed Tier 2 AI User training | M |\n"
+                          "| PR-27 | At least 80% of users rate the tool useful | A |")
+    ask = ("our defect model passed everything at the gate except only 82% of the operators have done the user "
+           "training. can we go live as a conditional?")
+    text = gate_outcome([items, OUTCOMES], ask)
+    assert text is not None and text.startswith("**No go**, by the gate's own rule [2]: a mandatory item is not met "
+                                                "(PR-24, type M).")
+    assert "**82%** is outside the accepted" in text and "- **Conditional go**: all mandatory items met" in text
+    advisory = ask.replace("82% of the operators have done the user training", "75% of users rate the tool useful")
+    assert gate_outcome([items, OUTCOMES], advisory) is None  # an advisory item below its target fails nothing

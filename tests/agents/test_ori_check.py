@@ -24,3 +24,12 @@ def test_no_computed_answer_without_all_six_scores():
     assert given_scores("S 3.0, D 2.5, I 3.0 - what is our ORI?") is None
     assert ori_answer([RULES], "what ORI do we need to scale out?") is None
     assert ori_answer([], Q.format("2.0")).startswith("**ORI 2.825**")  # no rule shown: the ORI alone
+
+
+def test_a_stated_ori_is_judged_against_the_rules_threshold_without_the_six_scores():
+    """"our site index came out at 2.2 - are we allowed to scale?": the model said 2.2 was above 3.0."""
+    low = ori_answer([RULES], "our site index came out at 2.2 - are we allowed to scale?")
+    assert low is not None and low.startswith("**Not eligible to scale out**: ORI 2.2 is below 3.0 [1]")
+    high = ori_answer([RULES], "our ORI is 3.4, can we scale out?")
+    assert high is not None and "ORI part is met" in high and "no dimension below 2.5" in high
+    assert ori_answer([], "our ORI is 3.4, can we scale out?") is None  # no rule shown
