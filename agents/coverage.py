@@ -182,6 +182,31 @@ def _quantity_gap(question: str, about: list[Citation], entities: list[str]) -> 
     return quantity
 
 
+# a recorded measurement asked for an asset ("the last megger reading on M-301"): only a record row naming the asset
+# with a figure in the measurement's unit gives it (the guide's acceptance limit is no reading)
+RECORDED: dict[str, tuple[str, str]] = {
+    "insulation resistance": (r"\b(?:megger|insulation resistance|IR)\b", r"\d\s?(?:MOhm|MΩ|M\s?ohms?|megohms?)\b"),
+    "vibration": (r"\bvib(?:ration)?s?\b", r"\d\s?mm/s\b"),
+    "temperature": (r"\btemp(?:erature)?s?\b", r"\d\s?(?:°\s?C|C)\b"),
+}
+ASKS_RECORDED = re.compile(r"\b(?:last|latest|most recent|previous)\b[^?.]{0,40}\b(?:reading|result|value|measurement|"
+                           r"test result)s?\b|\b(?:reading|result|measurement)s?\b[^?.]{0,20}\b(?:last|latest|most recent)\b",
+                           re.I)
+
+
+def _reading_gap(question: str, sources: list[Citation], entities: list[str]) -> str | None:
+    """The kind of recorded measurement asked ("last megger reading") when no record row naming the asked asset
+    holds a figure in its unit, else None."""
+    if not entities or not ASKS_RECORDED.search(question):
+        return None
+    kind = next((k for k, (asked, _g) in RECORDED.items() if re.search(asked, question, re.I)), None)
+    if kind is None:
+        return None
+    given = re.compile(RECORDED[kind][1])
+    rows = [c for c in sources if c.row is not None and any(_mentions(c, e) for e in entities)]
+    return None if any(given.search(c.text) for c in rows) else kind
+
+
 # a named site: "our Rotterdam plant", "the Marlow Bay site", "at Halden"; generic words are not names
 NAMED_SITE = re.compile(r"\b(?:at|in|from|for|of) (?:our |the )?((?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+) "
                         r"(?i:plant|site|factory|mill|works|facility|refinery)\b")
@@ -299,6 +324,10 @@ def _attribute_coverage(question: str, sources: list[Citation], contact: str, ab
         msg = (f"The documents I found do not mention {', '.join(entities)}, so I cannot answer this from them. "
                f"Please check the tag or ask {contact}.")
         return Coverage(False, attribute, entity, msg)
+    reading = _reading_gap(question, sources, entities)
+    if reading is not None:
+        return _not_covered(f"recorded {reading} reading", entity and ", ".join(entities), about,
+                            "the maintenance planner (CMMS records) or Electrical Maintenance", contact)
     if attribute is None:
         attribute = _quantity_gap(question, about, entities)
         if attribute is None:

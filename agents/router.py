@@ -95,6 +95,17 @@ def normalise_agent(name: str | None) -> str | None:
     return key
 
 
+DECISIVE_KW = 4.0  # keyword evidence this strong, and DECISIVE_RATIO times any other route's, is not put to the LLM
+DECISIVE_RATIO = 3.0
+
+
+def _decisive(kw: dict[str, float], top: str) -> bool:
+    """The keywords alone decide ("what payback did the Marlow Bay redesign deliver": payback and a programme site
+    against one "leak"): the top route holds overwhelming keyword evidence and the LLM would only add noise."""
+    others = max((v for r, v in kw.items() if r != top), default=0.0)
+    return kw.get(top, 0.0) >= DECISIVE_KW and kw.get(top, 0.0) >= DECISIVE_RATIO * max(others, 1.0)
+
+
 class Router:
     """Routes one user turn to readiness, governance, maintenance, general or out_of_scope."""
 
@@ -171,7 +182,7 @@ class Router:
 
         disagree = knn_top is not None and kw_top is not None and knn_top != kw_top and kw.get(kw_top, 0) >= 1.0
         if self.llm is not None and (confidence < self.threshold or disagree) and not (
-                strong and top == "maintenance" and confidence >= self.threshold):
+                strong and top == "maintenance" and confidence >= self.threshold) and not _decisive(kw, top):
             picked = self._ask_llm(text, scores)
             if picked is not None:
                 return RouteDecision(route=picked, confidence=scores[picked], method="llm", scores=scores)

@@ -113,6 +113,10 @@ def compose(conn: sqlite3.Connection, plan: TablePlan, profile: TableProfile,
         ids = [int(r[0]) for r in result.rows]
     elif result.kind == "aggregate" and result.n_matched <= MAX_LISTED:
         ids = result.row_ids
+    elif plan.group_by and result.truncated:  # "which asset had the most downtime": the rows behind the groups shown
+        shown = {fmt_value(r[0]) for r in result.rows}
+        ids = [int(r[ROW_COL]) for r in _fetch_rows(conn, profile, result.row_ids)
+               if fmt_value(r.get(plan.group_by)) in shown][:MAX_AGG_CITATIONS]
     else:
         ids = result.row_ids[:MAX_AGG_CITATIONS]
     full = _fetch_rows(conn, profile, ids)
@@ -155,6 +159,8 @@ def compose(conn: sqlite3.Connection, plan: TablePlan, profile: TableProfile,
     more = "\n(More groups not shown.)" if result.truncated else ""
     if n <= MAX_LISTED:  # "how many EM work orders and on what kit": the work orders themselves, not only per-group counts
         return f"{lead}\n\n{table}{more}{_listing(full, marker, profile, n, len(citations))}", citations
+    if plan.group_by and result.truncated and full:  # the shown groups' own rows
+        return f"{lead}\n\n{table}{more}{_listing(full, marker, profile, len(full), len(citations))}", citations
     return f"{lead}\n\n{table}{more}\n\nRows cited: {refs}", citations
 
 

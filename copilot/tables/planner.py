@@ -263,6 +263,10 @@ def _missing(plan: TablePlan, question: str, p: TableProfile) -> None:
 # RPN" is one row's value: the rows holding the extreme answer, see correct)
 _WHICH_MOST = re.compile(r"\bwhich (?P<entity>[a-z_]+)\b(?P<between>.{0,30}?)\b(?P<dir>most|fewest|least)\b"
                          r"(?P<rest>.*)$", re.I)
+_EQUIPMENT = re.compile(r"bit|piece|kit|equipment|machines?|assets?|units?|items?|plant", re.I)
+_ASSET_COLUMN = re.compile(r"asset|tag|equipment", re.I)
+_HOURS = re.compile(r"\b(?:hours|hrs|downtime|time lost|lost time)\b", re.I)
+_HOURS_COLUMN = re.compile(r"downtime|_h$|hours", re.I)
 _COUNTED = re.compile(r"\b(?:work ?orders?|wos?|jobs?|records?|entries|failures?|breakdowns?|events?|times|callouts?|"
                       r"repairs?|trips?)\b", re.I)
 
@@ -276,9 +280,13 @@ def _ranked_groups(plan: TablePlan, question: str, p: TableProfile) -> bool:
         return False
     entity = tokens(m["entity"])
     group = next((c.name for c in p.columns if not c.numeric and entity and entity <= tokens(c.name)), None)
+    if group is None and _EQUIPMENT.fullmatch(m["entity"]):  # "which bit of kit", "which machine": the asset column
+        group = next((c.name for c in p.columns if not c.numeric and _ASSET_COLUMN.search(c.name)), None)
     if group is None:
         return False
     named = [c.name for c in p.columns if c.numeric and tokens(c.name) and tokens(c.name) <= tokens(m["rest"], expand=True)]
+    if not named and _HOURS.search(m["rest"]):  # "cost us the most hours": the one downtime-hours column
+        named = [c.name for c in p.columns if c.numeric and _HOURS_COLUMN.search(c.name)][:2]
     if len(named) == 1:
         fn, column = "sum", named[0]
     elif _COUNTED.search(m["rest"]):

@@ -35,7 +35,9 @@ _STRONG = re.compile(
     r"greater than|more than|less than|fewer than|at least|at most|equal to|for each|"
     r"list (all|every)|rank|ranked|sorted|oldest|newest|longest|shortest|earliest|largest|biggest|smallest|"
     r"latest|most recent|last time|when (?:did|was|were) (?:\w+ )?last|"
-    r"which \w+ (?:has|had|have|got|saw|needed|took)\b.{0,20}?\b(?:the )?(?:most|fewest|least))\b", re.I)
+    r"which (?:\w+ ){1,3}?(?:has|had|have|got|saw|needed|took|cost|costs|caused|lost)\b.{0,20}?\b(?:the )?"
+    r"(?:most|fewest|least)|the (?:most|fewest|least) (?:downtime|hours|work orders|failures|trips|breakdowns|jobs))\b",
+    re.I)
 # A bare "mean" is not an average: "what does E-204 mean?" is a manual question.
 # Words such as "per", "above" or "maximum" are everywhere in manual questions
 # ("as per SOP", "vibration above 7.1 mm/s"): they do not send a question to a table.

@@ -136,3 +136,20 @@ def test_a_recorded_decision_or_an_achieved_result_no_source_records_is_not_cove
     assert not c.covered and c.entity == "Marlow Bay" and "Pilot design [2]" in c.message
     assert check_coverage("what payback did the halden works detector actually deliver?", [pilot, value], "X",
                           about_assets=False).covered
+
+
+def test_a_recorded_reading_no_record_of_the_asked_asset_holds_is_not_covered():
+    """"the last megger reading on the big air compressor motor" (M-301): the work orders record IR results for
+    M-101 only; the model gave M-101's 850 MOhm."""
+    from copilot.agents.coverage import check_coverage
+
+    register = Citation(marker=1, chunk_id="a", doc_id="asset_register", title="asset_register.csv", row=14,
+                        text="asset_tag: M-301\ndescription: Main motor for C-301\n"
+                             "maintenance_strategy: annual insulation resistance test")
+    record = Citation(marker=2, chunk_id="b", doc_id="maintenance_history", title="maintenance_history.csv", row=20,
+                      text="asset_tag: M-101\naction: IR 850 MOhm at 500 V DC 1 min")
+    asked = "whats the last megger reading on the big air compressor motor?"
+    c = check_coverage(f"{asked}\n{asked} (the air compressor is C-301) (motor of C-301 is M-301)", [register, record],
+                       "X", original=asked)
+    assert not c.covered and c.attribute == "recorded insulation resistance reading" and "M-301" in c.message
+    assert check_coverage("last megger reading on M-101?", [register, record], "X").covered

@@ -210,3 +210,17 @@ def test_building_an_ai_model_is_readiness_and_site_records_are_maintenance(text
 
     scores = keyword_scores(text)
     assert max(scores, key=lambda r: scores[r]) == route, scores
+
+
+def test_overwhelming_keyword_evidence_is_not_put_to_the_llm(settings, tiny_dataset: Path) -> None:
+    """"what payback did the Marlow Bay leak detection redesign deliver": payback and a programme site (4.5) against one
+    "leak" (1.0); the LLM tie-break picked maintenance and the answer was made up from the compressor manual."""
+    from copilot.agents.router import _decisive
+
+    assert _decisive({"readiness": 4.5, "maintenance": 1.0}, "readiness")
+    assert not _decisive({"readiness": 4.5, "maintenance": 2.0}, "readiness")  # contested
+    assert not _decisive({"readiness": 2.5}, "readiness")  # not strong enough alone
+    llm = FakeLLM(responses=['{"route": "maintenance"}'])
+    r = Router(settings, FakeEmbedder(settings.embedder.fake_dim), llm=llm, examples_path=tiny_dataset)
+    decided = r.route("what payback did the marlow bay leak detection redesign actually deliver?")
+    assert decided.route == "readiness" and llm.calls == []

@@ -385,6 +385,13 @@ def test_which_asset_has_the_most_ranks_groups_by_count_or_by_the_named_sum(sett
     assert plan.order_by.direction == "asc"
     per = correct(validate_plan({"table": p.name, **longest}, p), "which job had the longest downtime", p)
     assert per.group_by is None  # one record's extreme: not a ranking of groups
+    avg = {"group_by": "asset_tag", "aggregate": {"fn": "avg", "column": "downtime_h"}}  # the model averaged
+    kit = correct(validate_plan({"table": p.name, **avg}, p), "which bit of kit cost us the most hours?", p)
+    assert (kit.group_by, kit.aggregate.fn, kit.aggregate.column, kit.limit) == ("asset_tag", "sum", "downtime_h", 1)
+    res, text = _execute_and_compose(settings, kit, p)
+    assert res.rows[0][:2] == ["CV-401", 40.0] and res.truncated
+    assert "(More groups not shown.)" in text and all(line.split(", ")[1] == "CV-401"  # the top group's own rows
+                                                      for line in text.splitlines() if line.startswith("- "))
 
 
 def test_a_two_part_table_question_is_asked_part_by_part():
