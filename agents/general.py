@@ -1,10 +1,13 @@
-"""General agent (what the copilot is and which documents it knows) and the out-of-scope decline."""
+"""General agent (what the copilot is, which documents it knows, and what its user guide says about how it works)
+and the out-of-scope decline."""
 
 from __future__ import annotations
 
 import re
 
 from copilot.agents.base import AgentContext, AgentResult, AgentSpec, say
+from copilot.agents.prompts.shared import direct_answer
+from copilot.agents.quoted import model_answer, quoted_answer
 from copilot.retrieval.base import Filters
 
 CAPABILITIES = (
@@ -22,6 +25,20 @@ LIST_DOCS = re.compile(r"\b(?:(?:which|what|list|show)\b[^?]{0,30}\b(?:documents
                        r"knowledge base|what do you know)\b", re.I)
 
 
+# greetings and "what can you do": the capabilities, no document needed
+CAPABILITY_ASK = re.compile(r"^\W*(?:hi|hello|hey|good (?:morning|afternoon|evening)|thanks?|thank you|help)\b|"
+                            r"\bwhat (?:can|do) you (?:do|know|cover|help)|\bwho are you\b|\bwhat are you\b|"
+                            r"\bhow (?:do|can) (?:you|i use you)\b|\bwhat is (?:this|the) (?:copilot|assistant)\b", re.I)
+
+
+ABOUT_THE_COPILOT = direct_answer("how this plant copilot works: its approvals, sources, roles and limits")
+
+
+def about_itself(question: str) -> bool:
+    """A greeting, a capabilities question or a request for the document list: answered without sources."""
+    return bool(CAPABILITY_ASK.search(question) or LIST_DOCS.search(question)) or len(question.split()) <= 3
+
+
 class GeneralAgent:
     name = "general"
 
@@ -29,6 +46,8 @@ class GeneralAgent:
         return None
 
     def run(self, ctx: AgentContext) -> AgentResult:
+        if ctx.sources and not about_itself(ctx.original):  # "could we let it raise work orders without approval?"
+            return quoted_answer(ctx) or model_answer(ctx, ABOUT_THE_COPILOT)  # what the user guide says, cited
         text = CAPABILITIES
         if LIST_DOCS.search(ctx.original) and ctx.retriever is not None:
             try:
@@ -62,8 +81,10 @@ class OutOfScopeAgent:
 
 
 def general_spec() -> AgentSpec:
-    """Not grounded: what the copilot is and which documents it knows."""
-    return AgentSpec(name=GeneralAgent.name, run=GeneralAgent().run)
+    """What the copilot is and which documents it knows (no sources needed); anything more specific about how it
+    works is answered from the retrieved documents (its user guide), grounded like any answer."""
+    return AgentSpec(name=GeneralAgent.name, run=GeneralAgent().run, grounded=True, needs_retrieval=True,
+                     starts_without_sources=about_itself, about_assets=False)
 
 
 def out_of_scope_spec() -> AgentSpec:

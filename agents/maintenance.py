@@ -96,14 +96,17 @@ def answer_follow_ons(ctx: AgentContext, shown: str,
     asks = [a for a in follow_on_asks(ctx.original, yes_no=True)
             if len(shared_terms(content_terms(a), held)) < ROW_ANSWER_SHARE * len(content_terms(a))
             and not (fault_row and ROW_ANSWERS.search(a))]
-    named = identifiers(split_asks(ctx.original, yes_no=True)[0])
+    first = split_asks(ctx.original, yes_no=True)[0]
+    named = identifiers(first)
     out, written, timings, added = "", "", {}, []
     for ask in asks:
         keys = identifiers(ask) or (named if REFERS_BACK.search(ask) else [])
         # the part of the asset the first part named, or the asset of the quoted fault row ("E-223 ... the element")
         tags = [k for k in keys if not fault_codes(k)] or [t for t in named if not fault_codes(t)] or \
             [t for t in asset_tag_candidates(shown) if known_asset(ctx.retriever, t) is not False][:1]
-        spare = spare_row(ctx.retriever, tags[0], ask, [*ctx.sources, *added]) if tags and ASKS_PART.search(ask) else None
+        wanted = ask if PARTS.search(ask) else f"{first} {ask}"  # "P-101 seal leaking, do we have a spare": the seal
+        spare = spare_row(ctx.retriever, tags[0], wanted, [*ctx.sources, *added]) if tags and ASKS_PART.search(ask) \
+            else None
         row = sheet_row(spare) if spare is not None else None
         if spare is not None and row is not None:  # the part asked for, from the spare-parts table (the model wrote
             text = f"**Spare part for {tags[0]}:**\n\n{render_rows([row], [*ctx.sources, *added, spare])}"  # the tag)

@@ -63,12 +63,17 @@ FOLLOW_ON_ANY = re.compile(_JOINED + r"(?=" + _WH + r"|(?:do|does|did|is|are|has
 # part before the comma is a question too ("P-101 tripped, what should I check" is one question)
 _COMMA_ASK = re.compile(r",\s+(?=" + _WH + r")", re.I)
 _ASKS = re.compile(r"\b" + _WH, re.I)
+# "P-101 seal leaking, do we have a spare in stores?": a yes/no question after a described situation is its own ask
+_COMMA_YES_NO = re.compile(r",\s+(?=(?:do|does|is|are|have|has|can|should)\s+(?:we|i|you|there|they)\b)", re.I)
 
 
 def split_asks(question: str, yes_no: bool = False) -> list[str]:
     """The question's parts: the first question, then each one joined to it (see :func:`follow_on_asks`)."""
     parts: list[str] = []
     for part in (FOLLOW_ON_ANY if yes_no else FOLLOW_ON).split(question):
+        if yes_no and len(situation := _COMMA_YES_NO.split(part, maxsplit=1)) == 2 and not _ASKS.search(situation[0]):
+            parts += [situation[0], situation[1]]
+            continue
         pieces = _COMMA_ASK.split(part)
         head = pieces[0]
         for piece in pieces[1:]:
