@@ -73,3 +73,14 @@ def test_a_tags_row_answers_a_lookup_only_when_it_holds_what_is_asked(settings):
     # "how much ... how often" asks the schedule's columns: its row answers, whatever else the question says
     grease = run("how much oil goes in the GB-401 drive end and how often?", LUBE_ROW, "lubrication_schedule")
     assert not grease.model_called and "- quantity: 18 L" in grease.text
+
+
+def test_a_yes_no_ask_after_a_described_situation_is_its_own_ask():
+    """"P-101 seal leaking, do we have a spare in stores?": the checks answer the situation, the spare row the ask."""
+    from copilot.agents.shapes import follow_on_asks, split_asks
+
+    assert split_asks("P-101 seal leaking, do we have a spare in stores?", yes_no=True) == [
+        "P-101 seal leaking", "do we have a spare in stores"]
+    assert follow_on_asks("P-101 tripped, what should I check", yes_no=True) == []  # one question
+    assert split_asks("P-101 seal leaking, do we have a spare in stores?") == [
+        "P-101 seal leaking, do we have a spare in stores"]  # the model's prompt keeps it whole

@@ -95,3 +95,19 @@ def test_the_spare_of_equipment_named_in_words_is_quoted_before_the_model(settin
     result = MaintenanceAgent().run(ctx)
     assert result.text.startswith("**Spare part for P-201:**") and "Main stores A-02-01" in result.text
     assert [c.marker for c in result.added_sources] == [2]
+
+
+def test_a_spare_asked_after_a_described_leak_is_the_part_the_description_names(settings):
+    """"P-101 seal leaking, do we have a spare in stores?": the ask names no part; the situation names the seal."""
+    from copilot.agents.base import AgentContext
+    from copilot.agents.maintenance import answer_follow_ons
+
+    seal = ("part_number: SP-1001\ndescription: Cartridge mechanical seal 50 mm\nused_on: P-101; P-102\n"
+            "stores_location: Main stores A-01-03")
+    bearing = seal.replace("SP-1001", "SP-1002").replace("Cartridge mechanical seal 50 mm", "Pump bearing 6309")
+    question = "P-101 seal leaking, do we have a spare in stores?"
+    ctx = AgentContext(settings=settings, llm=None, question=question, original=question, thread_id="t", sources=[],
+                       retriever=_Retriever(bearing, seal))
+    text, written, _timings, added = answer_follow_ons(ctx, "1. Count the leak from outside the guard.")
+    assert "**Spare part for P-101:**" in text and "**SP-1001**" in text and "SP-1002" not in text
+    assert written is None and [c.marker for c in added] == [1]
