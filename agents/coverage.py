@@ -326,7 +326,7 @@ def _attribute_coverage(question: str, sources: list[Citation], contact: str, ab
         return Coverage(False, attribute, entity, msg)
     reading = _reading_gap(question, sources, entities)
     if reading is not None:
-        return _not_covered(f"recorded {reading} reading", entity and ", ".join(entities), about,
+        return _not_covered(f"recorded {reading} reading", ", ".join(entities), about,
                             "the maintenance planner (CMMS records) or Electrical Maintenance", contact)
     if attribute is None:
         attribute = _quantity_gap(question, about, entities)

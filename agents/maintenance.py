@@ -64,6 +64,7 @@ PARTS = re.compile(
     r"contactor|cooling fan|v-belts?|belts?|o-rings?|shaft sleeve)\b",
     re.I,
 )
+REPLACES = re.compile(r"\b(?:replac\w*|renew\w*|fit (?:a )?new|change out|swap\w*)\b", re.I)
 EMERGENCY = re.compile(r"\b(fire|smoke|smoking|injur\w*|explosion|burning smell)\b", re.I)
 HIGH = re.compile(r"\b(trip\w*|leak\w*|seized|overheat\w*|no flow|high alarm|cavitat\w*|shut ?down)\b", re.I)
 
@@ -382,11 +383,12 @@ class MaintenanceAgent:
         checks, and the documents actually used as its sources."""
         asset = assets[0] if assets else "UNSPECIFIED"
         known = known_asset(ctx.retriever, asset) if assets else None
-        text = f"{ctx.original}\n{answer}"
-        parts = sorted({p.lower() for p in PARTS.findall(text)})
         first_response = [s.strip() for r in rows for s in r.value("First response").split(";") if s.strip()]
         work = ["Obtain the permit to work; isolate, lock out and verify zero energy"]
         work += first_response or _steps_from(answer) or ["Inspect and diagnose per the troubleshooting guide"]
+        # the parts the user names and the parts a step replaces ("check the coupling" needs no coupling)
+        replaced = [step for step in work if REPLACES.search(step)]
+        parts = sorted({p.lower() for p in PARTS.findall("\n".join([ctx.original, *replaced]))})
         work.append("Remove locks per the LOTO procedure, test run and record the findings")
         used = {int(n) for m in MARKER.finditer(answer) for n in m.group(1).split(",")}
         cited = [c for c in ctx.sources if c.marker in used] or ctx.sources[:4]

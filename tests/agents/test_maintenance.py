@@ -32,6 +32,14 @@ def test_hands_on_fault_gets_loto_citing_sop_and_work_order(settings):
     assert any("Replace the bearing" in s for s in wo["steps"])
 
 
+def test_work_order_parts_are_named_or_replaced_not_merely_checked(settings):
+    """"check the coupling" in a step is no coupling to draw from stores."""
+    result = MaintenanceAgent().run(_ctx(settings, "GB-401 is running hot and noisy, what should I do?",
+                                         "1. Check the coupling alignment [1]\n2. Replace the gasket on the cover [1]"))
+    parts = result.proposal["payload"]["parts"]
+    assert "gasket" in parts and "coupling" not in parts
+
+
 def test_information_question_without_asset_has_no_work_order(settings):
     result = MaintenanceAgent().run(_ctx(settings, "What does alarm code E-204 mean?", "It means low suction [1]."))
     assert result.proposal is None
