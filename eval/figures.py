@@ -27,6 +27,7 @@ _UNIT_ALT = "|".join(re.escape(s) for s in sorted(_UNIT_OF, key=len, reverse=Tru
 _NUM = r"\d+(?:[,\u202f\u00a0 ]\d{3})*(?:\.\d+)?"
 _FIGURE = re.compile(
     rf"(?<![\w.])(?P<a>{_NUM})(?!\d|st\b|nd\b|rd\b|th\b)(?:\s*(?:-|to)\s*(?P<b>{_NUM}))?(?:[\s-]?(?P<unit>{_UNIT_ALT})(?![\w/]))?", re.IGNORECASE)
+_MULTIPLIED = re.compile(rf"(?<![\w.])({_NUM})\s?(k|thousand|million)\b", re.IGNORECASE)
 _CODE = re.compile(r"(?<![\w-])(?=[A-Z0-9-]*\d)[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+(?![\w-])")
 _MARKER = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]")
 _ENUM = re.compile(r"^\s*(?:[-*]\s*)?\d{1,2}[.)](?=\s)", re.MULTILINE)
@@ -77,6 +78,9 @@ def figures_in(text: str, *, skip_enumerators: bool = False) -> set[tuple[str, s
         for part in (m.group("a"), m.group("b")):
             if part is not None:
                 out.add((_value(part), unit))
+    for m in _MULTIPLIED.finditer(t):  # "EUR 120k" is 120000 too (a bare "m" is a metre, not a million)
+        factor = 1_000 if m.group(2).lower() in ("k", "thousand") else 1_000_000
+        out.add((_value(f"{float(_value(m.group(1))) * factor:.2f}"), None))
     return out
 
 

@@ -52,3 +52,12 @@ def test_ordinals_and_source_titles():
 def test_zero_and_one_written_as_words_are_not_figures_and_row_labels_support_row_numbers():
     assert unsupported_figures("Verify zero energy before touching one of the pumps.", []) == []
     assert unsupported_figures("GB-401 (lubrication_schedule.csv (row 14)) [1]", ["GB-401 lube (row 14)"]) == []
+
+
+def test_a_figure_the_user_wrote_with_a_thousands_multiplier_is_the_users_own():
+    """"build EUR 120k": the answer's "build 120,000" is the user's figure; a computed total is not anyone's."""
+    from copilot.eval.figures import unsupported_figures
+
+    assert unsupported_figures("cost EUR 192,000 (build 120,000 + 3 x run 24,000)", [],
+                               ["build EUR 120k, run 24k a year over 3 years"]) == ["192000"]
+    assert unsupported_figures("a 1.5 m belt tear", ["belt torn 1.5 m"]) == []  # a metre, not a million
