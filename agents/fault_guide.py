@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from copilot.agents.lookup import is_event_record, sheet_fields
-from copilot.agents.procedures import STEP, stems, steps
+from copilot.agents.procedures import STEP, is_procedure, stems, steps
 from copilot.agents.safety import without_instructions
 from copilot.identifiers import FAULT_CODE, asset_tag_candidates
 from copilot.types import Citation
@@ -58,6 +58,8 @@ def guide_checks(retriever: Any, sources: list[Citation], code: str) -> tuple[Ci
 
 # words of a symptom heading that say nothing about the symptom itself
 _PLAIN = frozenset(stems("high low or and the on when to of in a is"))
+# words of a question that only place or order things ("6mm over 10 mins" names no "overheating")
+_ASKED_PLAIN = frozenset(stems("over under down into onto after first look"))
 # words of a heading that name equipment or a part, not what is wrong with it
 _EQUIPMENT = frozenset(stems("belt belts pump pumps motor motors gearbox bearing bearings seal press ram idler idlers "
                              "pulley chute filter valve fan cooler compressor conveyor splice guard drive"))
@@ -74,7 +76,7 @@ def symptom_checks(retriever: Any, sources: list[Citation], question: str) -> tu
     heading names the symptom (at least half of the heading's own words are the question's, and one of them is not a
     plain word like "high"), in a guide covering the question's asset, with its numbered steps; None when no heading
     names it, or two guides' headings name it equally."""
-    asked = stems(FAULT_CODE.sub(" ", question))
+    asked = stems(FAULT_CODE.sub(" ", question)) - _ASKED_PLAIN
     tags = asset_tag_candidates(question)
     found: list[tuple[tuple[float, int], Any, list[str]]] = []
     covered: dict[str, bool] = {}
@@ -124,3 +126,80 @@ def code_records(retriever: Any, sources: list[Citation], code: str, limit: int 
     for chunk in records[:limit]:
         out.append(_numbered([*sources, *out], chunk))
     return out
+
+
+# "how do i make the press safe", "isolate the gearbox before I open it": the asset's own isolation sequence
+ASKS_ISOLATION = re.compile(r"\bisolat\w*|\block(?:ing)? ?out\b|\bloto\b|\bmake\s+(?:\w+\s+){0,3}safe\b|"
+                            r"\bsafe\s+to\s+(?:work|swap|open|change|enter|take)|\bstored energy\b", re.I)
+
+
+def isolation_sequence(retriever: Any, sources: list[Citation], question: str) -> Citation | None:
+    """The numbered isolation sequence of the guide covering the question's asset ("Isolate all of them under
+    SOP-LOTO-001: 1. Lower the ram ... 2. Stop the pump and lock M-501's isolator ..."): the machine's own stored
+    energies, before the site's general LOTO steps. None when the question asks no isolation, names no asset, or
+    no guide covering the asset has such a sequence."""
+    tags = asset_tag_candidates(question)
+    if not tags or not ASKS_ISOLATION.search(question):
+        return None
+    covered: dict[str, bool] = {}
+    for h in _search(retriever, f"isolate all stored energy {' '.join(tags)}", SYMPTOM_CANDIDATES,
+                     {"doc_type": list(GUIDE_TYPES)}):
+        cite = Citation.from_chunk(0, h.chunk)
+        if not is_procedure(cite) or len(steps(h.chunk.text)) < 3:
+            continue
+        if covered.setdefault(h.chunk.doc_id, _covers(retriever, h.chunk.doc_id, tags)):
+            return _numbered(sources, h.chunk)
+    return None
+
+
+_ISOLATION_NOTE = re.compile(r"\bisolat\w*\b[^\n]{0,120}\b(?:before|under SOP)|\bblock the \w+ against\b", re.I)
+
+
+def isolation_notes(retriever: Any, sources: list[Citation], question: str) -> tuple[Citation, list[str]] | None:
+    """The lines of the guide covering the question's asset that say what to isolate before which work ("Isolate the
+    drive motor under SOP-LOTO-001 before opening inspection covers"), as written; None without them."""
+    tags = asset_tag_candidates(question)
+    if not tags or not ASKS_ISOLATION.search(question):
+        return None
+    covered: dict[str, bool] = {}
+    for h in _search(retriever, f"safety isolate before work {' '.join(tags)}", SYMPTOM_CANDIDATES,
+                     {"doc_type": list(GUIDE_TYPES)}):
+        lines = [ln.strip(" -*") for ln in re.split(r"\n(?=\s*[-*\d])", h.chunk.text) if _ISOLATION_NOTE.search(ln)
+                 and (not (named := asset_tag_candidates(ln)) or set(named) & set(tags))]  # not GB-402's backstop
+        if lines and covered.setdefault(h.chunk.doc_id, _covers(retriever, h.chunk.doc_id, tags)):
+            return _numbered(sources, h.chunk), [re.sub(r"\s+", " ", ln) for ln in lines]
+    return None
+
+
+def site_lockout(retriever: Any, sources: list[Citation]) -> Citation | None:
+    """The site LOTO procedure's lockout steps (the SOP section with the most numbered steps)."""
+    found = [h.chunk for h in _search(retriever, "lockout procedure isolate lock and tag verify zero energy", 10,
+                                      {"doc_type": "sop"})
+             if is_procedure(Citation.from_chunk(0, h.chunk)) and re.search(r"lock ?out|isolation", h.chunk.section, re.I)]
+    best = max(found, key=lambda c: len(steps(c.text)), default=None)
+    if best is None or len(steps(best.text)) < 3:
+        return None
+    cite = _numbered(sources, best)  # the section cut into chunks ("#5-lockout-procedure#1", "#2"): all its steps
+    cite.text = "\n".join(without_instructions(c.text) for c in _whole_section(retriever, best))
+    return cite
+
+
+def _whole_section(retriever: Any, chunk: Any, limit: int = 8) -> list[Any]:
+    """Every chunk of ``chunk``'s section, in order (ids "<doc>#<section>#<n>"); ``[chunk]`` when they cannot be read."""
+    base, _sep, n = chunk.id.rpartition("#")
+    if not base or not n.isdigit() or not hasattr(retriever, "get_chunk"):
+        return [chunk]
+    out = []
+    for i in range(1, limit + 1):
+        try:
+            out.append(retriever.get_chunk(f"{base}#{i}"))
+        except Exception:  # noqa: BLE001 - past the section's last chunk
+            break
+    return out or [chunk]
+
+
+def render_isolation_notes(cite: Citation, lines: list[str]) -> str:
+    """"**What the guide says to isolate** (title, heading) [n]:" and its lines, as written."""
+    heading = (cite.section or "").split(">")[-1].strip()
+    return f"**What the guide says to isolate** ({cite.title}, {heading}) [{cite.marker}]:\n" + \
+        "\n".join(f"- {line}" for line in lines)

@@ -132,8 +132,19 @@ ASKS_PAST_DECISION = re.compile(r"\b(?:on )?(?:what|which) (?:date|day|year)\b|\
                                 r"\brecord (?:number|no\b|id\b)|\bwho (?:approved|signed|decided)\b", re.I)
 
 
+# another governance topic asked about an AI system ("could we run a model at H3 on a trip loop", "the reporting
+# deadlines for a high-risk system's serious incident"): the review checklist answers, not a new classification
+OTHER_TOPIC = re.compile(r"\bH[0-3]\b|\boversight levels?\b|\bserious incidents?\b|\breporting deadlines?\b|"
+                         r"\b(?:critical|major|minor) findings?\b|\bhow often\b", re.I)
+ASKS_TIER = re.compile(r"\b(?:what|which)\b[^?.]{0,30}\b(?:tier|category|risk level|risk class)\b|\bclass(?:ed|ified|ify)\b"
+                       r"[^?.]{0,20}\b(?:under|as)\b(?! high)|\bis (?:it|this|that) (?:high[- ]risk|prohibited)\b", re.I)
+
+
 def wants_triage(text: str) -> bool:
-    """A request to classify or record a use case, or a described use of AI; not a question about a past decision."""
+    """A request to classify or record a use case, or a described use of AI; not a question about a past decision
+    nor one about another governance topic of the system (oversight level, incident reporting) that asks no tier."""
+    if OTHER_TOPIC.search(text) and not ASKS_TIER.search(text):
+        return False
     return bool(RECORD_WORDS.search(text) or _describes_use_case(text)) and not ASKS_PAST_DECISION.search(text)
 
 

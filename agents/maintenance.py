@@ -19,7 +19,16 @@ from copilot.agents.base import (
 )
 from copilot.agents.cell_lookup import named_row, render_named_row
 from copilot.agents.citations import MARKER
-from copilot.agents.fault_guide import code_records, guide_checks, render_checks, symptom_checks
+from copilot.agents.fault_guide import (
+    code_records,
+    guide_checks,
+    isolation_notes,
+    isolation_sequence,
+    render_checks,
+    render_isolation_notes,
+    site_lockout,
+    symptom_checks,
+)
 from copilot.agents.figure_lists import best_figure_list, render_figure_list
 from copilot.agents.figure_quote import figure_quote
 from copilot.agents.implied_code import STATES_EVENT, implied_codes_in
@@ -82,6 +91,9 @@ def priority_for(text: str) -> str:
     return "medium"
 
 
+# "what do i look at first", "what should I check": the guide's checks for the described symptom answer it
+CHECK_ASK = re.compile(r"\b(?:what (?:do|should|can) (?:i|we) (?:look at|check|inspect)|look at first|check first|"
+                       r"where (?:do|should) (?:i|we) start)\b", re.I)
 # what a fault code's row answers, whatever words it uses: its meaning, causes and first checks
 ROW_ANSWERS = re.compile(r"\b(?:mean\w*|cause\w*|why|check\w*|first|what (?:do|should) (?:i|we) do|fix\w*)\b", re.I)
 
@@ -114,6 +126,14 @@ def answer_follow_ons(ctx: AgentContext, shown: str,
             say(ctx, "\n\n" + text)
             out += "\n\n" + text
             added += [spare] if spare not in ctx.sources and spare not in added else []
+            continue
+        checks = symptom_checks(ctx.retriever, [*ctx.sources, *added], ctx.original) \
+            if CHECK_ASK.search(ask) and not fault_row else None
+        if checks is not None:  # "... and what do i look at first": the guide's section for the symptom described
+            text = render_checks(*checks, (named or ["this symptom"])[0])
+            say(ctx, "\n\n" + text)
+            out += "\n\n" + text
+            added += [checks[0]] if checks[0] not in ctx.sources and checks[0] not in added else []
             continue
         events = [r for k in keys for r in find_rows(ctx.sources, k) if r.is_event] if ASKS_PAST.search(ask) else []
         if events:  # "has that one come up before": the work-order records that name it, verbatim
@@ -178,7 +198,7 @@ class MaintenanceAgent:
         shape = answer_shape(ctx.original) if answer_shape(ctx.original) != "information" else answer_shape(ctx.question)
         if shape in ("information", "lookup") and implied_codes_in(ctx.question) and STATES_EVENT.search(ctx.original):
             shape = "fault"  # "gb-401 oil temp 91, do i stop it": the alarm the reading raises (E-235) answers it
-        reading = reading_answer(ctx.sources, ctx.original) if shape != "procedure" else None  # "IR 80 MOhm ok?"
+        reading = reading_answer(ctx.sources, ctx.original)  # "IR 80 MOhm ok?", "filter dp 2.6 bar, how do I swap it"
         judged_only = reading is not None and shape in ("lookup", "information")  # the limit row is the answer
         # "the torque on the impeller nut and on the casing bolts": each thing's sentence, quoted
         quote = None if judged_only or shape == "fault" else figure_quote(ctx.sources, ctx.question)
@@ -186,8 +206,20 @@ class MaintenanceAgent:
         rows = [] if judged_only or quote else self._named_rows(ctx, shape)
         figures = None if rows or judged_only or quote else best_figure_list(ctx.sources, ctx.question)
         procedure = procedure_source(ctx.sources, ctx.question) if shape == "procedure" and not figures else None
+        isolation = isolation_sequence(ctx.retriever, ctx.sources, ctx.question) \
+            if shape == "procedure" and not figures and (procedure is None or "sop" in procedure.doc_id.lower()) else None
+        procedure = isolation or procedure  # "make the press safe": the press's own stored energies before the SOP
+        notes = isolation_notes(ctx.retriever, ctx.sources, ctx.question) if shape == "procedure" and not figures \
+            and procedure is None else None
+        if notes is not None:  # "isolate GB-401 before I open the cover": the guide's line and the site lockout steps
+            lockout = site_lockout(ctx.retriever, [*ctx.sources, notes[0]])
+            procedure = lockout
+        else:
+            lockout = None
         timings: dict[str, float] = {}
-        added: list[Citation] = []  # sources the agent found itself (the spare for a past job)
+        added: list[Citation] = [c for c in (isolation, *(notes[:1] if notes else ()), lockout)
+                                 if c is not None and c not in ctx.sources]
+        # (sources the agent found itself: the asset's isolation sequence, the spare for a past job)
         quoted_records = False
         if judged_only:
             text = model_text = reading
@@ -203,7 +235,8 @@ class MaintenanceAgent:
             text = model_text = render_figure_list(figures)
             say(ctx, text)
         elif procedure is not None:
-            text = model_text = render_procedure(procedure)
+            guide = render_isolation_notes(*notes) + "\n\n" if notes is not None and lockout is not None else ""
+            text = model_text = (f"{reading}\n\n" if reading else "") + guide + render_procedure(procedure)
             say(ctx, text)
         elif shape in ("fault", "procedure") and (symptom := (
                 guide_checks(ctx.retriever, ctx.sources, fault_codes(ctx.original)[0]) if fault_codes(ctx.original)

@@ -44,7 +44,10 @@ _SKIP = frozenset("what when where which with from that this they them have does
 # how people say what a procedure's headings say: "get the lock off" is its removal, "he's gone home" an abandoned lock
 _INFORMAL = ((re.compile(r"\b(?:get|take|cut|pull)\s+(?:\w+\s+){0,2}off\b|\bunlock\b", re.I), "removal"),
              (re.compile(r"\b(?:gone|went)\s+home|\bleft\s+(?:the\s+)?(?:site|plant|for the day)|\boff\s+shift\b|"
-                         r"\bon\s+(?:holiday|leave)\b|\bcan'?t\s+(?:be\s+)?(?:found|reached|find)", re.I), "abandoned"))
+                         r"\bon\s+(?:holiday|leave)\b|\bcan'?t\s+(?:be\s+)?(?:found|reached|find)", re.I), "abandoned"),
+             # "how do i make the press safe to swap the element": its isolation of stored energy
+             (re.compile(r"\bmake\s+(?:\w+\s+){0,3}safe\b|\bsafe\s+to\s+(?:work|swap|open|change|enter)", re.I),
+              "isolate isolation energy"))
 
 
 def in_procedure_words(question: str) -> str:
@@ -67,8 +70,8 @@ def procedure_source(sources: list[Citation], question: str = "", min_steps: int
         return None
     asked = stems(in_procedure_words(question))
 
-    def score(c: Citation) -> tuple[int, int]:
-        return 3 * len(asked & stems(c.section)) + len(asked & stems(c.text)), -c.marker
+    def score(c: Citation) -> tuple[int, int]:  # the guide of the asked machine ("the press") before a general SOP
+        return 3 * len(asked & stems(c.section)) + 2 * len(asked & stems(c.title)) + len(asked & stems(c.text)), -c.marker
 
     best = max(candidates, key=score)
     # "whats the proper way to train [the belt]": the LOTO "Training and audits" heading shares one word, the belt

@@ -246,6 +246,9 @@ class Stated:
     near: set[str]  # the words of its part of the question ("h2s" of "h2s 3 ppm, co 0")
 
 
+_WINDOW = re.compile(r"\s*(?:over|in|per|within|every|/)\s*(?:the\s+)?(?:last\s+|first\s+)?(?:a\s+)?", re.I)
+
+
 def stated_readings(question: str) -> list[Stated]:
     """Each number with a unit the question states, in order (a gas test's bare numbers get the gas's unit)."""
     found = [(m.start(), _number(m["n"]), canonical_unit(m["unit"]), m) for m in READING.finditer(question)]
@@ -254,7 +257,12 @@ def stated_readings(question: str) -> list[Stated]:
     found += [(m.start(), _number(m["n"] or m["m"]), "ratio", m) for m in RATIO_READING.finditer(question)]
     found += [(m.start(), _number(m["n"]), m["index"].upper(), m) for m in INDEX_READING.finditer(question)]
     out = []
+    previous_end = -1
     for _start, value, unit, m in sorted(found, key=lambda f: f[0]):
+        window = unit in TIME_UNITS and previous_end >= 0 and _WINDOW.fullmatch(question[previous_end:m.start()])
+        previous_end = m.end()
+        if window:  # "6mm over 10 mins": the time the drift was measured over, not a reading of its own
+            continue
         part = next(p for p in re.finditer(r"(?:[^,;?!.]|\.(?=\d))+", question)
                     if p.start() <= m.start() < p.end())  # the comma-separated part holding it
         out.append(Stated(value, unit, m.group(0).strip(), _asked_terms(part.group(0))))

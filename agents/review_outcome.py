@@ -18,10 +18,11 @@ from copilot.agents.reading_check import reading_answer
 from copilot.types import Citation
 
 ASKS = re.compile(r"\b(?:(?:can|could|will|would) (?:it|we|this|that) (?:still )?(?:go live|be approved|pass|deploy)|"
-                  r"go[- ]live|(?:review )?outcome|is (?:it|that|this) (?:still )?(?:approved|a pass)|"
+                  r"go[- ]live|going live|stop (?:us|it|the \w+) (?:from )?(?:going live|go(?:ing)? live|deploy\w*)|(?:review )?outcome|is (?:it|that|this) (?:still )?(?:approved|a pass)|"
                   r"(?:will|would) (?:it|this|that) (?:be )?(?:approved|signed off|pass))\b", re.I)
 GRADES = ("critical", "major", "minor")
-_STATED = re.compile(r"\b(critical|major|minor)\b(?=[^.?!]{0,20}\bfindings?\b)", re.I)
+_STATED = re.compile(r"\b(critical|major|minor)(?:s\b|\b(?=[^.?!]{0,20}\bfindings?\b))", re.I)  # "two majors"
+_NEGATED = re.compile(r"\b(?:no|zero|without|not any|nothing) (critical|major|minor)\b", re.I)
 _IN_BAND = re.compile(r"is in the band \"[^\"]*?\b(critical|major|minor) finding", re.I)
 _NO = re.compile(r"\bno ((?:critical|major|minor)(?: or (?:critical|major|minor))*) findings?\b", re.I)
 _ANY = re.compile(r"\bany (critical|major|minor) findings?\b", re.I)
@@ -57,7 +58,8 @@ def review_outcome(sources: list[Citation], question: str) -> str | None:
     if table is None:
         return None
     reading = reading_answer(sources, question) or ""
-    found = {m.group(1).lower() for m in _STATED.finditer(question)} | \
+    found = ({m.group(1).lower() for m in _STATED.finditer(question)} - {m.group(1).lower() for m in
+                                                                         _NEGATED.finditer(question)}) | \
         {m.group(1).lower() for m in _IN_BAND.finditer(reading)}
     if not found:
         return None

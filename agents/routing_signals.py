@@ -39,6 +39,9 @@ _GOVERNANCE = [
     (r"\b(?:risk )?tiers?\b|\bemotion recognition\b|\bsocial scoring\b|\bbiometric\w*", 4.0),
     # the site's AI Review Board (its chair, its sign-offs, its triage) is the governance body
     (r"\bAIRB\b|\bai (?:review|governance) board\b|\brisk triage\b", 2.5),
+    # the governance checklists by number, and what their review finds
+    (r"\bCL-?00[457]\b|\bgovernance review\b|\b(?:critical|major|minor)s?\b(?= (?:findings?|or|and|but)\b)|"
+     r"\b(?:critical|major|minor) findings?\b|\btwo majors\b", 3.0),
     # how an AI function is classed and from when the rules apply, whatever machine it is part of
     (r"\bhow (?:do|should|would|will|can) (?:we|i|you) (?:classify|class)\b(?! (?:the )?(?:defects?|failures?|faults?"
      r"|images?|parts?|products?|alarms?|work orders?))|\bclassif\w+ (?:under|by) (?:the )?(?:law|act|regulation)"

@@ -163,7 +163,8 @@ _SUM = re.compile(r"\b(total|in total|sum of|altogether|combined|cumulative)\b",
 _AVG = re.compile(r"\b(average|mean)\b", re.I)
 _HIGH = re.compile(r"\b(?<!at )(highest|most|maximum|largest|biggest|top|worst)\b", re.I)
 _LOW = re.compile(r"\b(?<!at )(lowest|least|minimum|smallest|fewest)\b", re.I)
-_TOPN = re.compile(r"\btop (\d{1,3})\b", re.I)
+_TOPN = re.compile(r"\btop (\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 # "oldest", "longest": a superlative of one dimension; the rows holding it answer, ordered by that dimension's column
 _SUPERLATIVES = [
     (re.compile(r"\b(?:oldest|earliest)\b", re.I), "asc", re.compile(r"year|date|install|commission|built", re.I)),
@@ -360,7 +361,7 @@ def correct(plan: TablePlan, question: str, p: TableProfile) -> TablePlan:
             plan.order_by.direction = "asc"
         if (high or low) and plan.limit is None:
             top = _TOPN.search(question)
-            plan.limit = int(top.group(1)) if top else 1
+            plan.limit = (int(n) if (n := top.group(1)).isdigit() else _COUNT_WORDS[n.lower()]) if top else 1
             if plan.group_by and plan.order_by.column is None:
                 plan.order_by.column = "result"
     if agg.fn != "none" and not plan.group_by:

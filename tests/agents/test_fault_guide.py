@@ -118,3 +118,38 @@ def test_a_procedure_is_not_chosen_for_one_shared_word_when_a_guide_heading_name
     question = "belt keeps wandering off to the drive side when empty. whats the proper way to train it"
     assert procedure_source([training, belt], question) is None
     assert procedure_source([training], question) is training  # nothing names it better
+
+
+def test_an_isolation_question_gets_the_machines_own_sequence_or_its_guide_lines_and_the_site_lockout():
+    """"how do i make the press safe": the press guide's numbered isolation of its stored energies; "isolate GB-401
+    before I open the cover": the gearbox guide's line for GB-401 (not GB-402's) and the site lockout steps whole."""
+    from copilot.agents.fault_guide import isolation_notes, isolation_sequence, site_lockout
+    from copilot.types import Chunk, Hit
+
+    press = Chunk(id="TG-HYD-001#safety-first#1", doc_id="TG-HYD-001", title="Press guide", section="Safety first",
+                  text="HP-501 stores energy. Isolate all of them under SOP-LOTO-001:\n1. Lower the ram.\n"
+                       "2. Lock M-501's isolator.\n3. Open HV-503; PI-503 reads 0 bar.\n4. Try to start.")
+    gearbox = Chunk(id="TG-GBX-001#safety-first#1", doc_id="TG-GBX-001", title="Gearbox guide", section="Safety first",
+                    text="GB-401 and GB-402.\n- Isolate the drive motor under SOP-LOTO-001 before opening inspection "
+                         "covers.\n- On CV-402, block the belt against rollback before work on GB-402.")
+    lockout = [Chunk(id=f"SOP-LOTO-001#5-lockout-procedure#{i}", doc_id="SOP-LOTO-001", title="LOTO",
+                     section="5. Lockout procedure", text=text) for i, text in (
+        (1, "5.1 Prepare.\n5.2 Notify.\n5.3 Shut down."), (2, "5.4 Isolate.\n5.5 Lock and tag."))]
+
+    class Retriever:
+        def search(self, query, k=10, filters=None, **_kw):
+            if filters and filters.get("doc_type") == "sop":
+                return [Hit(chunk=lockout[0], score=1.0)]
+            return [Hit(chunk=c, score=1.0) for c in (press, gearbox)]
+
+        def get_chunk(self, chunk_id):
+            return next(c for c in lockout if c.id == chunk_id)
+
+    seq = isolation_sequence(Retriever(), [], "how do i make the press HP-501 safe to swap the element")
+    assert seq is not None and seq.doc_id == "TG-HYD-001"
+    assert isolation_sequence(Retriever(), [], "what oil goes in HP-501") is None  # no isolation asked
+    cite, lines = isolation_notes(Retriever(), [], "isolation procedure for GB-401 before I open the cover")
+    assert cite.doc_id == "TG-GBX-001" and lines == [
+        "Isolate the drive motor under SOP-LOTO-001 before opening inspection covers."]
+    steps_cite = site_lockout(Retriever(), [])
+    assert steps_cite is not None and "5.1 Prepare." in steps_cite.text and "5.5 Lock and tag." in steps_cite.text

@@ -38,3 +38,10 @@ def test_the_outcome_table_is_searched_when_not_shown():
     found = outcome_source(Retriever(), shown, "one major finding is open, can it go live?")
     assert found is not None and found.marker == 2
     assert outcome_source(Retriever(), [REVIEW], "one major finding is open, can it go live?") is None  # shown
+
+
+def test_a_negated_grade_is_no_finding():
+    """"no critical findings but two majors": Major, not Critical."""
+    text = review_outcome([REVIEW], "The CL-004 review came back with no critical findings but two majors. Does that "
+                                    "stop us going live?")
+    assert text is not None and "**Approved with conditions**" in text and "Critical, " not in text
