@@ -212,6 +212,7 @@ def _family(tag: str) -> str:
 
 # a blank the model left to fill: "[date]", "[number]", "[insert name]", "<value>", "XX.X"
 PLACEHOLDER = re.compile(r"\[(?:date|number|name|value|amount|figure|time|year|insert[^\]]{0,30}|tbd|x+|n)\]|"
+                         r"\[(?:the |his |her |their |current )?(?:name|e-?mail|date|phone|contact|number)\b[^\]\d]{0,40}\]|"
                          r"<(?:date|number|name|value)>|\bX{2,}(?:\.X+)?\b|"
                          # a source marker standing where the date belongs: "the last review was conducted on [2]"
                          r"\b(?:conducted|held|done|due|approved|signed|reviewed|completed|scheduled|dated|expires?|"

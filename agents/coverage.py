@@ -44,7 +44,7 @@ ATTRIBUTES: dict[str, tuple[str, str, str]] = {
     "purchase date": (r"\b(?:when was .{0,40}\b(?:bought|purchased|ordered)|purchase date|date of purchase)\b",
                       r"\b(?:purchase(?:d)?|bought|ordered)\b", "purchasing"),
     "live reading": (_LIVE_READING, r"(?!x)x", "the control room (HMI or historian)"),
-    "phone number": (r"\b(?:phone|telephone|mobile) (?:number|no\.?)\b|\bemail address\b",
+    "phone number": (r"\b(?:phone|telephone|mobile) (?:number|no\.?)\b|\be-?mail(?: address)?\b(?! alerts?| notifications?)",
                      r"\b(?:phone|tel\.?|mobile|@)\b|\bextension \d+", "the site directory"),
     "headcount": (r"\bhow many (?:people|staff|employees|technicians|operators) (?:work|are employed)\b|\bheadcount\b",
                   r"\b(?:headcount|employees)\b", "HR"),
@@ -52,7 +52,8 @@ ATTRIBUTES: dict[str, tuple[str, str, str]] = {
                r"\b(?:salary|salaries|pay (?:band|grade|scale)|wage|wages)\b", "HR"),
     "person's name": (r"\b(?:name of (?:the|our|their) (?:\w+ ){0,3}(?:manager|engineer|supervisor|chair|officer|owner|"
                       r"lead|head|director|champion|technician|electrician)|(?:manager|engineer|supervisor|chair|officer|"
-                      r"director|champion)(?:'s)? name|who exactly is|name and (?:e-?mail|phone|number|contact))\b",
+                      r"director|champion)(?:'s)? name|who exactly is|name and (?:e-?mail|phone|number|contact)|"
+                      r"name please|(?:his|her|their) name|\(name\))",
                       r"\b(?:Mr|Mrs|Ms|Dr)\.? [A-Z][a-z]+|\b[A-Z]\. [A-Z][a-z]{2,}\b", "the site directory"),
     # "did legal already clear it", "has the review board formally signed off the copilot yet": a record of a decision
     # taken, which only a dated decision in a source gives (the checklists say how to decide, not what was decided)

@@ -19,7 +19,7 @@ NUMBERS = {"no": 0, "none": 0, "zero": 0, "one": 1, "a single": 1, "two": 2, "th
            "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 _N = r"\d{1,2}|" + "|".join(sorted(NUMBERS, key=len, reverse=True))
 ASKS_GO = re.compile(r"\b(?:is (?:that|this|it) (?:a )?(?:go|pass)|go or no[- ]go|(?:do|would|will|can|could) we "
-                     r"(?:pass|get a go|go live)|pass (?:the )?(?:g4|gate)|gate (?:outcome|decision|result)|"
+                     r"(?:pass|get a go|go live|go ahead)|pass (?:the )?(?:g4|gate)|gate (?:outcome|decision|result)|"
                      r"(?:can|could) (?:it|this|that|we) go live|(?:what|which) (?:gate )?(?:outcome|result|decision) "
                      r"(?:do|would|will|should) we get|what (?:is|would be|will be|'s) the (?:gate )?(?:outcome|result))\b",
                      re.I)

@@ -22,7 +22,8 @@ from copilot.retrieval.base import Filters
 
 # a question about a past result ("What ORI did Riverside get in the 2024 readiness assessment?") is not a start
 START = re.compile(r"^(?!\s*(?:what|which|who|when)\b[^?]*\b(?:did|was|were|got|get)\b)[\s\S]*?(?:"
-                   r"\b(assess|evaluate|score|rate)\b.*\b(us|our|my|readiness|maturity|organi[sz]ation|plant|site)\b|"
+                   r"\b(assess|evaluate|score|rate)\s+(?:[\w'-]+\s+){0,4}?(us|our|my|readiness|maturity|organi[sz]ation|"
+                   r"plant|site)\b|"
                    r"\bhow ready (?:are|is)\b|\breadiness (?:assessment|check)\b)", re.I)
 # "what stands between us and scaling, based on the latest readiness assessment": a question about an assessment
 # the documents hold, not a request for a new one ("let's start the readiness assessment" still starts one)

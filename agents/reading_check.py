@@ -26,7 +26,8 @@ from copilot.types import Citation, Hit
 _UNITS = [(r"drops?\s*(?:/|a|per)\s*min(?:ute)?\b", "drops/min"), (r"%\s*LEL\b|%\s*of the lower explosive limit", "% LEL"), (r"%|percent\b", "%"), (r"ppm\b", "ppm"),
           (r"M\s?Ω|M\s?ohms?\b|megs?\b|meg\s?ohms?\b|megohms?\b", "MΩ"), (r"mm/s\b", "mm/s"),
           (r"°\s?C\b|deg(?:rees?)?(?:\s?C\b)?|degc\b|celsius\b", "°C"),
-          (r"percentage points?\b|pp\b|points?(?=\s+(?:[a-z]+\s+)?(?:gap|difference|drop|spread)\b)", "pp"), (r"min(?:utes?|s)?\b", "min"), (r"h(?:ours?|rs?)?\b", "h"), (r"bar\s?\(?g\)?|barg?\b", "bar"),
+          (r"percentage points?\b|pp\b|points?(?=\s+(?:[a-z]+\s+)?(?:gap|difference|drop|spread)\b)", "pp"),
+          (r"weeks?\b|wks?\b", "wk"), (r"days?\b", "d"), (r"min(?:utes?|s)?\b", "min"), (r"h(?:ours?|rs?)?\b", "h"), (r"bar\s?\(?g\)?|barg?\b", "bar"),
           (r"L/min\b|lpm\b", "L/min"), (r"m³/h\b|m3/h\b", "m³/h"), (r"mg/m³|mg/m3", "mg/m³"), (r"ms\b", "ms"),
           (r"mm\b", "mm"), (r"V\b(?! ?DC)", "V")]
 UNIT = "|".join(f"(?:{pattern})" for pattern, _ in _UNITS)
@@ -64,7 +65,7 @@ ASKS_JUDGEMENT = re.compile(r"\b(?:ok(?:ay)?|fine|safe|normal|acceptable|good|ba
                             r"enter|go in|start|run|energi[sz]e|what now|what do (?:i|we) do|supposed to do|"
                             r"what (?:should|must) (?:i|we) do)\b|\?\s*$", re.I)
 
-TIME_UNITS = ("min", "h")
+TIME_UNITS = ("min", "h", "d", "wk")
 REVISIONS = re.compile(r"\b(?:rev(?:ision)?|approved by|changed?)\b", re.I)  # a document's revision history table
 _JUDGING = {"ok", "okay", "fine", "safe", "normal", "acceptable", "good", "bad", "within", "high", "low", "close"}
 

@@ -309,3 +309,10 @@ def test_a_comparison_that_arithmetic_contradicts_is_withheld_and_central():
     assert false_comparison("It is 2.2, which is not above 3.0.") is None  # negation honoured: this one holds
     assert false_comparison("Step 4 is above step 6 in the list.") is None  # labels, not quantities
     assert false_comparison("12 °C is above 20 bar") is None  # different units are not compared
+
+
+def test_a_named_blank_for_a_name_or_an_email_is_no_answer():
+    checker = ClaimChecker([cite(2, "The AIRB is chaired by the Chief Risk Officer.")], "who chairs the AIRB (name please)")
+    assert checker.check("The current chair of the AIRB is [name of the current chair] [2].") is None
+    assert checker.check("Reach them at [email address] [2].") is None
+    assert checker.check("The AIRB is chaired by the Chief Risk Officer [2].") is not None

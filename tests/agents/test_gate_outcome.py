@@ -57,3 +57,13 @@ def test_a_stated_figure_below_a_mandatory_items_minimum_is_a_failed_mandatory_i
     assert "**82%** is outside the accepted" in text and "- **Conditional go**: all mandatory items met" in text
     advisory = ask.replace("82% of the operators have done the user training", "75% of users rate the tool useful")
     assert gate_outcome([items, OUTCOMES], advisory) is None  # an advisory item below its target fails nothing
+
+
+def test_a_stated_duration_short_of_a_mandatory_minimum_is_a_no_go_even_when_the_rest_is_yes():
+    shadow = Citation(marker=1, chunk_id="s", doc_id="CL-002", title="Production-Readiness Gate (G4 Go-Live) Checklist",
+                      text="| # | Item | Type |\n|---|---|---|\n| PR-05 | Shadow mode completed for at least 4 weeks (and at "
+                           "least two campaigns for batch units) with results documented | M |")
+    ask = ("G4 is next week. every mandatory item is a yes except shadow mode only ran 3 weeks, and we have 5 advisory "
+           "items open. can we go ahead or not?")
+    text = gate_outcome([shadow, OUTCOMES], ask)
+    assert text is not None and text.startswith("**No go**") and "(PR-05, type M)" in text

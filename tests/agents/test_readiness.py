@@ -98,3 +98,11 @@ def test_real_model_scores_what_it_was_told(settings, real_llm):
     assert all(isinstance(s["scores"][k], int) for k in ("strategy", "data", "infrastructure", "people"))
     assert s["method"] == "model" and 1 <= s["ori"] <= 5
     assert "12 maintenance technicians" in result.text and "".join(tokens) == result.text
+
+
+def test_a_stage_named_assess_is_no_request_to_assess_us():
+    from copilot.agents.readiness import starts_assessment
+
+    assert not starts_assessment("Riverside is still sitting in Assess. What do we need to get through the Assess gate, "
+                                 "and going by the January scores, which of our dimensions need a gap register entry?")
+    assert starts_assessment("Please assess our AI readiness") and starts_assessment("rate the AI readiness of our plant")
