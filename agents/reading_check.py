@@ -247,6 +247,7 @@ class Stated:
     near: set[str]  # the words of its part of the question ("h2s" of "h2s 3 ppm, co 0")
 
 
+_PERIOD = re.compile(r"\b(?:over|during|within|in|for)\s+(?:the\s+)?(?:last|past|previous|first)\s+$", re.I)
 _WINDOW = re.compile(r"\s*(?:over|in|per|within|every|/)\s*(?:the\s+)?(?:last\s+|first\s+)?(?:a\s+)?", re.I)
 
 
@@ -260,9 +261,10 @@ def stated_readings(question: str) -> list[Stated]:
     out = []
     previous_end = -1
     for _start, value, unit, m in sorted(found, key=lambda f: f[0]):
-        window = unit in TIME_UNITS and previous_end >= 0 and _WINDOW.fullmatch(question[previous_end:m.start()])
+        window = unit in TIME_UNITS and (previous_end >= 0 and _WINDOW.fullmatch(question[previous_end:m.start()])
+                                         or _PERIOD.search(question[:m.start()]))
         previous_end = m.end()
-        if window:  # "6mm over 10 mins": the time the drift was measured over, not a reading of its own
+        if window:  # "6mm over 10 mins", "over the last 7 days": the time measured over, not a reading of its own
             continue
         part = next(p for p in re.finditer(r"(?:[^,;?!.]|\.(?=\d))+", question)
                     if p.start() <= m.start() < p.end())  # the comma-separated part holding it
@@ -341,10 +343,10 @@ def placed_readings(sources: list[Citation], question: str) -> list[Placed] | No
                   len(shared_terms(asked, _words(f"{row.source.title} {row.source.section}"))),
                   len(shared_terms(asked, _words(row.source.text)))),
                  row) for row in rows if any(b.unit == unit for b in row.bands)]
+        if unit in TIME_UNITS and (not fits or max(score for score, _ in fits)[0] == 0):
+            continue  # "a 10 min job", "over the last 7 days": a duration no limit row is about is context, not a reading
         if not fits or max(score for score, _ in fits)[:2] == (0, 0) and len(fits) > 1:
             return None  # no row for the unit, or none of several is about the asked thing
-        if unit in TIME_UNITS and max(score for score, _ in fits)[0] == 0:
-            return None  # "a 10 min job": a duration says what it is about in its own words ("30 min fire watch")
         best = max(score for score, _ in fits)
         verdicts = [(_verdict(value, said, _bands_for(row, unit, asked)), row) for score, row in fits if score == best]
         if len({signature for (_text, signature), _row in verdicts}) > 1 or not verdicts[0][0][0]:
@@ -352,7 +354,7 @@ def placed_readings(sources: list[Citation], question: str) -> list[Placed] | No
         (text, signature), row = verdicts[0]
         where = row.label if row.header else "in its words"
         out.append(Placed(f"- {text} ({row.source.title}, {where}) [{row.source.marker}]", row, signature[0]))
-    return out
+    return out or None
 
 
 def reading_answer(sources: list[Citation], question: str) -> str | None:

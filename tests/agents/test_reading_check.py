@@ -158,3 +158,11 @@ def test_a_sentence_of_several_bands_quotes_the_band_that_holds_the_reading_not_
     assert text is not None
     assert '**3.9 mm/s** is in the band "zone C (restricted, plan a repair) up to 4.5 mm/s", not yet at "zone D ' in text
     assert "zone B" not in text and "Vibration zones follow" not in text
+
+
+def test_a_duration_that_only_frames_the_reading_is_not_a_reading():
+    """"PSI of 0.27 ... over the last 7 days", "6mm over 10 mins": the window the value was measured over."""
+    assert [s.said for s in stated_readings("PSI of 0.27 on a top feature over the last 7 days, what now?")] == [
+        "PSI of 0.27"]
+    assert [s.said for s in stated_readings("ram drift, i measured 6mm over 10 mins. within limits?")] == ["6mm"]
+    assert [s.said for s in stated_readings("we waited 10 min after the breaker, ok?")] == ["10 min"]
