@@ -47,7 +47,7 @@ class GeneralAgent:
 
     def run(self, ctx: AgentContext) -> AgentResult:
         if ctx.sources and not about_itself(ctx.original):  # "could we let it raise work orders without approval?"
-            return quoted_answer(ctx) or model_answer(ctx, ABOUT_THE_COPILOT)  # what the user guide says, cited
+            return quoted_answer(ctx, ABOUT_THE_COPILOT) or model_answer(ctx, ABOUT_THE_COPILOT)  # what the user guide says, cited
         text = CAPABILITIES
         if LIST_DOCS.search(ctx.original) and ctx.retriever is not None:
             try:

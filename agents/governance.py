@@ -49,7 +49,7 @@ class GovernanceAgent:
 
     def run(self, ctx: AgentContext) -> AgentResult:
         if not wants_triage(ctx.original):
-            quoted = quoted_answer(ctx)  # "what are the four functions of the NIST AI RMF": the table, quoted
+            quoted = quoted_answer(ctx, INSTRUCTIONS)  # "what are the four functions of the NIST AI RMF": the table, quoted
             if quoted is not None:
                 return quoted
             return model_answer(ctx, INSTRUCTIONS)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from copilot.agents.shapes import PERMISSION
+from copilot.agents.shapes import PERMISSION, split_asks
 from copilot.agents.source_statement import best_sentence
 from copilot.types import Citation
 
@@ -25,9 +25,19 @@ _UNLESS = re.compile(r"\b(?:unless|except|without (?:a|an|the|prior|written)|oth
 
 def forbidding_rule(sources: list[Citation], question: str) -> tuple[str, Citation] | None:
     """(the quoted rule, its source) forbidding what a permission question asks about; None otherwise."""
-    if not PERMISSION.search(question) or not sources:
+    asked = permission_ask(question)
+    if asked is None or not sources:
         return None
-    return best_sentence(sources, question, lambda text: bool(FORBIDS.search(text)) and not _UNLESS.search(text))
+    return best_sentence(sources, asked, lambda text: bool(FORBIDS.search(text)) and not _UNLESS.search(text))
+
+
+def permission_ask(question: str) -> str | None:
+    """The part of the question that asks whether something may be done ("... and could we run a model at H3 on a
+    trip loop"), the whole question when it is one ask; None when no part asks it."""
+    parts = split_asks(question, yes_no=True)
+    if len(parts) == 1:
+        return question if PERMISSION.search(question) else None
+    return next((p for p in parts if PERMISSION.search(p)), None)
 
 
 def render_forbidden(rule: str, source: Citation) -> str:

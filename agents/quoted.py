@@ -4,23 +4,25 @@ row's date, or the set a table enumerates."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
-from copilot.agents.base import AgentContext, AgentResult, grounded_messages, say, stream_answer
+from copilot.agents.answerability import content_terms, shared_terms
+from copilot.agents.base import AgentContext, AgentResult, TurnChecks, grounded_messages, say, stream_answer
 from copilot.agents.cell_lookup import named_row, render_named_row
 from copilot.agents.entity_compare import compared
 from copilot.agents.figure_lists import named_set, render_figure_list
-from copilot.agents.prohibition import forbidding_rule, render_forbidden
+from copilot.agents.prohibition import forbidding_rule, permission_ask, render_forbidden
 from copilot.agents.raci import raci_row, render_raci
 from copilot.agents.reading_check import reading_answer
 from copilot.agents.reverse_lookup import render_reverse, reverse_lookup
 from copilot.agents.review_outcome import outcome_source, review_outcome
-from copilot.agents.shapes import PERMISSION
+from copilot.agents.shapes import PERMISSION, split_asks
 from copilot.agents.timeline import dated_row, render_dated_row
 from copilot.types import Citation
 
 
-def quoted_answer(ctx: AgentContext) -> AgentResult | None:
+def quoted_answer(ctx: AgentContext, instructions: str | None = None) -> AgentResult | None:
     """The first of these that applies, read from the sources with no model; None when none applies (the model
     answers): "the review found a 14 point recall gap, can it go live?": the outcome row the finding's grade gives;
     "could we ...?" where a shown rule forbids it: "No" and the rule; "how does Riverside compare with
@@ -35,9 +37,16 @@ def quoted_answer(ctx: AgentContext) -> AgentResult | None:
         added.extend([table] if table is not None and text is not None else [])
         return text
 
+    forbidden: list[bool] = []
+
+    def forbids() -> str | None:
+        found = forbidding_rule(ctx.sources, ctx.original)
+        forbidden.append(found is not None)
+        return render_forbidden(*found) if found else None
+
     readers: list[Callable[[], str | None]] = [
         outcome,
-        lambda: (render_forbidden(*found) if (found := forbidding_rule(ctx.sources, ctx.original)) else None),
+        forbids,
         lambda: compared(ctx.sources, ctx.original),
         lambda: (render_reverse(*row) if (row := reverse_lookup(ctx.sources, ctx.original)) else None),
         lambda: (render_raci(*raci, ctx.original) if (raci := raci_row(ctx.sources, ctx.original)) else None),
@@ -48,7 +57,35 @@ def quoted_answer(ctx: AgentContext) -> AgentResult | None:
     if text is None:
         return None
     say(ctx, text)
-    return AgentResult(text=text, model_text=text, added_sources=added)
+    answered = [permission_ask(ctx.original)] if any(forbidden) else []
+    rest = _unanswered_asks(ctx.original, text, answered) if instructions else []
+    if not rest:
+        return AgentResult(text=text, model_text=text, added_sources=added)
+    # "whats the difference between H2 and H3? and could we run H3 on a trip loop": the rule answers the second part,
+    # the model the first, checked like any model answer
+    sub = dataclasses.replace(ctx, question=" ".join(f"{a}?" for a in rest), original=" ".join(f"{a}?" for a in rest),
+                              checks=TurnChecks(), sources=[*ctx.sources, *added])
+    say(ctx, "\n\n")
+    written, timings = stream_answer(sub, grounded_messages(instructions or "", sub))
+    ctx.checks.withheld.extend(sub.checks.withheld)
+    ctx.checks.looped = ctx.checks.looped or sub.checks.looped
+    ctx.checks.invalid_markers += sub.checks.invalid_markers
+    return AgentResult(text=f"{text}\n\n{written.strip()}", model_text=written, timings=timings, model_called=True,
+                       added_sources=added)
+
+
+REST_SHARE = 0.6  # an ask whose words the quoted answer holds at least this share of is answered by it
+
+
+def _unanswered_asks(question: str, shown: str, answered: list[str | None]) -> list[str]:
+    """The asks of a question of several that the quoted text does not answer (most of their words not in it)."""
+    parts = split_asks(question, yes_no=True)
+    if len(parts) < 2:
+        return []
+    held = content_terms(shown)
+    done = {a.strip(" ?,") for a in answered if a}
+    return [p for p in parts if p not in done and
+            len(shared_terms(content_terms(p), held)) < REST_SHARE * len(content_terms(p))]
 
 
 def model_answer(ctx: AgentContext, instructions: str) -> AgentResult:

@@ -72,7 +72,7 @@ class ReadinessAgent:
             say(ctx, ruled)
             used = [c for c in added if f"[{c.marker}]" in ruled]
             return AgentResult(text=ruled, model_text=ruled, added_sources=used)
-        quoted = quoted_answer(ctx)
+        quoted = quoted_answer(ctx, INSTRUCTIONS)
         if quoted is not None:
             return quoted
         return model_answer(ctx, INSTRUCTIONS)

@@ -55,7 +55,8 @@ _JOINED = r"(?:,|\s)\s*(?:and|&|\+|also|plus)\s+"
 _WH = r"(?:how|what|when|who|which|where|whats|what's)\b"
 FOLLOW_ON = re.compile(_JOINED + r"(?=" + _WH + r")", re.I)
 # "whats E-208 mean? and has that one ever come up before", "... and do we need the tripod": a yes/no question joined
-FOLLOW_ON_ANY = re.compile(_JOINED + r"(?=" + _WH + r"|(?:do|does|did|is|are|has|have|can|should|must|was|were)\s+"
+FOLLOW_ON_ANY = re.compile(_JOINED + r"(?=" + _WH + r"|(?:do|does|did|is|are|has|have|can|could|would|will|may|should|must|"
+                           r"was|were)\s+"
                            r"(?:we|i|you|it|that|this|there|they|the|a|an|any)\b)", re.I)
 
 

@@ -49,3 +49,32 @@ def test_a_specific_question_about_the_copilot_is_answered_from_its_guide_and_gr
                        emit=lambda _t: None)
     text = GeneralAgent().run(ctx).text
     assert text != CAPABILITIES and "never sent or saved automatically [1]" in text
+
+
+def test_a_quoted_answer_leaves_the_other_ask_of_the_question_to_the_model():
+    """"whats the difference between H2 and H3? and could we run H3 on our safety instrumented functions": the rule
+    answers the second ask ("No."), the model the first, after it."""
+    from copilot.agents.quoted import quoted_answer
+    from copilot.llm.fake import FakeLLM
+    from copilot.types import Citation
+
+    review = Citation(marker=1, chunk_id="r", doc_id="CL-004", title="AI Governance Review Checklist", text=(
+        "| Level | Name | Meaning |\n|---|---|---|\n| H2 | Human approval | Executes only after explicit approval |\n"
+        "| H3 | Supervised autonomy | Acts within limits; a person can stop it |\n\n"
+        "GR-D4 For H3, has the AIRB approved the use? H3 is not permitted on safety instrumented functions."))
+    question = ("whats the difference between H2 and H3 oversight? and could we run H3 on our safety instrumented "
+                "functions")
+    llm = FakeLLM(["H2 executes only after explicit approval; H3 acts within limits [1]."])
+    ctx = AgentContext(settings=load_settings(profile="test"), llm=llm, question=question, original=question,
+                       thread_id="t", sources=[review], history=[], agent_state={}, retriever=None,
+                       emit=lambda _t: None)
+    result = quoted_answer(ctx, "Task: answer.")
+    assert result is not None and result.text.startswith("**No.**") and result.model_called
+    assert "H3 acts within limits [1]" in result.text
+    assert "could we run H3" not in llm.calls[0][-1]["content"]  # the model is asked the other part only
+    single = quoted_answer(AgentContext(settings=load_settings(profile="test"), llm=FakeLLM([]),
+                                        question="could we run H3 on our safety instrumented functions",
+                                        original="could we run H3 on our safety instrumented functions", thread_id="t",
+                                        sources=[review], history=[], agent_state={}, retriever=None,
+                                        emit=lambda _t: None), "Task: answer.")
+    assert single is not None and not single.model_called
