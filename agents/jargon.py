@@ -18,6 +18,9 @@ JARGON: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.I), wo
     (r"\bIR (?:test|reading|value|result)s?\b|\bIR\b(?=\s*(?:[:=]|is|of|at|was)?\s*\d)", "insulation resistance"),
     (r"\bVSDs?\b|\binverters?\b", "variable frequency drive VFD"),
     (r"\bSIS\b|\bSIFs?\b", "safety instrumented functions"),
+    # "can we just stretch the permit till 6pm": how long a permit is valid
+    (r"\b(?:stretch|extend|prolong|renew)\w* (?:the |our |my |his |her |a )?(?:hot work |work )?permit\b|"
+     r"\bpermit\b[^.?!]{0,30}\b(?:stretch|extend|prolong)\w*", "permit is valid for one shift"),
     # someone else's lock left on ("his red lock is still on ... can we cut it off"): the abandoned-lock rule
     (r"\b(?:cut|cutting|take|taking|pull|pulling|remove|removing|grind|grinding|bolt[- ]?crop\w*) (?:it |his |her |their "
      r"|the |that |somebody's |someone's |\w+'s )?(?:lock |padlock )?off\b|\b(?:his|her|their|\w+s|\w+'s) (?:red |personal )?"

@@ -14,7 +14,7 @@ import re
 from collections import Counter
 
 from copilot.agents.base import AgentContext, AgentResult, say
-from copilot.agents.jargon import jargon_notes
+from copilot.agents.jargon import expand_jargon, jargon_notes
 from copilot.agents.procedures import ITEM, stems, steps
 from copilot.agents.safety import sanitize_context
 from copilot.agents.shapes import split_asks
@@ -55,7 +55,7 @@ def rule_sources(hits: list[Hit], question: str) -> list[Citation]:
     cites = [Citation.from_chunk(i + 1, h.chunk) for i, h in enumerate(hits)]
     for c in cites:
         c.text = sanitize_context(c.text.strip())
-    quoted = {marker for _step, marker in requirements(cites, question)}
+    quoted = {marker for _step, marker in requirements(cites, expand_jargon(question))}
     kept = [c for c in cites if c.marker in quoted]
     for i, c in enumerate(kept, start=1):
         c.marker = i
@@ -64,7 +64,7 @@ def rule_sources(hits: list[Hit], question: str) -> list[Citation]:
 
 def safe_way(ctx: AgentContext, refusal: str) -> AgentResult:
     """The refusal, then the quoted requirements (none found: the refusal alone)."""
-    found = requirements(ctx.sources, ctx.original)
+    found = requirements(ctx.sources, expand_jargon(ctx.original))  # "stretch the permit": how long one is valid
     if not found:
         return AgentResult(text=refusal, grounded=False)
     block = HEADER + "\n".join(f"- {step} [{marker}]" for step, marker in found)

@@ -103,6 +103,8 @@ def prepare_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str,
                 query, parents = annotate_named(query, named), [tag for _words, tag in named]
             query = annotate_codes(query, implied_codes(deps.retriever, state["question"], parents))  # "p101 vib 7.8"
         query = expand_jargon(annotate_components(query, component_tags(deps.retriever, state["question"], parents)))
+    elif _escalated(state):  # the safe way is searched in the documents' words ("stretch the permit": its validity)
+        query = expand_jargon(query)
     update: dict[str, Any] = {"search_query": query}
     if agent.uses_tables and not _escalated(state):
         table = table_answer(deps, query, on_table=lambda name: _emit(runtime, "progress", Progress(

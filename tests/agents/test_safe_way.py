@@ -67,3 +67,21 @@ def test_a_guides_isolation_sequence_is_a_procedure_quoted_whole():
     text = render_procedure(guide)
     assert "3. Dump the accumulator: also open manual valve HV-503. Confirm PI-503 reads 0 bar." in text
     assert text.rstrip().endswith("4. Try to start from the operator panel to verify isolation.")  # bullets after: not steps
+
+
+def test_stretching_a_permit_is_answered_by_how_long_a_permit_is_valid():
+    from copilot.agents.base import AgentContext
+    from copilot.agents.safe_way import safe_way
+    from copilot.config import load_settings
+    from copilot.types import Citation
+
+    hot = [Citation(marker=i, chunk_id=f"h{i}", doc_id="SOP-HW-001", title="Hot Work Permit", text=t) for i, t in (
+        (1, "1.3 Hot work outside the designated welding bay needs a hot work permit."),
+        (2, "6.1 Keep the permit at the work site."),
+        (3, "7.1 A permit is valid for one shift, at most 8 hours, for the named location and task only."))]
+    question = ("welder's been grinding on the head chute since 7 this morning on a hot work permit, wants to keep "
+                "going till 6pm. can we just stretch the permit?")
+    ctx = AgentContext(settings=load_settings(profile="test"), llm=None, question=question, original=question,
+                       thread_id="t", sources=hot, history=[], agent_state={}, retriever=None, emit=lambda _t: None)
+    text = safe_way(ctx, "I can't help with skipping a permit.").text
+    assert "- 7.1 A permit is valid for one shift, at most 8 hours" in text
