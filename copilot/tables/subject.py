@@ -18,9 +18,11 @@ from copilot.tables.matching import stems
 _FORM = frozenset(
     "when did was were we last latest most recent time times the a an on of for at to in our it they you do does "
     "done have has had is are how many what which who history record records date day ever been get got any "
-    "there here this that with and or".split())
+    "there here this that with and or come came back anything something worry worried about concern should need "
+    "look looks like show tell".split())
 # one kind of work, however the record words it
-_SAME_WORK = (frozenset({"chang", "repla", "renew", "swap", "fit", "fitte", "insta"}),)
+_SAME_WORK = (frozenset({"chang", "repla", "renew", "swap", "fit", "fitte", "insta"}),
+              frozenset({"sampl", "analy"}))  # "the latest oil sample": the quarterly oil analysis
 _DIGIT = re.compile(r"\d")
 
 

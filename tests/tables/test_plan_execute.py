@@ -426,3 +426,12 @@ def test_a_question_naming_several_tags_gets_the_rows_of_any_of_them(settings, t
     # one tag named: the plan is left as the model made it
     one = correct(validate_plan({"table": profile.name, **model_plan}, profile), "critical spares for HP-501", profile)
     assert all(f.match == "exact" for f in one.filters)
+
+
+def test_the_latest_oil_sample_is_the_latest_oil_analysis_and_chat_words_are_no_subject():
+    from copilot.tables.subject import row_has, subject_terms
+
+    terms = subject_terms("what did the latest oil sample on GB-401 come back with? anything to worry about",
+                          ["wo_number", "asset_tag", "problem"], ["Quarterly oil analysis", "Input shaft bearings"])
+    assert [w for w, _a in terms] == ["oil", "sample"]
+    assert row_has(terms, "Quarterly oil analysis") and not row_has(terms, "Changed oil filter")
