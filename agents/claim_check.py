@@ -97,7 +97,8 @@ class ClaimChecker:
             return None
         claims = self.claims(sentence)
         bound = {f.key: self._asset_binding(sentence, f) for f in claims}
-        other = {f.key for f in claims if self._other_topic(sentence, f) or self._other_place(sentence, f)}
+        other = {f.key for f in claims if self._other_topic(sentence, f) or self._other_place(sentence, f)
+                 or self._other_gas(sentence, f)}
         figures = [f for f in claims if not bound[f.key] or f.key in other]
         if not figures:
             return sentence
@@ -195,6 +196,18 @@ class ClaimChecker:
         return not any(p in f"{c.title} {c.section} {line}" for p in named for c, line in holders) and \
             all(any(p in f"{c.title} {c.section} {c.text}" for p in self.places - set(named)) for c, _line in holders)
 
+    def _other_gas(self, sentence: str, fig: Figure) -> bool:
+        """The sentence gives ``fig`` for one gas and every source clause holding it names another: "Oxygen
+        concentration: 0 ppm" when the record reads "H2S 0 ppm, O2 20.9 %". Clauses are a line's parts between
+        commas and semicolons; a clause naming no gas says nothing either way."""
+        said = _gases(MARKER.sub("", sentence))
+        if len(said) != 1:
+            return False
+        named = [_gases(clause) for _c, line, pool in self.lines if pool.supports(fig)
+                 for clause in re.split(r"[;,]|\band\b", line) if FigurePool.of([clause]).supports(fig)]
+        named = [g for g in named if g]
+        return bool(named) and not any(said & g for g in named)
+
     def _misread(self, sentence: str, fig: Figure) -> bool:
         """Every source holding ``fig`` holds it in a table row other than the one the sentence is about."""
         holding = [n for n, p in self.pools.items() if p.supports(fig)]
@@ -204,6 +217,18 @@ class ClaimChecker:
                                      wrong_column(plain, fig, self.sources[n].text) for n in holding)
 
 
+
+
+_GASES = {"oxygen": re.compile(r"\b(?:oxygen|O2)\b", re.I),
+          "hydrogen sulphide": re.compile(r"\b(?:H2S|hydrogen sulph?fide|hydrogen sulfide)\b", re.I),
+          "carbon monoxide": re.compile(r"\b(?:CO|carbon monoxide)\b"),
+          "flammable gas": re.compile(r"\b(?:flammable|LEL|methane)\b", re.I),
+          "chlorine": re.compile(r"\b(?:chlorine|Cl2)\b", re.I)}
+
+
+def _gases(text: str) -> set[str]:
+    """The gases ``text`` names (a gas test's quantities are told apart by the gas, not by the unit)."""
+    return {name for name, pattern in _GASES.items() if pattern.search(text)}
 
 
 def _family(tag: str) -> str:

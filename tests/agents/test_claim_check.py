@@ -316,3 +316,13 @@ def test_a_named_blank_for_a_name_or_an_email_is_no_answer():
     assert checker.check("The current chair of the AIRB is [name of the current chair] [2].") is None
     assert checker.check("Reach them at [email address] [2].") is None
     assert checker.check("The AIRB is chaired by the Chief Risk Officer [2].") is not None
+
+
+def test_a_gas_reading_given_for_another_gas_is_withheld():
+    """"Oxygen concentration: 0 ppm" when the record reads "H2S 0 ppm, O2 20.9 %"."""
+    record = Citation(marker=5, chunk_id="w", doc_id="maintenance_history", title="maintenance_history.csv", row=38,
+                      text="asset_tag: WW-101\naction: Entry under permit; gas test H2S 0 ppm, O2 20.9 %")
+    checker = ClaimChecker([record], "what gas numbers do we need before anyone goes into WW-101")
+    assert checker.check("- Oxygen concentration: 0 ppm [5]") is None
+    assert checker.withheld[-1].reason == "wrong_row"
+    assert checker.check("- Oxygen: 20.9 % [5]") is not None and checker.check("- H2S: 0 ppm [5]") is not None
