@@ -205,21 +205,10 @@ class MaintenanceAgent:
         symptom = None
         rows = [] if judged_only or quote else self._named_rows(ctx, shape)
         figures = None if rows or judged_only or quote else best_figure_list(ctx.sources, ctx.question)
-        procedure = procedure_source(ctx.sources, ctx.question) if shape == "procedure" and not figures else None
-        isolation = isolation_sequence(ctx.retriever, ctx.sources, ctx.question) \
-            if shape == "procedure" and not figures and (procedure is None or "sop" in procedure.doc_id.lower()) else None
-        procedure = isolation or procedure  # "make the press safe": the press's own stored energies before the SOP
-        notes = isolation_notes(ctx.retriever, ctx.sources, ctx.question) if shape == "procedure" and not figures \
-            and procedure is None else None
-        if notes is not None:  # "isolate GB-401 before I open the cover": the guide's line and the site lockout steps
-            lockout = site_lockout(ctx.retriever, [*ctx.sources, notes[0]])
-            procedure = lockout
-        else:
-            lockout = None
+        procedure, guide, found = self._procedure(ctx) if shape == "procedure" and not figures else (None, "", [])
         timings: dict[str, float] = {}
-        added: list[Citation] = [c for c in (isolation, *(notes[:1] if notes else ()), lockout)
-                                 if c is not None and c not in ctx.sources]
-        # (sources the agent found itself: the asset's isolation sequence, the spare for a past job)
+        # sources the agent found itself: the asset's isolation sequence or lines, the spare for a past job
+        added: list[Citation] = [c for c in found if c not in ctx.sources]
         quoted_records = False
         if judged_only:
             text = model_text = reading
@@ -235,7 +224,6 @@ class MaintenanceAgent:
             text = model_text = render_figure_list(figures)
             say(ctx, text)
         elif procedure is not None:
-            guide = render_isolation_notes(*notes) + "\n\n" if notes is not None and lockout is not None else ""
             text = model_text = (f"{reading}\n\n" if reading else "") + guide + render_procedure(procedure)
             say(ctx, text)
         elif shape in ("fault", "procedure") and (symptom := (
@@ -292,6 +280,24 @@ class MaintenanceAgent:
                            model_called=not (deterministic or quoted_records) or bool(timings),
                            structured={"assets": assets, "hands_on": hands_on, "shape": shape,
                                        "rows": [r.key for r in rows]})
+
+    @staticmethod
+    def _procedure(ctx: AgentContext) -> tuple[Citation | None, str, list[Citation]]:
+        """(the procedure to quote, a lead quoting the asset guide's isolation lines or "", the sources quoted): the
+        best-named SOP
+        section; for an isolation question ("make the press safe"), the guide of the asked machine's own numbered
+        isolation sequence before a general SOP section; with no procedure, the guide's isolation lines for the asset
+        ("isolate the drive motor before opening inspection covers") and the site lockout steps."""
+        procedure = procedure_source(ctx.sources, ctx.question)
+        if procedure is None or "sop" in procedure.doc_id.lower():
+            procedure = isolation_sequence(ctx.retriever, ctx.sources, ctx.question) or procedure
+        if procedure is not None:
+            return procedure, "", [procedure]
+        notes = isolation_notes(ctx.retriever, ctx.sources, ctx.question)
+        lockout = site_lockout(ctx.retriever, [*ctx.sources, notes[0]]) if notes is not None else None
+        if notes is None or lockout is None:
+            return None, "", []
+        return lockout, render_isolation_notes(*notes) + "\n\n", [notes[0], lockout]
 
     @staticmethod
     def _records_like_this(ctx: AgentContext) -> tuple[str, list[Citation]]:
