@@ -14,6 +14,7 @@ from copilot.agents.claim_check import ClaimChecker, ClaimGate
 from copilot.agents.coverage import not_stated_message
 from copilot.agents.prompts.shared import shared_messages
 from copilot.agents.shapes import follow_on_asks, split_asks
+from copilot.agents.source_statement import closest_statement
 from copilot.config import Settings
 from copilot.llm.base import LLM, Message
 from copilot.retrieval.base import Filters, Retriever
@@ -209,6 +210,9 @@ def _abstain(ctx: AgentContext, start: float) -> tuple[str, dict]:
     """The abstention naming what the sources cover, instead of a model answer."""
     ctx.checks.abstained = True
     text = not_stated_message(ctx.sources, ctx.settings.agents.escalation_contact)
+    closest = closest_statement(ctx.sources, ctx.original)
+    if closest:  # the yes/no check can be wrong: the sentence nearest to the question, quoted, lets the user judge
+        text = text.replace(" Please check", closest + ". Please check", 1)
     say(ctx, text)
     took = time.perf_counter() - start
     return text, {"llm_first_token": took, "llm_total": took, "stated_check": took}

@@ -18,7 +18,7 @@ from copilot.agents.comparison_check import STATED, false_comparison
 from copilot.agents.figures import FIGURE_CLAUSE, Figure, FigurePool, asset_clauses, extract, logical_lines
 from copilot.agents.places import places_in
 from copilot.agents.row_binding import cell_grids, other_rows_word, wrong_column, wrong_list_item, wrong_row
-from copilot.identifiers import asset_tag_candidates, identifiers
+from copilot.identifiers import asset_tag_candidates, fault_codes, identifiers
 from copilot.types import Citation, WithheldClaim
 
 # a full stop after an abbreviation ("Art. 50", "e.g. a pump") ends no sentence ("No." does: it answers)
@@ -84,6 +84,11 @@ class ClaimChecker:
         blank = PLACEHOLDER.search(sentence) or self._title_as_answer(sentence) or self._header_fragment(sentence)
         if blank:  # "approved on [date]": a template, not an answer
             self.withheld.append(WithheldClaim(sentence=MARKER.sub("", sentence).strip(), figures=[blank.group(0)]))
+            return None
+        kind = _wrong_kind(MARKER.sub("", sentence))
+        if kind:  # "the part number for the new bearings is GB-601": GB-601 is the gearbox's asset tag
+            self.withheld.append(WithheldClaim(sentence=MARKER.sub("", sentence).strip(), figures=[kind],
+                                               reason="wrong_kind"))
             return None
         wrong = false_comparison(MARKER.sub("", sentence))
         if wrong:  # "2.2, which is above the threshold of 3.0": the arithmetic says otherwise
@@ -224,6 +229,20 @@ _GASES = {"oxygen": re.compile(r"\b(?:oxygen|O2)\b", re.I),
           "carbon monoxide": re.compile(r"\b(?:CO|carbon monoxide)\b"),
           "flammable gas": re.compile(r"\b(?:flammable|LEL|methane)\b", re.I),
           "chlorine": re.compile(r"\b(?:chlorine|Cl2)\b", re.I)}
+
+
+# a part number stated as a code: "the part number ... is GB-601", "stores code: E-204"
+_PART_CLAIM = re.compile(r"\b(?:part|stores|stock|catalogue|spare|order|item) (?:number|no\.?|code|id)s?\b[^.;]{0,60}?"
+                         r"\b(?:is|are|was|:|=)\s*\**(?P<code>[A-Z][A-Z0-9]*-[A-Z0-9-]+)", re.I)
+
+
+def _wrong_kind(sentence: str) -> str | None:
+    """The code a sentence gives as a part number when it is an asset tag or an alarm code, else None."""
+    m = _PART_CLAIM.search(sentence)
+    if m is None:
+        return None
+    code = m["code"].upper()
+    return code if asset_tag_candidates(code) == [code] or fault_codes(code) == [code] else None
 
 
 def _gases(text: str) -> set[str]:

@@ -53,7 +53,12 @@ ATTRIBUTES: dict[str, tuple[str, str, str]] = {
     "person's name": (r"\b(?:name of (?:the|our|their) (?:\w+ ){0,3}(?:manager|engineer|supervisor|chair|officer|owner|"
                       r"lead|head|director|champion|technician|electrician)|(?:manager|engineer|supervisor|chair|officer|"
                       r"director|champion)(?:'s)? name|who exactly is|name and (?:e-?mail|phone|number|contact)|"
-                      r"name please|(?:his|her|their) name|\(name\))",
+                      r"name please|(?:his|her|their) name|\(name\)|"
+                      # the person holding a role at a named place ("who's the site champion at riverside?")
+                      r"who(?:'s| is| are)\s+(?:the|our)\s+(?:[\w-]+\s+){0,2}(?:manager|engineer|supervisor|chair|"
+                      r"officer|owner|lead|head|director|champion|sponsor|coordinator)s?\s+(?:at|in)\s+(?:the\s+)?"
+                      r"(?!(?:this|that|these|those|each|every|our|your|an?|case|charge)\b)[a-z]+(?:\s+(?:works|bay|site|plant))?"
+                      r"\s*(?:[?,.;]|$))",
                       r"\b(?:Mr|Mrs|Ms|Dr)\.? [A-Z][a-z]+|\b[A-Z]\. [A-Z][a-z]{2,}\b", "the site directory"),
     # "did legal already clear it", "has the review board formally signed off the copilot yet": a record of a decision
     # taken, which only a dated decision in a source gives (the checklists say how to decide, not what was decided)
@@ -62,7 +67,7 @@ ATTRIBUTES: dict[str, tuple[str, str, str]] = {
                           r"accept\w*|reject\w*)\b|\b(?:signed|sign) (?:it |this |that )?off\b[^?.]{0,40}\byet\b|"
                           r"\b(?:approved|cleared|decided)\b[^?.]{0,40}\byet\b|"
                           r"\b(?:date|reference|number) of the (?:\w+ )?decision record\b|"
-                          r"\b(?:has|have|did)\s+(?:the\s+)?(?:AIRB|(?:AI )?(?:review|governance) board|legal|committee|"
+                          r"\b(?:has|have|did)\s+(?:the\s+)?(?:[\w-]+\s+)?(?:AIRB|(?:AI )?(?:review|governance) board|legal|committee|"
                           r"gate chair|works council)\b[^?.]{0,30}\b(?:approv|clear|sign|decid|confirm|accept|reject)\w*",
                           r"\b(?:approved|cleared|signed off|confirmed|rejected|decided)\b[^.\n|]{0,60}\b(?:on|in)\s+"
                           r"(?:\d{1,2}\s+[A-Z][a-z]+\s+)?(?:19|20)\d\d\b",

@@ -11,7 +11,7 @@ from copilot.agents import governance_rules as R
 from copilot.agents.base import AgentContext, AgentResult, AgentSpec, grounded_messages, say, stream_answer
 from copilot.agents.governance_guard import TierGuard, sanitize
 from copilot.agents.governance_triage import Decision, triage
-from copilot.agents.lookup import Row
+from copilot.agents.lookup import Row, search_for
 from copilot.agents.precedent import (
     closest_precedent,
     consequences_source,
@@ -22,6 +22,7 @@ from copilot.agents.precedent import (
 from copilot.agents.prompts.governance import EXPLAIN, INSTRUCTIONS
 from copilot.agents.quoted import model_answer, quoted_answer
 from copilot.agents.reading_check import reading_answer
+from copilot.agents.source_statement import best_sentence
 from copilot.agents.timeline import ASKS_WHEN, dated_row, render_dated_row
 from copilot.retrieval.base import Filters
 from copilot.retrieval.embedder import Embedder, build_embedder
@@ -29,7 +30,7 @@ from copilot.types import Citation
 
 RECORD_WORDS = re.compile(r"\b((?:draft|write|record|prepare|create|make|raise|fill in|generate|need)\b[^?.]{0,30}"
                           r"decision record|decision record for|record (?:the|this|a) decision|draft (?:a|the) record|classify|classification|"
-                          r"risk tier|risk level|risk category|which tier|is (?:it|this) high[- ]risk|"
+                          r"(?<!high-)(?<!high )(?<!minimal )(?<!limited )risk (?:tier|level|category)|which tier|is (?:it|this) high[- ]risk|"
                           r"(?:eu )?ai act (?:tier|category|class\w*|risk)|(?:classed|classified) (?:under|by|in) (?:the )?"
                           r"(?:eu )?ai act|how (?:is|would|will|should) (?:that|this|it) (?:be )?class(?:ed|ified))\b", re.I)
 
@@ -60,6 +61,8 @@ class GovernanceAgent:
         precedent = closest_precedent([*ctx.sources, *([examples] if examples else [])], ctx.original,
                                       decision.tier, embedder)
         head += render_precedent(*precedent) if precedent else ""
+        rule = deciding_rule(ctx, decision, [*ctx.sources, *([examples] if examples else [])])
+        head += f"**The rule** ({rule[1].title or rule[1].doc_id}): \"{rule[0]}\" [{rule[1].marker}]\n\n" if rule else ""
         reading = reading_answer(ctx.sources, ctx.original)  # "selected at 0.75 times the rate": the review's limit
         head += f"{reading}\n\n" if reading else ""
         say(ctx, head)
@@ -69,11 +72,17 @@ class GovernanceAgent:
                                      given=f"{decision.route} {first_line(decision)}")  # "Art. 50" is the rules'
         guard.flush()
         obligations = obligations_source(ctx, decision.tier)
-        added = [obligations] if obligations is not None and obligations not in ctx.sources else []  # new or whole
-        if precedent is not None and precedent[2] is examples:
-            if obligations is not None and obligations.marker == examples.marker:  # both numbered next: renumber
-                obligations.marker += 1
-            added.insert(0, examples)
+        # found here and quoted above (the worked example, the rule's sentence), then the obligations (new or whole)
+        added: list[Citation] = []
+        for c in (precedent[2] if precedent else None, rule[1] if rule else None):
+            if c is not None and c not in ctx.sources and not any(c is a for a in added):
+                added.append(c)
+        if obligations is not None and obligations not in ctx.sources:
+            taken = {c.marker for c in [*ctx.sources, *added]}
+            reused = any(c.doc_id == obligations.doc_id and c.marker == obligations.marker for c in ctx.sources)
+            if obligations.marker in taken and not reused:
+                obligations.marker = max(taken) + 1  # numbered next like the ones found above: renumber
+            added.append(obligations)
         shown = [*ctx.sources, *added]
         practice = consequences_source(ctx.retriever, shown)  # "| Minimal | Standard controls; CL-004 every 12 months |"
         consequence = tier_consequence([*shown, *([practice] if practice else [])], decision.tier)
@@ -121,7 +130,7 @@ USE_CASE = re.compile(
     r"how (?:would|should|do|will) we class(?:ify)? (?:that|this|it)|(?:is (?:it|this|that) |are we )?(?:allowed|permitted|banned)|is (?:it|this|that) (?:legal|lawful)|"
     r"(?:is|be|are|count as|classed as|classified as) (?:an? |this |it |that )?(?:high|minimal|limited)[- ]risk|"
     r"(?:high|minimal|limited)[- ]risk(?=\s*\?)|"
-    r"risk (?:tier|class|level|category)|(?:what|which) tier(?! did)|tier (?:is|would|does) (?:it|this|that)|"
+    r"(?<!high-)(?<!high )(?<!minimal )(?<!limited )risk (?:tier|class|level|category)|(?:what|which) tier(?! did)|tier (?:is|would|does) (?:it|this|that)|"
     r"can we (?:use|deploy|run|install))\b", re.I)
 
 
@@ -162,6 +171,25 @@ def first_line(d: Decision, source: Citation | None = None) -> str:
 
 TRIAGE_DOC = re.compile(r"\b(?:triage|AI Act|risk classification)\b", re.I)
 TIER_TEXT = re.compile(r"\b(?:Annex III|Annex I|Article 5|Art\. ?5|Article 50|Art\. ?50|high-risk|prohibited)\b", re.I)
+
+
+def deciding_rule(ctx: AgentContext, d: Decision, shown: list[Citation]) -> tuple[str, Citation] | None:
+    """The triage checklist's own sentence for the rule that decided the tier ("4. Employment and worker management:
+    ... task allocation based on individual behaviour ..."), searched when no shown passage holds it; None for a
+    tier no rule decided (minimal) or when the checklist has no such sentence."""
+    deciding = [m for m in d.matches if m.tier == d.tier]
+    if not deciding:
+        return None
+    label = deciding[0].label
+
+    def states(c: Citation) -> tuple[str, Citation] | None:
+        return best_sentence([c], label, lambda _t: True) if TRIAGE_DOC.search(f"{c.title} {c.doc_id}") else None
+
+    found = next((q for c in shown if (q := states(c)) is not None), None)
+    if found is None:
+        extra = search_for(ctx.retriever, shown, f"{label} {deciding[0].route}", lambda c: states(c) is not None)
+        found = states(extra) if extra is not None else None
+    return found
 
 
 def rule_source(sources: list[Citation]) -> Citation | None:

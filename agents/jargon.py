@@ -18,6 +18,10 @@ JARGON: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.I), wo
     (r"\bIR (?:test|reading|value|result)s?\b|\bIR\b(?=\s*(?:[:=]|is|of|at|was)?\s*\d)", "insulation resistance"),
     (r"\bVSDs?\b|\binverters?\b", "variable frequency drive VFD"),
     (r"\bSIS\b|\bSIFs?\b", "safety instrumented functions"),
+    # a gate checklist's two kinds of item, and its outcome without conditions, as people say them
+    (r"\bnice[- ]to[- ]haves?\b(?: (?:checklist )?items?)?|\boptional (?:checklist )?items?\b", "advisory (A) items"),
+    (r"\bmust[- ]haves?\b(?: (?:checklist )?items?)?", "mandatory (M) items"),
+    (r"\b(?:straight|clean|plain|outright|unconditional) go\b", "Go decision"),
     # "can we just stretch the permit till 6pm": how long a permit is valid
     (r"\b(?:stretch|extend|prolong|renew)\w* (?:the |our |my |his |her |a )?(?:hot work |work )?permit\b|"
      r"\bpermit\b[^.?!]{0,30}\b(?:stretch|extend|prolong)\w*", "permit is valid for one shift"),

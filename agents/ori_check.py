@@ -18,8 +18,13 @@ from copilot.types import Citation
 NAMES = {"strategy": r"s|strategy(?: and kpis)?", "data": r"d|data", "infrastructure": r"i|infra(?:structure)?(?: and mlops)?",
          "people": r"p|people(?: and change)?", "governance": r"g|governance", "measurement": r"m|measurement"}
 _SCORE = r"\s*(?:=|:|-)?\s*(?P<v>[1-5](?:\.\d)?)\b"
-ASKS = re.compile(r"\bori\b|\breadiness index\b|\beligib\w*|\bscale[- ]?out\b|\bscale\b", re.I)
+ASKS = re.compile(r"\bori\b|\b(?:readiness|overall) index\b|\boverall (?:score|readiness)\b|\beligib\w*"
+                  r"|\bscale[- ]?out\b|\bscale\b", re.I)
 RULE = re.compile(r"ORI of at least (?P<ori>\d(?:\.\d+)?) and no dimension below (?P<low>\d(?:\.\d+)?)", re.I)
+# "are we ok for go-live?": the weakest-link rule ("Any dimension scored 1 | G4 Go-Live is blocked until ...")
+GO_LIVE = re.compile(r"\bgo[- ]?live\b|\bG4\b|\b(?:into|in|for) production\b|\blaunch\b|\bdeploy\w*", re.I)
+SCALE = re.compile(r"\beligib\w*|\bscal(?:e|ing)\b|\breplicat\w*|\bother (?:sites|lines)\b", re.I)
+WEAKEST = re.compile(r"any dimension scored (?P<n>\d(?:\.\d+)?)\b", re.I)
 
 
 def given_scores(question: str) -> dict[str, float] | None:
@@ -43,6 +48,11 @@ def ori_answer(sources: list[Citation], question: str) -> str | None:
     ori = sum(scores[k] * DIMENSIONS[k][1] for k in scores)
     terms = " + ".join(f"{DIMENSIONS[k][1]:.2f} x {scores[k]:g}" for k in scores)
     text = f"**ORI {round(ori, 3):g}** ({round(ori, 1):.1f} to one decimal): the weighted mean of your six scores, {terms}."
+    go_live = _go_live(sources, scores) if GO_LIVE.search(question) else None
+    if go_live is not None:
+        text = f"{text}\n\n{go_live}"
+        if not SCALE.search(question):
+            return text
     rule = next(((c, m) for c in sources for m in [RULE.search(c.text)] if m), None)
     if rule is None:
         return text
@@ -54,6 +64,20 @@ def ori_answer(sources: list[Citation], question: str) -> str | None:
     verdict = ("**Not eligible to scale out**: " + "; ".join(short) if short else "**Eligible to scale out**")
     line = next((ln.strip() for ln in source.text.splitlines() if RULE.search(ln)), m.group(0))
     return f"{text}\n\n{verdict} [{source.marker}]. The rule: {line} [{source.marker}]"
+
+
+def _go_live(sources: list[Citation], scores: dict[str, float]) -> str | None:
+    """The weakest-link rule of a shown source applied to the stated scores: which dimensions block G4 Go-Live."""
+    found = next(((c, m) for c in sources for m in [WEAKEST.search(c.text)] if m), None)
+    if found is None:
+        return None
+    source, m = found
+    floor = float(m["n"])
+    line = next((ln.strip() for ln in source.text.splitlines() if WEAKEST.search(ln)), m.group(0))
+    low = [f"{DIMENSIONS[k][0]} {v:g}" for k, v in scores.items() if v <= floor]
+    verdict = (f"**Go-live is blocked by the weakest-link rule**: {', '.join(low)}" if low
+               else f"**The weakest-link rule does not block go-live**: no dimension is scored {m['n']}")
+    return f"{verdict} [{source.marker}]. The rule: {line} [{source.marker}]"
 
 
 # "our site index came out at 2.2", "ORI of 2.9": the index itself, stated without the six scores

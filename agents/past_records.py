@@ -21,7 +21,9 @@ from copilot.types import Citation
 
 # "do we have the part in stores", "is there a spare", "in stock"
 ASKS_STOCK = re.compile(r"\b(?:in stores?|in stock|spares?|stock(?:ed)?|on the shelf|do we (?:have|hold|keep) "
-                        r"(?:the |a |one |any )?(?:part|replacement|kit))\b", re.I)
+                        r"(?:the |a |one |any )?(?:part|replacement|kit)|how many (?:\w+ ){0,3}?(?:do|does) (?:we|the stores?) "
+                        r"(?:keep|have|hold|carry)|lead ?times?|how long (?:\w+ ){0,4}?(?:to|till|until|before (?:we|i)) "
+                        r"(?:get|order|source|receive|have) (?:a |the )?(?:new|replacement|another|spare|one)\b)\b", re.I)
 # "whats the stores number for a new seal", "part number of the filter", or whether it is in stock
 ASKS_PART = re.compile(ASKS_STOCK.pattern + r"|\b(?:stores|stock|part|order|catalogue) (?:number|no\b|code)", re.I)
 # "what fixed it", "what did we do last time", "how was it sorted": the record's action answers it

@@ -249,6 +249,10 @@ class Stated:
 
 _PERIOD = re.compile(r"\b(?:over|during|within|in|for)\s+(?:the\s+)?(?:last|past|previous|first)\s+$", re.I)
 _WINDOW = re.compile(r"\s*(?:over|in|per|within|every|/)\s*(?:the\s+)?(?:last\s+|first\s+)?(?:a\s+)?", re.I)
+# "the 800mm cake belt", "our 50 mm seals": a size naming the equipment, not a reading of it
+_SIZE_BEFORE = re.compile(r"\b(?:the|our|that|this|those|these)\s+$", re.I)
+_SIZE_AFTER = re.compile(r"\s*(?!(?:reading|value|result|measurement|level|figure|gap|drop|rise|offset|runout|play)s?\b)"
+                         r"[a-z]{3,}\b(?!\s*(?:\?|$))", re.I)
 
 
 def stated_readings(question: str) -> list[Stated]:
@@ -265,6 +269,8 @@ def stated_readings(question: str) -> list[Stated]:
                                          or _PERIOD.search(question[:m.start()]))
         previous_end = m.end()
         if window:  # "6mm over 10 mins", "over the last 7 days": the time measured over, not a reading of its own
+            continue
+        if unit == "mm" and _SIZE_BEFORE.search(question[:m.start()]) and _SIZE_AFTER.match(question, m.end()):
             continue
         part = next(p for p in re.finditer(r"(?:[^,;?!.]|\.(?=\d))+", question)
                     if p.start() <= m.start() < p.end())  # the comma-separated part holding it

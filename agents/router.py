@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field
 
 from copilot.agents.prompts.shared import SHARED_PREFIX
 from copilot.agents.routing_examples import DEFAULT_EXAMPLE_FILES, KnnIndex, build_index
-from copilot.agents.routing_signals import is_followup, keyword_scores, strong_maintenance
+from copilot.agents.routing_signals import decided_route, is_followup, keyword_scores, strong_maintenance
 from copilot.config import Settings
 from copilot.llm.base import LLM, Message
 from copilot.retrieval.embedder import Embedder
@@ -160,6 +160,10 @@ class Router:
             return RouteDecision(route=chosen, confidence=1.0, method="explicit", scores={chosen: 1.0})
         if not text.strip():
             raise ValueError("cannot route an empty message")
+        decided = decided_route(text)
+        if decided is not None:
+            return RouteDecision(route=decided, confidence=1.0, method="pattern",
+                                 scores={r: float(r == decided) for r in ROUTES})
         knn, kw, _best = self.signals(text)
         scores = self.combine(knn, kw)
         if not any(scores.values()):

@@ -30,6 +30,8 @@ _MAINTENANCE = [
      r"|\blubricat\w*|\bgrease\b|\boil (?:level|analysis|pressure|leak)|\bspare parts?\b|\bpreventive maintenance\b"
      r"|\btroubleshoot\w*|\broot cause\b|\bdischarge pressure\b|\bsuction\b|\bamps?\b|\bcurrent draw\b|\brefrigerant\b"
      r"|\binterlocks?\b|\be-?stops?\b|\bguards?\b|\brepair\w*|\breplace\w*|\bisolat\w*", 1.0),
+    # the stores: spares, stock and lead times are the plant's own records
+    (r"\bspares?\b|\blead ?times?\b|\bin (?:the )?stores\b|\bstores? (?:location|bin)\b|\bbin locations?\b", 1.5),
     # the site's own records and permits to work
     (r"\basset register\b|\bmaintenance history\b|\bdowntime\b|\bconfined spaces?\b|\bgas tests?\b|\bwet well\b"
      r"|\bpermits? to work\b|\bhot work\b|\bfire watch\b|\bzero energy\b|\blocked and tagged\b|\bcriticality\b", 2.0),
@@ -48,7 +50,11 @@ _GOVERNANCE = [
      r"|\b(?:which|what) (?:ai )?rules apply\b|\bwhen do the rules apply\b", 3.0),
     # the governance review's human-oversight levels H0-H3 ("which oversight level is that? could we run it at H3")
     (r"\boversight levels?\b|\bH[0-3]\b", 2.5),
-    (r"\b(?:eu )?ai act\b|\bnist\b|\bai rmf\b|\brmf\b|\biso/?(?:iec)? ?42001\b|\bgdpr\b", 2.5),
+    # how much an AI system may do on its own, whatever it controls ("let a model act on its own within limits")
+    (r"\b(?:act|acts|acting|run|runs|decide|decides|operate|operates) on its own\b|\bautonom\w*|\bself-acting\b"
+     r"|\bwithout (?:a |any )?(?:human|person|operator)'?s? (?:approv\w*|sign-?off|check\w*|in the loop)", 2.5),
+    (r"\b(?:eu )?ai act\b|\bnist\b|\bai rmf\b|\brmf\b|\biso/?(?:iec)? ?42001\b|\bgdpr\b"
+     r"|\bprovider or (?:an? )?deployer\b|\bdeployer or (?:an? )?provider\b", 2.5),
     (r"\bhigh-?risk\b|\brisk (?:tier|class\w*|level|categor\w*|management)\b|\bprohibited\b|\bconformity\b"
      r"|\bbias\w*|\bfairness\b|\bdiscriminat\w*|\b(?:human )?oversight\b|\bhuman[- ]in[- ]the[- ]loop\b"
      r"|\bdecision records?\b|\bcomplian\w*|\bregulat\w*|\btransparen\w*|\baccountab\w*|\bexplainab\w*"
@@ -62,13 +68,17 @@ _READINESS = [
     # building, training and valuing an AI model is readiness, whatever equipment it watches
     (r"\b(?:ai|ml|machine[- ]learning|predictive|failure|anomaly[- ]detection) models?\b|\banomaly detectors?\b"
      r"|\b(?:train|retrain)(?:s|ed|ing)?\b.{0,40}\b(?:models?|classifiers?)\b|\bsupervised\b|\bclassifiers?\b|\bthe ai\b(?! act)|\bworked example\b"
-     r"|\buse[- ]case intake\b|\bat intake\b|\bpriority score\b", 2.0),
+     r"|\buse[- ]case intake\b|\bat intake\b|\bpriority score\b"
+     r"|\b(?:build|train|develop)\w* (?:a |an |our )?(?:\w+ ){0,2}(?:models?|classifiers?|predictors?)\b", 2.0),
     # running a model in production: shadow mode, false-alarm budget, drift monitoring, whatever it watches
     (r"\bshadow mode\b|\bgo-?live\b|\b(?:data|model|concept|feature) drift\b|\bdrift (?:alarm|monitor\w*|detect\w*)\b"
      r"|\bPSI\s*(?:of\s*)?[=:]?\s*0\.\d+|\benough\b.{0,60}\bto train\b|\bsoft sensors?\b|\bretrain\w*|\bmodel monitoring\b|\btop-?\d+ features?\b"
      # a stage gate of a model's rollout: "G4 gate next week ... 5 advisory items open", whatever it watches
      r"|\bG[1-5] (?:gate|review|meeting)\b|\bgate (?:review|meeting|pack|chair)\b|\b(?:mandatory|advisory) items?\b"
-     r"|\banomaly models?\b", 2.5),
+     r"|\banomaly models?\b"
+     # the data a model needs, whatever equipment it is about
+     r"|\bhow much (?:history|historical data|data)\b|\bfailure examples\b|\blabell?ed (?:data|events|examples)\b"
+     r"|\benough (?:data|history|examples|events)\b", 2.5),
     # what a use case saved, for the steering committee: its value, whatever equipment it ran on
     (r"\bhow much did .{0,80}\bsave\b|\bsavings\b|\bsteer(?:ing)? ?co(?:mmittee)?\b|[€$£] (?:number|figure|value)"
      r"|\bpayback\b|\breference case\b", 2.5),
@@ -97,6 +107,18 @@ _OUT_OF_SCOPE = [
      r"|\bhomework\b|\bcapital of\b|\bhoroscope\b|\bcelebrit\w*|\belection\b|\bpresident\b|\bpizza\b|\brestaurant\w*"
      r"|\blottery\b|\bvideo games?\b|\bessay\b|\bnovel\b|\bgarden\w*|\bpets?\b|\bdogs?\b|\bcats?\b", 1.5),
 ]
+
+# asking which AI Act tier a use is in decides the route whatever the use is about ("a model flagging odd vibration
+# on the pumps ... what tier is that?"): the plant words describe the use case, the question is a governance one
+ASKS_AI_ACT_TIER = re.compile(r"\b(?:what|which) (?:(?:eu )?ai act |risk )?tier\b(?! (?:did|was|were)\b)|\brisk tier\b"
+                              r"|\bclass(?:ed|ified)? under the (?:eu )?ai act\b|\bunder the (?:eu )?ai act\b.{0,40}\btier\b",
+                              _I)
+
+
+def decided_route(text: str) -> str | None:
+    """A route the question's own ask decides before any vote (an AI Act tier asked: governance), else None."""
+    return "governance" if ASKS_AI_ACT_TIER.search(text) else None
+
 
 RULES: dict[str, list[tuple[re.Pattern[str], float]]] = {
     route: [(re.compile(p, _I), w) for p, w in rules]

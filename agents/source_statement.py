@@ -21,6 +21,7 @@ from collections.abc import Callable
 from copilot.agents.answerability import content_terms
 from copilot.agents.context_focus import split_units
 from copilot.agents.figures import extract
+from copilot.agents.jargon import expand_jargon
 from copilot.identifiers import asset_tag_candidates, identifiers
 from copilot.types import Citation, WithheldClaim
 
@@ -116,3 +117,14 @@ def source_statement(withheld: list[WithheldClaim], sources: list[Citation],
     if not units or not sources:
         return None
     return best_sentence(sources, question, lambda text: _states(text, units))
+
+
+def closest_statement(sources: list[Citation], question: str) -> str:
+    """For an abstention: the one sentence, step or row of the sources holding most of the question's distinctive
+    words (in the documents' words for its slang: "nice-to-have items" are advisory items), quoted as what the
+    documents come closest to saying; "" when none holds enough of them."""
+    found = best_sentence(sources, expand_jargon(question), lambda _text: True)
+    if found is None:
+        return ""
+    quote, source = found
+    return f" The closest they come ({source.title or source.doc_id}): \"{quote}\" [{source.marker}]"

@@ -12,6 +12,7 @@ import re
 from copilot.agents.answerability import content_terms, shared_terms
 from copilot.agents.lookup import Row, markdown_rows
 from copilot.agents.row_binding import tables
+from copilot.agents.shapes import split_asks
 from copilot.types import Citation
 
 ASKS_WHEN = re.compile(r"^\s*(?:and |so )?(?:when|by when|from when|since when|until when)\b|\b(?:from|since|by) when\b|"
@@ -35,20 +36,23 @@ def dated_row(sources: list[Citation], question: str) -> tuple[Row, Citation] | 
     """The row of a dated table the question names, with its source; None when no row clearly wins."""
     if not ASKS_WHEN.search(question):
         return None
-    asked = content_terms(question)
-    scored: list[tuple[int, str, Citation]] = []
+    asked = content_terms(split_asks(question)[0])  # "when do X apply? and what other deadlines": X's row
+    found: list[tuple[set[str], str, Citation]] = []
     for cite in sources:
         for rows in tables(cite.text):
             firsts = [r.text.strip().strip("|").split("|")[0].strip() for r in rows]
             if len(rows) < 2 or not all(_dated(f) for f in firsts):
                 continue
-            for row, first in zip(rows, firsts, strict=True):
-                scored.append((len(shared_terms(asked, row.terms)), first, cite))
-    if not scored:
+            found += [(shared_terms(asked, row.terms), first, cite) for row, first in zip(rows, firsts, strict=True)]
+    if not found:
         return None
-    scored.sort(key=lambda s: -s[0])
-    best, key, cite = scored[0]
-    if best < MIN_SHARED or (len(scored) > 1 and scored[1][0] >= best and scored[1][1] != key):
+    # a word many rows share ("rules", "AI") names the row less than one only this row has ("transparency")
+    df = {t: sum(t in shared for shared, _f, _c in found) for t in asked}
+    scored = sorted(((len(shared), sum(1 / df[t] for t in shared), first, cite) for shared, first, cite in found),
+                    key=lambda s: (-s[0] if s[0] < MIN_SHARED else -MIN_SHARED, -s[1]))
+    count, weight, key, cite = scored[0]
+    if count < MIN_SHARED or (len(scored) > 1 and scored[1][0] >= MIN_SHARED and scored[1][1] >= weight
+                              and scored[1][2] != key):
         return None
     found = markdown_rows(cite.text, key)
     return (found[0], cite) if found else None

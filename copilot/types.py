@@ -111,8 +111,9 @@ class WithheldClaim(BaseModel):
     cited: list[int] = Field(default_factory=list)  # the markers the sentence cited
     # unsourced: a figure in no shown source; wrong_row: the sources give the figure for another table row or
     # another asset than the one the sentence names; false_comparison: it puts one number above or below another and
-    # arithmetic says otherwise
-    reason: Literal["unsourced", "wrong_row", "false_comparison"] = "unsourced"
+    # arithmetic says otherwise; wrong_kind: a code of one kind given as another (an asset tag or an alarm code
+    # given as a part number)
+    reason: Literal["unsourced", "wrong_row", "false_comparison", "wrong_kind"] = "unsourced"
 
 
 class SourceConflict(BaseModel):

@@ -38,6 +38,9 @@ _STRONG = re.compile(
     r"which (?:\w+ ){1,3}?(?:has|had|have|got|saw|needed|took|cost|costs|caused|lost)\b.{0,20}?\b(?:the )?"
     r"(?:most|fewest|least)|the (?:most|fewest|least) (?:downtime|hours|work orders|failures|trips|breakdowns|jobs))\b",
     re.I)
+# "how many do we keep", "how many have we got in stores": the stock of one part (its row), not a count of rows
+_STOCK_HELD = re.compile(r"\bhow many (?:\w+ ){0,3}?(?:do|does|have) (?:we|they|the stores?|stores) (?:got )?"
+                         r"(?:keep|have|hold|stock|carry|got)\b(?![^?.]{0,40}\b(?:that|which|with|where|whose)\b)", re.I)
 # A bare "mean" is not an average: "what does E-204 mean?" is a manual question.
 # Words such as "per", "above" or "maximum" are everywhere in manual questions
 # ("as per SOP", "vibration above 7.1 mm/s"): they do not send a question to a table.
@@ -61,7 +64,7 @@ def _text_values(conn: Any, profile: TableProfile, limit: int = 20000) -> list[s
 
 def is_aggregate_question(question: str) -> bool:
     """True for counting, ranking, aggregation or comparison phrasing ("how many", "average", "top 5")."""
-    return bool(_STRONG.search(question))
+    return bool(_STRONG.search(_STOCK_HELD.sub(" ", question)))
 
 
 class TableAnswer(BaseModel):
@@ -115,7 +118,7 @@ class TableQA:
         profiles = self.profiles()
         if not profiles:
             return False
-        if _STRONG.search(question):
+        if is_aggregate_question(question):
             return True
         return bool(_WEAK.search(question)) and self._mentions_table(question, profiles) or \
             self._mentions_table(question, profiles, numeric_only=True)

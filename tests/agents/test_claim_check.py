@@ -326,3 +326,13 @@ def test_a_gas_reading_given_for_another_gas_is_withheld():
     assert checker.check("- Oxygen concentration: 0 ppm [5]") is None
     assert checker.withheld[-1].reason == "wrong_row"
     assert checker.check("- Oxygen: 20.9 % [5]") is not None and checker.check("- H2S: 0 ppm [5]") is not None
+
+
+def test_an_asset_tag_given_as_a_part_number_is_withheld():
+    """"The part number for the new bearings for the cooling tower fan motor is GB-601": the fan gearbox's tag."""
+    src = Citation(marker=1, chunk_id="a", doc_id="asset_register", title="asset_register", row=12,
+                   text="GB-601, Cooling tower fan gearbox, FN-601")
+    checker = ClaimChecker([src], "need new bearings for the cooling tower fan motor. part number?")
+    assert checker.check("The part number for the new bearings for the cooling tower fan motor is GB-601 [1].") is None
+    assert checker.withheld[-1].reason == "wrong_kind" and checker.withheld[-1].figures == ["GB-601"]
+    assert checker.check("The gearbox of the fan is GB-601 [1].") is not None

@@ -34,6 +34,8 @@ APPLICANTS = ("We want to use AI to rank job applicants for our maintenance tech
     ("We want to score operators' shift performance from the DCS logs and use the score to decide who gets "
      "overtime. What tier?", "high", "worker_management"),
     ("Our HR team wants to use AI to predict which operators will quit. Which tier?", "high", "worker_management"),
+    ("maintenance want a tool that hands out the daily jobs to each technician based on how fast they closed past "
+     "work orders and their rework rate. where does that sit under the AI Act?", "high", "worker_management"),
 ])
 def test_keyword_rules_decide_without_embedder(text, tier, rule):
     d = triage(text, None)
@@ -109,6 +111,9 @@ def test_agent_states_one_tier_and_records_it(settings):
     assert result.text.splitlines()[0].endswith("decided by the triage rules) [1].")  # the decision cites CL-005
     assert {t for line in result.text.splitlines() for t in tiers_named(line)} == {"high"}
     assert "listed in Annex III area 4 [1]" in result.text and "imited risk" not in result.text
+    # the checklist's own sentence for the deciding rule, quoted under the decision
+    assert ('**The rule** (EU AI Act Risk-Triage Questionnaire): "Annex III areas: employment, recruitment and '
+            'selection are high-risk." [1]') in result.text
     # "minimal" by the tier guard; "Limited risk (Art. 50) ..." by the claim check already (no source holds Art. 50)
     assert result.structured["withheld_other_tier"] == ["The use case is minimal risk because it only ranks."]
     payload = result.proposal["payload"]
@@ -219,6 +224,9 @@ def test_how_is_that_classed_asks_for_the_triage():
                             "and the documented roles and oversight responsibilities?")  # "we file the AI ...": no use
     assert not wants_triage("which NIST AI RMF function covers tracking incidents after deployment?")
     assert wants_triage("the vendor's fatigue camera for forklift drivers, can we deploy?")
+    # a tier named as given is not a use case to classify (it had opened with "risk tier: minimal risk")
+    assert not wants_triage("for an audit I need to know how many NIST AI RMF subcategories we file evidence under "
+                            "for the high-risk tier, broken down by function")
 
 
 def test_flagging_underperformers_for_bonus_decisions_is_worker_evaluation():

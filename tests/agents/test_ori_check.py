@@ -33,3 +33,19 @@ def test_a_stated_ori_is_judged_against_the_rules_threshold_without_the_six_scor
     high = ori_answer([RULES], "our ORI is 3.4, can we scale out?")
     assert high is not None and "ORI part is met" in high and "no dimension below 2.5" in high
     assert ori_answer([], "our ORI is 3.4, can we scale out?") is None  # no rule shown
+
+
+WEAKEST_LINK = Citation(marker=2, chunk_id="w", doc_id="PB-002", title="AI Readiness Dimensions and Maturity Model",
+                        text="| Weakest-link rule | Any dimension scored 1 | G4 Go-Live is blocked until a remediation plan "
+                             "raises it to at least 2 |")
+
+
+def test_go_live_is_judged_by_the_weakest_link_rule():
+    """"what's the overall index and are we ok for go-live?" with measurement 1: the ORI and the blocking rule."""
+    q = "we scored strategy 3.5, data 3, infra 3, people 3, governance 3, measurement 1. overall index, ok for go-live?"
+    text = ori_answer([RULES, WEAKEST_LINK], q)
+    assert text is not None and text.startswith("**ORI 2.8**")
+    assert "**Go-live is blocked by the weakest-link rule**: Measurement 1 [2]" in text
+    assert "scale out" not in text  # not asked
+    fine = q.replace("measurement 1", "measurement 2")
+    assert "does not block go-live" in ori_answer([RULES, WEAKEST_LINK], fine)

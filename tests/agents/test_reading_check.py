@@ -166,3 +166,11 @@ def test_a_duration_that_only_frames_the_reading_is_not_a_reading():
         "PSI of 0.27"]
     assert [s.said for s in stated_readings("ram drift, i measured 6mm over 10 mins. within limits?")] == ["6mm"]
     assert [s.said for s in stated_readings("we waited 10 min after the breaker, ok?")] == ["10 min"]
+
+
+def test_a_size_naming_the_equipment_is_not_a_reading():
+    """"a cracked bracket on the 800mm cake belt frame": the model was told 800 mm was outside an idler limit."""
+    from copilot.agents.reading_check import stated_readings
+
+    assert stated_readings("need to grind a cracked bracket on the 800mm cake belt frame, what do i sort first") == []
+    assert [r.value for r in stated_readings("the 3 mm gap on the tail pulley, ok?")] == [3.0]

@@ -84,6 +84,15 @@ def test_asking_for_an_ai_act_tier_outweighs_the_equipment_it_names() -> None:
     assert scores["maintenance"] > scores.get("governance", 0.0)
 
 
+def test_an_asked_ai_act_tier_decides_the_route(router: Router) -> None:
+    """"a model flagging odd vibration on the cooling water pumps ... what tier is that": the LLM tie-break had
+    sent it to maintenance."""
+    d = router.route("reliability have a model flagging odd vibration on the cooling water pumps. it only suggests "
+                     "checks to the engineers. what tier is that and how often does it need re-reviewing?")
+    assert (d.route, d.method) == ("governance", "pattern") and set(d.scores) == set(ROUTES)
+    assert router.route("P-101 vibration 7.8 mm/s, which pump tier of spares?").route == "maintenance"
+
+
 def test_knn_uses_only_the_train_split(router: Router) -> None:
     index = router.index
     assert index is not None

@@ -80,3 +80,19 @@ def test_no_rule_quoted_for_other_questions_or_conditional_rules():
                                         "functions?") is None  # not asked whether it may be done
     assert forbidding_rule([ROLLOUT], "can we skip shadow mode?") is None  # allowed with an exception
     assert forbidding_rule([OVERSIGHT], "can we store the model's training data in the cloud?") is None
+
+
+def test_an_abstention_quotes_the_closest_sentence_in_the_documents_words():
+    """"how many of the nice-to-have items can we leave open and still get a straight go": the yes/no check said
+    the sources do not state it; the rule sentence (advisory items, plain Go) is quoted beside the abstention."""
+    from copilot.agents.source_statement import closest_statement
+
+    rules = Citation(marker=5, chunk_id="p", doc_id="CL-002", title="Production-Readiness Gate (G4 Go-Live) Checklist",
+                     section="Purpose and rules", text=(
+                         "1. Every item marked **M** (mandatory) must be Yes with evidence.\n"
+                         "2. For a plain Go, items marked **A** (advisory) may remain open only if there are **no more "
+                         "than three** of them, each with an owner and a closure date within 60 days."))
+    found = closest_statement([BASELINE, rules], "how many of the nice-to-have checklist items can we leave open and "
+                                                 "still get a straight go?")
+    assert "no more than three" in found and found.endswith("[5]")
+    assert closest_statement([BASELINE, rules], "What did the canteen charge for lunch in 2019?") == ""
