@@ -111,7 +111,8 @@ def strip_part_notes(query: str) -> str:
 
 # Equipment named by what it is, not by its tag: "the caustic pump", "the baler press and its power pack".
 EQUIPMENT_WORD = re.compile(r"\b((?:[a-z0-9]+[ -]){0,3}?)(pump|compressor|dryer|receiver|conveyor|gear ?box|press|"
-                            r"power (?:unit|pack)|hpu|crane|fan|transformer|generator|agitator|tank|motor)s?\b", re.I)
+                            r"power (?:unit|pack)|hpu|crane|fan|transformer|generator|agitator|tank|motor)s?\b"
+                            r"(?:\s+(?P<unit>(?-i:[A-D])|[1-9])\b(?!['’-]))?", re.I)  # "raw water pump A": its letter
 _EQUIPMENT_SYNONYMS = {"power pack": "power unit", "hpu": "power unit", "gear box": "gearbox"}
 _NOT_QUALIFIERS = frozenset("a an the our my your this that its their his her on for of to at in and or with from "
                             "new old same other spare whole main".split())
@@ -167,6 +168,9 @@ def named_equipment(retriever: Any, question: str) -> list[tuple[str, str]]:
         scored = [(len(qualifiers & _words(desc)), tag, desc) for tag, desc in kind]
         best = max((n for n, _tag, _desc in scored), default=0)
         fits = [(tag, desc) for n, tag, desc in scored if n == best]
+        if len(fits) > 1 and m["unit"]:  # "raw water pump A": "Raw water transfer pump A (duty)"
+            lettered = re.compile(rf"\b{noun}\s+{m['unit']}\b", re.I)
+            fits = [(tag, desc) for tag, desc in fits if lettered.search(desc.split(",")[0])] or fits
         if len(fits) > 1:  # "the big air compressor": of the two, the duty one with the larger motor
             fits = _by_size(m.group(1), fits, {tag: power for tag, _d, _t, power in rows})
         if len(fits) == 1 and (best or not qualifiers or len(kind) == 1):

@@ -191,12 +191,14 @@ def _quantity_gap(question: str, about: list[Citation], entities: list[str]) -> 
 # a recorded measurement asked for an asset ("the last megger reading on M-301"): only a record row naming the asset
 # with a figure in the measurement's unit gives it (the guide's acceptance limit is no reading)
 RECORDED: dict[str, tuple[str, str]] = {
-    "insulation resistance": (r"\b(?:megger|insulation resistance|IR)\b", r"\d\s?(?:MOhm|MΩ|M\s?ohms?|megohms?)\b"),
+    "insulation resistance": (r"\b(?:megg(?:er|ered|ing)|insulation resistance|IR)\b", r"\d\s?(?:MOhm|MΩ|M\s?ohms?|megohms?)\b"),
     "vibration": (r"\bvib(?:ration)?s?\b", r"\d\s?mm/s\b"),
     "temperature": (r"\btemp(?:erature)?s?\b", r"\d\s?(?:°\s?C|C)\b"),
 }
 ASKS_RECORDED = re.compile(r"\b(?:last|latest|most recent|previous)\b[^?.]{0,40}\b(?:reading|result|value|measurement|"
-                           r"test result)s?\b|\b(?:reading|result|measurement)s?\b[^?.]{0,20}\b(?:last|latest|most recent)\b",
+                           r"test result)s?\b|\b(?:reading|result|measurement)s?\b[^?.]{0,20}\b(?:last|latest|most recent)\b|"
+                           # "when was M-401 last meggered and what did it read"
+                           r"\b(?:last|latest)\s+(?:megg(?:ered|ed)|tested|measured)\b[^?]{0,40}\bwhat did it (?:read|show|give)\b",
                            re.I)
 
 

@@ -15,6 +15,7 @@ JARGON: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.I), wo
     (r"\bmegg(?:er|ered|ing|ed)\b|\bmeg(?:ger)? test\b", "insulation resistance test"),
     (r"\b\d+(?:[.,]\d+)?\s?megs?\b|\b\d+(?:[.,]\d+)?\s?meg(?:ohms?|-ohms?)\b", "MΩ"),
     (r"\bmech\.? seals?\b", "mechanical seal"),
+    (r"\bg(?:/)?bx\b|\bg/box\b", "gearbox"),
     (r"\bIR (?:test|reading|value|result)s?\b|\bIR\b(?=\s*(?:[:=]|is|of|at|was)?\s*\d)", "insulation resistance"),
     (r"\bVSDs?\b|\binverters?\b", "variable frequency drive VFD"),
     (r"\bSIS\b|\bSIFs?\b", "safety instrumented functions"),

@@ -110,7 +110,7 @@ def answer_follow_ons(ctx: AgentContext, shown: str,
             if len(shared_terms(content_terms(a), held)) < ROW_ANSWER_SHARE * len(content_terms(a))
             and not (fault_row and ROW_ANSWERS.search(a))]
     first = split_asks(ctx.original, yes_no=True)[0]
-    named = identifiers(first)
+    named = identifiers(first) or named_tags(ctx.question)  # "raw water pump B": the tag the prepare step resolved
     out, written, timings, added = "", "", {}, []
     for ask in asks:
         keys = identifiers(ask) or (named if REFERS_BACK.search(ask) else [])

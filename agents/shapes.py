@@ -26,11 +26,13 @@ SYMPTOM = re.compile(
 
 # "can the shift sup just cut it off?", "do I need a hot work permit to grind?": whether something is allowed or
 # required is answered by a rule the procedures state in words (a direct answer, not a diagnosis)
-PERMISSION = re.compile(r"(?<!\bwhat )(?<!\bhow )(?<!\bwho )(?<!\bwhy )(?<!\bwhen )(?<!\bwhere )(?<!\bwhich )"
+# ("at what temp do we have to stop the conveyor" asks a value: no question word may open the clause)
+PERMISSION = re.compile(r"(?:^|(?<=[.?!,;:])|\b(?:and|but|so|or)\b)(?:(?!\b(?:what|which|how|who|why|when|where)\b)"
+                        r"[^.?!,;:])*?(?:"
                         r"\b(?:can|may|could|must|should) (?:i|we|he|she|they|you|(?:the|a|an|our|my) \w+(?: \w+)?)"
                         r"(?: just| still| now)? (?!(?:get|have|see|find|know|check|tell|give|look)\b)[a-z]+|"
                         r"\b(?:is it|are we|am i|is \w+) (?:ok(?:ay)?|allowed|permitted|fine)\b|"
-                        r"\bdo (?:i|we|you) (?:really |actually |still |even )?(?:need|have to)\b", re.I)
+                        r"\bdo (?:i|we|you) (?:really |actually |still |even )?(?:need|have to)\b)", re.I)
 
 
 def answer_shape(question: str) -> str:

@@ -247,12 +247,14 @@ def keyed_hits(retriever: Any, query: str, hits: list[Hit], filters: Filters | N
     for part in annotated_parts(query)[:_MAX_KEYS]:  # "the motor on P-101": M-101's rows that hold the asked words
         rows = [h for h in retriever.search(f"{part} {words}", k=_KEY_CANDIDATES, mode="bm25", filters=filters)
                 if _holds_keyed_row(h, part)]
+        # the part's rows of the table that matches best first ("DE and NDE": both of M-101's lubrication rows)
+        rows = sorted(rows, key=lambda h: h.chunk.doc_id != rows[0].chunk.doc_id)
         found += [h for h in rows[:_PART_ROWS] if all(h.chunk.id != x.chunk.id for x in found)]  # first, even if ranked
     return found
 
 
 _MAX_KEYS = 3
-_PART_ROWS = 2
+_PART_ROWS = 3
 _KEY_CANDIDATES = 12
 
 _DIAGNOSTIC = re.compile(
@@ -326,6 +328,9 @@ def table_parts(question: str) -> list[str]:
     """"Which asset has had the most work orders and which one has the most downtime hours": one table question per
     part, "which one" given the first part's noun."""
     parts = split_asks(question)
+    # "how many work orders on P-101 ... and which job was the longest": a later part is about the first part's tags
+    tags = identifiers(parts[0])
+    parts = [parts[0], *(p if identifiers(p) or not tags else f"{p} ({', '.join(tags)})" for p in parts[1:])]
     noun = _WHICH_NOUN.search(parts[0])
     if noun is None:
         return parts

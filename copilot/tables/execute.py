@@ -108,6 +108,16 @@ def _distinct(conn: sqlite3.Connection, table: str, column: str) -> list[str]:
     return [str(r[0]) for r in rows.fetchall()]
 
 
+def ungroup_by_key(plan: TablePlan, profile: TableProfile) -> None:
+    """A total grouped by a column whose every value is its own row ("sum downtime per wo_number") is one total:
+    the group is dropped so the answer states it (the planner grouped by the record id)."""
+    col = profile.column(plan.group_by) if plan.group_by else None
+    if col is None or plan.aggregate.fn in ("none", "count") or col.n_null or col.n_distinct < profile.n_rows:
+        return
+    plan.group_by = None
+    plan.order_by.column = None
+
+
 def repair_filter_columns(conn: sqlite3.Connection, plan: TablePlan, profile: TableProfile,
                           matcher: ValueMatcher) -> None:
     """Move a text filter to another column when its value is absent from the chosen column but is an

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from copilot.config import Settings
 from copilot.llm.base import LLM, LLMError
 from copilot.tables.answer import compose
-from copilot.tables.execute import refit_empty, repair_filter_columns
+from copilot.tables.execute import refit_empty, repair_filter_columns, ungroup_by_key
 from copilot.tables.matching import ValueMatcher, stems
 from copilot.tables.plan import PlanError
 from copilot.tables.planner import asks_latest_event, make_plan, score_tables
@@ -164,6 +164,7 @@ class TableQA:
         conn = connect(self.settings)
         try:
             repair_filter_columns(conn, plan, profile, self.matcher)
+            ungroup_by_key(plan, profile)
             subject = subject_terms(question, profile.column_names, _text_values(conn, profile)) \
                 if asks_latest_event(question, plan) else None
             plan, result = refit_empty(conn, plan, profile, self.matcher, self.settings.tables.max_rows, subject)

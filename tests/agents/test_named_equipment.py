@@ -53,6 +53,14 @@ def test_a_name_that_fits_one_register_row_is_its_tag():
     assert named_equipment(Index(), "the standby compressor won't load") == [("standby compressor", "C-302")]
 
 
+def test_a_unit_letter_after_the_name_picks_that_unit():
+    """"greasing the motor on raw water pump A": the two transfer pumps differ only by their letter."""
+    assert named_equipment(Index(), "greasing the bearings on raw water pump A - how many grams?") == [
+        ("raw water pump", "P-101")]
+    assert named_equipment(Index(), "changing the seal on raw water pump B tonight") == [("raw water pump", "P-102")]
+    assert named_equipment(Index(), "is the raw water pump a bit noisy") == []  # an article is not a letter
+
+
 def test_a_size_word_picks_the_larger_or_smaller_of_two_fitting_rows():
     """"the big air compressor": of duty (75 kW) and standby (45 kW), the larger; a size word alone decides nothing
     when the ratings are missing (the transfer pumps have none here)."""

@@ -71,3 +71,15 @@ def test_a_part_named_by_its_parent_gets_its_own_rows_first_even_when_already_ra
     found = keyed_hits(index, query, [pump, register, de], None)
     assert [h.chunk.id for h in found] == ["lubrication#3", "asset_register#3"]
     assert index.calls == [("M-101 grease for the motor bearings on", "bm25", None)]  # the parent's tag left out
+
+
+def test_a_parts_rows_of_the_best_matching_table_come_before_other_tables():
+    """"greasing the motor on raw water pump A - how many grams DE and NDE": both of M-101's lubrication rows, not
+    one of them and the register row."""
+    de = _hit("lubrication#3", "asset_tag: M-101\ncomponent: Motor DE bearing\nlubricant: grease\nquantity: 26 g", row=3)
+    nde = _hit("lubrication#4", "asset_tag: M-101\ncomponent: Motor NDE bearing\nlubricant: grease", row=4)
+    register = _hit("asset_register#3", "asset_tag: M-101\ndescription: Motor for P-101, bearing RTDs", row=3)
+    wo = _hit("history#9", "asset_tag: M-101\nproblem: Motor DE bearing noisy", row=9)
+    index = WordIndex([de, register, wo, nde])
+    found = keyed_hits(index, "how many grams of grease DE and NDE bearing (motor of P-101 is M-101)", [], None)
+    assert [h.chunk.id for h in found][:2] == ["lubrication#3", "lubrication#4"]

@@ -435,3 +435,18 @@ def test_the_latest_oil_sample_is_the_latest_oil_analysis_and_chat_words_are_no_
                           ["wo_number", "asset_tag", "problem"], ["Quarterly oil analysis", "Input shaft bearings"])
     assert [w for w, _a in terms] == ["oil", "sample"]
     assert row_has(terms, "Quarterly oil analysis") and not row_has(terms, "Changed oil filter")
+
+
+def test_a_total_grouped_by_a_unique_key_is_one_total(loaded):
+    """"how many work orders on P-101 and the total downtime": the planner grouped the sum by wo_number."""
+    from copilot.tables.execute import ungroup_by_key
+
+    settings, p = loaded
+    plan = validate_plan({"table": p.name, "aggregate": {"fn": "sum", "column": "RPN"}, "group_by": "Sub-Component"}, p)
+    ungroup_by_key(plan, p)
+    assert plan.group_by is None
+    res, text = _execute_and_compose(settings, plan, p)
+    assert text.startswith("The total RPN over 6 ") and " is 88." in text
+    grouped = validate_plan({"table": p.name, "aggregate": {"fn": "sum", "column": "RPN"}, "group_by": "Subsystem"}, p)
+    ungroup_by_key(grouped, p)
+    assert grouped.group_by == "Subsystem"  # real groups stay groups
