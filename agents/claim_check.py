@@ -49,7 +49,9 @@ class ClaimChecker:
         # a spreadsheet row about another asset cannot support a figure about the asked one (wrong row)
         usable = [c for c in sources if c.row is None or not entities or any(e in c.text for e in entities)]
         tags = asset_tag_candidates(question)
-        self.pools = {c.marker: FigurePool.of([c.title, c.section, c.doc_id, _about(c.text, tags, entities)]) for c in usable}
+        # a section's number ("2. Stage 1: Assess > 2.3 Key activities") is not a figure the section states
+        self.pools = {c.marker: FigurePool.of([c.title, _SECTION_NUMBER.sub(" ", c.section or ""), c.doc_id,
+                                               _about(c.text, tags, entities)]) for c in usable}
         # each clause of each source with the assets it names (see _asset_binding)
         self.named_clauses = [(set(tags), FigurePool.of([cl])) for c in sources for cl, tags in asset_clauses(c.text)
                               if tags]
@@ -231,6 +233,7 @@ _GASES = {"oxygen": re.compile(r"\b(?:oxygen|O2)\b", re.I),
           "chlorine": re.compile(r"\b(?:chlorine|Cl2)\b", re.I)}
 
 
+_SECTION_NUMBER = re.compile(r"(?:^|(?<=> ))\s*\d+(?:\.\d+)*\.?(?=\s)")
 # a part number stated as a code: "the part number ... is GB-601", "stores code: E-204"
 _PART_CLAIM = re.compile(r"\b(?:part|stores|stock|catalogue|spare|order|item) (?:number|no\.?|code|id)s?\b[^.;]{0,60}?"
                          r"\b(?:is|are|was|:|=)\s*\**(?P<code>[A-Z][A-Z0-9]*-[A-Z0-9-]+)", re.I)

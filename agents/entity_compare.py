@@ -35,21 +35,27 @@ def _row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
+# "summarise where Riverside stands": one named site's own columns and rows, read the same way
+SUMMARISES = re.compile(r"\bsummar\w*|\bwhere (?:does|do|is|are) (?:\w+ ){1,2}stand\b|\bwhere \w+ stands\b|"
+                        r"\b(?:status|overview|snapshot) of\b", re.I)
+
+
 def compared(sources: list[Citation], question: str) -> str | None:
-    """The columns and rows of the shown tables for the names the question compares (see the module docstring);
-    None when the question compares nothing or no table has two of its names."""
-    if not COMPARES.search(question):
+    """The columns and rows of the shown tables for the names the question compares, or for the one name whose
+    standing it asks summarised (see the module docstring); None when it does neither or no table has the names."""
+    need = 2 if COMPARES.search(question) else 1 if SUMMARISES.search(question) else 0
+    if not need:
         return None
     blocks: list[str] = []
     for c in sources:
         for header, rows in markdown_tables(c.text):
             columns = [i for i, h in enumerate(header) if i > 0 and _named(h, question)]
             named_rows = [r for r in rows if r and len(r) == len(header) and _named(r[0], question)]
-            if len(columns) >= 2:
+            if len(columns) >= need:
                 keep = [0, *columns]
                 lines = [_row([header[i] for i in keep]), "|" + "---|" * len(keep),
                          *(_row([r[i] for i in keep]) for r in rows if len(r) == len(header))]
-            elif len(named_rows) >= 2:
+            elif len(named_rows) >= need:
                 lines = [_row(header), "|" + "---|" * len(header), *(_row(r) for r in named_rows)]
             else:
                 continue

@@ -11,7 +11,9 @@ line is quoted as written.
 from __future__ import annotations
 
 import re
+from typing import Any
 
+from copilot.agents.lookup import search_for
 from copilot.agents.reading_check import Placed, placed_readings, quote_row
 from copilot.types import Citation
 
@@ -19,7 +21,7 @@ NUMBERS = {"no": 0, "none": 0, "zero": 0, "one": 1, "a single": 1, "two": 2, "th
            "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 _N = r"\d{1,2}|" + "|".join(sorted(NUMBERS, key=len, reverse=True))
 ASKS_GO = re.compile(r"\b(?:is (?:that|this|it) (?:a )?(?:go|pass)|go or no[- ]go|(?:do|would|will|can|could) we "
-                     r"(?:pass|get a go|go live|go ahead)|pass (?:the )?(?:g4|gate)|gate (?:outcome|decision|result)|"
+                     r"(?:pass|get an? (?:plain |straight |clean |full )?go|go live|go ahead)|pass (?:the )?(?:g4|gate)|gate (?:outcome|decision|result)|"
                      r"(?:can|could) (?:it|this|that|we) go live|(?:what|which) (?:gate )?(?:outcome|result|decision) "
                      r"(?:do|would|will|should) we get|what (?:is|would be|will be|'s) the (?:gate )?(?:outcome|result))\b",
                      re.I)
@@ -31,6 +33,10 @@ MANDATORY_MET = re.compile(r"\b(?:every|all|each) (?:of the )?mandatory (?:items
                            r"\bmandatory (?:items? )?(?:are )?all (?:met|yes|passed|green|closed)\b", re.I)
 MANDATORY_FAILED = re.compile(rf"\b(?:{_N}|some|a) mandatory (?:items?|criteria|points?) (?:is |are )?(?:still )?"
                               r"(?:failed|not met|a no|no|open|red|missing)\b", re.I)
+# "PR-03, PR-09, PR-15, PR-23 and PR-26 are still open": the open items by their codes (each row gives its type)
+_CODE = r"\b[A-Z]{2,4}-\d{1,3}\b"
+OPEN_CODES = re.compile(rf"(?P<codes>{_CODE}(?:(?:\s*,\s*|\s+and\s+|\s*&\s*|\s*,\s*and\s+){_CODE})*)\s+(?:are|is)\s+"
+                        r"(?:still\s+)?(?:open|outstanding|not (?:yet )?(?:closed|done|met))\b")
 OUTCOME = re.compile(r"^[ \t]*[-*][ \t]*\*\*(?P<name>Go|Conditional go|No go)\*\*:[ \t]*(?P<rule>.+)$", re.M)
 AT_MOST = re.compile(rf"\bat most (?P<n>{_N}) advisory items? open\b", re.I)
 
@@ -47,6 +53,15 @@ def _outcomes(sources: list[Citation]) -> tuple[Citation, dict[str, str]] | None
     return None
 
 
+def outcomes_source(retriever: Any, sources: list[Citation], question: str) -> Citation | None:
+    """The gate checklist's Outcomes lines, searched when the question asks for the gate's outcome and no shown
+    source holds them; numbered after the shown sources. None when shown, not asked or not found."""
+    if not ASKS_GO.search(question):
+        return None
+    return search_for(retriever, sources, "gate outcomes go conditional go no go mandatory advisory items open",
+                      lambda c: _outcomes([c]) is not None)
+
+
 def _failed_mandatory(sources: list[Citation], question: str) -> Placed | None:
     """A stated reading outside the accepted band of a mandatory gate item ("only 82% of the operators have done
     the user training": PR-24, type M, at least 90%)."""
@@ -57,7 +72,40 @@ def _failed_mandatory(sources: list[Citation], question: str) -> Placed | None:
     return None
 
 
-def gate_outcome(sources: list[Citation], question: str) -> str | None:
+def _item_types(sources: list[Citation], codes: list[str], retriever: Any = None) -> dict[str, str]:
+    """Each gate item code's Type cell (M or A) from the checklist's rows, searched by code when not shown."""
+    found: dict[str, str] = {}
+
+    def read(text: str) -> None:
+        for code in codes:
+            if code not in found and (m := re.search(rf"^\|\s*{re.escape(code)}\s*\|.*\|\s*(M|A)\s*\|\s*$", text, re.M)):
+                found[code] = m.group(1)
+
+    for c in sources:
+        read(c.text)
+    for code in [c for c in codes if c not in found] if retriever is not None else []:
+        try:
+            for hit in retriever.search(code, k=4, mode="bm25"):
+                read(hit.chunk.text)
+        except Exception:  # noqa: BLE001 - an unknown type leaves the outcome to the model
+            return found
+    return found
+
+
+def _open_items(sources: list[Citation], question: str, retriever: Any) -> tuple[list[str], list[str]] | None:
+    """(open mandatory codes, open advisory codes) the question lists, or None when it lists none or a code's
+    type is unknown."""
+    m = OPEN_CODES.search(question)
+    if m is None:
+        return None
+    codes = list(dict.fromkeys(re.findall(_CODE, m["codes"])))
+    types = _item_types(sources, codes, retriever)
+    if len(types) < len(codes):
+        return None
+    return [c for c in codes if types[c] == "M"], [c for c in codes if types[c] == "A"]
+
+
+def gate_outcome(sources: list[Citation], question: str, retriever: Any = None) -> str | None:
     """The answer to "is that a go?" by the Outcomes rule of a shown gate checklist, or None (the model answers)
     when the question does not state the items' status or no shown source holds the Outcomes. A stated reading
     that fails a mandatory item's criterion is a failed mandatory item."""
@@ -67,23 +115,28 @@ def gate_outcome(sources: list[Citation], question: str) -> str | None:
     if found is None:
         return None
     reading = _failed_mandatory(sources, question)
-    failed = MANDATORY_FAILED.search(question) or reading
+    listed = _open_items(sources, question, retriever)
+    failed = MANDATORY_FAILED.search(question) or reading or (listed and listed[0])
     met = MANDATORY_MET.search(question)
     advisory = ADVISORY_OPEN.search(question)
-    if not (failed or (met and advisory)):
+    if not (failed or (met and (advisory or listed))):
         return None
     source, lines = found
     if reading is not None:
         name, why = "No go", f"a mandatory item is not met ({reading.row.label}, type M)"
+    elif listed and listed[0]:
+        name, why = "No go", f"open items {', '.join(listed[0])} are mandatory (type M)"
     elif failed:
         name, why = "No go", "a mandatory item is not met"
     else:
         limit = AT_MOST.search(lines["go"])
         if limit is None:
             return None
-        n, most = _number(advisory["n"] or advisory["m"]), _number(limit["n"])
+        n = len(listed[1]) if listed and not advisory else _number(advisory["n"] or advisory["m"])
+        most = _number(limit["n"])
         name = "Go" if n <= most else "Conditional go"
-        why = (f"all mandatory items are met and {n} advisory items are open, "
+        which = f" ({', '.join(listed[1])}, type A)" if listed and not advisory else ""
+        why = (f"all mandatory items are met and {n} advisory items are open{which}, "
                f"{'within' if n <= most else 'more than'} the {limit['n']} a plain go allows")
     tag = f"[{source.marker}]"
     shown = [name.lower()] + (["conditional go"] if reading is not None else [])  # "as a conditional?": its rule too

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from copilot.agents.base import AgentContext, AgentResult, AgentSpec, say
-from copilot.agents.gate_outcome import gate_outcome
+from copilot.agents.gate_outcome import gate_outcome, outcomes_source
 from copilot.agents.intake_check import intake_answer, weights_source
 from copilot.agents.ori_check import ori_answer
 from copilot.agents.prompts.readiness import BATCH, INSTRUCTIONS, QUESTIONS, RUBRICS, SCORE_HEAD, SCORE_TAIL
@@ -63,9 +63,10 @@ class ReadinessAgent:
         # decided by a rule of the shown sources: the ORI of stated scores, a gate outcome, an intake outcome, minimums
         # the intake weights or the value hurdles, when the question states scores or money and they are not shown
         added = [c for c in (weights_source(ctx.retriever, ctx.sources, ctx.original),
-                             hurdles_source(ctx.retriever, ctx.sources, ctx.original)) if c is not None][:1]
+                             hurdles_source(ctx.retriever, ctx.sources, ctx.original),
+                             outcomes_source(ctx.retriever, ctx.sources, ctx.original)) if c is not None][:1]
         shown = [*ctx.sources, *added]
-        ruled = (ori_answer(ctx.sources, ctx.original) or gate_outcome(ctx.sources, ctx.original)
+        ruled = (ori_answer(ctx.sources, ctx.original) or gate_outcome(shown, ctx.original, ctx.retriever)
                  or intake_answer(shown, ctx.original) or value_answer(shown, ctx.original)
                  or threshold_answer(ctx.sources, ctx.original))
         if ruled is not None:

@@ -45,6 +45,10 @@ LEVEL_COLUMN = re.compile(r"\b(?:level|threshold|limit|alarm|trip|warning|action
 # a ratio has no unit: "selected at 0.75 times the rate of", "a selection-rate ratio of 0.75"
 RATIO_READING = re.compile(rf"(?<![\w.-])(?P<n>{NUM})\s*(?:times|x)\s+(?:the\s+)?(?:\w+\s+)?rate\b|"
                            rf"\bratio\s+(?:is\s+|of\s+|at\s+|=\s*)?(?P<m>{NUM})", re.I)
+# two groups' selection rates ("day shift picked 45% of the time, night shift 33%"): the ratio of the lower to the
+# higher is the reading the four-fifths rule judges
+SELECTION = re.compile(r"\b(?:pick|select|chos|shortlist|hir|approv|offer|promot|assign|flag)\w*", re.I)
+PERCENT = re.compile(rf"(?<![\w.-])(?P<n>{NUM})\s*%", re.I)
 RANGE = re.compile(rf"(?<![\w.-])(?P<a>{NUM})\s*(?:{UNIT})?\s*(?:-|–|to)\s*(?P<b>{NUM})\s*(?P<unit>{UNIT})", re.I)
 _AT_MOST = r"≤|<=|at most|no more than|not (?:more|higher) than|max(?:imum)?(?: of)?|up to"
 _BELOW = r"<|below|under|less than"
@@ -262,6 +266,20 @@ def stated_readings(question: str) -> list[Stated]:
               for m in GAS_READING.finditer(question)]
     found += [(m.start(), _number(m["n"] or m["m"]), "ratio", m) for m in RATIO_READING.finditer(question)]
     found += [(m.start(), _number(m["n"]), m["index"].upper(), m) for m in INDEX_READING.finditer(question)]
+    rates = list(PERCENT.finditer(question))
+    if len(rates) == 2 and SELECTION.search(question) and not RATIO_READING.search(question):
+        low, high = sorted(_number(r["n"]) for r in rates)
+        if high > 0:
+            found = [f for f in found if f[2] != "%"]
+            ratio = round(low / high, 2)
+            said = f"{rates[0].group(0)} against {rates[1].group(0)} (selection-rate ratio {ratio:g})"
+            near = _asked_terms(question) | {"ratio", "selection", "rate"}
+            return [Stated(ratio, "ratio", said, near), *_stated(question, found)]
+    return _stated(question, found)
+
+
+def _stated(question: str, found: list[tuple[int, float, str, re.Match[str]]]) -> list[Stated]:
+    """The found numbers in order, without a time window's length (see :func:`stated_readings`)."""
     out = []
     previous_end = -1
     for _start, value, unit, m in sorted(found, key=lambda f: f[0]):

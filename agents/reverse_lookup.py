@@ -26,12 +26,49 @@ MARGIN = 1.25  # the best row's weight over the second's
 _CODE = re.compile(r"^[A-Z][A-Za-z]{0,8}[ -]?\d+(?:\.\d+)?[A-Za-z]?$")
 
 
-def reverse_lookup(sources: list[Citation], question: str) -> tuple[list[str], list[str], Citation] | None:
-    """(header, row, source) of the definitions-table row that covers what the question describes."""
-    m = ASKS.search(question.strip().rstrip("?"))
-    if m is None:
+# "I'm filing evidence for our ability to switch off a misbehaving model and for our incident handling. Which NIST
+# subcategories does our checklist map those to?": the described things come first, the ask points back at them
+ASKS_BACK = re.compile(r"(?:^|(?<=[.!?;:]))\s*(?:so\s+)?(?:which|what)\s+(?:[\w-]+\s+){0,5}?(?:functions?|subcategor(?:y|ies)|"
+                       r"categor(?:y|ies)|codes?|items?|controls?|requirements?)\b[^.?!]*\b(?:those|these|that|this|them|"
+                       r"it)\b[^.?!]*[?.!]?\s*$", re.I)
+_LEAD_IN = re.compile(r"^.*?\b(?:evidence|documentation|records?|proof)\s+(?:for|of|on)\s+", re.I)
+_ITEM_SPLIT = re.compile(r"\s+and\s+(?=(?:for|on|of)\s)|;\s*", re.I)
+Found = tuple[list[str], list[str], Citation]
+
+
+def described_items(question: str) -> list[str]:
+    """What the question asks the covering entry of: the words after "covers" ("which function covers X"), or the
+    described things before an ask that points back at them ("... for X and for Y. Which subcategories map
+    those?"), one per item."""
+    q = question.strip()
+    if m := ASKS.search(q.rstrip("?")):
+        return [m["what"]]
+    m = ASKS_BACK.search(q)
+    if m is None or not q[:m.start()].strip() or q[:m.start()].rstrip().endswith("?"):
+        return []  # nothing described, or a question before the ask (not a description)
+    described = _LEAD_IN.sub("", q[:m.start()].strip())
+    return [re.sub(r"^(?:for|on|of)\s+", "", p.strip(" .,")) for p in _ITEM_SPLIT.split(described) if p.strip(" .,")]
+
+
+def reverse_lookups(sources: list[Citation], question: str) -> list[Found]:
+    """(header, row, source) of the definitions-table row covering each described item; [] when any item has none."""
+    found = [reverse_lookup(sources, item, described=True) for item in described_items(question)]
+    if not found or not all(found):
+        return []
+    out: list[Found] = []
+    for f in found:
+        if f is not None and all(f[1] != o[1] for o in out):
+            out.append(f)
+    return out
+
+
+def reverse_lookup(sources: list[Citation], question: str, described: bool = False) -> Found | None:
+    """(header, row, source) of the definitions-table row that covers what the question describes (``described``:
+    ``question`` is the description itself)."""
+    m = None if described else ASKS.search(question.strip().rstrip("?"))
+    if m is None and not described:
         return None
-    wanted = content_terms(m["what"])
+    wanted = content_terms(question if described else m["what"])
     rows = [(header, row, c) for c in sources for header, body in markdown_tables(c.text) if len(header) >= 2
             for row in body if len(row) == len(header) and _CODE.match(row[0].strip(" *"))]
     if not rows or not wanted:

@@ -336,3 +336,12 @@ def test_an_asset_tag_given_as_a_part_number_is_withheld():
     assert checker.check("The part number for the new bearings for the cooling tower fan motor is GB-601 [1].") is None
     assert checker.withheld[-1].reason == "wrong_kind" and checker.withheld[-1].figures == ["GB-601"]
     assert checker.check("The gearbox of the fan is GB-601 [1].") is not None
+
+
+def test_a_section_number_does_not_support_a_figure():
+    """"an Overall Readiness Index (ORI) of 2.3 [5]" cited to the section "2. Stage 1: Assess > 2.3 Key activities"."""
+    src = Citation(marker=5, chunk_id="s", doc_id="PB-003", title="AI Adoption Roadmap",
+                   section="2. Stage 1: Assess > 2.3 Key activities", text="Run the readiness assessment with CL-001.")
+    checker = ClaimChecker([src], "summarise where Riverside stands")
+    assert checker.check("Riverside has an Overall Readiness Index (ORI) of 2.3 [5].") is None
+    assert checker.check("Stage 1 is Assess [5].") is not None  # "Stage 1" is in the section's name, not its number

@@ -26,3 +26,12 @@ def test_the_compared_names_columns_and_rows_are_quoted():
 def test_nothing_compared_or_one_name_only_is_left_to_the_model():
     assert compared([BASELINE, POSITION], "What is Riverside's data score?") is None
     assert compared([BASELINE], "How does Riverside compare with the group target of 3.0?") is None
+
+
+def test_one_sites_standing_summarised_is_its_own_column_and_row():
+    """"summarise where Riverside stands - overall index, weakest areas, roadmap stage": the model had written
+    "ORI of 4.0 ... in the Align stage"."""
+    text = compared([BASELINE, POSITION], "Can you summarise where Riverside stands on AI readiness - overall index, "
+                                          "weakest areas, and which stage of the roadmap the site is in?")
+    assert text is not None and "| Dimension | Riverside |" in text and "| **ORI** | **2.2** |" in text
+    assert "| Riverside | Assess | Gap register approval |" in text and "Halden Works" not in text

@@ -67,3 +67,27 @@ def test_a_stated_duration_short_of_a_mandatory_minimum_is_a_no_go_even_when_the
            "items open. can we go ahead or not?")
     text = gate_outcome([shadow, OUTCOMES], ask)
     assert text is not None and text.startswith("**No go**") and "(PR-05, type M)" in text
+
+
+class _Rows:
+    """The checklist's item rows, found by code (bm25) when not shown."""
+
+    def search(self, query: str, k: int = 4, mode: str | None = None, **_kw):
+        from copilot.types import Chunk, Hit
+
+        rows = {"PR-03": "A", "PR-09": "A", "PR-15": "A", "PR-23": "A", "PR-26": "A", "PR-05": "M"}
+        return [Hit(chunk=Chunk(id=query, doc_id="CL-002", title="t", text=f"| {query} | item | {rows[query]} |"),
+                    score=1.0)] if query in rows else []
+
+
+def test_open_items_listed_by_code_are_counted_by_their_type():
+    """"every mandatory item is a yes ... but PR-03, PR-09, PR-15, PR-23 and PR-26 are still open. Do we get a plain
+    Go?": five advisory items (each row's type), more than three."""
+    q = ("G4 for our chiller model: every mandatory item is a yes with evidence, but PR-03, PR-09, PR-15, PR-23 and "
+         "PR-26 are still open. Do we get a plain Go?")
+    text = gate_outcome([OUTCOMES], q, _Rows())
+    assert text is not None and text.startswith("**Conditional go**")
+    assert "5 advisory items are open (PR-03, PR-09, PR-15, PR-23, PR-26, type A)" in text
+    mandatory = gate_outcome([OUTCOMES], q.replace("PR-26", "PR-05"), _Rows())
+    assert mandatory.startswith("**No go**") and "PR-05 are mandatory" in mandatory
+    assert gate_outcome([OUTCOMES], q.replace("PR-26", "PR-99")) is None  # a type unknown: the model answers

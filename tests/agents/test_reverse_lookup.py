@@ -25,3 +25,15 @@ def test_the_row_that_holds_the_described_words_answers_which_code_covers_it():
 def test_other_questions_or_no_clear_row_are_left_to_the_model():
     assert reverse_lookup([NIST], "what does MANAGE 4.1 ask for?") is None  # a lookup by code, not a reverse one
     assert reverse_lookup([NIST], "which subcategory covers supplier contracts?") is None  # no row holds it
+
+
+def test_things_described_before_an_ask_pointing_back_get_a_row_each():
+    """"I'm filing evidence for our ability to switch off a misbehaving model and for our incident handling. Which
+    NIST AI RMF subcategories does our checklist map those to?": the model had answered "[1] and [2]"."""
+    from copilot.agents.reverse_lookup import reverse_lookups
+
+    q = ("I'm filing evidence for our ability to switch off a misbehaving model and for our incident handling and "
+         "communication. Which NIST AI RMF subcategories does our checklist map those to?")
+    assert [row[0] for _h, row, _c in reverse_lookups([NIST], q)] == ["MANAGE 2.4", "MANAGE 4.1"]
+    assert reverse_lookups([NIST], "What is MANAGE 4.1? Which function is that in?") == []  # no description
+    assert reverse_lookups([NIST], "Evidence for our supplier contracts. Which subcategory covers those?") == []
