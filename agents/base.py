@@ -67,6 +67,7 @@ class AgentResult:
     # sources a deterministic part of the text rests on, found after the prompt was built: numbered after ctx.sources,
     # or with a shown source's marker to give that passage in full
     added_sources: list[Citation] = field(default_factory=list)
+    computed: list[str] = field(default_factory=list)  # figures a rule computed (see figures.derived_figures)
 
 
 def _no_filters(question: str) -> Filters | None:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from copilot.identifiers import IDENTIFIER, asset_tag_candidates, normalise_dashes
+from copilot.types import Citation
 
 # unit spelling -> canonical unit (longest spellings first in the regex); the answer eval reads the same table
 UNITS: dict[str, str] = {
@@ -179,3 +180,11 @@ class FigurePool:
                                          for s in spellings):
                 return True
         return False
+
+
+def derived_figures(text: str, sources: list[Citation], question: str) -> list[str]:
+    """The figures of a rule-made ``text`` that no source and not the question holds: what the copilot computed
+    (an ORI, a selection-rate ratio, a total), as written. The Answer lists them so evaluators count them apart
+    from figures found nowhere."""
+    pool = FigurePool.of([question, *(c.text for c in sources)])
+    return list(dict.fromkeys(f.raw or f.value for f in extract(text, min_bare=0) if not pool.supports(f)))

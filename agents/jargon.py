@@ -18,7 +18,7 @@ JARGON: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.I), wo
     (r"\bg(?:/)?bx\b|\bg/box\b", "gearbox"),
     (r"\bIR (?:test|reading|value|result)s?\b|\bIR\b(?=\s*(?:[:=]|is|of|at|was)?\s*\d)", "insulation resistance"),
     (r"\bVSDs?\b|\binverters?\b", "variable frequency drive VFD"),
-    (r"\bSIS\b|\bSIFs?\b", "safety instrumented functions"),
+    (r"\bSIS\b|\bSIFs?\b|\bsafety trips?\b|\btrip (?:loops?|systems?)\b", "safety instrumented functions"),
     # a gate checklist's two kinds of item, and its outcome without conditions, as people say them
     (r"\bnice[- ]to[- ]haves?\b(?: (?:checklist )?items?)?|\boptional (?:checklist )?items?\b", "advisory (A) items"),
     (r"\bmust[- ]haves?\b(?: (?:checklist )?items?)?", "mandatory (M) items"),

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 
-from copilot.agents.shapes import PERMISSION, split_asks
+from copilot.agents.jargon import expand_jargon
+from copilot.agents.shapes import PERMISSION, REFERS_BACK, split_asks
 from copilot.agents.source_statement import best_sentence
 from copilot.types import Citation
 
@@ -25,10 +26,32 @@ _UNLESS = re.compile(r"\b(?:unless|except|without (?:a|an|the|prior|written)|oth
 
 def forbidding_rule(sources: list[Citation], question: str) -> tuple[str, Citation] | None:
     """(the quoted rule, its source) forbidding what a permission question asks about; None otherwise."""
-    asked = permission_ask(question)
-    if asked is None or not sources:
+    found = forbidden_ask(sources, question)
+    return (found[0], found[1]) if found else None
+
+
+def forbidden_ask(sources: list[Citation], question: str) -> tuple[str, Citation, str] | None:
+    """(the quoted rule, its source, the ask it answers) for the first permission ask a rule forbids, each tried in
+    the documents' words for its slang ("a safety trip" is a safety instrumented function); a later ask pointing
+    back ("... and could that ever extend to a safety trip") on its own, then with the permission ask before it."""
+    if not sources:
         return None
-    return best_sentence(sources, asked, lambda text: bool(FORBIDS.search(text)) and not _UNLESS.search(text))
+    for asked, part in _permission_asks(question):
+        found = best_sentence(sources, expand_jargon(asked),
+                              lambda text: bool(FORBIDS.search(text)) and not _UNLESS.search(text))
+        if found is not None:
+            return found[0], found[1], part
+    return None
+
+
+def _permission_asks(question: str) -> list[tuple[str, str]]:
+    """(the words to look the rule up with, the ask they stand for), in the order tried."""
+    first = permission_ask(question)
+    if first is None:
+        return []
+    later = split_asks(question, yes_no=True)
+    later = later[later.index(first) + 1:] if first in later else []
+    return [(first, first), *((q, p) for p in later if REFERS_BACK.search(p) for q in (p, f"{first} {p}"))]
 
 
 def permission_ask(question: str) -> str | None:
@@ -40,6 +63,8 @@ def permission_ask(question: str) -> str | None:
     return next((p for p in parts if PERMISSION.search(p)), None)
 
 
-def render_forbidden(rule: str, source: Citation) -> str:
-    return f"**No.** The documents do not allow this. In their words ({source.title or source.doc_id}): \"{rule}\" " \
+def render_forbidden(rule: str, source: Citation, ask: str | None = None) -> str:
+    """"**No.**" and the rule; ``ask``: the part of a question of several that the rule answers, named first."""
+    lead = f"On \"{ask.strip(' ?,')}?\": **No.**" if ask else "**No.**"
+    return f"{lead} The documents do not allow this. In their words ({source.title or source.doc_id}): \"{rule}\" " \
            f"[{source.marker}]"

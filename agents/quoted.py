@@ -12,7 +12,8 @@ from copilot.agents.base import AgentContext, AgentResult, TurnChecks, grounded_
 from copilot.agents.cell_lookup import named_row, render_named_row
 from copilot.agents.entity_compare import compared
 from copilot.agents.figure_lists import named_set, render_figure_list
-from copilot.agents.prohibition import forbidding_rule, permission_ask, render_forbidden
+from copilot.agents.figures import derived_figures
+from copilot.agents.prohibition import forbidden_ask, render_forbidden
 from copilot.agents.raci import raci_row, render_raci
 from copilot.agents.reading_check import reading_answer
 from copilot.agents.reverse_lookup import render_reverse, reverse_lookups
@@ -37,12 +38,13 @@ def quoted_answer(ctx: AgentContext, instructions: str | None = None) -> AgentRe
         added.extend([table] if table is not None and text is not None else [])
         return text
 
-    forbidden: list[bool] = []
+    forbidden: list[str] = []  # the ask a forbidding rule answered
 
     def forbids() -> str | None:
-        found = forbidding_rule(ctx.sources, ctx.original)
-        forbidden.append(found is not None)
-        return render_forbidden(*found) if found else None
+        found = forbidden_ask(ctx.sources, ctx.original)
+        forbidden.extend([found[2]] if found else [])
+        several = found is not None and len(split_asks(ctx.original, yes_no=True)) > 1
+        return render_forbidden(found[0], found[1], found[2] if several else None) if found else None
 
     readers: list[Callable[[], str | None]] = [
         outcome,
@@ -58,7 +60,7 @@ def quoted_answer(ctx: AgentContext, instructions: str | None = None) -> AgentRe
     if text is None:
         return None
     say(ctx, text)
-    answered = [permission_ask(ctx.original)] if any(forbidden) else []
+    answered: list[str | None] = list(forbidden)
     rest = _unanswered_asks(ctx.original, text, answered) if instructions else []
     if not rest:
         return AgentResult(text=text, model_text=text, added_sources=added)
@@ -101,4 +103,5 @@ def model_answer(ctx: AgentContext, instructions: str) -> AgentResult:
     # the lead is computed or quoted by rule ("45% against 33% (selection-rate ratio 0.73)"): only the model's
     # part goes through the claim check again
     written = raw[len(lead):] if lead and raw.startswith(lead) else raw
-    return AgentResult(text=raw.strip(), model_text=written, timings=timings, model_called=True)
+    return AgentResult(text=raw.strip(), model_text=written, timings=timings, model_called=True,
+                       computed=derived_figures(lead, ctx.sources, ctx.original) if lead else [])

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from copilot.agents.base import AgentContext, AgentResult, AgentSpec, say
+from copilot.agents.figures import derived_figures
 from copilot.agents.gate_outcome import gate_outcome, outcomes_source
 from copilot.agents.intake_check import intake_answer, weights_source
 from copilot.agents.ori_check import ori_answer
@@ -72,7 +73,8 @@ class ReadinessAgent:
         if ruled is not None:
             say(ctx, ruled)
             used = [c for c in added if f"[{c.marker}]" in ruled]
-            return AgentResult(text=ruled, model_text=ruled, added_sources=used)
+            return AgentResult(text=ruled, model_text=ruled, added_sources=used,
+                               computed=derived_figures(ruled, shown, ctx.original))
         quoted = quoted_answer(ctx, INSTRUCTIONS)
         if quoted is not None:
             return quoted

@@ -26,6 +26,7 @@ from copilot.identifiers import asset_tag_candidates, identifiers
 from copilot.types import Citation, WithheldClaim
 
 MIN_SHARE = 0.6
+CLOSEST_SHARE = 0.5  # shown beside an abstention, labelled as the closest sentence: a lower bar than a replacement
 # the words that frame the asked figure, not its subject: "the minimum ... period before go-live" is about go-live
 # and shadow mode ("Minimum baseline period is 12 weeks" shares the frame only)
 _FRAME = frozenset("minimum maximum min max least most period duration interval limit required requirement need "
@@ -78,8 +79,8 @@ def _quoted(unit_text: str) -> str:
     return re.sub(r"^[-*]\s+|^\d+\.\s+", "", text)
 
 
-def best_sentence(sources: list[Citation], question: str,
-                  keep: Callable[[str], bool]) -> tuple[str, Citation] | None:
+def best_sentence(sources: list[Citation], question: str, keep: Callable[[str], bool],
+                  min_share: float = MIN_SHARE) -> tuple[str, Citation] | None:
     """(the quoted sentence, step or table row, its source) of ``sources`` that ``keep`` accepts and that holds
     most of the question's distinctive words, at least :data:`MIN_SHARE` of their weight; None when none does."""
     tags = identifiers(question)
@@ -104,7 +105,7 @@ def best_sentence(sources: list[Citation], question: str,
         if not keep(text) or (tags and not _for_assets(text, c, tags)):
             continue  # a figure for another asset is not this asset's
         share = sum(weight(t) for t in asked & terms) / total
-        if share >= MIN_SHARE and asked & content_terms(text) and (best is None or (share, -c.marker) > best[:2]):
+        if share >= min_share and asked & content_terms(text) and (best is None or (share, -c.marker) > best[:2]):
             best = (share, -c.marker, text, c)
     return None if best is None else (_quoted(best[2]), best[3])
 
@@ -123,7 +124,7 @@ def closest_statement(sources: list[Citation], question: str) -> str:
     """For an abstention: the one sentence, step or row of the sources holding most of the question's distinctive
     words (in the documents' words for its slang: "nice-to-have items" are advisory items), quoted as what the
     documents come closest to saying; "" when none holds enough of them."""
-    found = best_sentence(sources, expand_jargon(question), lambda _text: True)
+    found = best_sentence(sources, expand_jargon(question), lambda _text: True, min_share=CLOSEST_SHARE)
     if found is None:
         return ""
     quote, source = found

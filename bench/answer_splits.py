@@ -36,6 +36,7 @@ def summary(path: str) -> dict[str, dict[str, object]]:
             "abstained_unanswerable": f"{sum(bool(r.get('abstained')) for r in unanswerable)}/{len(unanswerable)}",
             "abstained_answerable": sum(bool(r.get("abstained")) for r in answerable),
             "unsourced_figure_answers": sum(bool(r.get("has_unsourced_figure")) for r in rows),
+            "computed_figure_answers": sum(bool(r.get("computed_figures")) for r in rows),
             "ttft_median_s": round(statistics.median(ttft), 2) if ttft else None,
             "model_written": len(model),
             "ttft_model_median_s": round(statistics.median(model), 2) if model else None,

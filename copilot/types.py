@@ -112,8 +112,9 @@ class WithheldClaim(BaseModel):
     # unsourced: a figure in no shown source; wrong_row: the sources give the figure for another table row or
     # another asset than the one the sentence names; false_comparison: it puts one number above or below another and
     # arithmetic says otherwise; wrong_kind: a code of one kind given as another (an asset tag or an alarm code
-    # given as a part number)
-    reason: Literal["unsourced", "wrong_row", "false_comparison", "wrong_kind"] = "unsourced"
+    # given as a part number); unlinked: model-written text beside a cited rule block or quoted row that cites no
+    # source and shares too few words with them (left out rather than shown as unverified)
+    reason: Literal["unsourced", "wrong_row", "false_comparison", "wrong_kind", "unlinked"] = "unsourced"
 
 
 class SourceConflict(BaseModel):
@@ -143,5 +144,8 @@ class Answer(BaseModel):
     timings: dict[str, float] = Field(default_factory=dict)
     usage: dict[str, int] = Field(default_factory=dict)
     withheld_claims: list[WithheldClaim] = Field(default_factory=list)
+    # figures computed by rule from the question's and the sources' figures (an ORI, a ratio, a table total): in no
+    # source by nature, listed so that evaluators tell them from figures found nowhere
+    computed: list[str] = Field(default_factory=list)
     abstained: bool = False  # the documents do not hold what was asked; the answer says so
     conflicts: list[SourceConflict] = Field(default_factory=list)

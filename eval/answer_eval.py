@@ -126,13 +126,15 @@ def score_item(item: AnswerItem, answer: Answer | None, timing: dict[str, Any], 
         tokens_per_s=tokens_per_second(completion, timing.get("ttft_s"), timing["total_s"]),
         service_timings=answer.timings,
     )
-    # figures (numbers with units, dates, codes, tags) absent from every shown source; the user's own words are exempt
+    # figures (numbers with units, dates, codes, tags) absent from every shown source; the user's own words are exempt,
+    # and so are the figures the copilot lists as computed by rule (counted apart: computed_figures)
     # each source as the user sees it: its label (title, section, row or page, revision) and its text
     shown = [" ".join(filter(None, (c.doc_id, source_header(c), c.text))) for c in answer.citations]
-    unsourced = unsupported_figures(answer.text, shown,
-                                    allowed=[item.question, *history_of(item)]) if not answer.refused else []
+    unsourced = unsupported_figures(answer.text, shown, allowed=[item.question, *history_of(item), *answer.computed]
+                                    ) if not answer.refused else []
     withheld = withheld_claims(answer)
-    rec.update(unsourced_figures=unsourced, has_unsourced_figure=bool(unsourced), withheld_claims=len(withheld))
+    rec.update(unsourced_figures=unsourced, has_unsourced_figure=bool(unsourced), withheld_claims=len(withheld),
+               computed_figures=list(answer.computed))
     if entail_llm is not None and item.required_facts and answer.refused:
         # a canned refusal states nothing: no model call, same recall as exact (so averages cover the same items)
         rec.update(fact_recall_entailment=facts["exact"], essential_fact_recall_entailment=facts["essential_exact"])

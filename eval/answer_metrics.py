@@ -127,7 +127,7 @@ ANSWER_METRICS = (
     "routing_accuracy", "outcome_accuracy", "unanswerable_abstention", "citation_validity", "marker_rate", "citation_precision", "citation_recall",
     "fact_recall_exact", "fact_recall_semantic", "fact_recall_entailment", "essential_fact_recall_exact",
     "essential_fact_recall_semantic", "essential_fact_recall_entailment", "unanswerable_abstained", "unanswerable_n",
-    "answers_with_unsourced_figure", "unsourced_figure_rate", "withheld_claims", "judge_grounded_rate", "judge_agreement", "ttft_p50", "ttft_p95", "total_p50", "total_p95", "tokens_per_s",
+    "answers_with_unsourced_figure", "answers_with_computed_figure", "unsourced_figure_rate", "withheld_claims", "judge_grounded_rate", "judge_agreement", "ttft_p50", "ttft_p95", "total_p50", "total_p95", "tokens_per_s",
 )
 
 
@@ -165,6 +165,7 @@ def summarise(items: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "unanswerable_n": len(unanswerable),
         # answers with a number/unit, date, code or tag that no shown source holds (target: 0)
         "answers_with_unsourced_figure": sum(1 for it in checked if it["has_unsourced_figure"]),
+        "answers_with_computed_figure": sum(1 for it in checked if it.get("computed_figures")),
         "unsourced_figure_rate": mean_or_none(float(it["has_unsourced_figure"]) for it in checked),
         "withheld_claims": sum(int(it.get("withheld_claims") or 0) for it in items),
         "judge_grounded_rate": mean_or_none(float(it["judge_grounded"]) for it in judged),

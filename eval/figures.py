@@ -47,7 +47,8 @@ def _value(num: str) -> str:
     n = re.sub(r"[,\u202f\u00a0 ]", "", num)
     if "." in n:
         n = n.rstrip("0").rstrip(".")
-    return n.lstrip("0") or "0"
+    n = n.lstrip("0") or "0"
+    return f"0{n}" if n.startswith(".") else n  # "0.20" is 0.2, not .2
 
 
 def _unit(raw: str | None) -> str | None:

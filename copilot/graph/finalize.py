@@ -32,24 +32,31 @@ def support_ratio(text: str, sources: list[Citation]) -> float:
 
 
 def check_answer(text: str, sources: list[Citation], contact: str,
-                 model_text: str | None = None) -> tuple[str, list[Citation], int, bool]:
-    """(clean text, citations, invalid markers, supported) for a grounded draft.
+                 model_text: str | None = None) -> tuple[str, list[Citation], int, bool, bool]:
+    """(clean text, citations, invalid markers, supported, model part left out) for a grounded draft.
 
     Support is judged on the model-written part only, so a deterministic block (e.g. the LOTO
-    reminder) cannot make an unsupported model answer look cited."""
+    reminder) cannot make an unsupported model answer look cited. When a cited deterministic part answers, an
+    unlinked model part is left out instead of shown with an "unverified" note."""
     clean, cited, invalid = check_citations(text, sources)
     model_clean, model_cited, _ = check_citations(model_text if model_text is not None else text, sources)
     if model_cited:
-        return clean, cited, invalid, True
+        return clean, cited, invalid, True, False
     if sources and support_ratio(model_clean, sources) >= 0.5:
         if not cited:  # the model wrote no markers: tie each sentence to the source it comes from
             marked, attached = attach_markers(clean, sources)
             if attached:
-                return marked, attached, invalid, True
-        return clean, cited or list(sources), invalid, True
+                return marked, attached, invalid, True, False
+        return clean, cited or list(sources), invalid, True, False
+    at = text.find(model_text) if model_text and model_text.strip() else -1
+    # a cited rule decision or quoted row before the model's words answers: the unlinked words are left out, not
+    # shown as unverified (a safety reminder after them does not answer, so it does not count)
+    if at > 0 and check_citations(text[:at], sources)[1]:
+        kept, kept_cited, kept_invalid = check_citations(text[:at] + text[at + len(model_text):], sources)
+        return re.sub(r"\n{3,}", "\n\n", kept).strip(), kept_cited, kept_invalid, True, True
     note = (f"\n\nNote: I could not link this answer to the knowledge base sources, so treat it as unverified "
             f"and check with {contact}.")
-    return clean + note, cited, invalid, False  # only what a deterministic part cites (a rule block's checklist)
+    return clean + note, cited, invalid, False, False  # only what a deterministic part cites (a rule block's checklist)
 
 
 def _check_claims(text: str, draft: Draft, sources: list[Citation], state: dict[str, Any],
@@ -118,9 +125,11 @@ def apply_policy(draft: Draft, sources: list[Citation], state: dict[str, Any], c
         if abstained:
             citations, supported, proposal = [], False, None
         else:
-            text, citations, invalid, supported = check_answer(text, sources, contact, model_text)
+            text, citations, invalid, supported, dropped = check_answer(text, sources, contact, model_text)
+            if dropped:  # the model's unlinked words beside a cited block (see check_answer)
+                withheld.append(WithheldClaim(sentence=model_text.strip()[:500], reason="unlinked"))
     elif draft.grounded and draft.model_called:  # computed results (scores), not claims from sources
-        text, citations, invalid, supported = check_answer(text, sources, contact, None)
+        text, citations, invalid, supported, _ = check_answer(text, sources, contact, None)
     else:
         text, citations, invalid = check_citations(text, sources)
         supported = not draft.dont_know
@@ -174,6 +183,7 @@ def finalize_answer(deps: Deps, state: dict[str, Any], thread_id: str) -> dict[s
         approval=approval, structured=draft.structured,
         table_plan=(state.get("table") or {}).get("plan"), timings=timings,
         withheld_claims=checked.withheld, abstained=checked.abstained, conflicts=checked.conflicts,
+        computed=draft.computed,
     )
     audit_turn(deps, state, thread_id, route, sources, checked, draft.model_called, draft.looped, approval)
     message = {"role": "assistant", "content": checked.text, "route": route["route"], "turn_id": state.get("turn_id"),

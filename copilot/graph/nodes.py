@@ -164,7 +164,7 @@ def draft_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str, A
     table = state.get("table")
     if table is not None:
         emit(table["text"])
-        return {"draft": Draft(text=table["text"], table=True).model_dump()}
+        return {"draft": Draft(text=table["text"], table=True, computed=table.get("computed", [])).model_dump()}
     sources = [Citation(**c) for c in state.get("sources", [])]
     agent_state = (state.get("agent_state") or {}).get(name, {})
     if _escalated(state):  # the refusal is shown already; add what the site procedures require instead
@@ -194,7 +194,7 @@ def draft_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str, A
                   proposal=None if not_stated else result.proposal, abstained=not_stated, dont_know=not_stated,
                   stated=ctx.checks.stated, structured=result.structured, model_called=result.model_called,
                   timings=result.timings, withheld=ctx.checks.withheld, central_withheld=ctx.checks.central_withheld,
-                  looped=ctx.checks.looped, invalid_markers=ctx.checks.invalid_markers)
+                  looped=ctx.checks.looped, invalid_markers=ctx.checks.invalid_markers, computed=result.computed)
     update: dict[str, Any] = {"draft": draft.model_dump(),
                               "timings": {**state.get("timings", {}), "agent": time.perf_counter() - t0}}
     if result.agent_state is not None:

@@ -11,6 +11,7 @@ from copilot.agents.coverage import asked_attribute
 from copilot.agents.figure_lists import ASKS_SET, asked_quantity, pin_figures, pin_named_set
 from copilot.agents.figure_lists import DOC_TYPES as FIGURE_DOC_TYPES
 from copilot.agents.figure_quote import asked_figure, pin_asked_figure
+from copilot.agents.figures import derived_figures
 from copilot.agents.jargon import jargon_notes
 from copilot.agents.lookup import pin_named_rows, pin_rows, rows_in
 from copilot.agents.procedures import pin_procedure
@@ -304,8 +305,11 @@ def table_answer(deps: Deps, question: str, on_table: Any = None) -> dict[str, A
         if on_table is not None:
             on_table(", ".join(p.name for p in getattr(qa, "profiles", list)()[:3]) or "spreadsheet")
         parts = table_parts(question)
-        answers = [qa.answer(part) for part in parts] if len(parts) > 1 and all(
-            qa.needs_table(p) and _rows_lead(deps, p) for p in parts[1:]) else [qa.answer(question)]
+        if len(parts) > 1 and all(qa.needs_table(p) and _rows_lead(deps, p) for p in parts[1:]):
+            first = qa.answer(parts[0])  # "... and which job was the longest": the first part's table answers it
+            answers = [first, *(qa.answer(p, table=first.table if first else None) for p in parts[1:])]
+        else:
+            answers = [qa.answer(question)]
     except Exception as exc:  # noqa: BLE001 - missing tables never break an answer
         log.warning("table QA failed: %s", exc)
         return None
@@ -317,6 +321,7 @@ def table_answer(deps: Deps, question: str, on_table: Any = None) -> dict[str, A
         citations += [c.model_copy(update={"marker": c.marker + offset}) for c in ans.citations]
         offset = max((c.marker for c in citations), default=offset)
     return {"text": "\n\n".join(texts), "citations": [c.model_dump() for c in citations],
+            "computed": derived_figures("\n\n".join(texts), citations, question),
             "plan": answers[0].plan if len(answers) == 1 else {"parts": [a.plan for a in answers]},
             "rows": sum(len(a.rows) for a in answers)}
 
@@ -328,9 +333,10 @@ def table_parts(question: str) -> list[str]:
     """"Which asset has had the most work orders and which one has the most downtime hours": one table question per
     part, "which one" given the first part's noun."""
     parts = split_asks(question)
-    # "how many work orders on P-101 ... and which job was the longest": a later part is about the first part's tags
-    tags = identifiers(parts[0])
-    parts = [parts[0], *(p if identifiers(p) or not tags else f"{p} ({', '.join(tags)})" for p in parts[1:])]
+    # "how many work orders on P-101 ... and which job was the longest": every part is about the question's tags
+    # (named in the first part, or by the search's note at the end: "(the raw water pump is P-101)")
+    tags = identifiers(question)
+    parts = [p if identifiers(p) or not tags else f"{p} ({', '.join(tags)})" for p in parts]
     noun = _WHICH_NOUN.search(parts[0])
     if noun is None:
         return parts

@@ -37,6 +37,7 @@ class Draft(BaseModel):
     abstained: bool = False
     stated: bool | None = None  # the model's yes/no: do the sources state the answer (None: not asked)
     coverage: dict[str, Any] | None = None  # {"attribute", "entity"} the sources do not cover
+    computed: list[str] = Field(default_factory=list)  # figures a rule computed from the user's and the sources'
 
 
 class CopilotState(TypedDict, total=False):

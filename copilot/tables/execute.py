@@ -144,7 +144,8 @@ def refit_empty(conn: sqlite3.Connection, plan: TablePlan, profile: TableProfile
                 max_rows: int, subject: list[tuple[str, frozenset[str]]] | None = None) -> tuple[TablePlan, QueryResult]:
     """Execute ``plan``; when its filters together match no row, move one text filter to another text column
     that holds its value and where the filters then match ("radiator leaks": "leak" on the failure mode, not
-    on the effect column the model chose). The first such plan in column order, else the plan as it was."""
+    on the effect column the model chose), or else leave out a text filter whose words no cell holds. The first
+    such plan in column order, else the plan as it was."""
     result = execute_plan(conn, plan, profile, matcher, max_rows, subject)
     if result.n_matched or len(plan.filters) < 2:
         return plan, result
@@ -161,6 +162,17 @@ def refit_empty(conn: sqlite3.Connection, plan: TablePlan, profile: TableProfile
             tried = execute_plan(conn, moved, profile, matcher, max_rows, subject)
             if tried.n_matched:
                 return moved, tried
+    texts = [c.name for c in profile.columns if not c.numeric]
+    for i, f in enumerate(plan.filters):  # words no cell holds ("wo_number contains 'raw water pump A'" beside
+        col = profile.column(f.column)    # asset_tag = P-101, the tag those words were resolved to): left out
+        if col is None or col.numeric or f.op == "!=" or f.match == "any_of" or any(
+                matcher.exact(str(f.value), _distinct(conn, profile.name, c), True) for c in texts):
+            continue
+        dropped = plan.model_copy(deep=True)
+        del dropped.filters[i]
+        tried = execute_plan(conn, dropped, profile, matcher, max_rows, subject)
+        if tried.n_matched:
+            return dropped, tried
     return plan, result
 
 

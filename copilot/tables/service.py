@@ -151,9 +151,10 @@ class TableQA:
             return None
         return scored[0][1]
 
-    def answer(self, question: str) -> TableAnswer | None:
-        """Plan, execute and compose an answer; None when no table fits or no valid plan can be made."""
-        profile = self.choose_table(question)
+    def answer(self, question: str, table: str | None = None) -> TableAnswer | None:
+        """Plan, execute and compose an answer; None when no table fits or no valid plan can be made. ``table``:
+        the table to use (a later part of a question asked about the table its first part was answered from)."""
+        profile = next((p for p in self.profiles() if p.name == table), None) if table else self.choose_table(question)
         if profile is None:
             return None
         try:

@@ -69,7 +69,9 @@ def test_a_quoted_answer_leaves_the_other_ask_of_the_question_to_the_model():
                        thread_id="t", sources=[review], history=[], agent_state={}, retriever=None,
                        emit=lambda _t: None)
     result = quoted_answer(ctx, "Task: answer.")
-    assert result is not None and result.text.startswith("**No.**") and result.model_called
+    # the ask the rule answers is named before the "No" (the other ask is the model's)
+    assert result is not None and result.model_called
+    assert result.text.startswith('On "could we run H3 on our safety instrumented functions?": **No.**')
     assert "H3 acts within limits [1]" in result.text
     assert "could we run H3" not in llm.calls[0][-1]["content"]  # the model is asked the other part only
     single = quoted_answer(AgentContext(settings=load_settings(profile="test"), llm=FakeLLM([]),

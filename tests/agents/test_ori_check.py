@@ -49,3 +49,12 @@ def test_go_live_is_judged_by_the_weakest_link_rule():
     assert "scale out" not in text  # not asked
     fine = q.replace("measurement 1", "measurement 2")
     assert "does not block go-live" in ori_answer([RULES, WEAKEST_LINK], fine)
+
+
+def test_the_computed_figures_are_those_in_no_source_nor_the_question():
+    from copilot.agents.figures import derived_figures
+
+    q = "we scored strategy 3.5, data 3, infra 3, people 3, governance 3, measurement 1. overall index, ok for go-live?"
+    text = ori_answer([RULES, WEAKEST_LINK], q)
+    assert "2.8" in derived_figures(text, [RULES, WEAKEST_LINK], q)
+    assert "3.5" not in derived_figures(text, [RULES, WEAKEST_LINK], q)  # the user's own score

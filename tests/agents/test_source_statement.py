@@ -73,6 +73,17 @@ def test_a_use_the_documents_forbid_is_answered_no_with_the_rule():
     assert render_forbidden(*found).startswith("**No.**") and found[0] in render_forbidden(*found)
 
 
+def test_a_later_ask_pointing_back_is_the_one_the_rule_answers():
+    """"can we let a model act on its own within limits, and could that ever extend to a safety trip?": the first
+    ask is allowed under conditions (left to the model), the second is forbidden (a safety trip is a SIF)."""
+    from copilot.agents.prohibition import forbidden_ask
+
+    q = "can we let a model act on its own within limits, like nudging setpoints, and could that ever extend to a " \
+        "safety trip?"
+    found = forbidden_ask([ROLLOUT, OVERSIGHT], q)
+    assert found is not None and "H3 is not permitted" in found[0] and found[2] == "could that ever extend to a safety trip"
+
+
 def test_no_rule_quoted_for_other_questions_or_conditional_rules():
     from copilot.agents.prohibition import forbidding_rule
 

@@ -87,3 +87,16 @@ def test_build_report_without_shapes_or_entailment_keeps_old_records_readable():
     report = build_report([{"id": "x", "agent": "general", "outcome_correct": True}])
     assert report["per_shape"] == {"unspecified": pytest.approx(report["per_shape"]["unspecified"])}
     assert report["metrics"]["fact_recall_entailment"] is None and report["metrics"]["answers_with_unsourced_figure"] == 0
+
+
+def test_figures_the_copilot_lists_as_computed_are_counted_apart():
+    """"ORI 2.8" is computed by rule from the user's scores: in no source by nature, listed in Answer.computed."""
+    question = "strategy 3.5, data 3, infra 3, people 3, governance 3, measurement 1: overall index?"
+    computed = ScriptedService({question: "**ORI 2.8**: the weighted mean of your scores [1]."},
+                               extra={"computed": ["2.8"]})
+    plain = ScriptedService({question: "**ORI 2.8**: the weighted mean of your scores [1]."})
+    one = AnswerItem(id="o", question=question, shape="aggregate")
+    [listed] = run_answer_eval(computed, [one], progress=False)["per_item"]
+    [unlisted] = run_answer_eval(plain, [one], progress=False)["per_item"]
+    assert listed["unsourced_figures"] == [] and listed["computed_figures"] == ["2.8"]
+    assert unlisted["unsourced_figures"] == ["2.8"] and unlisted["computed_figures"] == []

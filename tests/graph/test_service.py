@@ -231,7 +231,7 @@ class _StubTableQA:
     def needs_table(self, question):
         return "how many" in question.lower()
 
-    def answer(self, question):
+    def answer(self, question, table=None):
         from copilot.tables.service import TableAnswer
         from copilot.types import Citation
 
@@ -257,7 +257,7 @@ def test_table_questions_use_table_qa_with_plan_event(settings):
 
 def test_broken_table_qa_never_breaks_the_answer(settings):
     class Broken(_StubTableQA):
-        def answer(self, question):
+        def answer(self, question, table=None):
             raise RuntimeError("tables.sqlite3 missing")
 
     svc = CopilotService(settings, llm=FakeLLM(), embedder=FakeEmbedder(), retriever=StaticRetriever(),
@@ -342,3 +342,17 @@ def test_the_governance_rule_block_cites_the_obligations_checklist_in_the_answer
     added = [c for c in answer.citations if c.doc_id == "CL-007"]
     assert len(added) == 1 and f"MANAGE 4.1 [{added[0].marker}]" in answer.text
     assert added[0].marker > max(c.marker for c in answer.citations if c.doc_id != "CL-007")
+
+
+def test_unlinked_model_words_after_a_cited_rule_decision_are_left_out(make):
+    """The triage rule decides the tier, cited; the model's words after it that no source supports are left out (and
+    recorded as withheld), not shown with an "unverified" note."""
+    triage = chunk("CL-005#1", "EU AI Act Risk-Triage Questionnaire", "Annex III point 4: employment, recruitment and "
+                   "selection of job applicants is high-risk.", doc_type="checklist", section="Step 3")
+    llm = FakeLLM(["Zebras migrate across savannah grasslands during monsoon seasons."])
+    answer = make(llm=llm, retriever=StaticRetriever([triage, *DEFAULT_CHUNKS])).ask(
+        "We want to use AI to rank job applicants for technician roles. What is the EU AI Act risk tier?",
+        agent="governance")
+    assert answer.text.startswith("**EU AI Act risk tier: high-risk**")
+    assert "Zebras" not in answer.text and "unverified" not in answer.text and answer.supported
+    assert "unlinked" in [w.reason for w in answer.withheld_claims], answer.text

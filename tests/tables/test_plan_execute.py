@@ -450,3 +450,19 @@ def test_a_total_grouped_by_a_unique_key_is_one_total(loaded):
     grouped = validate_plan({"table": p.name, "aggregate": {"fn": "sum", "column": "RPN"}, "group_by": "Subsystem"}, p)
     ungroup_by_key(grouped, p)
     assert grouped.group_by == "Subsystem"  # real groups stay groups
+
+
+def test_a_filter_whose_words_no_cell_holds_is_left_out_when_the_rest_match(loaded):
+    """"wo_number contains 'raw water pump A'" beside asset_tag = P-101: the words the tag was resolved from."""
+    from copilot.tables.execute import refit_empty
+
+    settings, p = loaded
+    plan = validate_plan({"table": p.name, "filters": [
+        {"column": "Component", "op": "=", "value": "Engine"},
+        {"column": "Notes", "op": "contains", "value": "raw water pump A"}]}, p)
+    conn = connect(settings)
+    try:
+        fitted, res = refit_empty(conn, plan, p, ValueMatcher(settings), 50)
+    finally:
+        conn.close()
+    assert [f.column for f in fitted.filters] == ["Component"] and res.n_matched == 1
