@@ -89,7 +89,9 @@ RULES: tuple[Rule, ...] = (
        "assesses learning outcomes of trainees or monitors them for cheating during tests")),
     R("recruitment", "high", "Art. 6(2) + Annex III point 4(a)", "employment: recruitment and selection",
       r"recruit\w*|hiring|\bhire\b|job (?:applicants?|candidates?|ads?|adverts?|postings?|interviews?)|"
-      r"applicants?|candidates? for (?:the |our )?(?:job|role|position)|(?:screen|rank|shortlist|filter)\w* (?:the )?(?:cvs?|resumes?|candidates?)",
+      r"applicants?|candidates? for (?:the |our )?(?:job|role|position)|(?:screen|rank|shortlist|filter)\w* (?:the )?(?:cvs?|resumes?|candidates?)|"
+      # "reads applications for technician vacancies, scores each candidate's profile and produces a shortlist"
+      r"\bvacanc(?:y|ies)\b|\bjob applications?\b|\bcandidates?(?:'s?)? (?:profiles?|cvs?|resumes?)",
       ("ranks or filters job applicants and shortlists candidates for interviews",
        "screens CVs and recommends which candidates to hire",
        "evaluates candidates in video job interviews")),

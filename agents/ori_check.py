@@ -18,7 +18,7 @@ from copilot.types import Citation
 NAMES = {"strategy": r"s|strategy(?: and kpis)?", "data": r"d|data", "infrastructure": r"i|infra(?:structure)?(?: and mlops)?",
          "people": r"p|people(?: and change)?", "governance": r"g|governance", "measurement": r"m|measurement"}
 _SCORE = r"\s*(?:=|:|-)?\s*(?P<v>[1-5](?:\.\d)?)\b"
-ASKS = re.compile(r"\bori\b|\b(?:readiness|overall) index\b|\boverall (?:score|readiness)\b|\beligib\w*"
+ASKS = re.compile(r"\bori\b|\b(?:readiness|overall|weighted) (?:index|score)\b|\boverall readiness\b|\beligib\w*"
                   r"|\bscale[- ]?out\b|\bscale\b", re.I)
 RULE = re.compile(r"ORI of at least (?P<ori>\d(?:\.\d+)?) and no dimension below (?P<low>\d(?:\.\d+)?)", re.I)
 # "are we ok for go-live?": the weakest-link rule ("Any dimension scored 1 | G4 Go-Live is blocked until ...")

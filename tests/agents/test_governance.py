@@ -34,6 +34,8 @@ APPLICANTS = ("We want to use AI to rank job applicants for our maintenance tech
     ("We want to score operators' shift performance from the DCS logs and use the score to decide who gets "
      "overtime. What tier?", "high", "worker_management"),
     ("Our HR team wants to use AI to predict which operators will quit. Which tier?", "high", "worker_management"),
+    ("HR wants a SaaS tool that reads applications for technician vacancies, scores each candidate's profile and "
+     "produces a shortlist. We would only be the deployer.", "high", "recruitment"),
     ("maintenance want a tool that hands out the daily jobs to each technician based on how fast they closed past "
      "work orders and their rework rate. where does that sit under the AI Act?", "high", "worker_management"),
 ])
