@@ -185,11 +185,15 @@ def deciding_rule(ctx: AgentContext, d: Decision, shown: list[Citation]) -> tupl
     def states(c: Citation) -> tuple[str, Citation] | None:
         return best_sentence([c], label, lambda _t: True) if TRIAGE_DOC.search(f"{c.title} {c.doc_id}") else None
 
-    found = next((q for c in shown if (q := states(c)) is not None), None)
+    def triage_list(c: Citation) -> bool:  # the triage questionnaire itself, before a guide that names the tiers
+        return "triage" in f"{c.title} {c.doc_id}".lower()
+
+    found = next((q for c in shown if triage_list(c) and (q := states(c)) is not None), None)
     if found is None:
-        extra = search_for(ctx.retriever, shown, f"{label} {deciding[0].route}", lambda c: states(c) is not None)
+        extra = search_for(ctx.retriever, shown, f"{label} {deciding[0].route} triage",
+                           lambda c: triage_list(c) and states(c) is not None)
         found = states(extra) if extra is not None else None
-    return found
+    return found or next((q for c in shown if (q := states(c)) is not None), None)
 
 
 def rule_source(sources: list[Citation]) -> Citation | None:
