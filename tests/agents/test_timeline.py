@@ -35,3 +35,13 @@ def test_a_focused_table_and_a_reported_question_still_find_the_row():
     row, _ = dated_row(src, "legal asked when the annex III high risk rules actually start applying")
     assert row.cells[0][1] == "2 August 2026"
     assert dated_row(src, "what do I check when E-204 trips the pump") is None
+
+
+def test_the_first_ask_names_the_row_when_a_question_has_several():
+    """"when does the AI literacy duty apply? and what about general-purpose AI models?": the first ask's row (the
+    whole question shares more words with the general-purpose row)."""
+    dates = Citation(marker=1, chunk_id="t", doc_id="CL-005", title="Timeline", text=(
+        "| Date | What applies |\n|---|---|\n| 2 February 2025 | Prohibited practices (Article 5) and AI literacy "
+        "(Article 4) |\n| 2 August 2025 | Rules for general-purpose AI models, governance and penalties |"))
+    found = dated_row([dates], "when does the AI literacy duty apply? and what about general-purpose AI models?")
+    assert found is not None and render_dated_row(*found).startswith("**2 February 2025**")
