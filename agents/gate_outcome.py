@@ -132,10 +132,11 @@ def gate_outcome(sources: list[Citation], question: str, retriever: Any = None) 
         limit = AT_MOST.search(lines["go"])
         if limit is None:
             return None
-        n = len(listed[1]) if listed and not advisory else _number(advisory["n"] or advisory["m"])
+        by_code = listed is not None and not advisory  # counted from the listed codes, not a stated number
+        n = len(listed[1]) if by_code else _number(advisory["n"] or advisory["m"])
         most = _number(limit["n"])
         name = "Go" if n <= most else "Conditional go"
-        which = f" ({', '.join(listed[1])}, type A)" if listed and not advisory else ""
+        which = f" ({', '.join(listed[1])}, type A)" if by_code else ""
         why = (f"all mandatory items are met and {n} advisory items are open{which}, "
                f"{'within' if n <= most else 'more than'} the {limit['n']} a plain go allows")
     tag = f"[{source.marker}]"

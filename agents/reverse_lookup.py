@@ -52,7 +52,7 @@ def described_items(question: str) -> list[str]:
 
 def reverse_lookups(sources: list[Citation], question: str) -> list[Found]:
     """(header, row, source) of the definitions-table row covering each described item; [] when any item has none."""
-    found = [reverse_lookup(sources, item, described=True) for item in described_items(question)]
+    found = [covering_row(sources, item) for item in described_items(question)]
     if not found or not all(found):
         return []
     out: list[Found] = []
@@ -62,13 +62,15 @@ def reverse_lookups(sources: list[Citation], question: str) -> list[Found]:
     return out
 
 
-def reverse_lookup(sources: list[Citation], question: str, described: bool = False) -> Found | None:
-    """(header, row, source) of the definitions-table row that covers what the question describes (``described``:
-    ``question`` is the description itself)."""
-    m = None if described else ASKS.search(question.strip().rstrip("?"))
-    if m is None and not described:
-        return None
-    wanted = content_terms(question if described else m["what"])
+def reverse_lookup(sources: list[Citation], question: str) -> Found | None:
+    """(header, row, source) of the definitions-table row that covers what the question describes."""
+    m = ASKS.search(question.strip().rstrip("?"))
+    return covering_row(sources, m["what"]) if m else None
+
+
+def covering_row(sources: list[Citation], described: str) -> Found | None:
+    """(header, row, source) of the definitions-table row holding most of the ``described`` words (see module)."""
+    wanted = content_terms(described)
     rows = [(header, row, c) for c in sources for header, body in markdown_tables(c.text) if len(header) >= 2
             for row in body if len(row) == len(header) and _CODE.match(row[0].strip(" *"))]
     if not rows or not wanted:

@@ -49,7 +49,7 @@ def dated_row(sources: list[Citation], question: str) -> tuple[Row, Citation] | 
     # a word many rows share ("rules", "AI") names the row less than one only this row has ("transparency")
     df = {t: sum(t in shared for shared, _f, _c in found) for t in asked}
     scored = sorted(((len(shared), sum(1 / df[t] for t in shared), first, cite) for shared, first, cite in found),
-                    key=lambda s: (-s[0] if s[0] < MIN_SHARED else -MIN_SHARED, -s[1]))
+                    key=lambda s: (-min(s[0], MIN_SHARED), -s[1]))
     count, weight, key, cite = scored[0]
     if count < MIN_SHARED or (len(scored) > 1 and scored[1][0] >= MIN_SHARED and scored[1][1] >= weight
                               and scored[1][2] != key):
