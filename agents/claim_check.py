@@ -17,7 +17,8 @@ from copilot.agents.citations import MARKER, source_header
 from copilot.agents.comparison_check import STATED, false_comparison
 from copilot.agents.figures import FIGURE_CLAUSE, Figure, FigurePool, asset_clauses, extract, logical_lines
 from copilot.agents.places import places_in
-from copilot.agents.row_binding import cell_grids, other_rows_word, wrong_column, wrong_list_item, wrong_row
+from copilot.agents.row_binding import (cell_grids, other_rows_word, row_named_instead, wrong_column, wrong_list_item,
+                                        wrong_row)
 from copilot.identifiers import asset_tag_candidates, fault_codes, identifiers
 from copilot.types import Citation, WithheldClaim
 
@@ -116,7 +117,7 @@ class ClaimChecker:
             self.withheld.append(WithheldClaim(sentence=MARKER.sub("", sentence).strip(),
                                                figures=[f.raw or f.value for f in misread], cited=cited,
                                                reason="wrong_row"))
-            return None
+            return self._row_instead(sentence, misread)
         if cited and all(any(self.pools[n].supports(f) for n in cited) for f in figures):
             return sentence
         support = {n: sum(p.supports(f) for f in figures) for n, p in self.pools.items()}
@@ -214,6 +215,19 @@ class ClaimChecker:
                  for clause in re.split(r"[;,]|\band\b", line) if FigurePool.of([clause]).supports(fig)]
         named = [g for g in named if g]
         return bool(named) and not any(said & g for g in named)
+
+    def _row_instead(self, sentence: str, misread: list[Figure]) -> str | None:
+        """What the source says instead of a sentence that took its figure from the wrong table row: the row the
+        sentence is about, quoted with its source ("AI literacy ... from 2 August 2025" -> the 2 February 2025 row).
+        None when the sentence names no one row."""
+        plain = MARKER.sub("", sentence)
+        found = {(n, row) for f in misread for n, p in self.pools.items() if p.supports(f)
+                 for row in [row_named_instead(plain, f, self.sources[n].text)] if row}
+        if len(found) != 1:
+            return None
+        (n, row), = found
+        lead = sentence[:len(sentence) - len(sentence.lstrip())]
+        return f'{lead}What the source says: "{row}" [{n}].'
 
     def _misread(self, sentence: str, fig: Figure) -> bool:
         """Every source holding ``fig`` holds it in a table row other than the one the sentence is about."""

@@ -45,6 +45,27 @@ _FIGURE = re.compile(
     re.IGNORECASE,
 )
 _DATE = re.compile(r"\b(?:19|20)\d{2}-\d{2}-\d{2}\b")
+MONTHS = {m: i for i, names in enumerate((
+    "january jan", "february feb", "march mar", "april apr", "may", "june jun", "july jul", "august aug",
+    "september sep sept", "october oct", "november nov", "december dec"), start=1) for m in names.split()}
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+# "2 August 2025", "2nd of Aug. 2025", "August 2, 2025", "August 2025": one date, checked to the day (or month); the
+# year stays a number of its own ("in 2025" is supported by any 2025 date)
+_WRITTEN_DATE = re.compile(
+    rf"\b(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{_MONTH})\.?,?\s+(?P<y1>(?:19|20)\d{{2}})"
+    rf"|(?P<m2>{_MONTH})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>(?:19|20)\d{{2}})"
+    rf"|(?P<m3>{_MONTH})\.?,?\s+(?P<y3>(?:19|20)\d{{2}}))\b", re.IGNORECASE)
+
+
+def _written_date(m: re.Match[str]) -> tuple[str, int]:
+    """The ISO value of a written date ("2025-08-02", or "2025-08" without a day) and where its year starts."""
+    for n in "123":
+        if m.group(f"y{n}"):
+            month = MONTHS[m.group(f"m{n}").lower()]
+            day = m.groupdict().get(f"d{n}")
+            value = f"{m.group(f'y{n}')}-{month:02d}" + (f"-{int(day):02d}" if day else "")
+            return value, m.start(f"y{n}")
+    raise ValueError(m.group(0))
 _MULT = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "billion": 1e9, "bn": 1e9}
 _WORD_CURRENCY = {"euro": "eur", "eur": "eur", "usd": "usd", "dollar": "usd", "gbp": "gbp", "pound": "gbp"}
 
@@ -81,6 +102,11 @@ def extract(text: str, *, min_bare: float = 10.0) -> list[Figure]:
         if not any(a <= m.start() < b for a, b in taken):
             out.append(Figure("date", m.group(0), raw=m.group(0)))
             taken.append(m.span())
+    for m in _WRITTEN_DATE.finditer(text):
+        if not any(a <= m.start() < b for a, b in taken) and "may" not in m.group(0):  # "we may 2025" is no date
+            value, year_at = _written_date(m)
+            out.append(Figure("date", value, raw=m.group(0)))
+            taken.append((m.start(), year_at))
     for m in _FIGURE.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
             continue
@@ -159,6 +185,8 @@ class FigurePool:
                 figs = extract(line, min_bare=0)
                 if not figs:
                     continue
+                # a date's year supports "in 2025" (a written date's year is a number of its own already)
+                figs += [Figure("number", f.value[:4]) for f in figs if f.kind == "date"]
                 keys.update(f.key for f in figs)
                 vals = {f.value for f in figs}
                 values.update(vals)
@@ -172,6 +200,8 @@ class FigurePool:
             return any(fig.value.lower() in line for _, line in self.lines)
         if fig.kind == "money":
             return False  # a price must be written as a price
+        if fig.kind == "date":  # "February 2025" is supported by "2 February 2025"
+            return len(fig.value) == 7 and any(k[0] == "date" and k[1].startswith(fig.value) for k in self.keys)
         if not fig.unit:
             return fig.value in self.values
         spellings = [u for u, c in UNITS.items() if c == fig.unit and len(u) > 1]

@@ -23,6 +23,8 @@ JARGON: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.I), wo
     (r"\bnice[- ]to[- ]haves?\b(?: (?:checklist )?items?)?|\boptional (?:checklist )?items?\b", "advisory (A) items"),
     (r"\bmust[- ]haves?\b(?: (?:checklist )?items?)?", "mandatory (M) items"),
     (r"\b(?:straight|clean|plain|outright|unconditional) go\b", "Go decision"),
+    # "can we just keep it running as a pilot", "can we keep going": what the documents call continuing
+    (r"\bkeep (?:it |them |the \w+ )?(?:going|running|on)\b|\bcarry(?:ing)? on\b", "continue"),
     # "can we just stretch the permit till 6pm": how long a permit is valid
     (r"\b(?:stretch|extend|prolong|renew)\w* (?:the |our |my |his |her |a )?(?:hot work |work )?permit\b|"
      r"\bpermit\b[^.?!]{0,30}\b(?:stretch|extend|prolong)\w*", "permit is valid for one shift"),

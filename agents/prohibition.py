@@ -19,9 +19,17 @@ from copilot.agents.source_statement import best_sentence
 from copilot.types import Citation
 
 FORBIDS = re.compile(r"\b(?:is|are|be) not (?:permitted|allowed)\b|\bmust (?:not|never)\b|\bmay not\b|\bnever\b|"
-                     r"\b(?:is|are) (?:prohibited|forbidden|banned)\b|\bshall not\b|\bnot to be\b|\bno one may\b", re.I)
+                     r"\b(?:is|are) (?:prohibited|forbidden|banned)\b|\bshall not\b|\bnot to be\b|\bno one may\b|"
+                     # "'Continue as a pilot' without a decision is not an available outcome"
+                     r"\b(?:is|are) not an? (?:available|allowed|permitted|accepted|valid) (?:outcome|option|decision)s?\b",
+                     re.I)
+# what a rule does allow ("one extension of at most 8 weeks is allowed, once"), said beside the "No"
+ALLOWS = re.compile(r"\b(?:is|are) (?:allowed|permitted|accepted)\b|\bmay be (?:extended|repeated|used)\b", re.I)
+ALLOWANCE_SHARE = 0.3  # of the whole question's distinctive words (the rule's own section has them)
 # "must not be skipped unless ...", "never without a permit": a condition the asker may meet is not a "no"
-_UNLESS = re.compile(r"\b(?:unless|except|without (?:a|an|the|prior|written)|other than)\b", re.I)
+# ("without a decision" is no condition: no decision lets a pilot simply continue)
+_UNLESS = re.compile(r"\b(?:unless|except|without (?:a|an|the|prior|written)(?! decision)|other than)\b", re.I)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
 def forbidding_rule(sources: list[Citation], question: str) -> tuple[str, Citation] | None:
@@ -59,12 +67,18 @@ def permission_ask(question: str) -> str | None:
     trip loop"), the whole question when it is one ask; None when no part asks it."""
     parts = split_asks(question, yes_no=True)
     if len(parts) == 1:
-        return question if PERMISSION.search(question) else None
-    return next((p for p in parts if PERMISSION.search(p)), None)
+        parts = [question] if PERMISSION.search(question) else []
+    ask = next((p for p in parts if PERMISSION.search(p)), None)
+    # the sentence that asks it ("... not quite there. can we just keep it running as a pilot?"), not the story before
+    return next((s for s in _SENTENCE.split(ask) if PERMISSION.search(s)), ask) if ask else None
 
 
-def render_forbidden(rule: str, source: Citation, ask: str | None = None) -> str:
-    """"**No.**" and the rule; ``ask``: the part of a question of several that the rule answers, named first."""
+def render_forbidden(rule: str, source: Citation, ask: str | None = None, question: str = "") -> str:
+    """"**No.**" and the rule; ``ask``: the part of a question of several that the rule answers, named first; what the
+    rule's source allows instead on the ``question``'s subject, quoted after it."""
     lead = f"On \"{ask.strip(' ?,')}?\": **No.**" if ask else "**No.**"
-    return f"{lead} The documents do not allow this. In their words ({source.title or source.doc_id}): \"{rule}\" " \
+    text = f"{lead} The documents do not allow this. In their words ({source.title or source.doc_id}): \"{rule}\" " \
            f"[{source.marker}]"
+    allowed = best_sentence([source], expand_jargon(question), lambda t: bool(ALLOWS.search(t)) and
+                            not FORBIDS.search(t), min_share=ALLOWANCE_SHARE) if question else None
+    return text if allowed is None else f"{text}\n\nWhat they allow instead: \"{allowed[0]}\" [{source.marker}]"

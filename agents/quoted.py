@@ -44,7 +44,7 @@ def quoted_answer(ctx: AgentContext, instructions: str | None = None) -> AgentRe
         found = forbidden_ask(ctx.sources, ctx.original)
         forbidden.extend([found[2]] if found else [])
         several = found is not None and len(split_asks(ctx.original, yes_no=True)) > 1
-        return render_forbidden(found[0], found[1], found[2] if several else None) if found else None
+        return render_forbidden(found[0], found[1], found[2] if several else None, ctx.original) if found else None
 
     readers: list[Callable[[], str | None]] = [
         outcome,

@@ -10,6 +10,7 @@ here, row against row of the same table, on the words of the sentence.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from copilot.agents.answerability import content_terms, shared_terms
@@ -95,12 +96,68 @@ def wrong_row(sentence: str, figure: Figure, text: str) -> bool:
         if not holders:
             continue
         found = True
+        others = [r for r in rows if r not in holders and figure.kind in r.kinds]
         best_holder = max(len(shared_terms(words, r.terms)) for r in holders)
-        best_other = max((len(shared_terms(words, r.terms)) for r in rows
-                          if r not in holders and figure.kind in r.kinds), default=0)
-        if best_other < MIN_OTHER or best_other < best_holder + MARGIN:
+        best_other = max((len(shared_terms(words, r.terms)) for r in others), default=0)
+        if (best_other < MIN_OTHER or best_other < best_holder + MARGIN) and \
+                not _names_only_other(_clause_words(sentence, figure), holders, others, rows):
             return False
     return found
+
+
+def row_named_instead(sentence: str, figure: Figure, text: str) -> str | None:
+    """The row of ``text`` a sentence that took ``figure`` from the wrong row is about, its cells joined by " | "
+    (the row naming most of the clause's row-own words, then most of its words); None unless :func:`wrong_row`."""
+    if not wrong_row(sentence, figure, text):
+        return None
+    words = _clause_words(sentence, figure)
+    for rows in tables(text):
+        holders = [r for r in rows if r.pool.supports(figure)]
+        own = _own_words(rows)
+        others = [r for r in rows if holders and r not in holders and figure.kind in r.kinds and
+                  shared_terms(words, r.terms)]
+        if others:
+            best = max(others, key=lambda r: (len(shared_terms(words, own[id(r)])), len(shared_terms(words, r.terms))))
+            return _labelled(table_cells(best.text), text)
+    return None
+
+
+def _labelled(cells: list[str], text: str) -> str:
+    """A row as its key with each other cell under its column's name: "ORI (Halden Works: 2.7; Riverside: 2.2)"."""
+    cells = [c.strip("*").strip() for c in cells]
+    header = next((h for h, rows in markdown_tables(text) for r in rows if [c.strip("*").strip() for c in r] == cells
+                   and len(h) == len(cells)), None)
+    if header is None:
+        return " | ".join(cells)
+    return f"{cells[0]} (" + "; ".join(f"{h}: {c}" for h, c in zip(header[1:], cells[1:], strict=True)) + ")"
+
+
+def _own_words(rows: list[TableRow]) -> dict[int, set[str]]:
+    """Each row's words no other row of its table has (by ``id`` of the row)."""
+    counts = Counter(t for r in rows for t in r.terms)
+    return {id(r): {t for t in r.terms if counts[t] == 1} for r in rows}
+
+
+def _clause_words(sentence: str, figure: Figure) -> set[str]:
+    """The content words of the clause giving ``figure``, with the clause before it when it says too little on its
+    own ("..., which applies from 2 August 2025" is about what the clause before names)."""
+    clauses = _CLAUSE.split(sentence)
+    at = next((i for i, c in enumerate(clauses) if FigurePool.of([c]).supports(figure)), None)
+    if at is None:
+        return content_terms(sentence)
+    terms = content_terms(clauses[at].replace(figure.raw, " ") if figure.raw else clauses[at])
+    return terms | content_terms(clauses[at - 1]) if len(terms) < 2 and at else terms
+
+
+def _names_only_other(words: set[str], holders: list[TableRow], others: list[TableRow], rows: list[TableRow]) -> bool:
+    """The sentence shares a word only one row has with another row, none with the figure's own rows, and more words
+    with that other row overall: "AI literacy ... applies from 2 August 2025" names the literacy row (2 February
+    2025), while the general-purpose-AI row it took the date from shares only "AI", a word every row has."""
+    own = _own_words(rows)
+    if any(shared_terms(words, own[id(r)]) for r in holders):
+        return False
+    best_holder = max(len(shared_terms(words, r.terms)) for r in holders)
+    return any(shared_terms(words, own[id(r)]) and len(shared_terms(words, r.terms)) > best_holder for r in others)
 
 
 def wrong_column(sentence: str, figure: Figure, text: str) -> bool:

@@ -153,8 +153,11 @@ TIMELINE = cite(3, "## Timeline\n\n| Date | What applies |\n|---|---|\n"
 def test_a_date_from_the_neighbouring_row_is_withheld_as_wrong_row():
     report = check_text("The Annex III high-risk rules start applying on 2 August 2025 [3].", [TIMELINE],
                         "when do Annex III high-risk rules start applying")
-    assert report.text == "" and report.withheld[0].reason == "wrong_row"
-    assert report.withheld[0].figures == ["2025"]  # the year is the checked figure of a date
+    # the row the sentence is about is quoted instead
+    assert report.text == 'What the source says: "2 August 2026 (What applies: Most remaining obligations, including ' \
+                          'Annex III high-risk systems)" [3].'
+    assert report.withheld[0].reason == "wrong_row"
+    assert report.withheld[0].figures == ["2 August 2025", "2025"]  # a written date is checked to the day, its year too
 
 
 def test_the_date_of_the_row_the_sentence_names_stays():
@@ -173,7 +176,7 @@ def test_wrong_row_holds_across_rows_that_context_focus_elided():
     focused = cite(5, TIMELINE.text.replace("| 2 February 2025 | Prohibited practices (Article 5) and AI literacy |",
                                            "..."), doc_id="CL-005")
     report = check_text("Annex III high-risk rules actually start applying on August 2, 2025 [5].", [focused])
-    assert report.text == "" and report.withheld[0].reason == "wrong_row"
+    assert "2 August 2026" in report.text and report.withheld[0].reason == "wrong_row"
 
 
 def test_a_figure_wrapped_over_two_lines_is_found():
@@ -345,3 +348,17 @@ def test_a_section_number_does_not_support_a_figure():
     checker = ClaimChecker([src], "summarise where Riverside stands")
     assert checker.check("Riverside has an Overall Readiness Index (ORI) of 2.3 [5].") is None
     assert checker.check("Stage 1 is Assess [5].") is not None  # "Stage 1" is in the section's name, not its number
+
+
+def test_a_date_given_for_a_row_named_by_its_own_word_is_withheld():
+    # "literacy" is the February row's alone; the August 2025 row shares only "AI", which every row has
+    report = check_text("Staff using AI must have adequate AI literacy, which applies from 2 August 2025 [3].",
+                        [TIMELINE], "since when must staff have AI literacy")
+    assert report.withheld[0].reason == "wrong_row"
+    assert report.text == 'What the source says: "2 February 2025 (What applies: Prohibited practices (Article 5) and ' \
+                          'AI literacy)" [3].'
+    ok = "Staff using AI must have adequate AI literacy, which applies from 2 February 2025 [3]."
+    assert check_text(ok, [TIMELINE]).text == ok
+    # a sentence naming the general-purpose-AI row keeps its date
+    gpai = "General-purpose AI model rules apply from 2 August 2025 [3]."
+    assert check_text(gpai, [TIMELINE]).text == gpai

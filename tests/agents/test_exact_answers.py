@@ -422,7 +422,9 @@ def test_a_figure_given_for_a_row_named_by_its_key_must_be_that_rows():
                         "| Measurement | 2.3 | 1.7 |\n| **ORI** | **2.7** | **2.2** |\n\n"
                         "Riverside's data score of 1.8 reflects a short historian.", doc_id="PB-002")
     checker = ClaimChecker([baseline], "whats riverside's overall score and weakest dimension")
-    assert checker.check("Riverside's ORI is 1.8 [2].") is None  # 1.8 is the Data row's, ORI is 2.2
+    # 1.8 is the Data row's, ORI is 2.2: the ORI row is quoted instead
+    assert checker.check("Riverside's ORI is 1.8 [2].") == \
+        'What the source says: "ORI (Halden Works: 2.7; Riverside: 2.2)" [2].'
     assert checker.withheld[-1].reason == "wrong_row"
     assert checker.check("Riverside's ORI is 2.2 [2].") is not None
     assert checker.check("Its Data score is 1.8 [2].") is not None
@@ -435,7 +437,7 @@ def test_each_clause_is_read_for_the_row_it_names():
                   doc_id="PB-002")
     checker = ClaimChecker([table], "overall score")
     assert checker.check("The overall score is 2.2, and Governance is 2.9 [1].") is not None
-    assert checker.check("Governance is 2.2 [1].") is None
+    assert checker.check("Governance is 2.2 [1].") == 'What the source says: "Governance (Riverside: 2.9)" [1].'
 
 
 def test_a_clause_without_its_own_tag_is_about_the_asset_named_before_it():

@@ -107,3 +107,33 @@ def test_an_abstention_quotes_the_closest_sentence_in_the_documents_words():
                                                  "still get a straight go?")
     assert "no more than three" in found and found.endswith("[5]")
     assert closest_statement([BASELINE, rules], "What did the canteen charge for lunch in 2019?") == ""
+
+
+PILOT_DECISION = Citation(marker=3, chunk_id="d", doc_id="PB-007", title="Designing AI Pilots for Production",
+                          section="6. The pilot decision", text=(
+                              "Within 10 working days of the end of the timebox, the G3 review makes one of three "
+                              "decisions:\n\n"
+                              "1. **Scale**: thresholds met; proceed to G4 preparation with the reserved funding.\n"
+                              "2. **Iterate**: thresholds nearly met with a clear, specific reason; one extension of at "
+                              "most 8 weeks is allowed, once.\n"
+                              "3. **Stop**: thresholds missed or kill criteria triggered.\n\n"
+                              "\"Continue as a pilot\" without a decision is not an available outcome. A pilot that "
+                              "exceeds its timebox plus one extension is stopped automatically."))
+
+
+def test_keeping_a_pilot_going_is_answered_with_the_rule_and_what_it_allows_instead():
+    """"can we just keep it running as a pilot for a while?": continuing as a pilot is not an available outcome; the
+    same section's allowance (one extension of at most 8 weeks) is quoted beside the "No"."""
+    from copilot.agents.prohibition import forbidden_ask, render_forbidden
+
+    for q in ("our pilot has reached the end of its 16 week timebox, results are close to the threshold but not "
+              "quite there. can we just keep it running as a pilot for a while?",
+              "Pilot is at the end of its 16-week timebox, we're just short of the success threshold and know why. "
+              "Can we keep going, and for how long?"):
+        found = forbidden_ask([PILOT_DECISION], q)
+        assert found is not None and "not an available outcome" in found[0], q
+        text = render_forbidden(found[0], found[1], None, question=q)
+        assert "one extension of at most 8 weeks is allowed, once" in text, q
+    # a forbidding rule with no allowance beside it is quoted alone
+    assert "instead" not in render_forbidden("H3 is not permitted on safety instrumented functions.", OVERSIGHT, None,
+                                             question="could we run a SIF at H3?")
