@@ -106,7 +106,7 @@ class ClaimChecker:
         claims = self.claims(sentence)
         bound = {f.key: self._asset_binding(sentence, f) for f in claims}
         other = {f.key for f in claims if self._other_topic(sentence, f) or self._other_place(sentence, f)
-                 or self._other_gas(sentence, f)}
+                 or self._other_gas(sentence, f) or self._deadline_as_period(sentence, f)}
         figures = [f for f in claims if not bound[f.key] or f.key in other]
         if not figures:
             return sentence
@@ -229,6 +229,15 @@ class ClaimChecker:
         lead = sentence[:len(sentence) - len(sentence.lstrip())]
         return f'{lead}What the source says: "{row}" [{n}].'
 
+    def _deadline_as_period(self, sentence: str, fig: Figure) -> bool:
+        """The sentence repeats ``fig`` as a period ("re-review it every 30 days") where every source gives it as a
+        deadline or a duration ("Major findings must be closed within 30 days"): a once-off limit is not a cycle."""
+        if not fig.unit or not fig.raw or not _PERIOD_BEFORE.search(MARKER.sub("", sentence).split(fig.raw)[0]):
+            return False
+        held = [line for _c, line, pool in self.lines if pool.supports(fig)]
+        return bool(held) and not any(_PERIOD_BEFORE.search(before) or _PERIODIC_AFTER.match(after)
+                                      for line in held for before, after in _around(line, fig))
+
     def _misread(self, sentence: str, fig: Figure) -> bool:
         """Every source holding ``fig`` holds it in a table row other than the one the sentence is about."""
         holding = [n for n, p in self.pools.items() if p.supports(fig)]
@@ -245,6 +254,20 @@ _GASES = {"oxygen": re.compile(r"\b(?:oxygen|O2)\b", re.I),
           "carbon monoxide": re.compile(r"\b(?:CO|carbon monoxide)\b"),
           "flammable gas": re.compile(r"\b(?:flammable|LEL|methane)\b", re.I),
           "chlorine": re.compile(r"\b(?:chlorine|Cl2)\b", re.I)}
+
+
+# "every 30 days", "each 6 months", "once per 12 months": a figure given as a period (the words just before it)
+_PERIOD_BEFORE = re.compile(r"\b(?:every|each|once (?:a|per|in|every)|per)\s*(?:\w+\s+)?$", re.I)
+_PERIODIC_AFTER = re.compile(r"\s*(?:intervals?|cycles?|-?\s*monthly|-?\s*weekly|-?\s*yearly)\b", re.I)
+
+
+def _around(line: str, fig: Figure) -> list[tuple[str, str]]:
+    """(the words before, the text after) each place ``line`` writes ``fig``."""
+    out = []
+    for m in re.finditer(r"\d[\d,.]*", line):
+        if FigurePool.of([line[m.start():m.start() + len(fig.raw) + 8]]).supports(fig):
+            out.append((line[max(0, m.start() - 30):m.start()], line[m.end():]))
+    return out
 
 
 _SECTION_NUMBER = re.compile(r"(?:^|(?<=> ))\s*\d+(?:\.\d+)*\.?(?=\s)")

@@ -362,3 +362,14 @@ def test_a_date_given_for_a_row_named_by_its_own_word_is_withheld():
     # a sentence naming the general-purpose-AI row keeps its date
     gpai = "General-purpose AI model rules apply from 2 August 2025 [3]."
     assert check_text(gpai, [TIMELINE]).text == gpai
+
+
+def test_a_deadline_repeated_as_a_period_is_withheld():
+    review = cite(7, "Findings are graded **Critical** (blocks go-live), **Major** (must be closed within 30 days) or "
+                     "**Minor** (closed at the next review).\n| Tier | Review |\n|---|---|\n| Limited | CL-004 every 6 months |",
+                  doc_id="CL-004", title="AI Governance Review Checklist")
+    checker = ClaimChecker([review], "how often must governance re-review it?")
+    assert checker.check("Governance must re-review it every 30 days [7].") is None
+    assert checker.withheld[-1].reason == "wrong_row"
+    assert checker.check("Governance must re-review it every 6 months [7].") is not None
+    assert checker.check("Major findings must be closed within 30 days [7].") is not None
