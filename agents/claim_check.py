@@ -17,8 +17,14 @@ from copilot.agents.citations import MARKER, source_header
 from copilot.agents.comparison_check import STATED, false_comparison
 from copilot.agents.figures import FIGURE_CLAUSE, Figure, FigurePool, asset_clauses, extract, logical_lines
 from copilot.agents.places import places_in
-from copilot.agents.row_binding import (cell_grids, other_rows_word, row_named_instead, wrong_column, wrong_list_item,
-                                        wrong_row)
+from copilot.agents.row_binding import (
+    cell_grids,
+    other_rows_word,
+    row_named_instead,
+    wrong_column,
+    wrong_list_item,
+    wrong_row,
+)
 from copilot.identifiers import asset_tag_candidates, fault_codes, identifiers
 from copilot.types import Citation, WithheldClaim
 

@@ -1,6 +1,6 @@
 """Answers read from the sources, no model: the review outcome for a stated finding, the rule forbidding what is
-asked, the compared sites' columns, the definitions row that covers a description, a RACI row's roles, a timeline
-row's date, or the set a table enumerates."""
+asked, the compared sites' columns, the definitions row that covers a description, a RACI row's roles, the sentence
+saying who chairs, signs or approves, a timeline row's date, or the set a table enumerates."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from copilot.agents.raci import raci_row, render_raci
 from copilot.agents.reading_check import reading_answer
 from copilot.agents.reverse_lookup import render_reverse, reverse_lookups
 from copilot.agents.review_outcome import outcome_source, review_outcome
+from copilot.agents.role_statement import render_role, role_statement
 from copilot.agents.shapes import PERMISSION, split_asks
 from copilot.agents.timeline import dated_row, render_dated_row
 from copilot.types import Citation
@@ -28,8 +29,9 @@ def quoted_answer(ctx: AgentContext, instructions: str | None = None) -> AgentRe
     answers): "the review found a 14 point recall gap, can it go live?": the outcome row the finding's grade gives;
     "could we ...?" where a shown rule forbids it: "No" and the rule; "how does Riverside compare with
     Halden Works": their columns and rows; "which NIST function covers tracking incidents": the definitions row;
-    "who is accountable for <activity>": that RACI row's letters; "when do the Annex III rules apply": the timeline
-    row; "list the five steps of ...": the table that enumerates them."""
+    "who is accountable for <activity>": that RACI row's letters; "who chairs the G4 gate": the sentence saying it;
+    "when do the Annex III rules apply": the timeline row; "list the five steps of ...": the table that enumerates
+    them."""
     added: list[Citation] = []
 
     def outcome() -> str | None:  # the review's outcome table, searched when not shown
@@ -53,6 +55,7 @@ def quoted_answer(ctx: AgentContext, instructions: str | None = None) -> AgentRe
         lambda: ("\n\n".join(render_reverse(*row) for row in rows) if (rows := reverse_lookups(ctx.sources, ctx.original))
                  else None),
         lambda: (render_raci(*raci, ctx.original) if (raci := raci_row(ctx.sources, ctx.original)) else None),
+        lambda: (render_role(*role) if (role := role_statement(ctx.sources, ctx.original)) else None),
         lambda: (render_dated_row(*dated) if (dated := dated_row(ctx.sources, ctx.original)) else None),
         lambda: (render_figure_list(listed) if (listed := named_set(ctx.sources, ctx.original)) else None),
     ]

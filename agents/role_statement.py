@@ -1,0 +1,49 @@
+"""Who chairs, signs, approves or must be told: the sentence of the sources that says it, quoted (no model).
+
+"Who chairs the G4 gate?" The 1.5B model answered "the AI product owner"; PB-001 says "Gates are chaired by the
+Head of the AI Centre of Excellence (CoE)". A role name carries no figure, so the claim check cannot catch it.
+When a question asks who performs one of these acts, the sentence, step or row of the shown sources that names
+the act (in any of its forms) and a role, and holds most of the question's distinctive words
+(:func:`copilot.agents.source_statement.best_sentence`), is the answer, quoted and cited. A question asking for a
+person's name ("who is the site champion at Riverside") asks no act, so it is left to the coverage check.
+"""
+
+from __future__ import annotations
+
+import re
+
+from copilot.agents.source_statement import best_sentence
+from copilot.types import Citation
+
+# the asked act -> how a sentence that assigns it is written ("chaired by", "(chair: COO)", "signs", "approval of")
+ACTS: dict[str, re.Pattern[str]] = {
+    "chair": re.compile(r"\bchair(?:ed|s)\b|\bchair:\s", re.I),
+    "sign": re.compile(r"\bsign(?:s|ed|ing)?\b|\bsignatures?\b", re.I),
+    "approve": re.compile(r"\bapprov\w*", re.I),
+    "decide": re.compile(r"\bdecid\w*|\bdecision\b", re.I),
+    "notify": re.compile(r"\bnotif\w*|\breport(?:s|ed)? to\b|\btell\b|\binform(?:s|ed)?\b|\bescalat\w*", re.I),
+}
+ASKS_WHO = re.compile(r"\bwho(?:'s| is| are| has| have| must| should| does| do (?:i|we)| can| needs? to| gets? to)?\s+"
+                      r"(?:(?:to|be|has to|have to|need to|needs to)\s+)?"
+                      r"(?P<act>chair|sign|approv|decid|notif|tell|inform|escalat|report)\w*", re.I)
+_ACT_OF = {"chair": "chair", "sign": "sign", "approv": "approve", "decid": "decide", "notif": "notify", "tell": "notify",
+           "inform": "notify", "escalat": "notify", "report": "notify"}
+# a sentence that assigns the act names who does it
+ROLE = re.compile(r"\b(?:head|chief|officer|manager|chair|owner|lead|engineer|supervisor|board|committee|AIRB|HSE|"
+                  r"legal|coordinator|champion|director|planner|operator|sponsor|steward)\b", re.I)
+ROLE_SHARE = 0.5  # of the question's distinctive words; the act and a role are required besides
+
+
+def role_statement(sources: list[Citation], question: str) -> tuple[str, Citation] | None:
+    """(the quoted sentence, its source) saying who performs the act the question asks about; None otherwise."""
+    m = ASKS_WHO.search(question)
+    if m is None or not sources:
+        return None
+    act = ACTS[_ACT_OF[m["act"].lower()]]
+    return best_sentence(sources, question, lambda text: bool(act.search(text)) and bool(ROLE.search(text)),
+                         min_share=ROLE_SHARE)
+
+
+def render_role(sentence: str, source: Citation) -> str:
+    """The sentence in the documents' words, cited."""
+    return f"In the documents' words ({source.title or source.doc_id}): \"{sentence}\" [{source.marker}]"

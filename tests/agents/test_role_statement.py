@@ -1,0 +1,33 @@
+"""Who chairs, signs or approves: the sentence that says it, quoted."""
+
+from __future__ import annotations
+
+from copilot.agents.role_statement import render_role, role_statement
+from copilot.types import Citation
+
+PROCESS = Citation(marker=1, chunk_id="p", doc_id="PB-001", title="Pilot-to-Production Process", section="1. Overview",
+                   text="| 5 | Deployment | 8-16 weeks | G4 Go-Live, G5 Scale-Out |\n\n"
+                        "Gates are chaired by the Head of the AI Centre of Excellence (CoE). Gate G4 additionally uses "
+                        "checklist CL-002 and requires the AI Review Board (AIRB) chair to sign.")
+RECORD = Citation(marker=2, chunk_id="r", doc_id="CL-004", title="AI Governance Review Checklist",
+                  section="Decision record", text="The AIRB chair signs the Decision Record. Copies go to the product "
+                                                  "owner, the model owner and the CoE document library.")
+CHAMPIONS = Citation(marker=3, chunk_id="c", doc_id="PB-007", title="Pilots", section="7. Warning signs",
+                     text="Site champions and the CoE watch for signals that a pilot is drifting towards purgatory.")
+
+
+def test_who_chairs_a_gate_is_the_sentence_that_assigns_the_chair():
+    found = role_statement([RECORD, PROCESS], "who chairs the G4 gate?")
+    assert found is not None and found[1] is PROCESS and found[0].startswith("Gates are chaired by the Head")
+    assert render_role(*found).endswith("[1]")
+
+
+def test_who_signs_is_read_from_the_sentence_naming_the_signature():
+    found = role_statement([PROCESS, RECORD], "who has to sign the decision record after the review?")
+    assert found is not None and found[1] is RECORD and "AIRB chair signs" in found[0]
+
+
+def test_a_persons_name_or_an_act_no_sentence_assigns_is_not_answered():
+    assert role_statement([CHAMPIONS], "who's the site champion at riverside?") is None  # a name, not an act
+    assert role_statement([CHAMPIONS, PROCESS], "who approves the retraining budget?") is None  # nothing says it
+    assert role_statement([PROCESS], "what does gate G4 check?") is None
