@@ -116,7 +116,7 @@ def compose(conn: sqlite3.Connection, plan: TablePlan, profile: TableProfile,
     elif plan.group_by and result.truncated:  # "which asset had the most downtime": the rows behind the groups shown
         shown = {fmt_value(r[0]) for r in result.rows}
         ids = [int(r[ROW_COL]) for r in _fetch_rows(conn, profile, result.row_ids)
-               if fmt_value(r.get(plan.group_by)) in shown][:MAX_AGG_CITATIONS]
+               if fmt_value(plan.group_key(r.get(plan.group_by))) in shown][:MAX_AGG_CITATIONS]
     else:
         ids = result.row_ids[:MAX_AGG_CITATIONS]
     full = _fetch_rows(conn, profile, ids)
@@ -153,9 +153,9 @@ def compose(conn: sqlite3.Connection, plan: TablePlan, profile: TableProfile,
         text = f"{n} {plural(what, n)} in {profile.name}{cond}. {refs}"
         return (text + _listing(full, marker, profile, n, len(citations))).strip(), citations
     label = "count" if fn == "count" else f"{ {'avg': 'average', 'sum': 'total'}.get(fn, fn)} {col}".strip()
-    lead = f"{label.capitalize()} per {plan.group_by} over {head}:"
+    lead = f"{label.capitalize()} per {plan.group_label} over {head}:"
     rows = [[r[0], r[1], r[2]] for r in result.rows]
-    table = markdown_table([plan.group_by or "", label, "rows"], rows)
+    table = markdown_table([plan.group_label, label, "rows"], rows)
     more = "\n(More groups not shown.)" if result.truncated else ""
     if n <= MAX_LISTED:  # "how many EM work orders and on what kit": the work orders themselves, not only per-group counts
         return f"{lead}\n\n{table}{more}{_listing(full, marker, profile, n, len(citations))}", citations

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from copilot.tables.matching import MatchResult, ValueMatcher
-from copilot.tables.plan import ANY_OF, RESULT, Filter, PlanError, TablePlan
+from copilot.tables.plan import ANY_OF, GRAIN_WIDTH, RESULT, Filter, PlanError, TablePlan
 from copilot.tables.profile import TableProfile
 from copilot.tables.store import ROW_COL, quote_ident
 from copilot.tables.subject import row_has
@@ -112,7 +112,8 @@ def ungroup_by_key(plan: TablePlan, profile: TableProfile) -> None:
     """A total grouped by a column whose every value is its own row ("sum downtime per wo_number") is one total:
     the group is dropped so the answer states it (the planner grouped by the record id)."""
     col = profile.column(plan.group_by) if plan.group_by else None
-    if col is None or plan.aggregate.fn in ("none", "count") or col.n_null or col.n_distinct < profile.n_rows:
+    if col is None or plan.grain or plan.aggregate.fn in ("none", "count") or col.n_null or \
+            col.n_distinct < profile.n_rows:
         return
     plan.group_by = None
     plan.order_by.column = None
@@ -227,13 +228,15 @@ def execute_plan(conn: sqlite3.Connection, plan: TablePlan, profile: TableProfil
         label = f"{agg.fn}({agg.column})" if agg.column else "count"
         if plan.group_by:
             g = quote_ident(plan.group_by)
+            if plan.grain:  # "per year": the date's first characters
+                g = f"substr({g}, 1, {GRAIN_WIDTH[plan.grain]})"
             by = g if order.column == plan.group_by else "result"
             if order.column is None and agg.fn == "count":
                 direction = "DESC"
             sql = (f"SELECT {g}, {expr} AS result, COUNT(*) AS n FROM {t}{where} GROUP BY {g} "
                    f"ORDER BY {by} {direction}, {g} LIMIT ?")
             rows = [list(r) for r in conn.execute(sql, [*params, limit + 1]).fetchall()]
-            return QueryResult(columns=[plan.group_by, label, "rows"], rows=rows[:limit], kind="grouped", sql=sql,
+            return QueryResult(columns=[plan.group_label, label, "rows"], rows=rows[:limit], kind="grouped", sql=sql,
                                params=params, truncated=len(rows) > limit, **base)
         sql = f"SELECT {expr}, COUNT(*) FROM {t}{where}"
         rows = [list(r) for r in conn.execute(sql, params).fetchall()]

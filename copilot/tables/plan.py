@@ -24,6 +24,7 @@ ANY_OF = " | "
 AggFn = Literal["count", "sum", "avg", "min", "max", "none"]
 RESULT = "result"  # order_by target meaning "the aggregate value"
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+GRAIN_WIDTH = {"year": 4, "month": 7}  # characters of an ISO date that name its year, its month
 NUMERIC_OPS = ("=", "!=", "<", "<=", ">", ">=")
 TEXT_OPS = ("=", "!=", "contains")
 
@@ -70,6 +71,18 @@ class TablePlan(BaseModel):
     select: list[str] = Field(default_factory=list)
     period: DateRange | None = None
     missing: list[str] = Field(default_factory=list)  # columns that must be empty ("no last overhaul date"), by rule
+    # "which year had the most downtime": group_by (an ISO date column) is grouped by its year or month, by rule
+    grain: Literal["year", "month"] | None = None
+
+    @property
+    def group_label(self) -> str:
+        """What the groups are called: the column, or "year of date" when grouped by a date's year."""
+        return f"{self.grain} of {self.group_by}" if self.grain and self.group_by else self.group_by or ""
+
+    def group_key(self, value: object) -> str:
+        """The group a cell of ``group_by`` falls in ("2024" for "2024-03-12" by year)."""
+        text = "" if value is None else str(value)
+        return text[:GRAIN_WIDTH[self.grain]] if self.grain else text
 
 
 def plan_schema(profile: TableProfile) -> dict[str, Any]:

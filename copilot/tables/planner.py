@@ -268,6 +268,8 @@ _EQUIPMENT = re.compile(r"bit|piece|kit|equipment|machines?|assets?|units?|items
 _ASSET_COLUMN = re.compile(r"asset|tag|equipment", re.I)
 _HOURS = re.compile(r"\b(?:hours|hrs|downtime|time lost|lost time)\b", re.I)
 _HOURS_COLUMN = re.compile(r"downtime|_h$|hours", re.I)
+_GRAIN = re.compile(r"\b(year|month)s?\b", re.I)
+_PER_GRAIN = re.compile(r"\b(?:per|each|every|by|a)\s+(?:calendar\s+)?(year|month)\b", re.I)
 _COUNTED = re.compile(r"\b(?:work ?orders?|wos?|jobs?|records?|entries|failures?|breakdowns?|events?|times|callouts?|"
                       r"repairs?|trips?)\b", re.I)
 
@@ -280,11 +282,14 @@ def _ranked_groups(plan: TablePlan, question: str, p: TableProfile) -> bool:
     if m is None or _PER.search(m["between"]):
         return False
     entity = tokens(m["entity"])
-    group = next((c.name for c in p.columns if not c.numeric and entity and entity <= tokens(c.name)), None)
-    if group is None and _EQUIPMENT.fullmatch(m["entity"]):  # "which bit of kit", "which machine": the asset column
+    grain = _GRAIN.search(f"{m['entity']}{m['between']}")  # "which full calendar year had the most downtime"
+    group = date_column(p, question, EVENT_DATE_COLUMN) if grain else \
+        next((c.name for c in p.columns if not c.numeric and entity and entity <= tokens(c.name)), None)
+    if group is None and not grain and _EQUIPMENT.fullmatch(m["entity"]):  # "which bit of kit": the asset column
         group = next((c.name for c in p.columns if not c.numeric and _ASSET_COLUMN.search(c.name)), None)
     if group is None:
         return False
+    plan.grain = grain[1].lower() if grain else None  # type: ignore[assignment]
     named = [c.name for c in p.columns if c.numeric and tokens(c.name) and tokens(c.name) <= tokens(m["rest"], expand=True)]
     if not named and _HOURS.search(m["rest"]):  # "cost us the most hours": the one downtime-hours column
         named = [c.name for c in p.columns if c.numeric and _HOURS_COLUMN.search(c.name)][:2]
@@ -300,6 +305,21 @@ def _ranked_groups(plan: TablePlan, question: str, p: TableProfile) -> bool:
     plan.order_by.direction = "asc" if m["dir"].lower() in ("fewest", "least") else "desc"
     plan.limit = 1
     return True
+
+
+def _per_grain(plan: TablePlan, question: str, p: TableProfile) -> None:
+    """"downtime per year on P-101", "work orders by month": groups by the event date's year or month (the model can
+    only group by a whole column), summing the hours column the question names, else counting rows."""
+    m = _PER_GRAIN.search(question)
+    column = date_column(p, question, EVENT_DATE_COLUMN) if m else None
+    if m is None or column is None:
+        return
+    plan.group_by, plan.grain, plan.select = column, m[1].lower(), []  # type: ignore[assignment]
+    named = [c.name for c in p.columns if c.numeric and tokens(c.name) and tokens(c.name) <= tokens(question, expand=True)]
+    if not named and _HOURS.search(question):
+        named = [c.name for c in p.columns if c.numeric and _HOURS_COLUMN.search(c.name)][:1]
+    plan.aggregate.fn, plan.aggregate.column = ("sum", named[0]) if len(named) == 1 else ("count", None)
+    plan.order_by.column, plan.order_by.direction = plan.group_by, "asc"
 
 
 def _several_tags(plan: TablePlan, question: str, p: TableProfile) -> None:
@@ -329,6 +349,7 @@ def correct(plan: TablePlan, question: str, p: TableProfile) -> TablePlan:
     _missing(plan, question, p)
     if _ranked_groups(plan, question, p):
         return plan
+    _per_grain(plan, question, p)
     ranked = superlative(question, p)
     if ranked is not None and (not plan.group_by or not _PER.search(question)):  # the rows holding the extreme
         plan.group_by = None  # value, ties kept ("oldest piece of kit": not an average per equipment type)

@@ -466,3 +466,26 @@ def test_a_filter_whose_words_no_cell_holds_is_left_out_when_the_rest_match(load
     finally:
         conn.close()
     assert [f.column for f in fitted.filters] == ["Component"] and res.n_matched == 1
+
+
+def test_which_year_or_per_month_groups_by_the_dates_year_or_month(settings, tmp_path):
+    from copilot.tables.planner import correct
+    from copilot.tables.store import register_table_file
+
+    (tmp_path / "wo.csv").write_text(CODED, encoding="utf-8")
+    [p] = register_table_file(settings, tmp_path / "wo.csv", "wo")
+    averaged = {"aggregate": {"fn": "avg", "column": "downtime_h"}}  # the model averaged over every record
+    plan = correct(validate_plan({"table": p.name, **averaged}, p),
+                   "which full calendar year had the most downtime hours booked?", p)
+    assert (plan.group_by, plan.grain, plan.aggregate.fn, plan.aggregate.column, plan.limit) == \
+        ("date", "year", "sum", "downtime_h", 1)
+    res, text = _execute_and_compose(settings, plan, p)
+    assert res.rows[0][:2] == ["2024", 35.0]  # 26 + 9, not 2023's 34.5
+    assert "per year of date" in text and "WO-2" in text and "WO-6" in text and "WO-1" not in text
+    per = correct(validate_plan({"table": p.name}, p), "how many work orders per year?", p)
+    assert (per.group_by, per.grain, per.aggregate.fn) == ("date", "year", "count")
+    assert [r[:2] for r in _execute_and_compose(settings, per, p)[0].rows] == [["2023", 2], ["2024", 2], ["2025", 2]]
+    month = correct(validate_plan({"table": p.name}, p), "downtime hours by month", p)
+    assert (month.grain, month.aggregate.fn) == ("month", "sum")
+    # a ranking of assets stays a ranking of assets
+    assert correct(validate_plan({"table": p.name}, p), "which asset has had the most work orders", p).grain is None
