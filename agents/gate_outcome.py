@@ -20,9 +20,11 @@ from copilot.types import Citation
 NUMBERS = {"no": 0, "none": 0, "zero": 0, "one": 1, "a single": 1, "two": 2, "three": 3, "four": 4, "five": 5,
            "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 _N = r"\d{1,2}|" + "|".join(sorted(NUMBERS, key=len, reverse=True))
-ASKS_GO = re.compile(r"\b(?:is (?:that|this|it) (?:a )?(?:go|pass)|go or no[- ]go|(?:do|would|will|can|could) we "
-                     r"(?:pass|get an? (?:plain |straight |clean |full )?go|go live|go ahead)|pass (?:the )?(?:g4|gate)|gate (?:outcome|decision|result)|"
-                     r"(?:can|could) (?:it|this|that|we) go live|(?:what|which) (?:gate )?(?:outcome|result|decision) "
+_STILL = r"(?:still |actually |now |even |really )?"  # "can we still go live"
+ASKS_GO = re.compile(rf"\b(?:is (?:that|this|it) {_STILL}(?:a )?(?:go|pass)|go or no[- ]go|(?:do|would|will|can|could) "
+                     rf"we {_STILL}(?:pass|get an? (?:plain |straight |clean |full )?go|go live|go ahead)|"
+                     rf"pass (?:the )?(?:g4|gate)|gate (?:outcome|decision|result)|(?:can|could) (?:it|this|that|we) "
+                     rf"{_STILL}go live|(?:what|which) (?:gate )?(?:outcome|result|decision) "
                      r"(?:do|would|will|should) we get|what (?:is|would be|will be|'s) the (?:gate )?(?:outcome|result))\b",
                      re.I)
 ADVISORY_OPEN = re.compile(rf"\b(?P<n>{_N}) (?:of the )?(?:\w+ )?advisory (?:items?|points?|criteria) (?:are |is )?"

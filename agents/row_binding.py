@@ -106,8 +106,8 @@ def wrong_row(sentence: str, figure: Figure, text: str) -> bool:
 
 
 def row_named_instead(sentence: str, figure: Figure, text: str) -> str | None:
-    """The row of ``text`` a sentence that took ``figure`` from the wrong row is about, its cells joined by " | "
-    (the row naming most of the clause's row-own words, then most of its words); None unless :func:`wrong_row`."""
+    """The row of ``text`` a sentence that took ``figure`` from the wrong row is about, with its column names (the
+    row naming most of the clause's row-own words, then most of its words); None unless :func:`wrong_row`."""
     if not wrong_row(sentence, figure, text):
         return None
     words = _clause_words(sentence, figure)

@@ -182,10 +182,10 @@ _WHICH = re.compile(r"\b(which|what|list|show)\b", re.I)
 def superlative(question: str, p: TableProfile) -> tuple[str, str] | None:
     """(column, direction) for "the oldest asset", "the longest downtime": the table's column of the dimension the
     superlative measures (numeric columns first), or None when the question has none or the table lacks it."""
-    if _AVG.search(question) or _COUNT.search(question):
-        return None
     for word, direction, dimension in _SUPERLATIVES:
-        if word.search(question):
+        # the sentence holding the superlative decides ("which has the longest lead time? how many do we keep?")
+        said = next((s for s in re.split(r"(?<=[?.!])\s+", question) if word.search(s)), "")
+        if said and not (_AVG.search(said) or _COUNT.search(said)):
             fits = sorted((c for c in p.columns if dimension.search(c.name)), key=lambda c: not c.numeric)
             if fits:
                 return fits[0].name, direction

@@ -39,6 +39,8 @@ def test_what_outcome_do_we_get_asks_for_the_gate_decision():
 
     assert ASKS_GO.search("all mandatory items are yes, 5 advisory items open. what outcome do we get?")
     assert ASKS_GO.search("what's the gate outcome then")
+    assert ASKS_GO.search("all mandatory items are Yes with evidence, but we still have 5 advisory items open. Can we "
+                          "still go live?")
     assert not ASKS_GO.search("what outcomes does the gate checklist list?")
 
 

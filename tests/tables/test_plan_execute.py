@@ -385,6 +385,10 @@ def test_which_asset_has_the_most_ranks_groups_by_count_or_by_the_named_sum(sett
     assert plan.order_by.direction == "asc"
     per = correct(validate_plan({"table": p.name, **longest}, p), "which job had the longest downtime", p)
     assert per.group_by is None  # one record's extreme: not a ranking of groups
+    maxed = {"aggregate": {"fn": "max", "column": "downtime_h"}}  # the model: the maximum alone
+    job = correct(validate_plan({"table": p.name, **maxed}, p),
+                  "which job had the longest downtime? is it a PM and how many hours was it?", p)
+    assert (job.aggregate.fn, job.order_by.column, job.limit) == ("none", "downtime_h", 1)  # "how many" asks on
     avg = {"group_by": "asset_tag", "aggregate": {"fn": "avg", "column": "downtime_h"}}  # the model averaged
     kit = correct(validate_plan({"table": p.name, **avg}, p), "which bit of kit cost us the most hours?", p)
     assert (kit.group_by, kit.aggregate.fn, kit.aggregate.column, kit.limit) == ("asset_tag", "sum", "downtime_h", 1)
