@@ -192,3 +192,8 @@ _NAMED_NOTE = re.compile(r"\(the [a-z -]+ is ([A-Z]{1,5}-\d{1,5}[A-Z]?)\)")
 def named_tags(query: str) -> list[str]:
     """The tags :func:`annotate_named` wrote into a query."""
     return [m.group(1) for m in _NAMED_NOTE.finditer(query)]
+
+
+def strip_named_notes(query: str) -> str:
+    """The query without the notes :func:`annotate_named` added."""
+    return _NAMED_NOTE.sub(" ", query).strip()

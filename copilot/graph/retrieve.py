@@ -6,7 +6,7 @@ import logging
 import re
 from typing import Any
 
-from copilot.agents.asset_register import annotated_parts, strip_part_notes
+from copilot.agents.asset_register import annotated_parts, strip_named_notes, strip_part_notes
 from copilot.agents.coverage import asked_attribute
 from copilot.agents.figure_lists import ASKS_SET, asked_quantity, pin_figures, pin_named_set
 from copilot.agents.figure_lists import DOC_TYPES as FIGURE_DOC_TYPES
@@ -241,7 +241,7 @@ def keyed_hits(retriever: Any, query: str, hits: list[Hit], filters: Filters | N
                       if _holds_keyed_row(h, key)), None)
         if match is not None and all(match.chunk.id != h.chunk.id for h in found):
             found.append(match)
-    words = strip_part_notes(query)
+    words = strip_named_notes(strip_part_notes(query))  # the user's words: "raw water pump" twice outranks "grease"
     for tag in asset_tag_candidates(words):
         words = words.replace(tag, " ")
     words = " ".join(words.split())

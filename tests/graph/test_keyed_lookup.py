@@ -83,3 +83,13 @@ def test_a_parts_rows_of_the_best_matching_table_come_before_other_tables():
     index = WordIndex([de, register, wo, nde])
     found = keyed_hits(index, "how many grams of grease DE and NDE bearing (motor of P-101 is M-101)", [], None)
     assert [h.chunk.id for h in found][:2] == ["lubrication#3", "lubrication#4"]
+
+
+def test_a_parts_rows_are_searched_with_the_users_words_not_the_notes_naming_its_parent():
+    """"grease for the motor on raw water pump A": the note "(the raw water pump is P-101)" repeats the parent's
+    name; searched with it, the register rows naming the pump outrank the motor's lubrication rows."""
+    de = _hit("lubrication#3", "asset_tag: M-101\ncomponent: Motor DE bearing\nlubricant: grease", row=3)
+    index = WordIndex([de])
+    keyed_hits(index, "grease for the motor on raw water pump A (the raw water pump is P-101) (motor of P-101 is M-101)",
+               [], None)
+    assert index.calls == [("M-101 grease for the motor on raw water pump A", "bm25", None)]
