@@ -31,6 +31,26 @@ def _named(cell: str, question: str) -> bool:
         re.search(rf"(?<!\w){re.escape(name)}(?!\w)", question) is not None
 
 
+ASKS_LOWEST = re.compile(r"\b(?:weakest|lowest|worst)\b", re.I)
+ASKS_HIGHEST = re.compile(r"\b(?:strongest|highest|best)\b", re.I)
+# a row that sums up the others is no candidate for the weakest ("ORI", "Overall", "Total", "Group average")
+_SUMMARY_ROW = re.compile(r"\*\*|\b(?:ORI|overall|total|average|index|mean)\b", re.I)
+
+
+def _extremes(name: str, rows: list[list[str]], col: int, question: str) -> str | None:
+    """"Lowest for Riverside: Measurement (1.7)" when the question asks for the weakest (or strongest) row of a named
+    column, read from its numeric cells (summary rows left out, ties all named); None when it asks neither."""
+    values = [(_plain(r[0]), float(v)) for r in rows if not _SUMMARY_ROW.search(r[0])
+              and re.fullmatch(r"\d+(?:\.\d+)?", v := _plain(r[col]))]
+    said = []
+    for asks, word, pick in ((ASKS_LOWEST, "Lowest", min), (ASKS_HIGHEST, "Highest", max)):
+        if asks.search(question) and len(values) >= 2:
+            best = pick(v for _k, v in values)
+            tied = ", ".join(f"{k} ({v:g})" for k, v in values if v == best)
+            said.append(f"{word} for {_plain(name)}: {tied}.")
+    return " ".join(said) or None
+
+
 def _row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
@@ -55,6 +75,8 @@ def compared(sources: list[Citation], question: str) -> str | None:
                 keep = [0, *columns]
                 lines = [_row([header[i] for i in keep]), "|" + "---|" * len(keep),
                          *(_row([r[i] for i in keep]) for r in rows if len(r) == len(header))]
+                lines += [f"\n{line}" for i in columns if (line := _extremes(header[i], [r for r in rows if len(r) ==
+                                                                                           len(header)], i, question))]
             elif len(named_rows) >= need:
                 lines = [_row(header), "|" + "---|" * len(header), *(_row(r) for r in named_rows)]
             else:

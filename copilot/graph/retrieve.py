@@ -14,6 +14,7 @@ from copilot.agents.figure_quote import asked_figure, pin_asked_figure
 from copilot.agents.figures import derived_figures
 from copilot.agents.jargon import jargon_notes
 from copilot.agents.lookup import pin_named_rows, pin_rows, rows_in
+from copilot.agents.places import named_in, places_in
 from copilot.agents.procedures import pin_procedure
 from copilot.agents.prompts.shared import shared_messages
 from copilot.agents.reading_check import pin_limit_rows
@@ -112,6 +113,8 @@ def search(deps: Deps, query: str, filters: Filters | None, extra: list[tuple[st
     hits = [h for h in hits if (_dense(h) is None or _dense(h) >= min_rel * 0.8)]
     keyed = keyed_hits(retriever, query, hits, filters)
     hits = keyed + [h for h in hits if all(h.chunk.id != x.chunk.id for x in keyed)]
+    for place in named_in(query, known_places(retriever)):
+        hits = _second(hits, place_hit(retriever, query, place, hits, filters), 0.0)  # lexical: no dense score
     named = identifiers(split_asks(query, yes_no=True)[0])
     for ask in follow_on_asks(query, yes_no=True)[:_MAX_KEYS]:  # its best passage second, so the context budget keeps it
         if not identifiers(ask) and named and REFERS_BACK.search(ask):  # "has that one come up before": the code
@@ -220,6 +223,31 @@ def search_rules(deps: Deps, query: str) -> list[Hit]:
     if deps.retriever is None:
         return []
     return deps.retriever.search(query, k=SAFE_WAY_CANDIDATES, filters=SAFE_WAY_FILTERS)
+
+
+_PLACES: dict[tuple[int, str], set[str]] = {}
+
+
+def known_places(retriever: Any) -> set[str]:
+    """The sites the indexed documents name ("pumps at Riverside", "at Marlow Bay"), read once per index generation."""
+    texts = getattr(retriever, "texts", None)
+    if texts is None:
+        return set()
+    key = (id(retriever), str(getattr(retriever, "generation", "")))
+    if key not in _PLACES:
+        _PLACES.clear()
+        _PLACES[key] = {p for text in texts() for p in places_in(text)}
+    return _PLACES[key]
+
+
+def place_hit(retriever: Any, query: str, place: str, hits: list[Hit], filters: Filters | None) -> Hit | None:
+    """The passage naming a site the question names ("I run Riverside, where do we stand"), when no hit names it: the
+    best lexical match of the question among passages that name the site (the baseline table's Riverside column)."""
+    named = re.compile(rf"\b{re.escape(place)}\b", re.I)
+    if any(named.search(h.chunk.text) for h in hits):
+        return None
+    return next((h for h in retriever.search(f"{place} {query}", k=_KEY_CANDIDATES, mode="bm25", filters=filters)
+                 if named.search(h.chunk.text)), None)
 
 
 def _holds_keyed_row(hit: Hit, key: str) -> bool:

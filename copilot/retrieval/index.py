@@ -266,6 +266,13 @@ class HybridRetriever:
             return 0
         return self._gen.count if self._gen.alive is None else len(self._gen.alive)
 
+    def texts(self) -> list[str]:
+        """The text of every chunk of the current generation (a vocabulary read from the corpus: its site names)."""
+        self._refresh()
+        if self._gen is None:
+            return []
+        return [Chunk.model_validate_json(d).text for (d,) in self._gen.query("SELECT data FROM chunks")]
+
     def documents(self) -> list[dict[str, Any]]:
         """One dict per document: doc_id, title, doc_type, source, revision, chunks, metadata."""
         self._refresh()

@@ -35,3 +35,16 @@ def test_one_sites_standing_summarised_is_its_own_column_and_row():
                                           "weakest areas, and which stage of the roadmap the site is in?")
     assert text is not None and "| Dimension | Riverside |" in text and "| **ORI** | **2.2** |" in text
     assert "| Riverside | Assess | Gap register approval |" in text and "Halden Works" not in text
+
+
+def test_the_weakest_dimension_asked_is_read_from_the_sites_column():
+    """"I run Riverside. Where do we stand - overall score, weakest area": the model had named Data (1.8); the lowest
+    dimension is Measurement (1.7). The ORI row sums up the others and is no candidate."""
+    full = Citation(marker=3, chunk_id="f", doc_id="PB-002", title="Readiness", section="5. Baseline", text=(
+        "| Dimension | Halden Works | Riverside |\n|---|---|---|\n| Strategy and KPIs | 3.1 | 2.4 |\n"
+        "| Data | 2.5 | 1.8 |\n| Governance | 2.9 | 2.9 |\n| Measurement | 2.3 | 1.7 |\n| **ORI** | **2.7** | **1.1** |"))
+    text = compared([full], "I run Riverside. Where do we stand on AI readiness - overall score, weakest area?")
+    assert text is not None and "Lowest for Riverside: Measurement (1.7)." in text and "Highest" not in text
+    both = compared([full], "where does Riverside stand, strongest and weakest dimensions?")
+    assert "Lowest for Riverside: Measurement (1.7). Highest for Riverside: Governance (2.9)." in both
+    assert "Lowest" not in compared([full], "where does Riverside stand?")

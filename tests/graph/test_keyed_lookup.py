@@ -93,3 +93,26 @@ def test_a_parts_rows_are_searched_with_the_users_words_not_the_notes_naming_its
     keyed_hits(index, "grease for the motor on raw water pump A (the raw water pump is P-101) (motor of P-101 is M-101)",
                [], None)
     assert index.calls == [("M-101 grease for the motor on raw water pump A", "bm25", None)]
+
+
+def test_a_site_the_question_names_brings_a_passage_naming_it():
+    """"I run Riverside. Where do we stand on AI readiness": the search found the scoring rules, none naming the
+    site; the baseline table with a Riverside column is looked up lexically and put second."""
+    from copilot.graph.retrieve import known_places, place_hit
+
+    rules = _hit("PB-002#4", "Scale-out eligibility: ORI of at least 3.0")
+    baseline = _hit("PB-002#5", "| Dimension | Halden Works | Riverside |\n| Data | 2.5 | 1.8 |")
+    guide = _hit("TG-PUMP#1", "Raw water transfer pumps at Riverside: P-101 (duty), P-102 (standby).")
+
+    class Index(WordIndex):
+        generation = "g1"
+
+        def texts(self):
+            return [h.chunk.text for h in self.hits]
+
+    index = Index([rules, guide, baseline])
+    assert known_places(index) == {"Riverside"}
+    found = place_hit(index, "i run riverside. where do we stand on readiness? data", "Riverside", [rules], None)
+    assert found is not None and found.chunk.id == "PB-002#5"
+    assert place_hit(index, "riverside data", "Riverside", [baseline], None) is None  # a hit names it already
+    assert known_places(LexicalIndex([guide])) == set()  # a retriever that cannot list its texts
