@@ -135,7 +135,9 @@ def compose(conn: sqlite3.Connection, plan: TablePlan, profile: TableProfile,
         order = plan.order_by.column
         lead = f"{head}" + (f", by {order} ({plan.order_by.direction})" if order else "") + ":"
         more = f"\nShowing {len(rows)} of {n}." if len(rows) < n else ""
-        return f"{lead}\n\n{markdown_table([*cols, 'Source'], rows)}{more}", citations
+        ranked = [r for i in ids for r in full if int(r[ROW_COL]) == i]  # in the ranking's order
+        top = _top(plan, profile, ranked, marker) if plan.limit == 1 and n > 1 else ""
+        return f"{top}{lead}\n\n{markdown_table([*cols, 'Source'], rows)}{more}", citations
     if result.kind == "aggregate":
         value, count = result.rows[0][0], result.rows[0][1]
         fn, col = plan.aggregate.fn, plan.aggregate.column
@@ -162,6 +164,30 @@ def compose(conn: sqlite3.Connection, plan: TablePlan, profile: TableProfile,
     if plan.group_by and result.truncated and full:  # the shown groups' own rows
         return f"{lead}\n\n{table}{more}{_listing(full, marker, profile, len(full), len(citations))}", citations
     return f"{lead}\n\n{table}{more}\n\nRows cited: {refs}", citations
+
+
+# a column's unit written in its name: "lead_time_days", "downtime_h", "rated_power_kw"
+_UNIT_SUFFIX = {"days": "days", "d": "days", "h": "h", "hours": "h", "min": "min", "kw": "kW", "mm": "mm", "kg": "kg",
+                "l": "L", "bar": "bar", "pct": "%", "percent": "%", "eur": "EUR", "usd": "USD", "weeks": "weeks"}
+
+
+def with_unit(column: str, value: Any) -> str:
+    """``value`` with the unit its column's name ends in ("lead_time_days" 70 -> "70 days"), else as formatted."""
+    unit = _UNIT_SUFFIX.get(column.lower().rsplit("_", 1)[-1]) if "_" in column else None
+    text = fmt_value(value)
+    return f"{text} {unit}" if unit and text and unit != "%" else f"{text}{unit}" if unit and text else text
+
+
+def _top(plan: TablePlan, profile: TableProfile, ranked: list[dict[str, Any]], marker: dict[int, int]) -> str:
+    """"Highest lead_time_days: 70 days (SP-1005) [1]." before the rows of a ranking kept to its first (ties kept)."""
+    order = plan.order_by.column
+    if not order or order == "result" or not ranked or order not in ranked[0]:
+        return ""
+    key = profile.column_names[0]
+    value = ranked[0].get(order)
+    named = ", ".join(f"{fmt_value(r.get(key))} [{marker[int(r[ROW_COL])]}]" for r in ranked if r.get(order) == value)
+    word = "Highest" if plan.order_by.direction == "desc" else "Lowest"
+    return f"{word} {order}: {with_unit(order, value)} ({named}).\n\n"
 
 
 def _listing(full: list[dict[str, Any]], marker: dict[int, int], profile: TableProfile, n: int, cited: int) -> str:

@@ -493,3 +493,19 @@ def test_which_year_or_per_month_groups_by_the_dates_year_or_month(settings, tmp
     assert (month.grain, month.aggregate.fn) == ("month", "sum")
     # a ranking of assets stays a ranking of assets
     assert correct(validate_plan({"table": p.name}, p), "which asset has had the most work orders", p).grain is None
+
+
+def test_a_ranking_kept_to_its_first_states_the_extreme_with_the_columns_unit(settings, tmp_path):
+    from copilot.tables.answer import with_unit
+    from copilot.tables.planner import correct
+    from copilot.tables.store import register_table_file
+
+    (tmp_path / "assets.csv").write_text(ASSETS, encoding="utf-8")
+    [p] = register_table_file(settings, tmp_path / "assets.csv", "assets")
+    plan = correct(validate_plan({"table": p.name}, p), "oldest piece of kit on the asset register?", p)
+    _res, text = _execute_and_compose(settings, plan, p)
+    assert text.startswith("Lowest install_year: 2012 (P-101 [1], P-102 [2]).")  # ties named, each cited
+    big = correct(validate_plan({"table": p.name}, p), "biggest motor or compressor by power", p)
+    assert _execute_and_compose(settings, big, p)[1].startswith("Highest rated_power_kw: 75 kW (C-301 [1]).")
+    assert (with_unit("lead_time_days", 70), with_unit("downtime_h", 26.0), with_unit("install_year", 2012)) == \
+        ("70 days", "26 h", "2012")
