@@ -33,6 +33,7 @@ _ABBREVIATION = "".join(rf"(?<!\b{a}\.)" for a in ("Art", "art", "Nr", "cf", "vs
                                                     "e.g", "i.e", "incl", "resp", "Rev", "rev"))
 _BOUNDARY = re.compile(rf"(?<=[.!?]){_ABBREVIATION}[ \t]+(?=\S)|\n+")
 _NOISE = re.compile(r"[\W\d_]+")
+_LIST_NUMBER = re.compile(r"\s*\d{1,2}[.)]")
 
 
 def split_sentences(text: str) -> list[tuple[str, str]]:
@@ -40,6 +41,8 @@ def split_sentences(text: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     pos = 0
     for m in _BOUNDARY.finditer(text):
+        if _LIST_NUMBER.fullmatch(text[pos:m.start()]) and "\n" not in m.group(0):
+            continue  # "1. The tier is ...": the item's number and its text are one sentence (withheld together)
         out.append((text[pos:m.start()], m.group(0)))
         pos = m.end()
     if pos < len(text):

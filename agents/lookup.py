@@ -28,7 +28,8 @@ def markdown_tables(text: str) -> list[tuple[list[str], list[list[str]]]]:
     out: list[tuple[list[str], list[list[str]]]] = []
     header: list[str] | None = None
     rows: list[list[str]] = []
-    for line in [*normalise_dashes(text).splitlines(), ""]:
+    lines = [*normalise_dashes(text).splitlines(), ""]
+    for i, line in enumerate(lines):
         if not TABLE_LINE.match(line):
             if header is not None and line.strip() != GAP:
                 out.append((header, rows))
@@ -36,6 +37,9 @@ def markdown_tables(text: str) -> list[tuple[list[str], list[list[str]]]]:
             continue
         if _SEPARATOR.match(line):
             continue
+        if header is not None and i + 1 < len(lines) and _SEPARATOR.match(lines[i + 1]):
+            out.append((header, rows))  # a header straight after a table's last row starts another table
+            header, rows = None, []
         if header is None:
             header = table_cells(line)
         else:

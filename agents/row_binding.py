@@ -37,8 +37,12 @@ def tables(text: str) -> list[list[TableRow]]:
     a ``...`` that context focus left are one table)."""
     out: list[list[TableRow]] = []
     current: list[str] | None = None
-    for line in [*normalise_dashes(text).splitlines(), ""]:
+    lines = [*normalise_dashes(text).splitlines(), ""]
+    for i, line in enumerate(lines):
         if TABLE_LINE.match(line):
+            if current is not None and i + 1 < len(lines) and _SEPARATOR.match(lines[i + 1]):
+                out.append(_rows(current))  # a header straight after a table's last row starts another table
+                current = None
             if current is None:
                 current = []  # the header line
             elif not _SEPARATOR.match(line):
@@ -47,10 +51,13 @@ def tables(text: str) -> list[list[TableRow]]:
         if current is not None and line.strip() == GAP:  # a focused source elides rows: still the same table
             continue
         if current:
-            out.append([TableRow(r, content_terms(r), FigurePool.of([r]), {f.kind for f in extract(r, min_bare=0)})
-                        for r in current])
+            out.append(_rows(current))
         current = None
-    return out
+    return [rows for rows in out if rows]
+
+
+def _rows(lines: list[str]) -> list[TableRow]:
+    return [TableRow(r, content_terms(r), FigurePool.of([r]), {f.kind for f in extract(r, min_bare=0)}) for r in lines]
 
 
 _CLAUSE = re.compile(r"[,;]\s+|\s+(?:and|while|whereas|but)\s+")  # "ORI is 2.2, and Data is 1.8": one clause each

@@ -373,3 +373,32 @@ def test_a_deadline_repeated_as_a_period_is_withheld():
     assert checker.withheld[-1].reason == "wrong_row"
     assert checker.check("Governance must re-review it every 6 months [7].") is not None
     assert checker.check("Major findings must be closed within 30 days [7].") is not None
+
+
+def test_a_withheld_list_item_takes_its_number_with_it():
+    from copilot.agents.claim_check import split_sentences
+
+    text = "1. The tier is limited risk.\n2. Governance must re-review it every 30 days [7].\n3. Users are told."
+    assert [s for s, _sep in split_sentences(text)] == ["1. The tier is limited risk.",
+                                                         "2. Governance must re-review it every 30 days [7].",
+                                                         "3. Users are told."]
+    review = cite(7, "Major findings must be closed within 30 days.", doc_id="CL-004")
+    report = check_text(text, [review], "how often must governance re-review it?")
+    assert report.text == "1. The tier is limited risk.\n3. Users are told."
+
+
+def test_tables_written_back_to_back_are_told_apart_by_their_headers():
+    """Context focus can join two tables with no blank line between: the second header starts a new table (it is no
+    row of the first), so a quoted row is labelled by its own header and survives a second check."""
+    from copilot.agents.lookup import markdown_tables
+    from copilot.agents.row_binding import tables
+
+    joined = cite(8, "| Tier | Consequence at Northbridge |\n|---|---|\n| Transparency | CL-004 every 6 months |\n"
+                     + TIMELINE.text.split("\n\n", 1)[1], doc_id="CL-005")
+    assert [h for h, _rows in markdown_tables(joined.text)] == [["Tier", "Consequence at Northbridge"],
+                                                                 ["Date", "What applies"]]
+    assert [len(rows) for rows in tables(joined.text)] == [1, 3]
+    report = check_text("AI literacy applies from 2 August 2025 [8].", [joined], "since when does AI literacy apply")
+    assert report.text == 'What the source says: "2 February 2025 (What applies: Prohibited practices (Article 5) ' \
+                          'and AI literacy)" [8].'
+    assert check_text(report.text, [joined]).text == report.text  # the quote passes the check again
