@@ -55,7 +55,8 @@ def _row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-# "summarise where Riverside stands": one named site's own columns and rows, read the same way
+# "summarise where Riverside stands": one named site's own columns and rows, read the same way; "which dimension is
+# weakest at Marlow Bay": its column, with the lowest row named
 SUMMARISES = re.compile(r"\bsummar\w*|\bwhere (?:does|do|is|are) (?:\w+ ){1,2}stand\b|\bwhere \w+ stands\b|"
                         r"\b(?:status|overview|snapshot) of\b", re.I)
 
@@ -63,7 +64,9 @@ SUMMARISES = re.compile(r"\bsummar\w*|\bwhere (?:does|do|is|are) (?:\w+ ){1,2}st
 def compared(sources: list[Citation], question: str) -> str | None:
     """The columns and rows of the shown tables for the names the question compares, or for the one name whose
     standing it asks summarised (see the module docstring); None when it does neither or no table has the names."""
-    need = 2 if COMPARES.search(question) else 1 if SUMMARISES.search(question) else 0
+    ranks = bool(ASKS_LOWEST.search(question) or ASKS_HIGHEST.search(question))
+    need = 2 if COMPARES.search(question) else 1 if SUMMARISES.search(question) or ranks else 0
+    only_ranked = need == 1 and not SUMMARISES.search(question)  # "which one is weakest at Marlow Bay": its column
     if not need:
         return None
     blocks: list[str] = []
@@ -75,9 +78,12 @@ def compared(sources: list[Citation], question: str) -> str | None:
                 keep = [0, *columns]
                 lines = [_row([header[i] for i in keep]), "|" + "---|" * len(keep),
                          *(_row([r[i] for i in keep]) for r in rows if len(r) == len(header))]
-                lines += [f"\n{line}" for i in columns if (line := _extremes(header[i], [r for r in rows if len(r) ==
-                                                                                           len(header)], i, question))]
-            elif len(named_rows) >= need:
+                ranked = [f"\n{line}" for i in columns if (line := _extremes(header[i], [r for r in rows if len(r) ==
+                                                                                            len(header)], i, question))]
+                if only_ranked and not ranked:
+                    continue
+                lines += ranked
+            elif len(named_rows) >= need and not only_ranked:
                 lines = [_row(header), "|" + "---|" * len(header), *(_row(r) for r in named_rows)]
             else:
                 continue

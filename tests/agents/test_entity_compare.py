@@ -48,3 +48,14 @@ def test_the_weakest_dimension_asked_is_read_from_the_sites_column():
     both = compared([full], "where does Riverside stand, strongest and weakest dimensions?")
     assert "Lowest for Riverside: Measurement (1.7). Highest for Riverside: Governance (2.9)." in both
     assert "Lowest" not in compared([full], "where does Riverside stand?")
+
+
+def test_the_weakest_row_of_one_named_column_is_read_without_a_summary_ask():
+    full = Citation(marker=3, chunk_id="f", doc_id="PB-002", title="Readiness", section="5. Baseline", text=(
+        "| Dimension | Marlow Bay | Riverside |\n|---|---|---|\n| Data | 2.0 | 1.8 |\n| Governance | 2.9 | 2.9 |\n"
+        "| Measurement | 1.9 | 1.7 |\n| **ORI** | **2.3** | **2.2** |"))
+    text = compared([full, POSITION], "which dimensions at Marlow Bay fall under the gap-register threshold, and which "
+                                      "one is weakest?")
+    assert text is not None and "Lowest for Marlow Bay: Measurement (1.9)." in text
+    assert "Riverside" not in text and "Align" not in text  # only the ranked column, not the roadmap row
+    assert compared([POSITION], "which stage is Marlow Bay in, and what is its weakest point?") is None
