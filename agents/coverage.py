@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from copilot.agents.figure_quote import figure_gap
 from copilot.agents.figures import asset_clauses, logical_lines
-from copilot.agents.places import named_in, places_in
+from copilot.agents.places import named_in, named_sites, places_in
 from copilot.identifiers import identifiers, normalise_dashes
 from copilot.tables.planner import EVENT_DATE_COLUMN
 from copilot.types import Citation
@@ -215,10 +215,6 @@ def _reading_gap(question: str, sources: list[Citation], entities: list[str]) ->
     return None if any(given.search(c.text) for c in rows) else kind
 
 
-# a named site: "our Rotterdam plant", "the Marlow Bay site", "at Halden"; generic words are not names
-NAMED_SITE = re.compile(r"\b(?:at|in|from|for|of) (?:our |the )?((?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+) "
-                        r"(?i:plant|site|factory|mill|works|facility|refinery)\b")
-_NOT_NAMES = frozenset("The This That Our Your Their Each Every Whole Which Typical Pilot Main New Old Receiving".split())
 
 
 _ORDINALS = {"first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "1st": "1", "2nd": "2", "3rd": "3",
@@ -268,11 +264,6 @@ def asked_years(question: str) -> list[str]:
 
 
 DOTTED_ITEM = re.compile(r"\b[A-Z]{3,10}\s+\d{1,2}\.\d{1,2}\b")
-
-
-def named_sites(question: str) -> list[str]:
-    """Sites the question names ("the pilot at our Rotterdam plant" -> Rotterdam)."""
-    return [m.group(1) for m in NAMED_SITE.finditer(question) if m.group(1).split()[0] not in _NOT_NAMES]
 
 
 def check_coverage(question: str, sources: list[Citation], contact: str, original: str | None = None,

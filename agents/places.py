@@ -18,3 +18,20 @@ def places_in(text: str) -> set[str]:
 def named_in(question: str, places: set[str]) -> list[str]:
     """The ``places`` the question names, in any case ("the marlow bay redesign" names Marlow Bay)."""
     return [p for p in sorted(places) if re.search(rf"\b{re.escape(p)}\b", question, re.I)]
+
+
+# a named site: "our Rotterdam plant", "the Marlow Bay site", "at Halden"; generic words are not names
+NAMED_SITE = re.compile(r"\b(?:at|in|from|for|of) (?:our |the )?((?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+) "
+                        r"(?i:plant|site|factory|mill|works|facility|refinery)\b")
+_NOT_NAMES = frozenset("The This That Our Your Their Each Every Whole Which Typical Pilot Main New Old Receiving".split())
+
+
+def named_sites(question: str) -> list[str]:
+    """Sites the question names ("the pilot at our Rotterdam plant" -> Rotterdam)."""
+    return [m.group(1) for m in NAMED_SITE.finditer(question) if m.group(1).split()[0] not in _NOT_NAMES]
+
+
+def asked_places(question: str, texts: list[str]) -> list[str]:
+    """The places the question names: sites it calls one ("at our Halden Works plant") and places ``texts`` name
+    ("at Marlow Bay") that it uses."""
+    return list(dict.fromkeys([*named_sites(question), *named_in(question, {p for t in texts for p in places_in(t)})]))

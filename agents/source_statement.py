@@ -22,6 +22,7 @@ from copilot.agents.answerability import content_terms
 from copilot.agents.context_focus import split_units
 from copilot.agents.figures import extract
 from copilot.agents.jargon import expand_jargon
+from copilot.agents.places import asked_places
 from copilot.identifiers import asset_tag_candidates, identifiers
 from copilot.types import Citation, WithheldClaim
 
@@ -117,7 +118,12 @@ def source_statement(withheld: list[WithheldClaim], sources: list[Citation],
     units = list(dict.fromkeys(u for claim in withheld for f in claim.figures if (u := figure_unit(f))))
     if not units or not sources:
         return None
-    return best_sentence(sources, question, lambda text: _states(text, units))
+    # "what percentage of Halden Works staff have completed Tier 1 so far": a requirement for every site is no
+    # figure for that site; only passages naming an asked place may stand in for it
+    places = asked_places(question, [c.text for c in sources])
+    about = [c for c in sources if not places or any(p.lower() in f"{c.title} {c.section} {c.text}".lower()
+                                                     for p in places)]
+    return best_sentence(about, question, lambda text: _states(text, units))
 
 
 def closest_statement(sources: list[Citation], question: str) -> str:

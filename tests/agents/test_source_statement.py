@@ -137,3 +137,17 @@ def test_keeping_a_pilot_going_is_answered_with_the_rule_and_what_it_allows_inst
     # a forbidding rule with no allowance beside it is quoted alone
     assert "instead" not in render_forbidden("H3 is not permitted on safety instrumented functions.", OVERSIGHT, None,
                                              question="could we run a SIF at H3?")
+
+
+def test_a_requirement_for_every_site_does_not_stand_in_for_a_named_sites_figure():
+    """"What percentage of Halden Works staff have completed Tier 1 so far": the model's 65% was withheld; the Align
+    exit criterion (at least 80% of site staff) is no figure for Halden Works, so the abstention stands."""
+    exit_criteria = Citation(marker=1, chunk_id="e", doc_id="PB-003", title="AI Adoption Roadmap",
+                             section="3. Stage 2: Align > 3.4 Exit criteria",
+                             text="- At least 80% of site staff have completed Tier 1 AI awareness training.")
+    withheld = [WithheldClaim(sentence="65% of Halden Works staff have completed Tier 1.", figures=["65%"])]
+    q = "What percentage of Halden Works staff have completed Tier 1 AI awareness training so far?"
+    assert source_statement(withheld, [exit_criteria], q) is None
+    # without a named site the same sentence is the documents' figure
+    assert source_statement(withheld, [exit_criteria], "What share of staff must have completed Tier 1 training to "
+                                                       "exit Align?") is not None
