@@ -18,6 +18,7 @@ JARGON: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.I), wo
     (r"\bg(?:/)?bx\b|\bg/box\b", "gearbox"),
     (r"\bIR (?:test|reading|value|result)s?\b|\bIR\b(?=\s*(?:[:=]|is|of|at|was)?\s*\d)", "insulation resistance"),
     (r"\bVSDs?\b|\binverters?\b", "variable frequency drive VFD"),
+    (r"\bRCA\b(?!-)", "root cause analysis"),
     (r"\bSIS\b|\bSIFs?\b|\bsafety trips?\b|\btrip (?:loops?|systems?)\b", "safety instrumented functions"),
     # a gate checklist's two kinds of item, and its outcome without conditions, as people say them
     (r"\bnice[- ]to[- ]haves?\b(?: (?:checklist )?items?)?|\boptional (?:checklist )?items?\b", "advisory (A) items"),

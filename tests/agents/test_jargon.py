@@ -13,8 +13,14 @@ def test_slang_gets_the_documents_words_once():
         "what is the insulation resistance limit after a megger test"
 
 
+def test_shop_floor_abbreviations_and_phrases_get_the_documents_words():
+    assert expand_jargon("do we need an RCA?") == "do we need an RCA (root cause analysis)?"
+    assert expand_jargon("can we keep going?") == "can we keep going (continue)?"
+
+
 def test_words_that_only_look_like_slang_stay():
-    for q in ("how many megawatts does the site use", "what does E-204 mean", "the IR camera survey of MCC-1"):
+    for q in ("how many megawatts does the site use", "what does E-204 mean", "the IR camera survey of MCC-1",
+              "what did RCA-2023-07 find"):
         assert expand_jargon(q) == q
 
 
