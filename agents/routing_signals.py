@@ -39,6 +39,11 @@ _MAINTENANCE = [
 _GOVERNANCE = [
     # asking for an AI Act tier is a governance question whatever plant equipment the use case names
     (r"\b(?:risk )?tiers?\b|\bemotion recognition\b|\bsocial scoring\b|\bbiometric\w*", 4.0),
+    # an AI tool that ranks, scores or watches people is a use case to classify, whatever work it hands out
+    (r"\b(?:rank|scor|rat|monitor|profil|track|evaluat|shortlist|screen)\w* (?:our |the |all |each |individual |every )?"
+     r"(?:maintenance |shift |field |contract )?(?:technicians|workers|staff|employees|operators|candidates|applicants|"
+     r"people|personnel|drivers|engineers|fitters)\b|\b(?:category|class|bucket) (?:would|does|will|do) (?:that|this|it) "
+     r"(?:fall|land|sit|come)\b", 3.0),
     # the site's AI Review Board (its chair, its sign-offs, its triage) is the governance body
     (r"\bAIRB\b|\bai (?:review|governance) board\b|\brisk triage\b", 2.5),
     # the governance checklists by number, and what their review finds
@@ -68,7 +73,7 @@ _READINESS = [
     # building, training and valuing an AI model is readiness, whatever equipment it watches
     (r"\b(?:ai|ml|machine[- ]learning|predictive|failure|anomaly[- ]detection) models?\b|\banomaly detectors?\b"
      r"|\b(?:train|retrain)(?:s|ed|ing)?\b.{0,40}\b(?:models?|classifiers?)\b|\bsupervised\b|\bclassifiers?\b|\bthe ai\b(?! act)|\bworked example\b"
-     r"|\buse[- ]case intake\b|\bat intake\b|\bpriority score\b"
+     r"|\buse[- ]case intake\b|\bat intake\b|\bpriority score\b|\bpredict\w* (?:\w+ ){0,3}(?:failures?|breakdowns?)\b"
      r"|\b(?:build|train|develop)\w* (?:a |an |our )?(?:\w+ ){0,2}(?:models?|classifiers?|predictors?)\b", 2.0),
     # running a model in production: shadow mode, false-alarm budget, drift monitoring, whatever it watches
     (r"\bshadow mode\b|\bgo-?live\b|\b(?:data|model|concept|feature) drift\b|\bdrift (?:alarm|monitor\w*|detect\w*)\b"
@@ -81,7 +86,11 @@ _READINESS = [
      r"|\benough (?:data|history|examples|events)\b", 2.5),
     # what a use case saved, for the steering committee: its value, whatever equipment it ran on
     (r"\bhow much did .{0,80}\bsave\b|\bsavings\b|\bsteer(?:ing)? ?co(?:mmittee)?\b|[€$£] (?:number|figure|value)"
-     r"|\bpayback\b|\breference case\b", 2.5),
+     r"|\bpayback\b|\breference case\b|\bclaim\w*\b.{0,40}\b(?:for|to) the (?:ai|model|use case)\b"
+     r"|\battribut\w* (?:of |to )?(?:the )?(?:benefit|improvement|saving)"
+     r"|\bhow much of the (?:\w+ ){0,2}(?:improvement|saving|benefit)s?\b|\bhypercare\b|\bactive use\b", 2.5),
+    # an idea scored at intake and its charter, whatever equipment it is about
+    (r"\b(?:use[- ]case )?charter\b|\bworkflow fit\b|\bfeasibility\b", 2.0),
     # the group's other sites appear in the programme playbooks only (the plant documents are Riverside's)
     (r"\bhalden(?: works)?\b|\bmarlow bay\b", 2.0),
     (r"\bpilots?\b|\bscal(?:e|ing|able)\b|\binto production\b|\bin production\b|\brollout\b|\broll(?:ing)? out\b"

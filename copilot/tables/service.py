@@ -62,9 +62,17 @@ def _text_values(conn: Any, profile: TableProfile, limit: int = 20000) -> list[s
     return [str(v) for r in rows for v in r if v is not None]
 
 
+# "how many grams of grease per bearing", "how many hours is the permit good for": a measure, not a count of rows
+_HOW_MANY_UNITS = re.compile(r"\bhow many (?:grams?|g|kg|kilos?|litres?|liters?|l|ml|mm|millimetres?|metres?|m|"
+                             r"hours?|hrs?|minutes?|mins?|seconds?|secs?|days?|weeks?|months?|years?|bar|ppm|volts?|"
+                             r"amps?|kw|rpm|degrees?|newton[- ]metres?|nm|turns?|drops?)\b"
+                             # "how many hours of downtime", "how many days lost": a total over records still
+                             r"(?!\s+(?:of\s+)?(?:downtime|lost|stoppage|outage|repair|work|did|were|have|has|had)\b)", re.I)
+
+
 def is_aggregate_question(question: str) -> bool:
     """True for counting, ranking, aggregation or comparison phrasing ("how many", "average", "top 5")."""
-    return bool(_STRONG.search(_STOCK_HELD.sub(" ", question)))
+    return bool(_STRONG.search(_HOW_MANY_UNITS.sub(" ", _STOCK_HELD.sub(" ", question))))
 
 
 class TableAnswer(BaseModel):

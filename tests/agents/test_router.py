@@ -213,6 +213,15 @@ def test_load_items_validates_lines(tmp_path: Path) -> None:
      "the steerco deck", "readiness"),
     ("that halden cooling water pump anomaly detector - what did it cost, roi and payback?", "readiness"),
     ("our pdm model drafts work orders but a planner approves each one. which oversight level is that?", "governance"),
+    # a tool ranking people is a use case to classify, whatever work it hands out
+    ("HR wants a tool that ranks our maintenance technicians by how fast they closed jobs and uses that to hand out "
+     "next week's work orders. What category would that fall into?", "governance"),
+    # an idea scored at intake, and the share of an improvement the AI may claim, whatever equipment they name
+    ("Riverside idea: predict belt splice failures on the cake conveyor. We scored it value 5, data 1, feasibility 5, "
+     "workflow fit 5, reuse 5. Does it go to charter?", "readiness"),
+    ("our reliability programme and the AI anomaly detector both work on the same pumps. how much of the downtime "
+     "improvement can the AI use case claim", "readiness"),
+    ("how much of the oil leak is from the seal?", "maintenance"),
 ])
 def test_building_an_ai_model_is_readiness_and_site_records_are_maintenance(text: str, route: str) -> None:
     from copilot.agents.routing_signals import keyword_scores

@@ -10,6 +10,7 @@ from copilot.tables.service import is_aggregate_question
     "What is the mean time between failures of C-301?",
     "Average repair hours per asset in 2023",
     "Top 5 assets by downtime",
+    "How many hours of downtime did P-101 have in 2024?",
 ])
 def test_aggregate_phrasing(question: str) -> None:
     assert is_aggregate_question(question)
@@ -19,6 +20,9 @@ def test_aggregate_phrasing(question: str) -> None:
     "P-101 tripped on E-204. What does it mean and what should I check first?",
     "What do the oversight levels mean for operators?",
     "What torque for the seal gland nuts?",
+    # a measure asked with "how many", not a count of rows
+    "how many grams of grease per bearing on the CV-402 drive motor? regrease is due",
+    "how many hours is a hot work permit good for?",
 ])
 def test_manual_questions_are_not_aggregates(question: str) -> None:
     assert not is_aggregate_question(question)
