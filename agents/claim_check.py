@@ -309,7 +309,8 @@ PLACEHOLDER = re.compile(r"\[(?:date|number|name|value|amount|figure|time|year|i
                          r"<(?:date|number|name|value)>|\bX{2,}(?:\.X+)?\b|"
                          # a source marker standing where the date belongs: "the last review was conducted on [2]"
                          r"\b(?:conducted|held|done|due|approved|signed|reviewed|completed|scheduled|dated|expires?|"
-                         r"expired|issued|published)\s+(?:on|by|at|in|for)\s+\[\d+\](?=\s*(?:and\b|[.,;]|$))|"
+                         r"expired|issued|published)\s+(?:(?!(?:on|by|at|in|for)\b)[\w-]+\s+){0,6}(?:on|by|at|in|for)\s+"
+                         r"\[\d+\](?:\s*\[\d+\])*(?=\s*(?:and\b|[.,;]|$))|"
                          # a marker standing where the answer belongs: "the function that covers incident tracking is [4]."
                          r"\b(?:is|are|was|were|be|called|named)\s+\[\d+(?:,\s*\d+)*\](?=\s*(?:[.;]|$))", re.I)
 _MARKER_THEN_TITLE = re.compile(r"\b(?:is|are|was|were|be|called|named)\s+\[(\d+)\]\s+(.{10,})", re.I)

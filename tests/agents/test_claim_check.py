@@ -201,6 +201,9 @@ def test_a_blank_left_to_fill_is_no_answer():
     # a source marker where the date belongs is a blank too
     assert checker.check("The last review was conducted on [1] and the next one is due on [1].") is None
     assert checker.check("The use case was approved by the AIRB [1].") is not None
+    # words between the event and its blank date, and a run of markers where the date belongs
+    assert checker.check("1. The AIRB last reviewed the Plant Copilot on [1] [1] [1].") is None
+    assert checker.check("The tier was approved based on the results in [1].") is not None
 
 
 def test_a_figure_only_a_passage_about_something_else_holds_is_withheld():
