@@ -19,6 +19,9 @@ JARGON: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.I), wo
     (r"\bIR (?:test|reading|value|result)s?\b|\bIR\b(?=\s*(?:[:=]|is|of|at|was)?\s*\d)", "insulation resistance"),
     (r"\bVSDs?\b|\binverters?\b", "variable frequency drive VFD"),
     (r"\bRCA\b(?!-)", "root cause analysis"),
+    # welding, an angle grinder or torch cutting outside a welding bay is hot work under a permit ("grinding" is a noise)
+    (r"\bweld(?:er|ers|ing|ed)?\b|\bangle grinder\b|\b(?:cutting |oxy-?acetylene )?torch\b|\bbrazing\b",
+     "hot work permit"),
     (r"\bSIS\b|\bSIFs?\b|\bsafety trips?\b|\btrip (?:loops?|systems?)\b", "safety instrumented functions"),
     # a gate checklist's two kinds of item, and its outcome without conditions, as people say them
     (r"\bnice[- ]to[- ]haves?\b(?: (?:checklist )?items?)?|\boptional (?:checklist )?items?\b", "advisory (A) items"),

@@ -117,6 +117,7 @@ def search(deps: Deps, query: str, filters: Filters | None, extra: list[tuple[st
         hits = _second(hits, place_hit(retriever, query, place, hits, filters), 0.0)  # lexical: no dense score
     named = identifiers(split_asks(query, yes_no=True)[0])
     for ask in follow_on_asks(query, yes_no=True)[:_MAX_KEYS]:  # its best passage second, so the context budget keeps it
+        ask = strip_named_notes(strip_part_notes(ask))  # the notes at the query's end name the first ask's equipment
         if not identifiers(ask) and named and REFERS_BACK.search(ask):  # "has that one come up before": the code
             ask = f"{ask} {' '.join(named)}"
         records = {"doc_type": "table"} if ASKS_PAST.search(ask) else filters  # the work-order history

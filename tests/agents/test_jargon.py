@@ -16,11 +16,12 @@ def test_slang_gets_the_documents_words_once():
 def test_shop_floor_abbreviations_and_phrases_get_the_documents_words():
     assert expand_jargon("do we need an RCA?") == "do we need an RCA (root cause analysis)?"
     assert expand_jargon("can we keep going?") == "can we keep going (continue)?"
+    assert expand_jargon("welder needs to fix a bracket") == "welder (hot work permit) needs to fix a bracket"
 
 
 def test_words_that_only_look_like_slang_stay():
     for q in ("how many megawatts does the site use", "what does E-204 mean", "the IR camera survey of MCC-1",
-              "what did RCA-2023-07 find"):
+              "what did RCA-2023-07 find", "grinding noise from the P-101 bearing"):
         assert expand_jargon(q) == q
 
 
