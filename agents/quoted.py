@@ -55,7 +55,7 @@ def quoted_answer(ctx: AgentContext, instructions: str | None = None) -> AgentRe
         lambda: ("\n\n".join(render_reverse(*row) for row in rows) if (rows := reverse_lookups(ctx.sources, ctx.original))
                  else None),
         lambda: (render_raci(*raci, ctx.original) if (raci := raci_row(ctx.sources, ctx.original)) else None),
-        lambda: (render_role(*role) if (role := role_statement(ctx.sources, ctx.original)) else None),
+        lambda: (render_role(*role, ctx.original) if (role := role_statement(ctx.sources, ctx.original)) else None),
         lambda: (render_dated_row(*dated) if (dated := dated_row(ctx.sources, ctx.original)) else None),
         lambda: (render_figure_list(listed) if (listed := named_set(ctx.sources, ctx.original)) else None),
     ]

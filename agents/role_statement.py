@@ -32,6 +32,9 @@ _ACT_OF = {"chair": "chair", "sign": "sign", "approv": "approve", "decid": "deci
 ROLE = re.compile(r"\b(?:head|chief|officer|manager|chair|owner|lead|engineer|supervisor|board|committee|AIRB|HSE|"
                   r"legal|coordinator|champion|director|planner|operator|sponsor|steward)\b", re.I)
 ROLE_SHARE = 0.5  # of the question's distinctive words; the act and a role are required besides
+# "who chairs the AIRB at the moment? I need a name": the documents give roles, never the person holding one now
+ASKS_NAME = re.compile(r"\b(?:a |the |their |his |her )?names?\b|\bat the moment\b|\bcurrently\b|\bright now\b|"
+                       r"\bthese days\b|\bwho(?:'s| is) (?:it|that) (?:now|today)\b", re.I)
 
 
 def role_statement(sources: list[Citation], question: str) -> tuple[str, Citation] | None:
@@ -44,6 +47,8 @@ def role_statement(sources: list[Citation], question: str) -> tuple[str, Citatio
                          min_share=ROLE_SHARE)
 
 
-def render_role(sentence: str, source: Citation) -> str:
-    """The sentence in the documents' words, cited."""
-    return f"In the documents' words ({source.title or source.doc_id}): \"{sentence}\" [{source.marker}]"
+def render_role(sentence: str, source: Citation, question: str = "") -> str:
+    """The sentence in the documents' words, cited; when the question asks for a person, first that the documents
+    name the role, not who holds it."""
+    lead = "The documents do not name the person; they name the role. " if ASKS_NAME.search(question) else ""
+    return f"{lead}In the documents' words ({source.title or source.doc_id}): \"{sentence}\" [{source.marker}]"

@@ -31,3 +31,16 @@ def test_a_persons_name_or_an_act_no_sentence_assigns_is_not_answered():
     assert role_statement([CHAMPIONS], "who's the site champion at riverside?") is None  # a name, not an act
     assert role_statement([CHAMPIONS, PROCESS], "who approves the retraining budget?") is None  # nothing says it
     assert role_statement([PROCESS], "what does gate G4 check?") is None
+
+
+def test_a_name_asked_is_answered_with_the_role_and_that_no_name_is_given():
+    """"Who chairs the AI Review Board at the moment? I need a name": PB-008 names the Chief Risk Officer, no person."""
+    board = Citation(marker=4, chunk_id="b", doc_id="PB-008", title="AI Operating Model", section="Bodies",
+                     text="| AI Review Board (AIRB) | Risk classification approval; chaired by the Chief Risk Officer; "
+                          "meets monthly |")
+    q = "Who chairs the AI Review Board at the moment? I need a name to send our triage to."
+    found = role_statement([board], q)
+    assert found is not None
+    text = render_role(*found, q)
+    assert text.startswith("The documents do not name the person; they name the role.") and "Chief Risk Officer" in text
+    assert not render_role(*found, "who chairs the AI Review Board?").startswith("The documents do not")
