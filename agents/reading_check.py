@@ -48,6 +48,8 @@ RATIO_READING = re.compile(rf"(?<![\w.-])(?P<n>{NUM})\s*(?:times|x)\s+(?:the\s+)
 # two groups' selection rates ("day shift picked 45% of the time, night shift 33%"): the ratio of the lower to the
 # higher is the reading the four-fifths rule judges
 SELECTION = re.compile(r"\b(?:pick|select|chos|shortlist|hir|approv|offer|promot|assign|flag)\w*", re.I)
+# a model's performance measured on two groups ("recall is 91% on day shift but 78% on nights"): judged as their gap
+METRIC = re.compile(r"\b(?:recall|precision|accuracy|f1|detection rate|hit rate|false alarm rate)\b", re.I)
 PERCENT = re.compile(rf"(?<![\w.-])(?P<n>{NUM})\s*%", re.I)
 RANGE = re.compile(rf"(?<![\w.-])(?P<a>{NUM})\s*(?:{UNIT})?\s*(?:-|–|to)\s*(?P<b>{NUM})\s*(?P<unit>{UNIT})", re.I)
 _AT_MOST = r"≤|<=|at most|no more than|not (?:more|higher) than|max(?:imum)?(?: of)?|up to"
@@ -267,6 +269,14 @@ def stated_readings(question: str) -> list[Stated]:
     found += [(m.start(), _number(m["n"] or m["m"]), "ratio", m) for m in RATIO_READING.finditer(question)]
     found += [(m.start(), _number(m["n"]), m["index"].upper(), m) for m in INDEX_READING.finditer(question)]
     rates = list(PERCENT.finditer(question))
+    metric = METRIC.search(question)  # a performance metric's two groups are compared by their gap, not their ratio
+    if len(rates) == 2 and metric and not any(f[2] == "pp" for f in found):
+        low, high = sorted(_number(r["n"]) for r in rates)
+        found = [f for f in found if f[2] != "%"]
+        gap = round(high - low, 1)
+        said = f"{rates[0].group(0)} against {rates[1].group(0)} ({metric.group(0)} gap {gap:g} percentage points)"
+        near = _asked_terms(question) | {"gap", metric.group(0).lower()}
+        return [Stated(gap, "pp", said, near), *_stated(question, found)]
     if len(rates) == 2 and SELECTION.search(question) and not RATIO_READING.search(question):
         low, high = sorted(_number(r["n"]) for r in rates)
         if high > 0:

@@ -125,6 +125,21 @@ def test_a_selection_rate_ratio_is_placed_against_the_four_fifths_rule():
     assert reading_answer([review], q.format("0.85")) is None  # no band holds it and none is accepted: no verdict
 
 
+def test_a_metric_on_two_groups_is_judged_by_its_gap_in_percentage_points():
+    """"recall is 91% on day shift but 78% on nights ... can it still be approved": a 13 point gap, over GR-B1's 10
+    (the model had computed the gap itself, and the claim check withheld it)."""
+    from copilot.agents.reading_check import stated_readings
+
+    review = Citation(marker=2, chunk_id="r", doc_id="CL-004", title="AI Governance Review Checklist", text=(
+        "| # | Question | Threshold |\n|---|---|---|\n| GR-B1 | Is performance reported separately per shift? | Gap in "
+        "recall or precision between any two groups of more than 10 percentage points is a Major finding |"))
+    q = "Defect-detection model recall is 91% on day shift but 78% on nights. Can it still be approved?"
+    [gap] = stated_readings(q)
+    assert (gap.value, gap.unit, gap.said) == (13.0, "pp", "91% against 78% (recall gap 13 percentage points)")
+    assert 'is in the band "Gap in recall or precision' in reading_answer([review], q)
+    assert stated_readings("45% of men and 33% of women are shortlisted, is that ok?")[0].unit == "ratio"  # no metric
+
+
 def test_an_index_read_by_its_acronym_is_placed_in_the_threshold_tables_levels():
     mlops = Citation(marker=1, chunk_id="p", doc_id="PB-005", title="MLOps", text=(
         "| Signal | Watch level | Action level |\n|---|---|---|\n"
