@@ -261,8 +261,15 @@ _SIZE_AFTER = re.compile(r"\s*(?!(?:reading|value|result|measurement|level|figur
                          r"[a-z]{3,}\b(?!\s*(?:\?|$))", re.I)
 
 
+_COUNTED = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
+            "nine": "9", "ten": "10", "eleven": "11", "twelve": "12"}
+# "three weeks of shadow mode": a duration written in words is a reading too
+_WORD_DURATION = re.compile(rf"\b({'|'.join(_COUNTED)})(?=\s+(?:weeks?|days?|months?|hours?|minutes?|years?)\b)", re.I)
+
+
 def stated_readings(question: str) -> list[Stated]:
     """Each number with a unit the question states, in order (a gas test's bare numbers get the gas's unit)."""
+    question = _WORD_DURATION.sub(lambda m: _COUNTED[m.group(1).lower()], question)
     found = [(m.start(), _number(m["n"]), canonical_unit(m["unit"]), m) for m in READING.finditer(question)]
     found += [(m.start(), _number(m["n"]), GAS_UNIT.get(m["gas"].lower(), "ppm"), m)
               for m in GAS_READING.finditer(question)]

@@ -189,3 +189,17 @@ def test_a_size_naming_the_equipment_is_not_a_reading():
 
     assert stated_readings("need to grind a cracked bracket on the 800mm cake belt frame, what do i sort first") == []
     assert [r.value for r in stated_readings("the 3 mm gap on the tail pulley, ok?")] == [3.0]
+
+
+def test_a_duration_written_in_words_is_a_reading():
+    """"We only managed three weeks of shadow mode before the go-live gate. Is that a problem?": PR-05 asks for at least
+    4 weeks."""
+    from copilot.agents.reading_check import stated_readings
+
+    gate = Citation(marker=1, chunk_id="g", doc_id="CL-002", title="Go-Live Checklist", text=(
+        "| # | Item | Type |\n|---|---|---|\n| PR-05 | Shadow mode completed for at least 4 weeks with results "
+        "documented | M |"))
+    q = "We only managed three weeks of shadow mode before the go-live gate because of the outage. Is that a problem?"
+    assert [(r.value, r.unit) for r in stated_readings(q)] == [(3.0, "wk")]
+    assert '**3 weeks** is outside the accepted "Shadow mode completed for at least 4 weeks' in reading_answer([gate], q)
+    assert stated_readings("we need one more person on the team") == []
