@@ -369,6 +369,18 @@ class Placed:
     accepted: bool | None
 
 
+_DAYS = {"h": 1 / 24, "d": 1.0, "wk": 7.0}  # a time unit's length in days
+
+
+def _in_limit_unit(value: float, unit: str, rows: list[LimitRow]) -> tuple[float, str]:
+    """A duration in the time unit of the limits when none is in its own ("10 days of shadow mode" against "at least
+    4 weeks"); any other reading as stated."""
+    if unit not in _DAYS or any(b.unit == unit for row in rows for b in row.bands):
+        return value, unit
+    other = next((b.unit for row in rows for b in row.bands if b.unit in _DAYS), None)
+    return (round(value * _DAYS[unit] / _DAYS[other], 2), other) if other else (value, unit)
+
+
 def placed_readings(sources: list[Citation], question: str) -> list[Placed] | None:
     """Each stated reading placed in its limit row's bands; None (the model answers) when a reading has no row, the
     rows sharing most words with the question place it differently, or the question asks for no judgement."""
@@ -380,6 +392,7 @@ def placed_readings(sources: list[Citation], question: str) -> list[Placed] | No
     out: list[Placed] = []
     for reading in readings:
         value, unit, said = reading.value, reading.unit, reading.said
+        value, unit = _in_limit_unit(value, unit, rows)
         fits = [((len(shared_terms(reading.near, row.words)), len(shared_terms(asked, row.words)), bool(row.header),
                   len(shared_terms(asked, _words(f"{row.source.title} {row.source.section}"))),
                   len(shared_terms(asked, _words(row.source.text)))),

@@ -203,3 +203,14 @@ def test_a_duration_written_in_words_is_a_reading():
     assert [(r.value, r.unit) for r in stated_readings(q)] == [(3.0, "wk")]
     assert '**3 weeks** is outside the accepted "Shadow mode completed for at least 4 weeks' in reading_answer([gate], q)
     assert stated_readings("we need one more person on the team") == []
+
+
+def test_a_duration_is_compared_in_the_limits_time_unit():
+    from copilot.agents.reading_check import limit_rows
+
+    gate = Citation(marker=1, chunk_id="g", doc_id="CL-002", title="Go-Live Checklist", text=(
+        "| # | Item | Type |\n|---|---|---|\n| PR-05 | Shadow mode completed for at least 4 weeks with results "
+        "documented | M |"))
+    assert '**10 days** is outside the accepted' in reading_answer([gate], "we ran 10 days of shadow mode, is that ok?")
+    assert '**30 days** is within the accepted' in reading_answer([gate], "we ran 30 days of shadow mode, is that ok?")
+    assert limit_rows([gate])[0].bands[0].unit == "wk"
