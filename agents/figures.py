@@ -160,10 +160,17 @@ def asset_clauses(text: str) -> list[tuple[str, list[str]]]:
     out: list[tuple[str, list[str]]] = []
     for line in logical_lines(text):
         current: list[str] = []
+        # a line's label names what the whole line is about: "Design data for P-101 and P-102: ... driven by 55 kW
+        # motors M-101/M-102 ... NPSH required is 4.2 m" - the NPSH is the pumps' too, not only the motors'
+        label = _LINE_LABEL.match(line)
+        about = asset_tag_candidates(label.group(1)) if label else []
         for clause in FIGURE_CLAUSE.split(line):
             current = asset_tag_candidates(clause) or current
-            out.append((clause, current))
+            out.append((clause, list(dict.fromkeys([*current, *about]))))
     return out
+
+
+_LINE_LABEL = re.compile(r"^\s*([^:|]{3,80}?):\s")
 
 
 @dataclass

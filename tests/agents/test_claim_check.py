@@ -405,3 +405,15 @@ def test_tables_written_back_to_back_are_told_apart_by_their_headers():
     assert report.text == 'What the source says: "2 February 2025 (What applies: Prohibited practices (Article 5) ' \
                           'and AI literacy)" [8].'
     assert check_text(report.text, [joined]).text == report.text  # the quote passes the check again
+
+
+def test_a_lines_label_names_the_assets_of_every_clause_on_it():
+    """"Design data for P-101 and P-102: ..., driven by 55 kW motors M-101/M-102 ... NPSH required is 4.2 m": asked for
+    cooling water pump B (P-602), the 4.2 m is the raw water pumps', not the motors' (a clause naming no pump)."""
+    design = cite(9, "Design data for P-101 and P-102: 350 m3/h at 45 m head, 1480 rpm, 6-vane closed impeller, driven "
+                     "by 55 kW motors M-101/M-102. NPSH required is 4.2 m at rated flow.", doc_id="TG-PUMP-001")
+    report = check_text("The NPSH required on cooling water pump B is 4.2 m [9].", [design],
+                        "NPSH required on cooling water pump B? (the cooling water pump is P-602)")
+    assert report.text == "" and report.withheld[0].figures == ["4.2 m"]
+    ok = "The NPSH required is 4.2 m at rated flow [9]."
+    assert check_text(ok, [design], "NPSH required for raw water pump A? (the raw water pump is P-101)").text == ok
