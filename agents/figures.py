@@ -44,6 +44,8 @@ _FIGURE = re.compile(
     rf"|(?<![\w.])(?P<val>{NUMBER})(?:\s?(?P<unit>{_UNIT_RE})(?![\w/³]))?",
     re.IGNORECASE,
 )
+# a framework's numbered item as written in capitals: NIST AI RMF "GOVERN 1.1", "MEASURE 2.11", "MANAGE 2.4"
+FRAMEWORK_ITEM = re.compile(r"\b(?:GOVERN|MAP|MEASURE|MANAGE)[ \t]+\d{1,2}\.\d{1,2}\b")
 _DATE = re.compile(r"\b(?:19|20)\d{2}-\d{2}-\d{2}\b")
 MONTHS = {m: i for i, names in enumerate((
     "january jan", "february feb", "march mar", "april apr", "may", "june jun", "july jul", "august aug",
@@ -98,6 +100,10 @@ def extract(text: str, *, min_bare: float = 10.0) -> list[Figure]:
     for m in IDENTIFIER.finditer(text):
         out.append(Figure("code", m.group(0).upper(), raw=m.group(0)))
         taken.append(m.span())
+    for m in FRAMEWORK_ITEM.finditer(text):  # "MANAGE 2.4": a framework's numbered item is a code, not 2.4
+        if not any(a <= m.start() < b for a, b in taken):
+            out.append(Figure("code", " ".join(m.group(0).split()), raw=m.group(0)))
+            taken.append(m.span())
     for m in _DATE.finditer(text):
         if not any(a <= m.start() < b for a, b in taken):
             out.append(Figure("date", m.group(0), raw=m.group(0)))

@@ -19,6 +19,8 @@ JARGON: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.I), wo
     (r"\bIR (?:test|reading|value|result)s?\b|\bIR\b(?=\s*(?:[:=]|is|of|at|was)?\s*\d)", "insulation resistance"),
     (r"\bVSDs?\b|\binverters?\b", "variable frequency drive VFD"),
     (r"\bRCA\b(?!-)", "root cause analysis"),
+    # a way to stop an AI system at once, as governance documents write it
+    (r"\bkill[- ]?switch(?:es)?\b|\boff[- ]switch(?:es)?\b|\bbig red button\b", "override, disengage or switch off"),
     # welding, an angle grinder or torch cutting outside a welding bay is hot work under a permit ("grinding" is a noise)
     (r"\bweld(?:er|ers|ing|ed)?\b|\bangle grinder\b|\b(?:cutting |oxy-?acetylene )?torch\b|\bbrazing\b",
      "hot work permit"),

@@ -15,6 +15,7 @@ import math
 import re
 
 from copilot.agents.answerability import content_terms, shared_terms
+from copilot.agents.jargon import expand_jargon
 from copilot.agents.lookup import markdown_tables
 from copilot.types import Citation
 
@@ -31,6 +32,11 @@ _CODE = re.compile(r"^[A-Z][A-Za-z]{0,8}[ -]?\d+(?:\.\d+)?[A-Za-z]?$")
 ASKS_BACK = re.compile(r"(?:^|(?<=[.!?;:]))\s*(?:so\s+)?(?:which|what)\s+(?:[\w-]+\s+){0,5}?(?:functions?|subcategor(?:y|ies)|"
                        r"categor(?:y|ies)|codes?|items?|controls?|requirements?)\b[^.?!]*\b(?:those|these|that|this|them|"
                        r"it)\b[^.?!]*[?.!]?\s*$", re.I)
+# "which NIST AI RMF subcategory our 'kill switch' requirement maps to": the described thing between the kind asked
+# and "maps to"
+ASKS_MAPS = re.compile(r"\b(?:which|what)\s+(?:[\w-]+\s+){0,4}?(?:function|subcategory|category|code|item|control|"
+                       r"requirement)s?\s+(?:(?:does|do|is|are|would|will)\s+)?(?P<what>.+?)\s+(?:maps?|mapped|belongs?|"
+                       r"falls?|fits?|comes?)\s+(?:to|under|in|into)\b", re.I)
 _LEAD_IN = re.compile(r"^.*?\b(?:evidence|documentation|records?|proof)\s+(?:for|of|on)\s+", re.I)
 _ITEM_SPLIT = re.compile(r"\s+and\s+(?=(?:for|on|of)\s)|;\s*", re.I)
 Found = tuple[list[str], list[str], Citation]
@@ -41,8 +47,8 @@ def described_items(question: str) -> list[str]:
     described things before an ask that points back at them ("... for X and for Y. Which subcategories map
     those?"), one per item."""
     q = question.strip()
-    if m := ASKS.search(q.rstrip("?")):
-        return [m["what"]]
+    if m := ASKS.search(q.rstrip("?")) or ASKS_MAPS.search(q):
+        return [expand_jargon(m["what"])]  # "kill switch" is written "override, disengage or switch off"
     m = ASKS_BACK.search(q)
     if m is None or not q[:m.start()].strip() or q[:m.start()].rstrip().endswith("?"):
         return []  # nothing described, or a question before the ask (not a description)

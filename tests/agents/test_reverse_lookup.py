@@ -37,3 +37,22 @@ def test_things_described_before_an_ask_pointing_back_get_a_row_each():
     assert [row[0] for _h, row, _c in reverse_lookups([NIST], q)] == ["MANAGE 2.4", "MANAGE 4.1"]
     assert reverse_lookups([NIST], "What is MANAGE 4.1? Which function is that in?") == []  # no description
     assert reverse_lookups([NIST], "Evidence for our supplier contracts. Which subcategory covers those?") == []
+
+
+def test_what_a_described_requirement_maps_to_is_looked_up_in_the_documents_words():
+    """"which NIST AI RMF subcategory our 'kill switch' requirement maps to": the model said MEASURE 2.4; a kill
+    switch is what MANAGE 2.4 writes as override, disengage or switch off."""
+    from copilot.agents.reverse_lookup import reverse_lookups
+
+    q = "Our auditor wants to know which NIST AI RMF subcategory our 'kill switch' requirement maps to and which " \
+        "checklist items evidence it."
+    [found] = reverse_lookups([NIST], q)
+    assert found[1][0] == "MANAGE 2.4"
+
+
+def test_a_framework_item_the_model_names_is_checked_like_a_code():
+    from copilot.agents.claim_check import check_text
+
+    report = check_text("The kill switch maps to MEASURE 2.4 [2].", [NIST], "which subcategory covers a kill switch")
+    assert report.text == "" and report.withheld[0].figures == ["MEASURE 2.4"]
+    assert check_text("It maps to MANAGE 2.4 [2].", [NIST]).text == "It maps to MANAGE 2.4 [2]."
