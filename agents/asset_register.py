@@ -104,6 +104,11 @@ def annotated_parts(query: str) -> list[str]:
     return [m.group(2) for m in _NOTE.finditer(query)]
 
 
+def part_parents(query: str) -> list[str]:
+    """The tags whose parts :func:`annotate_components` named ("(motor of CV-402 is M-402)" -> CV-402)."""
+    return [m.group(1) for m in _NOTE.finditer(query)]
+
+
 def strip_part_notes(query: str) -> str:
     """The query without the notes :func:`annotate_components` added."""
     return _NOTE.sub(" ", query).strip()

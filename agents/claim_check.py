@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from copilot.agents.answerability import content_terms, shared_terms
+from copilot.agents.asset_register import part_parents
 from copilot.agents.citations import MARKER, source_header
 from copilot.agents.comparison_check import STATED, false_comparison
 from copilot.agents.figures import FIGURE_CLAUSE, Figure, FigurePool, asset_clauses, extract, logical_lines
@@ -56,8 +57,11 @@ class ClaimChecker:
     def __init__(self, sources: list[Citation], question: str = "") -> None:
         self.sources = {c.marker: c for c in sources}
         entities = identifiers(question)
-        # a spreadsheet row about another asset cannot support a figure about the asked one (wrong row)
-        usable = [c for c in sources if c.row is None or not entities or any(e in c.text for e in entities)]
+        # a spreadsheet row about another asset cannot support a figure about the asked one (wrong row); asked for a
+        # part ("the CV-402 drive motor", noted M-402), the parent's own rows (its pulley bearings) are another asset's
+        parents = part_parents(question)
+        on_rows = [e for e in entities if e not in parents] if parents else entities
+        usable = [c for c in sources if c.row is None or not on_rows or any(e in c.text for e in on_rows)]
         tags = asset_tag_candidates(question)
         # a section's number ("2. Stage 1: Assess > 2.3 Key activities") is not a figure the section states
         self.pools = {c.marker: FigurePool.of([c.title, _SECTION_NUMBER.sub(" ", c.section or ""), c.doc_id,

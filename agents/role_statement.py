@@ -50,5 +50,5 @@ def role_statement(sources: list[Citation], question: str) -> tuple[str, Citatio
 def render_role(sentence: str, source: Citation, question: str = "") -> str:
     """The sentence in the documents' words, cited; when the question asks for a person, first that the documents
     name the role, not who holds it."""
-    lead = "The documents do not name the person; they name the role. " if ASKS_NAME.search(question) else ""
+    lead = "The documents do not mention a person by name; they name the role. " if ASKS_NAME.search(question) else ""
     return f"{lead}In the documents' words ({source.title or source.doc_id}): \"{sentence}\" [{source.marker}]"

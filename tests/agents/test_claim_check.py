@@ -417,3 +417,15 @@ def test_a_lines_label_names_the_assets_of_every_clause_on_it():
     assert report.text == "" and report.withheld[0].figures == ["4.2 m"]
     ok = "The NPSH required is 4.2 m at rated flow [9]."
     assert check_text(ok, [design], "NPSH required for raw water pump A? (the raw water pump is P-101)").text == ok
+
+
+def test_asked_for_a_part_the_parents_own_rows_cannot_support_its_figure():
+    """"grams of grease per bearing on the CV-402 drive motor" (noted M-402): the lubrication schedule's CV-402 row is
+    the pulley bearings', not the motor's; the model had given its 10 g for the motor."""
+    pulleys = cite(5, "asset_tag: CV-402\ncomponent: Head and tail pulley bearings\nquantity: 10 g",
+                   doc_id="lubrication_schedule").model_copy(update={"row": 9})
+    q = "how many grams of grease per bearing on the CV-402 drive motor? (motor of CV-402 is M-402)"
+    report = check_text("The CV-402 drive motor bearings take 10 g each [5].", [pulleys], q)
+    assert report.text == "" and report.withheld[0].figures == ["10 g"]
+    ok = "The head and tail pulley bearings on CV-402 take 10 g [5]."
+    assert check_text(ok, [pulleys], "grease for the CV-402 pulley bearings?").text == ok

@@ -42,5 +42,5 @@ def test_a_name_asked_is_answered_with_the_role_and_that_no_name_is_given():
     found = role_statement([board], q)
     assert found is not None
     text = render_role(*found, q)
-    assert text.startswith("The documents do not name the person; they name the role.") and "Chief Risk Officer" in text
+    assert text.startswith("The documents do not mention a person by name; they name the role.") and "Chief Risk Officer" in text
     assert not render_role(*found, "who chairs the AI Review Board?").startswith("The documents do not")
