@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Callable
 
-from copilot.agents.figures import logical_lines
+from copilot.agents.figures import label_tags, logical_lines
 from copilot.retrieval.tokenize import CODE_PATTERN, norm_code, tokenize
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9(\"'])")
@@ -26,14 +26,17 @@ CODE_QUERY = re.compile(CODE_PATTERN, re.IGNORECASE)
 
 def split_units(text: str) -> list[str]:
     """Lines (hard-wrapped prose joined, so "Foot bolts M20 class 8.8," keeps its "370 N·m." from the next line),
-    with long prose lines split into sentences; table rows and bullets about a named asset stay whole."""
+    with long prose lines split into sentences; table rows, bullets about a named asset and lines labelled with assets
+    stay whole."""
     units: list[str] = []
     for line in logical_lines(text):
         line = line.rstrip()
         if not line.strip():
             continue
-        if line.lstrip().startswith("|") or _NAMED_BULLET.match(line):
-            units.append(line)  # "- GB-401: ... Foot bolts M20, 370 N·m.": a sentence cut from it loses its asset
+        if line.lstrip().startswith("|") or _NAMED_BULLET.match(line) or label_tags(line):
+            # "- GB-401: ... Foot bolts M20, 370 N·m.", "Design data for P-101 and P-102: ... NPSH required is 4.2 m":
+            # a sentence cut from it loses its asset
+            units.append(line)
         else:
             units.extend(s for s in _SENTENCE_END.split(line) if s.strip())
     return units

@@ -168,8 +168,7 @@ def asset_clauses(text: str) -> list[tuple[str, list[str]]]:
         current: list[str] = []
         # a line's label names what the whole line is about: "Design data for P-101 and P-102: ... driven by 55 kW
         # motors M-101/M-102 ... NPSH required is 4.2 m" - the NPSH is the pumps' too, not only the motors'
-        label = _LINE_LABEL.match(line)
-        about = asset_tag_candidates(label.group(1)) if label else []
+        about = label_tags(line)
         for clause in FIGURE_CLAUSE.split(line):
             current = asset_tag_candidates(clause) or current
             out.append((clause, list(dict.fromkeys([*current, *about]))))
@@ -177,6 +176,12 @@ def asset_clauses(text: str) -> list[tuple[str, list[str]]]:
 
 
 _LINE_LABEL = re.compile(r"^\s*([^:|]{3,80}?):\s")
+
+
+def label_tags(line: str) -> list[str]:
+    """The asset tags a line's label names ("Design data for P-101 and P-102: ..." -> P-101, P-102), else []."""
+    label = _LINE_LABEL.match(line)
+    return asset_tag_candidates(label.group(1)) if label else []
 
 
 @dataclass

@@ -429,3 +429,12 @@ def test_asked_for_a_part_the_parents_own_rows_cannot_support_its_figure():
     assert report.text == "" and report.withheld[0].figures == ["10 g"]
     ok = "The head and tail pulley bearings on CV-402 take 10 g [5]."
     assert check_text(ok, [pulleys], "grease for the CV-402 pulley bearings?").text == ok
+
+
+def test_a_line_labelled_with_assets_is_one_unit_for_context_focus():
+    from copilot.agents.context_focus import split_units
+
+    line = ("Design data for P-101 and P-102: 350 m3/h at 45 m head, driven by 55 kW motors M-101/M-102. NPSH required "
+            "is 4.2 m at rated flow.")
+    assert split_units(line) == [line]
+    assert len(split_units("Pumps at Riverside: P-101 is the duty pump. P-102 is the standby.")) == 2  # no tag labelled
