@@ -26,7 +26,8 @@ from copilot.types import Citation, Hit
 _UNITS = [(r"drops?\s*(?:/|a|per)\s*min(?:ute)?\b", "drops/min"), (r"%\s*LEL\b|%\s*of the lower explosive limit", "% LEL"), (r"%|percent\b", "%"), (r"ppm\b", "ppm"),
           (r"M\s?Ω|M\s?ohms?\b|megs?\b|meg\s?ohms?\b|megohms?\b", "MΩ"), (r"mm/s\b", "mm/s"),
           (r"°\s?C\b|deg(?:rees?)?(?:\s?C\b)?|degc\b|celsius\b", "°C"),
-          (r"percentage points?\b|pp\b|points?(?=\s+(?:[a-z]+\s+)?(?:gap|difference|drop|spread)\b)", "pp"),
+          (r"percentage points?\b|pp\b|points?(?=\s+(?:[a-z]+\s+)?(?:gap|difference|drop|spread|lower|higher|worse|"
+           r"better|below|above)\b)", "pp"),
           (r"weeks?\b|wks?\b", "wk"), (r"days?\b", "d"), (r"min(?:utes?|s)?\b", "min"), (r"h(?:ours?|rs?)?\b", "h"), (r"bar\s?\(?g\)?|barg?\b", "bar"),
           (r"L/min\b|lpm\b", "L/min"), (r"m³/h\b|m3/h\b", "m³/h"), (r"mg/m³|mg/m3", "mg/m³"), (r"ms\b", "ms"),
           (r"mm\b", "mm"), (r"V\b(?! ?DC)", "V")]
@@ -47,7 +48,8 @@ RATIO_READING = re.compile(rf"(?<![\w.-])(?P<n>{NUM})\s*(?:times|x)\s+(?:the\s+)
                            rf"\bratio\s+(?:is\s+|of\s+|at\s+|=\s*)?(?P<m>{NUM})", re.I)
 # two groups' selection rates ("day shift picked 45% of the time, night shift 33%"): the ratio of the lower to the
 # higher is the reading the four-fifths rule judges
-SELECTION = re.compile(r"\b(?:pick|select|chos|shortlist|hir|approv|offer|promot|assign|flag)\w*", re.I)
+SELECTION = re.compile(r"\b(?:pick|select|chos|shortlist|hir|approv|offer|promot|assign|flag|recommend|nominat)\w*|"
+                       r"\bput(?:s|ting)? forward\b", re.I)
 # a model's performance measured on two groups ("recall is 91% on day shift but 78% on nights"): judged as their gap
 METRIC = re.compile(r"\b(?:recall|precision|accuracy|f1|detection rate|hit rate|false alarm rate)\b", re.I)
 PERCENT = re.compile(rf"(?<![\w.-])(?P<n>{NUM})\s*%", re.I)

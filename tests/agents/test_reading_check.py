@@ -214,3 +214,13 @@ def test_a_duration_is_compared_in_the_limits_time_unit():
     assert '**10 days** is outside the accepted' in reading_answer([gate], "we ran 10 days of shadow mode, is that ok?")
     assert '**30 days** is within the accepted' in reading_answer([gate], "we ran 30 days of shadow mode, is that ok?")
     assert limit_rows([gate])[0].bands[0].unit == "wk"
+
+
+def test_a_recommender_putting_people_forward_and_points_lower_are_readings():
+    from copilot.agents.reading_check import stated_readings
+
+    [ratio] = stated_readings("Our upskilling recommender puts forward 30% of day-shift staff for advanced courses but "
+                              "only 21% of night-shift staff. Is that going to be a finding?")
+    assert (ratio.value, ratio.unit) == (0.7, "ratio")
+    [gap] = stated_readings("recall is 14 points lower in winter than in summer. What's the outcome?")
+    assert (gap.value, gap.unit) == (14.0, "pp")
