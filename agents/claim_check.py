@@ -20,6 +20,7 @@ from copilot.agents.figures import FIGURE_CLAUSE, Figure, FigurePool, asset_clau
 from copilot.agents.places import places_in
 from copilot.agents.row_binding import (
     cell_grids,
+    false_extreme,
     other_rows_word,
     row_named_instead,
     wrong_column,
@@ -109,6 +110,11 @@ class ClaimChecker:
         wrong = false_comparison(MARKER.sub("", sentence))
         if wrong:  # "2.2, which is above the threshold of 3.0": the arithmetic says otherwise
             self.withheld.append(WithheldClaim(sentence=MARKER.sub("", sentence).strip(), figures=[wrong],
+                                               reason="false_comparison"))
+            return None
+        extreme = false_extreme(MARKER.sub("", sentence), self.grids)
+        if extreme:  # "the weakest area is Data (1.8)": Measurement is 1.7
+            self.withheld.append(WithheldClaim(sentence=MARKER.sub("", sentence).strip(), figures=[extreme],
                                                reason="false_comparison"))
             return None
         swapped = other_rows_word(MARKER.sub("", sentence), self.grids)

@@ -226,6 +226,44 @@ def other_rows_word(sentence: str, grids: list[list[list[str]]]) -> str | None:
     return None
 
 
+_LOWEST = re.compile(r"\b(?:weakest|lowest|worst|smallest|least)\b", re.I)
+_HIGHEST = re.compile(r"\b(?:strongest|highest|best|largest|greatest)\b", re.I)
+_SUMMARY_KEY = re.compile(r"\b(?:ORI|overall|total|average|index|mean|group)\b", re.I)
+
+
+def false_extreme(sentence: str, grids: list[list[list[str]]]) -> str | None:
+    """The row a sentence calls the weakest (or strongest) when another row of the same table has a lower (higher)
+    value in the column the sentence quotes: "the weakest area is Data, with a score of 1.8" when Measurement is 1.7.
+    Summary rows (ORI, Overall, Group) are no candidates; None when the sentence names no such row."""
+    lowest, highest = _LOWEST.search(sentence), _HIGHEST.search(sentence)
+    if not lowest and not highest:
+        return None
+    said = {f.value for f in extract(sentence, min_bare=0) if f.kind == "number"}
+    for cells in grids:
+        named = [row for row in cells if _names(sentence, row[0]) and not _SUMMARY_KEY.search(row[0])]
+        if len(named) != 1:
+            continue
+        row = named[0]
+        for col in range(1, len(row)):
+            value = _cell_number(row[col])
+            if value is None or _num(value) not in said:
+                continue
+            others = [v for r in cells if r is not row and not _SUMMARY_KEY.search(r[0]) and col < len(r)
+                      and (v := _cell_number(r[col])) is not None]
+            if (lowest and any(v < value for v in others)) or (highest and any(v > value for v in others)):
+                return row[0]
+    return None
+
+
+def _cell_number(cell: str) -> float | None:
+    text = cell.strip("* ")
+    return float(text) if re.fullmatch(r"\d+(?:\.\d+)?", text) else None
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if value == int(value) else repr(value)
+
+
 _ITEM = re.compile(r"[,;|]\s*|:\s+")  # the items of a line listing figures with their conditions
 
 

@@ -438,3 +438,17 @@ def test_a_line_labelled_with_assets_is_one_unit_for_context_focus():
             "is 4.2 m at rated flow.")
     assert split_units(line) == [line]
     assert len(split_units("Pumps at Riverside: P-101 is the duty pump. P-102 is the standby.")) == 2  # no tag labelled
+
+
+def test_a_row_called_the_weakest_when_another_is_lower_is_withheld():
+    """"The weakest area is data, with a score of 1.8": Riverside's Measurement is 1.7 (the ORI row sums up and is no
+    candidate); the model had written this under the quoted column and its "Lowest" line."""
+    baseline = cite(10, "| Dimension | Halden Works | Riverside |\n|---|---|---|\n| Data | 2.5 | 1.8 |\n"
+                        "| Governance | 2.9 | 2.9 |\n| Measurement | 2.3 | 1.7 |\n| **ORI** | **2.7** | **1.1** |",
+                    doc_id="PB-002")
+    checker = ClaimChecker([baseline], "where does Riverside stand, weakest area?")
+    assert checker.check("The weakest area is data, with a score of 1.8 [10].") is None
+    assert checker.withheld[-1].reason == "false_comparison" and checker.withheld[-1].figures == ["Data"]
+    assert checker.check("The weakest area is Measurement, at 1.7 [10].") is not None
+    assert checker.check("Halden's weakest dimension is Measurement at 2.3 [10].") is not None
+    assert checker.check("Its strongest is Governance at 2.9 [10].") is not None
