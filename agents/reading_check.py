@@ -278,23 +278,25 @@ def stated_readings(question: str) -> list[Stated]:
     found += [(m.start(), _number(m["n"] or m["m"]), "ratio", m) for m in RATIO_READING.finditer(question)]
     found += [(m.start(), _number(m["n"]), m["index"].upper(), m) for m in INDEX_READING.finditer(question)]
     rates = list(PERCENT.finditer(question))
+    if len(rates) != 2:
+        return _stated(question, found)
+    low, high = sorted(_number(r["n"]) for r in rates)
+    against = f"{rates[0].group(0)} against {rates[1].group(0)}"
     metric = METRIC.search(question)  # a performance metric's two groups are compared by their gap, not their ratio
-    if len(rates) == 2 and metric and not any(f[2] == "pp" for f in found):
-        low, high = sorted(_number(r["n"]) for r in rates)
-        found = [f for f in found if f[2] != "%"]
+    if metric and not any(f[2] == "pp" for f in found):
         gap = round(high - low, 1)
-        said = f"{rates[0].group(0)} against {rates[1].group(0)} ({metric.group(0)} gap {gap:g} percentage points)"
-        near = _asked_terms(question) | {"gap", metric.group(0).lower()}
-        return [Stated(gap, "pp", said, near), *_stated(question, found)]
-    if len(rates) == 2 and SELECTION.search(question) and not RATIO_READING.search(question):
-        low, high = sorted(_number(r["n"]) for r in rates)
-        if high > 0:
-            found = [f for f in found if f[2] != "%"]
-            ratio = round(low / high, 2)
-            said = f"{rates[0].group(0)} against {rates[1].group(0)} (selection-rate ratio {ratio:g})"
-            near = _asked_terms(question) | {"ratio", "selection", "rate"}
-            return [Stated(ratio, "ratio", said, near), *_stated(question, found)]
+        return _one_reading(Stated(gap, "pp", f"{against} ({metric.group(0)} gap {gap:g} percentage points)",
+                                   _asked_terms(question) | {"gap", metric.group(0).lower()}), question, found)
+    if SELECTION.search(question) and not RATIO_READING.search(question) and high > 0:
+        ratio = round(low / high, 2)
+        return _one_reading(Stated(ratio, "ratio", f"{against} (selection-rate ratio {ratio:g})",
+                                   _asked_terms(question) | {"ratio", "selection", "rate"}), question, found)
     return _stated(question, found)
+
+
+def _one_reading(pair: Stated, question: str, found: list[tuple[int, float, str, re.Match[str]]]) -> list[Stated]:
+    """Two rates read as one reading (their gap or ratio), first; the question's other readings after it."""
+    return [pair, *_stated(question, [f for f in found if f[2] != "%"])]
 
 
 def _stated(question: str, found: list[tuple[int, float, str, re.Match[str]]]) -> list[Stated]:

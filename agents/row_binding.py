@@ -238,7 +238,7 @@ def false_extreme(sentence: str, grids: list[list[list[str]]]) -> str | None:
     lowest, highest = _LOWEST.search(sentence), _HIGHEST.search(sentence)
     if not lowest and not highest:
         return None
-    said = {f.value for f in extract(sentence, min_bare=0) if f.kind == "number"}
+    said = {float(f.value) for f in extract(sentence, min_bare=0) if f.kind == "number"}
     for cells in grids:
         named = [row for row in cells if _names(sentence, row[0]) and not _SUMMARY_KEY.search(row[0])]
         if len(named) != 1:
@@ -246,7 +246,7 @@ def false_extreme(sentence: str, grids: list[list[list[str]]]) -> str | None:
         row = named[0]
         for col in range(1, len(row)):
             value = _cell_number(row[col])
-            if value is None or _num(value) not in said:
+            if value is None or value not in said:
                 continue
             others = [v for r in cells if r is not row and not _SUMMARY_KEY.search(r[0]) and col < len(r)
                       and (v := _cell_number(r[col])) is not None]
@@ -258,10 +258,6 @@ def false_extreme(sentence: str, grids: list[list[list[str]]]) -> str | None:
 def _cell_number(cell: str) -> float | None:
     text = cell.strip("* ")
     return float(text) if re.fullmatch(r"\d+(?:\.\d+)?", text) else None
-
-
-def _num(value: float) -> str:
-    return str(int(value)) if value == int(value) else repr(value)
 
 
 _ITEM = re.compile(r"[,;|]\s*|:\s+")  # the items of a line listing figures with their conditions
