@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from copilot.agents.lookup import markdown_tables
 from copilot.agents.readiness_report import DIMENSIONS
 from copilot.types import Citation
 
@@ -38,16 +39,58 @@ def given_scores(question: str) -> dict[str, float] | None:
     return out
 
 
+# "if we get Data up to 2.5 and Measurement up to 2.5": a dimension's score changed, written with its full name
+_CHANGED = r"\s+(?:score\s+)?(?:(?:went |goes |go |gets? |got |is |were |was |comes? )?(?:up |down )?(?:to|at|of|=|:)\s*)(?P<v>[1-5](?:\.\d)?)\b"
+WHAT_IF = re.compile(r"\bif\b|\bwould\b|\bsuppose\b|\bwhat if\b", re.I)
+
+
+def _site_column(sources: list[Citation], question: str) -> tuple[Citation, str, dict[str, float]] | None:
+    """(source, site, {dimension: score}) of the shown table of scores per dimension whose site column the question
+    names ("Riverside plant manager here": PB-002's "| Dimension | Halden Works | Marlow Bay | Riverside | Group |")."""
+    for c in sources:
+        for header, rows in markdown_tables(c.text):
+            if not header or header[0].strip().lower() != "dimension":
+                continue
+            for j, site in enumerate(header[1:], start=1):
+                if not re.search(rf"\b{re.escape(site.strip())}\b", question, re.I):
+                    continue
+                column = {key: float(r[j].strip("* ")) for r in rows if len(r) > j
+                          and re.fullmatch(r"\*{0,2}\d(?:\.\d+)?\*{0,2}", r[j].strip())
+                          for key, name in NAMES.items() if re.fullmatch(name, r[0].strip(), re.I) and len(r[0].strip()) > 1}
+                if len(column) == len(NAMES):
+                    return c, site.strip(), column
+    return None
+
+
+def _what_if(sources: list[Citation], question: str) -> tuple[dict[str, float], str] | None:
+    """The six scores of "if we get Data up to 2.5 and Measurement up to 2.5 ... everything else stays": the named
+    site's column of the shown scores table, with the question's changed scores in place; and how they were made."""
+    if not WHAT_IF.search(question) or (found := _site_column(sources, question)) is None:
+        return None
+    source, site, scores = found
+    changed = {key: float(m["v"]) for key, name in NAMES.items()
+               for m in [re.search(rf"\b(?:{name.split('|', 1)[1]}){_CHANGED}", question, re.I)] if m}
+    if not changed:
+        return None
+    said = ", ".join(f"{DIMENSIONS[k][0]} {v:g}" for k, v in changed.items())
+    kept = ", ".join(f"{DIMENSIONS[k][0]} {v:g}" for k, v in scores.items() if k not in changed)
+    return {**scores, **changed}, f"your {said} with {site}'s other scores ({kept}) [{source.marker}]"
+
+
 def ori_answer(sources: list[Citation], question: str) -> str | None:
-    """The ORI of the stated scores and, when a shown source holds the scale-out rule, whether it is met."""
+    """The ORI of the stated scores (or of a site's shown scores with the question's changes) and, when a shown
+    source holds the scale-out rule, whether it is met."""
     if not ASKS.search(question):
         return None
     scores = given_scores(question)
+    made = "your six scores"
+    if scores is None and (what_if := _what_if(sources, question)) is not None:
+        scores, made = what_if
     if scores is None:
         return _stated_ori_answer(sources, question)
     ori = sum(scores[k] * DIMENSIONS[k][1] for k in scores)
     terms = " + ".join(f"{DIMENSIONS[k][1]:.2f} x {scores[k]:g}" for k in scores)
-    text = f"**ORI {round(ori, 3):g}** ({round(ori, 1):.1f} to one decimal): the weighted mean of your six scores, {terms}."
+    text = f"**ORI {round(ori, 3):g}** ({round(ori, 1):.1f} to one decimal): the weighted mean of {made}, {terms}."
     go_live = _go_live(sources, scores) if GO_LIVE.search(question) else None
     if go_live is not None:
         text = f"{text}\n\n{go_live}"

@@ -196,17 +196,23 @@ def _table_rows(c: Citation) -> list[LimitRow]:
 
 
 def _level_bands(cells: list[str], header: list[str]) -> list[Band]:
-    """"| Population Stability Index (PSI) ... | 0.10 | 0.25 |" under "Watch level | Action level": from each column's
-    figure up, in the unit of the acronym the row names (PSI); the last column reached is the one that applies."""
-    acronym = re.search(r"\(([A-Z]{2,5})\)|\b([A-Z]{2,5})\b", cells[0]) if cells else None
-    if acronym is None or len(header) != len(cells):
+    """"| Population Stability Index (PSI) ... | 0.10 | 0.25 |", "| Share of input tags missing or frozen | 2% | 5% for
+    more than 1 hour |" under "Watch level | Action level": from each column's figure up, in the figure's unit or, for
+    a bare figure, the unit of the acronym the row names (PSI); the last column reached is the one that applies."""
+    if not cells or len(header) != len(cells):
         return []
-    unit = acronym.group(1) or acronym.group(2)
+    acronym = re.search(r"\(([A-Z]{2,5})\)|\b([A-Z]{2,5})\b", cells[0])
     out = []
     for cell, column in zip(cells[1:], header[1:], strict=True):
-        if LEVEL_COLUMN.search(column) and re.fullmatch(rf"\s*({NUM})\s*", cell):
-            out.append(Band(_number(cell), None, False, False, unit, f"{column}: {cell.strip()}", False))
-    return out if len(out) >= 2 and all(a.low < b.low for a, b in zip(out, out[1:], strict=False)) else []
+        m = re.match(rf"\s*(?P<n>{NUM})\s*(?P<unit>{UNIT})?(?=\s|$)", cell, re.I)
+        if not LEVEL_COLUMN.search(column) or m is None:
+            continue
+        unit = canonical_unit(m["unit"]) if m["unit"] else acronym and (acronym.group(1) or acronym.group(2))
+        if unit:
+            out.append(Band(_number(m["n"]), None, False, False, unit, f"{column}: {cell.strip()}", False))
+    if len(out) < 2 or len({b.unit for b in out}) > 1 or not all(a.low < b.low for a, b in zip(out, out[1:], strict=False)):
+        return []
+    return out
 
 
 def _prose_items(text: str) -> list[str]:
@@ -371,6 +377,7 @@ class Placed:
     line: str
     row: LimitRow
     accepted: bool | None
+    reached: str = ""  # the level column whose figure the reading reached ("Watch level"), for a threshold table
 
 
 _DAYS = {"h": 1 / 24, "d": 1.0, "wk": 7.0}  # a time unit's length in days
@@ -411,8 +418,26 @@ def placed_readings(sources: list[Citation], question: str) -> list[Placed] | No
             return None
         (text, signature), row = verdicts[0]
         where = row.label if row.header else "in its words"
-        out.append(Placed(f"- {text} ({row.source.title}, {where}) [{row.source.marker}]", row, signature[0]))
+        out.append(Placed(f"- {text} ({row.source.title}, {where}) [{row.source.marker}]", row, signature[0],
+                          _reached(row, unit, value)))
     return out or None
+
+
+def _reached(row: LimitRow, unit: str, value: float) -> str:
+    """The highest level column of a threshold row ("Watch level | Action level") whose figure ``value`` reaches."""
+    levels = [b for b in row.bands if b.unit == unit and b.low is not None and b.high is None and value >= b.low
+              and any(b.clause.startswith(f"{column}: ") for column in row.header[1:] if LEVEL_COLUMN.search(column))]
+    return max(levels, key=lambda b: b.low or 0).clause.split(":")[0] if levels else ""
+
+
+def _level_sentence(placed: Placed) -> str:
+    """The sentence of the row's source saying what reaching its level means ("A watch level creates a ticket for
+    the model owner to review within 5 working days."), cited; empty when none names the level."""
+    level = placed.reached.lower()
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+", placed.row.source.text):
+        if level and level in sentence.lower() and not sentence.lstrip().startswith("|"):
+            return f"{placed.reached}: \"{sentence.strip()}\" [{placed.row.source.marker}]"
+    return ""
 
 
 def reading_answer(sources: list[Citation], question: str) -> str | None:
@@ -425,8 +450,9 @@ def reading_answer(sources: list[Citation], question: str) -> str | None:
         if p.row.header and p.row not in quoted:
             quoted.append(p.row)
     tables = [f"{quote_row(row)} [{row.source.marker}]" for row in quoted]
+    meaning = list(dict.fromkeys(s for p in placed if p.reached and (s := _level_sentence(p))))
     return "Your reading against the documented limits:\n" + "\n".join(p.line for p in placed) + \
-        "".join(f"\n\n{t}" for t in tables)
+        "".join(f"\n\n{t}" for t in tables) + ("\n\n" + "\n".join(f"- {m}" for m in meaning) if meaning else "")
 
 
 def limit_queries(question: str) -> list[tuple[str, str]]:

@@ -26,7 +26,11 @@ ACTS: dict[str, re.Pattern[str]] = {
 ASKS_WHO = re.compile(r"\bwho(?:'s| is| are| has| have| must| should| does| do (?:i|we)| can| needs? to| gets? to)?\s+"
                       r"(?:(?:to|be|has to|have to|need to|needs to)\s+)?"
                       r"(?P<act>chair|sign|approv|decid|notif|tell|inform|escalat|report)\w*", re.I)
-_ACT_OF = {"chair": "chair", "sign": "sign", "approv": "approve", "decid": "decide", "notif": "notify", "tell": "notify",
+# "who is the AIRB chair by name?", "who's the signatory on the decision record": the act named by its doer
+ASKS_WHO_DOER = re.compile(r"\bwho(?:'s| is| are)\s+(?:the|our|their|your)\s+(?:[\w()-]+\s+){0,4}?"
+                           r"(?P<act>chair|signator|signer|approver|decision[- ]maker)\w*", re.I)
+_ACT_OF = {"chair": "chair", "signator": "sign", "signer": "sign", "approver": "approve", "decision maker": "decide",
+           "decision-maker": "decide", "sign": "sign", "approv": "approve", "decid": "decide", "notif": "notify", "tell": "notify",
            "inform": "notify", "escalat": "notify", "report": "notify"}
 # a sentence that assigns the act names who does it
 ROLE = re.compile(r"\b(?:head|chief|officer|manager|chair|owner|lead|engineer|supervisor|board|committee|AIRB|HSE|"
@@ -39,7 +43,7 @@ ASKS_NAME = re.compile(r"\b(?:a |the |their |his |her )?names?\b|\bat the moment
 
 def role_statement(sources: list[Citation], question: str) -> tuple[str, Citation] | None:
     """(the quoted sentence, its source) saying who performs the act the question asks about; None otherwise."""
-    m = ASKS_WHO.search(question)
+    m = ASKS_WHO.search(question) or ASKS_WHO_DOER.search(question)
     if m is None or not sources:
         return None
     act = ACTS[_ACT_OF[m["act"].lower()]]

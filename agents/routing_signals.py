@@ -124,9 +124,19 @@ ASKS_AI_ACT_TIER = re.compile(r"\b(?:what|which) (?:(?:eu )?ai act |risk )?tier\
                               _I)
 
 
+# an idea's intake outcome asked ("scored value 4, data 2, ... what's its priority score"): readiness (PB-010), whatever
+# equipment the idea watches (the cooling tower fan gearbox drew it to maintenance)
+ASKS_INTAKE_OUTCOME = re.compile(r"\bpriority score\b|\b(?:go|goes|going|get|gets|make it|move|moves) (?:forward )?to "
+                                 r"charter\b", _I)
+INTAKE_SCORING = re.compile(r"\bintake\b|\bworkflow fit\b|\breuse (?:potential )?(?:score|of|=|:)?\s*[1-5]\b", _I)
+
+
 def decided_route(text: str) -> str | None:
-    """A route the question's own ask decides before any vote (an AI Act tier asked: governance), else None."""
-    return "governance" if ASKS_AI_ACT_TIER.search(text) else None
+    """A route the question's own ask decides before any vote (an AI Act tier asked: governance; an intake outcome
+    asked: readiness), else None."""
+    if ASKS_AI_ACT_TIER.search(text):
+        return "governance"
+    return "readiness" if ASKS_INTAKE_OUTCOME.search(text) and INTAKE_SCORING.search(text) else None
 
 
 RULES: dict[str, list[tuple[re.Pattern[str], float]]] = {

@@ -338,12 +338,51 @@ def _several_tags(plan: TablePlan, question: str, p: TableProfile) -> None:
         plan.filters.append(Filter(column=column, op=on_tags[0].op, value=ANY_OF.join(tags), match="any_of"))
 
 
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                 "ten": 10, "eleven": 11, "twelve": 12}
+# "6 weeks or more", "longer than two days", "under 48 h", "3+ weeks": a bound on a duration
+_DURATION_BOUND = re.compile(
+    r"(?:\b(?P<pre>at least|no less than|more than|over|longer than|above|less than|under|shorter than|within|"
+    r"no more than|up to|at most)\s+)?(?<![\w.-])(?P<n>\d+(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")\s*(?P<plus>\+)?\s*"
+    r"(?P<unit>weeks?|wks?|days?|months?|hours?|hrs?|h)\b(?:\s+(?P<post>or (?:more|longer|over|above|greater|plus)|"
+    r"or (?:less|fewer|under|shorter|below)|plus))?", re.I)
+_LONGER = ("more", "longer", "over", "above", "greater", "plus")  # "or more": at least; "or less", "or under": at most
+_IN_DAYS = {"h": 1 / 24, "hr": 1 / 24, "hour": 1 / 24, "day": 1.0, "wk": 7.0, "week": 7.0, "month": 30.0}
+# a numeric column's time unit, from its name ("lead_time_days", "downtime_h")
+_COLUMN_DAYS = {"days": 1.0, "d": 1.0, "h": 1 / 24, "hours": 1 / 24, "hrs": 1 / 24, "weeks": 7.0}
+
+
+def _duration_bound(plan: TablePlan, question: str, p: TableProfile) -> None:
+    """"critical spares that take 6 weeks or more to arrive": ``lead_time_days >= 42`` on the one numeric column
+    whose name ends in a time unit (the one the question names, when several do), in place of the model's filters on
+    it (it filtered ``>= 6``, or nothing)."""
+    m = next((m for m in _DURATION_BOUND.finditer(question) if m["pre"] or m["post"] or m["plus"]), None)
+    if m is None:
+        return
+    timed = [c for c in p.columns if c.numeric and "_" in c.name and c.name.lower().rsplit("_", 1)[-1] in _COLUMN_DAYS]
+    named = [c for c in timed if tokens(c.name) - {"days", "day", "h", "hour", "hours"} <= tokens(question) | {"time"}]
+    column = timed[0] if len(timed) == 1 else named[0] if len(named) == 1 else None
+    if column is None:
+        return
+    word = (m["pre"] or m["post"] or "plus").lower()
+    op = ((">=" if word[3:] in _LONGER else "<=") if word.startswith("or ") else
+          ">=" if word in ("at least", "no less than", "plus") else ">" if word in ("more than", "over", "longer than",
+                                                                                      "above") else
+          "<" if word in ("less than", "under", "shorter than") else "<=")
+    n = float(m["n"]) if m["n"][0].isdigit() else float(_NUMBER_WORDS[m["n"].lower()])
+    unit = m["unit"].lower().rstrip("s")
+    value = round(n * _IN_DAYS[unit] / _COLUMN_DAYS[column.name.lower().rsplit("_", 1)[-1]], 2)
+    plan.filters = [f for f in plan.filters if f.column != column.name]
+    plan.filters.append(Filter(column=column.name, op=op, value=int(value) if value.is_integer() else value))
+
+
 def correct(plan: TablePlan, question: str, p: TableProfile) -> TablePlan:
     """Cheap deterministic fixes for frequent small-model slips."""
     asked = {float(n) for n in re.findall(r"\d+(?:\.\d+)?", question.replace(",", ""))}
     plan.filters = [f for f in plan.filters if not ((c := p.column(f.column)) is not None and c.numeric and
                                                     _as_number(f.value) not in asked)]  # a threshold nobody asked
     _several_tags(plan, question, p)
+    _duration_bound(plan, question, p)
     _period(plan, question, p)
     _coded_filters(plan, question, p)
     _missing(plan, question, p)

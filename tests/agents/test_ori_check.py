@@ -58,3 +58,22 @@ def test_the_computed_figures_are_those_in_no_source_nor_the_question():
     text = ori_answer([RULES, WEAKEST_LINK], q)
     assert "2.8" in derived_figures(text, [RULES, WEAKEST_LINK], q)
     assert "3.5" not in derived_figures(text, [RULES, WEAKEST_LINK], q)  # the user's own score
+
+
+def test_a_what_if_uses_the_named_sites_shown_scores_with_the_changed_ones():
+    """"If we get Data up to 2.5 and Measurement up to 2.5 ... everything else stays at the January numbers": the
+    model said 3.0; Riverside's column with the two changes gives 2.42."""
+    sites = Citation(marker=2, chunk_id="s", doc_id="PB-002", title="AI Readiness", text=(
+        "| Dimension | Halden Works | Riverside | Group |\n|---|---|---|---|\n| Strategy and KPIs | 3.2 | 2.4 | 2.8 |\n"
+        "| Data | 2.5 | 1.8 | 2.1 |\n| Infrastructure and MLOps | 2.8 | 2.0 | 2.4 |\n| People and change | 2.6 | 2.2 | 2.4 |\n"
+        "| Governance | 2.9 | 2.9 | 2.9 |\n| Measurement | 2.3 | 1.7 | 2.0 |\n| **ORI** | **2.7** | **2.2** | **2.4** |"))
+    q = ("Riverside plant manager here. If we get Data up to 2.5 and Measurement up to 2.5 by year end and everything "
+         "else stays at the January numbers, what would our ORI be, and would that clear the bar for scaling out?")
+    text = ori_answer([RULES, sites], q)
+    assert text.startswith("**ORI 2.42** (2.4 to one decimal): the weighted mean of your Data 2.5, Measurement 2.5 with "
+                           "Riverside's other scores (Strategy and KPIs 2.4, Infrastructure and MLOps 2, People and "
+                           "change 2.2, Governance 2.9) [2]")
+    assert "**Not eligible to scale out**: ORI 2.42 is below 3.0; Strategy and KPIs 2.4, Infrastructure and MLOps 2, " \
+           "People and change 2.2 below 2.5 [1]" in text
+    assert ori_answer([RULES, sites], q.replace("Riverside plant manager here. ", "")) is None  # which site: unsaid
+    assert ori_answer([RULES, sites], "Riverside: what is our ORI and can we scale?") is None  # nothing changed

@@ -153,6 +153,28 @@ def test_an_index_read_by_its_acronym_is_placed_in_the_threshold_tables_levels()
     assert stated_readings("VFD-102 is at 3") == []  # a tag, not an index
 
 
+def test_a_threshold_tables_figures_with_units_are_levels_and_the_level_reached_is_explained():
+    """"PSI 0.18 and 3% of the input tags frozen": the % row is a threshold row too (not DR-06's "at least 98%"), and
+    the sentence saying what a watch level sets off is quoted."""
+    mlops = Citation(marker=1, chunk_id="p", doc_id="PB-005", title="MLOps", text=(
+        "| Signal | Watch level | Action level |\n|---|---|---|\n"
+        "| Population Stability Index (PSI) on any top-10 feature, 7-day window vs training | 0.10 | 0.25 |\n"
+        "| Share of required input tags missing or frozen | 2% | 5% for more than 1 hour |\n\n"
+        "A watch level creates a ticket for the model owner to review within 5 working days. An action level pages "
+        "the on-call MLOps engineer."))
+    data = Citation(marker=2, chunk_id="d", doc_id="CL-003", title="Data readiness", text=(
+        "| # | Check | Threshold |\n|---|---|---|\n| DR-06 | Completeness of critical tags | At least 98% |"))
+    q = ("Monitoring shows PSI of 0.18 on one of the top-10 features over the last 7 days, and about 3% of the input "
+         "tags are frozen. What response do we owe and how fast?")
+    text = reading_answer([mlops, data], q)
+    assert '**3%** is in the band "Watch level: 2%", not yet at "Action level: 5% for more than 1 hour"' in text
+    assert "DR-06" not in text
+    assert text.endswith('- Watch level: "A watch level creates a ticket for the model owner to review within 5 working '
+                         'days." [1]')
+    assert "Action level: \"" not in reading_answer([mlops], q.replace("0.18", "0.12").replace("3%", "2.5%"))
+    assert 'Action level: "An action level pages' in reading_answer([mlops], q.replace("0.18", "0.3"))
+
+
 def test_a_duration_is_judged_against_a_limit_about_the_same_thing_and_never_a_revision_entry():
     hot = Citation(marker=1, chunk_id="h", doc_id="SOP-HW-001", title="Hot Work Permit", text=(
         "5.2 The fire watch stays at the work for the whole time hot work is going on, and for at least 60 minutes "

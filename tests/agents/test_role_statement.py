@@ -44,3 +44,15 @@ def test_a_name_asked_is_answered_with_the_role_and_that_no_name_is_given():
     text = render_role(*found, q)
     assert text.startswith("The documents do not mention a person by name; they name the role.") and "Chief Risk Officer" in text
     assert not render_role(*found, "who chairs the AI Review Board?").startswith("The documents do not")
+
+
+def test_who_is_the_chair_asks_the_act_by_its_doer():
+    """"Who is the AIRB chair by name?": the same act as "who chairs", asked by the doer's noun."""
+    board = Citation(marker=4, chunk_id="b", doc_id="PB-008", title="AI Operating Model", section="Bodies",
+                     text="| AI Review Board (AIRB) | Risk classification approval; chaired by the Chief Risk Officer; "
+                          "meets monthly |")
+    found = role_statement([CHAMPIONS, board], "Who is the AIRB chair by name?")
+    assert found is not None and found[1] is board
+    assert render_role(*found, "Who is the AIRB chair by name?").startswith("The documents do not mention a person")
+    assert role_statement([RECORD, PROCESS], "who's the signatory on the decision record?") is not None
+    assert role_statement([CHAMPIONS, board], "who is the site champion at riverside?") is None

@@ -93,6 +93,15 @@ def test_an_asked_ai_act_tier_decides_the_route(router: Router) -> None:
     assert router.route("P-101 vibration 7.8 mm/s, which pump tier of spares?").route == "maintenance"
 
 
+def test_an_asked_intake_outcome_decides_the_route(router: Router) -> None:
+    """"came through intake scored value 4, data 2 ... What's its priority score": the cooling tower fan gearbox it
+    is about had drawn it to maintenance through the LLM tie-break."""
+    d = router.route("An idea for anomaly detection on the cooling tower fan gearbox came through intake scored value "
+                     "4, data 2, feasibility 5, workflow fit 3, reuse 5. What's its priority score and what happens to it?")
+    assert (d.route, d.method) == ("readiness", "pattern")
+    assert router.route("GB-401 gearbox oil priority score?").route == "maintenance"  # no intake scoring
+
+
 def test_knn_uses_only_the_train_split(router: Router) -> None:
     index = router.index
     assert index is not None

@@ -509,3 +509,34 @@ def test_a_ranking_kept_to_its_first_states_the_extreme_with_the_columns_unit(se
     assert _execute_and_compose(settings, big, p)[1].startswith("Highest rated_power_kw: 75 kW (C-301 [1]).")
     assert (with_unit("lead_time_days", 70), with_unit("downtime_h", 26.0), with_unit("install_year", 2012)) == \
         ("70 days", "26 h", "2012")
+
+
+SPARES = ("part_number,description,lead_time_days,critical_spare\n"
+          "SP-1,Cartridge seal,42,yes\nSP-2,Bearing,7,yes\nSP-3,Impeller,70,yes\nSP-4,Gasket set,49,no\n"
+          "SP-5,Motor 55 kW,56,yes\n")
+
+
+@pytest.mark.parametrize(("question", "op", "value"), [
+    ("which of our critical spares take 6 weeks or more to arrive? how many are there", ">=", 42),
+    ("critical spares with a lead time longer than two weeks", ">", 14),
+    ("spares we can get within 10 days", "<=", 10),
+    ("anything on a 7+ week lead time?", ">=", 49),
+])
+def test_a_duration_bound_is_a_filter_on_the_column_in_its_own_unit(settings, tmp_path, question, op, value):
+    """"6 weeks or more" on ``lead_time_days``: 42 days (the model filtered ``>= 6``, a threshold in the wrong unit)."""
+    from copilot.tables.planner import correct
+    from copilot.tables.store import register_table_file
+
+    (tmp_path / "spares.csv").write_text(SPARES, encoding="utf-8")
+    [p] = register_table_file(settings, tmp_path / "spares.csv", "spares")
+    model = validate_plan({"table": p.name, "filters": [{"column": "lead_time_days", "op": ">=", "value": 6}]}, p)
+    plan = correct(model, question, p)
+    assert [(f.column, f.op, f.value) for f in plan.filters if f.column == "lead_time_days"] == [
+        ("lead_time_days", op, value)]
+    if value == 42:
+        plan.filters.append(validate_plan({"table": p.name, "filters": [
+            {"column": "critical_spare", "op": "=", "value": "yes"}]}, p).filters[0])
+        _res, text = _execute_and_compose(settings, plan, p)
+        assert text.startswith("3 records in spares") and "SP-3" in text and "SP-2" not in text and "SP-4" not in text
+    # a bare duration is no bound: "over the last 7 days" is a period, "a 6 week lead time" a value
+    assert [f.column for f in correct(validate_plan({"table": p.name}, p), "parts with a 6 week lead time", p).filters] == []
