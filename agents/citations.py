@@ -36,7 +36,8 @@ def build_sources(hits: list[Hit], budget_tokens: int, *, question: str | None =
             break
         cite = Citation.from_chunk(len(out) + 1, hit.chunk)
         header = count(f"[{cite.marker}] {source_header(cite)}\n") + 2
-        text = sanitize_context(cite.text.strip())
+        text = sanitize_context(without_overlap(cite.text.strip(), [h.chunk.text for h in hits[:planned]
+                                                                    if h is not hit and h.chunk.doc_id == cite.doc_id]))
         if terms is not None:
             slots = max(1, planned - len(out))
             share = left if slots == 1 else (max(left // slots, int(lead_share * left)) if not out else left // slots)
@@ -50,6 +51,19 @@ def build_sources(hits: list[Hit], budget_tokens: int, *, question: str | None =
         used += count(text) + header
         out.append(cite)
     return out
+
+
+def without_overlap(text: str, others: list[str]) -> str:
+    """``text`` without its last lines when another shown chunk of the same document starts with them (the chunker's
+    overlap): "6.6 Retest ... every 2 hours" ends the gas-limits chunk and starts the next one, and kept twice it
+    crowded the limits table out of the first."""
+    lines = text.splitlines()
+    starts = [[ln.strip() for ln in o.strip().splitlines()] for o in others]
+    for k in range(1, len(lines)):
+        tail = [ln.strip() for ln in lines[k:]]
+        if any(any(tail) and s[:len(tail)] == tail for s in starts):
+            return "\n".join(lines[:k]).rstrip()
+    return text
 
 
 def source_header(c: Citation) -> str:

@@ -80,6 +80,9 @@ class ClaimChecker:
             ("code", f.value, "") for f in extract(question) if f.kind == "code"}
         self.grids = cell_grids([c.text for c in sources])  # word cells of every table, for other_rows_word
         self.question_terms = content_terms(question)
+        # the words of the question's asks, without the context stated before them ("crew going into WW-101 tomorrow
+        # to dig out silt. ... how often do we retest"): the objects a figure may be asked for, for _other_topic
+        self.ask_terms = content_terms(" ".join(asks)) if (asks := _ask_sentences(question)) else self.question_terms
         # the places the sources name ("at Halden Works", "at Marlow Bay"), for _other_place
         self.places = {p for c in sources for p in places_in(c.text)}
         self.withheld: list[WithheldClaim] = []
@@ -203,7 +206,7 @@ class ClaimChecker:
         # bolts is 55 N·m" of "the torque on the impeller nut and on the casing bolts"): a passage holding the figure
         # for another object ("coupling spacer ... bolts at 55 N·m") shares a word, but not half of those
         before = clause[:clause.find(fig.raw)] if fig.raw and fig.raw in clause else clause
-        asked = shared_terms(content_terms(" ".join(before.split()[-OBJECT_WORDS:])) - tag_parts, self.question_terms)
+        asked = shared_terms(content_terms(" ".join(before.split()[-OBJECT_WORDS:])) - tag_parts, self.ask_terms)
         return bool(holders) and not any(
             shared_terms(words, held) and (len(asked) < 2 or 2 * len(shared_terms(asked, held)) >= len(asked))
             for held in (content_terms(f"{c.title} {c.section} {line}") for c, line in holders))
@@ -325,6 +328,13 @@ PLACEHOLDER = re.compile(r"\[(?:date|number|name|value|amount|figure|time|year|i
                          r"\b(?:is|are|was|were|be|called|named)\s+\[\d+(?:,\s*\d+)*\](?=\s*(?:[.;]|$))", re.I)
 _MARKER_THEN_TITLE = re.compile(r"\b(?:is|are|was|were|be|called|named)\s+\[(\d+)\]\s+(.{10,})", re.I)
 OBJECT_WORDS = 6  # the words before a figure that name what it is given for
+_ASKING = re.compile(r"\?|^\W*(?:what|whats|which|how|when|where|who|why|can|could|is|are|do|does|should|must|will|"
+                     r"would|tell|give|list|show)\b", re.I)
+
+
+def _ask_sentences(question: str) -> list[str]:
+    """The question's sentences that ask (a question mark, or a question word first), not the ones stating context."""
+    return [s for s in re.split(r"(?<=[.!?])\s+", question) if _ASKING.search(s)]
 _TOPIC_CLAUSE = re.compile(r"[;]\s+|,\s+(?:and|but|while)\s+|\s+(?:and then|whereas)\s+")
 _FIELD = re.compile(r"^\s*[a-z][a-z0-9_ ]{0,40}:\s")  # "quantity: 18 L", a record's field
 _UNIT_WORDS = frozenset("mm m s min minute minutes h hour hours day days week weeks month months year years bar kw nm "

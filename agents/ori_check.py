@@ -83,7 +83,7 @@ def ori_answer(sources: list[Citation], question: str) -> str | None:
     if not ASKS.search(question):
         return None
     scores = given_scores(question)
-    made = "your six scores"
+    made = "your scores"
     if scores is None and (what_if := _what_if(sources, question)) is not None:
         scores, made = what_if
     if scores is None:

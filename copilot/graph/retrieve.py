@@ -117,11 +117,8 @@ def search(deps: Deps, query: str, filters: Filters | None, extra: list[tuple[st
         hits = _second(hits, place_hit(retriever, query, place, hits, filters), 0.0)  # lexical: no dense score
     named = identifiers(split_asks(query, yes_no=True)[0])
     for ask in follow_on_asks(query, yes_no=True)[:_MAX_KEYS]:  # its best passage second, so the context budget keeps it
-        ask = strip_named_notes(strip_part_notes(ask))  # the notes at the query's end name the first ask's equipment
-        if not identifiers(ask) and named and REFERS_BACK.search(ask):  # "has that one come up before": the code
-            ask = f"{ask} {' '.join(named)}"
-        records = {"doc_type": "table"} if ASKS_PAST.search(ask) else filters  # the work-order history
-        hits = _second(hits, next(iter(retriever.search(ask, k=1, filters=records)), None), min_rel)
+        hits = _second(hits, follow_on_hit(retriever, ask, named, hits, filters), min_rel)
+    hits = _second(hits, _untagged_section(retriever, query, hits, filters), min_rel)
     hits = _second(hits, _permission_rule(retriever, query, filters), min_rel)
     for note in jargon_notes(query)[:_MAX_KEYS]:  # the slang's documented meaning, searched on its own
         hits = _second(hits, next(iter(retriever.search(note, k=1, filters=filters)), None), min_rel)
@@ -196,6 +193,21 @@ def pin_exact(deps: Deps, query: str, question: str, hits: list[Hit], sources: l
     return sources
 
 
+def follow_on_hit(retriever: Any, ask: str, named: list[str], hits: list[Hit], filters: Filters | None) -> Hit | None:
+    """The best passage for one follow-on ask of the query. "Has that one come up before" is searched with the code
+    the first ask named; "how often do we retest while they're down there" too, but when the tag's best passage is
+    shown already (the wet well's register row), the ask alone finds what it asks (the SOP's retest interval)."""
+    ask = strip_named_notes(strip_part_notes(ask))  # the notes at the query's end name the first ask's equipment
+    tries = [f"{ask} {' '.join(named)}", ask] if not identifiers(ask) and named and REFERS_BACK.search(ask) else [ask]
+    records = {"doc_type": "table"} if ASKS_PAST.search(ask) else filters  # the work-order history
+    best = None
+    for attempt in tries:
+        best = next(iter(retriever.search(attempt, k=1, filters=records)), None)
+        if best is not None and all(h.chunk.id != best.chunk.id for h in hits):
+            break
+    return best
+
+
 def _second(hits: list[Hit], best: Hit | None, min_rel: float) -> list[Hit]:
     """``hits`` with ``best`` second, so the context budget keeps it; unchanged when it is missing, weak, or already
     first or second."""
@@ -203,6 +215,25 @@ def _second(hits: list[Hit], best: Hit | None, min_rel: float) -> list[Hit]:
         return hits
     rest = [h for h in hits[1:] if h.chunk.id != best.chunk.id]
     return [hits[0], best, *rest] if hits else [best]
+
+
+def _untagged_section(retriever: Any, query: str, hits: list[Hit], filters: Filters | None) -> Hit | None:
+    """"crew going into WW-101 tomorrow ... whats the max H2S for entry": the tag pulls every passage naming the wet
+    well (the register row, the rescue and isolation sections) ahead of the section with the gas limits. The first ask
+    is searched without its tags; its best passage is returned when it is another section of a document the search
+    ranked among its first three (the right document, the wrong section), not a spreadsheet row (another asset's)."""
+    first = split_asks(query, yes_no=True)[0]
+    tags = identifiers(first)
+    if not tags:
+        return None
+    bare = first
+    for tag in tags:
+        bare = re.sub(rf"(?<![\w-]){re.escape(tag)}(?![\w-])", " ", bare, flags=re.I)
+    best = next(iter(retriever.search(bare, k=1, filters=filters)), None)
+    if best is None or best.chunk.row is not None or any(h.chunk.id == best.chunk.id for h in hits) or \
+            best.chunk.doc_id not in {h.chunk.doc_id for h in hits[:3]}:
+        return None
+    return best
 
 
 def _permission_rule(retriever: Any, query: str, filters: Filters | None) -> Hit | None:

@@ -56,3 +56,18 @@ def test_attach_markers_leaves_unrelated_text_alone():
                    text="Change gearbox oil every 4000 hours.")
     marked, cited = attach_markers("The weather is nice today in the valley.", [src])
     assert marked == "The weather is nice today in the valley." and cited == []
+
+
+def test_the_chunkers_overlap_is_shown_once_so_the_first_chunk_keeps_its_own_lines():
+    """The gas-limits chunk ended with "6.6 Retest ..." and the next chunk started with it: kept twice, it crowded the
+    limits table out of the first chunk's share."""
+    from copilot.agents.citations import without_overlap
+
+    first = "6.4 Entry is allowed only within these limits:\n\n| Gas | Limit |\n|---|---|\n| H2S | below 5 ppm |\n\n" \
+            "6.6 Retest and record on the permit at least every 2 hours, and before re-entry after any break\n" \
+            "longer than 30 minutes."
+    second = "6.6 Retest and record on the permit at least every 2 hours, and before re-entry after any break\n" \
+             "longer than 30 minutes.\n\n6.7 If any alarm sounds, everyone leaves the space at once."
+    assert without_overlap(first, [second]).endswith("| H2S | below 5 ppm |")
+    assert without_overlap(first, ["6.7 If any alarm sounds"]) == first  # no shared start: unchanged
+    assert without_overlap(second, [first]) == second  # the later chunk keeps its start

@@ -452,3 +452,17 @@ def test_a_row_called_the_weakest_when_another_is_lower_is_withheld():
     assert checker.check("The weakest area is Measurement, at 1.7 [10].") is not None
     assert checker.check("Halden's weakest dimension is Measurement at 2.3 [10].") is not None
     assert checker.check("Its strongest is Governance at 2.9 [10].") is not None
+
+
+def test_the_context_a_question_states_before_asking_is_not_the_object_a_figure_is_asked_for():
+    """"crew going into WW-101 tomorrow to dig out silt. ... how often do we retest": the model repeated the task
+    ("while crew is digging out silt is every 2 hours") and the retest line, which is about retesting, not silt, was
+    taken for another object's figure."""
+    cse = cite(2, "6.6 Retest and record on the permit at least every 2 hours, and before re-entry after any break\n"
+                  "longer than 30 minutes.", doc_id="SOP-CSE-001", title="Confined Space Entry")
+    q = ("crew going into WW-101 tomorrow to dig out silt. whats the max H2S for entry and how often do we have to "
+         "retest while they're down there?")
+    sentence = "The retesting frequency while crew is digging out silt is every 2 hours [2]."
+    assert ClaimChecker([cse], q).check(sentence) == sentence
+    # asked about the silt itself, the retest interval is another object's figure
+    assert ClaimChecker([cse], "how often do we dig out silt?").check("Digging out silt is every 2 hours [2].") is None

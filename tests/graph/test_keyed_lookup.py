@@ -116,3 +116,54 @@ def test_a_site_the_question_names_brings_a_passage_naming_it():
     assert found is not None and found.chunk.id == "PB-002#5"
     assert place_hit(index, "riverside data", "Riverside", [baseline], None) is None  # a hit names it already
     assert known_places(LexicalIndex([guide])) == set()  # a retriever that cannot list its texts
+
+
+def test_a_follow_on_ask_referring_back_is_searched_alone_when_the_tags_passage_is_shown():
+    """"WW-101 ... max H2S for entry and how often do we retest while they're down there": with the tag added, the
+    wet well's register row came back (shown already); the ask alone finds the SOP's retest interval."""
+    from copilot.graph.retrieve import follow_on_hit
+
+    register = _hit("SOP-CSE#3", "| WW-101 raw water intake wet well | H2S and low oxygen |")
+    retest = _hit("SOP-CSE#6", "6.6 Retest and record on the permit at least every 2 hours")
+
+    class Index(LexicalIndex):
+        def search(self, query, *, k=None, mode=None, filters=None):
+            self.calls.append(query)
+            return [register if "WW-101" in query else retest][:k]
+
+    index = Index([])
+    ask = "how often do we have to retest while they're down there"
+    assert follow_on_hit(index, ask, ["WW-101"], [register], None) is retest
+    assert index.calls == [f"{ask} WW-101", ask]
+    index.calls.clear()
+    assert follow_on_hit(index, ask, ["WW-101"], [], None) is register  # the tag's passage, not shown yet: kept
+    assert index.calls == [f"{ask} WW-101"]
+
+
+def test_the_first_ask_without_its_tag_finds_the_section_of_a_shown_document():
+    """"WW-101 ... whats the max H2S for entry": every passage naming the wet well came first; the same ask without
+    the tag finds the SOP's gas-limit section, which is put in (another section of a document already shown)."""
+    from copilot.graph.retrieve import _untagged_section
+
+    rescue = Hit(chunk=Chunk(id="CSE#9", doc_id="SOP-CSE-001", title="CSE", text="9.2 WW-101 harness"), score=1.0)
+    limits = Hit(chunk=Chunk(id="CSE#6", doc_id="SOP-CSE-001", title="CSE", text="| H2S | below 5 ppm |"), score=1.0)
+    other_doc = Hit(chunk=Chunk(id="HW#2", doc_id="SOP-HW-001", title="HW", text="H2S"), score=1.0)
+    row = Hit(chunk=Chunk(id="reg#7", doc_id="SOP-CSE-001", title="CSE", text="WW-102", row=7), score=1.0)
+
+    class Index(LexicalIndex):
+        def __init__(self, best):
+            super().__init__([])
+            self.best = best
+
+        def search(self, query, *, k=None, mode=None, filters=None):
+            self.calls.append(query)
+            return [self.best]
+
+    q = "crew going into WW-101 tomorrow to dig out silt. whats the max H2S for entry and how often do we retest?"
+    index = Index(limits)
+    assert _untagged_section(index, q, [rescue], None) is limits
+    assert "WW-101" not in index.calls[0] and "max H2S for entry" in index.calls[0]
+    assert _untagged_section(Index(other_doc), q, [rescue], None) is None  # another document: not forced in
+    assert _untagged_section(Index(row), q, [rescue], None) is None  # a spreadsheet row: another asset's
+    assert _untagged_section(Index(limits), q, [rescue, limits], None) is None  # shown already
+    assert _untagged_section(Index(limits), "whats the max H2S for entry", [rescue], None) is None  # no tag
