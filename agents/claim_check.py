@@ -326,7 +326,9 @@ PLACEHOLDER = re.compile(r"\[(?:date|number|name|value|amount|figure|time|year|i
                          r"\[\d+\](?:\s*\[\d+\])*(?=\s*(?:and\b|[.,;]|$))|"
                          # a marker standing where the answer belongs: "the function that covers incident tracking is [4]."
                          r"\b(?:is|are|was|were|be|called|named)\s+\[\d+(?:,\s*\d+)*\](?=\s*(?:[.;]|$))", re.I)
-_MARKER_THEN_TITLE = re.compile(r"\b(?:is|are|was|were|be|called|named)\s+\[(\d+)\]\s+(.{10,})", re.I)
+# "... is [4] Plant Copilot User Guide", "the next meeting is scheduled for [3] [EU AI Act Risk-Triage ...]"
+_MARKER_THEN_TITLE = re.compile(r"\b(?:is|are|was|were|be|called|named|(?:scheduled|held|due|set|planned|booked|fixed)\s+"
+                                r"(?:for|on|at|in))\s+\[(\d+)\]\s+\[?(.{10,})", re.I)
 OBJECT_WORDS = 6  # the words before a figure that name what it is given for
 _ASKING = re.compile(r"\?|^\W*(?:what|whats|which|how|when|where|who|why|can|could|is|are|do|does|should|must|will|"
                      r"would|tell|give|list|show)\b", re.I)

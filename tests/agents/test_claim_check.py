@@ -255,6 +255,13 @@ def test_a_marker_where_the_answer_belongs_is_withheld():
     checker = ClaimChecker([guide])
     assert checker.check("The NIST AI RMF function that covers tracking incidents after deployment is [1].") is None
     assert checker.check("Incident tracking after deployment is covered by MANAGE [1].") is not None
+    # "when's the next AIRB meeting?": a marker and the source's bracketed title where the date belongs
+    triage = cite(3, "Re-review every 12 months for minimal-risk systems.", doc_id="CL-005",
+                  title="EU AI Act Risk-Triage Questionnaire")
+    dated = ClaimChecker([triage], "when's the next AIRB meeting?")
+    assert dated.check("The next AIRB meeting is scheduled for [3] [EU AI Act Risk-Triage Questionnaire - Triage "
+                       "outcome (rev B)], which is every 12 months for minimal-risk systems.") is None
+    assert dated.check("Re-review is scheduled for every 12 months [3].") is not None
 
 
 def test_a_figure_from_another_column_than_the_one_named_is_withheld():
