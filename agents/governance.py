@@ -136,7 +136,9 @@ USE_CASE = re.compile(
 
 # a question about a decision already taken ("on what date did the AIRB approve ..., and the record number"): the
 # records answer it, not a new classification
-ASKS_PAST_DECISION = re.compile(r"\b(?:on )?(?:what|which) (?:date|day|year)\b|\bwhen (?:did|was|were)\b|"
+# "on what date did the AIRB approve it" asks about a past decision; "from what date do those rules apply" does not
+ASKS_PAST_DECISION = re.compile(r"\b(?:on )?(?:what|which) (?:date|day|year)\b(?![^?.]{0,40}\b(?:apply|applies|start|"
+                                r"begin|come into|take effect|in force|kick in)\b)|\bwhen (?:did|was|were)\b|"
                                 r"\bdid (?:the )?(?:airb|board|review board|committee) (?:give|assign|decide|approve|class)|"
                                 r"\brecord (?:number|no\b|id\b)|\bwho (?:approved|signed|decided)\b", re.I)
 

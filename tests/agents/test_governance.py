@@ -358,6 +358,8 @@ def test_a_shown_part_of_the_obligations_section_is_given_whole_under_its_marker
     ("on what date did the AIRB approve the plant copilot's risk tier, and what's the decision record number", False),
     ("HR wants to use AI to rank applicants. which tier?", True),
     ("draft a decision record for the leak detection model", True),
+    ("OEM is supplying a palletiser where an AI camera is part of the safety system and the machine needs third party "
+     "conformity assessment. Which tier, and from what date do those rules apply?", True),
 ])
 def test_questions_about_past_decisions_or_knowledge_are_not_triaged(question, triaged):
     from copilot.agents.governance import wants_triage
