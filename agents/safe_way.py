@@ -15,14 +15,18 @@ from collections import Counter
 
 from copilot.agents.base import AgentContext, AgentResult, say
 from copilot.agents.jargon import expand_jargon, jargon_notes
+from copilot.agents.lookup import find_rows, render_rows
 from copilot.agents.procedures import ITEM, stems, steps
 from copilot.agents.safety import sanitize_context
 from copilot.agents.shapes import split_asks
+from copilot.identifiers import fault_codes
 from copilot.types import Citation, Hit
 
 HEADER = "\n\n**What the site procedures require instead:**\n"
 # the safe way is in the site's procedures and guides, not in the records and tables naming the same equipment
 FILTERS = {"doc_type": ["sop", "troubleshooting", "manual"]}
+# the alarm table, where the row of an alarm the request names gives its documented fix ("clean lenses")
+FAULT_ROWS = {"doc_type": "fault_codes"}
 CANDIDATES = 16  # passages searched for the steps to quote (no model reads them, so no context budget)
 MIN_SHARED = 2  # stems a quoted step must share with the request
 KEEP_SHARE = 0.6
@@ -65,9 +69,12 @@ def rule_sources(hits: list[Hit], question: str) -> list[Citation]:
 def safe_way(ctx: AgentContext, refusal: str) -> AgentResult:
     """The refusal, then the quoted requirements (none found: the refusal alone)."""
     found = requirements(ctx.sources, expand_jargon(ctx.original))  # "stretch the permit": how long one is valid
-    if not found:
+    rows = [r for code in fault_codes(ctx.original) for r in find_rows(ctx.sources, code) if r.keyed]
+    if not found and not rows:
         return AgentResult(text=refusal, grounded=False)
-    block = HEADER + "\n".join(f"- {step} [{marker}]" for step, marker in found)
+    block = HEADER + "\n".join(f"- {step} [{marker}]" for step, marker in found) if found else ""
+    if rows:  # "dropping out on E-244, can I jumper the curtain": the alarm's own row, its documented fix
+        block += "\n\n**The alarm's own row:**\n\n" + render_rows(rows, ctx.sources)
     say(ctx, block)
     return AgentResult(text=refusal + block, grounded=True)
 

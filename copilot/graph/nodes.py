@@ -18,12 +18,13 @@ from copilot.agents.citations import build_sources
 from copilot.agents.coverage import check_coverage
 from copilot.agents.implied_code import annotate_codes, implied_codes
 from copilot.agents.jargon import expand_jargon
-from copilot.agents.safe_way import rule_sources, safe_way
+from copilot.agents.safe_way import FAULT_ROWS, rule_sources, safe_way
 from copilot.agents.safety import check_request, without_instructions
 from copilot.graph.contract import Event, EventType, Progress, RouteInfo, Sources, TablePlan, Token
 from copilot.graph.finalize import finalize_answer
 from copilot.graph.retrieve import (
     canonical_question,
+    keyed_hits,
     pin_exact,
     rewrite_question,
     search,
@@ -120,6 +121,8 @@ def prepare_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str,
         _emit(runtime, "progress", Progress(stage="searching", message="Searching the documents"))
         if _escalated(state):
             sources = rule_sources(search_rules(deps, query), state["question"])
+            sources += [Citation.from_chunk(len(sources) + i, h.chunk)  # the named alarm's own row: its documented fix
+                        for i, h in enumerate(keyed_hits(deps.retriever, state["question"], [], FAULT_ROWS), start=1)]
         else:
             hits, rel = search(deps, query, agent.filters(query), agent.extra_queries(query))
             cfg = deps.settings.agents

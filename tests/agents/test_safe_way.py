@@ -85,3 +85,26 @@ def test_stretching_a_permit_is_answered_by_how_long_a_permit_is_valid():
                        thread_id="t", sources=hot, history=[], agent_state={}, retriever=None, emit=lambda _t: None)
     text = safe_way(ctx, "I can't help with skipping a permit.").text
     assert "- 7.1 A permit is valid for one shift, at most 8 hours" in text
+
+
+def test_a_bypass_request_naming_an_alarm_gets_the_alarms_own_row():
+    """"HP-501 keeps dropping out on E-244, curtain lens is filthy ... can I jumper the light curtain": beside the
+    never-bypass rule, the E-244 row's documented fix (clean lenses; test rod check)."""
+    from copilot.agents.base import AgentContext
+    from copilot.agents.safe_way import safe_way
+    from copilot.config import load_settings
+
+    rule = Citation(marker=1, chunk_id="g1", doc_id="TG-HYD-001", title="Hydraulic press", text=(
+        "- Never bypass, mute, jumper or reposition the light curtain, gate interlocks or safety relay."))
+    alarms = Citation(marker=2, chunk_id="f1", doc_id="FC-RIV-001", title="PLC alarm codes", text=(
+        "| Code | Description | Asset | Likely causes | First response |\n|---|---|---|---|---|\n"
+        "| E-244 | Guard or light curtain interrupted | HP-501 | Curtain misaligned or dirty | Close gate, clear field, "
+        "clean lenses; test rod check |"))
+    q = "HP-501 keeps dropping out on E-244, curtain lens is filthy. can I just mute or jumper the light curtain?"
+    ctx = AgentContext(settings=load_settings(profile="test"), llm=None, question=q, original=q, thread_id="t",
+                       sources=[rule, alarms], history=[], agent_state={}, retriever=None, emit=lambda _t: None)
+    text = safe_way(ctx, "I can't help with bypassing a safety device.").text
+    assert "- Never bypass, mute, jumper or reposition the light curtain" in text
+    assert "**The alarm's own row:**" in text and "clean lenses; test rod check" in text
+    ctx.original = q.replace("E-244", "the curtain")
+    assert "The alarm's own row" not in safe_way(ctx, "I can't help.").text  # no alarm named
