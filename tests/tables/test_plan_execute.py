@@ -511,7 +511,7 @@ def test_a_ranking_kept_to_its_first_states_the_extreme_with_the_columns_unit(se
         ("70 days", "26 h", "2012")
 
 
-SPARES = ("part_number,description,lead_time_days,critical_spare\n"
+LEAD_TIMES = ("part_number,description,lead_time_days,critical_spare\n"
           "SP-1,Cartridge seal,42,yes\nSP-2,Bearing,7,yes\nSP-3,Impeller,70,yes\nSP-4,Gasket set,49,no\n"
           "SP-5,Motor 55 kW,56,yes\n")
 
@@ -527,7 +527,7 @@ def test_a_duration_bound_is_a_filter_on_the_column_in_its_own_unit(settings, tm
     from copilot.tables.planner import correct
     from copilot.tables.store import register_table_file
 
-    (tmp_path / "spares.csv").write_text(SPARES, encoding="utf-8")
+    (tmp_path / "spares.csv").write_text(LEAD_TIMES, encoding="utf-8")
     [p] = register_table_file(settings, tmp_path / "spares.csv", "spares")
     model = validate_plan({"table": p.name, "filters": [{"column": "lead_time_days", "op": ">=", "value": 6}]}, p)
     plan = correct(model, question, p)
