@@ -25,6 +25,11 @@ ASKS = re.compile(r"\b(?:value case|G1|G5|roi|payback|net benefit|hurdle|busines
                   r"pays back|return on)\b", re.I)
 _MONEY = re.compile(r"(?P<cur>EUR|€|USD|\$|GBP|£)?\s?(?P<n>\d[\d,]*(?:\.\d+)?)\s?(?P<mult>k\b|m\b|million\b|"
                     r"thousand\b)?\s?(?P<cur2>EUR|€|USD|GBP)?", re.I)
+# "a build+run cost of EUR 250k", "all-in cost": the whole cost over the horizon, not a build cost
+_TOTAL_COST = re.compile(r"\bbuild\s*(?:\+|and|&|plus)\s*run\b|\btotal cost\b|\ball-?in\b|\bcost of ownership\b|\bTCO\b",
+                         re.I)
+# "EUR 600k of benefit over 3 yrs": the benefit over the whole horizon, not a yearly one
+_OVER_YEARS = re.compile(r"\bover (?:the )?(?:\d+|two|three|five) (?:years?|yrs?)\b|\bin total\b", re.I)
 _LABELS = [("build", re.compile(r"\b(?:build|develop\w*|implement\w*|one-?off|up-?front|capex|invest\w*|set-?up)\b",
                                 re.I)),
            ("change", re.compile(r"\bchange (?:cost|management|budget)\b|\btraining cost", re.I)),
@@ -52,7 +57,9 @@ def stated_money(question: str) -> dict[str, float]:
         for text, pick in ((after, min), (before, max)):
             found = [(lab.search(text).start(), name) for name, lab in _LABELS if lab.search(text)]  # type: ignore[union-attr]
             if found:
-                out.setdefault(pick(found)[1], value)
+                name = pick(found)[1]
+                name = "total_cost" if name in ("build", "run") and _TOTAL_COST.search(text) else name
+                out.setdefault("total_benefit" if name == "benefit" and _OVER_YEARS.search(after) else name, value)
                 break
     return out
 
@@ -79,10 +86,15 @@ def hurdles_source(retriever: Any, sources: list[Citation], question: str) -> Ci
     """The value hurdles and formulas, searched when the question states a build cost and a benefit and no shown
     source gives a hurdle with its horizon; numbered after the shown sources."""
     money = stated_money(question) if ASKS.search(question) else {}
-    if "build" not in money or "benefit" not in money:
+    if not _costed(money):
         return None
     return search_for(retriever, sources, "ROI formulas investment hurdles value case payback",
                       lambda c: all(_rules([c])))
+
+
+def _costed(money: dict[str, float]) -> bool:
+    """A cost (a build cost or the whole cost) and a benefit (yearly or over the horizon) are stated."""
+    return bool({"build", "total_cost"} & money.keys()) and bool({"benefit", "total_benefit"} & money.keys())
 
 
 def value_answer(sources: list[Citation], question: str) -> str | None:
@@ -90,24 +102,26 @@ def value_answer(sources: list[Citation], question: str) -> str | None:
     if not ASKS.search(question):
         return None
     money = stated_money(question)
-    if "build" not in money or "benefit" not in money:
+    if not _costed(money):
         return None
     horizon, hurdles = _rules(sources)
     if not hurdles or horizon is None:
         return None
-    build, change, run, benefit = money["build"], money.get("change", 0.0), money.get("run", 0.0), money["benefit"]
-    cost = build + change + horizon * run
-    gain = horizon * benefit
+    build, change, run = money.get("build", 0.0), money.get("change", 0.0), money.get("run", 0.0)
+    yearly = "total_cost" not in money and "total_benefit" not in money  # payback needs yearly figures
+    cost = money.get("total_cost", build + change + horizon * run)
+    gain = money.get("total_benefit", horizon * money.get("benefit", 0.0))
     net = gain - cost
     ratio = gain / cost
-    monthly = (benefit - run) / 12
-    payback = math.ceil((build + change) / monthly) if monthly > 0 else None
+    monthly = (money.get("benefit", 0.0) - run) / 12
+    payback = math.ceil((build + change) / monthly) if yearly and monthly > 0 else None
     eur = "EUR " if re.search(r"EUR|€", question) else ""
+    made = "as you stated it" if "total_cost" in money else f"build {build:,.0f}" + \
+        (f" + change {change:,.0f}" if change else "") + (f" + {horizon} x run {run:,.0f}" if run else "")
+    paid = f"; payback in month {payback}" if payback else "; payback never (the run cost is not covered)" if yearly else ""
     lines = [f"**Computed from your figures over {horizon} years:** benefit {eur}{gain:,.0f}; cost {eur}{cost:,.0f} "
-             f"(build {build:,.0f}" + (f" + change {change:,.0f}" if change else "") +
-             (f" + {horizon} x run {run:,.0f}" if run else "") + f"); net benefit {eur}{net:,.0f}; ROI {math.floor(100 * net / cost + 0.5)}%; "
-             f"benefit-to-cost ratio {ratio:.2f}:1; payback " + (f"in month {payback}" if payback else "never (the run "
-                                                                                                    "cost is not covered)") + "."]
+             f"({made}); net benefit {eur}{net:,.0f}; ROI {math.floor(100 * net / cost + 0.5)}%; "
+             f"benefit-to-cost ratio {ratio:.2f}:1{paid}."]
     # "does that clear G1", "the scale-out hurdle": that decision point's hurdle only (none named: every hurdle)
     flat = re.sub(r"[-\s]+", " ", question.lower())
     asked = [h for h in hurdles if re.sub(r"^G[1-5]\s+", "", h[0]).lower().replace("-", " ") in flat

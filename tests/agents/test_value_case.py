@@ -32,6 +32,17 @@ def test_the_worked_example_figures_come_out_and_the_asked_hurdle_is_judged():
     assert "1.41:1 against 3:1, **does not clear it**" in text and "G5" not in text
 
 
+def test_a_benefit_over_the_horizon_and_an_all_in_cost_are_totals():
+    """"EUR 600k of benefit over 3 yrs on a build+run cost of about EUR 250k. Does that get through G1?": 2.4:1,
+    below 3:1 (the model said it met the hurdle, then wrote 2.13 "above 3:1")."""
+    q = "Sponsor estimates EUR 600k of benefit over 3 yrs on a build+run cost of about EUR 250k. Does that get through G1?"
+    assert stated_money(q) == {"total_benefit": 600_000, "total_cost": 250_000}
+    text = value_answer([ROI], q)
+    assert text.startswith("**Computed from your figures over 3 years:** benefit EUR 600,000; cost EUR 250,000 (as you "
+                           "stated it); net benefit EUR 350,000; ROI 140%; benefit-to-cost ratio 2.40:1.")
+    assert "2.40:1 against 3:1, **does not clear it**" in text and "payback" not in text
+
+
 def test_no_answer_without_a_build_cost_and_a_benefit_or_without_a_hurdle():
     assert value_answer([ROI], "what is the G1 value case hurdle?") is None
     assert value_answer([], "build EUR 200k, benefit EUR 150k a year: does it clear G1?") is None
