@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from copilot.agents.figure_quote import figure_gap
-from copilot.agents.figures import asset_clauses, logical_lines
+from copilot.agents.figures import FRAMEWORK_ITEM, asset_clauses, logical_lines
 from copilot.agents.places import named_in, named_sites, places_in
 from copilot.identifiers import identifiers, normalise_dashes
 from copilot.tables.planner import EVENT_DATE_COLUMN
@@ -263,9 +263,6 @@ def asked_years(question: str) -> list[str]:
     return list(dict.fromkeys(m.group(1) for m in ASKED_YEAR.finditer(question)))
 
 
-DOTTED_ITEM = re.compile(r"\b[A-Z]{3,10}\s+\d{1,2}\.\d{1,2}\b")
-
-
 def check_coverage(question: str, sources: list[Citation], contact: str, original: str | None = None,
                    about_assets: bool = True) -> Coverage:
     """Whether the sources hold the asked attribute for the asked entity (see module docstring), every code, tag
@@ -273,8 +270,9 @@ def check_coverage(question: str, sources: list[Citation], contact: str, origina
     the question asks about ("the IR test in 2026": M-102's records are of 2023 and 2025). With ``about_assets``
     False (governance, readiness) a tag is context, not the subject, and is not looked for."""
     named = identifiers(original or "") if about_assets else []
-    # a framework's numbered item ("MEASURE 2.9", "GOVERN 1.2") is named in any question, asset or not
-    named += [re.sub(r"\s+", " ", m) for m in DOTTED_ITEM.findall(original or "")]
+    # a framework's numbered item ("MEASURE 2.9", "GOVERN 1.2") is named in any question, asset or not; a reading
+    # ("PSI 0.27", "ORI 3.1") is not an item
+    named += [re.sub(r"\s+", " ", m) for m in FRAMEWORK_ITEM.findall(original or "")]
     unknown = [e for e in named if not any(_mentions(c, e) for c in sources)]
     if unknown and sources and not ACTION_REQUEST.search(original or ""):  # a work order for P-777: flagged there
         return Coverage(False, asked_attribute(question), unknown[0],

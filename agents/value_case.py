@@ -23,7 +23,7 @@ from copilot.types import Citation
 
 ASKS = re.compile(r"\b(?:value case|G1|G5|roi|payback|net benefit|hurdle|business case|worth it|pay (?:for )?itself|"
                   r"pays back|return on)\b", re.I)
-_MONEY = re.compile(r"(?P<cur>EUR|€|USD|\$|GBP|£)?\s?(?P<n>\d[\d,]*(?:\.\d+)?)\s?(?P<mult>k\b|m\b|million\b|"
+_MONEY = re.compile(r"(?P<cur>EUR|€|USD|\$|GBP|£)?\s?(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s?(?P<mult>k\b|m\b|million\b|"
                     r"thousand\b)?\s?(?P<cur2>EUR|€|USD|GBP)?", re.I)
 # "a build+run cost of EUR 250k", "all-in cost": the whole cost over the horizon, not a build cost
 _TOTAL_COST = re.compile(r"\bbuild\s*(?:\+|and|&|plus)\s*run\b|\btotal cost\b|\ball-?in\b|\bcost of ownership\b|\bTCO\b",
@@ -32,7 +32,7 @@ _TOTAL_COST = re.compile(r"\bbuild\s*(?:\+|and|&|plus)\s*run\b|\btotal cost\b|\b
 _OVER_YEARS = re.compile(r"\bover (?:the )?(?:\d+|two|three|five) (?:years?|yrs?)\b|\bin total\b", re.I)
 _LABELS = [("build", re.compile(r"\b(?:build|develop\w*|implement\w*|one-?off|up-?front|capex|invest\w*|set-?up)\b",
                                 re.I)),
-           ("change", re.compile(r"\bchange (?:cost|management|budget)\b|\btraining cost", re.I)),
+           ("change", re.compile(r"\bchange (?:costs?|management|budget)\b|\btraining cost", re.I)),
            ("run", re.compile(r"\b(?:run(?:ning)?|operat\w*|opex|licen[cs]\w*|support|maintenance cost)\b", re.I)),
            ("benefit", re.compile(r"\b(?:benefits?|savings?|save[sd]?|value|returns?|gains?)\b", re.I))]
 _HORIZON = re.compile(r"\bover (\d+|three|two|five) years\b|\b(\d+|three|two|five) years of run\b", re.I)

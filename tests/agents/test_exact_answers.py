@@ -475,3 +475,6 @@ def test_a_stated_reading_is_not_a_live_reading_asked_and_an_unknown_framework_i
     assert not gap.covered and "MEASURE 2.9" in gap.message
     known = "What does NIST AI RMF MANAGE 2.4 ask for?"
     assert check_coverage(known, [nist], "the supervisor", known, about_assets=False).covered
+    # a reading by its acronym is no framework item: "PSI 0.27 ... what does that trigger" is not "unknown PSI 0.27"
+    drift = "drift monitor shows PSI 0.27 on one of the top-10 features over the last 7 days. what does that trigger?"
+    assert "PSI 0.27" not in check_coverage(drift, [nist], "the supervisor", drift, about_assets=False).message

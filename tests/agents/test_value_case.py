@@ -18,6 +18,9 @@ def test_stated_figures_are_labelled_by_the_word_before_or_after_them():
     assert stated_money("it cost EUR 180,000 to build and EUR 36,000 per year to run, benefit EUR 300,000 a year") == {
         "build": 180_000, "run": 36_000, "benefit": 300_000}
     assert stated_money("value 5, data 1, feasibility 4") == {}  # scores, not money
+    # a comma after a figure ends it: "build EUR 200,000, change costs EUR 20,000" is a build cost and a change cost
+    assert stated_money("build EUR 200,000, change costs EUR 20,000, run EUR 40,000 a year, verified benefit EUR "
+                        "150,000 a year flat") == {"build": 200_000, "change": 20_000, "run": 40_000, "benefit": 150_000}
     assert stated_money("build EUR 120k, run 24k a year, we expect 150k a year in benefits") == {  # plural label
         "build": 120_000, "run": 24_000, "benefit": 150_000}
 
