@@ -36,7 +36,10 @@ _STRONG = re.compile(
     r"list (all|every)|rank|ranked|sorted|oldest|newest|longest|shortest|earliest|largest|biggest|smallest|"
     r"latest|most recent|last time|when (?:did|was|were) (?:\w+ )?last|"
     r"which (?:\w+ ){1,3}?(?:has|had|have|got|saw|needed|took|cost|costs|caused|lost)\b.{0,20}?\b(?:the )?"
-    r"(?:most|fewest|least)|the (?:most|fewest|least) (?:downtime|hours|work orders|failures|trips|breakdowns|jobs))\b",
+    r"(?:most|fewest|least)|the (?:most|fewest|least) (?:downtime|hours|work orders|failures|trips|breakdowns|jobs)|"
+    # "the total downtime hours logged against CV-401": a sum over the records
+    r"total (?:\w+ ){0,2}?(?:downtime|hours|hrs|work orders|wos|jobs|breakdowns|failures|stoppages)|"
+    r"(?:downtime|hours|hrs) (?:\w+ ){0,3}?in total)\b",
     re.I)
 # "how many do we keep", "how many have we got in stores": the stock of one part (its row), not a count of rows
 _STOCK_HELD = re.compile(r"\bhow many (?:\w+ ){0,3}?(?:do|does|have) (?:we|they|the stores?|stores) (?:got )?"
