@@ -207,8 +207,11 @@ class ClaimChecker:
         # for another object ("coupling spacer ... bolts at 55 N·m") shares a word, but not half of those
         before = clause[:clause.find(fig.raw)] if fig.raw and fig.raw in clause else clause
         asked = shared_terms(content_terms(" ".join(before.split()[-OBJECT_WORDS:])) - tag_parts, self.ask_terms)
+        # a passage sharing two of the asked words with the clause is about the asked thing ("the fire watch has to
+        # hang around for at least 60 minutes": fire, watch), whatever slang precedes the figure
         return bool(holders) and not any(
-            shared_terms(words, held) and (len(asked) < 2 or 2 * len(shared_terms(asked, held)) >= len(asked))
+            shared_terms(words, held) and (len(asked) < 2 or 2 * len(shared_terms(asked, held)) >= len(asked)
+                                           or len(shared_terms(shared_terms(words, held), self.ask_terms)) >= 2)
             for held in (content_terms(f"{c.title} {c.section} {line}") for c, line in holders))
 
     def _other_place(self, sentence: str, fig: Figure) -> bool:

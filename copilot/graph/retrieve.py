@@ -6,13 +6,14 @@ import logging
 import re
 from typing import Any
 
+from copilot.agents.answerability import content_terms, shared_terms
 from copilot.agents.asset_register import annotated_parts, strip_named_notes, strip_part_notes
 from copilot.agents.coverage import asked_attribute
 from copilot.agents.figure_lists import ASKS_SET, asked_quantity, pin_figures, pin_named_set
 from copilot.agents.figure_lists import DOC_TYPES as FIGURE_DOC_TYPES
 from copilot.agents.figure_quote import asked_figure, pin_asked_figure
 from copilot.agents.figures import derived_figures
-from copilot.agents.jargon import jargon_notes
+from copilot.agents.jargon import expand_jargon, jargon_notes
 from copilot.agents.lookup import pin_named_rows, pin_rows, rows_in
 from copilot.agents.places import named_in, places_in
 from copilot.agents.procedures import pin_procedure
@@ -115,9 +116,9 @@ def search(deps: Deps, query: str, filters: Filters | None, extra: list[tuple[st
     hits = keyed + [h for h in hits if all(h.chunk.id != x.chunk.id for x in keyed)]
     for place in named_in(query, known_places(retriever)):
         hits = _second(hits, place_hit(retriever, query, place, hits, filters), 0.0)  # lexical: no dense score
-    named = identifiers(split_asks(query, yes_no=True)[0])
+    first = split_asks(query, yes_no=True)[0]
     for ask in follow_on_asks(query, yes_no=True)[:_MAX_KEYS]:  # its best passage second, so the context budget keeps it
-        hits = _second(hits, follow_on_hit(retriever, ask, named, hits, filters), min_rel)
+        hits = _second(hits, follow_on_hit(retriever, ask, first, hits, filters), min_rel)
     hits = _second(hits, _untagged_section(retriever, query, hits, filters), min_rel)
     hits = _second(hits, _permission_rule(retriever, query, filters), min_rel)
     for note in jargon_notes(query)[:_MAX_KEYS]:  # the slang's documented meaning, searched on its own
@@ -193,19 +194,30 @@ def pin_exact(deps: Deps, query: str, question: str, hits: list[Hit], sources: l
     return sources
 
 
-def follow_on_hit(retriever: Any, ask: str, named: list[str], hits: list[Hit], filters: Filters | None) -> Hit | None:
-    """The best passage for one follow-on ask of the query. "Has that one come up before" is searched with the code
-    the first ask named; "how often do we retest while they're down there" too, but when the tag's best passage is
-    shown already (the wet well's register row), the ask alone finds what it asks (the SOP's retest interval)."""
+def follow_on_hit(retriever: Any, ask: str, first: str, hits: list[Hit], filters: Filters | None) -> Hit | None:
+    """The best passage for one follow-on ask of the query (``first`` is the query's first ask). "Has that one come up
+    before" is searched with the code the first ask named, among the records. An ask referring back to a tag ("how
+    often do we retest while they're down there", "how long is the permit good for if it runs long") is searched
+    with the tag, and within the document the first ask's words (without the tag) lead to; of the two passages not
+    shown yet, the one holding more of the ask's own words (the SOP's retest interval or permit validity, not the
+    wet well's register row or the conveyor's chute row)."""
     ask = strip_named_notes(strip_part_notes(ask))  # the notes at the query's end name the first ask's equipment
-    tries = [f"{ask} {' '.join(named)}", ask] if not identifiers(ask) and named and REFERS_BACK.search(ask) else [ask]
+    named = identifiers(first)
     records = {"doc_type": "table"} if ASKS_PAST.search(ask) else filters  # the work-order history
-    best = None
-    for attempt in tries:
-        best = next(iter(retriever.search(attempt, k=1, filters=records)), None)
-        if best is not None and all(h.chunk.id != best.chunk.id for h in hits):
-            break
-    return best
+    if identifiers(ask) or not named or not REFERS_BACK.search(ask):
+        return next(iter(retriever.search(ask, k=1, filters=records)), None)
+    tagged = retriever.search(f"{ask} {' '.join(named)}", k=1, filters=records)[:1]
+    if ASKS_PAST.search(ask):  # the code's records
+        return next(iter(tagged), None)
+    bare = first
+    for tag in named:
+        bare = re.sub(rf"(?<![\w-]){re.escape(tag)}(?![\w-])", " ", bare, flags=re.I)
+    lead = retriever.search(f"{ask} {expand_jargon(bare)}", k=1, filters=filters)[:1]
+    scoped = retriever.search(ask, k=1, filters={"doc_id": lead[0].chunk.doc_id})[:1] if lead else []
+    found = [*scoped, *tagged]  # a tie goes to the passage of the document the first ask leads to
+    new = [h for h in found if all(h.chunk.id != x.chunk.id for x in hits)]
+    asked = content_terms(ask)
+    return max(new, key=lambda h: len(shared_terms(asked, content_terms(h.chunk.text)))) if new else next(iter(found), None)
 
 
 def _second(hits: list[Hit], best: Hit | None, min_rel: float) -> list[Hit]:

@@ -473,3 +473,14 @@ def test_the_context_a_question_states_before_asking_is_not_the_object_a_figure_
     assert ClaimChecker([cse], q).check(sentence) == sentence
     # asked about the silt itself, the retest interval is another object's figure
     assert ClaimChecker([cse], "how often do we dig out silt?").check("Digging out silt is every 2 hours [2].") is None
+
+
+def test_a_passage_sharing_two_asked_words_with_the_clause_is_about_the_asked_thing():
+    """"how long does fire watch have to hang around after we finish": the model kept the slang ("has to hang around
+    for at least 60 minutes"), and "hang around" was taken for another object than the fire watch line's."""
+    fire = cite(3, "5.2 The fire watch stays at the work for the whole time hot work is going on, and for at least 60 "
+                   "minutes after it ends.", doc_id="SOP-HW-001", title="Hot Work Permit")
+    q = ("welding a bracket on the CV-401 frame this arvo. how long does fire watch have to hang around after we "
+         "finish, and how long is the permit good for if it runs long?")
+    sentence = "The fire watch has to hang around for at least 60 minutes after the work is completed [3]."
+    assert ClaimChecker([fire], q).check(sentence) == sentence

@@ -118,26 +118,37 @@ def test_a_site_the_question_names_brings_a_passage_naming_it():
     assert known_places(LexicalIndex([guide])) == set()  # a retriever that cannot list its texts
 
 
-def test_a_follow_on_ask_referring_back_is_searched_alone_when_the_tags_passage_is_shown():
-    """"WW-101 ... max H2S for entry and how often do we retest while they're down there": with the tag added, the
-    wet well's register row came back (shown already); the ask alone finds the SOP's retest interval."""
+def test_a_follow_on_ask_referring_back_is_searched_with_the_tag_and_within_the_first_asks_document():
+    """"WW-101 ... how often do we retest while they're down there": with the tag added, the wet well's register row
+    came back; the first ask's words lead to the entry SOP, and the ask within it finds the retest interval."""
     from copilot.graph.retrieve import follow_on_hit
 
-    register = _hit("SOP-CSE#3", "| WW-101 raw water intake wet well | H2S and low oxygen |")
-    retest = _hit("SOP-CSE#6", "6.6 Retest and record on the permit at least every 2 hours")
+    register = Hit(chunk=Chunk(id="CSE#3", doc_id="SOP-CSE-001", title="CSE", text="| WW-101 wet well | H2S |"),
+                   score=1.0)
+    limits = Hit(chunk=Chunk(id="CSE#6a", doc_id="SOP-CSE-001", title="CSE", text="| H2S | below 5 ppm for entry |"),
+                 score=1.0)
+    retest = Hit(chunk=Chunk(id="CSE#6b", doc_id="SOP-CSE-001", title="CSE",
+                             text="6.6 Retest and record on the permit at least every 2 hours"), score=1.0)
+    record = Hit(chunk=Chunk(id="WO#9", doc_id="maintenance_history", title="WO", text="WW-101 silt removal", row=9),
+                 score=1.0)
 
     class Index(LexicalIndex):
         def search(self, query, *, k=None, mode=None, filters=None):
-            self.calls.append(query)
-            return [register if "WW-101" in query else retest][:k]
+            self.calls.append((query, filters))
+            if filters == {"doc_id": "SOP-CSE-001"}:
+                return [retest]
+            if filters == {"doc_type": "table"}:
+                return [record]
+            return [register if "WW-101" in query else limits]
 
     index = Index([])
+    first = "crew going into WW-101 tomorrow to dig out silt. whats the max H2S for entry"
     ask = "how often do we have to retest while they're down there"
-    assert follow_on_hit(index, ask, ["WW-101"], [register], None) is retest
-    assert index.calls == [f"{ask} WW-101", ask]
-    index.calls.clear()
-    assert follow_on_hit(index, ask, ["WW-101"], [], None) is register  # the tag's passage, not shown yet: kept
-    assert index.calls == [f"{ask} WW-101"]
+    assert follow_on_hit(index, ask, first, [register], None) is retest
+    assert "WW-101" in index.calls[0][0] and "WW-101" not in index.calls[1][0] and "dig out silt" in index.calls[1][0]
+    assert follow_on_hit(index, ask, first, [], None) is retest  # more of the ask's own words than the register row
+    assert follow_on_hit(index, "has that one come up before", first, [], None) is record  # the code's records
+    assert follow_on_hit(index, "what gas limits apply", first, [], None) is limits  # refers to nothing: the ask alone
 
 
 def test_the_first_ask_without_its_tag_finds_the_section_of_a_shown_document():
