@@ -300,7 +300,15 @@ def _payload(ctx: AgentContext, d: Decision) -> dict:
 
 
 def spec() -> AgentSpec:
-    """Grounded on the governance documents."""
+    """Grounded on the governance documents. A use case a triage rule names by its keywords is triaged even when the
+    search finds no passage close enough ("wristbands that pick up stress levels to rank engagement for the bonus":
+    nothing above the relevance floor, and the answer was "the knowledge base does not cover this"); one no rule
+    names is not called minimal risk on no sources."""
     agent = GovernanceAgent()
     return AgentSpec(name=agent.name, run=agent.run, grounded=True, needs_retrieval=True, about_assets=False,
-                     filters=agent.filters, extra_queries=agent.extra_queries)
+                     filters=agent.filters, extra_queries=agent.extra_queries, starts_without_sources=named_by_a_rule)
+
+
+def named_by_a_rule(text: str) -> bool:
+    """A use case to classify that a triage rule matches by its keywords alone (no embedder, no sources needed)."""
+    return wants_triage(text) and bool(triage(text, None).matches)

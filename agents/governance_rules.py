@@ -23,7 +23,8 @@ class Rule:
 
 
 WORKERS = (r"\b(?:workers?|employees?|staff|operators?|agents?|technicians?|colleagues|workforce|workplace|at work|"
-           r"drivers?|pickers?|fitters?|welders?|supervisors?|personnel)\b")
+           r"drivers?|pickers?|fitters?|welders?|supervisors?|personnel|"
+           r"(?:packing|production|shift|maintenance|night|day|line|warehouse|assembly) (?:team|crew)s?)\b")
 
 
 R = Rule
@@ -50,7 +51,8 @@ RULES: tuple[Rule, ...] = (
       ("builds a face recognition database by scraping face images from the internet or CCTV",)),
     R("emotion_workplace", "prohibited", "Art. 5(1)(f)", "emotion recognition at the workplace",
       r"emotion\w*|\bmood\b|facial expressions?|drows\w+|fatigue (?:detection|monitoring|warning)|microsleep|(?:sound|look|seem)s? (?:frustrated|angry|stressed|unhappy|bored)|"
-      r"(?:detect|infer|flag|recogni[sz])\w* .{0,30}(?:frustrat|stress|anger|angry|sad|happ|engagement|boredom)",
+      r"(?:detect|infer|flag|recogni[sz]|pick\w* up|read|reads|measur\w*|track\w*|sens\w*)\w* .{0,30}(?:frustrat|stress|anger|"
+      r"angry|sad|happ|engagement|boredom)|\b(?:stress|frustration|anger|boredom) levels?\b",
       ("infers the emotions, mood or stress of employees at work from their faces or voices",
        "camera analysis of operators' facial expressions to judge their engagement or mood",
        "detects whether call-centre staff sound frustrated or angry during their calls"),
@@ -104,7 +106,7 @@ RULES: tuple[Rule, ...] = (
       r"(?:performance|productivity|behaviou?r) (?:of|per) (?:individual )?(?:workers?|employees?|staff|operators?|technicians?)|"
       r"predict\w* (?:which |who |whether )?(?:\w+ ){0,3}(?:will |might |may )?(?:quit|leave|resign)\b|\battrition\b|"
       r"(?:flag|spot|identify|find)\w* (?:who|which (?:workers?|employees?|staff|operators?)) (?:is |are )?(?:under|low|poor|best|top)[- ]?perform\w*|"
-      r"\bbonus(?:es)? (?:decisions?|allocation|awards?)|"
+      r"\bbonus(?:es)? (?:decisions?|allocation|awards?|schemes?)|"
       r"reports? (?:on )?(?:who\b|which (?:workers?|employees?|staff|operators?|technicians?)|(?:the )?names? of)|"
       r"(?:names?|identif\w+|flags?) (?:the |each )?(?:individual )?(?:workers?|employees?|staff|operators?|people|persons?) who|"
       r"(?:allocat\w*|assign\w*|hand(?:s|ing)? out|dish(?:es|ing)? out|distribut\w*|dispatch\w*|divid\w* up) (?:of )?"

@@ -58,7 +58,7 @@ def test_nothing_matched_is_minimal_and_negated_clauses_do_not_count():
 
 def test_meaning_match_uses_the_embedder():
     """With an embedder, a rule can match without its keywords (fake embedder: shared words and trigrams)."""
-    text = "reads how happy or annoyed employees feel at work from their voices and faces"
+    text = "tells how content or annoyed employees feel at work from their voices and faces"
     assert triage(text, None).tier == "minimal"  # no keyword of any rule
     d = triage(text, FakeEmbedder())
     assert d.tier == "prohibited" and [(m.key, m.via) for m in d.matches] == [("emotion_workplace", "meaning")]
@@ -365,3 +365,14 @@ def test_questions_about_past_decisions_or_knowledge_are_not_triaged(question, t
     from copilot.agents.governance import wants_triage
 
     assert wants_triage(question) is triaged
+
+
+def test_a_use_case_a_rule_names_is_triaged_without_sources_and_one_no_rule_names_is_not():
+    """"wristbands that pick up stress and frustration levels ... for the bonus scheme": no passage above the relevance
+    floor, and the answer was "the knowledge base does not cover this"; Art. 5(1)(f) names it."""
+    from copilot.agents.governance import named_by_a_rule
+
+    assert named_by_a_rule("Someone in ops proposed wristbands for the packing team that pick up stress and frustration "
+                           "levels so we can rank team engagement for the bonus scheme. Is that allowed?")
+    assert not named_by_a_rule("we want an AI that sorts the canteen menu by colour. which tier?")  # minimal: no rule
+    assert not named_by_a_rule("what does MANAGE 2.4 ask for?")  # no use case
