@@ -278,9 +278,13 @@ _WORD_DURATION = re.compile(rf"\b({'|'.join(_COUNTED)})(?=\s+(?:weeks?|days?|mon
 def stated_readings(question: str) -> list[Stated]:
     """Each number with a unit the question states, in order (a gas test's bare numbers get the gas's unit)."""
     question = _WORD_DURATION.sub(lambda m: _COUNTED[m.group(1).lower()], question)
-    found = [(m.start(), _number(m["n"]), canonical_unit(m["unit"]), m) for m in READING.finditer(question)]
+    # "dripping 3-4 drops a minute": a range stated as the reading is judged by its upper end (its two ends are not
+    # readings of their own)
+    ranges = [(m.start(), _number(m["b"]), canonical_unit(m["unit"]), m) for m in RANGE.finditer(question)]
+    found = ranges + [(m.start(), _number(m["n"]), canonical_unit(m["unit"]), m) for m in READING.finditer(question)]
     found += [(m.start(), _number(m["n"]), GAS_UNIT.get(m["gas"].lower(), "ppm"), m)
               for m in GAS_READING.finditer(question)]
+    found = [f for f in found if f in ranges or not any(r[3].start() <= f[3].start("n") < r[3].end() for r in ranges)]
     found += [(m.start(), _number(m["n"] or m["m"]), "ratio", m) for m in RATIO_READING.finditer(question)]
     found += [(m.start(), _number(m["n"]), m["index"].upper(), m) for m in INDEX_READING.finditer(question)]
     rates = list(PERCENT.finditer(question))

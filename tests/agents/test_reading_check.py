@@ -246,3 +246,15 @@ def test_a_recommender_putting_people_forward_and_points_lower_are_readings():
     assert (ratio.value, ratio.unit) == (0.7, "ratio")
     [gap] = stated_readings("recall is 14 points lower in winter than in summer. What's the outcome?")
     assert (gap.value, gap.unit) == (14.0, "pp")
+
+
+def test_a_range_stated_as_the_reading_is_judged_by_its_upper_end():
+    """"its dripping 3-4 drops a minute since start up. normal or do i pull it again": no reading was found (the "4"
+    follows a dash), and the copilot abstained; the seal SOP accepts up to 5 drops/min during run-in."""
+    seal = Citation(marker=1, chunk_id="s", doc_id="SOP-SEAL-001", title="Seal replacement", text=(
+        "8.5 Leakage: up to 5 drops/min is acceptable during the first 2 hours of run-in."))
+    q = "just fitted a new cartridge seal on P-102, its dripping 3-4 drops a minute since start up. normal or do i pull it again"
+    [r] = stated_readings(q)
+    assert (r.value, r.unit, r.said) == (4.0, "drops/min", "3-4 drops a minute")
+    assert '**3-4 drops a minute** is within the accepted' in reading_answer([seal], q)
+    assert [s.said for s in stated_readings("oxygen 19.5 to 20 %, ok?")] == ["19.5 to 20 %"]  # the ends: not readings
