@@ -32,6 +32,7 @@ from copilot.agents.fault_guide import (
 from copilot.agents.figure_lists import best_figure_list, render_figure_list
 from copilot.agents.figure_quote import figure_quote
 from copilot.agents.implied_code import STATES_EVENT, implied_codes_in
+from copilot.agents.list_check import listed_items, render_list
 from copilot.agents.lookup import Row, find_rows, reference_rows, reference_sources, render_rows
 from copilot.agents.past_records import (
     ASKS_PART,
@@ -203,6 +204,7 @@ class MaintenanceAgent:
         # "the torque on the impeller nut and on the casing bolts": each thing's sentence, quoted
         quote = None if judged_only or shape == "fault" else figure_quote(ctx.sources, ctx.question)
         symptom = None
+        listed: tuple[str, Citation] | None = None
         rows = [] if judged_only or quote else self._named_rows(ctx, shape)
         figures = None if rows or judged_only or quote else best_figure_list(ctx.sources, ctx.question)
         procedure, guide, found = self._procedure(ctx) if shape == "procedure" and not figures else (None, "", [])
@@ -234,6 +236,9 @@ class MaintenanceAgent:
             text = model_text = (f"{reading}\n\n" if reading else "") + render_checks(*symptom, subject)
             added = [symptom[0]]
             say(ctx, text)
+        elif (listed := listed_items(ctx.sources, ctx.original)) is not None:  # "anything else that needs locking?"
+            text = model_text = render_list(*listed)
+            say(ctx, text)
         elif shape == "information" and PERMISSION.search(ctx.original) and \
                 (rule := rule_answer(ctx.sources, ctx.question)) is not None:  # allowed or required: the rule, quoted
             text = model_text = rule
@@ -257,7 +262,7 @@ class MaintenanceAgent:
                                                     lead=render_named_row(named) + "\n\n" if named else "")
                 text = (records + "\n\n" + model_text.strip()).strip()
         deterministic = bool(rows) or figures is not None or procedure is not None or judged_only or quote is not None \
-            or symptom is not None
+            or symptom is not None or listed is not None
         if deterministic:  # "whats E-208 mean? and has that one come up before": the row answers the first part only
             seen = dataclasses.replace(ctx, sources=sorted({c.marker: c for c in [*ctx.sources, *added]}.values(),
                                                            key=lambda c: c.marker))  # with the guide and jobs quoted
