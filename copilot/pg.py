@@ -140,27 +140,28 @@ def migrate(url: str) -> None:
 
 
 @contextlib.contextmanager
-def schema_lock(url: str) -> Iterator[None]:
-    """The cluster-wide schema lock (migrations, checkpointer setup), waited for on a dedicated autocommit
-    connection. Waiting inside a transaction deadlocked two workers starting together: one held the lock and ran
-    the checkpointer's CREATE INDEX CONCURRENTLY, which waits for every open transaction, including the other's
-    wait for the lock (PostgreSQL does not detect that cycle)."""
-    import psycopg
-
-    with psycopg.connect(plain_url(url), autocommit=True) as conn:
-        conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATE_LOCK,))
-        try:
-            yield
-        finally:
-            conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATE_LOCK,))
+def schema_lock(url: str, timeout_s: float = 900.0) -> Iterator[None]:
+    """The cluster-wide schema lock (migrations, checkpointer setup), waited for by polling on a dedicated autocommit
+    connection. A blocking wait deadlocked two workers starting together, inside a transaction and even in autocommit:
+    one held the lock and ran the checkpointer's CREATE INDEX CONCURRENTLY, which waits for every statement holding
+    an older snapshot, including the other's ``pg_advisory_lock`` still waiting (PostgreSQL does not detect that
+    cycle). Each ``pg_try_advisory_lock`` returns at once, so no snapshot is held while waiting."""
+    with _advisory_lock(url, MIGRATE_LOCK, "schema migration", timeout_s):
+        yield
 
 
 @contextlib.contextmanager
 def cluster_lock(url: str, name: str, timeout_s: float = 600.0) -> Iterator[None]:
     """A session advisory lock held for the block on a dedicated connection; waits up to ``timeout_s``."""
+    with _advisory_lock(url, NAMED_LOCKS[name], name, timeout_s):
+        yield
+
+
+@contextlib.contextmanager
+def _advisory_lock(url: str, lock_id: int, name: str, timeout_s: float) -> Iterator[None]:
+    """Session advisory lock ``lock_id`` on a dedicated autocommit connection, polled (never a blocking wait)."""
     import psycopg
 
-    lock_id = NAMED_LOCKS[name]
     conn = psycopg.connect(plain_url(url), autocommit=True)
     try:
         deadline = time.monotonic() + timeout_s

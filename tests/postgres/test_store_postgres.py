@@ -155,3 +155,36 @@ def test_ingest_lock_is_cluster_wide(pg_url):
         order.append("second")
     t.join(10)
     assert order == ["first released", "second"]
+
+
+def test_a_worker_waiting_for_the_schema_lock_does_not_block_the_holders_concurrent_index(pg_url):
+    """Two workers starting together hung: one held the schema lock and ran the checkpointer's CREATE INDEX
+    CONCURRENTLY, which waits for every statement holding an older snapshot, and the other's blocking
+    pg_advisory_lock was such a statement. Waiting by polling holds no snapshot, so the index is built."""
+    from copilot.pg import plain_url, schema_lock
+
+    with psycopg.connect(plain_url(pg_url), autocommit=True) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS lock_probe (id int)")
+        conn.execute("DROP INDEX IF EXISTS lock_probe_id")
+    held, built, waited = threading.Event(), threading.Event(), threading.Event()
+
+    def holder() -> None:
+        with schema_lock(pg_url):
+            held.set()
+            time.sleep(1.0)  # the other worker is waiting for the lock now
+            with psycopg.connect(plain_url(pg_url), autocommit=True) as conn:
+                conn.execute("SET statement_timeout = '20s'")
+                conn.execute("CREATE INDEX CONCURRENTLY lock_probe_id ON lock_probe (id)")
+            built.set()
+
+    def waiter() -> None:
+        assert held.wait(30)
+        with schema_lock(pg_url):
+            waited.set()
+
+    threads = [threading.Thread(target=holder), threading.Thread(target=waiter)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert built.is_set() and waited.is_set()
