@@ -45,6 +45,13 @@ _GENERIC = frozenset("use used get got take need much many long often value numb
                      "given".split())
 
 
+# the words that frame an asked figure, not its subject: "the minimum ... period before go-live" is about go-live
+# and shadow mode ("Minimum baseline period is 12 weeks" shares the frame only)
+FRAME_WORDS = frozenset("minimum maximum min max least most period duration interval limit required requirement need "
+                        "needed before after long typical usual normal allowed permitted value level figure setting "
+                        "recommended".split())
+
+
 def content_terms(text: str) -> set[str]:
     """The search terms of ``text`` without generic question words and bare numbers."""
     return {w for w in tokenize(text) if w not in _GENERIC and not w.isdigit()}

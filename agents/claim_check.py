@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from copilot.agents.answerability import content_terms, shared_terms
+from copilot.agents.answerability import FRAME_WORDS, content_terms, shared_terms
 from copilot.agents.asset_register import part_parents
 from copilot.agents.citations import MARKER, source_header
 from copilot.agents.comparison_check import STATED, false_comparison
@@ -208,10 +208,12 @@ class ClaimChecker:
         before = clause[:clause.find(fig.raw)] if fig.raw and fig.raw in clause else clause
         asked = shared_terms(content_terms(" ".join(before.split()[-OBJECT_WORDS:])) - tag_parts, self.ask_terms)
         # a passage sharing two of the asked words with the clause is about the asked thing ("the fire watch has to
-        # hang around for at least 60 minutes": fire, watch), whatever slang precedes the figure
+        # hang around for at least 60 minutes": fire, watch), whatever slang precedes the figure; words framing the
+        # figure do not count ("the minimum shadow-mode period" and "Minimum baseline period" share only the frame)
         return bool(holders) and not any(
             shared_terms(words, held) and (len(asked) < 2 or 2 * len(shared_terms(asked, held)) >= len(asked)
-                                           or len(shared_terms(shared_terms(words, held), self.ask_terms)) >= 2)
+                                           or len(shared_terms(shared_terms(words, held), self.ask_terms)
+                                                  - FRAME_WORDS) >= 2)
             for held in (content_terms(f"{c.title} {c.section} {line}") for c, line in holders))
 
     def _other_place(self, sentence: str, fig: Figure) -> bool:

@@ -18,7 +18,7 @@ import math
 import re
 from collections.abc import Callable
 
-from copilot.agents.answerability import content_terms
+from copilot.agents.answerability import FRAME_WORDS, content_terms
 from copilot.agents.context_focus import split_units
 from copilot.agents.figures import extract
 from copilot.agents.jargon import expand_jargon
@@ -28,11 +28,6 @@ from copilot.types import Citation, WithheldClaim
 
 MIN_SHARE = 0.6
 CLOSEST_SHARE = 0.5  # shown beside an abstention, labelled as the closest sentence: a lower bar than a replacement
-# the words that frame the asked figure, not its subject: "the minimum ... period before go-live" is about go-live
-# and shadow mode ("Minimum baseline period is 12 weeks" shares the frame only)
-_FRAME = frozenset("minimum maximum min max least most period duration interval limit required requirement need "
-                   "needed before after long typical usual normal allowed permitted value level figure setting "
-                   "recommended".split())
 
 
 def figure_unit(figure: str) -> str | None:
@@ -92,7 +87,7 @@ def best_sentence(sources: list[Citation], question: str, keep: Callable[[str], 
     # on ..." where the table above defines "| H3 | Supervised autonomy | ...")
     held = [content_terms(" ".join([c.title, c.section or "", u, *(meaning for code, meaning in defined[id(c)].items()
                                                                   if _uses(u, code))])) for c, u in found]
-    asked = content_terms(question) - _FRAME - _FILLER
+    asked = content_terms(question) - FRAME_WORDS - _FILLER
 
     def weight(term: str) -> float:
         n = sum(term in h for h in held)  # a word in no sentence cannot be quoted: it does not count

@@ -484,3 +484,8 @@ def test_a_passage_sharing_two_asked_words_with_the_clause_is_about_the_asked_th
          "finish, and how long is the permit good for if it runs long?")
     sentence = "The fire watch has to hang around for at least 60 minutes after the work is completed [3]."
     assert ClaimChecker([fire], q).check(sentence) == sentence
+    # words framing the figure are not the asked thing: "the minimum shadow-mode period" is not the baseline's
+    baseline = cite(1, "2. Minimum baseline period is 12 weeks of normal operation.", doc_id="PB-006", title="Value")
+    q2 = "What is the minimum shadow-mode period before go-live?"
+    assert ClaimChecker([baseline], q2).check(
+        "The minimum shadow-mode period before go-live is 12 weeks of normal operation [1].") is None
