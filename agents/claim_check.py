@@ -128,7 +128,8 @@ class ClaimChecker:
         claims = self.claims(sentence)
         bound = {f.key: self._asset_binding(sentence, f) for f in claims}
         other = {f.key for f in claims if self._other_topic(sentence, f) or self._other_place(sentence, f)
-                 or self._other_gas(sentence, f) or self._deadline_as_period(sentence, f)}
+                 or self._other_gas(sentence, f) or self._deadline_as_period(sentence, f)
+                 or self._other_record(sentence, f)}
         figures = [f for f in claims if not bound[f.key] or f.key in other]
         if not figures:
             return sentence
@@ -215,6 +216,20 @@ class ClaimChecker:
                                            or len(shared_terms(shared_terms(words, held), self.ask_terms)
                                                   - FRAME_WORDS) >= 2)
             for held in (content_terms(f"{c.title} {c.section} {line}") for c, line in holders))
+
+    def _other_record(self, sentence: str, fig: Figure) -> bool:
+        """A code only spreadsheet rows hold, given for a thing none of those rows names: "the model of the light
+        curtain is POCV-32" when POCV-32 is the part number of HP-501's pilot-operated check valve cartridge."""
+        if fig.kind != "code":
+            return False
+        holders = [c for c in self.sources.values() if FigurePool.of([c.text]).supports(fig)]
+        if not holders or any(c.row is None for c in holders):
+            return False
+        text = MARKER.sub("", sentence)
+        clause = next((c for c in _TOPIC_CLAUSE.split(text) if FigurePool.of([c]).supports(fig)), text)
+        words = {w for w in content_terms(clause.replace(fig.raw, " ")) if not any(ch.isdigit() for ch in w)} - \
+            _RECORD_WORDS - {t for tag in identifiers(clause) for t in content_terms(tag)}
+        return bool(words) and not any(shared_terms(words, content_terms(c.text.replace("_", " "))) for c in holders)
 
     def _other_place(self, sentence: str, fig: Figure) -> bool:
         """The sentence gives ``fig`` for a place the sources name, and every passage holding it is about another
@@ -344,6 +359,9 @@ def _ask_sentences(question: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.!?])\s+", question) if _ASKING.search(s)]
 _TOPIC_CLAUSE = re.compile(r"[;]\s+|,\s+(?:and|but|while)\s+|\s+(?:and then|whereas)\s+")
 _FIELD = re.compile(r"^\s*[a-z][a-z0-9_ ]{0,40}:\s")  # "quantity: 18 L", a record's field
+# words naming a code's kind, not the thing it belongs to ("the model of the light curtain is ...")
+_RECORD_WORDS = frozenset("model part number code type spare order ordering reference ref manufacturer maker make "
+                          "stock stores item id".split())
 _UNIT_WORDS = frozenset("mm m s min minute minutes h hour hours day days week weeks month months year years bar kw nm "
                         "g kg l litre litres percent ppm".split())
 _LEADING_MARKERS = re.compile(r"\s*\[\d+(?:,\s*\d+)*\]")

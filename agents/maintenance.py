@@ -113,6 +113,7 @@ def answer_follow_ons(ctx: AgentContext, shown: str,
     first = split_asks(ctx.original, yes_no=True)[0]
     named = identifiers(first) or named_tags(ctx.question)  # "raw water pump B": the tag the prepare step resolved
     out, written, timings, added = "", "", {}, []
+    quoted_spares: set[str] = set()
     for ask in asks:
         keys = identifiers(ask) or (named if REFERS_BACK.search(ask) else [])
         # the part of the asset the first part named, or the asset of the quoted fault row ("E-223 ... the element")
@@ -122,8 +123,11 @@ def answer_follow_ons(ctx: AgentContext, shown: str,
         spare = spare_row(ctx.retriever, tags[0], wanted, [*ctx.sources, *added]) if tags and ASKS_PART.search(ask) \
             else None
         row = sheet_row(spare) if spare is not None else None
+        if spare is not None and spare.chunk_id in quoted_spares:
+            continue  # "do we have a spare seal in stores and what's the part number": one row answers both asks
         if spare is not None and row is not None:  # the part asked for, from the spare-parts table (the model wrote
             text = f"**Spare part for {tags[0]}:**\n\n{render_rows([row], [*ctx.sources, *added, spare])}"  # the tag)
+            quoted_spares.add(spare.chunk_id)
             say(ctx, "\n\n" + text)
             out += "\n\n" + text
             added += [spare] if spare not in ctx.sources and spare not in added else []

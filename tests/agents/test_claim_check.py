@@ -489,3 +489,15 @@ def test_a_passage_sharing_two_asked_words_with_the_clause_is_about_the_asked_th
     q2 = "What is the minimum shadow-mode period before go-live?"
     assert ClaimChecker([baseline], q2).check(
         "The minimum shadow-mode period before go-live is 12 weeks of normal operation [1].") is None
+
+
+def test_a_code_from_a_spreadsheet_row_about_another_thing_is_withheld():
+    """"who makes the light curtain on HP-501 and what model is it": the model gave POCV-32, the part number of the
+    press's pilot-operated check valve cartridge (a spare-parts row), as the light curtain's model."""
+    row = Citation(marker=2, chunk_id="spare_parts#row37", doc_id="spare_parts", title="spare_parts.csv", row=37,
+                   text="part_number: SP-5003\ndescription: Pilot-operated check valve cartridge\nused_on: HP-501\n"
+                        "manufacturer: Brightline Hydraulics\nmanufacturer_part_no: POCV-32")
+    q = "who makes the light curtain on the HP-501 press and what model is it? need to order a spare receiver"
+    assert ClaimChecker([row], q).check("The model of the light curtain is POCV-32 [2].") is None
+    assert ClaimChecker([row], q).check("The check valve cartridge is POCV-32 [2].") is not None
+    assert ClaimChecker([row], q).check("Order POCV-32 [2].") is not None  # names no other thing

@@ -111,3 +111,18 @@ def test_a_spare_asked_after_a_described_leak_is_the_part_the_description_names(
     text, written, _timings, added = answer_follow_ons(ctx, "1. Count the leak from outside the guard.")
     assert "**Spare part for P-101:**" in text and "**SP-1001**" in text and "SP-1002" not in text
     assert written is None and [c.marker for c in added] == [1]
+
+
+def test_two_asks_the_same_spare_row_answers_show_it_once(settings):
+    """"P-101 seal leaking again, do we have a spare seal in stores and what's the part number?": the seal's row was
+    shown twice, once per ask."""
+    from copilot.agents.base import AgentContext
+    from copilot.agents.maintenance import answer_follow_ons
+
+    seal = ("part_number: SP-1001\ndescription: Cartridge mechanical seal 50 mm\nused_on: P-101; P-102\n"
+            "stores_location: Main stores A-01-03")
+    question = "P-101 seal leaking again, do we have a spare seal in stores and what's the part number?"
+    ctx = AgentContext(settings=settings, llm=None, question=question, original=question, thread_id="t", sources=[],
+                       retriever=_Retriever(seal))
+    text, _written, _timings, _added = answer_follow_ons(ctx, "1. Count the leak from outside the guard.")
+    assert text.count("**Spare part for P-101:**") == 1 and text.count("**SP-1001**") == 1, text
