@@ -29,6 +29,10 @@ JARGON: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.I), wo
     (r"\bnice[- ]to[- ]haves?\b(?: (?:checklist )?items?)?|\boptional (?:checklist )?items?\b", "advisory (A) items"),
     (r"\bmust[- ]haves?\b(?: (?:checklist )?items?)?", "mandatory (M) items"),
     (r"\b(?:straight|clean|plain|outright|unconditional) go\b", "Go decision"),
+    # "how long can a pilot run from G1 before we have to make the call": the pilot's timebox and its decision
+    (r"\bhow long (?:can|may|should|does|do|is) (?:a|the|our|this|that) pilot (?:run|last|go on|take|allowed)\b|"
+     r"\bpilot (?:length|duration)\b", "pilot timebox"),
+    (r"\bmake (?:the|a) call\b", "decision"),
     # "can we just keep it running as a pilot", "can we keep going": what the documents call continuing
     (r"\bkeep (?:it |them |the \w+ )?(?:going|running|on)\b|\bcarry(?:ing)? on\b", "continue"),
     # "can we just stretch the permit till 6pm": how long a permit is valid

@@ -17,6 +17,9 @@ def test_shop_floor_abbreviations_and_phrases_get_the_documents_words():
     assert expand_jargon("do we need an RCA?") == "do we need an RCA (root cause analysis)?"
     assert expand_jargon("can we keep going?") == "can we keep going (continue)?"
     assert expand_jargon("welder needs to fix a bracket") == "welder (hot work permit) needs to fix a bracket"
+    # "how long can a pilot run ... before we have to make the call": PB-007's timebox row (the model said 10 days)
+    assert expand_jargon("how long can a pilot run from G1 before we have to make the call?") == \
+        "how long can a pilot run (pilot timebox) from G1 before we have to make the call (decision)?"
 
 
 def test_words_that_only_look_like_slang_stay():
