@@ -19,6 +19,7 @@ JARGON: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.I), wo
     (r"\bIR (?:test|reading|value|result)s?\b|\bIR\b(?=\s*(?:[:=]|is|of|at|was)?\s*\d)", "insulation resistance"),
     (r"\bVSDs?\b|\binverters?\b", "variable frequency drive VFD"),
     (r"\bRCA\b(?!-)", "root cause analysis"),
+    (r"\bFe\b(?=\s*[:=]?\s*\d)", "iron"),  # an oil report's iron reading, "Fe 75 ppm"
     # a way to stop an AI system at once, as governance documents write it
     (r"\bkill[- ]?switch(?:es)?\b|\boff[- ]switch(?:es)?\b|\bbig red button\b", "override, disengage or switch off"),
     # welding, an angle grinder or torch cutting outside a welding bay is hot work under a permit ("grinding" is a noise)

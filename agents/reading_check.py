@@ -182,10 +182,13 @@ def _table_rows(c: Citation) -> list[LimitRow]:
             continue  # "Fire watch extended from 30 to 60 minutes": a change made, not a limit
         bands: list[Band] = list(_level_bands(cells, header))
         reference = None
-        for j, cell in enumerate(cells[1:], start=1):
+        for j, (cell, read) in enumerate(zip(cells[1:], _with_label_unit(cells)[1:], strict=True), start=1):
             column = header[j] if j < len(header) else ""
-            for clause in _clauses(cell):
+            written = _clauses(cell)
+            for k, clause in enumerate(_clauses(read)):
                 band = _clause_band(clause, bool(ACTING.search(column)), reference)
+                if band is not None and len(written) == len(_clauses(read)):  # quoted as written, read with the unit
+                    band = dataclasses.replace(band, clause=written[k])
                 if band is not None:
                     bands.append(band)
                     if band.accepting and reference is None:
@@ -193,6 +196,20 @@ def _table_rows(c: Citation) -> list[LimitRow]:
         if bands:
             out.append(LimitRow(c, cells[0], header, cells, bands, _words(" ".join(header + cells))))
     return out
+
+
+_LABEL_UNIT = re.compile(rf"\((?:[^()]*?,\s*)?(?P<unit>{UNIT})\s*\)", re.I)
+
+
+def _with_label_unit(cells: list[str]) -> list[str]:
+    """The row's cells with the unit its label names ("| Iron (ICP, ppm) | < 50 | 50-100 caution ... |") after each
+    bare figure, for reading its bands only (the row is quoted as written)."""
+    m = _LABEL_UNIT.search(cells[0]) if cells else None
+    if m is None:
+        return cells
+    unit = m["unit"]
+    bare = re.compile(rf"(?<![\w.])({NUM})(?!\s*(?:{UNIT}|months?\b|years?\b)|[\w.%°/])", re.I)
+    return [cells[0], *(bare.sub(rf"\1 {unit}", c) for c in cells[1:])]
 
 
 def _level_bands(cells: list[str], header: list[str]) -> list[Band]:
@@ -321,7 +338,7 @@ def _stated(question: str, found: list[tuple[int, float, str, re.Match[str]]]) -
             continue
         if unit == "mm" and _SIZE_BEFORE.search(question[:m.start()]) and _SIZE_AFTER.match(question, m.end()):
             continue
-        part = next(p for p in re.finditer(r"(?:[^,;?!.]|\.(?=\d))+", question)
+        part = next(p for p in re.finditer(r"(?:[^,;:?!.]|[.:](?=\d))+", question)
                     if p.start() <= m.start() < p.end())  # the comma-separated part holding it
         out.append(Stated(value, unit, m.group(0).strip(), _asked_terms(part.group(0))))
     return out
@@ -417,6 +434,8 @@ def placed_readings(sources: list[Citation], question: str) -> list[Placed] | No
         if not fits or max(score for score, _ in fits)[:2] == (0, 0) and len(fits) > 1:
             return None  # no row for the unit, or none of several is about the asked thing
         best = max(score for score, _ in fits)
+        if best[0] == 0 and sum(r.unit == reading.unit for r in readings) > 1:
+            continue  # "water 700 ppm, iron 40 ppm": iron's reading is not the water row's (no row names iron)
         verdicts = [(_verdict(value, said, _bands_for(row, unit, asked)), row) for score, row in fits if score == best]
         if len({signature for (_text, signature), _row in verdicts}) > 1 or not verdicts[0][0][0]:
             return None
@@ -469,13 +488,18 @@ def limit_queries(question: str) -> list[tuple[str, str]]:
 
 
 def pin_limit_rows(sources: list[Citation], search: Callable[[str], list[Hit]], question: str) -> list[Citation]:
-    """For each reading of :func:`limit_queries` whose unit no shown source gives a limit for, its query is searched
+    """For each reading of :func:`limit_queries` whose unit no shown source gives a limit for (or, for one of several
+    readings in one unit, no limit row naming what it measures), its query is searched
     (only then: most questions show their limit row already) and the first hit stating a band in that unit and
     sharing a word with the question takes the last source's place."""
     asked = _asked_terms(question)
     slot = len(sources) - 1
-    for unit, query in limit_queries(question):
-        if slot < 1 or any(b.unit == unit for row in limit_rows(sources) for b in row.bands):
+    readings = stated_readings(question)
+    for (unit, query), reading in zip(limit_queries(question), readings if ASKS_JUDGEMENT.search(question) else [],
+                                      strict=False):
+        same_unit = sum(r.unit == unit for r in readings) > 1  # "water 700 ppm, iron 40 ppm": each needs its own row
+        if slot < 1 or any(b.unit == unit and (not same_unit or shared_terms(reading.near, row.words))
+                           for row in limit_rows(sources) for b in row.bands):
             continue
         for h in search(query):
             cite = Citation.from_chunk(sources[slot].marker, h.chunk)

@@ -37,6 +37,9 @@ _STRONG = re.compile(
     r"latest|most recent|last time|when (?:did|was|were) (?:\w+ )?last|"
     r"which (?:\w+ ){1,3}?(?:has|had|have|got|saw|needed|took|cost|costs|caused|lost)\b.{0,20}?\b(?:the )?"
     r"(?:most|fewest|least)|the (?:most|fewest|least) (?:downtime|hours|work orders|failures|trips|breakdowns|jobs)|"
+    # "which assets had emergency work orders in 2025": the records filtered, listed
+    r"which (?:\w+ ){1,2}?(?:had|have|has|got|saw|needed|raised) (?:\w+ ){0,3}?(?:work orders?|wos?|jobs?|breakdowns?|"
+    r"failures?|callouts?)|"
     # "the total downtime hours logged against CV-401": a sum over the records
     r"total (?:\w+ ){0,2}?(?:downtime|hours|hrs|work orders|wos|jobs|breakdowns|failures|stoppages)|"
     r"(?:downtime|hours|hrs) (?:\w+ ){0,3}?in total)\b",

@@ -258,3 +258,26 @@ def test_a_range_stated_as_the_reading_is_judged_by_its_upper_end():
     assert (r.value, r.unit, r.said) == (4.0, "drops/min", "3-4 drops a minute")
     assert '**3-4 drops a minute** is within the accepted' in reading_answer([seal], q)
     assert [s.said for s in stated_readings("oxygen 19.5 to 20 %, ok?")] == ["19.5 to 20 %"]  # the ends: not readings
+
+
+def test_a_reading_is_not_placed_in_the_row_of_another_reading_with_the_same_unit():
+    """"GB-401 oil sample back: water 700 ppm, iron 40 ppm": only the water row was shown, and 40 ppm of iron was
+    called "within the accepted < 500 ppm" of water."""
+    water = Citation(marker=2, chunk_id="g", doc_id="TG-GBX-001", title="Gearboxes", text=(
+        "| Parameter | Normal | Alarm / action |\n|---|---|---|\n"
+        "| Water in oil | < 500 ppm | > 500 ppm find source; > 1,000 ppm change oil |"))
+    text = reading_answer([water], "GB-401 oil sample back: water 700 ppm, iron 40 ppm. change oil now?")
+    assert "**700 ppm** is outside the accepted" in text and "40 ppm" not in text
+
+
+def test_a_rows_label_unit_reads_its_bare_figures_and_fe_is_iron():
+    """"| Iron (ICP, ppm) | < 50 | 50-100 caution, resample in 1 month; > 100 investigate |": the unit is in the label,
+    so the row had no ppm band and "Fe 75 ppm" was placed in the water row; the bands are quoted as written."""
+    oil = Citation(marker=2, chunk_id="g", doc_id="TG-GBX-001", title="Gearboxes", text=(
+        "| Parameter | Normal | Alarm / action |\n|---|---|---|\n"
+        "| Water in oil | < 500 ppm | > 500 ppm find source; > 1,000 ppm change oil |\n"
+        "| Iron (ICP, ppm) | < 50 | 50-100 caution, resample in 1 month; > 100 investigate |"))
+    text = reading_answer([oil], "GB-401 quarterly oil: Fe 75 ppm, water 600 ppm. change now?")
+    assert '**75 ppm** is outside the accepted "< 50", in the band "50-100 caution", not yet at "> 100 investigate" ' \
+           "(Gearboxes, Iron (ICP, ppm))" in text
+    assert '**600 ppm** is outside the accepted "< 500 ppm"' in text and "(Gearboxes, Water in oil)" in text

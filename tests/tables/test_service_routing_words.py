@@ -13,6 +13,7 @@ from copilot.tables.service import is_aggregate_question
     "How many hours of downtime did P-101 have in 2024?",
     "what's the total downtime hours logged against CV-401 in the maintenance history",
     "CV-401 downtime hours in total since 2023?",
+    "which assets had emergency work orders in 2025?",
 ])
 def test_aggregate_phrasing(question: str) -> None:
     assert is_aggregate_question(question)
@@ -26,6 +27,7 @@ def test_aggregate_phrasing(question: str) -> None:
     "how many grams of grease per bearing on the CV-402 drive motor? regrease is due",
     "how many hours is a hot work permit good for?",
     "what is the total head of P-101 at rated flow?",  # a total that is one figure of a guide
+    "which pump has a mechanical seal?",
 ])
 def test_manual_questions_are_not_aggregates(question: str) -> None:
     assert not is_aggregate_question(question)
