@@ -28,6 +28,7 @@ _UNITS = [(r"drops?\s*(?:/|a|per)\s*min(?:ute)?\b", "drops/min"), (r"%\s*LEL\b|%
           (r"°\s?C\b|deg(?:rees?)?(?:\s?C\b)?|degc\b|celsius\b", "°C"),
           (r"percentage points?\b|pp\b|points?(?=\s+(?:[a-z]+\s+)?(?:gap|difference|drop|spread|lower|higher|worse|"
            r"better|below|above)\b)", "pp"),
+          (r"(?:false alarms? )?(?:per|a|/|each) shift\b", "per shift"),
           (r"weeks?\b|wks?\b", "wk"), (r"days?\b", "d"), (r"min(?:utes?|s)?\b", "min"), (r"h(?:ours?|rs?)?\b", "h"), (r"bar\s?\(?g\)?|barg?\b", "bar"),
           (r"L/min\b|lpm\b", "L/min"), (r"m³/h\b|m3/h\b", "m³/h"), (r"mg/m³|mg/m3", "mg/m³"), (r"ms\b", "ms"),
           (r"mm\b", "mm"), (r"V\b(?! ?DC)", "V")]
@@ -71,7 +72,8 @@ ACTING = re.compile(r"\b(?:alarm|warning|trip|action|stop|investigate|do not|nev
 ASKS_JUDGEMENT = re.compile(r"\b(?:ok(?:ay)?|fine|safe|normal|acceptable|good|bad|within|in spec|in range|too "
                             r"(?:high|low)|worry\w*|concern\w*|pass|allowed|alright|how close|close to|high|low|"
                             r"enter|go in|start|run|energi[sz]e|what now|what do (?:i|we) do|supposed to do|"
-                            r"what (?:should|must) (?:i|we) do)\b|\?\s*$", re.I)
+                            r"what (?:should|must) (?:i|we) do|what(?:'s|s| is) the (?:limit|threshold|max(?:imum)?))\b|"
+                            r"\?\s*$", re.I)
 
 TIME_UNITS = ("min", "h", "d", "wk")
 REVISIONS = re.compile(r"\b(?:rev(?:ision)?|approved by|changed?)\b", re.I)  # a document's revision history table
@@ -221,12 +223,15 @@ def _level_bands(cells: list[str], header: list[str]) -> list[Band]:
     acronym = re.search(r"\(([A-Z]{2,5})\)|\b([A-Z]{2,5})\b", cells[0])
     out = []
     for cell, column in zip(cells[1:], header[1:], strict=True):
-        m = re.match(rf"\s*(?P<n>{NUM})\s*(?P<unit>{UNIT})?(?=\s|$)", cell, re.I)
+        m = re.match(rf"\s*(?P<above>more than|above|over|>)?\s*(?P<n>{NUM})\s*(?P<unit>{UNIT})?(?=\s|$)", cell, re.I)
         if not LEVEL_COLUMN.search(column) or m is None:
             continue
-        unit = canonical_unit(m["unit"]) if m["unit"] else acronym and (acronym.group(1) or acronym.group(2))
+        # "| False alarms per shift (advisory models) | more than 2 | more than 4 |": the unit the label names
+        per = re.search(r"\bper shift\b", cells[0], re.I)
+        unit = canonical_unit(m["unit"]) if m["unit"] else "per shift" if per else \
+            acronym and (acronym.group(1) or acronym.group(2))
         if unit:
-            out.append(Band(_number(m["n"]), None, False, False, unit, f"{column}: {cell.strip()}", False))
+            out.append(Band(_number(m["n"]), None, bool(m["above"]), False, unit, f"{column}: {cell.strip()}", False))
     if len(out) < 2 or len({b.unit for b in out}) > 1 or not all(a.low < b.low for a, b in zip(out, out[1:], strict=False)):
         return []
     return out

@@ -77,6 +77,8 @@ _READINESS = [
      r"|\b(?:build|train|develop)\w* (?:a |an |our )?(?:\w+ ){0,2}(?:models?|classifiers?|predictors?)\b", 2.0),
     # running a model in production: shadow mode, false-alarm budget, drift monitoring, whatever it watches
     (r"\bshadow mode\b|\bgo-?live\b|\b(?:data|model|concept|feature) drift\b|\bdrift (?:alarm|monitor\w*|detect\w*)\b"
+     r"|\bfalse alarms?\b.{0,60}\b(?:per|a|each) shift\b|\b(?:our|the|advisory|pump|anomaly|AI) model'?s? false alarms?\b"
+     r"|\badvisory (?:\w+ )?models?\b"
      r"|\bPSI\s*(?:of\s*)?[=:]?\s*0\.\d+|\benough\b.{0,60}\bto train\b|\bsoft sensors?\b|\bretrain\w*|\bmodel monitoring\b|\btop-?\d+ features?\b"
      # a stage gate of a model's rollout: "G4 gate next week ... 5 advisory items open", whatever it watches
      r"|\bG[1-5] (?:gate|review|meeting)\b|\bgate (?:review|meeting|pack|chair)\b|\b(?:mandatory|advisory) items?\b"

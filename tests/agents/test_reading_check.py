@@ -281,3 +281,17 @@ def test_a_rows_label_unit_reads_its_bare_figures_and_fe_is_iron():
     assert '**75 ppm** is outside the accepted "< 50", in the band "50-100 caution", not yet at "> 100 investigate" ' \
            "(Gearboxes, Iron (ICP, ppm))" in text
     assert '**600 ppm** is outside the accepted "< 500 ppm"' in text and "(Gearboxes, Water in oil)" in text
+
+
+def test_false_alarms_per_shift_are_placed_in_the_levels_written_more_than():
+    """"false alarms are running at 3 per shift on the advisory pump model, whats the limit": PB-005's row is
+    "| False alarms per shift (advisory models) | more than 2 | more than 4 |"."""
+    mlops = Citation(marker=1, chunk_id="p", doc_id="PB-005", title="MLOps", text=(
+        "| Signal | Watch level | Action level |\n|---|---|---|\n"
+        "| False alarms per shift (advisory models) | more than 2 | more than 4 |\n\n"
+        "A watch level creates a ticket for the model owner to review within 5 working days."))
+    q = "our model's false alarms are running at {} per shift on the advisory pump model, whats the limit"
+    assert '**3 per shift** is in the band "Watch level: more than 2", not yet at "Action level: more than 4"' in \
+        reading_answer([mlops], q.format(3))
+    assert reading_answer([mlops], q.format(2)) is None  # 2 is not more than 2: below every level
+    assert 'in the band "Action level: more than 4"' in reading_answer([mlops], q.format(5))
