@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from copilot.agents.figure_quote import figure_gap
 from copilot.agents.figures import FRAMEWORK_ITEM, asset_clauses, logical_lines
 from copilot.agents.places import named_in, named_sites, places_in
+from copilot.agents.reading_check import stated_readings
 from copilot.identifiers import identifiers, normalise_dashes
 from copilot.tables.planner import EVENT_DATE_COLUMN
 from copilot.types import Citation
@@ -108,8 +109,11 @@ class Coverage:
 
 
 def asked_attribute(question: str) -> str | None:
+    """The attribute the question asks of its entity (price, vendor, live reading ...), or None. A question that
+    states its own readings ("PSI ... is 0.18 ... 5 false alarms last night shift, what level are each of those")
+    asks where they stand, not for a live reading."""
     for name, pattern in _ASKED.items():
-        if pattern.search(question):
+        if pattern.search(question) and not (name == "live reading" and stated_readings(question)):
             return name
     return None
 

@@ -28,7 +28,8 @@ _UNITS = [(r"drops?\s*(?:/|a|per)\s*min(?:ute)?\b", "drops/min"), (r"%\s*LEL\b|%
           (r"°\s?C\b|deg(?:rees?)?(?:\s?C\b)?|degc\b|celsius\b", "°C"),
           (r"percentage points?\b|pp\b|points?(?=\s+(?:[a-z]+\s+)?(?:gap|difference|drop|spread|lower|higher|worse|"
            r"better|below|above)\b)", "pp"),
-          (r"(?:false alarms? )?(?:per|a|/|each) shift\b", "per shift"),
+          # "3 per shift", "threw 5 false alarms last night shift": a count of false alarms in one shift
+          (r"(?:false alarms? )?(?:per|a|/|each) shift\b|false alarms?\b", "per shift"),
           (r"weeks?\b|wks?\b", "wk"), (r"days?\b", "d"), (r"min(?:utes?|s)?\b", "min"), (r"h(?:ours?|rs?)?\b", "h"), (r"bar\s?\(?g\)?|barg?\b", "bar"),
           (r"L/min\b|lpm\b", "L/min"), (r"m³/h\b|m3/h\b", "m³/h"), (r"mg/m³|mg/m3", "mg/m³"), (r"ms\b", "ms"),
           (r"mm\b", "mm"), (r"V\b(?! ?DC)", "V")]
@@ -343,10 +344,19 @@ def _stated(question: str, found: list[tuple[int, float, str, re.Match[str]]]) -
             continue
         if unit == "mm" and _SIZE_BEFORE.search(question[:m.start()]) and _SIZE_AFTER.match(question, m.end()):
             continue
+        if unit == "per shift" and not re.search(r"\bshifts?\b", _sentence_at(question, m.start()), re.I):
+            continue  # "5 false alarms this week": a count, not a rate per shift
         part = next(p for p in re.finditer(r"(?:[^,;:?!.]|[.:](?=\d))+", question)
                     if p.start() <= m.start() < p.end())  # the comma-separated part holding it
         out.append(Stated(value, unit, m.group(0).strip(), _asked_terms(part.group(0))))
     return out
+
+
+def _sentence_at(text: str, at: int) -> str:
+    """The sentence of ``text`` holding position ``at``."""
+    start = max(text.rfind(end, 0, at) for end in ".?!") + 1
+    ends = [i for i in (text.find(end, at) for end in ".?!") if i >= 0]
+    return text[start:min(ends) if ends else len(text)]
 
 
 def _asked_terms(question: str) -> set[str]:

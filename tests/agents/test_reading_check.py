@@ -295,3 +295,16 @@ def test_false_alarms_per_shift_are_placed_in_the_levels_written_more_than():
         reading_answer([mlops], q.format(3))
     assert reading_answer([mlops], q.format(2)) is None  # 2 is not more than 2: below every level
     assert 'in the band "Action level: more than 4"' in reading_answer([mlops], q.format(5))
+
+
+def test_false_alarms_in_a_sentence_naming_the_shift_are_a_rate_and_stated_readings_ask_no_live_value():
+    """"PSI ... is 0.18 over the last 7 days, and last night shift it threw 5 false alarms. what level are each of
+    those": the coverage check had taken "what level" for a live reading the documents cannot give."""
+    from copilot.agents.coverage import asked_attribute
+
+    q = ("advisory model on the dryer: PSI on one of the top-10 features is 0.18 over the last 7 days, and last night "
+         "shift it threw 5 false alarms. what level are each of those and what do i have to do?")
+    assert [(r.value, r.unit) for r in stated_readings(q)] == [(0.18, "PSI"), (5.0, "per shift")]
+    assert stated_readings("it threw 5 false alarms this week, ok?") == []  # a count, not a rate per shift
+    assert asked_attribute(q) is None
+    assert asked_attribute("what is the P-101 vibration reading now?") == "live reading"
