@@ -131,7 +131,7 @@ USE_CASE = re.compile(
     r"(?:is|be|are|count as|classed as|classified as) (?:an? |this |it |that )?(?:high|minimal|limited)[- ]risk|"
     r"(?:high|minimal|limited)[- ]risk(?=\s*\?)|"
     r"(?<!high-)(?<!high )(?<!minimal )(?<!limited )risk (?:tier|class|level|category)|(?:what|which) tier(?! did)|tier (?:is|would|does) (?:it|this|that)|"
-    r"can we (?:use|deploy|run|install))\b", re.I)
+    r"can we (?:use|deploy|run|install|trial|pilot|test|try))\b", re.I)
 
 
 # a question about a decision already taken ("on what date did the AIRB approve ..., and the record number"): the
@@ -231,7 +231,7 @@ def obligations_source(ctx: AgentContext, tier: str) -> Citation | None:
 def applies_from(ctx: AgentContext, d: Decision, shown: list[Citation]) -> tuple[Row, Citation] | None:
     """The row of the AI Act timeline (a dated table) for the deciding route, from the shown sources or found
     by a search; None when no dated row clearly matches the route."""
-    about = f"when does it apply {d.route} {'; '.join(d.reasons)}"
+    about = re.sub(r"\bArt\.", "Article", f"when does it apply {d.tier_name} {d.route} {'; '.join(d.reasons)}")
     found = dated_row(shown, about)
     if found is not None or ctx.retriever is None:
         return found

@@ -24,7 +24,8 @@ class Rule:
 
 WORKERS = (r"\b(?:workers?|employees?|staff|operators?|agents?|technicians?|colleagues|workforce|workplace|at work|"
            r"drivers?|pickers?|fitters?|welders?|supervisors?|personnel|"
-           r"(?:packing|production|shift|maintenance|night|day|line|warehouse|assembly) (?:team|crew)s?)\b")
+           r"(?:packing|production|shift|maintenance|night|day|line|warehouse|assembly) (?:team|crew)s?|"
+           r"(?:packing|production|assembly) lines?|shop ?floor|team dashboards?)\b")
 
 
 R = Rule
@@ -52,7 +53,8 @@ RULES: tuple[Rule, ...] = (
     R("emotion_workplace", "prohibited", "Art. 5(1)(f)", "emotion recognition at the workplace",
       r"emotion\w*|\bmood\b|facial expressions?|drows\w+|fatigue (?:detection|monitoring|warning)|microsleep|(?:sound|look|seem)s? (?:frustrated|angry|stressed|unhappy|bored)|"
       r"(?:detect|infer|flag|recogni[sz]|pick\w* up|read|reads|measur\w*|track\w*|sens\w*)\w* .{0,30}(?:frustrat|stress|anger|"
-      r"angry|sad|happ|engagement|boredom)|\b(?:stress|frustration|anger|boredom) levels?\b",
+      r"angry|sad|happ|engagement|boredom)|\b(?:stress|frustration|anger|boredom) levels?\b|"
+      r"\bfaces?\b.{0,40}\b(?:motivat|engag|mood|emotion|happ|stress|frustrat|bored)\w*",
       ("infers the emotions, mood or stress of employees at work from their faces or voices",
        "camera analysis of operators' facial expressions to judge their engagement or mood",
        "detects whether call-centre staff sound frustrated or angry during their calls"),

@@ -58,6 +58,9 @@ _GOVERNANCE = [
     # how much an AI system may do on its own, whatever it controls ("let a model act on its own within limits")
     (r"\b(?:act|acts|acting|run|runs|decide|decides|operate|operates) on its own\b|\bautonom\w*|\bself-acting\b"
      r"|\bwithout (?:a |any )?(?:human|person|operator)'?s? (?:approv\w*|sign-?off|check\w*|in the loop)", 2.5),
+    # reading people's faces or emotions at work is an AI Act question whichever site asks it
+    (r"\b(?:reads?|scans?|analy[sz]\w*|watch\w*) (?:\w+'s |\w+s' |the )?faces?\b|\bfacial (?:expression|recognition|analysis)"
+     r"|\bemotion (?:recognition|detection|ai)\b", 2.5),
     (r"\b(?:eu )?ai act\b|\bnist\b|\bai rmf\b|\brmf\b|\biso/?(?:iec)? ?42001\b|\bgdpr\b"
      r"|\bprovider or (?:an? )?deployer\b|\bdeployer or (?:an? )?provider\b", 2.5),
     (r"\bhigh-?risk\b|\brisk (?:tier|class\w*|level|categor\w*|management)\b|\bprohibited\b|\bconformity\b"

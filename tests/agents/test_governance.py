@@ -376,3 +376,21 @@ def test_a_use_case_a_rule_names_is_triaged_without_sources_and_one_no_rule_name
                            "levels so we can rank team engagement for the bonus scheme. Is that allowed?")
     assert not named_by_a_rule("we want an AI that sorts the canteen menu by colour. which tier?")  # minimal: no rule
     assert not named_by_a_rule("what does MANAGE 2.4 ask for?")  # no use case
+
+
+def test_the_timeline_row_of_the_decided_tier_is_found_for_a_prohibited_practice_too(settings):
+    """"reads people's faces to work out how engaged they are ... since when does that rule apply": the prohibited
+    practices row (2 February 2025) shared one word with the route's wording, so no date was given."""
+    from copilot.agents.base import AgentContext
+    from copilot.agents.governance import applies_from
+
+    dates = Citation(marker=6, chunk_id="k", doc_id="CL-005", title="Triage", text=(
+        "| Date | What applies |\n|---|---|\n| 2 February 2025 | Prohibited practices (Article 5) and AI literacy "
+        "(Article 4) |\n| 2 August 2026 | Most remaining obligations, including Annex III high-risk systems and Article "
+        "50 transparency |\n| 2 August 2027 | High-risk classification through the product-safety route (Article 6(1), "
+        "Annex I) |"))
+    q = ("a vendor showed us a camera add-on for the packing line that reads people's faces to work out how "
+         "motivated/engaged they are. can we trial it? and since when does that rule apply")
+    ctx = AgentContext(settings=settings, llm=None, question=q, original=q, thread_id="t", sources=[dates])
+    row, cite = applies_from(ctx, triage(q, None), [dates])
+    assert "2 February 2025" in row.text and cite is dates
