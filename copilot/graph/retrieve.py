@@ -194,6 +194,13 @@ def pin_exact(deps: Deps, query: str, question: str, hits: list[Hit], sources: l
     return sources
 
 
+def without_tags(text: str, tags: list[str]) -> str:
+    """``text`` with the tags and codes ``tags`` blanked out, for a search on its other words."""
+    for tag in tags:
+        text = re.sub(rf"(?<![\w-]){re.escape(tag)}(?![\w-])", " ", text, flags=re.I)
+    return text
+
+
 def follow_on_hit(retriever: Any, ask: str, first: str, hits: list[Hit], filters: Filters | None) -> Hit | None:
     """The best passage for one follow-on ask of the query (``first`` is the query's first ask). "Has that one come up
     before" is searched with the code the first ask named, among the records. An ask referring back to a tag ("how
@@ -209,10 +216,7 @@ def follow_on_hit(retriever: Any, ask: str, first: str, hits: list[Hit], filters
     tagged = retriever.search(f"{ask} {' '.join(named)}", k=1, filters=records)[:1]
     if ASKS_PAST.search(ask):  # the code's records
         return next(iter(tagged), None)
-    bare = first
-    for tag in named:
-        bare = re.sub(rf"(?<![\w-]){re.escape(tag)}(?![\w-])", " ", bare, flags=re.I)
-    lead = retriever.search(f"{ask} {expand_jargon(bare)}", k=1, filters=filters)[:1]
+    lead = retriever.search(f"{ask} {expand_jargon(without_tags(first, named))}", k=1, filters=filters)[:1]
     scoped = retriever.search(ask, k=1, filters={"doc_id": lead[0].chunk.doc_id})[:1] if lead else []
     found = [*scoped, *tagged]  # a tie goes to the passage of the document the first ask leads to
     new = [h for h in found if all(h.chunk.id != x.chunk.id for x in hits)]
@@ -238,10 +242,7 @@ def _untagged_section(retriever: Any, query: str, hits: list[Hit], filters: Filt
     tags = identifiers(first)
     if not tags:
         return None
-    bare = first
-    for tag in tags:
-        bare = re.sub(rf"(?<![\w-]){re.escape(tag)}(?![\w-])", " ", bare, flags=re.I)
-    best = next(iter(retriever.search(bare, k=1, filters=filters)), None)
+    best = next(iter(retriever.search(without_tags(first, tags), k=1, filters=filters)), None)
     if best is None or best.chunk.row is not None or any(h.chunk.id == best.chunk.id for h in hits) or \
             best.chunk.doc_id not in {h.chunk.doc_id for h in hits[:3]}:
         return None
@@ -256,10 +257,7 @@ def _permission_rule(retriever: Any, query: str, filters: Filters | None) -> Hit
     allowed = (filters or {}).get("doc_type")
     if not PERMISSION.search(query) or (allowed and "sop" not in (allowed if isinstance(allowed, list) else [allowed])):
         return None
-    bare = query
-    for e in identifiers(query):
-        bare = re.sub(rf"\b{re.escape(e)}\b", " ", bare, flags=re.I)
-    return next(iter(retriever.search(bare, k=1, filters={"doc_type": "sop"})), None)
+    return next(iter(retriever.search(without_tags(query, identifiers(query)), k=1, filters={"doc_type": "sop"})), None)
 
 
 def search_rules(deps: Deps, query: str) -> list[Hit]:
