@@ -45,7 +45,7 @@ ATTRIBUTES: dict[str, tuple[str, str, str]] = {
     "purchase date": (r"\b(?:when was .{0,40}\b(?:bought|purchased|ordered)|purchase date|date of purchase)\b",
                       r"\b(?:purchase(?:d)?|bought|ordered)\b", "purchasing"),
     "live reading": (_LIVE_READING, r"(?!x)x", "the control room (HMI or historian)"),
-    "phone number": (r"\b(?:phone|telephone|mobile) (?:number|no\.?)\b|\be-?mail(?: address)?\b(?! alerts?| notifications?)",
+    "contact details": (r"\b(?:phone|telephone|mobile) (?:number|no\.?)\b|\be-?mail(?: address)?\b(?! alerts?| notifications?)",
                      r"\b(?:phone|tel\.?|mobile|@)\b|\bextension \d+", "the site directory"),
     "headcount": (r"\bhow many (?:people|staff|employees|technicians|operators) (?:work|are employed)\b|\bheadcount\b",
                   r"\b(?:headcount|employees)\b", "HR"),

@@ -88,7 +88,7 @@ def ori_answer(sources: list[Citation], question: str) -> str | None:
         scores, made = what_if
     if scores is None:
         return _stated_ori_answer(sources, question)
-    ori = sum(scores[k] * DIMENSIONS[k][1] for k in scores)
+    ori = round(sum(scores[k] * DIMENSIONS[k][1] for k in scores), 3)  # 2.9999999999999996 is 3.0, not below it
     terms = " + ".join(f"{DIMENSIONS[k][1]:.2f} x {scores[k]:g}" for k in scores)
     text = f"**ORI {round(ori, 3):g}** ({round(ori, 1):.1f} to one decimal): the weighted mean of {made}, {terms}."
     go_live = _go_live(sources, scores) if GO_LIVE.search(question) else None

@@ -334,7 +334,7 @@ _DIAGNOSTIC = re.compile(
 
 
 # attributes no plant spreadsheet column answers, even in "number of ..." phrasing
-_NEVER_IN_TABLES = ("phone number", "contact person", "salary", "live reading", "serial number")
+_NEVER_IN_TABLES = ("contact details", "contact person", "salary", "live reading", "serial number")
 
 
 def _rows_lead(deps: Deps, question: str) -> bool:

@@ -478,3 +478,11 @@ def test_a_stated_reading_is_not_a_live_reading_asked_and_an_unknown_framework_i
     # a reading by its acronym is no framework item: "PSI 0.27 ... what does that trigger" is not "unknown PSI 0.27"
     drift = "drift monitor shows PSI 0.27 on one of the top-10 features over the last 7 days. what does that trigger?"
     assert "PSI 0.27" not in check_coverage(drift, [nist], "the supervisor", drift, about_assets=False).message
+
+
+def test_a_name_and_email_asked_is_called_contact_details():
+    """"who's our data protection officer? need a name and email": the abstention had said "the phone number"."""
+    from copilot.agents.coverage import asked_attribute
+
+    assert asked_attribute("who's our data protection officer? need a name and email to send the DPIA to") == \
+        "contact details"

@@ -77,3 +77,11 @@ def test_a_what_if_uses_the_named_sites_shown_scores_with_the_changed_ones():
            "People and change 2.2 below 2.5 [1]" in text
     assert ori_answer([RULES, sites], q.replace("Riverside plant manager here. ", "")) is None  # which site: unsaid
     assert ori_answer([RULES, sites], "Riverside: what is our ORI and can we scale?") is None  # nothing changed
+
+
+def test_an_ori_exactly_at_the_threshold_is_not_below_it():
+    """S 3.0, D 2.4, I 3.2, P 3.0, G 3.5, M 3.1 weigh to 3.0 exactly; summed in floating point 2.9999999999999996, and
+    the answer said "ORI 3 is below 3.0". Only Data 2.4 keeps it from scaling out."""
+    text = ori_answer([RULES], "use-case readiness came back S 3.0, D 2.4, I 3.2, P 3.0, G 3.5, M 3.1. what's our ORI "
+                               "and are we good to scale out at G5?")
+    assert "**Not eligible to scale out**: Data 2.4 below 2.5 [1]" in text and "is below 3.0" not in text
