@@ -76,6 +76,7 @@ class ClaimChecker:
         # every logical line of every source with its figures, for _other_topic (built once, not per sentence)
         self.lines = [(c, line, FigurePool.of([line])) for c in sources for line in logical_lines(c.text)]
         self.in_rows = FigurePool.of([c.text for c in sources if c.row is not None])
+        self.text_pools = [(c, FigurePool.of([c.text])) for c in sources]  # each source's own figures, for _other_record
         self.asked = {f.key for f in extract(question, min_bare=0)} | {
             ("code", f.value, "") for f in extract(question) if f.kind == "code"}
         self.grids = cell_grids([c.text for c in sources])  # word cells of every table, for other_rows_word
@@ -222,7 +223,7 @@ class ClaimChecker:
         curtain is POCV-32" when POCV-32 is the part number of HP-501's pilot-operated check valve cartridge."""
         if fig.kind != "code":
             return False
-        holders = [c for c in self.sources.values() if FigurePool.of([c.text]).supports(fig)]
+        holders = [c for c, pool in self.text_pools if pool.supports(fig)]
         if not holders or any(c.row is None for c in holders):
             return False
         text = MARKER.sub("", sentence)

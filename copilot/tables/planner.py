@@ -164,7 +164,8 @@ _AVG = re.compile(r"\b(average|mean)\b", re.I)
 _HIGH = re.compile(r"\b(?<!at )(highest|most|maximum|largest|biggest|top|worst)\b", re.I)
 _LOW = re.compile(r"\b(?<!at )(lowest|least|minimum|smallest|fewest)\b", re.I)
 _TOPN = re.compile(r"\btop (\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
-_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                 "ten": 10, "eleven": 11, "twelve": 12}
 # "oldest", "longest": a superlative of one dimension; the rows holding it answer, ordered by that dimension's column
 _SUPERLATIVES = [
     (re.compile(r"\b(?:oldest|earliest)\b", re.I), "asc", re.compile(r"year|date|install|commission|built", re.I)),
@@ -338,8 +339,6 @@ def _several_tags(plan: TablePlan, question: str, p: TableProfile) -> None:
         plan.filters.append(Filter(column=column, op=on_tags[0].op, value=ANY_OF.join(tags), match="any_of"))
 
 
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-                 "ten": 10, "eleven": 11, "twelve": 12}
 # "6 weeks or more", "longer than two days", "under 48 h", "3+ weeks": a bound on a duration
 _DURATION_BOUND = re.compile(
     r"(?:\b(?P<pre>at least|no less than|more than|over|longer than|above|less than|under|shorter than|within|"
@@ -421,7 +420,7 @@ def correct(plan: TablePlan, question: str, p: TableProfile) -> TablePlan:
             plan.order_by.direction = "asc"
         if (high or low) and plan.limit is None:
             top = _TOPN.search(question)
-            plan.limit = (int(n) if (n := top.group(1)).isdigit() else _COUNT_WORDS[n.lower()]) if top else 1
+            plan.limit = (int(n) if (n := top.group(1)).isdigit() else _NUMBER_WORDS[n.lower()]) if top else 1
             if plan.group_by and plan.order_by.column is None:
                 plan.order_by.column = "result"
     if agg.fn != "none" and not plan.group_by:
