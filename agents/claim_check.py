@@ -22,6 +22,7 @@ from copilot.agents.row_binding import (
     cell_grids,
     false_extreme,
     other_rows_word,
+    item_named_instead,
     row_named_instead,
     wrong_column,
     wrong_list_item,
@@ -260,16 +261,17 @@ class ClaimChecker:
         return bool(named) and not any(said & g for g in named)
 
     def _row_instead(self, sentence: str, misread: list[Figure]) -> str | None:
-        """What the source says instead of a sentence that took its figure from the wrong table row: the row the
-        sentence is about, quoted with its source ("AI literacy ... from 2 August 2025" -> the 2 February 2025 row).
-        None when the sentence names no one row."""
+        """What the source says instead of a sentence that took its figure from the wrong table row or listed item:
+        the row or item the sentence is about, quoted with its source ("AI literacy ... from 2 August 2025" -> the 2
+        February 2025 row). None when the sentence names no one row or item."""
         plain = MARKER.sub("", sentence)
         found = {(n, row) for f in misread for n, p in self.pools.items() if p.supports(f)
-                 for row in [row_named_instead(plain, f, self.sources[n].text)] if row}
+                 for row in [row_named_instead(plain, f, self.sources[n].text) or
+                             item_named_instead(plain, f, self.sources[n].text)] if row}
         if len(found) != 1:
             return None
         (n, row), = found
-        lead = sentence[:len(sentence) - len(sentence.lstrip())]
+        lead = _LIST_LEAD.match(sentence).group(0)  # the indent and list number stay
         return f'{lead}What the source says: "{row}" [{n}].'
 
     def _deadline_as_period(self, sentence: str, fig: Figure) -> bool:
@@ -291,6 +293,8 @@ class ClaimChecker:
 
 
 
+
+_LIST_LEAD = re.compile(r"\s*(?:(?:\d{1,2}[.)]|[-*•])\s+)?")
 
 _GASES = {"oxygen": re.compile(r"\b(?:oxygen|O2)\b", re.I),
           "hydrogen sulphide": re.compile(r"\b(?:H2S|hydrogen sulph?fide|hydrogen sulfide)\b", re.I),

@@ -38,7 +38,7 @@ NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 READING = re.compile(rf"(?<![\w.-])(?P<n>{NUM})\s*(?P<unit>{UNIT})", re.I)
 # a gas test written the way it is read off the detector: "o2 19.8, h2s 3, lel 0, co 0" (the unit left out)
 GAS_READING = re.compile(rf"\b(?P<gas>o2|oxygen|lel|h2s|co|cl2|chlorine)\s*(?:[:=]|at|is|of|reads?)?\s*(?P<n>{NUM})"
-                         rf"(?!\s*(?:{UNIT}))", re.I)
+                         rf"(?!\.?\d)(?!\s*(?:{UNIT}))", re.I)  # the whole number ("O2 20.6%" is not "O2 20")
 GAS_UNIT = {"o2": "%", "oxygen": "%", "lel": "% LEL"}  # the toxic gases in ppm
 # an index read by its acronym, no unit: "PSI 0.27", "PSI of 0.12" (its unit is the acronym)
 INDEX_READING = re.compile(rf"\b(?P<index>[A-Z]{{2,5}})\b(?!-\d)(?:\s*(?:of|=|:|at|is|was|reads?)?|[^.?!]{{0,60}}?\b(?:is|at|"
@@ -76,6 +76,8 @@ ASKS_JUDGEMENT = re.compile(r"\b(?:ok(?:ay)?|fine|safe|normal|acceptable|good|ba
                             r"what (?:should|must) (?:i|we) do|what(?:'s|s| is) the (?:limit|threshold|max(?:imum)?))\b|"
                             r"\?\s*$", re.I)
 
+_ASKS_YES_NO = re.compile(r"\b(?:can|may|could|should) (?:i|we|they|he|she|the crew|it)\b|\b(?:ok(?:ay)?|safe|allowed|good to go)"
+                          r"\s*(?:to\b|\?)", re.I)  # "can I let them go in?", "ok to enter?"
 TIME_UNITS = ("min", "h", "d", "wk")
 REVISIONS = re.compile(r"\b(?:rev(?:ision)?|approved by|changed?)\b", re.I)  # a document's revision history table
 _JUDGING = {"ok", "okay", "fine", "safe", "normal", "acceptable", "good", "bad", "within", "high", "low", "close"}
@@ -309,7 +311,9 @@ def stated_readings(question: str) -> list[Stated]:
               for m in GAS_READING.finditer(question)]
     found = [f for f in found if f in ranges or not any(r[3].start() <= f[3].start("n") < r[3].end() for r in ranges)]
     found += [(m.start(), _number(m["n"] or m["m"]), "ratio", m) for m in RATIO_READING.finditer(question)]
-    found += [(m.start(), _number(m["n"]), m["index"].upper(), m) for m in INDEX_READING.finditer(question)]
+    # an index read by its acronym, unless a gas reading already reads that number ("LEL 0" is the gas's % LEL)
+    found += [(m.start(), _number(m["n"]), m["index"].upper(), m) for m in INDEX_READING.finditer(question)
+              if not any(f[3].re is GAS_READING and f[3].start("n") == m.start("n") for f in found)]
     rates = list(PERCENT.finditer(question))
     if len(rates) != 2:
         return _stated(question, found)
@@ -401,8 +405,13 @@ def _verdict(value: float, said: str, bands: list[Band]) -> tuple[str, tuple[obj
 
 def quote_row(row: LimitRow) -> str:
     """The limit row as a one-row Markdown table under its header."""
-    return "\n".join(["| " + " | ".join(row.header) + " |", "|" + "---|" * len(row.header),
-                      "| " + " | ".join(row.cells) + " |"])
+    return quote_rows([row])
+
+
+def quote_rows(rows: list[LimitRow]) -> str:
+    """Limit rows of one table as a Markdown table under the first row's header."""
+    return "\n".join(["| " + " | ".join(rows[0].header) + " |", "|" + "---|" * len(rows[0].header),
+                      *("| " + " | ".join(row.cells) + " |" for row in rows)])
 
 
 @dataclass(frozen=True)
@@ -483,13 +492,18 @@ def reading_answer(sources: list[Citation], question: str) -> str | None:
     placed = placed_readings(sources, question)
     if not placed:
         return None
-    quoted: list[LimitRow] = []  # sentences: quoted in the line
+    quoted: dict[tuple[int, tuple[str, ...]], list[LimitRow]] = {}  # rows of one table quoted together; sentences in the line
     for p in placed:
-        if p.row.header and p.row not in quoted:
-            quoted.append(p.row)
-    tables = [f"{quote_row(row)} [{row.source.marker}]" for row in quoted]
+        rows = quoted.setdefault((p.row.source.marker, tuple(p.row.header)), [])
+        if p.row.header and p.row not in rows:
+            rows.append(p.row)
+    tables = [f"{quote_rows(rows)} [{rows[0].source.marker}]" for rows in quoted.values() if rows]
     meaning = list(dict.fromkeys(s for p in placed if p.reached and (s := _level_sentence(p))))
-    return "Your reading against the documented limits:\n" + "\n".join(p.line for p in placed) + \
+    outside = [p for p in placed if p.accepted is False]
+    # several readings with one outside its accepted band: that one decides, so it leads ("6 ppm H2S" of a gas test)
+    lead = ("**No.** " if _ASKS_YES_NO.search(question) else "") + "**Not within the documented limits:** " + "; ".join(
+        f"{p.line.split('**')[1]} ({p.row.label})" for p in outside) + "\n\n" if outside and len(placed) > 1 else ""
+    return lead + "Your reading against the documented limits:\n" + "\n".join(p.line for p in placed) + \
         "".join(f"\n\n{t}" for t in tables) + ("\n\n" + "\n".join(f"- {m}" for m in meaning) if meaning else "")
 
 

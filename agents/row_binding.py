@@ -263,27 +263,51 @@ def _cell_number(cell: str) -> float | None:
 _ITEM = re.compile(r"[,;|]\s*|:\s+")  # the items of a line listing figures with their conditions
 
 
+# the sentence gives its figure as the usual case ("the normal deadline otherwise is 2 days"); a listed item that is
+# the usual case says so ("15 days after awareness in general")
+_ASKS_USUAL = re.compile(r"\b(?:normal(?:ly)?|otherwise|usual(?:ly)?|general(?:ly)?|standard|default|regular|typical(?:ly)?|"
+                         r"other cases)\b", re.I)
+_USUAL_ITEM = re.compile(r"\b(?:in general|generally|otherwise|by default|as a rule|normally|in all other cases)\b", re.I)
+
+
 def wrong_list_item(sentence: str, figure: Figure, text: str) -> bool:
     """A line of ``text`` lists figures of one unit, each with its condition ("15 days after awareness in general,
     2 days for ... a serious and irreversible disruption of critical infrastructure, 10 days where a person has
-    died"): True when, on every line holding ``figure``, its item shares none of the sentence's words while another
-    item with a figure of the same unit shares two or more ("a serious disruption to water supply ... within 10
-    days" took the death deadline)."""
+    died"): True when, on every line holding ``figure``, another item is the one the sentence is about (see
+    :func:`item_named_instead`)."""
+    return item_named_instead(sentence, figure, text) is not None
+
+
+def item_named_instead(sentence: str, figure: Figure, text: str) -> str | None:
+    """The listed item a sentence that took ``figure`` from another item is about, on every line holding the figure:
+    an item with a figure of the same unit sharing two or more of the sentence's words while the figure's own item
+    shares none ("a serious disruption to water supply ... within 10 days" took the death deadline), or the item
+    marked as the usual case when the sentence gives its figure as the usual case and the figure's item is not it
+    ("the normal deadline otherwise is 2 days": 2 days is for critical infrastructure, 15 days "in general").
+    None when some line holds the figure in the item the sentence is about, or alone on a line sharing a word with
+    the sentence."""
     if not figure.unit:
-        return False  # a bare number has no unit to list by
+        return None  # a bare number has no unit to list by
     words = content_terms(sentence.replace(figure.raw, " ") if figure.raw else sentence)
-    found = False
+    usual = _ASKS_USUAL.search(sentence.replace(figure.raw, " ") if figure.raw else sentence) is not None
+    found = None
     for line in normalise_dashes(text).splitlines():
-        items = [i for i in _ITEM.split(line) if i.strip()]
+        items = [i.strip() for i in _ITEM.split(line) if i.strip()]
         holders = [i for i in items if FigurePool.of([i]).supports(figure)]
         if not holders:
             continue
         others = [i for i in items if i not in holders and any(
             f.kind == figure.kind and f.unit == figure.unit for f in extract(i))]
-        if not others:
-            return False
-        if max(len(shared_terms(words, content_terms(i))) for i in holders) > 0 or \
-                max(len(shared_terms(words, content_terms(i))) for i in others) < 2:
-            return False
-        found = True
+        if not others and not shared_terms(words, content_terms(line)):
+            continue  # a line giving the figure alone, about nothing the sentence names ("within 2 working days")
+        marked = [i for i in others if _USUAL_ITEM.search(i)]
+        if usual and len(marked) == 1 and not any(_USUAL_ITEM.search(i) for i in holders):
+            found = marked[0]
+            continue
+        if not others or max(len(shared_terms(words, content_terms(i))) for i in holders) > 0:
+            return None
+        best = max(others, key=lambda i: len(shared_terms(words, content_terms(i))))
+        if len(shared_terms(words, content_terms(best))) < 2:
+            return None
+        found = best
     return found

@@ -30,11 +30,13 @@ _TOTAL_COST = re.compile(r"\bbuild\s*(?:\+|and|&|plus)\s*run\b|\btotal cost\b|\b
                          re.I)
 # "EUR 600k of benefit over 3 yrs": the benefit over the whole horizon, not a yearly one
 _OVER_YEARS = re.compile(r"\bover (?:the )?(?:\d+|two|three|five) (?:years?|yrs?)\b|\bin total\b", re.I)
-_LABELS = [("build", re.compile(r"\b(?:build|develop\w*|implement\w*|one-?off|up-?front|capex|invest\w*|set-?up)\b",
-                                re.I)),
+_LABELS = [("build", re.compile(r"\b(?:build|develop\w*|implement\w*|one-?off|up-?front|capex|invest\w*|set-?up|"
+                                r"replicat\w*|roll(?:ing)?[- ]?out)\b", re.I)),
            ("change", re.compile(r"\bchange (?:costs?|management|budget)\b|\btraining cost", re.I)),
            ("run", re.compile(r"\b(?:run(?:ning)?|operat\w*|opex|licen[cs]\w*|support|maintenance cost)\b", re.I)),
            ("benefit", re.compile(r"\b(?:benefits?|savings?|save[sd]?|value|returns?|gains?)\b", re.I))]
+# "EUR 6,000 a month": a monthly figure, stated per year as twelve of them
+_PER_MONTH = re.compile(r"\s*(?:a|per|each|every|/)\s*month\b|\s*monthly\b|\s*/\s*mo\b", re.I)
 _HORIZON = re.compile(r"\bover (\d+|three|two|five) years\b|\b(\d+|three|two|five) years of run\b", re.I)
 _WORDS = {"two": 2, "three": 3, "five": 5}
 _RATIO = re.compile(r"\bratio of at least (\d+(?:\.\d+)?):1\b|\bat least (\d+(?:\.\d+)?):1\b", re.I)
@@ -43,13 +45,14 @@ _PAYBACK = re.compile(r"\bpayback of (\d+) months or less\b", re.I)
 
 def stated_money(question: str) -> dict[str, float]:
     """{build, change, run, benefit: amount} of the figures the question states with a money unit, each labelled
-    by the nearest label word before it in its clause (run and benefit are per year)."""
+    by the nearest label word before it in its clause (run and benefit are per year; a monthly one is made yearly)."""
     out: dict[str, float] = {}
     figures = [m for m in _MONEY.finditer(question) if m["cur"] or m["cur2"] or m["mult"]]  # bare numbers: counts
     for i, m in enumerate(figures):
         value = float(m["n"].replace(",", ""))
         mult = (m["mult"] or "").lower()
         value *= 1_000 if mult in ("k", "thousand") else 1_000_000 if mult in ("m", "million") else 1
+        value *= 12 if _PER_MONTH.match(question, m.end()) else 1
         # "EUR 180,000 to build": the label after the figure, up to the next figure or clause; else the one before
         end = figures[i + 1].start() if i + 1 < len(figures) else len(question)
         after = re.split(r"[;,.](?:\s|$)| - ", question[m.end():min(end, m.end() + 40)])[0]

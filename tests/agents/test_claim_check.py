@@ -233,10 +233,18 @@ def test_a_figure_from_another_item_of_a_listed_set_is_withheld():
                         "for widespread infringements or a serious and irreversible disruption of critical "
                         "infrastructure, 10 days where a person has died? |", doc_id="CL-004", title="Review")
     checker = ClaimChecker([deadlines])
-    assert checker.check("A serious disruption to the water supply must be reported within 10 days [1].") is None
+    # withheld; what the source says for the item the sentence is about is shown instead
+    assert checker.check("A serious disruption to the water supply must be reported within 10 days [1].") == \
+        'What the source says: "2 days for widespread infringements or a serious and irreversible disruption of ' \
+        'critical infrastructure" [1].'
     assert checker.withheld[-1].reason == "wrong_row"
+    # given as the usual case, a figure of a listed special case gives way to the item marked as the usual one
+    assert checker.check("2. The normal deadline otherwise is 2 days [1].") == \
+        '2. What the source says: "no later than 15 days after awareness in general" [1].'
+    assert checker.withheld[-1].figures == ["2 days"]
     for true in ("A serious disruption of critical infrastructure must be reported within 2 days [1].",
-                 "Where a person has died the deadline is 10 days [1].", "The general deadline is 15 days [1]."):
+                 "Where a person has died the deadline is 10 days [1].", "The general deadline is 15 days [1].",
+                 "Otherwise the deadline is 15 days [1]."):
         assert checker.check(true) == true
 
 

@@ -308,3 +308,17 @@ def test_false_alarms_in_a_sentence_naming_the_shift_are_a_rate_and_stated_readi
     assert stated_readings("it threw 5 false alarms this week, ok?") == []  # a count, not a rate per shift
     assert asked_attribute(q) is None
     assert asked_attribute("what is the P-101 vibration reading now?") == "live reading"
+
+
+def test_a_full_gas_test_reads_each_gas_whole_and_the_reading_outside_its_limit_leads():
+    """"O2 20.6%, LEL 0, CO 2 ppm, H2S 6 ppm. ... Can I let them go in?": "O2 20" was read beside 20.6 %, and "LEL 0"
+    a second time as an index without a limit row, so no reading was placed and the table was quoted without a verdict."""
+    question = ("Pre-entry gas test at the bottom of WW-101 came back O2 20.6%, LEL 0, CO 2 ppm, H2S 6 ppm. "
+                "They'll wear breathing apparatus. Can I let them go in?")
+    assert [(r.value, r.unit) for r in stated_readings(question)] == [
+        (20.6, "%"), (0.0, "% LEL"), (2.0, "ppm"), (6.0, "ppm")]
+    text = reading_answer([CSE], question)
+    assert text.startswith("**No.** **Not within the documented limits:** 6 ppm (Hydrogen sulphide (H2S))")
+    assert text.count("| Gas | Acceptable for entry |") == 1  # the rows of one table under one header
+    assert "**20.6%** is within" in text and "**2 ppm**" not in text  # no CO row is shown: CO is not placed
+    assert reading_answer([CSE], "O2 20.6%, H2S 3 ppm, good to go?").startswith("Your reading")

@@ -59,3 +59,13 @@ def test_the_hurdles_are_searched_when_not_shown():
     found = hurdles_source(Index(), [], "build EUR 200k, run EUR 40k a year, benefit EUR 150k a year - clears G1?")
     assert found is not None and found.marker == 1
     assert hurdles_source(Index(), [ROI], "build EUR 200k, benefit EUR 150k a year - clears G1?") is None
+
+
+def test_a_monthly_benefit_and_a_replication_cost_give_the_payback_months():
+    """"Net benefit of EUR 6,000 a month. Replicating it to Marlow Bay would cost EUR 120,000. Does that pass the
+    payback test for scale-out?": payback in month 20, over G5's 18 months (the model's sum was withheld)."""
+    q = ("Our pump anomaly pilot has a measured, verified net benefit of EUR 6,000 a month. Replicating it to Marlow "
+         "Bay would cost EUR 120,000. Does that pass the payback test for scale-out?")
+    assert stated_money(q) == {"benefit": 72_000, "build": 120_000}
+    text = value_answer([ROI], q)
+    assert "payback in month 20 against 18 months, **does not clear it**" in text and "G1" not in text
