@@ -21,8 +21,8 @@ from copilot.agents.places import places_in
 from copilot.agents.row_binding import (
     cell_grids,
     false_extreme,
-    other_rows_word,
     item_named_instead,
+    other_rows_word,
     row_named_instead,
     wrong_column,
     wrong_list_item,
