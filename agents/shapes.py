@@ -19,7 +19,7 @@ PROCEDURE = re.compile(
 # a situation, then "what now?" (no fault, no symptom): the procedure for that situation
 WHAT_NOW = re.compile(r"\bwhat (?:now|do (?:i|we) do(?: now)?)\s*\??\s*$", re.I)
 SYMPTOM = re.compile(
-    r"\b(tripp?\w*|alarm\w*|fault\w*|vibrat\w*|leak\w*|overheat\w*|noisy|noise|hot(?! work)|smok\w*|won'?t start|"
+    r"\b(trip(?:s|ped|ping)?|alarm\w*|fault\w*|vibrat\w*|leak\w*|overheat\w*|noisy|noise|hot(?! work)|smok\w*|won'?t start|"
     r"keeps? stopping|cavitat\w*|seized|stuck|failed|failing|broken|what should i check|check first|"
     r"why (?:is|does|did|do)|what causes|root cause|troubleshoot\w*|diagnos\w*)\b", re.I)
 
@@ -32,7 +32,7 @@ PERMISSION = re.compile(r"(?:^|(?<=[.?!,;:])|\b(?:and|but|so|or)\b)(?:(?!\b(?:wh
                         r"\b(?:can|may|could|must|should) (?:i|we|he|she|they|you|(?:the|a|an|our|my) \w+(?: \w+)?)"
                         r"(?: just| still| now)? (?!(?:get|have|see|find|know|check|tell|give|look)\b)[a-z]+|"
                         r"\b(?:is it|are we|am i|is \w+) (?:ok(?:ay)?|allowed|permitted|fine)\b|"
-                        r"\bdo (?:i|we|you) (?:really |actually |still |even )?(?:need|have to)\b)", re.I)
+                        r"\bdo (?:i|we|you|they) (?:really |actually |still |even )?(?:need|have to)\b)", re.I)
 
 
 def answer_shape(question: str) -> str:

@@ -32,6 +32,7 @@ from copilot.identifiers import (
     is_fault_code,
 )
 from copilot.retrieval.base import Filters
+from copilot.tables.period import asked_period
 from copilot.types import Citation, Hit
 
 log = logging.getLogger(__name__)
@@ -407,6 +408,11 @@ def table_parts(question: str) -> list[str]:
     # (named in the first part, or by the search's note at the end: "(the raw water pump is P-101)")
     tags = identifiers(question)
     parts = [p if identifiers(p) or not tags else f"{p} ({', '.join(tags)})" for p in parts]
+    # "how many work orders did P-101 have during 2023 and how many hours of downtime did they add up to": a part
+    # referring back to the first part's records keeps its period
+    period = asked_period(parts[0])
+    parts = [parts[0], *(f"{p} ({period.phrase})" if period and REFERS_BACK.search(p) and not asked_period(p) else p
+                         for p in parts[1:])]
     noun = _WHICH_NOUN.search(parts[0])
     if noun is None:
         return parts

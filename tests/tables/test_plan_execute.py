@@ -404,6 +404,11 @@ def test_a_two_part_table_question_is_asked_part_by_part():
     assert table_parts("which asset has had the most work orders and which one has the most downtime hours?") == [
         "which asset has had the most work orders", "which asset has the most downtime hours"]
     assert table_parts("how many CM jobs did P-101 have in 2024") == ["how many CM jobs did P-101 have in 2024"]
+    # a part referring back to the first part's records keeps its asset and its period (the sum had covered all years)
+    assert table_parts("How many work orders did P-101 have during 2023 and how many hours of downtime did they add "
+                       "up to?") == ["How many work orders did P-101 have during 2023",
+                                     "how many hours of downtime did they add up to (P-101) (during 2023)"]
+    assert table_parts("how many work orders in 2023 and how many in 2024?")[1] == "how many in 2024"
 
 
 SPARES = ("part_number,used_on,critical_spare,lead_time_days\nSP-5001,HPU-501,yes,14\nSP-5002,HPU-501,yes,28\n"
