@@ -125,7 +125,8 @@ _OUT_OF_SCOPE = [
 # asking which AI Act tier a use is in decides the route whatever the use is about ("a model flagging odd vibration
 # on the pumps ... what tier is that?"): the plant words describe the use case, the question is a governance one
 ASKS_AI_ACT_TIER = re.compile(r"\b(?:what|which) (?:(?:eu )?ai act |risk )?tier\b(?! (?:did|was|were)\b)|\brisk tier\b"
-                              r"|\bclass(?:ed|ified)? under the (?:eu )?ai act\b|\bunder the (?:eu )?ai act\b.{0,40}\btier\b",
+                              r"|\bclass(?:ed|ified)? under the (?:eu )?ai act\b|\bunder the (?:eu )?ai act\b.{0,40}\btier\b"
+                              r"|(?:^|[.!?;:,-]\s*)(?:(?:eu )?ai act |risk )?tier\s*\?",  # "... no automatic actions. Tier?"
                               _I)
 
 

@@ -91,6 +91,10 @@ def test_an_asked_ai_act_tier_decides_the_route(router: Router) -> None:
                      "checks to the engineers. what tier is that and how often does it need re-reviewing?")
     assert (d.route, d.method) == ("governance", "pattern") and set(d.scores) == set(ROUTES)
     assert router.route("P-101 vibration 7.8 mm/s, which pump tier of spares?").route == "maintenance"
+    # "Tier?" asked on its own, after an asset tag and its vibration data
+    d = router.route("Reliability wants a model that looks at GB-401 vibration and oil data and just suggests to the "
+                     "planner when to inspect - no automatic actions. Tier? And how often does the AIRB review it?")
+    assert (d.route, d.method) == ("governance", "pattern")
 
 
 def test_an_asked_intake_outcome_decides_the_route(router: Router) -> None:
