@@ -17,7 +17,7 @@ from copilot.agents.prohibition import forbidden_ask, render_forbidden
 from copilot.agents.raci import raci_row, render_raci
 from copilot.agents.reading_check import reading_answer
 from copilot.agents.reverse_lookup import render_reverse, reverse_lookups
-from copilot.agents.review_outcome import outcome_source, review_outcome
+from copilot.agents.review_outcome import grade_meaning, grading_source, outcome_source, review_outcome
 from copilot.agents.role_statement import render_role, role_statement
 from copilot.agents.shapes import PERMISSION, split_asks
 from copilot.agents.timeline import dated_row, render_dated_row
@@ -99,12 +99,18 @@ def model_answer(ctx: AgentContext, instructions: str) -> AgentResult:
     :mod:`copilot.agents.reading_check`) or else the table row the question names by row and column words
     (:mod:`copilot.agents.cell_lookup`), quoted once the check that the sources state the answer has passed."""
     reading = reading_answer(ctx.sources, ctx.original)
+    # "a 13 point recall gap: does that count as a finding and how long do we have to fix it": the grade's meaning
+    grading = grading_source(ctx.retriever, ctx.sources, reading) if reading else None
+    added = [grading] if grading is not None else []
+    if reading and (meaning := grade_meaning([*ctx.sources, *added], reading)):
+        reading = f"{reading}\n{meaning}"
     # "can we deploy if ...?" is decided by a rule, not read from a row
     row = named_row(ctx.sources, ctx.original) if reading is None and not PERMISSION.search(ctx.original) else None
     lead = f"{reading}\n\n" if reading else render_named_row(row) + "\n\n" if row is not None else ""
+    ctx = dataclasses.replace(ctx, sources=[*ctx.sources, *added]) if added else ctx
     raw, timings = stream_answer(ctx, grounded_messages(instructions, ctx), check_stated=True, lead=lead)
     # the lead is computed or quoted by rule ("45% against 33% (selection-rate ratio 0.73)"): only the model's
     # part goes through the claim check again
     written = raw[len(lead):] if lead and raw.startswith(lead) else raw
     return AgentResult(text=raw.strip(), model_text=written, timings=timings, model_called=True,
-                       computed=derived_figures(lead, ctx.sources, ctx.original) if lead else [])
+                       computed=derived_figures(lead, ctx.sources, ctx.original) if lead else [], added_sources=added)

@@ -73,3 +73,29 @@ def review_outcome(sources: list[Citation], question: str) -> str | None:
     return (f"{lead}**{name}**, by the review's own outcome rule [{source.marker}]: the finding is {grades}, and "
             f"no other finding is stated.\n\n| Outcome | Condition |\n|---|---|\n| {name} | {condition} | "
             f"[{source.marker}]")
+
+
+_GRADED = re.compile(r"\*\*(Critical|Major|Minor)\*\*\s*\(([^)]+)\)")  # "**Major** (must be closed within 30 days)"
+
+
+def _grades_in(reading: str) -> set[str]:
+    return {m.group(1).lower() for m in _IN_BAND.finditer(reading)}
+
+
+def grading_source(retriever: Any, sources: list[Citation], reading: str) -> Citation | None:
+    """The review's grading sentence, searched when a placed reading's band names a finding's grade and no shown
+    source defines the grades."""
+    if not _grades_in(reading):
+        return None
+    return search_for(retriever, sources, "findings are graded Critical Major Minor closed within days",
+                      lambda c: bool(_GRADED.search(c.text)))
+
+
+def grade_meaning(sources: list[Citation], reading: str) -> str:
+    """What the grade a placed reading's band names means, quoted from the review's grading sentence ("Major: "must
+    be closed within 30 days""); empty when the reading names no grade or no source defines it."""
+    grades = _grades_in(reading)
+    found = [(m.group(1), m.group(2), c.marker) for c in sources for m in _GRADED.finditer(c.text)
+             if m.group(1).lower() in grades]
+    return "\n".join(f"- {grade} finding: \"{meaning}\" [{n}]" for grade, meaning, n in dict.fromkeys(found))
+

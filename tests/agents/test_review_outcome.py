@@ -45,3 +45,25 @@ def test_a_negated_grade_is_no_finding():
     text = review_outcome([REVIEW], "The CL-004 review came back with no critical findings but two majors. Does that "
                                     "stop us going live?")
     assert text is not None and "**Approved with conditions**" in text and "Critical, " not in text
+
+
+def test_the_grade_a_reading_lands_in_is_explained_by_the_grading_sentence_searched_when_not_shown():
+    """"recall 84% on day shift and 71% on night shift: does that count as a finding and how long do we have to fix
+    it?": the reading was graded Major, and the answer stopped there (Major findings are closed within 30 days)."""
+    from copilot.agents.reading_check import reading_answer
+    from copilot.agents.review_outcome import grade_meaning, grading_source
+
+    grading = Citation(marker=2, chunk_id="g", doc_id="CL-004", title="Governance review", text=(
+        "Findings are graded **Critical** (blocks go-live or requires suspension), **Major** (must be closed within "
+        "30 days) or **Minor** (closed at the next review)."))
+
+    class Retriever:
+        def search(self, query: str, k: int = 6, **_kw) -> list[Hit]:
+            return [Hit(chunk=Chunk(id="g", doc_id="CL-004", title="Governance review", text=grading.text), score=1.0)]
+
+    reading = reading_answer([REVIEW], "recall came out at 84% on day shift and 71% on night shift. Does that count as "
+                                       "a finding and how long do we have to fix it?")
+    found = grading_source(Retriever(), [REVIEW], reading)
+    assert found is not None and found.marker == 2
+    assert grade_meaning([REVIEW, found], reading) == '- Major finding: "must be closed within 30 days" [2]'
+    assert grading_source(Retriever(), [REVIEW], "no grade here") is None and grade_meaning([grading], "x") == ""
