@@ -231,6 +231,12 @@ class ClaimChecker:
         clause = next((c for c in _TOPIC_CLAUSE.split(text) if FigurePool.of([c]).supports(fig)), text)
         words = {w for w in content_terms(clause.replace(fig.raw, " ")) if not any(ch.isdigit() for ch in w)} - \
             _RECORD_WORDS - {t for tag in identifiers(clause) for t in content_terms(tag)}
+        # "the oil grade for G-001 is HP-500D": the rows hold it as a model, and an oil grade is no field's code
+        fields = {name for c in holders for line in c.text.splitlines() for name, _, value in [line.partition(":")]
+                  if value and FigurePool.of([value]).supports(fig)}
+        asked = words & _NO_RECORD_CODE
+        if asked and not any(shared_terms(asked, content_terms(f.replace("_", " "))) for f in fields):
+            return True
         return bool(words) and not any(shared_terms(words, content_terms(c.text.replace("_", " "))) for c in holders)
 
     def _other_place(self, sentence: str, fig: Figure) -> bool:
@@ -367,6 +373,8 @@ _FIELD = re.compile(r"^\s*[a-z][a-z0-9_ ]{0,40}:\s")  # "quantity: 18 L", a reco
 # words naming a code's kind, not the thing it belongs to ("the model of the light curtain is ...")
 _RECORD_WORDS = frozenset("model part number code type spare order ordering reference ref manufacturer maker make "
                           "stock stores item id".split())
+# what a record's code never is unless its field says so (an oil grade, a price, a serial number)
+_NO_RECORD_CODE = frozenset("oil grease lubricant lube viscosity grade price cost serial".split())
 _UNIT_WORDS = frozenset("mm m s min minute minutes h hour hours day days week weeks month months year years bar kw nm "
                         "g kg l litre litres percent ppm".split())
 _LEADING_MARKERS = re.compile(r"\s*\[\d+(?:,\s*\d+)*\]")

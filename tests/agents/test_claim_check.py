@@ -509,3 +509,16 @@ def test_a_code_from_a_spreadsheet_row_about_another_thing_is_withheld():
     assert ClaimChecker([row], q).check("The model of the light curtain is POCV-32 [2].") is None
     assert ClaimChecker([row], q).check("The check valve cartridge is POCV-32 [2].") is not None
     assert ClaimChecker([row], q).check("Order POCV-32 [2].") is not None  # names no other thing
+
+
+def test_a_records_model_code_is_not_an_oil_grade():
+    """"what oil grade and how many litres does G-001 take?": no document gives it; the model gave HP-500D, the
+    generator's model in the asset register, as its oil grade."""
+    row = Citation(marker=2, chunk_id="asset_register#row35", doc_id="asset_register", title="asset_register.csv",
+                   row=35, text="asset_tag: G-001\ndescription: Standby diesel generator 500 kVA\n"
+                                "manufacturer: Harrowfield Power\nmodel: HP-500D")
+    q = "annual service on the standby genny coming up - what oil grade and how many litres does G-001 take?"
+    checker = ClaimChecker([row], q)
+    assert checker.check("The oil grade for the standby diesel generator G-001 is HP-500D [2].") is None
+    assert checker.check("The standby diesel generator G-001 is a Harrowfield Power HP-500D [2].") is not None
+    assert checker.check("The model of the generator G-001 is HP-500D [2].") is not None
