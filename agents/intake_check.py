@@ -19,7 +19,7 @@ from copilot.types import Citation
 ASKS = re.compile(r"\b(?:charter|go forward|go ahead|priority|outcome|portfolio|pass intake|through intake|shortlist)",
                   re.I)
 _NUM = r"\d+(?:\.\d+)?"
-_OWN_WORD = frozenset({"reuse", "value", "feasibility", "data"})  # a criterion's first word that names it alone
+_OWN_WORD = frozenset({"reuse", "value", "feasibility", "data", "workflow"})  # a criterion's first word that names it alone
 
 
 def _weights(sources: list[Citation]) -> tuple[Citation, dict[str, float]] | None:

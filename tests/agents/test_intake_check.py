@@ -25,6 +25,10 @@ def test_a_criterion_score_that_stops_the_idea_overrides_the_total():
                                    "5. priority score looks great - does it go forward to charter?")
     assert "**Priority score 4.0**" in text and "**Does not go to charter**" in text and "data-capture action" in text
     assert "By the total alone: Candidate for charter in the next portfolio review (priority score 3.5 or above)" in text
+    # "workflow 5" names workflow fit (the total was left out)
+    text = intake_answer([INTAKE], "Scored an idea: value 5, data 1, feasibility 5, workflow 5, reuse 5. That's a great "
+                                   "score right? does it go to charter")
+    assert text.startswith("**Priority score 4.0**") and "**Does not go to charter**" in text
     text = intake_answer([INTAKE], "An idea scored 3.8 overall but got a 1 for data availability. Can it go to charter?")
     assert text.startswith("**Does not go to charter**")
 
