@@ -17,6 +17,7 @@ from copilot.agents.prompts.shared import shared_messages
 from copilot.agents.quoted import model_answer, quoted_answer
 from copilot.agents.readiness_evidence import find_evidence, quote
 from copilot.agents.readiness_report import DIMENSIONS, SCORE_SCHEMA, parse_score, row, summary, table_head
+from copilot.agents.share_rule import share_answer, share_source
 from copilot.agents.thresholds import threshold_answer
 from copilot.agents.value_case import hurdles_source, value_answer
 from copilot.retrieval.base import Filters
@@ -65,10 +66,12 @@ class ReadinessAgent:
         # the intake weights or the value hurdles, when the question states scores or money and they are not shown
         added = [c for c in (weights_source(ctx.retriever, ctx.sources, ctx.original),
                              hurdles_source(ctx.retriever, ctx.sources, ctx.original),
-                             outcomes_source(ctx.retriever, ctx.sources, ctx.original)) if c is not None][:1]
+                             outcomes_source(ctx.retriever, ctx.sources, ctx.original),
+                             share_source(ctx.retriever, ctx.sources, ctx.original)) if c is not None][:1]
         shown = [*ctx.sources, *added]
         ruled = (ori_answer(ctx.sources, ctx.original) or gate_outcome(shown, ctx.original, ctx.retriever)
                  or intake_answer(shown, ctx.original) or value_answer(shown, ctx.original)
+                 or share_answer(shown, ctx.original)
                  or threshold_answer(ctx.sources, ctx.original))
         if ruled is not None:
             say(ctx, ruled)

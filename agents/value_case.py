@@ -43,15 +43,32 @@ _RATIO = re.compile(r"\bratio of at least (\d+(?:\.\d+)?):1\b|\bat least (\d+(?:
 _PAYBACK = re.compile(r"\bpayback of (\d+) months or less\b", re.I)
 
 
+def _money(question: str) -> list[tuple[re.Match[str], float]]:
+    """The figures the question states with a money unit or a multiplier (bare numbers are counts), with their value."""
+    out = []
+    for m in _MONEY.finditer(question):
+        if not (m["cur"] or m["cur2"] or m["mult"]):
+            continue
+        mult = (m["mult"] or "").lower()
+        value = float(m["n"].replace(",", "")) * (1_000 if mult in ("k", "thousand") else
+                                                   1_000_000 if mult in ("m", "million") else 1)
+        out.append((m, value))
+    return out
+
+
+def stated_amounts(question: str) -> list[tuple[float, str]]:
+    """Each money amount the question states, as (value, currency as written upper-cased: "EUR", "" when none)."""
+    return [(value, ("EUR" if (m["cur"] or m["cur2"] or "").upper() in ("EUR", "€") else
+                     (m["cur"] or m["cur2"] or "").upper())) for m, value in _money(question)]
+
+
 def stated_money(question: str) -> dict[str, float]:
     """{build, change, run, benefit: amount} of the figures the question states with a money unit, each labelled
     by the nearest label word before it in its clause (run and benefit are per year; a monthly one is made yearly)."""
     out: dict[str, float] = {}
-    figures = [m for m in _MONEY.finditer(question) if m["cur"] or m["cur2"] or m["mult"]]  # bare numbers: counts
-    for i, m in enumerate(figures):
-        value = float(m["n"].replace(",", ""))
-        mult = (m["mult"] or "").lower()
-        value *= 1_000 if mult in ("k", "thousand") else 1_000_000 if mult in ("m", "million") else 1
+    money = _money(question)
+    figures = [m for m, _v in money]
+    for i, (m, value) in enumerate(money):
         value *= 12 if _PER_MONTH.match(question, m.end()) else 1
         # "EUR 180,000 to build": the label after the figure, up to the next figure or clause; else the one before
         end = figures[i + 1].start() if i + 1 < len(figures) else len(question)
