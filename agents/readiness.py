@@ -18,6 +18,7 @@ from copilot.agents.quoted import model_answer, quoted_answer
 from copilot.agents.readiness_evidence import find_evidence, quote
 from copilot.agents.readiness_report import DIMENSIONS, SCORE_SCHEMA, parse_score, row, summary, table_head
 from copilot.agents.share_rule import share_answer, share_source
+from copilot.agents.stage_criteria import stage_criteria
 from copilot.agents.thresholds import threshold_answer
 from copilot.agents.value_case import hurdles_source, value_answer
 from copilot.retrieval.base import Filters
@@ -78,6 +79,10 @@ class ReadinessAgent:
             used = [c for c in added if f"[{c.marker}]" in ruled]
             return AgentResult(text=ruled, model_text=ruled, added_sources=used,
                                computed=derived_figures(ruled, shown, ctx.original))
+        staged = stage_criteria(ctx.retriever, ctx.sources, ctx.original)  # "leave Align and start Advance: what first?"
+        if staged is not None:
+            say(ctx, staged[0])
+            return AgentResult(text=staged[0], model_text=staged[0], added_sources=staged[1])
         quoted = quoted_answer(ctx, INSTRUCTIONS)
         if quoted is not None:
             return quoted
