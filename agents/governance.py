@@ -128,6 +128,7 @@ USE_CASE = re.compile(
     r"(?:how|where) (?:does|would|will|do) (?:this|that|it|they) (?:land|sit|fall|fit|come out)|"
     r"\w+ wants? to(?! (?:know|check|see|understand|confirm|find out|ask|hear))|\w+ wants? an? (?:\w+ )?(?:model|ai|tool|system)|"
     r"how (?:would|should|do|will) we class(?:ify)? (?:that|this|it)|(?:is (?:it|this|that) |are we )?(?:allowed|permitted|banned)|is (?:it|this|that) (?:legal|lawful)|"
+    r"(?:is|are) (?:it|this|that|they|we) (?:ok(?:ay)?|fine|alright|compliant)(?=[^?.]{0,30}\bai act\b)|"
     r"(?:is|be|are|count as|classed as|classified as) (?:an? |this |it |that )?(?:high|minimal|limited)[- ]risk|"
     r"(?:high|minimal|limited)[- ]risk(?=\s*\?)|"
     r"(?<!high-)(?<!high )(?<!minimal )(?<!limited )risk (?:tier|class|level|category)|(?:what|which) tier(?! did)|tier (?:is|would|does) (?:it|this|that)|"

@@ -222,6 +222,9 @@ def test_how_is_that_classed_asks_for_the_triage():
     assert wants_triage("payroll want a model that looks at staff pay and attendance history to decide who gets a "
                         "salary advance. how would we class that")
     assert not wants_triage("What is the maximum fine under the AI Act for deploying a prohibited practice?")
+    # "is this ok under the AI Act" of a described use (no article before "cameras")
+    assert wants_triage("Our control room supervisor wants cameras on the operator desks that read facial expressions "
+                        "and flag when someone looks stressed. Is this ok under the AI Act?")
     assert not wants_triage("For our NIST AI RMF mapping, under which function should we file the AI system inventory "
                             "and the documented roles and oversight responsibilities?")  # "we file the AI ...": no use
     assert not wants_triage("which NIST AI RMF function covers tracking incidents after deployment?")
