@@ -76,8 +76,12 @@ ASKS_JUDGEMENT = re.compile(r"\b(?:ok(?:ay)?|fine|safe|normal|acceptable|good|ba
                             r"what (?:should|must) (?:i|we) do|what(?:'s|s| is) the (?:limit|threshold|max(?:imum)?))\b|"
                             r"\?\s*$", re.I)
 
-_ASKS_YES_NO = re.compile(r"\b(?:can|may|could|should) (?:i|we|they|he|she|the crew|it)\b|\b(?:ok(?:ay)?|safe|allowed|good to go)"
-                          r"\s*(?:to\b|\?)", re.I)  # "can I let them go in?", "ok to enter?"
+# asks leave to go ahead ("can I let them go in?", "ok to enter?", "good to go?"): a reading outside its accepted band
+# answers "No" (not "should we change the oil?", where outside the band means yes)
+_ASKS_YES_NO = re.compile(r"\b(?:can|may|could) (?:i|we|they|he|she|the crew|it)(?: let (?:them|him|her|the crew))? "
+                          r"(?:go in|go ahead|enter|start|restart|run|proceed|carry on|continue|energi[sz]e|open)\b|"
+                          r"\b(?:ok(?:ay)?|safe|allowed) to (?:go in|go ahead|enter|start|restart|run|proceed|continue|"
+                          r"energi[sz]e|open)\b|\bgood to go\b", re.I)
 TIME_UNITS = ("min", "h", "d", "wk")
 REVISIONS = re.compile(r"\b(?:rev(?:ision)?|approved by|changed?)\b", re.I)  # a document's revision history table
 _JUDGING = {"ok", "okay", "fine", "safe", "normal", "acceptable", "good", "bad", "within", "high", "low", "close"}

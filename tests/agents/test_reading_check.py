@@ -322,3 +322,5 @@ def test_a_full_gas_test_reads_each_gas_whole_and_the_reading_outside_its_limit_
     assert text.count("| Gas | Acceptable for entry |") == 1  # the rows of one table under one header
     assert "**20.6%** is within" in text and "**2 ppm**" not in text  # no CO row is shown: CO is not placed
     assert reading_answer([CSE], "O2 20.6%, H2S 3 ppm, good to go?").startswith("Your reading")
+    # outside the band answers "No" only to leave to go ahead, not to "should we ...?"
+    assert not reading_answer([CSE], "O2 20.6%, H2S 6 ppm, should we ventilate it first?").startswith("**No.**")
