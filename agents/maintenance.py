@@ -31,6 +31,7 @@ from copilot.agents.fault_guide import (
 )
 from copilot.agents.figure_lists import best_figure_list, render_figure_list
 from copilot.agents.figure_quote import figure_quote
+from copilot.agents.figures import derived_figures
 from copilot.agents.implied_code import STATES_EVENT, implied_codes_in
 from copilot.agents.list_check import listed_items, render_list
 from copilot.agents.lookup import Row, find_rows, reference_rows, reference_sources, render_rows
@@ -46,6 +47,7 @@ from copilot.agents.past_records import (
 from copilot.agents.procedures import procedure_source, render_procedure
 from copilot.agents.prompts.maintenance import FAULT, INFORMATION, PROCEDURE
 from copilot.agents.reading_check import reading_answer
+from copilot.agents.row_total import ASKS_TOTAL, row_total
 from copilot.agents.safe_way import rule_answer
 from copilot.agents.shapes import ASKS_PAST, PERMISSION, REFERS_BACK, answer_shape, follow_on_asks, split_asks
 from copilot.identifiers import SEE_CODE, asset_tag_candidates, fault_codes, identifiers
@@ -56,7 +58,8 @@ from copilot.types import Citation
 # reading is acceptable for M-101": the register row names the yearly IR test but gives no limit; the guide does)
 ROW_ANSWER_SHARE = 0.6
 # how a question asks for a schedule or register column: those rows answer it whatever else the question says
-ASKED_COLUMNS = [(re.compile(r"\bhow much\b|\bquantity\b", re.I), "quantity"),
+ASKED_COLUMNS = [(re.compile(r"\bhow much\b|\bquantity\b|\bhow many (?:grams|g|kg|litres|liters|l|ml)\b", re.I),
+                  "quantity"),
                  (re.compile(r"\bhow often\b|\binterval\b|\bfrequency\b", re.I), "interval"),
                  (re.compile(r"\b(?:what|which) (?:kind of |type of |grade of )?(?:grease|oil|lubricant)\b", re.I), "lubricant")]
 WANTS_WORK_ORDER = re.compile(
@@ -203,6 +206,8 @@ class MaintenanceAgent:
         shape = answer_shape(ctx.original) if answer_shape(ctx.original) != "information" else answer_shape(ctx.question)
         if shape in ("information", "lookup") and implied_codes_in(ctx.question) and STATES_EVENT.search(ctx.original):
             shape = "fault"  # "gb-401 oil temp 91, do i stop it": the alarm the reading raises (E-235) answers it
+        if shape == "information" and ASKS_TOTAL.search(ctx.original) and identifiers(ctx.original):
+            shape = "lookup"  # "how many grams total between both bearings of M-101 ... can I use ...": its rows, summed
         reading = reading_answer(ctx.sources, ctx.original)  # "IR 80 MOhm ok?", "filter dp 2.6 bar, how do I swap it"
         judged_only = reading is not None and shape in ("lookup", "information")  # the limit row is the answer
         # "the torque on the impeller nut and on the casing bolts": each thing's sentence, quoted
@@ -216,12 +221,16 @@ class MaintenanceAgent:
         # sources the agent found itself: the asset's isolation sequence or lines, the spare for a past job
         added: list[Citation] = [c for c in found if c not in ctx.sources]
         quoted_records = False
+        total: str | None = None  # the sum of the rows' asked quantity (see row_total)
         if judged_only:
             text = model_text = reading
             say(ctx, text)
         elif rows:
             known, added = self._code_context(ctx, rows) if shape == "fault" else ("", [])
-            text = model_text = render_rows(rows, ctx.sources) + known + (f"\n\n{reading}" if reading else "")
+            total = next((t for pattern, col in ASKED_COLUMNS if pattern.search(ctx.original)
+                          if (t := row_total(rows, col, ctx.original))), None)
+            text = model_text = (f"{total}\n\n" if total else "") + render_rows(rows, ctx.sources) + known + \
+                (f"\n\n{reading}" if reading else "")
             say(ctx, text)
         elif quote is not None:
             text = model_text = quote
@@ -287,6 +296,7 @@ class MaintenanceAgent:
             proposal = self._work_order(ctx, text, assets, safety, rows)
         return AgentResult(text=text, model_text=model_text, proposal=proposal, timings=timings, added_sources=added,
                            model_called=not (deterministic or quoted_records) or bool(timings),
+                           computed=derived_figures(total, ctx.sources, ctx.original) if total else [],
                            structured={"assets": assets, "hands_on": hands_on, "shape": shape,
                                        "rows": [r.key for r in rows]})
 
