@@ -234,5 +234,10 @@ def derived_figures(text: str, sources: list[Citation], question: str) -> list[s
     """The figures of a rule-made ``text`` that no source and not the question holds: what the copilot computed
     (an ORI, a selection-rate ratio, a total), as written. The Answer lists them so evaluators count them apart
     from figures found nowhere."""
-    pool = FigurePool.of([question, *(c.text for c in sources)])
-    return list(dict.fromkeys(f.raw or f.value for f in extract(text, min_bare=0) if not pool.supports(f)))
+    # the sources the text cites (all of them when it cites none): a figure another source happens to hold is still
+    # computed ("EUR 300,000" is 50% of the stated EUR 600,000, and also the Halden example's yearly benefit)
+    cited = {int(n) for n in re.findall(r"\[(\d+)\]", text)}
+    shown = [c for c in sources if c.marker in cited] or sources
+    pool = FigurePool.of([question, *(c.text for c in shown)])
+    plain = re.sub(r"\[\d+\]", " ", text)  # a citation marker is no figure
+    return list(dict.fromkeys(f.raw or f.value for f in extract(plain, min_bare=0) if not pool.supports(f)))

@@ -8,6 +8,7 @@ import dataclasses
 import re
 
 from copilot.agents import governance_rules as R
+from copilot.agents.answerability import content_terms, shared_terms
 from copilot.agents.base import AgentContext, AgentResult, AgentSpec, grounded_messages, say, stream_answer
 from copilot.agents.governance_guard import TierGuard, sanitize
 from copilot.agents.governance_triage import Decision, triage
@@ -148,7 +149,7 @@ ASKS_PAST_DECISION = re.compile(r"\b(?:on )?(?:what|which) (?:date|day|year)\b(?
 # deadlines for a high-risk system's serious incident"): the review checklist answers, not a new classification
 OTHER_TOPIC = re.compile(r"\bH[0-3]\b|\boversight levels?\b|\bserious incidents?\b|\breporting deadlines?\b|"
                          r"\b(?:critical|major|minor) findings?\b|\bhow often\b", re.I)
-ASKS_TIER = re.compile(r"\b(?:what|which)\b[^?.]{0,30}\b(?:tier|category|risk level|risk class)\b|\bclass(?:ed|ified|ify)\b"
+ASKS_TIER = re.compile(r"\b(?:what|which)\b[^?.]{0,30}\b(?:tier|category|risk level|risk class)\b|\btier\s*\?|\bclass(?:ed|ified|ify)\b"
                        r"[^?.]{0,20}\b(?:under|as)\b(?! high)|\bis (?:it|this|that) (?:high[- ]risk|prohibited)\b", re.I)
 
 
@@ -186,7 +187,11 @@ def deciding_rule(ctx: AgentContext, d: Decision, shown: list[Citation]) -> tupl
     label = deciding[0].label
 
     def states(c: Citation) -> tuple[str, Citation] | None:
-        return best_sentence([c], label, lambda _t: True) if TRIAGE_DOC.search(f"{c.title} {c.doc_id}") else None
+        found = best_sentence([c], label, lambda _t: True) if TRIAGE_DOC.search(f"{c.title} {c.doc_id}") else None
+        # half the rule's words at least: a passage cut before the rule's own line offers a neighbour ("facial
+        # recognition databases" for "emotion recognition at the workplace")
+        named = content_terms(label)
+        return found if found and 2 * len(shared_terms(named, content_terms(found[0]))) >= len(named) else None
 
     def triage_list(c: Citation) -> bool:  # the triage questionnaire itself, before a guide that names the tiers
         return "triage" in f"{c.title} {c.doc_id}".lower()

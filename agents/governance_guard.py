@@ -35,6 +35,7 @@ PRACTICES = {
 }
 DECIDED_PRACTICE = re.compile(r"Art\. 5\(1\)\(([a-h])\)")
 ANNEX_POINT = re.compile(r"(Annex III,? (?:area|point|no\.?|section) )\d\b", re.I)
+_LIST_NUMBER = re.compile(r"\s*\d{1,2}[.)]")
 SENTENCE_END = re.compile(r"(?<!\bArt\.)(?<!\bart\.)(?<!e\.g\.)(?<!i\.e\.)(?<!\bNo\.)(?<!\bvs\.)(?<=[.!?])[ \t]+|\n+")
 
 
@@ -93,6 +94,7 @@ class TierGuard:
         point = re.search(r"Annex III point (\d)", route)
         self.point = point.group(1) if point and len(set(re.findall(r"Annex III point (\d)", route))) == 1 else None
         self._buf = ""
+        self._number = ""  # a list number waiting for its item
         self.shown: list[str] = []
         self.withheld: list[str] = []
 
@@ -114,6 +116,13 @@ class TierGuard:
         for m in [*SENTENCE_END.finditer(text), None]:
             sentence = text[pos:m.start()] if m else text[pos:]
             sep = m.group() if m else ""
+            if _LIST_NUMBER.fullmatch(sentence) and "\n" not in sep and m is not None:
+                self._number += sentence + sep  # "1. " goes with its item: shown with it, withheld with it
+                pos = m.end()
+                continue
+            if m is None and not sentence.strip():
+                break  # a list number last: it waits for its item in the next piece
+            sentence, self._number = self._number + sentence, ""
             plain = _plain(sentence)
             if len(plain) >= 12 and plain in self._prompt:
                 out.append("\n" if "\n" in sep else "")

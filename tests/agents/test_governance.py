@@ -397,3 +397,18 @@ def test_the_timeline_row_of_the_decided_tier_is_found_for_a_prohibited_practice
     ctx = AgentContext(settings=settings, llm=None, question=q, original=q, thread_id="t", sources=[dates])
     row, cite = applies_from(ctx, triage(q, None), [dates])
     assert "2 February 2025" in row.text and cite is dates
+
+
+def test_a_withheld_list_item_takes_its_number_with_it_even_streamed():
+    """"Tier? And how often ...": the model's "1. Tier 1 ..." was withheld and left a bare "1." in the answer."""
+    text = "1. The tier is high-risk [5].\n2. The AIRB needs to review it every 12 months [2]."
+    shown, withheld = sanitize(text, "minimal", False)
+    assert shown.strip() == "2. The AIRB needs to review it every 12 months [2]."
+    assert withheld == ["1. The tier is high-risk [5]."]
+    out: list[str] = []
+    guard = TierGuard("minimal", False, out.append)
+    for piece in ["1. ", "The tier is high", "-risk [5].\n2. ", "Every 12 months [2]."]:
+        guard.feed(piece)
+    guard.flush()
+    assert "".join(out).strip() == "2. Every 12 months [2]."
+    assert sanitize("1. Minimal risk [5].", "minimal", False)[0] == "1. Minimal risk [5]."
