@@ -524,20 +524,30 @@ def pin_limit_rows(sources: list[Citation], search: Callable[[str], list[Hit]], 
     """For each reading of :func:`limit_queries` whose unit no shown source gives a limit for (or, for one of several
     readings in one unit, no limit row naming what it measures), its query is searched
     (only then: most questions show their limit row already) and the first hit stating a band in that unit and
-    sharing a word with the question takes the last source's place."""
+    sharing a word with the question takes the last source's place (comes after it when only one is shown)."""
     asked = _asked_terms(question)
     slot = len(sources) - 1
     readings = stated_readings(question)
     for (unit, query), reading in zip(limit_queries(question), readings if ASKS_JUDGEMENT.search(question) else [],
                                       strict=False):
         same_unit = sum(r.unit == unit for r in readings) > 1  # "water 700 ppm, iron 40 ppm": each needs its own row
-        if slot < 1 or any(b.unit == unit and (not same_unit or shared_terms(reading.near, row.words))
-                           for row in limit_rows(sources) for b in row.bands):
+        if any(b.unit == unit and (not same_unit or shared_terms(reading.near, row.words))
+               for row in limit_rows(sources) for b in row.bands):
             continue
         for h in search(query):
-            cite = Citation.from_chunk(sources[slot].marker, h.chunk)
-            if any(b.unit == unit for row in limit_rows([cite]) for b in row.bands if shared_terms(asked, row.words)):
-                sources = [*sources[:slot], cite, *sources[slot + 1:]]
-                slot -= 1
+            shown = next((i for i, c in enumerate(sources) if c.chunk_id == h.chunk.id), None)
+            # one source shown (or none left to give way): the limit row comes after it, numbered next
+            marker = sources[slot].marker if slot >= 1 else max((c.marker for c in sources), default=0) + 1
+            cite = Citation.from_chunk(sources[shown].marker if shown is not None else marker, h.chunk)
+            # of several readings in one unit, the row must name this one's thing ("iron 75 ppm": not a water row)
+            if not any(b.unit == unit for row in limit_rows([cite]) for b in row.bands
+                       if shared_terms(reading.near if same_unit else asked, row.words)):
+                continue
+            if shown is not None:  # shown, but trimmed to other rows by the context budget: its whole text back
+                sources = [*sources[:shown], sources[shown].model_copy(update={"text": h.chunk.text}),
+                           *sources[shown + 1:]]
                 break
+            sources = [*sources[:slot], cite, *sources[slot + 1:]] if slot >= 1 else [*sources, cite]
+            slot -= 1
+            break
     return sources

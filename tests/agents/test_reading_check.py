@@ -324,3 +324,25 @@ def test_a_full_gas_test_reads_each_gas_whole_and_the_reading_outside_its_limit_
     assert reading_answer([CSE], "O2 20.6%, H2S 3 ppm, good to go?").startswith("Your reading")
     # outside the band answers "No" only to leave to go ahead, not to "should we ...?"
     assert not reading_answer([CSE], "O2 20.6%, H2S 6 ppm, should we ventilate it first?").startswith("**No.**")
+
+
+def test_a_limit_table_trimmed_to_other_rows_gets_its_text_back_and_one_source_is_followed_not_replaced():
+    """"GB-401 oil: water 650 ppm, iron 75 ppm. change the oil now?": the context budget had cut the gearbox table
+    before its iron row, the search found that same chunk and skipped it as shown, and the model answered alone."""
+    from copilot.agents.reading_check import pin_limit_rows
+    from copilot.types import Chunk, Hit
+
+    table = ("| Parameter | Normal | Alarm / action |\n|---|---|---|\n"
+             "| Water in oil | < 500 ppm | > 500 ppm find source; > 1,000 ppm change oil |\n"
+             "| Iron (ICP, ppm) | < 50 | 50-100 caution, resample in 1 month; > 100 investigate |")
+    chunk = Chunk(id="gbx#1", doc_id="TG-GBX-001", title="Gearboxes", section="Scope", text=table)
+    pump = Chunk(id="pump#4", doc_id="TG-PUMP-001", title="Pumps", section="Bearing hot",
+                 text="Milky oil or water above 500 ppm means change oil (ISO VG 68).")
+    q = "Oil lab report for GB-401 came back: water 650 ppm, iron 75 ppm. Do we need to change the oil now?"
+    trimmed = Citation.from_chunk(2, chunk).model_copy(update={"text": table.rsplit("\n", 1)[0] + " ..."})
+    symptoms = Citation(marker=1, chunk_id="gbx#5", doc_id="TG-GBX-001", title="Gearboxes", text="Oil contaminated.")
+    pinned = pin_limit_rows([symptoms, trimmed], lambda _q: [Hit(chunk=pump, score=1.0), Hit(chunk=chunk, score=0.9)], q)
+    assert [c.chunk_id for c in pinned] == ["gbx#5", "gbx#1"] and "Iron (ICP, ppm)" in pinned[1].text
+    assert "**75 ppm** is outside the accepted \"< 50\", in the band \"50-100 caution\"" in reading_answer(pinned, q)
+    alone = pin_limit_rows([symptoms], lambda _q: [Hit(chunk=chunk, score=1.0)], q)  # one source: the table after it
+    assert [(c.chunk_id, c.marker) for c in alone] == [("gbx#5", 1), ("gbx#1", 2)]
