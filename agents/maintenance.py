@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from typing import Any
 
 from copilot.agents.answerability import content_terms, shared_terms
@@ -52,7 +53,7 @@ from copilot.agents.safe_way import rule_answer
 from copilot.agents.shapes import ASKS_PAST, PERMISSION, REFERS_BACK, answer_shape, follow_on_asks, split_asks
 from copilot.identifiers import SEE_CODE, asset_tag_candidates, fault_codes, identifiers
 from copilot.retrieval.base import Filters
-from copilot.types import Citation
+from copilot.types import Citation, Hit
 
 # a tag's rows answer a lookup only if they hold this share of the question's words ("what insulation resistance
 # reading is acceptable for M-101": the register row names the yearly IR test but gives no limit; the guide does)
@@ -253,8 +254,9 @@ class MaintenanceAgent:
             text = model_text = render_list(*listed)
             say(ctx, text)
         elif shape == "information" and PERMISSION.search(ctx.original) and \
-                (rule := rule_answer(ctx.sources, ctx.question)) is not None:  # allowed or required: the rule, quoted
-            text = model_text = rule
+                (rule := rule_answer(ctx.sources, ctx.question, *_procedure_search(ctx))) is not None:
+            text = model_text = rule[0]  # allowed or required: the rule, quoted (a part no section answers: searched)
+            added = rule[1]
             say(ctx, text)
         else:
             records, added = self._records_like_this(ctx)
@@ -471,3 +473,19 @@ def spec() -> AgentSpec:
     agent = MaintenanceAgent()
     return AgentSpec(name=agent.name, run=agent.run, grounded=True, needs_retrieval=True, uses_tables=True,
                      filters=agent.filters, extra_queries=agent.extra_queries)
+
+
+def _procedure_search(ctx: AgentContext) -> tuple[Callable[[str], list[Hit]] | None, Callable[[str], str] | None]:
+    """A search of the procedures for one part of a question, and a passage's whole text by its chunk id (None,
+    None without an index)."""
+    retriever = ctx.retriever
+    if retriever is None:
+        return None, None
+
+    def whole(chunk_id: str) -> str:
+        try:
+            return str(retriever.get_chunk(chunk_id).text)
+        except Exception:  # noqa: BLE001 - the trimmed text is quoted instead
+            return ""
+
+    return (lambda text: retriever.search(text, k=6, filters={"doc_type": "sop"})), whole

@@ -12,11 +12,13 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 
 from copilot.agents.base import AgentContext, AgentResult, say
 from copilot.agents.jargon import expand_jargon, jargon_notes
-from copilot.agents.lookup import find_rows, render_rows
+from copilot.agents.lookup import find_rows, markdown_tables, render_rows
 from copilot.agents.procedures import ITEM, stems, steps
+from copilot.agents.reading_check import REVISIONS
 from copilot.agents.safety import sanitize_context
 from copilot.agents.shapes import split_asks
 from copilot.identifiers import fault_codes
@@ -42,7 +44,7 @@ def requirements(sources: list[Citation], question: str, n: int = MAX_STEPS) -> 
     ``question`` (a word found in few steps weighs more), within ``KEEP_SHARE`` of the best step's score."""
     asked = stems(question)
     units = [(c.marker, i, step.lstrip("-* "), asked & stems(step)) for c in sources
-             for i, step in enumerate(steps(c.text, ITEM)) if 20 <= len(step) <= 400]
+             for i, step in enumerate([*steps(c.text, ITEM), *_table_rules(c.text)]) if 20 <= len(step) <= 400]
     df = Counter(w for *_rest, shared in units for w in shared)
     scored = [(sum(math.log(1 + len(units) / df[w]) for w in shared) + RULE_WEIGHT * bool(RULE.search(step)),
                marker, i, step)
@@ -52,6 +54,15 @@ def requirements(sources: list[Citation], question: str, n: int = MAX_STEPS) -> 
     best = max(score for score, *_rest in scored)
     kept = sorted((s for s in scored if s[0] >= KEEP_SHARE * best), key=lambda s: (-s[0], s[1], s[2]))[:n]
     return [(step, marker) for _score, marker, _i, step in sorted(kept, key=lambda s: (s[1], s[2]))]
+
+
+def _table_rules(text: str) -> list[str]:
+    """Each body row of the text's tables as a rule in its own cells: "Hydrogen sulphide (H2S) - Acceptable for
+    entry: below 5 ppm" (a limit table is a rule too; its header says what the cells are). A document's revision
+    history is no rule."""
+    return [f"{cells[0]} - " + "; ".join(f"{h}: {v}" for h, v in zip(header[1:], cells[1:], strict=False) if v)
+            for header, rows in markdown_tables(text) if not REVISIONS.search(" ".join(header))
+            for cells in rows if len(cells) >= 2 and len(header) >= 2]
 
 
 def rule_sources(hits: list[Hit], question: str) -> list[Citation]:
@@ -82,22 +93,66 @@ def safe_way(ctx: AgentContext, refusal: str) -> AgentResult:
 RULE_LEAD = "The site procedure decides this. In its own words:\n"
 
 
-def rule_answer(sources: list[Citation], question: str) -> str | None:
+def rule_answer(sources: list[Citation], question: str, search: Callable[[str], list[Hit]] | None = None,
+                whole: Callable[[str], str] | None = None) -> tuple[str, list[Citation]] | None:
     """"Can the shift sup just cut it off?", "do I need a hot work permit to grind a burr off the frame?": the
     rules that decide it, quoted from the one procedure section sharing the most words with the question (no
     model: given the hot work SOP's scope, the 1.5B model answered "No, you do not need a hot work permit", its
     next sentence listing grinding as hot work). ``question`` may carry the documents' words for slang
-    ("cut it off (removal of an abandoned lock)"). None when no procedure step shares enough words with it."""
+    ("cut it off (removal of an abandoned lock)"). A part no shown section answers ("... and do they need to be on a
+    tripod?") is searched with ``search`` among the procedures (not their revision history); a quoted lead-in
+    ("... within these limits:") brings the table after it, from the passage's ``whole`` text when the context budget
+    trimmed it. Returns the text and
+    the sources it searched and quotes; None when no procedure step shares enough words with the question."""
     noted = stems(" ".join(jargon_notes(question)))  # the documents' words for the slang
     procedures = [c for c in sources if c.doc_id.upper().startswith("SOP")]
     if not procedures:
         return None
     found: list[tuple[str, int]] = []
+    added: list[Citation] = []
     parts = split_asks(question, yes_no=True)
     for part in parts:  # "do i need a permit and how long does the fire watch stay after": each part's rules
         asked = stems(part)
-        best = max(procedures, key=lambda c: len(asked & stems(f"{c.section} {c.text}")) + 3 * len(noted & stems(c.section)))
-        found += [f for f in requirements([best], part, n=3 if len(parts) == 1 else 2) if f not in found]
+        named = [c for c in procedures if noted & stems(c.section)]  # the section the documents' words for the slang name
+        # else the section of the best rule over all of them (a rare word like "H2S" weighs most)
+        top = requirements(procedures, part, n=1) if not named else []
+        best = next((c for c in procedures if top and c.marker == top[0][1]), None) or max(
+            procedures, key=lambda c: len(asked & stems(f"{c.section} {c.text}")) + 3 * len(noted & stems(c.section)))
+        got = requirements([best], part, n=3 if len(parts) == 1 else 2)
+        if not got and search is not None and len(parts) > 1:
+            marker = max(c.marker for c in [*sources, *added]) + 1
+            for c in (Citation.from_chunk(marker, h.chunk) for h in search(part)):
+                if c.doc_id.upper().startswith("SOP") and not REVISIONS.search(c.section or "") and \
+                        (got := requirements([c], part, n=2)):
+                    added += [c] if c.chunk_id not in {a.chunk_id for a in [*sources, *added]} else []
+                    break
+        found += [f for f in got if f not in found]
     if not found:
         return None
-    return RULE_LEAD + "\n".join(f"- {step} [{marker}]" for step, marker in found)
+    used = {marker for _step, marker in found}
+    texts = {c.marker: (whole(c.chunk_id) if whole else "") or c.text for c in [*sources, *added] if c.marker in used}
+    tables = [(step, marker, _table_after(step, texts[marker])) for step, marker in found]
+    # a source whose table is quoted from its whole text is shown whole (it replaces the trimmed one by marker)
+    restored = [c.model_copy(update={"text": texts[c.marker]}) for c in sources
+                if any(t and m == c.marker for _s, m, t in tables) and texts[c.marker] != c.text]
+    return RULE_LEAD + "\n".join(f"- {step} [{marker}]{table}" for step, marker, table in tables), \
+        [c for c in added if c.marker in used] + restored
+
+
+def _table_after(step: str, text: str) -> str:
+    """The table a lead-in step introduces ("6.4 Entry is allowed only when all readings are within these
+    limits:"), as written right after it in ``text``; empty for any other step."""
+    lead = step.rstrip(". ")
+    if not lead.endswith(":"):
+        return ""
+    lines = text.splitlines()
+    at = next((i for i, line in enumerate(lines) if line.strip() and lead.startswith(line.strip().rstrip(". "))), None)
+    if at is None:
+        return ""
+    table = []
+    for line in lines[at + 1:]:
+        if line.lstrip().startswith("|"):
+            table.append(line.strip())
+        elif table or line.strip():
+            break
+    return "\n\n" + "\n".join(table) + "\n" if len(table) > 2 else ""

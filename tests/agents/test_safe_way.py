@@ -45,8 +45,8 @@ def test_a_permission_question_is_answered_by_the_deciding_section_quoted():
                               "F-LOTO-03.")
     guide = _cite(3, GUIDE)
     q = "daves red lock is still on (removal of an abandoned lock) the lockbox, can the shift sup just cut the lock off"
-    text = rule_answer([shift, abandoned, guide], q)
-    assert text is not None and text.startswith(RULE_LEAD)
+    text, added = rule_answer([shift, abandoned, guide], q)
+    assert text.startswith(RULE_LEAD) and added == []
     assert "10.1 An abandoned lock may be removed only by the Maintenance Manager" in text and "[2]" in text
     assert "7.1" not in text  # one section: the one the documents' words for the slang name
     assert rule_answer([guide], q) is None  # no procedure among the sources: the model answers
@@ -108,3 +108,33 @@ def test_a_bypass_request_naming_an_alarm_gets_the_alarms_own_row():
     assert "**The alarm's own row:**" in text and "clean lenses; test rod check" in text
     ctx.original = q.replace("E-244", "the curtain")
     assert "The alarm's own row" not in safe_way(ctx, "I can't help.").text  # no alarm named
+
+
+def test_each_part_of_a_two_part_rule_question_gets_its_rule_a_lead_in_its_table():
+    """"What H2S reading do we need to be under before entry, and do they need to be on a tripod/winch?": the hot work
+    SOP's confined-space line was quoted for both; the limits table (trimmed from the shown passage) and the rescue
+    section's tripod rule (not shown) answer them."""
+    from copilot.agents.safe_way import rule_answer
+    from copilot.types import Chunk, Hit
+
+    table = ("6.4 Entry is allowed only when all readings are within these limits:\n\n| Gas | Acceptable for entry |\n"
+             "|---|---|\n| Oxygen (O2) | 19.5 % to 23.5 % by volume |\n| Hydrogen sulphide (H2S) | below 5 ppm |")
+    testing = Citation(marker=2, chunk_id="cse#6", doc_id="SOP-CSE-001", title="Confined Space Entry",
+                       section="6. Atmospheric testing", text="6.4 Entry is allowed only when all readings are within "
+                                                              "these limits:\n...")
+    hot = Citation(marker=4, chunk_id="hw#3", doc_id="SOP-HW-001", title="Hot Work", section="3. Before the permit",
+                   text="3.11 Hot work inside a confined space also needs a confined space entry permit, and the LEL "
+                        "reading must stay at 0 % throughout.")
+    rescue = Chunk(id="cse#9", doc_id="SOP-CSE-001", title="Confined Space Entry", section="9. Rescue",
+                   text="9.2 For vertical entries deeper than 1.5 m (for example WW-101), entrants wear a full body "
+                        "harness connected to a retrieval line on a tripod and winch.")
+    history = Chunk(id="cse#r", doc_id="SOP-CSE-001", title="Confined Space Entry", section="Revision history",
+                    text="| Rev | Date | Change |\n|---|---|---|\n| D | 2022 | Tripod and winch required for vertical entry |")
+    q = ("We're sending two guys into the intake wet well tomorrow to fix the screen frame. What H2S reading do we "
+         "need to be under before entry, and do they need to be on a tripod/winch?")
+    text, added = rule_answer([testing, hot], q, lambda _p: [Hit(chunk=history, score=1.0), Hit(chunk=rescue, score=0.9)],
+                              lambda chunk_id: table if chunk_id == "cse#6" else "")
+    assert "| Hydrogen sulphide (H2S) | below 5 ppm |" in text and "3.11" not in text
+    assert "9.2 For vertical entries deeper than 1.5 m" in text and "Revision" not in text
+    assert {(c.chunk_id, c.marker) for c in added} == {("cse#9", 5), ("cse#6", 2)}
+    assert next(c for c in added if c.chunk_id == "cse#6").text == table  # shown whole: its figures are sourced
