@@ -20,6 +20,7 @@ from copilot.agents.figures import FIGURE_CLAUSE, Figure, FigurePool, asset_clau
 from copilot.agents.places import places_in
 from copilot.agents.row_binding import (
     cell_grids,
+    cell_items,
     false_extreme,
     item_named_instead,
     other_rows_word,
@@ -203,8 +204,13 @@ class ClaimChecker:
         if len(words) < 3:
             return False
         holders = [(c, line) for c, line, pool in self.lines if pool.supports(fig)]
+        if holders and all("|" in line for _c, line in holders) and not self.in_rows.supports(fig):
+            # only table rows hold it: the cell items that give it ("logs kept at least 6 months" of the high-risk
+            # row) must share a word with the sentence ("registered in the EU database ... within 6 months")
+            return not any(shared_terms(words, content_terms(item)) for _c, line in holders
+                           for item in cell_items(line, fig))
         if self.in_rows.supports(fig) or any("|" in line or _FIELD.match(line) for _c, line in holders):
-            return False  # a table row or a record holds it: the row binding judges those
+            return False  # a record holds it, or prose too: the row binding judges those
         # the asked object the figure is given for, in the question's words just before the figure ("the casing
         # bolts is 55 N·m" of "the torque on the impeller nut and on the casing bolts"): a passage holding the figure
         # for another object ("coupling spacer ... bolts at 55 N·m") shares a word, but not half of those

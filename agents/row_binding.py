@@ -270,6 +270,20 @@ _ASKS_USUAL = re.compile(r"\b(?:normal(?:ly)?|otherwise|usual(?:ly)?|general(?:l
 _USUAL_ITEM = re.compile(r"\b(?:in general|generally|otherwise|by default|as a rule|normally|in all other cases)\b", re.I)
 
 
+def cell_items(line: str, figure: Figure) -> list[str]:
+    """The items of a table row's cells that give ``figure`` ("logs kept at least 6 months" of "...; AIRB approval
+    for each version; logs kept at least 6 months; ..."), with the row's first cell when the item alone names
+    nothing but the figure ("| Transparency | CL-004 every 6 months |": "every 6 months" is Transparency's)."""
+    cells = table_cells(line)
+    out = []
+    for cell in cells[1:]:
+        for item in _ITEM.split(cell):
+            if FigurePool.of([item]).supports(figure):
+                bare = not (content_terms(item) - content_terms(figure.raw or figure.value))
+                out.append(f"{cells[0]} {item}" if bare else item)
+    return out or [line]
+
+
 def wrong_list_item(sentence: str, figure: Figure, text: str) -> bool:
     """A line of ``text`` lists figures of one unit, each with its condition ("15 days after awareness in general,
     2 days for ... a serious and irreversible disruption of critical infrastructure, 10 days where a person has

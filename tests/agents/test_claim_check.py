@@ -522,3 +522,20 @@ def test_a_records_model_code_is_not_an_oil_grade():
     assert checker.check("The oil grade for the standby diesel generator G-001 is HP-500D [2].") is None
     assert checker.check("The standby diesel generator G-001 is a Harrowfield Power HP-500D [2].") is not None
     assert checker.check("The model of the generator G-001 is HP-500D [2].") is not None
+
+
+def test_a_figure_only_a_table_cell_gives_for_another_thing_is_withheld():
+    """"How many days before go-live do we have to register a high-risk system in the EU database?" No document
+    says; the model gave "within 6 months after go-live", the high-risk row's "logs kept at least 6 months"."""
+    row = cite(6, "| Tier | Consequence |\n|---|---|\n| High-risk | Full obligations; CL-004 review every 3 months; "
+                  "AIRB approval for each version; logs kept at least 6 months |\n"
+                  "| Transparency | Disclosure in the user interface; CL-004 every 6 months |", doc_id="CL-005",
+               title="Triage")
+    checker = ClaimChecker([row], "How many days before go-live do we have to register a high-risk system in the EU "
+                                  "database?")
+    assert checker.check("High-risk systems must be registered in the EU database within 6 months after go-live "
+                         "[6].") is None
+    for true in ("High-risk systems keep logs for at least 6 months [6].",
+                 "Transparency systems are reviewed every 6 months [6].",
+                 "A high-risk system is reviewed under CL-004 every 3 months [6]."):
+        assert checker.check(true) == true
