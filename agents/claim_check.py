@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from copilot.agents.answerability import FRAME_WORDS, content_terms, shared_terms
 from copilot.agents.asset_register import part_parents
 from copilot.agents.citations import MARKER, source_header
-from copilot.agents.comparison_check import STATED, false_comparison
+from copilot.agents.comparison_check import STATED, contradicts_reading, false_comparison
 from copilot.agents.figures import FIGURE_CLAUSE, Figure, FigurePool, asset_clauses, extract, logical_lines
 from copilot.agents.places import places_in
+from copilot.agents.reading_check import stated_readings
 from copilot.agents.row_binding import (
     cell_grids,
     cell_items,
@@ -88,6 +89,9 @@ class ClaimChecker:
         self.ask_terms = content_terms(" ".join(asks)) if (asks := _ask_sentences(question)) else self.question_terms
         # the places the sources name ("at Halden Works", "at Marlow Bay"), for _other_place
         self.places = {p for c in sources for p in places_in(c.text)}
+        # the readings the user states, with their unit as the figure check writes it, for contradicts_reading
+        self.readings = [(r.value, unit, r.near) for r in stated_readings(question)
+                         for unit in {f.unit for f in extract(r.said, min_bare=0) if f.unit}]
         self.withheld: list[WithheldClaim] = []
 
     def claims(self, sentence: str) -> list[Figure]:
@@ -116,6 +120,11 @@ class ClaimChecker:
         wrong = false_comparison(MARKER.sub("", sentence))
         if wrong:  # "2.2, which is above the threshold of 3.0": the arithmetic says otherwise
             self.withheld.append(WithheldClaim(sentence=MARKER.sub("", sentence).strip(), figures=[wrong],
+                                               reason="false_comparison"))
+            return None
+        contradicted = contradicts_reading(MARKER.sub("", sentence), self.readings)
+        if contradicted:  # "the iron level is above 100 ppm" of the user's "iron 75 ppm"
+            self.withheld.append(WithheldClaim(sentence=MARKER.sub("", sentence).strip(), figures=[contradicted],
                                                reason="false_comparison"))
             return None
         extreme = false_extreme(MARKER.sub("", sentence), self.grids)

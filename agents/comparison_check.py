@@ -68,3 +68,27 @@ def false_comparison(sentence: str) -> str | None:
         if _holds(left[0], op, right[0]) == negated:
             return m.group(0)
     return None
+
+
+_AGAINST = re.compile(rf"(?P<op>{_OP}|exceeds|exceeding)\s+(?:the\s+(?:[\w-]+\s+){{0,3}}?(?:of\s+)?)?" + _value("b"), re.I)
+
+
+def contradicts_reading(sentence: str, readings: list[tuple[float, str, set[str]]]) -> str | None:
+    """A comparison of one of the user's stated readings that the reading itself contradicts, as written: "The iron
+    level is above 100 ppm" when the question said "iron 75 ppm". ``readings`` are (value, the unit as written in
+    the question, the words near it); the clause before the comparison must name exactly one reading of that unit."""
+    for m in _AGAINST.finditer(sentence):
+        clause = re.split(r"[,;:.]\s", sentence[:m.start()])[-1]
+        if _LABEL.search(clause) or any(f.kind == "number" for f in extract(clause, min_bare=0)):
+            continue  # "step 4 is above", or a figure of its own: false_comparison judges those
+        right = _figure(m["b"])
+        if right is None or not right[1]:
+            continue
+        words = set(re.findall(r"[a-z0-9]+", clause.lower()))
+        named = [(v, u) for v, u, near in readings if u == right[1] and words & near]
+        if len(named) != 1:
+            continue
+        op = _OPS.get(m["op"].lower(), ">")
+        if not _holds(named[0][0], op, right[0]):
+            return m.group(0)
+    return None

@@ -539,3 +539,19 @@ def test_a_figure_only_a_table_cell_gives_for_another_thing_is_withheld():
                  "Transparency systems are reviewed every 6 months [6].",
                  "A high-risk system is reviewed under CL-004 every 3 months [6]."):
         assert checker.check(true) == true
+
+
+def test_a_comparison_the_users_own_reading_contradicts_is_withheld():
+    """"water 650 ppm, iron 75 ppm. Do we need to change the oil now?": the model wrote "The iron level is above
+    100 ppm" (100 ppm is in the source, so the figure check passed)."""
+    guide = cite(1, "| Water in oil | < 500 ppm | > 500 ppm find source; > 1,000 ppm change oil |\n"
+                    "| Iron (ICP, ppm) | < 50 | 50-100 caution; > 100 ppm investigate |", doc_id="TG-GBX-001",
+                 title="Gearboxes")
+    checker = ClaimChecker([guide], "Oil lab report for GB-401 came back: water 650 ppm, iron 75 ppm. Do we need to "
+                                    "change the oil now?")
+    assert checker.check("The iron level is above 100 ppm, which is also concerning [1].") is None
+    assert checker.withheld[-1].reason == "false_comparison"
+    assert checker.check("The water content is below 500 ppm [1].") is None
+    for true in ("The water content is above 500 ppm [1].", "Change the oil above 1,000 ppm [1].",
+                 "The iron is below 100 ppm [1]."):
+        assert checker.check(true) == true
