@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from copilot.agents.lookup import search_for
 from copilot.types import Citation
 
 ASKS = re.compile(r"\b(?:in place|criteria|prerequisites?|requirements?|need(?:s|ed)? to (?:have|do|show|be)|"
@@ -44,15 +45,9 @@ def asked_moves(question: str) -> list[tuple[str, str]]:
 
 
 def _find(retriever: Any, shown: list[Citation], stage: str, kind: str) -> Citation | None:
-    found = next((c for c in shown if _criteria(c, stage, kind)), None)
-    if found is not None or retriever is None:
-        return found
-    try:
-        hits = retriever.search(f"Stage {stage} {kind.lower()} criteria", k=8)
-    except Exception:  # noqa: BLE001 - the answer goes on without it
-        return None
-    marker = max((c.marker for c in shown), default=0) + 1
-    return next((c for c in (Citation.from_chunk(marker, h.chunk) for h in hits) if _criteria(c, stage, kind)), None)
+    """The shown criteria section of ``stage``, else the one the search finds (numbered after the shown ones)."""
+    return next((c for c in shown if _criteria(c, stage, kind)), None) or search_for(
+        retriever, shown, f"Stage {stage} {kind.lower()} criteria", lambda c: _criteria(c, stage, kind), k=8)
 
 
 _PASSED = re.compile(r"\b(?P<s>[A-Z][\w-]+) gate passed\b")
