@@ -57,8 +57,10 @@ class GovernanceAgent:
             return model_answer(ctx, INSTRUCTIONS)
         embedder = _embedder(ctx)
         decision = triage(ctx.question, embedder)
-        head = first_line(decision, rule_source(ctx.sources))
         examples = examples_source(ctx.retriever, ctx.sources)  # the site's worked examples, when not shown
+        # the tier line cites the triage checklist: shown, else the worked examples' passage of it found above
+        triage_source = rule_source(ctx.sources) or (rule_source([examples]) if examples else None)
+        head = first_line(decision, triage_source)
         precedent = closest_precedent([*ctx.sources, *([examples] if examples else [])], ctx.original,
                                       decision.tier, embedder)
         head += render_precedent(*precedent) if precedent else ""
@@ -75,7 +77,7 @@ class GovernanceAgent:
         obligations = obligations_source(ctx, decision.tier)
         # found here and quoted above (the worked example, the rule's sentence), then the obligations (new or whole)
         added: list[Citation] = []
-        for c in (precedent[2] if precedent else None, rule[1] if rule else None):
+        for c in (triage_source, precedent[2] if precedent else None, rule[1] if rule else None):
             if c is not None and c not in ctx.sources and not any(c is a for a in added):
                 added.append(c)
         if obligations is not None and obligations not in ctx.sources:
