@@ -412,3 +412,30 @@ def test_a_withheld_list_item_takes_its_number_with_it_even_streamed():
     guard.flush()
     assert "".join(out).strip() == "2. Every 12 months [2]."
     assert sanitize("1. Minimal risk [5].", "minimal", False)[0] == "1. Minimal risk [5]."
+
+
+def test_the_tier_line_cites_the_worked_examples_passage_when_no_triage_passage_is_shown(settings):
+    """"a model that suggests when to inspect GB-401 ... Tier?": minimal risk, and the tier line's "no Art. 50 trigger"
+    had no shown source; the worked examples of the triage checklist, found for the precedent, are cited."""
+    from copilot.types import Chunk, Hit
+
+    examples = Chunk(id="cl5#ex", doc_id="CL-005", title="EU AI Act Risk-Triage Questionnaire",
+                     section="Worked examples", text=(
+                         "| Use case | Provisional tier | Reason |\n|---|---|---|\n"
+                         "| Vibration anomaly detection on cooling-water pumps | Minimal | Advisory, no people data |\n"
+                         "| Visitor chatbot | Limited (Article 50) | Interacts with people |\n"
+                         "| Ranking job applicants | High-risk (Annex III) | Recruitment |"))
+
+    class Index:
+        def search(self, query, k=10, **_kw):
+            return [Hit(chunk=examples, score=1.0)]
+
+    review = Citation(marker=1, chunk_id="r", doc_id="CL-004", title="AI Governance Review Checklist",
+                      text="Minimal-risk systems are reviewed every 12 months.")
+    q = "Reliability wants a model that suggests to the planner when to inspect GB-401, no automatic actions. Tier?"
+    ctx = AgentContext(settings=settings, llm=FakeLLM(["Minimal risk."]), question=q, original=q, thread_id="t",
+                       sources=[review], emit=lambda _t: None, retriever=Index())
+    result = GovernanceAgent().run(ctx)
+    assert result.text.startswith("**EU AI Act risk tier: minimal risk**")
+    assert result.text.splitlines()[0].endswith("decided by the triage rules) [2].")
+    assert any(c.chunk_id == "cl5#ex" and c.marker == 2 for c in result.added_sources)
