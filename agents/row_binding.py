@@ -272,16 +272,18 @@ _USUAL_ITEM = re.compile(r"\b(?:in general|generally|otherwise|by default|as a r
 
 def cell_items(line: str, figure: Figure) -> list[str]:
     """The items of a table row's cells that give ``figure`` ("logs kept at least 6 months" of "...; AIRB approval
-    for each version; logs kept at least 6 months; ..."), with the row's first cell when the item alone names
-    nothing but the figure ("| Transparency | CL-004 every 6 months |": "every 6 months" is Transparency's)."""
-    cells = table_cells(line)
+    for each version; logs kept at least 6 months; ..."); the whole row when such an item names nothing but the
+    figure ("| DR-02 | History available at full resolution | At least 12 months |")."""
     out = []
-    for cell in cells[1:]:
+    for cell in table_cells(line)[1:]:
         for item in _ITEM.split(cell):
             if FigurePool.of([item]).supports(figure):
-                bare = not (content_terms(item) - content_terms(figure.raw or figure.value))
-                out.append(f"{cells[0]} {item}" if bare else item)
+                bare = not (content_terms(item) - content_terms(figure.raw or figure.value) - _BARE_WORDS)
+                out.append(line if bare else item)
     return out or [line]
+
+
+_BARE_WORDS = frozenset("least most at up to every each per within about max min maximum minimum".split())
 
 
 def wrong_list_item(sentence: str, figure: Figure, text: str) -> bool:

@@ -535,6 +535,10 @@ def test_a_figure_only_a_table_cell_gives_for_another_thing_is_withheld():
                                   "database?")
     assert checker.check("High-risk systems must be registered in the EU database within 6 months after go-live "
                          "[6].") is None
+    history = cite(1, "| DR-02 | History available at full resolution for training | At least 12 months, or at least 2 "
+                      "complete production campaigns |", doc_id="CL-003", title="Data Readiness Checklist")
+    true = "The minimum history of data we need before starting a pilot is 12 months at full resolution [1]."
+    assert ClaimChecker([history], "minimum history of data before a pilot?").check(true) == true  # the row says it
     for true in ("High-risk systems keep logs for at least 6 months [6].",
                  "Transparency systems are reviewed every 6 months [6].",
                  "A high-risk system is reviewed under CL-004 every 3 months [6]."):
