@@ -413,8 +413,14 @@ def _about(text: str, tags: list[str], asked: list[str]) -> str:
     return "\n".join(kept)
 
 
+# "According to [2], the checklist requires ...": with its marker moved to the end, the phrase is left dangling
+_DANGLING = re.compile(r"^(\s*(?:\d{1,2}[.)]\s+)?)(?:according to|as (?:stated|shown|given|described|set out) in|as per|"
+                       r"per|see)\s*,\s*(\w)", re.I)
+
+
 def _recite(sentence: str, markers: list[int]) -> str:
     bare = re.sub(r"\s+([.!?:;])", r"\1", MARKER.sub("", sentence)).rstrip()
+    bare = _DANGLING.sub(lambda m: m.group(1) + m.group(2).upper(), bare)
     tag = "".join(f"[{n}]" for n in markers)
     if bare and bare[-1] in ".!?:;":
         return f"{bare[:-1]} {tag}{bare[-1]}"

@@ -18,7 +18,7 @@ from copilot.agents.raci import raci_row, render_raci
 from copilot.agents.reading_check import reading_answer
 from copilot.agents.reverse_lookup import render_reverse, reverse_lookups
 from copilot.agents.review_outcome import grade_meaning, grading_source, outcome_source, review_outcome
-from copilot.agents.role_statement import render_role, role_statement
+from copilot.agents.role_statement import render_role, render_signoffs, role_statement, signoff_table
 from copilot.agents.shapes import PERMISSION, split_asks
 from copilot.agents.timeline import dated_row, render_dated_row
 from copilot.types import Citation
@@ -55,6 +55,7 @@ def quoted_answer(ctx: AgentContext, instructions: str | None = None) -> AgentRe
         lambda: ("\n\n".join(render_reverse(*row) for row in rows) if (rows := reverse_lookups(ctx.sources, ctx.original))
                  else None),
         lambda: (render_raci(*raci, ctx.original) if (raci := raci_row(ctx.sources, ctx.original)) else None),
+        lambda: (render_signoffs(*table) if (table := signoff_table(ctx.sources, ctx.original)) else None),
         lambda: (render_role(*role, ctx.original) if (role := role_statement(ctx.sources, ctx.original)) else None),
         lambda: (render_dated_row(*dated) if (dated := dated_row(ctx.sources, ctx.original)) else None),
         lambda: (render_figure_list(listed) if (listed := named_set(ctx.sources, ctx.original)) else None),

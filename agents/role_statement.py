@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from copilot.agents.answerability import content_terms, shared_terms
+from copilot.agents.lookup import markdown_tables
 from copilot.agents.source_statement import best_sentence
 from copilot.types import Citation
 
@@ -49,6 +51,31 @@ def role_statement(sources: list[Citation], question: str) -> tuple[str, Citatio
     act = ACTS[_ACT_OF[m["act"].lower()]]
     return best_sentence(sources, question, lambda text: bool(act.search(text)) and bool(ROLE.search(text)),
                          min_share=ROLE_SHARE)
+
+
+def signoff_table(sources: list[Citation], question: str) -> tuple[str, Citation] | None:
+    """(the table, its source) of the sign-offs a document requires ("| Role | Signature confirms |"), quoted whole
+    when the question asks who signs ("who signs off G4?": every listed role signs; the model named one); the
+    source must share a word with the question beyond the act (the gate's checklist for "G4")."""
+    m = ASKS_WHO.search(question) or ASKS_WHO_DOER.search(question)
+    if m is None or _ACT_OF[m["act"].lower()] != "sign":
+        return None
+    asked = content_terms(question) - content_terms("who signs sign off signature")
+    for c in sources:
+        for header, rows in markdown_tables(c.text):
+            if len(header) >= 2 and ROLE_HEADER.search(header[0]) and any(ACTS["sign"].search(h) for h in header[1:]) \
+                    and shared_terms(asked, content_terms(f"{c.title} {c.doc_id} {c.section} {c.text}")):
+                lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header),
+                         *("| " + " | ".join(r) + " |" for r in rows)]
+                return "\n".join(lines), c
+    return None
+
+
+ROLE_HEADER = re.compile(r"\brole\b|\bwho\b|\bsignator", re.I)
+
+
+def render_signoffs(table: str, source: Citation) -> str:
+    return f"Every role in this table signs ({source.title or source.doc_id}):\n\n{table} [{source.marker}]"
 
 
 def render_role(sentence: str, source: Citation, question: str = "") -> str:

@@ -559,3 +559,12 @@ def test_a_comparison_the_users_own_reading_contradicts_is_withheld():
     for true in ("The water content is above 500 ppm [1].", "Change the oil above 1,000 ppm [1].",
                  "The iron is below 100 ppm [1]."):
         assert checker.check(true) == true
+
+
+def test_a_phrase_left_dangling_by_a_moved_marker_is_dropped():
+    """"According to [2], the checklist requires ..." had become "According to, the checklist requires ... [2]"."""
+    from copilot.agents.claim_check import _recite
+
+    assert _recite("According to [2], the checklist requires 4 weeks.", [2]) == "The checklist requires 4 weeks [2]."
+    assert _recite("2. As per [1], shadow mode is 4 weeks.", [1]) == "2. Shadow mode is 4 weeks [1]."
+    assert _recite("Shadow mode, per the checklist, is 4 weeks [1].", [1]) == "Shadow mode, per the checklist, is 4 weeks [1]."

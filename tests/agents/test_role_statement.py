@@ -56,3 +56,19 @@ def test_who_is_the_chair_asks_the_act_by_its_doer():
     assert render_role(*found, "Who is the AIRB chair by name?").startswith("The documents do not mention a person")
     assert role_statement([RECORD, PROCESS], "who's the signatory on the decision record?") is not None
     assert role_statement([CHAMPIONS, board], "who is the site champion at riverside?") is None
+
+
+def test_who_signs_a_gate_is_its_whole_sign_off_table():
+    """"who signs off G4?": every role of the gate checklist's sign-off table signs; the model had named one."""
+    from copilot.agents.role_statement import render_signoffs, signoff_table
+
+    gate = Citation(marker=1, chunk_id="g", doc_id="CL-002", title="Production-Readiness Gate (G4 Go-Live) Checklist",
+                    section="Required sign-offs", text=(
+                        "| Role | Signature confirms |\n|---|---|\n| AI product owner | Accountable for the go-live "
+                        "decision |\n| Model owner | Model performance, monitoring and rollback |\n"
+                        "| HSE manager | Only where PR-31 applies |"))
+    table, source = signoff_table([gate], "who signs off G4?")
+    assert table.count("\n| ") == 3 and "| HSE manager | Only where PR-31 applies |" in table and source is gate
+    assert render_signoffs(table, source).endswith("| HSE manager | Only where PR-31 applies | [1]")
+    assert signoff_table([gate], "who chairs G4?") is None  # another act
+    assert signoff_table([gate], "who signs the hot work permit?") is None  # the table is about another thing
