@@ -62,7 +62,7 @@ _PLAIN = frozenset(stems("high low or and the on when to of in a is"))
 _ASKED_PLAIN = frozenset(stems("over under down into onto after first look"))
 # words of a heading that name equipment or a part, not what is wrong with it
 _EQUIPMENT = frozenset(stems("belt belts pump pumps motor motors gearbox bearing bearings seal press ram idler idlers "
-                             "pulley chute filter valve fan cooler compressor conveyor splice guard drive"))
+                             "pulley chute filter valve fan cooler compressor conveyor splice guard drive oil air water"))
 
 
 def _covers(retriever: Any, doc_id: str, tags: list[str]) -> bool:
@@ -71,12 +71,25 @@ def _covers(retriever: Any, doc_id: str, tags: list[str]) -> bool:
     return any(pattern.search(h.chunk.text) for t in tags for h in _search(retriever, t, 4, {"doc_id": doc_id}))
 
 
+_SUFFIX = re.compile(r"(?<=\w{3})(?:ning|ing|ed|es|s)$")  # "running" and "runs" both name "run"
+
+
+def _symptom_stems(text: str) -> set[str]:
+    """:func:`stems` of the words without a verb's ending, three-letter ones kept: "belt keeps running off" names
+    "Belt runs off"."""
+    roots = [_SUFFIX.sub("", w) for w in re.findall(r"[a-z]+", text.lower())]
+    return stems(" ".join(roots)) | {w for w in roots if len(w) == 3 and w not in _SHORT_PLAIN}
+
+
+_SHORT_PLAIN = frozenset("the and for are was can did has had not but you our any all how who why its one two".split())
+
+
 def symptom_checks(retriever: Any, sources: list[Citation], question: str) -> tuple[Citation, list[str]] | None:
     """For a symptom named without a code ("P-101 is cavitating", "belt slipping on CV-401"): the guide section whose
     heading names the symptom (at least half of the heading's own words are the question's, and one of them is not a
     plain word like "high"), in a guide covering the question's asset, with its numbered steps; None when no heading
     names it, or two guides' headings name it equally."""
-    asked = stems(FAULT_CODE.sub(" ", question)) - _ASKED_PLAIN
+    asked = _symptom_stems(FAULT_CODE.sub(" ", question)) - _ASKED_PLAIN
     tags = asset_tag_candidates(question)
     found: list[tuple[tuple[float, int], Any, list[str]]] = []
     covered: dict[str, bool] = {}
@@ -84,7 +97,7 @@ def symptom_checks(retriever: Any, sources: list[Citation], question: str) -> tu
         if tags and not covered.setdefault(h.chunk.doc_id, _covers(retriever, h.chunk.doc_id, tags)):
             continue  # a heading naming the symptom for other equipment ("Seal leaking" of the pumps, for GB-401)
         heading = (h.chunk.section or "").split(">")[-1]
-        words = stems(re.sub(r"\([^)]*\)", " ", heading)) - _PLAIN
+        words = _symptom_stems(re.sub(r"\([^)]*\)", " ", heading)) - _PLAIN
         shared = {w for w in words if w in asked or any(min(len(a), len(w)) >= 4 and (a.startswith(w) or w.startswith(a))
                                                        for a in asked)}  # "leaking" names "leak"
         checks = steps(without_instructions(h.chunk.text), STEP)

@@ -20,7 +20,7 @@ PROCEDURE = re.compile(
 WHAT_NOW = re.compile(r"\bwhat (?:now|do (?:i|we) do(?: now)?)\s*\??\s*$", re.I)
 SYMPTOM = re.compile(
     r"\b(trip(?:s|ped|ping)?|alarm\w*|fault\w*|vibrat\w*|leak\w*|overheat\w*|noisy|noise|hot(?! work)|smok\w*|won'?t start|"
-    r"keeps? stopping|cavitat\w*|seized|stuck|failed|failing|broken|what should i check|check first|"
+    r"keeps? stopping|cavitat\w*|seized|stuck|failed|failing|broken|what (?:should|do|can|must) (?:i|we) check|check first|"
     r"why (?:is|does|did|do)|what causes|root cause|troubleshoot\w*|diagnos\w*)\b", re.I)
 
 

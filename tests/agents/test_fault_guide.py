@@ -80,6 +80,14 @@ def test_equipment_words_alone_do_not_name_a_symptom():
                  section="Symptoms table > Belt slip (E-233)", text="1. Check tension.\n2. Check lagging.")
     assert symptom_checks(_Retriever(slip), [], "the belt on CV-401 is running hot, what do i check") is None
     assert symptom_checks(_Retriever(slip), [], "belt slipping on the drive pulley, what do i check") is not None
+    # "keeps running off" names "Belt runs off to one side" (a verb's ending, a three-letter word)
+    runs = Chunk(id="c#runs", doc_id="TG-CONV-001", title="Conveyors", doc_type="troubleshooting",
+                 section="Symptoms table > Belt runs off to one side (E-231)", text="1. Find out when.\n2. Clean pulleys.")
+    cite, _ = symptom_checks(_Retriever(slip, runs), [], "belt keeps running off to the left at the tail, what do i check")
+    assert cite.chunk_id == "c#runs"
+    hot = Chunk(id="g#hot", doc_id="TG-GBX-001", title="Gearboxes", doc_type="troubleshooting",
+                section="Symptoms table > Oil temperature high (E-235)", text="1. Compare RTD.\n2. Check level.")
+    assert symptom_checks(_Retriever(hot), [], "oil weeping from the input shaft, what do i check") is None  # oil alone
 
 
 def test_a_guide_step_carrying_an_injected_instruction_is_never_quoted():
