@@ -102,8 +102,8 @@ def rule_answer(sources: list[Citation], question: str, search: Callable[[str], 
     ("cut it off (removal of an abandoned lock)"). A part no shown section answers ("... and do they need to be on a
     tripod?") is searched with ``search`` among the procedures (not their revision history); a quoted lead-in
     ("... within these limits:") brings the table after it, from the passage's ``whole`` text when the context budget
-    trimmed it. Returns the text and
-    the sources it searched and quotes; None when no procedure step shares enough words with the question."""
+    trimmed it. Returns the text and the sources it searched and quotes (or showed whole); None when no procedure
+    step shares enough words with the question."""
     noted = stems(" ".join(jargon_notes(question)))  # the documents' words for the slang
     procedures = [c for c in sources if c.doc_id.upper().startswith("SOP")]
     if not procedures:
