@@ -10,8 +10,9 @@ rule's two thresholds are read from the shown source and its row quoted.
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from copilot.agents.lookup import markdown_tables
+from copilot.agents.lookup import markdown_tables, search_for
 from copilot.agents.readiness_report import DIMENSIONS
 from copilot.types import Citation
 
@@ -42,6 +43,32 @@ def given_scores(question: str) -> dict[str, float] | None:
 # "if we get Data up to 2.5 and Measurement up to 2.5": a dimension's score changed, written with its full name
 _CHANGED = r"\s+(?:score\s+)?(?:(?:went |goes |go |gets? |got |is |were |was |comes? )?(?:up |down )?(?:to|at|of|=|:)\s*)(?P<v>[1-5](?:\.\d)?)\b"
 WHAT_IF = re.compile(r"\bif\b|\bwould\b|\bsuppose\b|\bwhat if\b", re.I)
+
+
+# "measurement only got a 1", "data was scored 2": one dimension's score said in words
+_SAID_SCORE = r"\b[^.,;?!\d]{0,25}?\b(?:got|scored|score of|at|of|is|was|came (?:out|in) at)\s+(?:an?\s+|only\s+)?" \
+              r"(?P<v>[1-5](?:\.\d)?)(?![\d.%])"
+
+
+def stated_dimensions(question: str) -> dict[str, float]:
+    """The dimension scores the question states by name, some or all ("measurement only got a 1"), by dimension key
+    (a letter alone is no dimension here: "G4" is a gate)."""
+    out: dict[str, float] = {}
+    for key, name in NAMES.items():
+        long = name.split("|", 1)[1]  # the dimension's name, not its letter
+        m = re.search(rf"\b(?:{long}){_SCORE}", question, re.I) or re.search(rf"\b(?:{long}){_SAID_SCORE}", question, re.I)
+        if m is not None:
+            out[key] = float(m["v"])
+    return out
+
+
+def weakest_link_source(retriever: Any, sources: list[Citation], question: str) -> Citation | None:
+    """The weakest-link rule, searched when the question asks about go-live with a dimension score stated and no
+    shown source holds the rule (numbered after the shown sources)."""
+    if not (ASKS.search(question) and GO_LIVE.search(question) and stated_dimensions(question)):
+        return None
+    return search_for(retriever, sources, "decision rules weakest-link rule any dimension scored 1 G4 go-live blocked",
+                      lambda c: WEAKEST.search(c.text) is not None)
 
 
 def _site_column(sources: list[Citation], question: str) -> tuple[Citation, str, dict[str, float]] | None:
@@ -87,6 +114,10 @@ def ori_answer(sources: list[Citation], question: str) -> str | None:
     if scores is None and (what_if := _what_if(sources, question)) is not None:
         scores, made = what_if
     if scores is None:
+        partial = stated_dimensions(question) if GO_LIVE.search(question) else {}
+        go_live = _go_live(sources, partial) if partial else None
+        if go_live is not None:  # "ORI 3.1 but measurement only got a 1. can we go through G4?": whatever the ORI
+            return go_live
         return _stated_ori_answer(sources, question)
     ori = round(sum(scores[k] * DIMENSIONS[k][1] for k in scores), 3)  # 2.9999999999999996 is 3.0, not below it
     terms = " + ".join(f"{DIMENSIONS[k][1]:.2f} x {scores[k]:g}" for k in scores)

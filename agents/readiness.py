@@ -11,7 +11,7 @@ from copilot.agents.base import AgentContext, AgentResult, AgentSpec, say
 from copilot.agents.figures import derived_figures
 from copilot.agents.gate_outcome import gate_outcome, outcomes_source
 from copilot.agents.intake_check import intake_answer, weights_source
-from copilot.agents.ori_check import ori_answer
+from copilot.agents.ori_check import ori_answer, weakest_link_source
 from copilot.agents.prompts.readiness import BATCH, INSTRUCTIONS, QUESTIONS, RUBRICS, SCORE_HEAD, SCORE_TAIL
 from copilot.agents.prompts.shared import shared_messages
 from copilot.agents.quoted import model_answer, quoted_answer
@@ -68,7 +68,8 @@ class ReadinessAgent:
         added = [c for c in (weights_source(ctx.retriever, ctx.sources, ctx.original),
                              hurdles_source(ctx.retriever, ctx.sources, ctx.original),
                              outcomes_source(ctx.retriever, ctx.sources, ctx.original),
-                             share_source(ctx.retriever, ctx.sources, ctx.original)) if c is not None][:1]
+                             share_source(ctx.retriever, ctx.sources, ctx.original),
+                             weakest_link_source(ctx.retriever, ctx.sources, ctx.original)) if c is not None][:1]
         shown = [*ctx.sources, *added]
         ruled = (ori_answer(ctx.sources, ctx.original) or gate_outcome(shown, ctx.original, ctx.retriever)
                  or intake_answer(shown, ctx.original) or value_answer(shown, ctx.original)

@@ -85,3 +85,25 @@ def test_an_ori_exactly_at_the_threshold_is_not_below_it():
     text = ori_answer([RULES], "use-case readiness came back S 3.0, D 2.4, I 3.2, P 3.0, G 3.5, M 3.1. what's our ORI "
                                "and are we good to scale out at G5?")
     assert "**Not eligible to scale out**: Data 2.4 below 2.5 [1]" in text and "is below 3.0" not in text
+
+
+def test_one_dimension_said_in_words_is_judged_by_the_weakest_link_rule_and_the_rule_is_searched():
+    """"overall readiness ... 3.1 but measurement only got a 1 ... can we still go through G4?": the model answered
+    without a source; the weakest-link rule blocks go-live whatever the ORI."""
+    from copilot.agents.ori_check import stated_dimensions, weakest_link_source
+    from copilot.types import Chunk, Hit
+
+    q = ("overall readiness for our use case comes out at 3.1 but measurement only got a 1 because we've got no "
+         "baselines at all. can we still go through G4?")
+    assert stated_dimensions(q) == {"measurement": 1.0}  # "G4" is a gate, not governance 4
+    assert ori_answer([RULES, WEAKEST_LINK], q).startswith("**Go-live is blocked by the weakest-link rule**: "
+                                                           "Measurement 1 [2]")
+    assert stated_dimensions("we have 3 people in the data team") == {}
+
+    class Index:
+        def search(self, query, k=6, **_kw):
+            return [Hit(chunk=Chunk(id="w", doc_id="PB-002", title="Readiness", text=WEAKEST_LINK.text), score=1.0)]
+
+    found = weakest_link_source(Index(), [RULES], q)
+    assert found is not None and found.marker == 2
+    assert weakest_link_source(Index(), [RULES], "overall readiness 3.1, can we scale out?") is None  # no go-live
