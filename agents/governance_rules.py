@@ -112,7 +112,7 @@ RULES: tuple[Rule, ...] = (
       r"reports? (?:on )?(?:who\b|which (?:workers?|employees?|staff|operators?|technicians?)|(?:the )?names? of)|"
       r"(?:names?|identif\w+|flags?) (?:the |each )?(?:individual )?(?:workers?|employees?|staff|operators?|people|persons?) who|"
       r"(?:allocat\w*|assign\w*|hand(?:s|ing)? out|dish(?:es|ing)? out|distribut\w*|dispatch\w*|divid\w* up) (?:of )?"
-      r"(?:\w+ ){0,2}(?:tasks?|shifts?|work|jobs?|rosters?|work orders?)\b.{0,80}"
+      r"(?:\w+ ){0,3}(?:tasks?|shifts?|work|jobs?|rosters?|work orders?)\b.{0,80}"
       r"(?:performance|behaviou?r|personal|traits?|history|reliability|scores?|rework|how (?:fast|quickly|well|often) "
       r"(?:they|he|she|each)|their (?:\w+ ){0,2}(?:rates?|speed|records?|times?))|"
       r"(?:individual|personal|each (?:worker|employee|operator|technician)'s|employees?'|workers?') "

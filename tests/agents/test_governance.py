@@ -38,6 +38,8 @@ APPLICANTS = ("We want to use AI to rank job applicants for our maintenance tech
      "produces a shortlist. We would only be the deployer.", "high", "recruitment"),
     ("maintenance want a tool that hands out the daily jobs to each technician based on how fast they closed past "
      "work orders and their rework rate. where does that sit under the AI Act?", "high", "worker_management"),
+    ("We're planning a tool that hands out the daily maintenance jobs to individual technicians based on their past "
+     "completion times and rework rates. What risk tier would that be?", "high", "worker_management"),
 ])
 def test_keyword_rules_decide_without_embedder(text, tier, rule):
     d = triage(text, None)
