@@ -105,6 +105,12 @@ def model_answer(ctx: AgentContext, instructions: str) -> AgentResult:
     added = [grading] if grading is not None else []
     if reading and (meaning := grade_meaning([*ctx.sources, *added], reading)):
         reading = f"{reading}\n{meaning}"
+    if reading and len(split_asks(ctx.original, yes_no=True)) < 2:
+        # "PSI hit 0.18. Do I need to page someone?": the band the reading is in answers it; the model's own yes/no
+        # had contradicted it ("Yes, you need to page someone" at the watch level)
+        say(ctx, reading)
+        return AgentResult(text=reading, model_text=reading, added_sources=added,
+                           computed=derived_figures(reading, [*ctx.sources, *added], ctx.original))
     # "can we deploy if ...?" is decided by a rule, not read from a row
     row = named_row(ctx.sources, ctx.original) if reading is None and not PERMISSION.search(ctx.original) else None
     lead = f"{reading}\n\n" if reading else render_named_row(row) + "\n\n" if row is not None else ""

@@ -42,7 +42,7 @@ GAS_READING = re.compile(rf"\b(?P<gas>o2|oxygen|lel|h2s|co|cl2|chlorine)\s*(?:[:
 GAS_UNIT = {"o2": "%", "oxygen": "%", "lel": "% LEL"}  # the toxic gases in ppm
 # an index read by its acronym, no unit: "PSI 0.27", "PSI of 0.12" (its unit is the acronym)
 INDEX_READING = re.compile(rf"\b(?P<index>[A-Z]{{2,5}})\b(?!-\d)(?:\s*(?:of|=|:|at|is|was|reads?)?|[^.?!]{{0,60}}?\b(?:is|at|"
-                           rf"of|reads?|was|came (?:back|out) at)\b)\s*(?P<n>\d*\.\d+|\d+)(?![\w.%/-])(?!\s*(?i:{UNIT}))")
+                           rf"of|reads?|was|hit|hits|reached|reaches|came (?:back|out) at)\b)\s*(?P<n>\d*\.\d+|\d+)(?![\w.%/-])(?!\s*(?i:{UNIT}))")
 # a column of a threshold table: "| Signal | Watch level | Action level |"
 LEVEL_COLUMN = re.compile(r"\b(?:level|threshold|limit|alarm|trip|warning|action)\b", re.I)
 # a ratio has no unit: "selected at 0.75 times the rate of", "a selection-rate ratio of 0.75"

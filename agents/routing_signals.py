@@ -83,6 +83,7 @@ _READINESS = [
      r"|\bfalse alarms?\b.{0,60}\b(?:per|a|each) shift\b|\b(?:our|the|advisory|pump|anomaly|AI) model'?s? false alarms?\b"
      r"|\badvisory (?:\w+ )?models?\b"
      r"|\bPSI\s*(?:of\s*)?[=:]?\s*0\.\d+|\benough\b.{0,60}\bto train\b|\bsoft sensors?\b|\bretrain\w*|\bmodel monitoring\b|\btop-?\d+ features?\b"
+     r"|\bPSI\b(?=[^.?!]{0,60}\b0\.\d+)|\btop features?\b|\bpage (?:someone|the on-?call)\b"
      # a stage gate of a model's rollout: "G4 gate next week ... 5 advisory items open", whatever it watches
      r"|\bG[1-5] (?:gate|review|meeting)\b|\bgate (?:review|meeting|pack|chair)\b|\b(?:mandatory|advisory) items?\b"
      r"|\banomaly models?\b"

@@ -106,3 +106,18 @@ def test_a_stage_named_assess_is_no_request_to_assess_us():
     assert not starts_assessment("Riverside is still sitting in Assess. What do we need to get through the Assess gate, "
                                  "and going by the January scores, which of our dimensions need a gap register entry?")
     assert starts_assessment("Please assess our AI readiness") and starts_assessment("rate the AI readiness of our plant")
+
+
+def test_a_reading_placed_in_its_level_answers_a_one_part_question_without_the_model(settings):
+    """"PSI on one of the top features hit 0.18. Do I need to page someone or roll back?": the reading is at the
+    watch level; the model had added "Yes, you need to page someone" (the action level pages)."""
+    thresholds = Citation(marker=1, chunk_id="t", doc_id="PB-005", title="MLOps", text=(
+        "| Signal | Watch level | Action level |\n|---|---|---|\n"
+        "| Population Stability Index (PSI) on any top-10 feature, 7-day window vs training | 0.10 | 0.25 |"))
+    llm = FakeLLM(["Yes, you need to page someone [1]."])
+    q = "PSI on one of the top features hit 0.18 over the last week. Do I need to page someone or roll back?"
+    ctx = AgentContext(settings=settings, llm=llm, question=q, original=q, thread_id="t", sources=[thresholds],
+                       emit=lambda _t: None)
+    result = ReadinessAgent().run(ctx)
+    assert 'is in the band "Watch level: 0.10", not yet at "Action level: 0.25"' in result.text
+    assert "page someone" not in result.text.split("\n")[-1] and not llm.calls  # no model call

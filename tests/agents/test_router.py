@@ -80,6 +80,9 @@ def test_asking_for_an_ai_act_tier_outweighs_the_equipment_it_names() -> None:
         scores = keyword_scores(text)
         assert scores["governance"] > scores["maintenance"], text
     assert max(keyword_scores("riverside ORI?").items(), key=lambda kv: kv[1])[0] == "readiness"
+    # a drift index read off a model's monitoring: readiness, however it is said ("hit 0.18", "top features")
+    assert max(keyword_scores("PSI on one of the top features hit 0.18 over the last week. Do I need to page someone "
+                              "or roll back?").items(), key=lambda kv: kv[1])[0] == "readiness"
     scores = keyword_scores("P-102 vibration alarm E-207 again")
     assert scores["maintenance"] > scores.get("governance", 0.0)
 
