@@ -263,7 +263,7 @@ def _missing(plan: TablePlan, question: str, p: TableProfile) -> None:
 
 # "which asset has had the most work orders / the most downtime hours overall": a ranking of groups ("the highest
 # RPN" is one row's value: the rows holding the extreme answer, see correct)
-_WHICH_MOST = re.compile(r"\bwhich (?P<entity>[a-z_]+)\b(?P<between>.{0,30}?)\b(?P<dir>most|fewest|least)\b"
+_WHICH_MOST = re.compile(r"\bwhich (?:single |one |particular |individual )?(?P<entity>[a-z_]+)\b(?P<between>.{0,30}?)\b(?P<dir>most|fewest|least)\b"
                          r"(?P<rest>.*)$", re.I)
 _EQUIPMENT = re.compile(r"bit|piece|kit|equipment|machines?|assets?|units?|items?|plant", re.I)
 _ASSET_COLUMN = re.compile(r"asset|tag|equipment", re.I)

@@ -392,6 +392,9 @@ def test_which_asset_has_the_most_ranks_groups_by_count_or_by_the_named_sum(sett
     avg = {"group_by": "asset_tag", "aggregate": {"fn": "avg", "column": "downtime_h"}}  # the model averaged
     kit = correct(validate_plan({"table": p.name, **avg}, p), "which bit of kit cost us the most hours?", p)
     assert (kit.group_by, kit.aggregate.fn, kit.aggregate.column, kit.limit) == ("asset_tag", "sum", "downtime_h", 1)
+    single = correct(validate_plan({"table": p.name, **avg}, p),
+                     "which single asset has lost us the most downtime hours overall", p)  # "single" is no column
+    assert (single.group_by, single.aggregate.fn, single.limit) == ("asset_tag", "sum", 1)
     res, text = _execute_and_compose(settings, kit, p)
     assert res.rows[0][:2] == ["CV-401", 40.0] and res.truncated
     assert "(More groups not shown.)" in text and all(line.split(", ")[1] == "CV-401"  # the top group's own rows
