@@ -16,7 +16,15 @@ from copilot.agents.answerability import FRAME_WORDS, content_terms, shared_term
 from copilot.agents.asset_register import part_parents
 from copilot.agents.citations import MARKER, source_header
 from copilot.agents.comparison_check import STATED, contradicts_reading, false_comparison
-from copilot.agents.figures import FIGURE_CLAUSE, Figure, FigurePool, asset_clauses, extract, logical_lines
+from copilot.agents.figures import (
+    FIGURE_CLAUSE,
+    NUMBER_WORDS,
+    Figure,
+    FigurePool,
+    asset_clauses,
+    extract,
+    logical_lines,
+)
 from copilot.agents.places import places_in
 from copilot.agents.reading_check import stated_readings
 from copilot.agents.row_binding import (
@@ -92,6 +100,11 @@ class ClaimChecker:
         # the readings the user states, with their unit as the figure check writes it, for contradicts_reading
         self.readings = [(r.value, unit, r.near) for r in stated_readings(question)
                          for unit in {f.unit for f in extract(r.said, min_bare=0) if f.unit}]
+        # "how many AIRB members ...": the things counted, for _unsourced_count
+        counted = _ASKS_COUNT.search(question)
+        self.counted = rf"{re.escape(counted['noun'][:-1])}s?\b" if counted else None
+        self.asks_finer = bool(_ASKS_FINER.search(question))  # "what month", "which day": a year does not answer it
+        self.question_text = question
         self.withheld: list[WithheldClaim] = []
 
     def claims(self, sentence: str) -> list[Figure]:
@@ -121,6 +134,14 @@ class ClaimChecker:
         if wrong:  # "2.2, which is above the threshold of 3.0": the arithmetic says otherwise
             self.withheld.append(WithheldClaim(sentence=MARKER.sub("", sentence).strip(), figures=[wrong],
                                                reason="false_comparison"))
+            return None
+        count = self._unsourced_count(MARKER.sub("", sentence))
+        if count:  # "3 AIRB members need to be present" for "how many AIRB members ...": no source counts them
+            self.withheld.append(WithheldClaim(sentence=MARKER.sub("", sentence).strip(), figures=[count]))
+            return None
+        vague = self._year_for_finer(MARKER.sub("", sentence))
+        if vague:  # "what month is it due?" answered "in 2026": the year is sourced, the month asked is not
+            self.withheld.append(WithheldClaim(sentence=MARKER.sub("", sentence).strip(), figures=[vague]))
             return None
         contradicted = contradicts_reading(MARKER.sub("", sentence), self.readings)
         if contradicted:  # "the iron level is above 100 ppm" of the user's "iron 75 ppm"
@@ -169,6 +190,30 @@ class ClaimChecker:
         self.withheld.append(WithheldClaim(sentence=MARKER.sub("", sentence).strip(), figures=missing,
                                            cited=cited))
         return None
+
+    def _unsourced_count(self, sentence: str) -> str | None:
+        """The count a sentence gives for the things a "how many <things>" question asks about, as written, when no
+        source writes that number (digits or word) within three words before one of those things ("3 AIRB members"
+        when no document gives a quorum); None otherwise. Bare small numbers escape the figure check: this is it."""
+        if self.counted is None:
+            return None
+        m = re.search(rf"(?<![\w.])(?P<n>\d{{1,3}}|{_COUNT_WORDS})\s+(?:[\w-]+\s+){{0,2}}?{self.counted}", sentence, re.I)
+        if m is None:
+            return None
+        n = m["n"].lower()
+        forms = {n, str(NUMBER_WORDS[n])} if n in NUMBER_WORDS else {n, *(w for w, v in NUMBER_WORDS.items() if str(v) == n)}
+        said = "|".join(re.escape(f) for f in forms)
+        held = any(re.search(rf"(?<![\w.])(?:{said})\s+(?:[\w-]+\s+){{0,3}}?{self.counted}", c.text, re.I)
+                   for c in self.sources.values())
+        return None if held else m.group(0)
+
+    def _year_for_finer(self, sentence: str) -> str | None:
+        """A year given where the question asks for a month or a day ("what month is the upgrade scheduled to be
+        finished?" -> "in 2026"), the sentence naming no month: the asked precision is not answered."""
+        if not self.asks_finer or _MONTH_NAMED.search(sentence):
+            return None
+        year = re.search(r"\b(?:19|20)\d{2}\b", sentence)
+        return year.group(0) if year and year.group(0) not in self.question_text else None
 
     def _title_as_answer(self, sentence: str) -> re.Match[str] | None:
         """"The function that covers incident tracking is [4] Plant Copilot User Guide - ...": a source's marker and
@@ -315,6 +360,12 @@ class ClaimChecker:
 
 
 
+_ASKS_COUNT = re.compile(r"\bhow many (?:[\w-]+ ){0,2}?(?P<noun>[a-z]{3,}s)\b(?! (?:of|per)\b)", re.I)
+_COUNT_WORDS = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+_ASKS_FINER = re.compile(r"\b(?:what|which) (?:month|day|date|week)\b|\bexact date\b|\bwhat day\b", re.I)
+_MONTH_NAMED = re.compile(r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+                          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|q[1-4]|quarter|"
+                          r"(?:19|20)\d{2}-\d{2})\b", re.I)
 _LIST_LEAD = re.compile(r"\s*(?:(?:\d{1,2}[.)]|[-*•])\s+)?")
 
 _GASES = {"oxygen": re.compile(r"\b(?:oxygen|O2)\b", re.I),

@@ -72,6 +72,11 @@ _MULT = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "billion": 1e9, "b
 _WORD_CURRENCY = {"euro": "eur", "eur": "eur", "usd": "usd", "dollar": "usd", "gbp": "gbp", "pound": "gbp"}
 
 
+# numbers written as words, for counts said in prose ("three members", "a single site")
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                "ten": 10, "eleven": 11, "twelve": 12}
+
+
 @dataclass(frozen=True)
 class Figure:
     """One checkable figure: ``kind`` is number, money, date or code; ``unit`` may be empty."""

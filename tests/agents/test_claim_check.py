@@ -568,3 +568,28 @@ def test_a_phrase_left_dangling_by_a_moved_marker_is_dropped():
     assert _recite("According to [2], the checklist requires 4 weeks.", [2]) == "The checklist requires 4 weeks [2]."
     assert _recite("2. As per [1], shadow mode is 4 weeks.", [1]) == "2. Shadow mode is 4 weeks [1]."
     assert _recite("Shadow mode, per the checklist, is 4 weeks [1].", [1]) == "Shadow mode, per the checklist, is 4 weeks [1]."
+
+
+def test_a_count_no_source_gives_for_the_counted_things_is_withheld():
+    """"How many AIRB members need to be present for a decision to be valid?" No document gives a quorum; the model
+    answered "3 AIRB members" (a bare small number escapes the figure check)."""
+    review = cite(3, "The AIRB is chaired by the Chief Risk Officer and meets monthly. High-risk systems are reviewed "
+                     "every 3 months.", doc_id="CL-004", title="AI Governance Review Checklist")
+    checker = ClaimChecker([review], "How many AIRB members need to be present for a decision to be valid?")
+    assert checker.check("The checklist requires 3 AIRB members to be present for a decision to be valid [3].") is None
+    spares = cite(1, "Five critical spares have a lead time above 30 days.", doc_id="spare_parts", title="Spares")
+    checker = ClaimChecker([spares], "how many critical spares have a lead time over 30 days?")
+    true = "5 critical spares have a lead time above 30 days [1]."
+    assert checker.check(true) == true  # "Five" in words is the same count
+    assert checker.check("There are 6 critical spares with long lead times [1].") is None
+
+
+def test_a_year_does_not_answer_a_month_asked():
+    """"What month is the Riverside historian retention upgrade scheduled to be finished?" The documents say only
+    "planned in 2026"; "scheduled to be finished in 2026" answered another question and was shown as the answer."""
+    roadmap = cite(1, "| Riverside | Assess | Historian retention upgrade (planned 2026) |", doc_id="PB-003",
+                   title="Roadmap")
+    checker = ClaimChecker([roadmap], "What month is the Riverside historian retention upgrade scheduled to be finished?")
+    assert checker.check("The upgrade is scheduled to be finished in 2026 [1].") is None
+    true = "The upgrade is planned in 2026 [1]."
+    assert ClaimChecker([roadmap], "When is the historian upgrade planned?").check(true) == true
