@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from copilot.agents.citations import source_header
+from copilot.agents.figures import NUMBER_WORDS
 from copilot.agents.lookup import TABLE_LINE
 from copilot.agents.procedures import ITEM, stems, steps
 from copilot.types import Citation, Hit
@@ -103,7 +104,6 @@ def best_figure_list(sources: list[Citation], question: str) -> FigureList | Non
     return max(lists, key=score)
 
 
-_NUMBERS = {w: i for i, w in enumerate("two three four five six seven eight nine ten".split(), start=2)}
 ASKS_SET = re.compile(r"\b(?:list|name|what are|which are|give me|tell me)\b[^?]{0,80}?\bthe "
                       r"(?:(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten) )?(?:\w+ ){0,2}"
                       r"(steps|stages|phases|dimensions|gates|pillars|levels|functions)\b", re.I)
@@ -117,7 +117,7 @@ def named_set(sources: list[Citation], question: str) -> FigureList | None:
     if m is None:
         return None
     count = m.group(1)
-    wanted = None if count is None else int(count) if count.isdigit() else _NUMBERS[count.lower()]
+    wanted = None if count is None else int(count) if count.isdigit() else NUMBER_WORDS[count.lower()]
     noun = m.group(2).lower().rstrip("s")
     about = stems(question) - stems(m.group(2))
     for cite in sources:

@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from copilot.agents.figures import NUMBER_WORDS
 from copilot.agents.lookup import search_for
 from copilot.agents.reading_check import Placed, placed_readings, quote_row
 from copilot.types import Citation
 
-NUMBERS = {"no": 0, "none": 0, "zero": 0, "one": 1, "a single": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-           "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+NUMBERS = {"no": 0, "none": 0, "zero": 0, "a single": 1, **NUMBER_WORDS}
 _N = r"\d{1,2}|" + "|".join(sorted(NUMBERS, key=len, reverse=True))
 _STILL = r"(?:still |actually |now |even |really )?"  # "can we still go live"
 ASKS_GO = re.compile(rf"\b(?:is (?:that|this|it) {_STILL}(?:a )?(?:go|pass)|go or no[- ]go|(?:do|would|will|can|could) "

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from copilot.agents.answerability import content_terms, shared_terms
 from copilot.agents.context_focus import table_cells
+from copilot.agents.figures import NUMBER_WORDS
 from copilot.agents.jargon import expand_jargon
 from copilot.identifiers import LOOSE_IDENTIFIER
 from copilot.types import Citation, Hit
@@ -298,15 +299,13 @@ _SIZE_AFTER = re.compile(r"\s*(?!(?:reading|value|result|measurement|level|figur
                          r"[a-z]{3,}\b(?!\s*(?:\?|$))", re.I)
 
 
-_COUNTED = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
-            "nine": "9", "ten": "10", "eleven": "11", "twelve": "12"}
 # "three weeks of shadow mode": a duration written in words is a reading too
-_WORD_DURATION = re.compile(rf"\b({'|'.join(_COUNTED)})(?=\s+(?:weeks?|days?|months?|hours?|minutes?|years?)\b)", re.I)
+_WORD_DURATION = re.compile(rf"\b({'|'.join(NUMBER_WORDS)})(?=\s+(?:weeks?|days?|months?|hours?|minutes?|years?)\b)", re.I)
 
 
 def stated_readings(question: str) -> list[Stated]:
     """Each number with a unit the question states, in order (a gas test's bare numbers get the gas's unit)."""
-    question = _WORD_DURATION.sub(lambda m: _COUNTED[m.group(1).lower()], question)
+    question = _WORD_DURATION.sub(lambda m: str(NUMBER_WORDS[m.group(1).lower()]), question)
     # "dripping 3-4 drops a minute": a range stated as the reading is judged by its upper end (its two ends are not
     # readings of their own)
     ranges = [(m.start(), _number(m["b"]), canonical_unit(m["unit"]), m) for m in RANGE.finditer(question)]
