@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from copilot.agents.answerability import content_terms, shared_terms
-from copilot.agents.lookup import markdown_tables
+from copilot.agents.lookup import markdown_table, markdown_tables
 from copilot.types import Citation
 
 MIN_WEIGHT = 0.2  # the row's own words must not be in (nearly) every shown source
@@ -78,5 +78,4 @@ def named_row(sources: list[Citation], question: str) -> NamedRow | None:
 
 
 def render_named_row(row: NamedRow) -> str:
-    return "\n".join(["| " + " | ".join(row.header) + " |", "|" + "---|" * len(row.header),
-                      "| " + " | ".join(row.cells) + f" | [{row.source.marker}]"])
+    return markdown_table(row.header, [row.cells]) + f" [{row.source.marker}]"

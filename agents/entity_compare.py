@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from copilot.agents.lookup import markdown_tables
+from copilot.agents.lookup import markdown_table, markdown_tables
 from copilot.types import Citation
 
 COMPARES = re.compile(r"\bcompar\w*|\bvs\.?(?!\w)|\bversus\b|\bdifference between\b|\b(?:which|who) is (?:further|ahead|"
@@ -51,10 +51,6 @@ def _extremes(name: str, rows: list[list[str]], col: int, question: str) -> str 
     return " ".join(said) or None
 
 
-def _row(cells: list[str]) -> str:
-    return "| " + " | ".join(cells) + " |"
-
-
 # "summarise where Riverside stands": one named site's own columns and rows, read the same way; "which dimension is
 # weakest at Marlow Bay": its column, with the lowest row named
 SUMMARISES = re.compile(r"\bsummar\w*|\bwhere (?:does|do|is|are) (?:\w+ ){1,2}stand\b|\bwhere \w+ stands\b|"
@@ -76,15 +72,15 @@ def compared(sources: list[Citation], question: str) -> str | None:
             named_rows = [r for r in rows if r and len(r) == len(header) and _named(r[0], question)]
             if len(columns) >= need:
                 keep = [0, *columns]
-                lines = [_row([header[i] for i in keep]), "|" + "---|" * len(keep),
-                         *(_row([r[i] for i in keep]) for r in rows if len(r) == len(header))]
+                lines = [markdown_table([header[i] for i in keep], [[r[i] for i in keep] for r in rows
+                                                                     if len(r) == len(header)])]
                 ranked = [f"\n{line}" for i in columns if (line := _extremes(header[i], [r for r in rows if len(r) ==
                                                                                             len(header)], i, question))]
                 if only_ranked and not ranked:
                     continue
                 lines += ranked
             elif len(named_rows) >= need and not only_ranked:
-                lines = [_row(header), "|" + "---|" * len(header), *(_row(r) for r in named_rows)]
+                lines = [markdown_table(header, named_rows)]
             else:
                 continue
             title = " - ".join(filter(None, [c.title, c.section]))

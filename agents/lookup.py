@@ -22,6 +22,12 @@ TABLE_LINE = re.compile(r"^\s*\|.*\|\s*$")
 _SEPARATOR = re.compile(r"^\s*\|[\s:|-]+\|\s*$")
 
 
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    """``header`` and ``rows`` written as a Markdown table (what :func:`markdown_tables` reads back)."""
+    return "\n".join(["| " + " | ".join(header) + " |", "|" + "---|" * len(header),
+                      *("| " + " | ".join(r) + " |" for r in rows)])
+
+
 def markdown_tables(text: str) -> list[tuple[list[str], list[list[str]]]]:
     """Each Markdown table of ``text`` as (header cells, body rows' cells); rows on both sides of a ``...`` left by
     context focus belong to the same table."""

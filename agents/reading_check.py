@@ -20,6 +20,7 @@ from copilot.agents.answerability import content_terms, shared_terms
 from copilot.agents.context_focus import table_cells
 from copilot.agents.figures import NUMBER_WORDS
 from copilot.agents.jargon import expand_jargon
+from copilot.agents.lookup import markdown_table
 from copilot.identifiers import LOOSE_IDENTIFIER
 from copilot.types import Citation, Hit
 
@@ -413,8 +414,7 @@ def quote_row(row: LimitRow) -> str:
 
 def quote_rows(rows: list[LimitRow]) -> str:
     """Limit rows of one table as a Markdown table under the first row's header."""
-    return "\n".join(["| " + " | ".join(rows[0].header) + " |", "|" + "---|" * len(rows[0].header),
-                      *("| " + " | ".join(row.cells) + " |" for row in rows)])
+    return markdown_table(rows[0].header, [row.cells for row in rows])
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from copilot.agents.answerability import content_terms, shared_terms
-from copilot.agents.lookup import markdown_tables
+from copilot.agents.lookup import markdown_table, markdown_tables
 from copilot.agents.source_statement import best_sentence
 from copilot.types import Citation
 
@@ -65,9 +65,7 @@ def signoff_table(sources: list[Citation], question: str) -> tuple[str, Citation
         for header, rows in markdown_tables(c.text):
             if len(header) >= 2 and ROLE_HEADER.search(header[0]) and any(ACTS["sign"].search(h) for h in header[1:]) \
                     and shared_terms(asked, content_terms(f"{c.title} {c.doc_id} {c.section} {c.text}")):
-                lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header),
-                         *("| " + " | ".join(r) + " |" for r in rows)]
-                return "\n".join(lines), c
+                return markdown_table(header, rows), c
     return None
 
 
