@@ -121,17 +121,19 @@ def rule_answer(sources: list[Citation], question: str, search: Callable[[str], 
         got = requirements([best], part, n=3 if len(parts) == 1 else 2)
         if not got and search is not None and len(parts) > 1:
             marker = max(c.marker for c in [*sources, *added]) + 1
-            for c in (Citation.from_chunk(marker, h.chunk) for h in search(part)):
+            shown = {c.chunk_id: c for c in [*sources, *added]}
+            for c in (shown.get(h.chunk.id) or Citation.from_chunk(marker, h.chunk) for h in search(part)):
                 if c.doc_id.upper().startswith("SOP") and not REVISIONS.search(c.section or "") and \
                         (got := requirements([c], part, n=2)):
-                    added += [c] if c.chunk_id not in {a.chunk_id for a in [*sources, *added]} else []
+                    added += [] if c.chunk_id in shown else [c]  # a shown passage keeps its own marker
                     break
         found += [f for f in got if f not in found]
     if not found:
         return None
     used = {marker for _step, marker in found}
-    texts = {c.marker: (whole(c.chunk_id) if whole else "") or c.text for c in [*sources, *added] if c.marker in used}
-    tables = [(step, marker, _table_after(step, texts[marker])) for step, marker in found]
+    leads = {marker for step, marker in found if _lead_in(step)}  # only these need a passage's whole text
+    texts = {c.marker: (whole(c.chunk_id) if whole else "") or c.text for c in [*sources, *added] if c.marker in leads}
+    tables = [(step, marker, _table_after(step, texts[marker]) if marker in leads else "") for step, marker in found]
     # a source whose table is quoted from its whole text is shown whole (it replaces the trimmed one by marker)
     restored = [c.model_copy(update={"text": texts[c.marker]}) for c in sources
                 if any(t and m == c.marker for _s, m, t in tables) and texts[c.marker] != c.text]
@@ -139,12 +141,17 @@ def rule_answer(sources: list[Citation], question: str, search: Callable[[str], 
         [c for c in added if c.marker in used] + restored
 
 
+def _lead_in(step: str) -> bool:
+    """A step introducing what follows it ("... within these limits:", also when trimmed: "limits:...")."""
+    return step.rstrip(". ").endswith(":")
+
+
 def _table_after(step: str, text: str) -> str:
     """The table a lead-in step introduces ("6.4 Entry is allowed only when all readings are within these
     limits:"), as written right after it in ``text``; empty for any other step."""
-    lead = step.rstrip(". ")
-    if not lead.endswith(":"):
+    if not _lead_in(step):
         return ""
+    lead = step.rstrip(". ")
     lines = text.splitlines()
     at = next((i for i, line in enumerate(lines) if line.strip() and lead.startswith(line.strip().rstrip(". "))), None)
     if at is None:
