@@ -65,11 +65,12 @@ class ReadinessAgent:
             return self._ask(ctx, {"active": True, "asked": 0, "answers": []}, prefix_said=True)
         # decided by a rule of the shown sources: the ORI of stated scores, a gate outcome, an intake outcome, minimums
         # the intake weights or the value hurdles, when the question states scores or money and they are not shown
-        added = [c for c in (weights_source(ctx.retriever, ctx.sources, ctx.original),
-                             hurdles_source(ctx.retriever, ctx.sources, ctx.original),
-                             outcomes_source(ctx.retriever, ctx.sources, ctx.original),
-                             share_source(ctx.retriever, ctx.sources, ctx.original),
-                             weakest_link_source(ctx.retriever, ctx.sources, ctx.original)) if c is not None][:1]
+        # the first rule source a question needs, searched one after the other (each searches only when its own
+        # question pattern holds and nothing shown has it)
+        searches = (weights_source, hurdles_source, outcomes_source, share_source, weakest_link_source)
+        found = next((c for search in searches if (c := search(ctx.retriever, ctx.sources, ctx.original)) is not None),
+                     None)
+        added = [found] if found is not None else []
         shown = [*ctx.sources, *added]
         ruled = (ori_answer(ctx.sources, ctx.original) or gate_outcome(shown, ctx.original, ctx.retriever)
                  or intake_answer(shown, ctx.original) or value_answer(shown, ctx.original)

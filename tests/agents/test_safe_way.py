@@ -138,4 +138,3 @@ def test_each_part_of_a_two_part_rule_question_gets_its_rule_a_lead_in_its_table
     assert "9.2 For vertical entries deeper than 1.5 m" in text and "Revision" not in text
     assert {(c.chunk_id, c.marker) for c in added} == {("cse#9", 5), ("cse#6", 2)}
     assert next(c for c in added if c.chunk_id == "cse#6").text == table  # shown whole: its figures are sourced
-
