@@ -18,6 +18,7 @@ from copilot.agents.citations import MARKER, source_header
 from copilot.agents.comparison_check import STATED, contradicts_reading, false_comparison
 from copilot.agents.figures import (
     FIGURE_CLAUSE,
+    MONTHS,
     NUMBER_WORDS,
     Figure,
     FigurePool,
@@ -363,9 +364,9 @@ class ClaimChecker:
 _ASKS_COUNT = re.compile(r"\bhow many (?:[\w-]+ ){0,2}?(?P<noun>[a-z]{3,}s)\b(?! (?:of|per)\b)", re.I)
 _COUNT_WORDS = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _ASKS_FINER = re.compile(r"\b(?:what|which) (?:month|day|date|week)\b|\bexact date\b|\bwhat day\b", re.I)
-_MONTH_NAMED = re.compile(r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-                          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|q[1-4]|quarter|"
-                          r"(?:19|20)\d{2}-\d{2})\b", re.I)
+# a month named (the figure reader's month names), a quarter, or an ISO year-month
+_MONTH_NAMED = re.compile(rf"\b(?:{'|'.join(sorted(MONTHS, key=len, reverse=True))}|q[1-4]|quarter|(?:19|20)\d{{2}}-\d{{2}})\b",
+                          re.I)
 _LIST_LEAD = re.compile(r"\s*(?:(?:\d{1,2}[.)]|[-*•])\s+)?")
 
 _GASES = {"oxygen": re.compile(r"\b(?:oxygen|O2)\b", re.I),
