@@ -18,8 +18,6 @@ from copilot.agents.citations import MARKER, source_header
 from copilot.agents.comparison_check import STATED, contradicts_reading, false_comparison
 from copilot.agents.figures import (
     FIGURE_CLAUSE,
-    MONTHS,
-    NUMBER_WORDS,
     Figure,
     FigurePool,
     asset_clauses,
@@ -41,6 +39,7 @@ from copilot.agents.row_binding import (
 )
 from copilot.identifiers import asset_tag_candidates, fault_codes, identifiers
 from copilot.types import Citation, WithheldClaim
+from copilot.words import MONTHS, NUMBER_WORDS
 
 # a full stop after an abbreviation ("Art. 50", "e.g. a pump") ends no sentence ("No." does: it answers)
 _ABBREVIATION = "".join(rf"(?<!\b{a}\.)" for a in ("Art", "art", "Nr", "cf", "vs", "Fig", "Sec", "Para", "approx",

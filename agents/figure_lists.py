@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from copilot.agents.citations import source_header
-from copilot.agents.figures import NUMBER_WORDS
 from copilot.agents.lookup import TABLE_LINE
 from copilot.agents.procedures import ITEM, stems, steps
 from copilot.types import Citation, Hit
+from copilot.words import NUMBER_WORDS
 
 _FIGURE = r"\d[\d.,]*\s?"
 # a plural quantity the question asks for -> how a source writes one of them

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from copilot.identifiers import IDENTIFIER, asset_tag_candidates, normalise_dashes
 from copilot.types import Citation
+from copilot.words import MONTH_PATTERN, MONTHS
 
 # unit spelling -> canonical unit (longest spellings first in the regex); the answer eval reads the same table
 UNITS: dict[str, str] = {
@@ -47,16 +48,12 @@ _FIGURE = re.compile(
 # a framework's numbered item as written in capitals: NIST AI RMF "GOVERN 1.1", "MEASURE 2.11", "MANAGE 2.4"
 FRAMEWORK_ITEM = re.compile(r"\b(?:GOVERN|MAP|MEASURE|MANAGE)[ \t]+\d{1,2}\.\d{1,2}\b")
 _DATE = re.compile(r"\b(?:19|20)\d{2}-\d{2}-\d{2}\b")
-MONTHS = {m: i for i, names in enumerate((
-    "january jan", "february feb", "march mar", "april apr", "may", "june jun", "july jul", "august aug",
-    "september sep sept", "october oct", "november nov", "december dec"), start=1) for m in names.split()}
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 # "2 August 2025", "2nd of Aug. 2025", "August 2, 2025", "August 2025": one date, checked to the day (or month); the
 # year stays a number of its own ("in 2025" is supported by any 2025 date)
 _WRITTEN_DATE = re.compile(
-    rf"\b(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{_MONTH})\.?,?\s+(?P<y1>(?:19|20)\d{{2}})"
-    rf"|(?P<m2>{_MONTH})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>(?:19|20)\d{{2}})"
-    rf"|(?P<m3>{_MONTH})\.?,?\s+(?P<y3>(?:19|20)\d{{2}}))\b", re.IGNORECASE)
+    rf"\b(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{MONTH_PATTERN})\.?,?\s+(?P<y1>(?:19|20)\d{{2}})"
+    rf"|(?P<m2>{MONTH_PATTERN})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>(?:19|20)\d{{2}})"
+    rf"|(?P<m3>{MONTH_PATTERN})\.?,?\s+(?P<y3>(?:19|20)\d{{2}}))\b", re.IGNORECASE)
 
 
 def _written_date(m: re.Match[str]) -> tuple[str, int]:
@@ -73,8 +70,6 @@ _WORD_CURRENCY = {"euro": "eur", "eur": "eur", "usd": "usd", "dollar": "usd", "g
 
 
 # numbers written as words, for counts said in prose ("three members", "a single site")
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-                "ten": 10, "eleven": 11, "twelve": 12}
 
 
 @dataclass(frozen=True)

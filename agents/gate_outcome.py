@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from copilot.agents.figures import NUMBER_WORDS
 from copilot.agents.lookup import search_for
 from copilot.agents.reading_check import Placed, placed_readings, quote_row
 from copilot.types import Citation
+from copilot.words import NUMBER_WORDS
 
 NUMBERS = {"no": 0, "none": 0, "zero": 0, "a single": 1, **NUMBER_WORDS}
 _N = r"\d{1,2}|" + "|".join(sorted(NUMBERS, key=len, reverse=True))

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 
 from copilot.agents.answerability import content_terms, shared_terms
 from copilot.agents.context_focus import table_cells
-from copilot.agents.figures import NUMBER_WORDS
 from copilot.agents.jargon import expand_jargon
 from copilot.agents.lookup import markdown_table
 from copilot.identifiers import LOOSE_IDENTIFIER
 from copilot.types import Citation, Hit
+from copilot.words import NUMBER_WORDS
 
 # unit as written -> canonical unit ("% LEL" is its own unit: 5 % LEL is not 5 % oxygen)
 _UNITS = [(r"drops?\s*(?:/|a|per)\s*min(?:ute)?\b", "drops/min"), (r"%\s*LEL\b|%\s*of the lower explosive limit", "% LEL"), (r"%|percent\b", "%"), (r"ppm\b", "ppm"),

@@ -14,17 +14,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from copilot.tables.profile import ColumnProfile, TableProfile
+from copilot.words import MONTH_PATTERN, MONTHS
 
-MONTHS = {m: i + 1 for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split())}
-_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|" \
-         r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-_DATE = rf"(?:(?:{_MONTH})\s+)?(?:19|20)\d{{2}}(?:-\d{{2}}(?:-\d{{2}})?)?"
+_DATE = rf"(?:(?:{MONTH_PATTERN})\s+)?(?:19|20)\d{{2}}(?:-\d{{2}}(?:-\d{{2}})?)?"
 _KEYWORD = r"since|from|starting|after|before|prior to|until|till|up to|in|during"
 _UNIT = r"(?!\s*(?:h|hrs?|hours?|rpm|kw|mm|m|l|bar|v|kg|%)\b)"  # "in 2000 hours" is no year
 _ONE = re.compile(rf"\b(?P<kw>{_KEYWORD})\s+(?:the\s+(?:start|beginning|end)\s+of\s+)?(?P<when>{_DATE})\b{_UNIT}",
                   re.I)
 _BETWEEN = re.compile(rf"\bbetween\s+(?P<a>{_DATE})\s+and\s+(?P<b>{_DATE})\b", re.I)
-_PARTS = re.compile(rf"(?:(?P<month>{_MONTH})\s+)?(?P<year>\d{{4}})(?:-(?P<mm>\d{{2}})(?:-(?P<dd>\d{{2}}))?)?", re.I)
+_PARTS = re.compile(rf"(?:(?P<month>(?:{MONTH_PATTERN}))\s+)?(?P<year>\d{{4}})(?:-(?P<mm>\d{{2}})(?:-(?P<dd>\d{{2}}))?)?", re.I)
 ISO_DATE = re.compile(r"(?:19|20)\d{2}-\d{2}-\d{2}(?:[ T].*)?")
 
 
@@ -47,7 +45,7 @@ def _span(text: str) -> tuple[date, date] | None:
         if m["dd"]:
             first = date(year, int(m["mm"]), int(m["dd"]))
             return first, date.fromordinal(first.toordinal() + 1)
-        month = int(m["mm"]) if m["mm"] else MONTHS[m["month"].lower()[:3]] if m["month"] else None
+        month = int(m["mm"]) if m["mm"] else MONTHS[m["month"].lower()] if m["month"] else None
         if month:
             first = date(year, month, 1)
             return first, date(year + (month == 12), month % 12 + 1, 1)

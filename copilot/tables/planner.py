@@ -30,6 +30,7 @@ from copilot.tables.plan import (
     validate_plan,
 )
 from copilot.tables.profile import TableProfile
+from copilot.words import NUMBER_WORDS
 
 STOP = set("a an the of in on for to and or is are was were be by with what which who how many much does do "
            "have has there any all that this it its from per each me show list give their they as at".split())
@@ -164,8 +165,6 @@ _AVG = re.compile(r"\b(average|mean)\b", re.I)
 _HIGH = re.compile(r"\b(?<!at )(highest|most|maximum|largest|biggest|top|worst)\b", re.I)
 _LOW = re.compile(r"\b(?<!at )(lowest|least|minimum|smallest|fewest)\b", re.I)
 _TOPN = re.compile(r"\btop (\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-                 "ten": 10, "eleven": 11, "twelve": 12}
 # "oldest", "longest": a superlative of one dimension; the rows holding it answer, ordered by that dimension's column
 _SUPERLATIVES = [
     (re.compile(r"\b(?:oldest|earliest)\b", re.I), "asc", re.compile(r"year|date|install|commission|built", re.I)),
@@ -342,7 +341,7 @@ def _several_tags(plan: TablePlan, question: str, p: TableProfile) -> None:
 # "6 weeks or more", "longer than two days", "under 48 h", "3+ weeks": a bound on a duration
 _DURATION_BOUND = re.compile(
     r"(?:\b(?P<pre>at least|no less than|more than|over|longer than|above|less than|under|shorter than|within|"
-    r"no more than|up to|at most)\s+)?(?<![\w.-])(?P<n>\d+(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")\s*(?P<plus>\+)?\s*"
+    r"no more than|up to|at most)\s+)?(?<![\w.-])(?P<n>\d+(?:\.\d+)?|" + "|".join(NUMBER_WORDS) + r")\s*(?P<plus>\+)?\s*"
     r"(?P<unit>weeks?|wks?|days?|months?|hours?|hrs?|h)\b(?:\s+(?P<post>or (?:more|longer|over|above|greater|plus)|"
     r"or (?:less|fewer|under|shorter|below)|plus))?", re.I)
 _LONGER = ("more", "longer", "over", "above", "greater", "plus")  # "or more": at least; "or less", "or under": at most
@@ -368,7 +367,7 @@ def _duration_bound(plan: TablePlan, question: str, p: TableProfile) -> None:
           ">=" if word in ("at least", "no less than", "plus") else ">" if word in ("more than", "over", "longer than",
                                                                                       "above") else
           "<" if word in ("less than", "under", "shorter than") else "<=")
-    n = float(m["n"]) if m["n"][0].isdigit() else float(_NUMBER_WORDS[m["n"].lower()])
+    n = float(m["n"]) if m["n"][0].isdigit() else float(NUMBER_WORDS[m["n"].lower()])
     unit = m["unit"].lower().rstrip("s")
     value = round(n * _IN_DAYS[unit] / _COLUMN_DAYS[column.name.lower().rsplit("_", 1)[-1]], 2)
     plan.filters = [f for f in plan.filters if f.column != column.name]
@@ -420,7 +419,7 @@ def correct(plan: TablePlan, question: str, p: TableProfile) -> TablePlan:
             plan.order_by.direction = "asc"
         if (high or low) and plan.limit is None:
             top = _TOPN.search(question)
-            plan.limit = (int(n) if (n := top.group(1)).isdigit() else _NUMBER_WORDS[n.lower()]) if top else 1
+            plan.limit = (int(n) if (n := top.group(1)).isdigit() else NUMBER_WORDS[n.lower()]) if top else 1
             if plan.group_by and plan.order_by.column is None:
                 plan.order_by.column = "result"
     if agg.fn != "none" and not plan.group_by:
