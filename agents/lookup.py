@@ -268,14 +268,27 @@ def render_rows(rows: list[Row], sources: list[Citation]) -> str:
 
 
 def search_for(retriever: Any, sources: list[Citation], query: str, accept: Callable[[Citation], bool],
-               k: int = 6) -> Citation | None:
-    """The passage ``accept`` wants (a weights table, the value hurdles), searched with ``query`` when no shown
-    source is one; numbered after the shown sources. None when shown already, not found, or no retriever."""
-    if retriever is None or any(accept(c) for c in sources):
+               k: int = 6, filters: dict[str, Any] | None = None) -> Citation | None:
+    """The passage ``accept`` wants (a weights table, the value hurdles), searched with ``query`` (within
+    ``filters``) when no shown source is one; numbered after the shown sources. None when shown already, not found,
+    or no retriever."""
+    if any(accept(c) for c in sources):
         return None
+    return next(iter(search_all(retriever, sources, query, accept, k, filters)), None)
+
+
+def search_all(retriever: Any, sources: list[Citation], query: str, accept: Callable[[Citation], bool],
+               k: int = 6, filters: dict[str, Any] | None = None) -> list[Citation]:
+    """Every passage of the search ``accept`` wants, best first, numbered one after the other after the shown
+    sources; [] when none is found or there is no retriever."""
+    if retriever is None:
+        return []
     try:
-        hits = retriever.search(query, k=k)
+        hits = retriever.search(query, k=k, filters=filters) if filters else retriever.search(query, k=k)
     except Exception:  # noqa: BLE001 - the answer goes on without it
-        return None
-    marker = max((c.marker for c in sources), default=0) + 1
-    return next((c for c in (Citation.from_chunk(marker, h.chunk) for h in hits) if accept(c)), None)
+        return []
+    found: list[Citation] = []
+    for hit in hits:
+        cite = Citation.from_chunk(max((c.marker for c in [*sources, *found]), default=0) + 1, hit.chunk)
+        found += [cite] if accept(cite) else []
+    return found

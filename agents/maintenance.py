@@ -35,7 +35,7 @@ from copilot.agents.figure_quote import figure_quote
 from copilot.agents.figures import derived_figures
 from copilot.agents.implied_code import STATES_EVENT, implied_codes_in
 from copilot.agents.list_check import listed_items, render_list
-from copilot.agents.lookup import Row, find_rows, reference_rows, reference_sources, render_rows
+from copilot.agents.lookup import Row, find_rows, reference_rows, reference_sources, render_rows, search_all
 from copilot.agents.past_records import (
     ASKS_PART,
     ASKS_STOCK,
@@ -50,7 +50,15 @@ from copilot.agents.prompts.maintenance import FAULT, INFORMATION, PROCEDURE
 from copilot.agents.reading_check import reading_answer
 from copilot.agents.row_total import ASKS_TOTAL, row_total
 from copilot.agents.safe_way import rule_answer
-from copilot.agents.shapes import ASKS_PAST, PERMISSION, REFERS_BACK, answer_shape, follow_on_asks, split_asks
+from copilot.agents.shapes import (
+    ASKS_PAST,
+    NEXT_STEP,
+    PERMISSION,
+    REFERS_BACK,
+    answer_shape,
+    follow_on_asks,
+    split_asks,
+)
 from copilot.identifiers import SEE_CODE, asset_tag_candidates, fault_codes, identifiers
 from copilot.retrieval.base import Filters
 from copilot.types import Citation, Hit
@@ -113,7 +121,7 @@ def answer_follow_ons(ctx: AgentContext, shown: str,
     held = content_terms(shown)
     asks = [a for a in follow_on_asks(ctx.original, yes_no=True)
             if len(shared_terms(content_terms(a), held)) < ROW_ANSWER_SHARE * len(content_terms(a))
-            and not (fault_row and ROW_ANSWERS.search(a))]
+            and not (fault_row and ROW_ANSWERS.search(a)) and not NEXT_STEP.fullmatch(a)]
     first = split_asks(ctx.original, yes_no=True)[0]
     named = identifiers(first) or named_tags(ctx.question)  # "raw water pump B": the tag the prepare step resolved
     out, written, timings, added = "", "", {}, []
@@ -215,7 +223,7 @@ class MaintenanceAgent:
         quote = None if judged_only or shape == "fault" else figure_quote(ctx.sources, ctx.question)
         symptom = None
         listed: tuple[str, Citation] | None = None
-        rows = [] if judged_only or quote else self._named_rows(ctx, shape)
+        rows, searched = ([], []) if judged_only or quote else self._named_rows(ctx, shape)
         figures = None if rows or judged_only or quote else best_figure_list(ctx.sources, ctx.question)
         procedure, guide, found = self._procedure(ctx) if shape == "procedure" and not figures else (None, "", [])
         timings: dict[str, float] = {}
@@ -228,9 +236,10 @@ class MaintenanceAgent:
             say(ctx, text)
         elif rows:
             known, added = self._code_context(ctx, rows) if shape == "fault" else ("", [])
+            added += searched
             total = next((t for pattern, col in ASKED_COLUMNS if pattern.search(ctx.original)
                           if (t := row_total(rows, col, ctx.original))), None)
-            text = model_text = (f"{total}\n\n" if total else "") + render_rows(rows, ctx.sources) + known + \
+            text = model_text = (f"{total}\n\n" if total else "") + render_rows(rows, [*ctx.sources, *searched]) + known + \
                 (f"\n\n{reading}" if reading else "")
             say(ctx, text)
         elif quote is not None:
@@ -372,15 +381,16 @@ class MaintenanceAgent:
         return text, added
 
     @staticmethod
-    def _named_rows(ctx: AgentContext, shape: str) -> list[Row]:
+    def _named_rows(ctx: AgentContext, shape: str) -> tuple[list[Row], list[Citation]]:
         """For a fault code or a plain lookup: the rows naming the question's codes and tags, from the one
-        document whose rows best match the question's words."""
+        document whose rows best match the question's words, and the sources searched for them (see _row_per_key)."""
         if shape == "fault":
             keys = fault_codes(ctx.original) or fault_codes(ctx.question)
-        elif shape == "lookup":
-            keys = identifiers(ctx.original) or identifiers(ctx.question)
+        elif shape == "lookup":  # with the equipment named by what it is ("the caustic agitator gearbox": AG-201)
+            keys = list(dict.fromkeys([*identifiers(ctx.original), *named_tags(ctx.question)])) or \
+                identifiers(ctx.question)
         else:
-            return []
+            return [], []
         rows = reference_rows([r for k in keys for r in find_rows(ctx.sources, k)], ctx.original)
         if shape == "lookup":  # "the motor bearings on P-101": M-101's rows, not the pump's
             parts = reference_rows([r for k in annotated_parts(ctx.question) for r in find_rows(ctx.sources, k)],
@@ -389,9 +399,9 @@ class MaintenanceAgent:
         if shape == "fault":  # the code's own row; "As E-204" in a cell: the referenced row is shown too
             rows = [r for r in rows if r.keyed]
             refs = [code for r in rows for _c, v in r.cells for code in SEE_CODE.findall(v) if code not in keys]
-            return rows + [r for code in dict.fromkeys(refs) for r in find_rows(ctx.sources, code) if r.keyed]
+            return rows + [r for code in dict.fromkeys(refs) for r in find_rows(ctx.sources, code) if r.keyed], []
         if not rows:
-            return rows
+            return rows, []
         asked = content_terms(ctx.question) - {t for k in keys for t in content_terms(k)}
         by_marker = {c.marker: c for c in ctx.sources}
 
@@ -409,14 +419,49 @@ class MaintenanceAgent:
         best = max(rows, key=lambda r: (has_wanted(r), len(held(r))))
         doc = by_marker[best.marker].doc_id
         chosen = [r for r in rows if by_marker[r.marker].doc_id == doc][:4]
+        if has_wanted(best) and ASKS_TOTAL.search(ctx.original) and len(keys) > 1:
+            per_key = MaintenanceAgent._row_per_key(ctx, keys, doc, wanted, held, by_marker)
+            return per_key or ([], [])
         got = set().union(*(held(r) for r in chosen))
         if has_wanted(best) and shared_terms(asked, got):
-            return chosen  # "how much grease goes in the CV-402 drive end bearing and how often": quantity, interval
+            return chosen, []  # "how much grease goes in the CV-402 drive end bearing and how often": quantity, interval
         if asked and len(got) < ROW_ANSWER_SHARE * len(asked):
-            return []  # the rows do not hold what is asked about the tag: the manuals answer (model, information)
+            return [], []  # the rows do not hold what is asked about the tag: the manuals answer (model, information)
         if shared_terms(asked, MEASURED) - got:
-            return []  # "what flow and head is P-601 rated for": its register row has power, not flow or head
-        return chosen
+            return [], []  # "what flow and head is P-601 rated for": its register row has power, not flow or head
+        return chosen, []
+
+    @staticmethod
+    def _row_per_key(ctx: AgentContext, keys: list[str], doc: str, wanted: set[str],
+                     held: Callable[[Row], set[str]], by_marker: dict[int, Citation]) -> tuple[list[Row], list[Citation]] | None:
+        """For a total over several named assets ("the oil for GB-401, GB-402 and the agitator gearbox, in total"):
+        each asset's one row of ``doc`` holding the asked columns, the one sharing most of the question's words;
+        a row not shown is searched (its source returned with the rows, and numbered in ``by_marker``). None when
+        an asset has no such row."""
+        out: list[Row] = []
+        searched: list[Citation] = []
+        for key in keys:
+            def fits(r: Row, key: str = key) -> bool:
+                return wanted <= {col.lower() for col, _v in r.cells} and r.keyed
+
+            rows = [r for r in find_rows([c for c in ctx.sources if c.doc_id == doc], key) if fits(r)]
+            if not rows:
+                found = search_all(ctx.retriever, [*ctx.sources, *searched], f"{key} {' '.join(sorted(wanted))}",
+                                   lambda c, key=key: c.doc_id == doc and any(fits(r) for r in find_rows([c], key)),
+                                   k=20, filters={"doc_id": [doc]})
+                if not found:
+                    return None  # a total missing one of the named assets would be wrong
+                by_marker.update({c.marker: c for c in found})
+                rows = [r for r in find_rows(found, key) if fits(r)]
+            best = max(rows, key=lambda r: len(held(r)))
+            out.append(best)
+            searched += [by_marker[best.marker]] if by_marker[best.marker] not in ctx.sources else []
+        first = max(c.marker for c in ctx.sources) + 1 if ctx.sources else 1
+        renumbered = {c.marker: c.model_copy(update={"marker": first + i}) for i, c in enumerate(searched)}
+        for row in out:  # the searched rows' sources numbered on from the shown ones, without gaps
+            row.marker = renumbered[row.marker].marker if row.marker in renumbered else row.marker
+        by_marker.update({c.marker: c for c in renumbered.values()})
+        return out, list(renumbered.values())
 
     @staticmethod
     def _loto_source(sources: list[Citation]) -> Citation | None:

@@ -290,6 +290,7 @@ class Stated:
     unit: str
     said: str  # as written
     near: set[str]  # the words of its part of the question ("h2s" of "h2s 3 ppm, co 0")
+    lead: set[str] = dataclasses.field(default_factory=set)  # the word just before it ("rejecting" of "rejecting 45%")
 
 
 _PERIOD = re.compile(r"\b(?:over|during|within|in|for)\s+(?:the\s+)?(?:last|past|previous|first)\s+$", re.I)
@@ -356,8 +357,24 @@ def _stated(question: str, found: list[tuple[int, float, str, re.Match[str]]]) -
             continue  # "5 false alarms this week": a count, not a rate per shift
         part = next(p for p in re.finditer(r"(?:[^,;:?!.]|[.:](?=\d))+", question)
                     if p.start() <= m.start() < p.end())  # the comma-separated part holding it
-        out.append(Stated(value, unit, m.group(0).strip(), _asked_terms(part.group(0))))
+        out.append(Stated(value, unit, m.group(0).strip(), _asked_terms(part.group(0)),
+                          _lead_word(question[part.start():m.start()])))
     return out
+
+
+# words before a reading that say how it was read or how exact it is, not what it measures
+_LEAD_FILLER = re.compile(r"(?:\s+(?:about|around|roughly|approximately|approx\.?|nearly|almost|some|only|just|"
+                          r"at|of|is|are|was|were|now|still|by|to|on))+\s*$", re.I)
+_GENERIC_LEAD = frozenset("reading reads read showing shows show measured measuring measure got getting gets value "
+                          "level levels result results sample samples".split())
+
+
+def _lead_word(before: str) -> set[str]:
+    """What the reading measures when the word just before it names it ("rejecting" of "operators are rejecting about
+    45% of the alerts"); empty after a generic word ("reading 5.2 mm/s")."""
+    words = re.findall(r"[\w-]+", _LEAD_FILLER.sub("", " " + before))
+    lead = content_terms(words[-1]) if words else set()
+    return set() if lead & _GENERIC_LEAD else lead
 
 
 def _sentence_at(text: str, at: int) -> str:
@@ -440,6 +457,13 @@ def _in_limit_unit(value: float, unit: str, rows: list[LimitRow]) -> tuple[float
     return (round(value * _DAYS[unit] / _DAYS[other], 2), other) if other else (value, unit)
 
 
+def _measured_words(row: LimitRow) -> set[str]:
+    """The words of what a limit row measures: its cells without their asides ("Share of alerts acknowledged with a
+    recorded decision (accept or reject)" measures acknowledging, not rejecting); the label keeps its own ("Oxygen
+    (O2)")."""
+    return _words(" ".join([row.cells[0], *(re.sub(r"\([^()]*\)", " ", c) for c in row.cells[1:])]))
+
+
 def placed_readings(sources: list[Citation], question: str) -> list[Placed] | None:
     """Each stated reading placed in its limit row's bands; None (the model answers) when a reading has no row, the
     rows sharing most words with the question place it differently, or the question asks for no judgement."""
@@ -452,16 +476,17 @@ def placed_readings(sources: list[Citation], question: str) -> list[Placed] | No
     for reading in readings:
         value, unit, said = reading.value, reading.unit, reading.said
         value, unit = _in_limit_unit(value, unit, rows)
-        fits = [((len(shared_terms(reading.near, row.words)), len(shared_terms(asked, row.words)), bool(row.header),
+        fits = [((len(shared_terms(reading.lead, _measured_words(row))), len(shared_terms(reading.near, row.words)),
+                  len(shared_terms(asked, row.words)), bool(row.header),
                   len(shared_terms(asked, _words(f"{row.source.title} {row.source.section}"))),
                   len(shared_terms(asked, _words(row.source.text)))),
                  row) for row in rows if any(b.unit == unit for b in row.bands)]
-        if unit in TIME_UNITS and (not fits or max(score for score, _ in fits)[0] == 0):
+        if unit in TIME_UNITS and (not fits or max(score for score, _ in fits)[:2] == (0, 0)):
             continue  # "a 10 min job", "over the last 7 days": a duration no limit row is about is context, not a reading
-        if not fits or max(score for score, _ in fits)[:2] == (0, 0) and len(fits) > 1:
+        if not fits or max(score for score, _ in fits)[:3] == (0, 0, 0) and len(fits) > 1:
             return None  # no row for the unit, or none of several is about the asked thing
         best = max(score for score, _ in fits)
-        if best[0] == 0 and sum(r.unit == reading.unit for r in readings) > 1:
+        if best[:2] == (0, 0) and sum(r.unit == reading.unit for r in readings) > 1:
             continue  # "water 700 ppm, iron 40 ppm": iron's reading is not the water row's (no row names iron)
         verdicts = [(_verdict(value, said, _bands_for(row, unit, asked)), row) for score, row in fits if score == best]
         if len({signature for (_text, signature), _row in verdicts}) > 1 or not verdicts[0][0][0]:

@@ -18,6 +18,9 @@ PROCEDURE = re.compile(
     r"|\bwhat(?:'s| is|s)? the (?:actual |proper |right |correct |official )?(?:process|procedure|way to)\b", re.I)
 # a situation, then "what now?" (no fault, no symptom): the procedure for that situation
 WHAT_NOW = re.compile(r"\bwhat (?:now|do (?:i|we) do(?: now)?)\s*\??\s*$", re.I)
+# a joined "what's supposed to happen?": the action of the row or band quoted for the first part answers it
+NEXT_STEP = re.compile(r"\s*(?:what(?:'s| is)? (?:supposed to|meant to|should|going to) happen(?: next| now)?|"
+                       r"what happens(?: next| now)?|what now|what do (?:i|we) do(?: now| next)?)\s*\??\s*", re.I)
 SYMPTOM = re.compile(
     r"\b(trip(?:s|ped|ping)?|alarm\w*|fault\w*|vibrat\w*|leak\w*|overheat\w*|noisy|noise|hot(?! work)|smok\w*|won'?t start|"
     r"keeps? stopping|cavitat\w*|seized|stuck|failed|failing|broken|what (?:should|do|can|must) (?:i|we) check|check first|"
@@ -56,8 +59,11 @@ def answer_shape(question: str) -> str:
 _JOINED = r"(?:,|\s)\s*(?:and|&|\+|also|plus)\s+"
 _WH = r"(?:how|what|when|who|which|where|whats|what's)\b"
 FOLLOW_ON = re.compile(_JOINED + r"(?=" + _WH + r")", re.I)
+# "Are we good to go in? If not, can the lads go in wearing breathing apparatus?": a second question after the first's "?"
+_NEXT_QUESTION = r"\?\s+(?:(?:if (?:not|so)|otherwise|and|also|then),?\s+)?"
 # "whats E-208 mean? and has that one ever come up before", "... and do we need the tripod": a yes/no question joined
-FOLLOW_ON_ANY = re.compile(_JOINED + r"(?=" + _WH + r"|(?:do|does|did|is|are|has|have|can|could|would|will|may|should|must|"
+FOLLOW_ON_ANY = re.compile(f"(?:{_JOINED}|{_NEXT_QUESTION})" + r"(?=" + _WH +
+                           r"|(?:do|does|did|is|are|has|have|can|could|would|will|may|should|must|"
                            r"was|were)\s+"
                            r"(?:we|i|you|it|that|this|there|they|the|a|an|any)\b)", re.I)
 

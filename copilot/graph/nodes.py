@@ -99,9 +99,11 @@ def prepare_node(state: CopilotState, runtime: Runtime[RunContext]) -> dict[str,
         # "insulation resistance test" by the documents
         parents = asset_tag_candidates(state["question"])
         if state["route"]["route"] == "maintenance":  # plant equipment, not a "press release" or a "model"
-            if not parents:  # "the caustic pump" is P-201
-                named = named_equipment(deps.retriever, state["question"])
-                query, parents = annotate_named(query, named), [tag for _words, tag in named]
+            # "the caustic pump" is P-201; beside named tags ("GB-401, GB-402 and the caustic agitator gearbox") only
+            # equipment named with its own qualifying words
+            named = [(words, tag) for words, tag in named_equipment(deps.retriever, state["question"])
+                     if tag not in parents and (not parents or " " in words)]
+            query, parents = annotate_named(query, named), [*parents, *(tag for _words, tag in named)]
             query = annotate_codes(query, implied_codes(deps.retriever, state["question"], parents))  # "p101 vib 7.8"
         query = expand_jargon(annotate_components(query, component_tags(deps.retriever, state["question"], parents)))
     elif _escalated(state):  # the safe way is searched in the documents' words ("stretch the permit": its validity)

@@ -215,8 +215,8 @@ def test_fault_answer_uses_the_codes_own_row_not_a_history_mention():
                _cite(2, fc)]
     ctx = AgentContext(settings=load_settings(profile="test"), llm=FakeLLM(), question="E-107 on the VFD, what now?",
                        original="E-107 on the VFD, what now?", thread_id="t", sources=sources)
-    rows = MaintenanceAgent._named_rows(ctx, "fault")
-    assert [r.marker for r in rows] == [2] and rows[0].keyed
+    rows, searched = MaintenanceAgent._named_rows(ctx, "fault")
+    assert [r.marker for r in rows] == [2] and rows[0].keyed and searched == []
 
 
 def test_a_row_is_found_across_the_gap_a_focused_source_leaves_after_the_header():

@@ -92,3 +92,53 @@ def test_a_yes_no_ask_after_a_described_situation_is_its_own_ask():
     assert follow_on_asks("P-101 tripped, what should I check", yes_no=True) == []  # one question
     assert split_asks("P-101 seal leaking, do we have a spare in stores?") == [
         "P-101 seal leaking, do we have a spare in stores"]  # the model's prompt keeps it whole
+
+
+def test_a_second_question_after_the_first_question_mark_is_its_own_ask():
+    from copilot.agents.shapes import NEXT_STEP, follow_on_asks
+
+    question = "H2S 7 ppm. Are we good to go in? If not, can the lads just go in wearing breathing apparatus?"
+    assert follow_on_asks(question, yes_no=True) == ["can the lads just go in wearing breathing apparatus"]
+    assert follow_on_asks(question) == []  # the model's prompt keeps a yes/no ask in the question
+    asks = follow_on_asks("Rejecting 45% of alerts. Are we missing a target, and what's supposed to happen?", yes_no=True)
+    assert asks == ["what's supposed to happen"] and NEXT_STEP.fullmatch(asks[0])
+
+
+def test_a_total_over_named_assets_takes_each_assets_own_row_and_searches_the_ones_not_shown(settings):
+    from copilot.types import Chunk, Hit
+
+    def row(tag: str, component: str, lubricant: str, quantity: str) -> str:
+        return (f"asset_tag: {tag}\ncomponent: {component}\nlubricant: {lubricant}\nquantity: {quantity}\n"
+                "interval: Change every 2 years")
+
+    gear, breather = row("GB-401", "Gear case", "Mineral EP gear oil", "18 L"), \
+        row("GB-401", "Desiccant breather", "Silica gel cartridge", "1")
+
+    class Retriever:
+        def __init__(self, *texts: str) -> None:
+            self.chunks = [Chunk(id=f"lubrication_schedule#row{i}", doc_id="lubrication_schedule", text=t, row=i)
+                           for i, t in enumerate(texts, start=10)]
+            self.filters: list[object] = []
+
+        def search(self, query: str, k: int = 8, filters=None):
+            self.filters.append(filters)
+            return [Hit(chunk=c, score=1.0) for c in self.chunks][:k]
+
+    def cite(marker: int, text: str) -> Citation:
+        return Citation(marker=marker, chunk_id=f"lubrication_schedule#r{marker}", doc_id="lubrication_schedule",
+                        title="lubrication_schedule.csv (CSV table)", text=text, row=marker)
+
+    question = "oil change on GB-401 and GB-402 in one outage, how much gear oil do we need in total?"
+    shown = [cite(1, row("GB-402", "Gear case", "Mineral EP gear oil", "6 L"))]
+    retriever = Retriever(breather, gear)
+    ctx = AgentContext(settings=settings, llm=FakeLLM(["unused"]), question=question, original=question,
+                       thread_id="t", sources=shown, retriever=retriever)
+    result = MaintenanceAgent().run(ctx)
+    assert result.text.startswith("**Total: 24 L** (18 L + 6 L") and not result.model_called  # in the asked order
+    assert "Desiccant breather" not in result.text  # the asset's row sharing the question's words (gear oil)
+    assert [c.marker for c in result.added_sources] == [2] and "18 L" in result.added_sources[0].text
+    assert retriever.filters == [{"doc_id": ["lubrication_schedule"]}]
+    # an asset whose row cannot be found: no total (a sum missing one asset would be wrong)
+    ctx = AgentContext(settings=settings, llm=FakeLLM(["unused"]), question=question, original=question,
+                       thread_id="t", sources=shown, retriever=Retriever(breather))
+    assert "Total" not in MaintenanceAgent().run(ctx).text

@@ -346,3 +346,21 @@ def test_a_limit_table_trimmed_to_other_rows_gets_its_text_back_and_one_source_i
     assert "**75 ppm** is outside the accepted \"< 50\", in the band \"50-100 caution\"" in reading_answer(pinned, q)
     alone = pin_limit_rows([symptoms], lambda _q: [Hit(chunk=chunk, score=1.0)], q)  # one source: the table after it
     assert [(c.chunk_id, c.marker) for c in alone] == [("gbx#5", 1), ("gbx#1", 2)]
+
+
+ADOPTION = Citation(marker=6, chunk_id="a", doc_id="PB-004", title="Change management", text=(
+    "| Metric | Definition | Target |\n|---|---|---|\n"
+    "| Response rate | Share of alerts acknowledged with a recorded decision (accept or reject) | At least 85% |\n"
+    "| Override rate | Share of recommendations rejected | Watched, not targeted; a sustained rate above 40% triggers a "
+    "joint review with the model owner |"))
+
+
+def test_the_word_before_a_rate_picks_the_row_that_measures_it_not_one_naming_it_in_an_aside():
+    question = "Operators have been rejecting about 45% of the anomaly alerts for weeks. Are we missing a target?"
+    assert stated_readings(question)[0].lead == {"reject"} or "reject" in next(iter(stated_readings(question)[0].lead))
+    answer = reading_answer([ADOPTION], question)
+    assert answer is not None and "Override rate" in answer and "40%" in answer
+    assert "85%" not in answer.split("|")[0]
+    # without a measuring word before it, the rate is placed by the words around it as before
+    responded = reading_answer([ADOPTION], "Only 60% of alerts get acknowledged with a decision. Are we below target?")
+    assert responded is not None and "Response rate" in responded
