@@ -436,7 +436,7 @@ class MaintenanceAgent:
                      held: Callable[[Row], set[str]], by_marker: dict[int, Citation]) -> tuple[list[Row], list[Citation]] | None:
         """For a total over several named assets ("the oil for GB-401, GB-402 and the agitator gearbox, in total"):
         each asset's one row of ``doc`` holding the asked columns, the one sharing most of the question's words;
-        a row not shown is searched (its source returned with the rows, and numbered in ``by_marker``). None when
+        a row not shown is searched (its source returned with the rows, numbered on from the shown ones). None when
         an asset has no such row."""
         out: list[Row] = []
         searched: list[Citation] = []
@@ -460,7 +460,6 @@ class MaintenanceAgent:
         renumbered = {c.marker: c.model_copy(update={"marker": first + i}) for i, c in enumerate(searched)}
         for row in out:  # the searched rows' sources numbered on from the shown ones, without gaps
             row.marker = renumbered[row.marker].marker if row.marker in renumbered else row.marker
-        by_marker.update({c.marker: c for c in renumbered.values()})
         return out, list(renumbered.values())
 
     @staticmethod
