@@ -17,7 +17,7 @@ from copilot.tables.profile import ColumnProfile, TableProfile
 from copilot.words import MONTH_PATTERN, MONTHS
 
 _DATE = rf"(?:(?:{MONTH_PATTERN})\s+)?(?:19|20)\d{{2}}(?:-\d{{2}}(?:-\d{{2}})?)?"
-_KEYWORD = r"since|from|starting|after|before|prior to|until|till|up to|in|during"
+_KEYWORD = r"since|from|starting|after|before|prior to|until|till|up to|in|during|across|throughout|over"
 _UNIT = r"(?!\s*(?:h|hrs?|hours?|rpm|kw|mm|m|l|bar|v|kg|%)\b)"  # "in 2000 hours" is no year
 _ONE = re.compile(rf"\b(?P<kw>{_KEYWORD})\s+(?:the\s+(?:start|beginning|end)\s+of\s+)?(?P<when>{_DATE})\b{_UNIT}",
                   re.I)
