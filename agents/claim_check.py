@@ -39,7 +39,7 @@ from copilot.agents.row_binding import (
 )
 from copilot.identifiers import asset_tag_candidates, fault_codes, identifiers
 from copilot.types import Citation, WithheldClaim
-from copilot.words import MONTHS, NUMBER_WORDS
+from copilot.words import MONTH_PATTERN, NUMBER_WORDS
 
 # a full stop after an abbreviation ("Art. 50", "e.g. a pump") ends no sentence ("No." does: it answers)
 _ABBREVIATION = "".join(rf"(?<!\b{a}\.)" for a in ("Art", "art", "Nr", "cf", "vs", "Fig", "Sec", "Para", "approx",
@@ -364,7 +364,7 @@ _ASKS_COUNT = re.compile(r"\bhow many (?:[\w-]+ ){0,2}?(?P<noun>[a-z]{3,}s)\b(?!
 _COUNT_WORDS = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _ASKS_FINER = re.compile(r"\b(?:what|which) (?:month|day|date|week)\b|\bexact date\b|\bwhat day\b", re.I)
 # a month named (the figure reader's month names), a quarter, or an ISO year-month
-_MONTH_NAMED = re.compile(rf"\b(?:{'|'.join(sorted(MONTHS, key=len, reverse=True))}|q[1-4]|quarter|(?:19|20)\d{{2}}-\d{{2}})\b",
+_MONTH_NAMED = re.compile(rf"\b(?:{MONTH_PATTERN}|q[1-4]|quarter|(?:19|20)\d{{2}}-\d{{2}})\b",
                           re.I)
 _LIST_LEAD = re.compile(r"\s*(?:(?:\d{1,2}[.)]|[-*•])\s+)?")
 
