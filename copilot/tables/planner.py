@@ -374,11 +374,22 @@ def _duration_bound(plan: TablePlan, question: str, p: TableProfile) -> None:
     plan.filters.append(Filter(column=column.name, op=op, value=int(value) if value.is_integer() else value))
 
 
+def _unasked_value(f: Filter, question: str, p: TableProfile) -> bool:
+    """A text value the question names neither by its words nor by its column's ("the oldest piece of kit on the
+    Riverside asset register": ``manufacturer = "RIV Civil"`` filtered the register down to one civil structure)."""
+    c = p.column(f.column)
+    if c is None or c.numeric or f.op != "=":
+        return False
+    words = tokens(question, expand=True)
+    return not (tokens(str(f.value), expand=True) & words) and not (tokens(c.name, expand=True) & words)
+
+
 def correct(plan: TablePlan, question: str, p: TableProfile) -> TablePlan:
     """Cheap deterministic fixes for frequent small-model slips."""
     asked = {float(n) for n in re.findall(r"\d+(?:\.\d+)?", question.replace(",", ""))}
     plan.filters = [f for f in plan.filters if not ((c := p.column(f.column)) is not None and c.numeric and
                                                     _as_number(f.value) not in asked)]  # a threshold nobody asked
+    plan.filters = [f for f in plan.filters if not _unasked_value(f, question, p)]
     _several_tags(plan, question, p)
     _duration_bound(plan, question, p)
     _period(plan, question, p)

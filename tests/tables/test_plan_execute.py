@@ -269,7 +269,23 @@ def test_an_invented_threshold_is_dropped_and_an_empty_filter_moves_to_the_colum
         conn.close()
     assert moved.filters[1].column == "Failure Mode" and res.n_matched == 1
     plan = correct(validate_plan({"table": p.name, **raw}, p), "which rows have occurrence 5?", p)
-    assert len(plan.filters) == 3  # asked for: kept
+    assert [f.column for f in plan.filters] == ["Notes", "Occurrence"]  # asked for: kept; the fuel cooler, unnamed,
+    # is a value nobody asked for (see test_a_text_value_the_question_does_not_name_is_dropped)
+
+
+def test_a_text_value_the_question_does_not_name_is_dropped(loaded):
+    """"the oldest piece of kit on the Riverside asset register": the model's ``manufacturer = "RIV Civil"`` had
+    narrowed the register to one row; a value named by its words or its column's stays."""
+    from copilot.tables.planner import correct
+
+    _settings, p = loaded
+    raw = {"filters": [{"column": "Sub-Component", "op": "=", "value": "Fuel Cooler"}]}
+    kept = correct(validate_plan({"table": p.name, **raw}, p), "Occurrence of fuel cooler leaking?", p)
+    assert [f.value for f in kept.filters] == ["Fuel Cooler"]
+    dropped = correct(validate_plan({"table": p.name, **raw}, p), "which failure mode is the oldest on site?", p)
+    assert dropped.filters == []
+    by_column = correct(validate_plan({"table": p.name, **raw}, p), "rows for that sub-component only", p)
+    assert [f.value for f in by_column.filters] == ["Fuel Cooler"]
 
 
 CODED = ("wo_number,asset_tag,date,type,downtime_h\n"
